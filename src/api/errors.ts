@@ -1,0 +1,182 @@
+/**
+ * Turning what went wrong on the wire into one line the user can act on. Every server-supplied
+ * string passes through the sanitiser before it is put into a message.
+ */
+import { CliError, EXIT } from '../errors.js';
+import { sanitizeLine } from '../render/sanitize.js';
+
+export type ApiErrorKind =
+  | 'unreachable'
+  | 'tls'
+  | 'timeout'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'unknown-event'
+  | 'no-events'
+  | 'no-api'
+  | 'bad-request'
+  | 'server'
+  | 'proxy'
+  | 'invalid-response'
+  | 'insecure-credential'
+  | 'token-command';
+
+export class ApiError extends CliError {
+  readonly apiKind: ApiErrorKind;
+  readonly status: number | undefined;
+  readonly errorCode: string | undefined;
+  readonly endpoint: string;
+  /** Transient: worth another try later (watch loops keep going on these). */
+  readonly transient: boolean;
+  /** The server's `Date` header, when there was an answer. */
+  readonly serverDate: number | undefined;
+
+  constructor(
+    apiKind: ApiErrorKind,
+    message: string,
+    opts: { endpoint: string; status?: number; errorCode?: string; hint?: string; transient?: boolean; serverDate?: number; cause?: unknown },
+  ) {
+    super(message, { exitCode: EXIT.FAILURE, hint: opts.hint, kind: apiKind, cause: opts.cause });
+    this.name = 'ApiError';
+    this.apiKind = apiKind;
+    this.status = opts.status;
+    this.errorCode = opts.errorCode;
+    this.endpoint = opts.endpoint;
+    this.transient = opts.transient ?? false;
+    this.serverDate = opts.serverDate;
+  }
+}
+
+const TLS_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'EPROTO',
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+]);
+
+export function transportFailure(endpoint: string, host: string, code: string, message: string, cause: unknown): ApiError {
+  if (code === 'TIMEOUT') {
+    return new ApiError('timeout', `no answer from ${host} within the request timeout (${endpoint})`, {
+      endpoint,
+      hint: 'raise it with --request-timeout SECONDS, or check the instance',
+      transient: true,
+      cause,
+    });
+  }
+  if (TLS_CODES.has(code) || code.startsWith('ERR_TLS') || code.startsWith('ERR_SSL') || /certificate|ssl|tls/i.test(message)) {
+    return new ApiError('tls', `TLS failure talking to ${host}: ${sanitizeLine(message)}`, {
+      endpoint,
+      hint: 'if the server uses a private CA, pass its certificate with --ca-cert FILE (or FELDERA_HTTPS_TLS_CERT); --insecure skips verification',
+      cause,
+    });
+  }
+  const why =
+    code === 'ECONNREFUSED'
+      ? 'connection refused'
+      : code === 'ENOTFOUND' || code === 'EAI_AGAIN'
+        ? 'host name not found'
+        : code === 'ECONNRESET' || code === 'EPIPE'
+          ? 'connection reset'
+          : code === 'EHOSTUNREACH' || code === 'ENETUNREACH'
+            ? 'host unreachable'
+            : code === 'ERR_PROTOCOL'
+              ? 'unsupported protocol'
+              : sanitizeLine(message);
+  return new ApiError('unreachable', `cannot reach ${host}: ${why}`, {
+    endpoint,
+    hint: 'check the host, or set one with `cluster login`, --host URL or FELDERA_HOST',
+    transient: true,
+    cause,
+  });
+}
+
+function fromHtml(text: string): string {
+  const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1] ?? /<h1[^>]*>([^<]*)<\/h1>/i.exec(text)?.[1];
+  return title ? sanitizeLine(title.trim()).slice(0, 120) : '';
+}
+
+export interface ErrorAnswer {
+  endpoint: string;
+  host: string;
+  status: number;
+  statusText: string;
+  contentType: string;
+  text: string;
+  /** Parsed Feldera error body, if it was one. */
+  feldera?: { message: string; error_code: string; details?: unknown };
+  serverDate?: number;
+}
+
+/** An HTTP answer with an error status, explained. */
+export function httpFailure(a: ErrorAnswer): ApiError {
+  const { endpoint, status, feldera } = a;
+  const msg = feldera ? sanitizeLine(feldera.message) : '';
+  const code = feldera?.error_code;
+  const common = { endpoint, status, errorCode: code, serverDate: a.serverDate };
+  if (status === 401) {
+    return new ApiError('unauthorized', feldera ? `not authorised: ${msg}` : `not authorised: ${a.host} requires credentials`, {
+      ...common,
+      hint: 'run `cluster login` (or set FELDERA_API_KEY)',
+    });
+  }
+  if (status === 403) {
+    return new ApiError('forbidden', `forbidden: ${feldera ? msg : 'the credential lacks the role to read cluster events'}`, {
+      ...common,
+      hint: 'reading cluster events needs the `read` role or higher; ask an administrator',
+    });
+  }
+  if (status === 404 && code === 'UnknownClusterMonitorEvent') {
+    return new ApiError('unknown-event', msg || 'no such cluster monitor event', {
+      ...common,
+      hint: 'events are kept for 72 h and at most the 1000 newest; list what is left with `cluster event list`',
+    });
+  }
+  if (status === 404 && code === 'NoClusterMonitorEventsAvailable') {
+    return new ApiError('no-events', 'no cluster monitor events recorded yet', {
+      ...common,
+      hint: 'the monitor records its first event within seconds of the instance starting; try again shortly',
+    });
+  }
+  if (status === 404 && !feldera) {
+    return new ApiError('no-api', `${a.host} has no cluster-events API (${endpoint} answered 404)`, {
+      ...common,
+      hint: 'the server is too old for cluster monitor events, or not a Feldera instance; check --host',
+    });
+  }
+  if (status === 400) {
+    const detail = feldera ? msg : sanitizeLine(a.text).slice(0, 200);
+    return new ApiError('bad-request', `the server rejected the request: ${detail || a.statusText}`, common);
+  }
+  if ((status === 502 || status === 503 || status === 504 || status === 408 || status === 429) && !feldera) {
+    const page = a.contentType.includes('html') ? fromHtml(a.text) : sanitizeLine(a.text).slice(0, 120);
+    return new ApiError('proxy', `${a.host} answered ${status} ${sanitizeLine(a.statusText)}${page ? ` (${page})` : ''} for ${endpoint}`, {
+      ...common,
+      hint: status === 429 ? 'the server is rate-limiting; wait and try again' : 'a proxy or load balancer could not reach Feldera; try again, or check the instance',
+      transient: true,
+    });
+  }
+  if (feldera) {
+    return new ApiError('server', `server error ${status} (${sanitizeLine(code ?? '')}): ${msg}`, {
+      ...common,
+      transient: status === 408 || status === 429 || status === 502 || status === 503 || status === 504,
+    });
+  }
+  const page = a.contentType.includes('html') ? fromHtml(a.text) : sanitizeLine(a.text).slice(0, 160);
+  return new ApiError('server', `${a.host} answered ${status} ${sanitizeLine(a.statusText)} for ${endpoint}${page ? `: ${page}` : ''}`, common);
+}
+
+export function invalidResponse(endpoint: string, what: string, serverDate?: number): ApiError {
+  return new ApiError('invalid-response', `invalid answer from ${endpoint}: ${sanitizeLine(what)}`, {
+    endpoint,
+    hint: 'the server (or a proxy in front of it) did not send what Feldera sends; check --host',
+    serverDate,
+  });
+}

@@ -1,0 +1,231 @@
+/**
+ * Where the connection comes from. Precedence, highest first: command-line flags, environment
+ * variables (those Feldera's own CLI reads, plus CLUSTER_PROFILE), the selected profile, defaults.
+ *
+ * A stored credential belongs to its profile's host: when the host comes from `--host` or
+ * FELDERA_HOST and differs from the profile's, the profile's credential is not used.
+ */
+import { CliError, usageError } from '../errors.js';
+import type { ConfigData, Profile, StoredAuth } from './profiles.js';
+
+export const DEFAULT_HOST = 'http://127.0.0.1:8080';
+export const DEFAULT_TIMEOUT_S = 10;
+export const DEFAULT_RETRIES = 3;
+
+export type Source = 'flag' | 'env' | 'profile' | 'default';
+
+export interface GlobalFlags {
+  host?: string;
+  profile?: string;
+  tenant?: string;
+  insecure?: boolean;
+  caCert?: string;
+  requestTimeout?: string;
+  retries?: string;
+  verbose?: boolean;
+}
+
+export type Credential =
+  | { kind: 'none' }
+  | { kind: 'apikey'; token: string }
+  | { kind: 'token'; token: string }
+  | { kind: 'token-command'; command: string };
+
+export interface Connection {
+  host: string;
+  /** Canonical base URL without a trailing slash. */
+  baseUrl: string;
+  credential: Credential;
+  tenant?: string;
+  insecure: boolean;
+  caCert?: string;
+  timeoutMs: number;
+  retries: number;
+  /** The profile in use, if any (the selected one, even when its credential was withheld). */
+  profileName?: string;
+  profile?: Profile;
+  /** Why the profile's credential was not used, if it was not. */
+  credentialWithheld?: string;
+  sources: {
+    host: Source;
+    credential: Source;
+    tenant: Source;
+    insecure: Source;
+    caCert: Source;
+    timeout: Source;
+    retries: Source;
+    profile: Source;
+  };
+}
+
+/** Normalise a host the way users type it: `localhost:8080` → `http://localhost:8080`. */
+export function normaliseHost(input: string): string {
+  let text = input.trim();
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) text = `http://${text}`;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw usageError(`invalid host "${input}": expected a URL such as https://feldera.example.com or http://127.0.0.1:8080`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw usageError(`invalid host "${input}": only http:// and https:// are supported`);
+  }
+  if (url.username || url.password) {
+    throw usageError(`invalid host "${input}": credentials do not belong in the URL`, 'use `cluster login` or FELDERA_API_KEY');
+  }
+  if (url.search || url.hash) throw usageError(`invalid host "${input}": a host has no query or fragment`);
+  return url.toString().replace(/\/+$/, '');
+}
+
+export function isLoopback(hostname: string): boolean {
+  const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h.endsWith('.localhost') || /^127\.\d+\.\d+\.\d+$/.test(h) || h === '::1' || h === '0:0:0:0:0:0:0:1';
+}
+
+function parsePositive(text: string, what: string, min: number): number {
+  const n = Number(text);
+  if (!/^\d+(\.\d+)?$/.test(text.trim()) || !Number.isFinite(n) || n < min) {
+    throw usageError(`invalid ${what} "${text}": expected a number${min > 0 ? ` of at least ${min}` : ' (0 or more)'}`);
+  }
+  return n;
+}
+
+function truthyEnv(v: string | undefined): boolean {
+  return v !== undefined && /^(1|true|yes|on)$/i.test(v.trim());
+}
+
+function credentialOf(auth: StoredAuth): Credential {
+  switch (auth.kind) {
+    case 'apikey':
+      return { kind: 'apikey', token: auth.apiKey };
+    case 'token':
+      return { kind: 'token', token: auth.token };
+    case 'token-command':
+      return { kind: 'token-command', command: auth.command };
+    default:
+      return { kind: 'none' };
+  }
+}
+
+export function resolveConnection(flags: GlobalFlags, env: Record<string, string | undefined>, config: ConfigData): Connection {
+  // Profile selection: --profile > CLUSTER_PROFILE > config's current > "default" if present.
+  let profileName: string | undefined;
+  let profileSource: Source = 'default';
+  if (flags.profile !== undefined) {
+    profileName = flags.profile;
+    profileSource = 'flag';
+  } else if (env.CLUSTER_PROFILE) {
+    profileName = env.CLUSTER_PROFILE;
+    profileSource = 'env';
+  } else if (config.current) {
+    profileName = config.current;
+    profileSource = 'profile';
+  } else if (config.profiles.default) {
+    profileName = 'default';
+  }
+  const profile = profileName !== undefined ? config.profiles[profileName] : undefined;
+  if (profileName !== undefined && !profile && profileSource !== 'default') {
+    const known = Object.keys(config.profiles);
+    throw new CliError(`no profile named "${profileName}"`, {
+      hint: known.length ? `known profiles: ${known.join(', ')}; create one with \`cluster login --profile ${profileName}\`` : `create it with \`cluster login --profile ${profileName}\``,
+      kind: 'config',
+    });
+  }
+
+  let host: string;
+  let hostSource: Source;
+  if (flags.host !== undefined) {
+    host = normaliseHost(flags.host);
+    hostSource = 'flag';
+  } else if (env.FELDERA_HOST) {
+    host = normaliseHost(env.FELDERA_HOST);
+    hostSource = 'env';
+  } else if (profile) {
+    host = normaliseHost(profile.host);
+    hostSource = 'profile';
+  } else {
+    host = DEFAULT_HOST;
+    hostSource = 'default';
+  }
+
+  let credential: Credential = { kind: 'none' };
+  let credentialSource: Source = 'default';
+  let credentialWithheld: string | undefined;
+  if (env.FELDERA_API_KEY) {
+    credential = { kind: 'apikey', token: env.FELDERA_API_KEY.trim() };
+    credentialSource = 'env';
+  } else if (env.FELDERA_AUTH_TOKEN_COMMAND) {
+    credential = { kind: 'token-command', command: env.FELDERA_AUTH_TOKEN_COMMAND };
+    credentialSource = 'env';
+  } else if (profile && profile.auth.kind !== 'none') {
+    if (hostSource === 'profile' || normaliseHost(profile.host) === host) {
+      credential = credentialOf(profile.auth);
+      credentialSource = 'profile';
+    } else {
+      credentialWithheld = `the credential of profile "${profileName}" belongs to ${normaliseHost(profile.host)}, not ${host}`;
+    }
+  }
+
+  const pick = <T>(flag: T | undefined, envVal: T | undefined, prof: T | undefined, dflt: T): [T, Source] =>
+    flag !== undefined ? [flag, 'flag'] : envVal !== undefined ? [envVal, 'env'] : prof !== undefined ? [prof, 'profile'] : [dflt, 'default'];
+
+  const [tenant, tenantSource] = pick<string | undefined>(flags.tenant, env.FELDERA_TENANT || undefined, profile?.tenant, undefined);
+  const [insecure, insecureSource] = pick<boolean>(
+    flags.insecure ? true : undefined,
+    env.FELDERA_TLS_INSECURE !== undefined && env.FELDERA_TLS_INSECURE !== '' ? truthyEnv(env.FELDERA_TLS_INSECURE) : undefined,
+    profile?.insecure,
+    false,
+  );
+  const [caCert, caSource] = pick<string | undefined>(flags.caCert, env.FELDERA_HTTPS_TLS_CERT || undefined, profile?.caCert, undefined);
+  const [timeoutText, timeoutSource] = pick<string>(flags.requestTimeout, env.FELDERA_REQUEST_TIMEOUT || undefined, undefined, String(DEFAULT_TIMEOUT_S));
+  const [retriesText, retriesSource] = pick<string>(flags.retries, env.FELDERA_RETRIES || undefined, undefined, String(DEFAULT_RETRIES));
+  const timeoutS = parsePositive(timeoutText, timeoutSource === 'env' ? 'FELDERA_REQUEST_TIMEOUT' : '--request-timeout', 0.001);
+  const retries = parsePositive(retriesText, retriesSource === 'env' ? 'FELDERA_RETRIES' : '--retries', 0);
+  if (!Number.isInteger(retries)) throw usageError(`invalid retries "${retriesText}": expected a whole number`);
+
+  return {
+    host,
+    baseUrl: host,
+    credential,
+    tenant,
+    insecure,
+    caCert,
+    timeoutMs: Math.round(timeoutS * 1000),
+    retries,
+    profileName: profile ? profileName : undefined,
+    profile,
+    credentialWithheld,
+    sources: {
+      host: hostSource,
+      credential: credentialSource,
+      tenant: tenantSource,
+      insecure: insecureSource,
+      caCert: caSource,
+      timeout: timeoutSource,
+      retries: retriesSource,
+      profile: profile ? profileSource : 'default',
+    },
+  };
+}
+
+/** `apikey:AbCd…wxyz` — enough to recognise a key, never enough to use it. */
+export function maskSecret(secret: string): string {
+  const prefix = secret.startsWith('apikey:') ? 'apikey:' : '';
+  const body = secret.slice(prefix.length);
+  if (body.length <= 8) return `${prefix}${'*'.repeat(Math.min(body.length, 4)) || '****'}`;
+  return `${prefix}${body.slice(0, 4)}…${body.slice(-4)}`;
+}
+
+export function describeCredential(c: Credential): string {
+  switch (c.kind) {
+    case 'apikey':
+      return `api key ${maskSecret(c.token)}`;
+    case 'token':
+      return `bearer token ${maskSecret(c.token)}`;
+    case 'token-command':
+      return `token command \`${c.command}\``;
+    default:
+      return 'none';
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * What a command's `run` gets instead of globals: IO, clock, environment, the parsed global
+ * flags, an abort signal (Ctrl-C / SIGTERM), and lazy access to config and client. Tests build
+ * one with `makeContext` and a buffer IO.
+ */
+import type { ClientOptions, ClusterClient } from './api/client.js';
+import { resolveConnection, type Connection, type GlobalFlags } from './config/connection.js';
+import { readConfig, type ConfigData } from './config/profiles.js';
+import type { IO } from './render/io.js';
+import { systemClock, type Clock } from './util/clock.js';
+
+export interface Context {
+  io: IO;
+  clock: Clock;
+  env: Record<string, string | undefined>;
+  flags: GlobalFlags;
+  signal: AbortSignal;
+  /** The stored config (read once, lazily). */
+  config(): ConfigData;
+  /** The resolved connection (flags > env > profile > defaults), lazily. */
+  connection(): Connection;
+  /** A client for the resolved connection (or the one given). */
+  client(opts?: ClientOptions & { connection?: Connection }): Promise<ClusterClient>;
+  /** A --verbose line on stderr (no-op otherwise). Never pass secrets. */
+  verbose(line: string): void;
+}
+
+export interface ContextInit {
+  io: IO;
+  flags?: GlobalFlags;
+  clock?: Clock;
+  signal?: AbortSignal;
+  /** For tests: a token command runner, passed to every client. */
+  runTokenCommand?: ClientOptions['runTokenCommand'];
+}
+
+export function makeContext(init: ContextInit): Context {
+  const io = init.io;
+  const flags = init.flags ?? {};
+  const clock = init.clock ?? systemClock;
+  let config: ConfigData | undefined;
+  let connection: Connection | undefined;
+  const verbose = (line: string) => {
+    if (flags.verbose) io.stderr.write(`* ${line}\n`);
+  };
+  const ctx: Context = {
+    io,
+    clock,
+    env: io.env,
+    flags,
+    signal: init.signal ?? new AbortController().signal,
+    config: () => (config ??= readConfig(io.env)),
+    connection: () => (connection ??= resolveConnection(flags, io.env, ctx.config())),
+    async client(opts = {}) {
+      const { createClient } = await import('./api/client.js');
+      const conn = opts.connection ?? ctx.connection();
+      if (conn.credentialWithheld) verbose(`not sending a credential: ${conn.credentialWithheld}`);
+      return createClient(conn, {
+        clock,
+        trace: flags.verbose ? verbose : undefined,
+        runTokenCommand: init.runTokenCommand,
+        ...opts,
+      });
+    },
+    verbose,
+  };
+  return ctx;
+}
