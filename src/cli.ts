@@ -60,6 +60,7 @@ export function buildProgram(): Command {
     .helpOption('-h, --help', 'show help')
     .showSuggestionAfterError(true)
     .showHelpAfterError('(run `cluster --help` for usage)')
+    .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
     .addHelpText(
       'after',
       `
@@ -182,7 +183,7 @@ Exit codes: 0 ok/healthy, 1 failed, 2 not all healthy, 3 stale, 64 usage, 124 ti
     .description('a picture of the retained window: one row per service, availability below')
     .option('--since <when>', 'start of the window: a duration (6h) or an RFC 3339 time (default: all retained)')
     .option('--stale-after <duration>', 'a healthy stretch with no event for longer than this is drawn as unknown (default 12m)', '12m')
-    .option('--width <columns>', 'cells across (default: terminal width)')
+    .option('--width <columns>', 'width of the picture in columns, labels included (default: the terminal width)')
     .option('--utc', 'show times in UTC')
     .option('--json', 'print slices and availability as JSON')
     .action(action(async () => (await import('./commands/event/timeline.js')).run as Runner));
@@ -208,6 +209,7 @@ Exit codes: 0 ok/healthy, 1 failed, 2 not all healthy, 3 stale, 64 usage, 124 ti
     .option('--stale-after <duration>', STALE_HELP, '12m')
     .option('--all-profiles', 'check every stored profile concurrently')
     .option('-p, --profiles <names>', 'check these profiles (comma-separated)')
+    .option('--utc', 'show times in UTC')
     .addHelpText('after', '\nExamples:\n  cluster status\n  cluster status --all-profiles\n  cluster status --json | jq .compiler.healthy')
     .action(action(async () => (await import('./commands/status.js')).run as Runner));
 

@@ -20,18 +20,17 @@ export function parseDuration(text: string): number | undefined {
   return total;
 }
 
-/** `1h 5m`, `42s`, `3d 4h`: the two largest units, for messages and summaries. */
+/** `1h 5m`, `42s`, `3d 4h`: the largest unit and the next one, for messages and summaries. */
 export function formatDuration(ms: number): string {
-  const neg = ms < 0;
-  let s = Math.round(Math.abs(ms) / 1000);
-  if (s === 0) return ms === 0 || Math.abs(ms) < 500 ? `${Math.round(Math.abs(ms))}ms` : '1s';
-  const parts: string[] = [];
-  for (const [unit, size] of [['d', 86400], ['h', 3600], ['m', 60], ['s', 1]] as const) {
-    if (s >= size) {
-      parts.push(`${Math.floor(s / size)}${unit}`);
-      s %= size;
-    }
-    if (parts.length === 2) break;
-  }
-  return (neg ? '-' : '') + parts.join(' ');
+  const sign = ms < 0 ? '-' : '';
+  const abs = Math.abs(ms);
+  if (abs < 1000) return `${sign}${Math.round(abs)}ms`;
+  const s = Math.round(abs / 1000);
+  const units = [['d', 86400], ['h', 3600], ['m', 60], ['s', 1]] as const;
+  const i = units.findIndex(([, size]) => s >= size);
+  const [u1, size1] = units[i]!;
+  const first = Math.floor(s / size1);
+  const next = units[i + 1];
+  const rest = next ? Math.floor((s % size1) / next[1]) : 0;
+  return `${sign}${first}${u1}${next && rest ? ` ${rest}${next[0]}` : ''}`;
 }

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { runCli, tempConfigDir } from '../helpers/cli.js';
+
+const pkg = JSON.parse(readFileSync(resolve(import.meta.dirname, '../../package.json'), 'utf8')) as { version: string; bin: Record<string, string> };
+
+describe('the cluster binary', () => {
+  it('prints its version', async () => {
+    const r = await runCli(['--version']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe(pkg.version);
+  });
+
+  it('answers to both binary names', () => {
+    expect(pkg.bin.cluster).toBe('bin/cluster.js');
+    expect(pkg.bin['feldera-cluster']).toBe('bin/cluster.js');
+  });
+
+  it('shows help with every command and examples', async () => {
+    const r = await runCli(['--help']);
+    expect(r.code).toBe(0);
+    for (const c of ['simulate', 'login', 'logout', 'profile', 'auth', 'event', 'status']) expect(r.stdout).toMatch(new RegExp(`^  ${c}\\b`, 'm'));
+    expect(r.stdout).toContain('Examples:');
+  });
+
+  it('shows help for a command through `help`', async () => {
+    const r = await runCli(['help', 'status']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Usage: cluster status');
+    expect(r.stdout).toContain('--all-profiles');
+    expect(r.stdout).toContain('--host <url>'); // global options are listed too
+  });
+
+  it.each([
+    [['frobnicate'], /error: unknown command 'frobnicate'/],
+    [['evnt'], /Did you mean event\?/],
+    [['event', 'get', 'latest', '--bogus'], /error: unknown option '--bogus'/],
+    [['event', 'get', 'latest', '--selector', 'some'], /argument 'some' is invalid/],
+    [['event', 'get'], /missing required argument 'id'/],
+  ])('rejects %j with exit 64, a one-line error and a hint', async (args, pattern) => {
+    const r = await runCli(args, { env: { CLUSTER_CONFIG_DIR: tempConfigDir() } });
+    expect(r.code).toBe(64);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(pattern);
+    expect(r.stderr).toMatch(/cluster --help|Did you mean/);
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+});
