@@ -61,6 +61,7 @@ export function startCli(args: string[], opts: { env?: Record<string, string | u
     resolveLine = res;
     rejectLine = rej;
   });
+  firstLine.catch(() => {}); // a caller that only awaits `exited` must not see an unhandled rejection
   child.stdout!.on('data', (d) => {
     stdout += d;
     const nl = stdout.indexOf('\n');

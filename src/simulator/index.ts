@@ -1,0 +1,152 @@
+/**
+ * The Feldera cluster-monitor simulator: `startSimulator(opts)` opens a real HTTP server on
+ * 127.0.0.1 backed by the monitor model. Used by `cluster simulate` and by the tests.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomInt } from 'node:crypto';
+import { scaledClock, type SimClock } from './clock.js';
+import { createModel, type MonitorModel } from './model.js';
+import { loadScenario, type Scenario } from './scenario.js';
+import { createRequestHandler, type OmitRoute, type SimRole } from './server.js';
+import type { Edition } from './texts.js';
+
+export interface SimulatorOptions {
+  /** TCP port on 127.0.0.1; 0 (the default here) picks a free one. */
+  port?: number;
+  /** Require `Authorization: Bearer <apiKey>` on `/v0/...`. */
+  apiKey?: string;
+  /** A built-in scenario name, a scenario file path, or a parsed scenario. Default `healthy`. */
+  scenario?: string | Scenario;
+  /** Simulated seconds per real second (ignored with `clock`). Default 1. */
+  speed?: number;
+  /** Pre-filled history in ms: the monitor started this long before `start`. Default: the scenario's, else 0. */
+  history?: number;
+  /** Seed for ids, latencies and names. Default: random. */
+  seed?: number;
+  edition?: Edition;
+  /** A clock of your own (e.g. `manualClock`): simulated time then moves only with it. */
+  clock?: SimClock;
+  /** Simulated time at start, epoch ms. Default: the clock's now, else the real now. */
+  start?: number;
+  /** Log each request through `log` (default: to stderr). */
+  verbose?: boolean;
+  log?: (line: string) => void;
+  /** Answer these routes with a bodyless 404, like an older Feldera. */
+  omitRoutes?: readonly OmitRoute[];
+  /** The caller's role; `none` answers 403 on read routes. */
+  role?: SimRole;
+}
+
+export interface Simulator {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+  model: MonitorModel;
+  clock: SimClock;
+  scenario: Scenario;
+  seed: number;
+  /** Simulated epoch ms at which the server opened. */
+  start: number;
+  server: Server;
+}
+
+/** The model, caught up to the clock's now whenever it is asked anything. */
+function liveModel(model: MonitorModel, clock: SimClock): MonitorModel {
+  const sync = () => model.catchUp(clock.now());
+  return {
+    monitorStart: model.monitorStart,
+    edition: model.edition,
+    catchUp: (nowMs) => model.catchUp(nowMs),
+    events: () => (sync(), model.events()),
+    latest: () => (sync(), model.latest()),
+    get: (id) => (sync(), model.get(id)),
+    health: () => (sync(), model.health()),
+    get log() {
+      sync();
+      return model.log;
+    },
+    roundsRun: () => (sync(), model.roundsRun()),
+  };
+}
+
+export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
+  const scenario = typeof opts.scenario === 'object' ? opts.scenario : loadScenario(opts.scenario ?? 'healthy');
+  const speed = opts.speed ?? 1;
+  if (!(speed > 0) || !Number.isFinite(speed)) throw new RangeError(`speed must be a positive number, got ${speed}`);
+  const start = Math.floor(opts.start ?? opts.clock?.now() ?? Date.now());
+  const clock = opts.clock ?? scaledClock({ start, speed });
+  const seed = (opts.seed ?? randomInt(0, 2 ** 32 - 1)) >>> 0;
+  const history = opts.history ?? scenario.history ?? 0;
+  const edition = opts.edition ?? 'community';
+  const raw = createModel({ scenario, edition, seed, monitorStart: start - history });
+  raw.catchUp(clock.now()); // pre-fill now rather than on the first request
+  const model = liveModel(raw, clock);
+
+  let url = '';
+  const log = opts.verbose ? (opts.log ?? ((line: string) => void process.stderr.write(`${line}\n`))) : undefined;
+  const handler = createRequestHandler({
+    model: raw, // caught up once per request, to the same now as its Date header
+    clock,
+    edition,
+    seed,
+    baseUrl: () => url,
+    ...(opts.apiKey !== undefined && { apiKey: opts.apiKey }),
+    ...(opts.omitRoutes && { omitRoutes: opts.omitRoutes }),
+    ...(opts.role && { role: opts.role }),
+    ...(log && { log }),
+  });
+  const server = createServer({ keepAlive: true }, handler);
+  server.keepAliveTimeout = 5000; // actix-web's default keep-alive
+
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      const port = (server.address() as AddressInfo).port;
+      url = `http://127.0.0.1:${port}`;
+      let closing: Promise<void> | undefined;
+      resolve({
+        url,
+        port,
+        model,
+        clock,
+        scenario,
+        seed,
+        start,
+        server,
+        close: () =>
+          (closing ??= new Promise<void>((done) => {
+            server.close(() => done());
+            server.closeAllConnections();
+          })),
+      });
+    });
+  });
+}
+
+export { manualClock, scaledClock, type ManualClock, type SimClock } from './clock.js';
+export { parseUuid, uuidv7, uuidv7Millis, formatMicros } from './ids.js';
+export {
+  createModel,
+  selectEvent,
+  nextStatus,
+  MONITOR_INTERVAL_MS,
+  RETENTION_COUNT,
+  RETENTION_MS,
+  STORE_EVERY_ROUNDS,
+  type LogEntry,
+  type MonitorModel,
+  type StoredEvent,
+} from './model.js';
+export {
+  BUILTIN_SCENARIO_NAMES,
+  builtinScenario,
+  loadScenario,
+  parseScenario,
+  ScenarioError,
+  type Scenario,
+  type Step,
+} from './scenario.js';
+export { FELDERA_VERSION, OMIT_ROUTES, type OmitRoute, type SimRole } from './server.js';
+export { INFO_MAX_CHARS, TRUNCATION_SUFFIX, truncateInfo, charCount, type Edition } from './texts.js';
