@@ -1,0 +1,90 @@
+/**
+ * JSON for `--json`: the server's values exactly as they arrived (key order kept, strings
+ * untouched), pretty and coloured for a person at a terminal, one compact line for a pipe.
+ *
+ * Strings are escaped as JSON.stringify escapes them, plus C1 controls, bidi overrides and the
+ * line/paragraph separators, which JSON allows raw but a terminal may act on: the escaped form
+ * parses back to the identical value. No dependencies (colour is plain SGR), so a piped
+ * `--json` run loads nothing else.
+ */
+import type { IO } from './io.js';
+
+export interface JsonFormat {
+  /** Indented over several lines (at a terminal) rather than one compact line. */
+  pretty?: boolean;
+  /** ANSI colours for keys, strings, numbers, booleans and null. */
+  color?: boolean;
+  /** Spaces per level when pretty (default 2). */
+  indent?: number;
+}
+
+// eslint-disable-next-line no-control-regex
+const RISKY = /[\u0080-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/** A JSON string literal, safe to print to a terminal. */
+export function jsonString(s: string): string {
+  return JSON.stringify(s).replace(RISKY, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+const SGR = {
+  key: ['\u001b[34;1m', '\u001b[39;22m'],
+  string: ['\u001b[32m', '\u001b[39m'],
+  number: ['\u001b[36m', '\u001b[39m'],
+  boolean: ['\u001b[33m', '\u001b[39m'],
+  null: ['\u001b[2m', '\u001b[22m'],
+} as const;
+
+type Kind = keyof typeof SGR;
+
+/** Format a parsed JSON value. Values that JSON cannot hold (undefined, functions) are dropped as JSON.stringify drops them. */
+export function formatJson(value: unknown, opts: JsonFormat = {}): string {
+  const pretty = opts.pretty ?? false;
+  const step = pretty ? ' '.repeat(opts.indent ?? 2) : '';
+  const paint = opts.color ? (kind: Kind, s: string) => SGR[kind][0] + s + SGR[kind][1] : (_k: Kind, s: string) => s;
+  const colon = pretty ? ': ' : ':';
+
+  const write = (v: unknown, pad: string): string | undefined => {
+    if (v === null) return paint('null', 'null');
+    switch (typeof v) {
+      case 'string':
+        return paint('string', jsonString(v));
+      case 'number':
+        return paint('number', Number.isFinite(v) ? String(v) : 'null');
+      case 'boolean':
+        return paint('boolean', String(v));
+      case 'bigint':
+        return paint('number', v.toString());
+      case 'object':
+        break;
+      default:
+        return undefined;
+    }
+    const obj = v as { toJSON?: () => unknown };
+    if (typeof obj.toJSON === 'function') return write(obj.toJSON(), pad);
+    const inner = pad + step;
+    const nl = pretty ? '\n' : '';
+    if (Array.isArray(v)) {
+      if (v.length === 0) return '[]';
+      const items = v.map((item) => write(item, inner) ?? paint('null', 'null'));
+      return `[${nl}${items.map((i) => inner + i).join(`,${nl}`)}${nl}${pad}]`;
+    }
+    const parts: string[] = [];
+    for (const [k, item] of Object.entries(v as Record<string, unknown>)) {
+      const text = write(item, inner);
+      if (text !== undefined) parts.push(`${inner}${paint('key', jsonString(k))}${colon}${text}`);
+    }
+    if (parts.length === 0) return '{}';
+    return `{${nl}${parts.join(`,${nl}`)}${nl}${pad}}`;
+  };
+  return write(value, '') ?? 'null';
+}
+
+/** How `--json` output looks on this IO: pretty at a terminal, compact when piped; colour as decided for stdout. */
+export function jsonFormatFor(io: Pick<IO, 'stdoutIsTTY' | 'color'>): JsonFormat {
+  return { pretty: io.stdoutIsTTY, color: io.color && io.stdoutIsTTY };
+}
+
+/** Write one JSON document (and a newline) to stdout, formatted for where stdout goes. */
+export function writeJson(io: Pick<IO, 'stdout' | 'stdoutIsTTY' | 'color'>, value: unknown): void {
+  io.stdout.write(formatJson(value, jsonFormatFor(io)) + '\n');
+}
