@@ -6,15 +6,16 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Connection } from '../config/connection.js';
-import { isLoopback } from '../config/connection.js';
+import { credentialTransportProblem, maskSecret } from '../config/connection.js';
 import { CliError } from '../errors.js';
+import { sanitizeLine } from '../render/sanitize.js';
 import type { Clock } from '../util/clock.js';
 import { systemClock } from '../util/clock.js';
 import { ApiError, httpFailure, invalidResponse, transportFailure } from './errors.js';
 import { loadCreateFetch } from './ofetch.js';
 import { MiniHeaders, TransportError, createNodeFetch, type MiniResponse, type NodeFetch } from './transport.js';
 import type { AuthConfig, ClusterEvent, HealthStatus, PlatformConfig, Selector, SessionInfo } from './types.js';
-import { ShapeError, asErrorBody, checkEvent, checkEventList, checkHealth, checkObject } from './validate.js';
+import { ShapeError, asErrorBody, checkAuthConfig, checkEvent, checkEventList, checkHealth, checkPlatformConfig, checkSession } from './validate.js';
 
 export interface Answer<T> {
   data: T;
@@ -63,30 +64,51 @@ export function parseRetryAfter(value: string | null, serverNow: number): number
   return Number.isNaN(at) ? undefined : Math.max(0, at - serverNow);
 }
 
+/** Hide anything that looks like a bearer secret (API keys, JWTs) in text that may be shown. */
+export function redactSecrets(text: string): string {
+  return text
+    .replace(/apikey:[^\s"',;]+/gi, (m) => maskSecret(m))
+    .replace(/\beyJ[\w-]{4,}\.[\w-]{4,}\.[\w-]*/g, '<token>')
+    .replace(/(bearer\s+)[^\s"',;]+/gi, '$1<token>');
+}
+
+/** A bearer token must fit in one header line: printable ASCII, no spaces. */
+function validToken(token: string): boolean {
+  return /^[\x21-\x7e]+$/.test(token);
+}
+
 export async function defaultRunTokenCommand(command: string): Promise<string> {
   const { execFile } = await import('node:child_process');
   return new Promise((resolve, reject) => {
-    execFile('/bin/sh', ['-c', command], { timeout: 30_000, maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
+    const child = execFile('/bin/sh', ['-c', command], { timeout: 30_000, maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
       if (err) {
-        const first = String(stderr).trim().split('\n')[0] ?? '';
+        const first = redactSecrets(sanitizeLine(String(stderr).trim().split('\n')[0] ?? ''));
         const code = (err as { code?: unknown }).code;
+        const killed = (err as { killed?: boolean }).killed;
+        const status = killed ? ' (timed out after 30 s)' : typeof code === 'number' ? ` (exit ${code})` : '';
         reject(
-          new CliError(`the token command failed${typeof code === 'number' ? ` (exit ${code})` : ''}${first ? `: ${first.slice(0, 200)}` : ''}`, {
-            hint: 'check FELDERA_AUTH_TOKEN_COMMAND or the profile\'s --token-command',
+          new CliError(`the token command failed${status}${first ? `: ${first.slice(0, 200)}` : ''}`, {
+            hint: "check FELDERA_AUTH_TOKEN_COMMAND or the profile's --token-command (see `cluster auth status`)",
             kind: 'token-command',
           }),
         );
         return;
       }
       const token = String(stdout).trim();
-      if (!token) reject(new CliError('the token command printed nothing', { kind: 'token-command' }));
+      if (!token) reject(new CliError('the token command printed nothing', { hint: 'it should print a bearer token on standard output', kind: 'token-command' }));
       else resolve(token);
     });
+    child.stdin?.end(); // a command that reads stdin gets end-of-file, not a 30 s wait
   });
 }
 
 function endpointOf(path: string): string {
   return path.split('?')[0]!;
+}
+
+function htmlTitle(text: string): string {
+  const t = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1]?.trim();
+  return t ? `: "${sanitizeLine(t).slice(0, 80)}"` : '';
 }
 
 export async function createClient(conn: Connection, opts: ClientOptions = {}): Promise<ClusterClient> {
@@ -95,12 +117,13 @@ export async function createClient(conn: Connection, opts: ClientOptions = {}): 
   const runTokenCommand = opts.runTokenCommand ?? defaultRunTokenCommand;
   const budget = opts.retryBudgetMs ?? Math.max(30_000, conn.timeoutMs * 3);
   const url = new URL(conn.baseUrl);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new CliError(`unsupported protocol in ${conn.host}: only http:// and https:// are supported`, { exitCode: 64, kind: 'usage' });
+  }
 
-  if (conn.credential.kind !== 'none' && url.protocol === 'http:' && !isLoopback(url.hostname)) {
-    throw new CliError(`refusing to send a bearer credential in clear text to ${conn.host}`, {
-      hint: 'use https:// for this host (credentials go over plain http only to a loopback address)',
-      kind: 'insecure-credential',
-    });
+  const refusal = credentialTransportProblem(url.href, conn.credential);
+  if (refusal) {
+    throw new ApiError('insecure-credential', refusal.message.replace(url.href, conn.host), { endpoint: '', hint: refusal.hint });
   }
 
   let ca: string | undefined;
@@ -125,19 +148,80 @@ export async function createClient(conn: Connection, opts: ClientOptions = {}): 
 
   let token: string | undefined;
   let tokenStale = true;
+  /** The secret in use, once known: scrubbed from any message that leaves the client. */
+  function secret(): string | undefined {
+    const c = conn.credential;
+    return c.kind === 'apikey' || c.kind === 'token' ? c.token : token;
+  }
   async function authHeader(): Promise<string | undefined> {
     const c = conn.credential;
     if (c.kind === 'none') return undefined;
-    if (c.kind === 'apikey' || c.kind === 'token') return `Bearer ${c.token}`;
+    if (c.kind === 'apikey' || c.kind === 'token') {
+      if (!validToken(c.token)) {
+        throw new CliError(`the ${c.kind === 'apikey' ? 'API key' : 'token'} (${conn.sources?.credential === 'env' ? 'FELDERA_API_KEY' : 'stored credential'}) contains spaces or control characters`, {
+          hint: 'a bearer credential is one word of printable characters; check for stray quotes or line breaks',
+          kind: 'config',
+        });
+      }
+      return `Bearer ${c.token}`;
+    }
     if (tokenStale || token === undefined) {
-      token = await runTokenCommand(c.command);
+      trace?.('running the token command');
+      const t = await runTokenCommand(c.command);
+      if (!validToken(t)) {
+        throw new CliError('the token command printed something that is not a single bearer token (spaces, several lines or control characters)', {
+          hint: 'it should print only the token on standard output',
+          kind: 'token-command',
+        });
+      }
+      token = t;
       tokenStale = false;
     }
     return `Bearer ${token}`;
   }
 
-  /** One GET with retries; returns the raw answer (any status) for the caller to interpret. */
-  async function get(path: string, okStatuses: number[] = [200]): Promise<{ res: MiniResponse; text: string; bytes: number }> {
+  /** Last line of defence: no message, hint or trace carries the secret. */
+  function scrub<E extends Error>(e: E): E {
+    const s = secret();
+    if (s && s.length >= 4) {
+      const mask = maskSecret(s);
+      if (e.message.includes(s)) e.message = e.message.split(s).join(mask);
+      const h = (e as { hint?: string }).hint;
+      if (h && h.includes(s)) Object.defineProperty(e, 'hint', { value: h.split(s).join(mask) });
+    }
+    return e;
+  }
+  const traceLine = trace
+    ? (line: string) => {
+        const s = secret();
+        trace(s && s.length >= 4 ? line.split(s).join(maskSecret(s)) : line);
+      }
+    : undefined;
+
+  /** Explain a transport failure, with the configuration hint when the host is only the default. */
+  function explainTransport(endpoint: string, code: string, message: string, cause: unknown): ApiError {
+    const failure = transportFailure(endpoint, conn.host, code, message, cause);
+    if (failure.apiKind === 'unreachable' && conn.sources?.host === 'default') {
+      return new ApiError('unreachable', `${failure.message} (no host is configured; this is the default, where a local Feldera listens)`, {
+        endpoint,
+        hint: 'log in with `cluster login`, choose a stored profile with `cluster profile use NAME`, or pass --host URL / set FELDERA_HOST',
+        transient: failure.transient,
+        cause,
+      });
+    }
+    return failure;
+  }
+
+  /**
+   * One GET with retries; returns the raw answer for the caller to interpret. `okStatuses` other
+   * than 200 (the 503 of /v0/cluster_healthz) count only when `bodyOk` accepts the body, so that a
+   * proxy's 503 page is still retried and reported as a proxy error.
+   */
+  async function get(
+    path: string,
+    okStatuses: number[] = [200],
+    bodyOk: (text: string, res: MiniResponse) => boolean = () => true,
+  ): Promise<{ res: MiniResponse; text: string; bytes: number }> {
     const endpoint = endpointOf(path);
     const started = clock.now();
     const bytesBefore = transport.stats.bytesReceived;
@@ -158,26 +242,32 @@ export async function createClient(conn: Connection, opts: ClientOptions = {}): 
           timeout: conn.timeoutMs,
         })) as unknown as MiniResponse & { _data?: string };
         const text = typeof res._data === 'string' ? res._data : '';
-        trace?.(`GET ${path} → ${res.status} ${res.statusText} (${text.length} B, ${clock.now() - t0} ms)`);
-        if (okStatuses.includes(res.status) || !RETRY_STATUSES.has(res.status)) {
+        traceLine?.(`GET ${path} → ${res.status} ${sanitizeLine(res.statusText)} (${text.length} B, ${clock.now() - t0} ms)`);
+        const accepted = res.status === 200 || (okStatuses.includes(res.status) && bodyOk(text, res));
+        if (accepted || !RETRY_STATUSES.has(res.status)) {
           return { res, text, bytes: transport.stats.bytesReceived - bytesBefore };
         }
         failure = describeFailure(endpoint, res, text);
-        retryAfter = parseRetryAfter(res.headers.get('retry-after'), clock.now());
+        const serverNow = serverDateOf(res) ?? clock.now();
+        retryAfter = parseRetryAfter(res.headers.get('retry-after'), serverNow);
       } catch (e) {
+        if (e instanceof CliError) throw scrub(e);
         const cause = (e as { cause?: unknown }).cause ?? e;
         const te = cause as { name?: string; code?: string; message?: string };
         const code = te?.name === 'TimeoutError' || te?.name === 'AbortError' ? 'TIMEOUT' : cause instanceof TransportError ? cause.code : (te?.code ?? 'EUNKNOWN');
-        trace?.(`GET ${path} → ${code} (${clock.now() - t0} ms)`);
-        failure = transportFailure(endpoint, conn.host, code, te?.message ?? String(cause), cause);
-        // A TLS failure will not heal by itself.
-        if (failure.apiKind === 'tls') throw failure;
+        traceLine?.(`GET ${path} → ${code} (${clock.now() - t0} ms)`);
+        failure = scrub(explainTransport(endpoint, code, te?.message ?? String(cause), cause));
+        // Failures that will not heal by themselves: TLS, unknown host name, bad protocol.
+        if (!failure.transient) throw failure;
       }
       if (attempt >= conn.retries) throw failure;
       const backoff = Math.min(8000, 250 * 2 ** attempt) * (0.75 + Math.random() * 0.5);
-      const wait = retryAfter !== undefined ? Math.max(retryAfter, 0) : backoff;
-      if (clock.now() - started + wait > budget) throw failure;
-      trace?.(`retrying in ${Math.round(wait)} ms (attempt ${attempt + 2} of ${conn.retries + 1}): ${failure.message}`);
+      const wait = retryAfter !== undefined ? retryAfter : backoff;
+      if (clock.now() - started + wait > budget) {
+        traceLine?.(`not retrying: waiting ${Math.round(wait)} ms would exceed the ${Math.round(budget / 1000)} s limit`);
+        throw failure;
+      }
+      traceLine?.(`retrying in ${Math.round(wait)} ms${retryAfter !== undefined ? ' (Retry-After)' : ''} (attempt ${attempt + 2} of ${conn.retries + 1}): ${failure.message}`);
       await clock.sleep(wait);
     }
   }
@@ -191,15 +281,30 @@ export async function createClient(conn: Connection, opts: ClientOptions = {}): 
 
   function describeFailure(endpoint: string, res: MiniResponse, text: string): ApiError {
     const contentType = res.headers.get('content-type') ?? '';
+    const location = res.headers.get('location');
+    if (res.status >= 300 && res.status < 400 && location) {
+      let target = location;
+      try {
+        target = new URL(location, conn.baseUrl + endpoint).href;
+      } catch {
+        // keep it as sent
+      }
+      return new ApiError('server', `${conn.host} redirects ${endpoint} to ${sanitizeLine(target).slice(0, 200)} (${res.status})`, {
+        endpoint,
+        status: res.status,
+        serverDate: serverDateOf(res),
+        hint: 'use the address it redirects to as the host (--host, FELDERA_HOST or `cluster login`); redirects are not followed, so credentials never travel on to another address',
+      });
+    }
     let parsed: unknown;
-    if (text && /json/i.test(contentType)) {
+    if (text && (/json/i.test(contentType) || /^\s*\{/.test(text))) {
       try {
         parsed = JSON.parse(text);
       } catch {
         parsed = undefined;
       }
     }
-    return httpFailure({
+    const failure = httpFailure({
       endpoint,
       host: conn.host,
       status: res.status,
@@ -209,22 +314,60 @@ export async function createClient(conn: Connection, opts: ClientOptions = {}): 
       feldera: asErrorBody(parsed),
       serverDate: serverDateOf(res),
     });
+    if (failure.apiKind === 'unauthorized') return scrub(unauthorizedHint(failure));
+    return scrub(failure);
+  }
+
+  /** A 401's hint depends on where the credential came from (or why there was none). */
+  function unauthorizedHint(failure: ApiError): ApiError {
+    const c = conn.credential;
+    const src = conn.sources?.credential;
+    let hint: string;
+    if (c.kind === 'none' && conn.credentialWithheld) {
+      hint = `${conn.credentialWithheld}, so none was sent; log in to this host with \`cluster login --host ${conn.host} --profile NAME\` or set FELDERA_API_KEY`;
+    } else if (c.kind === 'none') {
+      hint = 'this instance needs a credential: run `cluster login` (or set FELDERA_API_KEY)';
+    } else if (src === 'env') {
+      hint = c.kind === 'token-command' ? 'the token printed by FELDERA_AUTH_TOKEN_COMMAND was rejected; check the command' : 'FELDERA_API_KEY was rejected; check it, or unset it to use the stored profile';
+    } else {
+      const name = conn.profileName ?? 'default';
+      hint = `the credential stored in profile "${name}" was rejected (revoked or expired?); run \`cluster login --profile ${name}\` again`;
+    }
+    return new ApiError('unauthorized', failure.message, {
+      endpoint: failure.endpoint,
+      status: failure.status,
+      errorCode: failure.errorCode,
+      serverDate: failure.serverDate,
+      hint,
+    });
   }
 
   async function getJson<T>(path: string, check: (v: unknown) => T, okStatuses: number[] = [200]): Promise<Answer<T>> {
     const endpoint = endpointOf(path);
-    const { res, text, bytes } = await get(path, okStatuses);
+    // A non-200 "ok" status (503 from /v0/cluster_healthz) only counts with a body of the right shape.
+    const bodyOk = (text: string) => {
+      try {
+        check(JSON.parse(text));
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const { res, text, bytes } = await get(path, okStatuses, bodyOk);
     const serverDate = serverDateOf(res);
-    if (!okStatuses.includes(res.status)) throw describeFailure(endpoint, res, text);
+    if (res.status !== 200 && !(okStatuses.includes(res.status) && bodyOk(text))) throw describeFailure(endpoint, res, text);
     const contentType = res.headers.get('content-type') ?? '';
     if (/html/i.test(contentType) || /^\s*</.test(text)) {
-      throw invalidResponse(endpoint, `got an HTML page instead of JSON (status ${res.status})`, serverDate);
+      throw invalidResponse(endpoint, `got an HTML page instead of JSON (status ${res.status}${htmlTitle(text)})`, serverDate);
     }
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
     } catch (e) {
-      const why = text.trim() === '' ? 'empty body' : `not valid JSON (${(e as Error).message.split('\n')[0]})`;
+      const why =
+        text.trim() === ''
+          ? 'empty body'
+          : `not valid JSON${/end of (json )?input|unterminated/i.test((e as Error).message) ? ', it ends too early (truncated)' : ''} (${(e as Error).message.split('\n')[0]})`;
       throw invalidResponse(endpoint, why, serverDate);
     }
     try {
@@ -241,9 +384,9 @@ export async function createClient(conn: Connection, opts: ClientOptions = {}): 
       getJson(`/v0/cluster/events/${encodeURIComponent(id)}?selector=${selector}`, (v) => checkEvent(v)),
     listEvents: () => getJson('/v0/cluster/events', checkEventList),
     clusterHealth: () => getJson('/v0/cluster_healthz', checkHealth, [200, 503]),
-    platformConfig: () => getJson<PlatformConfig>('/v0/config', (v) => checkObject(v, 'the platform config', ['edition', 'version'])),
-    session: () => getJson<SessionInfo>('/v0/config/session', (v) => checkObject(v, 'the session', ['memberships'])),
-    authConfig: () => getJson<AuthConfig>('/config/authentication', (v) => checkObject(v, 'the authentication config', [])),
+    platformConfig: () => getJson<PlatformConfig>('/v0/config', checkPlatformConfig),
+    session: () => getJson<SessionInfo>('/v0/config/session', checkSession),
+    authConfig: () => getJson<AuthConfig>('/config/authentication', checkAuthConfig),
     refreshCredential: () => {
       if (conn.credential.kind !== 'token-command') return false;
       tokenStale = true;

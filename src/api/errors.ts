@@ -78,22 +78,36 @@ export function transportFailure(endpoint: string, host: string, code: string, m
       cause,
     });
   }
+  if (code === 'ERR_INCOMPLETE') {
+    return new ApiError('unreachable', `the answer from ${host} for ${endpoint} was cut off: the connection closed before it was complete`, {
+      endpoint,
+      hint: 'a proxy or the network dropped the connection; try again',
+      transient: true,
+      cause,
+    });
+  }
   const why =
     code === 'ECONNREFUSED'
       ? 'connection refused'
-      : code === 'ENOTFOUND' || code === 'EAI_AGAIN'
+      : code === 'ENOTFOUND'
         ? 'host name not found'
-        : code === 'ECONNRESET' || code === 'EPIPE'
-          ? 'connection reset'
-          : code === 'EHOSTUNREACH' || code === 'ENETUNREACH'
-            ? 'host unreachable'
-            : code === 'ERR_PROTOCOL'
-              ? 'unsupported protocol'
-              : sanitizeLine(message);
+        : code === 'EAI_AGAIN'
+          ? 'host name lookup failed (DNS)'
+          : code === 'ECONNRESET' || code === 'EPIPE'
+            ? 'connection reset (no answer)'
+            : code === 'ETIMEDOUT'
+              ? 'connection timed out'
+              : code === 'EHOSTUNREACH' || code === 'ENETUNREACH'
+                ? 'host unreachable'
+                : code === 'ERR_PROTOCOL'
+                  ? 'unsupported protocol'
+                  : sanitizeLine(message);
+  // A name that does not resolve or a protocol we cannot speak will not heal by retrying.
+  const permanent = code === 'ENOTFOUND' || code === 'ERR_PROTOCOL';
   return new ApiError('unreachable', `cannot reach ${host}: ${why}`, {
     endpoint,
     hint: 'check the host, or set one with `cluster login`, --host URL or FELDERA_HOST',
-    transient: true,
+    transient: !permanent,
     cause,
   });
 }
@@ -166,6 +180,12 @@ export function httpFailure(a: ErrorAnswer): ApiError {
   if (feldera) {
     return new ApiError('server', `server error ${status} (${sanitizeLine(code ?? '')}): ${msg}`, {
       ...common,
+      hint:
+        status === 501
+          ? 'this Feldera edition or version does not implement it'
+          : status >= 500
+            ? 'the Feldera instance failed to answer; check its logs and health (`cluster status`)'
+            : undefined,
       transient: status === 408 || status === 429 || status === 502 || status === 503 || status === 504,
     });
   }

@@ -153,10 +153,10 @@ export async function createNodeFetch(opts: TransportOptions = {}): Promise<Node
           chunks.push(c);
         });
         res.on('error', (e) => fail(e));
-        res.on('aborted', () => fail(new TransportError('connection closed before the answer was complete', 'ECONNRESET')));
+        res.on('aborted', () => fail(new TransportError('connection closed before the answer was complete', 'ERR_INCOMPLETE')));
         res.on('end', () => {
           signal?.removeEventListener('abort', onAbort);
-          if (!res.complete) return fail(new TransportError('connection closed before the answer was complete', 'ECONNRESET'));
+          if (!res.complete) return fail(new TransportError('connection closed before the answer was complete', 'ERR_INCOMPLETE'));
           const body = Buffer.concat(chunks);
           const h = new MiniHeaders();
           for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) h.append(res.rawHeaders[i]!, res.rawHeaders[i + 1]!);

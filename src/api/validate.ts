@@ -3,7 +3,7 @@
  * fields, enum values. Unknown extra fields are ignored; values are never rewritten, so `--json`
  * prints what arrived. Hand-written (no schema library) to keep start-up lean.
  */
-import { MONITOR_STATUSES, type ClusterEvent, type HealthStatus } from './types.js';
+import { MONITOR_STATUSES, type AuthConfig, type ClusterEvent, type HealthStatus, type PlatformConfig, type SessionInfo } from './types.js';
 
 export class ShapeError extends Error {
   constructor(message: string) {
@@ -112,4 +112,56 @@ export function checkObject<T>(v: unknown, where: string, required: string[]): T
 
 export function isUuid(s: string): boolean {
   return UUID.test(s);
+}
+
+/** `Configuration` (`GET /v0/config`): this tool needs `edition` and `version` as strings; the rest passes through. */
+export function checkPlatformConfig(v: unknown): PlatformConfig {
+  const where = 'the platform configuration';
+  const o = obj(v, where);
+  str(o, 'edition', where);
+  str(o, 'version', where);
+  if (o.revision !== undefined && typeof o.revision !== 'string') throw new ShapeError(`${where}."revision" is ${describe(o.revision)}, expected a string`);
+  return o as PlatformConfig;
+}
+
+const ROLES = ['read', 'write', 'admin', 'owner'];
+
+/** `SessionInfo` (`GET /v0/config/session`). */
+export function checkSession(v: unknown): SessionInfo {
+  const where = 'the session';
+  const o = obj(v, where);
+  if (!Array.isArray(o.memberships)) {
+    throw new ShapeError(o.memberships === undefined ? `${where} has no "memberships"` : `${where}."memberships" is ${describe(o.memberships)}, expected an array`);
+  }
+  o.memberships.forEach((m, i) => {
+    const w = `${where}.memberships[${i}]`;
+    const mo = obj(m, w);
+    str(mo, 'tenant_id', w);
+    str(mo, 'name', w);
+    str(mo, 'role', w);
+  });
+  for (const key of ['tenant_id', 'tenant_name'] as const) {
+    if (o[key] !== undefined && o[key] !== null && typeof o[key] !== 'string') throw new ShapeError(`${where}."${key}" is ${describe(o[key])}, expected a string or null`);
+  }
+  if (o.role !== undefined && o.role !== null && !ROLES.includes(o.role as string)) {
+    throw new ShapeError(`${where}."role" is ${describe(o.role)}, expected one of ${ROLES.join(', ')} or null`);
+  }
+  return o as unknown as SessionInfo;
+}
+
+/** `GET /config/authentication`: `{}` (auth off) or an object naming one provider. */
+export function checkAuthConfig(v: unknown): AuthConfig {
+  const where = 'the authentication configuration';
+  const o = obj(v, where);
+  for (const key of ['AwsCognito', 'GenericOidc']) {
+    if (o[key] !== undefined) obj(o[key], `${where}."${key}"`);
+  }
+  return o as AuthConfig;
+}
+
+/** The identity provider an authentication configuration names, or undefined when auth is off (`{}`). */
+export function authProviderOf(config: AuthConfig): string | undefined {
+  const keys = Object.keys(config);
+  if (keys.length === 0) return undefined;
+  return keys.includes('GenericOidc') ? 'GenericOidc' : keys.includes('AwsCognito') ? 'AwsCognito' : keys[0];
 }

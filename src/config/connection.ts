@@ -6,6 +6,7 @@
  * FELDERA_HOST and differs from the profile's, the profile's credential is not used.
  */
 import { CliError, usageError } from '../errors.js';
+import { sanitizeLine } from '../render/sanitize.js';
 import type { ConfigData, Profile, StoredAuth } from './profiles.js';
 
 export const DEFAULT_HOST = 'http://127.0.0.1:8080';
@@ -46,6 +47,11 @@ export interface Connection {
   profile?: Profile;
   /** Why the profile's credential was not used, if it was not. */
   credentialWithheld?: string;
+  /**
+   * Settings of the selected profile that were not applied because the host came from --host or
+   * FELDERA_HOST and differs from the profile's (they belong to the profile's host).
+   */
+  withheld?: ('credential' | 'tenant' | 'insecure' | 'caCert')[];
   sources: {
     host: Source;
     credential: Source;
@@ -86,13 +92,42 @@ export function isLoopback(hostname: string): boolean {
 function parsePositive(text: string, what: string, min: number): number {
   const n = Number(text);
   if (!/^\d+(\.\d+)?$/.test(text.trim()) || !Number.isFinite(n) || n < min) {
-    throw usageError(`invalid ${what} "${text}": expected a number${min > 0 ? ` of at least ${min}` : ' (0 or more)'}`);
+    throw usageError(`invalid ${what} "${text}": expected a number${min > 0 ? ' greater than 0' : ' (0 or more)'}`);
   }
   return n;
 }
 
-function truthyEnv(v: string | undefined): boolean {
-  return v !== undefined && /^(1|true|yes|on)$/i.test(v.trim());
+/** A boolean environment variable: 1/true/yes/on or 0/false/no/off (empty = unset). */
+function boolEnv(name: string, v: string | undefined): boolean | undefined {
+  if (v === undefined || v.trim() === '') return undefined;
+  if (/^(1|true|yes|on)$/i.test(v.trim())) return true;
+  if (/^(0|false|no|off)$/i.test(v.trim())) return false;
+  throw usageError(`invalid ${name} "${v}": expected true or false (1/0, yes/no, on/off)`);
+}
+
+/** Own properties only: a profile named `constructor` must not find Object.prototype's. */
+function ownProfile(config: ConfigData, name: string): Profile | undefined {
+  return Object.prototype.hasOwnProperty.call(config.profiles, name) ? config.profiles[name] : undefined;
+}
+
+/**
+ * Bearer credentials travel over https, or over plain http to a loopback address only. Returns the
+ * refusal to throw for any other http host, or undefined when sending is fine.
+ */
+export function credentialTransportProblem(host: string, credential: Credential | Credential['kind']): CliError | undefined {
+  const kind = typeof credential === 'string' ? credential : credential.kind;
+  if (kind === 'none') return undefined;
+  let url: URL;
+  try {
+    url = new URL(host);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'http:' || isLoopback(url.hostname)) return undefined;
+  return new CliError(`refusing to send a bearer credential in clear text to ${host}`, {
+    hint: 'use https:// for this host; credentials go over plain http only to a loopback address (127.0.0.1, ::1, localhost)',
+    kind: 'insecure-credential',
+  });
 }
 
 function credentialOf(auth: StoredAuth): Credential {
@@ -121,10 +156,10 @@ export function resolveConnection(flags: GlobalFlags, env: Record<string, string
   } else if (config.current) {
     profileName = config.current;
     profileSource = 'profile';
-  } else if (config.profiles.default) {
+  } else if (ownProfile(config, 'default')) {
     profileName = 'default';
   }
-  const profile = profileName !== undefined ? config.profiles[profileName] : undefined;
+  const profile = profileName !== undefined ? ownProfile(config, profileName) : undefined;
   if (profileName !== undefined && !profile && profileSource !== 'default') {
     const known = Object.keys(config.profiles);
     throw new CliError(`no profile named "${profileName}"`, {
@@ -149,40 +184,55 @@ export function resolveConnection(flags: GlobalFlags, env: Record<string, string
     hostSource = 'default';
   }
 
+  // A profile's credential and TLS/tenant settings belong to its host. When the host was given by
+  // --host or FELDERA_HOST and is another one, none of them is applied.
+  const profileHost = profile ? normaliseHost(profile.host) : undefined;
+  const sameHost = profile !== undefined && (hostSource === 'profile' || profileHost === host);
+  const usable = sameHost ? profile : undefined;
+  const withheld: NonNullable<Connection['withheld']> = [];
+  if (profile && !sameHost) {
+    if (profile.auth.kind !== 'none') withheld.push('credential');
+    if (profile.tenant !== undefined) withheld.push('tenant');
+    if (profile.insecure !== undefined) withheld.push('insecure');
+    if (profile.caCert !== undefined) withheld.push('caCert');
+  }
+
   let credential: Credential = { kind: 'none' };
   let credentialSource: Source = 'default';
   let credentialWithheld: string | undefined;
-  if (env.FELDERA_API_KEY) {
+  if (env.FELDERA_API_KEY && env.FELDERA_API_KEY.trim()) {
     credential = { kind: 'apikey', token: env.FELDERA_API_KEY.trim() };
     credentialSource = 'env';
-  } else if (env.FELDERA_AUTH_TOKEN_COMMAND) {
+  } else if (env.FELDERA_AUTH_TOKEN_COMMAND && env.FELDERA_AUTH_TOKEN_COMMAND.trim()) {
     credential = { kind: 'token-command', command: env.FELDERA_AUTH_TOKEN_COMMAND };
     credentialSource = 'env';
-  } else if (profile && profile.auth.kind !== 'none') {
-    if (hostSource === 'profile' || normaliseHost(profile.host) === host) {
-      credential = credentialOf(profile.auth);
-      credentialSource = 'profile';
-    } else {
-      credentialWithheld = `the credential of profile "${profileName}" belongs to ${normaliseHost(profile.host)}, not ${host}`;
-    }
+  } else if (usable && usable.auth.kind !== 'none') {
+    credential = credentialOf(usable.auth);
+    credentialSource = 'profile';
+  } else if (profile && !sameHost && profile.auth.kind !== 'none') {
+    credentialWithheld = `the credential of profile "${profileName}" belongs to ${profileHost}, not ${host}`;
   }
 
   const pick = <T>(flag: T | undefined, envVal: T | undefined, prof: T | undefined, dflt: T): [T, Source] =>
     flag !== undefined ? [flag, 'flag'] : envVal !== undefined ? [envVal, 'env'] : prof !== undefined ? [prof, 'profile'] : [dflt, 'default'];
 
-  const [tenant, tenantSource] = pick<string | undefined>(flags.tenant, env.FELDERA_TENANT || undefined, profile?.tenant, undefined);
+  const [tenant, tenantSource] = pick<string | undefined>(flags.tenant || undefined, env.FELDERA_TENANT || undefined, usable?.tenant || undefined, undefined);
   const [insecure, insecureSource] = pick<boolean>(
     flags.insecure ? true : undefined,
-    env.FELDERA_TLS_INSECURE !== undefined && env.FELDERA_TLS_INSECURE !== '' ? truthyEnv(env.FELDERA_TLS_INSECURE) : undefined,
-    profile?.insecure,
+    boolEnv('FELDERA_TLS_INSECURE', env.FELDERA_TLS_INSECURE),
+    usable?.insecure,
     false,
   );
-  const [caCert, caSource] = pick<string | undefined>(flags.caCert, env.FELDERA_HTTPS_TLS_CERT || undefined, profile?.caCert, undefined);
+  const [caCert, caSource] = pick<string | undefined>(flags.caCert || undefined, env.FELDERA_HTTPS_TLS_CERT || undefined, usable?.caCert || undefined, undefined);
   const [timeoutText, timeoutSource] = pick<string>(flags.requestTimeout, env.FELDERA_REQUEST_TIMEOUT || undefined, undefined, String(DEFAULT_TIMEOUT_S));
   const [retriesText, retriesSource] = pick<string>(flags.retries, env.FELDERA_RETRIES || undefined, undefined, String(DEFAULT_RETRIES));
-  const timeoutS = parsePositive(timeoutText, timeoutSource === 'env' ? 'FELDERA_REQUEST_TIMEOUT' : '--request-timeout', 0.001);
+  const timeoutName = timeoutSource === 'env' ? 'FELDERA_REQUEST_TIMEOUT' : '--request-timeout';
+  const timeoutS = parsePositive(timeoutText, timeoutName, 0.001);
+  if (timeoutS > 3600) throw usageError(`invalid ${timeoutName} "${timeoutText}": at most 3600 seconds`);
   const retries = parsePositive(retriesText, retriesSource === 'env' ? 'FELDERA_RETRIES' : '--retries', 0);
-  if (!Number.isInteger(retries)) throw usageError(`invalid retries "${retriesText}": expected a whole number`);
+  if (!Number.isInteger(retries) || retries > 100) {
+    throw usageError(`invalid ${retriesSource === 'env' ? 'FELDERA_RETRIES' : '--retries'} "${retriesText}": expected a whole number from 0 to 100`);
+  }
 
   return {
     host,
@@ -196,6 +246,7 @@ export function resolveConnection(flags: GlobalFlags, env: Record<string, string
     profileName: profile ? profileName : undefined,
     profile,
     credentialWithheld,
+    withheld: withheld.length ? withheld : undefined,
     sources: {
       host: hostSource,
       credential: credentialSource,
@@ -212,9 +263,10 @@ export function resolveConnection(flags: GlobalFlags, env: Record<string, string
 /** `apikey:AbCd…wxyz` — enough to recognise a key, never enough to use it. */
 export function maskSecret(secret: string): string {
   const prefix = secret.startsWith('apikey:') ? 'apikey:' : '';
-  const body = secret.slice(prefix.length);
-  if (body.length <= 8) return `${prefix}${'*'.repeat(Math.min(body.length, 4)) || '****'}`;
-  return `${prefix}${body.slice(0, 4)}…${body.slice(-4)}`;
+  const body = [...secret.slice(prefix.length)];
+  // Show 4 + 4 characters only when they are a small part of the secret.
+  if (body.length < 16) return `${prefix}****`;
+  return sanitizeLine(`${prefix}${body.slice(0, 4).join('')}…${body.slice(-4).join('')}`);
 }
 
 export function describeCredential(c: Credential): string {
@@ -224,7 +276,7 @@ export function describeCredential(c: Credential): string {
     case 'token':
       return `bearer token ${maskSecret(c.token)}`;
     case 'token-command':
-      return `token command \`${c.command}\``;
+      return `token command \`${sanitizeLine(c.command)}\``;
     default:
       return 'none';
   }

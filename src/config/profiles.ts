@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { CliError } from '../errors.js';
+import { sanitizeLine } from '../render/sanitize.js';
 
 export type StoredAuth =
   | { kind: 'none' }
@@ -60,28 +61,56 @@ export function readConfig(env: Record<string, string | undefined>): ConfigData 
   return normaliseConfig(raw, file);
 }
 
+const AUTH_FIELDS: Record<string, string | undefined> = { none: undefined, apikey: 'apiKey', token: 'token', 'token-command': 'command' };
+
 function normaliseConfig(raw: unknown, file: string): ConfigData {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new CliError(`the config file ${file} does not hold an object`, { hint: 'fix it by hand or move it away', kind: 'config' });
+    throw new CliError(`the config file ${file} does not hold an object`, { hint: 'fix it by hand or move it away; it is left untouched', kind: 'config' });
   }
   const r = raw as { current?: unknown; profiles?: unknown };
   const profiles: Record<string, Profile> = {};
   if (r.profiles !== undefined) {
-    if (typeof r.profiles !== 'object' || r.profiles === null) {
-      throw new CliError(`the config file ${file} has a "profiles" entry that is not an object`, { kind: 'config' });
+    if (typeof r.profiles !== 'object' || r.profiles === null || Array.isArray(r.profiles)) {
+      throw new CliError(`the config file ${file} has a "profiles" entry that is not an object`, {
+        hint: 'fix it by hand or move it away; it is left untouched',
+        kind: 'config',
+      });
     }
     for (const [name, p] of Object.entries(r.profiles as Record<string, unknown>)) {
-      const prof = p as Partial<Profile> | null;
-      if (!prof || typeof prof.host !== 'string' || typeof prof.auth !== 'object' || prof.auth === null) {
-        throw new CliError(`the config file ${file} has a broken profile "${name}" (needs "host" and "auth")`, {
-          hint: `remove it with \`cluster logout --profile ${name}\` or fix the file by hand`,
+      const broken = (why: string) =>
+        new CliError(`the config file ${file} has a broken profile "${sanitizeLine(name)}" (${why})`, {
+          hint: validProfileName(name) ? `remove it with \`cluster logout --profile ${name}\` or fix the file by hand` : 'fix the file by hand',
           kind: 'config',
         });
+      if (!validProfileName(name)) throw broken('not a valid profile name');
+      const prof = p as Partial<Profile> | null;
+      if (!prof || typeof prof !== 'object' || typeof prof.host !== 'string' || typeof prof.auth !== 'object' || prof.auth === null) {
+        throw broken('needs "host" and "auth"');
       }
-      profiles[name] = prof as Profile;
+      const kind = (prof.auth as { kind?: unknown }).kind;
+      if (typeof kind !== 'string' || !Object.prototype.hasOwnProperty.call(AUTH_FIELDS, kind)) {
+        throw broken('"auth.kind" must be none, apikey, token or token-command');
+      }
+      const field = AUTH_FIELDS[kind];
+      if (field && typeof (prof.auth as Record<string, unknown>)[field] !== 'string') throw broken(`"auth.${field}" is missing`);
+      for (const key of ['tenant', 'caCert', 'serverVersion', 'serverEdition'] as const) {
+        if (prof[key] !== undefined && typeof prof[key] !== 'string') throw broken(`"${key}" must be a string`);
+      }
+      if (prof.insecure !== undefined && typeof prof.insecure !== 'boolean') throw broken('"insecure" must be true or false');
+      Object.defineProperty(profiles, name, { value: prof as Profile, enumerable: true, writable: true, configurable: true });
     }
   }
   return { current: typeof r.current === 'string' ? r.current : undefined, profiles };
+}
+
+/** The named profile, own properties only (so `constructor` is not found on Object.prototype). */
+export function getProfile(config: ConfigData, name: string): Profile | undefined {
+  return Object.prototype.hasOwnProperty.call(config.profiles, name) ? config.profiles[name] : undefined;
+}
+
+/** Profile names in a stable order. */
+export function profileNames(config: ConfigData): string[] {
+  return Object.keys(config.profiles).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 /** Profile names: letters, digits, `-`, `_`, `.`; they become keys in the file and appear in tables. */
@@ -99,9 +128,18 @@ export async function updateConfig(
 ): Promise<ConfigData> {
   const current = readConfig(env); // refuses to touch a broken file
   const dir = configDir(env);
-  const { mkdirSync, chmodSync } = await import('node:fs');
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  chmodSync(dir, 0o700);
+  const { mkdirSync, chmodSync, statSync } = await import('node:fs');
+  // The folder is made 0700. An existing folder is tightened when it is ours (the default location,
+  // or one we just created); a folder the user named with CLUSTER_CONFIG_DIR that already existed is
+  // left as it is (it may be shared, like /tmp) and only the file is 0600.
+  const created = mkdirSync(dir, { recursive: true, mode: 0o700 }) !== undefined;
+  if (created || !env.CLUSTER_CONFIG_DIR) {
+    try {
+      if ((statSync(dir).mode & 0o077) !== 0) chmodSync(dir, 0o700);
+    } catch {
+      // not ours to change (another owner): the file mode still protects the credentials
+    }
+  }
   const { default: Conf } = await import('conf');
   const store = new Conf<Record<string, unknown>>({
     projectName: 'feldera-cluster',

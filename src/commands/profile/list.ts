@@ -1,7 +1,108 @@
+/**
+ * `cluster profile list`: the stored profiles, the current one marked, credentials masked.
+ * A table at a terminal; tab-separated rows when piped (name, host, auth kind, credential,
+ * `current` or empty); `--json` an array of objects (credentials masked there too).
+ */
+import { maskSecret } from '../../config/connection.js';
+import { profileNames, type ConfigData, type Profile } from '../../config/profiles.js';
 import type { Context } from '../../context.js';
-import { CliError } from '../../errors.js';
+import { EXIT } from '../../errors.js';
+import { sanitizeLine } from '../../render/sanitize.js';
 
-// PLACEHOLDER: being written.
-export async function run(_opts: Record<string, unknown>, _ctx: Context): Promise<number> {
-  throw new CliError('not implemented yet');
+export interface ProfileRow {
+  name: string;
+  current: boolean;
+  host: string;
+  auth: Profile['auth']['kind'];
+  /** Masked key, masked token, the token command, or null. */
+  credential: string | null;
+  tenant: string | null;
+  insecure: boolean;
+  ca_cert: string | null;
+  server_version: string | null;
+  server_edition: string | null;
+}
+
+export function credentialText(p: Profile): string | null {
+  switch (p.auth.kind) {
+    case 'apikey':
+      return maskSecret(p.auth.apiKey);
+    case 'token':
+      return maskSecret(p.auth.token);
+    case 'token-command':
+      return p.auth.command;
+    default:
+      return null;
+  }
+}
+
+/** The active profile name as other commands would pick it (CLUSTER_PROFILE, else the current one). */
+export function activeName(config: ConfigData, env: Record<string, string | undefined>): string | undefined {
+  return env.CLUSTER_PROFILE || config.current || (Object.prototype.hasOwnProperty.call(config.profiles, 'default') ? 'default' : undefined);
+}
+
+export function profileRows(config: ConfigData, active: string | undefined): ProfileRow[] {
+  return profileNames(config).map((name) => {
+    const p = config.profiles[name]!;
+    return {
+      name,
+      current: name === active,
+      host: p.host,
+      auth: p.auth.kind,
+      credential: credentialText(p),
+      tenant: p.tenant ?? null,
+      insecure: p.insecure === true,
+      ca_cert: p.caCert ?? null,
+      server_version: p.serverVersion ?? null,
+      server_edition: p.serverEdition ?? null,
+    };
+  });
+}
+
+/** Piped: one tab-separated line per profile, no header, nothing but sanitised text. */
+export function plainRows(rows: ProfileRow[]): string {
+  return rows
+    .map((r) => [r.name, r.host, r.auth, r.credential ?? '-', r.current ? 'current' : ''].map((f) => sanitizeLine(f).replace(/\t/g, ' ')).join('\t') + '\n')
+    .join('');
+}
+
+export async function run(opts: { json?: boolean } & Record<string, unknown>, ctx: Context): Promise<number> {
+  const { io, env } = ctx;
+  const config = ctx.config();
+  const rows = profileRows(config, activeName(config, env));
+  if (opts.json) {
+    io.stdout.write(JSON.stringify(rows, null, io.stdoutIsTTY ? 2 : undefined) + '\n');
+    return EXIT.OK;
+  }
+  if (rows.length === 0) {
+    io.stderr.write('no stored profiles; create one with `cluster login`\n');
+    return EXIT.OK;
+  }
+  if (!io.stdoutIsTTY) {
+    io.stdout.write(plainRows(rows));
+    return EXIT.OK;
+  }
+  const [{ default: Table }, { palette }] = await Promise.all([import('cli-table3'), import('../../render/style.js')]);
+  const c = palette(io.color);
+  const table = new Table({
+    head: ['', 'NAME', 'HOST', 'AUTH', 'CREDENTIAL', 'TENANT', 'SERVER'].map((h) => c.bold(h)),
+    style: { head: [], border: [], 'padding-left': 0, 'padding-right': 2 },
+    chars: { top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '', left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '' },
+  });
+  for (const r of rows) {
+    const server = r.server_version ? `${r.server_version}${r.server_edition ? ` (${r.server_edition})` : ''}` : '';
+    table.push([
+      r.current ? c.green('*') : '',
+      r.current ? c.bold(sanitizeLine(r.name)) : sanitizeLine(r.name),
+      sanitizeLine(r.host) + (r.insecure ? c.yellow(' (insecure)') : ''),
+      r.auth,
+      sanitizeLine(r.credential ?? '-'),
+      sanitizeLine(r.tenant ?? ''),
+      sanitizeLine(server),
+    ]);
+  }
+  io.stdout.write(table.toString().replace(/[ \t]+$/gm, '') + '\n');
+  const current = rows.find((r) => r.current);
+  if (env.CLUSTER_PROFILE && !current) io.stderr.write(`note: CLUSTER_PROFILE=${sanitizeLine(env.CLUSTER_PROFILE)} names no stored profile\n`);
+  return EXIT.OK;
 }

@@ -1,0 +1,213 @@
+/**
+ * Questions at a terminal: visible answers (the host, default shown) and hidden ones (a key: not a
+ * character is echoed). Commands take a `Prompter`, so tests drive them with scripted answers; the
+ * terminal one reads the keyboard in raw mode and writes the questions to stderr (stdout is data).
+ */
+import { CliError, EXIT } from '../errors.js';
+import type { Writable } from '../render/io.js';
+
+export interface Prompter {
+  /** Visible input. An empty answer gives `defaultValue` (shown in brackets) when there is one. */
+  ask(question: string, defaultValue?: string): Promise<string>;
+  /** Hidden input: nothing is echoed, not even stars. */
+  askSecret(question: string): Promise<string>;
+  /** Release the terminal (raw mode off, input paused). */
+  close(): void;
+}
+
+/** What a prompter needs of stdin: a tty.ReadStream satisfies it; tests pass a stub. */
+export interface PromptInput {
+  isTTY?: boolean;
+  setRawMode?(mode: boolean): unknown;
+  setEncoding(enc: BufferEncoding): unknown;
+  on(event: 'data', fn: (chunk: string | Buffer) => void): unknown;
+  on(event: 'end', fn: () => void): unknown;
+  off(event: 'data', fn: (chunk: string | Buffer) => void): unknown;
+  off(event: 'end', fn: () => void): unknown;
+  resume(): unknown;
+  pause(): unknown;
+}
+
+function interrupted(): CliError {
+  return new CliError('interrupted', { exitCode: EXIT.SIGINT, kind: 'interrupted' });
+}
+
+function endOfInput(): CliError {
+  return new CliError('no answer: the input ended', { kind: 'usage', exitCode: EXIT.USAGE, hint: 'in scripts use --host with --api-key-stdin or --token-command' });
+}
+
+/**
+ * A prompter on a terminal. In raw mode it does its own line editing: Enter ends the answer,
+ * Backspace deletes, Ctrl-U clears, Ctrl-C interrupts (exit 130), Ctrl-D on an empty line ends
+ * the input; escape sequences (arrow keys) are ignored. Pasted text arrives in one chunk and is
+ * taken as typed. Without a TTY (input piped) it reads plain lines and cannot hide anything.
+ */
+export function terminalPrompter(input: PromptInput, output: Writable): Prompter {
+  const raw = Boolean(input.isTTY && input.setRawMode);
+  let pending = ''; // characters typed ahead of the current question
+  let ended = false;
+  input.setEncoding('utf8');
+
+  /** Raw mode goes on before the question is shown, so a fast answer is never echoed by the terminal. */
+  function readLine(question: string, echo: boolean): Promise<string> {
+    return new Promise<string>((resolve, reject) => {
+      let value = '';
+      let escape: 'none' | 'esc' | 'csi' = 'none';
+      const finish = (err?: CliError) => {
+        input.off('data', onData);
+        input.off('end', onEnd);
+        input.pause();
+        if (raw) input.setRawMode!(false);
+        if (err) reject(err);
+        else resolve(value);
+      };
+      const feed = (chunk: string): boolean => {
+        const chars = [...chunk];
+        for (let i = 0; i < chars.length; i++) {
+          const ch = chars[i]!;
+          if (escape === 'esc') {
+            escape = ch === '[' || ch === 'O' ? 'csi' : 'none';
+            continue;
+          }
+          if (escape === 'csi') {
+            if (ch >= '@' && ch <= '~') escape = 'none';
+            continue;
+          }
+          if (ch === '\r' || ch === '\n') {
+            // "\r\n" from a pasted line: swallow the "\n" too
+            const rest = chars.slice(i + 1).join('');
+            pending = ch === '\r' && rest.startsWith('\n') ? rest.slice(1) : rest;
+            output.write('\n');
+            finish();
+            return true;
+          }
+          if (!raw) {
+            value += ch;
+            continue;
+          }
+          if (ch === '\u0003') {
+            output.write('\n');
+            finish(interrupted());
+            return true;
+          }
+          if (ch === '\u0004') {
+            if (value === '') {
+              output.write('\n');
+              finish(endOfInput());
+              return true;
+            }
+            continue;
+          }
+          if (ch === '\u007f' || ch === '\b') {
+            if (value) {
+              value = [...value].slice(0, -1).join('');
+              if (echo) output.write('\b \b');
+            }
+            continue;
+          }
+          if (ch === '\u0015') {
+            if (echo) output.write('\b \b'.repeat([...value].length));
+            value = '';
+            continue;
+          }
+          if (ch === '\u001b') {
+            escape = 'esc';
+            continue;
+          }
+          if (ch < ' ') continue;
+          value += ch;
+          if (echo) output.write(ch);
+        }
+        return false;
+      };
+      const onData = (chunk: string | Buffer) => {
+        feed(typeof chunk === 'string' ? chunk : chunk.toString('utf8'));
+      };
+      const onEnd = () => {
+        ended = true;
+        if (value !== '' && !raw) finish();
+        else finish(endOfInput());
+      };
+      if (raw) input.setRawMode!(true);
+      output.write(question);
+      if (pending) {
+        const p = pending;
+        pending = '';
+        if (feed(p)) return;
+      }
+      if (ended) return finish(value !== '' ? undefined : endOfInput());
+      input.on('data', onData);
+      input.on('end', onEnd);
+      input.resume();
+    });
+  }
+
+  return {
+    async ask(question, defaultValue) {
+      const answer = (await readLine(defaultValue ? `${question} [${defaultValue}]: ` : `${question}: `, true)).trim();
+      return answer === '' && defaultValue !== undefined ? defaultValue : answer;
+    },
+    async askSecret(question) {
+      return (await readLine(`${question}${raw ? ' (input hidden)' : ''}: `, false)).trim();
+    },
+    close() {
+      if (raw) input.setRawMode!(false);
+      input.pause();
+    },
+  };
+}
+
+/** Scripted answers, for tests: each question takes the next answer; records what was asked. */
+export function scriptedPrompter(answers: string[]): Prompter & { asked: { question: string; hidden: boolean; defaultValue?: string }[] } {
+  const queue = [...answers];
+  const asked: { question: string; hidden: boolean; defaultValue?: string }[] = [];
+  const next = () => {
+    const a = queue.shift();
+    if (a === undefined) return Promise.reject(endOfInput());
+    return Promise.resolve(a);
+  };
+  return {
+    asked,
+    async ask(question, defaultValue) {
+      asked.push({ question, hidden: false, defaultValue });
+      const a = (await next()).trim();
+      return a === '' && defaultValue !== undefined ? defaultValue : a;
+    },
+    async askSecret(question) {
+      asked.push({ question, hidden: true });
+      return (await next()).trim();
+    },
+    close() {},
+  };
+}
+
+/** Everything on a (piped) stream, up to `limit` bytes. */
+export function readAll(input: NodeJS.ReadableStream, limit = 64 * 1024): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const onData = (c: string | Buffer) => {
+      text += typeof c === 'string' ? c : c.toString('utf8');
+      if (text.length > limit) {
+        cleanup();
+        reject(new CliError(`standard input is longer than ${limit} bytes; expected one API key`, { exitCode: EXIT.USAGE, kind: 'usage' }));
+      }
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(text);
+    };
+    const onError = (e: Error) => {
+      cleanup();
+      reject(new CliError(`cannot read standard input: ${e.message}`, { kind: 'usage', exitCode: EXIT.USAGE }));
+    };
+    const cleanup = () => {
+      input.off('data', onData);
+      input.off('end', onEnd);
+      input.off('error', onError);
+    };
+    input.on('data', onData);
+    input.on('end', onEnd);
+    input.on('error', onError);
+    input.resume();
+  });
+}
