@@ -166,6 +166,7 @@ Exit codes: 0 ok/healthy, 1 failed, 2 not all healthy, 3 stale, 64 usage, 124 ti
       .option('--wide', 'full event ids')
       .option('--incidents', 'group into incidents (same as `event incidents`)')
       .option('--timeline', 'draw a timeline (same as `event timeline`)')
+      .option('--width <columns>', 'with --timeline: width of the picture in columns')
       .option('--stale-after <duration>', STALE_HELP, '12m'),
   )
     .addHelpText('after', '\nExamples:\n  cluster event list --since 6h\n  cluster event list --unhealthy --service compiler --json | jq length')

@@ -1,0 +1,150 @@
+/**
+ * The event list as a history: ordering, the client-side filters of `event list`, and the
+ * parsing of the flags that feed them. Pure functions; nothing here prints or makes requests.
+ *
+ * The server sends the list newest first, ordered by `recorded_at` then `id`; every function
+ * here re-establishes that order itself instead of trusting it.
+ */
+import type { ClusterEventStatus, Service } from '../api/types.js';
+import { SERVICES } from '../api/types.js';
+import { usageError } from '../errors.js';
+import { parseDuration } from '../util/duration.js';
+import { parseWhen } from '../util/when.js';
+
+/** An event with its `recorded_at` in ms since the epoch (microseconds dropped). */
+export interface Timed<E extends ClusterEventStatus = ClusterEventStatus> {
+  e: E;
+  at: number;
+}
+
+/** `recorded_at` in ms. */
+export function timeOf(e: Pick<ClusterEventStatus, 'recorded_at'>): number {
+  return Date.parse(e.recorded_at);
+}
+
+function compareAsc(a: Timed, b: Timed): number {
+  if (a.at !== b.at) return a.at - b.at;
+  // Same millisecond: the full timestamp text (microseconds) and then the id break the tie, as the server orders.
+  if (a.e.recorded_at !== b.e.recorded_at) return a.e.recorded_at < b.e.recorded_at ? -1 : 1;
+  return a.e.id < b.e.id ? -1 : a.e.id > b.e.id ? 1 : 0;
+}
+
+/** Oldest first, each with its time. */
+export function chronological<E extends ClusterEventStatus>(events: readonly E[]): Timed<E>[] {
+  return events.map((e) => ({ e, at: timeOf(e) })).sort(compareAsc);
+}
+
+/** Newest first (the server's order). */
+export function newestFirst<E extends ClusterEventStatus>(events: readonly E[]): E[] {
+  return chronological(events)
+    .reverse()
+    .map((t) => t.e);
+}
+
+export interface ListFilter {
+  /** Only events recorded at or after this time (ms). */
+  since?: number;
+  /** Only events recorded at or before this time (ms). */
+  until?: number;
+  /** Only events that are not all healthy (by the server's `all_healthy`). */
+  unhealthy?: boolean;
+  /** Only events where this service is not `Healthy`. */
+  service?: Service;
+  /** Keep the newest N matching events. */
+  limit?: number;
+  /** Oldest first (after the limit: `--limit 20 --reverse` is the last 20, in time order). */
+  reverse?: boolean;
+}
+
+/** Apply the `event list` filters; returns the server's objects untouched, in display order. */
+export function filterEvents<E extends ClusterEventStatus>(events: readonly E[], f: ListFilter): E[] {
+  let out = chronological(events)
+    .reverse()
+    .filter(
+      (t) =>
+        (f.since === undefined || t.at >= f.since) &&
+        (f.until === undefined || t.at <= f.until) &&
+        (!f.unhealthy || !t.e.all_healthy) &&
+        (f.service === undefined || t.e[`${f.service}_status`] !== 'Healthy'),
+    )
+    .map((t) => t.e);
+  if (f.limit !== undefined) out = out.slice(0, f.limit);
+  if (f.reverse) out.reverse();
+  return out;
+}
+
+/** `--limit N`: a whole number of at least 1. */
+export function parseLimit(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const t = String(text).trim();
+  if (!/^\d+$/.test(t) || Number(t) < 1 || !Number.isSafeInteger(Number(t))) {
+    throw usageError(`invalid --limit "${text}": expected a whole number of at least 1`);
+  }
+  return Number(t);
+}
+
+/** `--service`: commander checks the choices; this guards direct callers of `run`. */
+export function parseService(text: string | undefined): Service | undefined {
+  if (text === undefined) return undefined;
+  if (!(SERVICES as readonly string[]).includes(text)) {
+    throw usageError(`invalid --service "${text}": expected one of ${SERVICES.join(', ')}`);
+  }
+  return text as Service;
+}
+
+export interface Window {
+  since?: number;
+  until?: number;
+}
+
+/**
+ * Check the syntax of `--since` / `--until` before any request (usage errors first). Their order
+ * is checked by `parseWindow` once the server's "now" is known: `--since 6h --until <time>`
+ * depends on it.
+ */
+export function checkWindowSyntax(opts: { since?: unknown; until?: unknown }): void {
+  if (opts.since !== undefined) parseWhen(String(opts.since), 0, '--since');
+  if (opts.until !== undefined) parseWhen(String(opts.until), 0, '--until');
+  // Both durations or both times: the order does not depend on "now", so check it now too.
+  if (opts.since !== undefined && opts.until !== undefined) {
+    const relative = (v: unknown) => parseDuration(String(v)) !== undefined;
+    if (relative(opts.since) === relative(opts.until)) parseWindow(opts, Date.UTC(2000, 0, 1));
+  }
+}
+
+/**
+ * `--since` / `--until` against `now`. Durations count back from `now`; RFC 3339 times are absolute.
+ * A window that ends before it starts is a usage error.
+ */
+export function parseWindow(opts: { since?: unknown; until?: unknown }, now: number): Window {
+  const since = opts.since === undefined ? undefined : parseWhen(String(opts.since), now, '--since');
+  const until = opts.until === undefined ? undefined : parseWhen(String(opts.until), now, '--until');
+  if (since !== undefined && until !== undefined && since > until) {
+    throw usageError(
+      `--since (${new Date(since).toISOString()}) is after --until (${new Date(until).toISOString()})`,
+      'a duration counts back from now: --since 6h --until 2h is the four hours between',
+    );
+  }
+  return { since, until };
+}
+
+/**
+ * Shortest id prefix (at least `min` characters of the canonical text) that tells every id in
+ * `ids` apart, the same length for all so the column lines up. A cut right after a hyphen is
+ * extended by one so a prefix never ends in `-`.
+ */
+export function shortIdLength(ids: readonly string[], min = 8): number {
+  const sorted = [...new Set(ids.map((s) => s.toLowerCase()))].sort();
+  let len = min;
+  for (let i = 1; i < sorted.length; i++) {
+    const a = sorted[i - 1]!;
+    const b = sorted[i]!;
+    let common = 0;
+    while (common < a.length && common < b.length && a[common] === b[common]) common++;
+    len = Math.max(len, common + 1);
+  }
+  const max = sorted.reduce((m, s) => Math.max(m, s.length), 0);
+  const sample = sorted[0] ?? '';
+  if (sample[len - 1] === '-') len++;
+  return Math.min(len, Math.max(max, min));
+}

@@ -1,0 +1,104 @@
+/**
+ * The fleet view's logic: which profiles, how each row's connection is resolved, bounded
+ * concurrency, and the combined exit code. The requests themselves are made by the command.
+ *
+ * Each row talks to its profile's host with its profile's credential, tenant and TLS settings,
+ * and nothing else: `--host`, `--tenant`, `--insecure`, `--ca-cert` and `--profile` are refused
+ * with a fleet (they would point every row at one place or weaken every row's TLS), and the
+ * environment variables that name a host or carry a credential (FELDERA_HOST, FELDERA_API_KEY,
+ * FELDERA_AUTH_TOKEN_COMMAND, FELDERA_TENANT, FELDERA_TLS_INSECURE, FELDERA_HTTPS_TLS_CERT,
+ * CLUSTER_PROFILE) are ignored for the rows — sending one key to every host would leak it.
+ * What does apply to every row: --request-timeout and --retries (and their variables).
+ */
+import type { GlobalFlags } from '../config/connection.js';
+import type { ConfigData } from '../config/profiles.js';
+import { EXIT } from '../errors.js';
+import { usageError } from '../errors.js';
+
+export const FLEET_CONCURRENCY = 8;
+
+/** Flags that would override a row's own connection. */
+export const FLEET_REFUSED_FLAGS = [
+  ['host', '--host'],
+  ['tenant', '--tenant'],
+  ['insecure', '--insecure'],
+  ['caCert', '--ca-cert'],
+  ['profile', '--profile'],
+] as const;
+
+export const FLEET_IGNORED_ENV = [
+  'FELDERA_HOST',
+  'FELDERA_API_KEY',
+  'FELDERA_AUTH_TOKEN_COMMAND',
+  'FELDERA_TENANT',
+  'FELDERA_TLS_INSECURE',
+  'FELDERA_HTTPS_TLS_CERT',
+  'CLUSTER_PROFILE',
+] as const;
+
+/** The profile names to check, in order: `-p a,b,c` as given (deduplicated), or all stored, sorted. */
+export function fleetProfiles(opts: { allProfiles?: unknown; profiles?: unknown }, config: ConfigData): string[] {
+  const known = Object.keys(config.profiles).sort();
+  if (opts.allProfiles && opts.profiles !== undefined) {
+    throw usageError('give either --all-profiles or -p/--profiles, not both');
+  }
+  if (opts.allProfiles) return known;
+  const names = [
+    ...new Set(
+      String(opts.profiles)
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== ''),
+    ),
+  ];
+  if (names.length === 0) throw usageError('-p/--profiles needs at least one profile name (comma-separated)', known.length ? `known profiles: ${known.join(', ')}` : undefined);
+  const unknown = names.filter((n) => !Object.hasOwn(config.profiles, n));
+  if (unknown.length) {
+    throw usageError(
+      `unknown profile${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`,
+      known.length ? `known profiles: ${known.join(', ')}` : 'no profiles are stored yet; add one with `cluster login --profile NAME`',
+    );
+  }
+  return names;
+}
+
+/** The flags and environment a fleet row resolves its connection from (see the module comment). */
+export function fleetInputs(
+  flags: GlobalFlags,
+  env: Record<string, string | undefined>,
+  profile: string,
+): { flags: GlobalFlags; env: Record<string, string | undefined> } {
+  for (const [key, flag] of FLEET_REFUSED_FLAGS) {
+    if (flags[key] !== undefined && flags[key] !== false) {
+      throw usageError(`${flag} cannot be combined with --all-profiles or -p: each row uses its own profile's settings`, `drop ${flag}, or check one instance with \`cluster status ${flag} …\``);
+    }
+  }
+  const rowEnv = { ...env };
+  for (const k of FLEET_IGNORED_ENV) delete rowEnv[k];
+  return { flags: { requestTimeout: flags.requestTimeout, retries: flags.retries, verbose: flags.verbose, profile }, env: rowEnv };
+}
+
+/** Exit code severity for a fleet: 1 (unreachable/failed) before 3 (stale) before 2 (unhealthy) before 0. */
+export function fleetExit(codes: readonly number[]): number {
+  const rank = (c: number) => (c === EXIT.OK ? 0 : c === EXIT.UNHEALTHY ? 1 : c === EXIT.STALE ? 2 : 3);
+  let worst: number = EXIT.OK;
+  for (const c of codes) {
+    const n = c === EXIT.OK || c === EXIT.UNHEALTHY || c === EXIT.STALE ? c : EXIT.FAILURE;
+    if (rank(n) > rank(worst)) worst = n;
+  }
+  return worst;
+}
+
+/** Run `fn` over `items` with at most `limit` at a time; results in input order. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]!, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
+  return results;
+}

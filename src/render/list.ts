@@ -1,0 +1,146 @@
+/**
+ * `event list` and `event incidents` for people and for pipes.
+ *
+ * - At a terminal: a borderless table (cli-table3) with a header, local (or UTC) times with
+ *   their age, statuses coloured when colour is on.
+ * - Piped: one tab-separated row per item, no header, no colour, times as the server wrote them
+ *   (RFC 3339 UTC), full event ids — stable for grep, cut and awk.
+ *
+ * Every server string is sanitised before it is written (ids and times are shape-checked by the
+ * client already; they are sanitised anyway).
+ */
+import type { ChalkInstance } from 'chalk';
+import { SERVICES, type ClusterEventStatus, type MonitorStatus } from '../api/types.js';
+import type { Incident } from '../history/incidents.js';
+import { formatDuration } from '../util/duration.js';
+import { sanitizeLine } from './sanitize.js';
+import { formatAge, formatTimestamp } from './time.js';
+
+export type TableCtor = typeof import('cli-table3');
+
+const NO_BORDER = {
+  top: '',
+  'top-mid': '',
+  'top-left': '',
+  'top-right': '',
+  bottom: '',
+  'bottom-mid': '',
+  'bottom-left': '',
+  'bottom-right': '',
+  left: '',
+  'left-mid': '',
+  mid: '',
+  'mid-mid': '',
+  right: '',
+  'right-mid': '',
+  middle: '  ',
+};
+
+/** A table without box drawing: columns separated by two spaces, a bold header. */
+export function plainTable(Table: TableCtor, c: ChalkInstance, head: string[], rows: string[][]): string {
+  const t = new Table({
+    chars: NO_BORDER,
+    head: head.map((h) => c.bold(h)),
+    style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 },
+  });
+  for (const r of rows) t.push(r);
+  return t
+    .toString()
+    .split('\n')
+    .map((l) => l.replace(/\s+$/, ''))
+    .join('\n');
+}
+
+export function statusMark(status: string): string {
+  return status === 'Healthy' ? '✓' : status === 'InitialUnhealthy' ? '…' : '✗';
+}
+
+export function paintStatus(c: ChalkInstance, status: MonitorStatus | string): string {
+  const s = sanitizeLine(status);
+  const text = `${statusMark(status)} ${s}`;
+  return status === 'Healthy' ? c.green(text) : status === 'InitialUnhealthy' ? c.yellow(text) : c.red(text);
+}
+
+export type RowVerdict = 'healthy' | 'unhealthy' | 'stale';
+
+function verdictOfRow(e: ClusterEventStatus, staleId: string | undefined): RowVerdict {
+  if (!e.all_healthy) return 'unhealthy';
+  return e.id === staleId ? 'stale' : 'healthy';
+}
+
+function paintVerdict(c: ChalkInstance, v: RowVerdict): string {
+  return v === 'healthy' ? c.green(v) : v === 'stale' ? c.magenta.bold(v) : c.red.bold(v);
+}
+
+export interface ListView {
+  utc: boolean;
+  /** Server's now (Date header) or ours: relative times are judged against it. */
+  now: number;
+  /** Characters of the id to show; undefined = the whole id. */
+  idLength: number | undefined;
+  /** The newest event, when it is all healthy but stale (its verdict reads "stale"). */
+  staleId?: string;
+}
+
+/** Terminal table for `event list`. */
+export function renderEventTable(events: readonly ClusterEventStatus[], v: ListView, deps: { Table: TableCtor; color: ChalkInstance }): string {
+  const c = deps.color;
+  const rows = events.map((e) => {
+    const at = Date.parse(e.recorded_at);
+    const id = sanitizeLine(v.idLength === undefined ? e.id : e.id.slice(0, v.idLength));
+    return [
+      c.dim(id),
+      `${formatTimestamp(at, v.utc)}  ${c.dim(formatAge(v.now - at))}`,
+      paintVerdict(c, verdictOfRow(e, v.staleId)),
+      ...SERVICES.map((s) => paintStatus(c, e[`${s}_status`])),
+    ];
+  });
+  return plainTable(deps.Table, c, ['ID', v.utc ? 'RECORDED (UTC)' : 'RECORDED', 'VERDICT', 'API', 'COMPILER', 'RUNNER'], rows) + '\n';
+}
+
+/** Piped rows for `event list`: id, recorded_at, verdict, api, compiler, runner — tab-separated. */
+export function renderEventRows(events: readonly ClusterEventStatus[], staleId?: string): string {
+  return events
+    .map((e) =>
+      [e.id, e.recorded_at, verdictOfRow(e, staleId), ...SERVICES.map((s) => e[`${s}_status`])].map((x) => sanitizeLine(String(x))).join('\t') + '\n',
+    )
+    .join('');
+}
+
+export interface IncidentView {
+  utc: boolean;
+  now: number;
+}
+
+/** Terminal table for `event incidents`. */
+export function renderIncidentTable(incidents: readonly Incident[], v: IncidentView, deps: { Table: TableCtor; color: ChalkInstance }): string {
+  const c = deps.color;
+  const rows = incidents.map((x) => {
+    const started = `${x.beganBeforeWindow ? '≤ ' : ''}${formatTimestamp(x.startedAt, v.utc)}  ${c.dim(formatAge(v.now - x.startedAt))}`;
+    const ended = x.ongoing || x.endedAt === undefined ? c.red.bold('ongoing') : formatTimestamp(x.endedAt, v.utc);
+    return [
+      c.bold(x.service),
+      paintStatus(c, x.worst),
+      started,
+      ended,
+      `${x.beganBeforeWindow ? '≥ ' : ''}${formatDuration(x.durationMs)}`,
+      String(x.events),
+    ];
+  });
+  const table = plainTable(deps.Table, c, ['SERVICE', 'WORST', v.utc ? 'STARTED (UTC)' : 'STARTED', 'ENDED', 'DURATION', 'EVENTS'], rows);
+  const notes: string[] = [];
+  if (incidents.some((x) => x.beganBeforeWindow)) notes.push(c.dim('≤ began at or before the oldest retained event (older events are deleted after 72 h or beyond 1000)'));
+  return table + '\n' + (notes.length ? notes.join('\n') + '\n' : '');
+}
+
+/** Piped rows for `event incidents`: service, worst, started_at, ended_at or "ongoing", duration, events. */
+export function renderIncidentRows(incidents: readonly Incident[]): string {
+  return incidents
+    .map(
+      (x) =>
+        [x.service, x.worst, x.startedAtText, x.ongoing ? 'ongoing' : (x.endedAtText ?? ''), formatDuration(x.durationMs), String(x.events)]
+          .map((s) => sanitizeLine(s))
+          .join('\t') + '\n',
+    )
+    .join('');
+}

@@ -1,0 +1,171 @@
+/**
+ * `cluster status`: the verdict of one instance, and the fleet table.
+ *
+ * Terminal: a verdict line, when it was checked, and a table of the services (health, unchanged
+ * since, message cut to the width). Piped: `key: value` lines, times as the server wrote them,
+ * messages whole (sanitised, on one line). Every server string is sanitised here.
+ */
+import type { ChalkInstance } from 'chalk';
+import { SERVICES, type HealthStatus } from '../api/types.js';
+import type { HealthVerdict } from '../history/health.js';
+import { formatDuration } from '../util/duration.js';
+import { plainTable, type TableCtor } from './list.js';
+import { sanitizeLine } from './sanitize.js';
+import { formatAge, formatTimestamp } from './time.js';
+
+export const VERDICT_TEXT = { healthy: 'healthy', unhealthy: 'unhealthy', stale: 'stale — health unknown' } as const;
+const VERDICT_MARK = { healthy: '✓', unhealthy: '✗', stale: '!' } as const;
+
+export interface StatusView {
+  utc: boolean;
+  now: number;
+  columns: number;
+  staleAfterMs: number;
+  /** The answer was computed from the events (older server). */
+  computed: boolean;
+}
+
+/** The reason after the verdict. */
+export function verdictReason(h: HealthStatus, v: HealthVerdict, staleAfterMs: number): string {
+  if (v.verdict === 'stale') {
+    return `the latest check is ${formatDuration(v.ageMs)} old (more than ${formatDuration(staleAfterMs)}): the monitor has stopped recording, so its "all healthy" is out of date`;
+  }
+  if (v.verdict === 'healthy') return 'api, compiler and runner passed their last check';
+  if (v.unhealthy.length === 0) return 'the server reports all_healthy false';
+  return `${v.unhealthy.join(', ')} ${v.unhealthy.length === 1 ? 'is' : 'are'} not healthy`;
+}
+
+function paintVerdict(c: ChalkInstance, verdict: HealthVerdict['verdict'], text: string): string {
+  return verdict === 'healthy' ? c.green.bold(text) : verdict === 'stale' ? c.magenta.bold(text) : c.red.bold(text);
+}
+
+function cut(text: string, max: number): string {
+  const cps = Array.from(text);
+  if (max <= 1) return '';
+  return cps.length <= max ? text : cps.slice(0, max - 1).join('') + '…';
+}
+
+export function renderStatusTerminal(h: HealthStatus, v: HealthVerdict, view: StatusView, deps: { Table: TableCtor; color: ChalkInstance }): string {
+  const c = deps.color;
+  const lines: string[] = [];
+  const word = VERDICT_TEXT[v.verdict];
+  lines.push(`${paintVerdict(c, v.verdict, `${VERDICT_MARK[v.verdict]} ${word}`)}  ${c.dim('·')}  ${verdictReason(h, v, view.staleAfterMs)}`);
+  const age = formatAge(view.now - v.checkedAt);
+  lines.push(`  ${c.dim('checked at')}  ${formatTimestamp(v.checkedAt, view.utc)} (${v.verdict === 'stale' ? c.magenta.bold(age) : age})${view.computed ? c.dim('  · computed from the event list') : ''}`);
+  lines.push('');
+  const fixed = 10 + 13 + 18 + 6;
+  const msgWidth = Math.max(20, view.columns - fixed);
+  const rows = SERVICES.map((s) => {
+    const x = h[s];
+    const since = Date.parse(x.unchanged_since);
+    return [
+      c.bold(s),
+      x.healthy ? c.green('✓ healthy') : c.red('✗ unhealthy'),
+      formatAge(view.now - since),
+      c.dim(cut(sanitizeLine(x.message), msgWidth)),
+    ];
+  });
+  lines.push(plainTable(deps.Table, c, ['SERVICE', 'HEALTH', 'UNCHANGED SINCE', 'MESSAGE'], rows));
+  return lines.join('\n') + '\n';
+}
+
+/** The server's text of the newest `checked_at` (all three are the same event's in practice). */
+export function newestCheck(h: HealthStatus, v: HealthVerdict): string {
+  return SERVICES.map((x) => h[x].checked_at).find((t) => Date.parse(t) === v.checkedAt) ?? h.api.checked_at;
+}
+
+/** Piped: stable `key: value` lines. */
+export function renderStatusPlain(h: HealthStatus, v: HealthVerdict, view: StatusView): string {
+  const lines: string[] = [];
+  lines.push(`verdict: ${VERDICT_TEXT[v.verdict]}`);
+  lines.push(`reason: ${verdictReason(h, v, view.staleAfterMs)}`);
+  lines.push(`checked_at: ${sanitizeLine(newestCheck(h, v))}`);
+  lines.push(`age: ${formatDuration(Math.max(0, v.ageMs))}`);
+  lines.push(`all_healthy: ${h.all_healthy}`);
+  if (view.computed) lines.push('source: computed from the event list (the server has no /v0/cluster_healthz)');
+  for (const s of SERVICES) {
+    const x = h[s];
+    lines.push(`${s}_healthy: ${x.healthy}`);
+    lines.push(`${s}_unchanged_since: ${sanitizeLine(x.unchanged_since)}`);
+    lines.push(`${s}_message: ${sanitizeLine(x.message)}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** One fleet row: a health answer, or the error that prevented one. */
+export interface FleetRow {
+  profile: string;
+  host: string;
+  exitCode: number;
+  health?: HealthStatus;
+  verdict?: HealthVerdict;
+  computed?: boolean;
+  /** The server's now, for "checked … ago". */
+  now?: number;
+  error?: { kind: string; message: string };
+}
+
+export function fleetVerdictWord(r: FleetRow): string {
+  if (r.verdict) return r.verdict.verdict === 'stale' ? 'stale' : r.verdict.verdict;
+  return r.error?.kind === 'unreachable' || r.error?.kind === 'timeout' || r.error?.kind === 'tls' ? 'unreachable' : 'error';
+}
+
+/** The last column of a fleet row: why it is not healthy, or the error. */
+export function fleetNote(r: FleetRow, staleAfterMs?: number): string {
+  if (r.error) return sanitizeLine(r.error.message);
+  if (!r.verdict) return '';
+  const v = r.verdict;
+  const note =
+    v.verdict === 'stale'
+      ? `no check for ${formatAge(v.ageMs).replace(/ ago$/, '')}${staleAfterMs !== undefined ? ` (limit ${formatDuration(staleAfterMs)})` : ''}: health unknown`
+      : v.verdict === 'unhealthy'
+        ? v.unhealthy.length
+          ? `${v.unhealthy.join(', ')} not healthy`
+          : 'all_healthy is false'
+        : '';
+  return r.computed ? (note ? `${note}; ` : '') + 'computed from events (older server)' : note;
+}
+
+export function renderFleetTerminal(rows: readonly FleetRow[], deps: { Table: TableCtor; color: ChalkInstance; columns: number; staleAfterMs?: number }): string {
+  const c = deps.color;
+  const hostWidth = Math.max(...rows.map((r) => Array.from(sanitizeLine(r.host)).length), 4);
+  const profileWidth = Math.max(...rows.map((r) => Array.from(sanitizeLine(r.profile)).length), 7);
+  // PROFILE HOST VERDICT(11) API COMPILER RUNNER CHECKED(~14), two spaces between columns.
+  const noteWidth = Math.max(20, deps.columns - (profileWidth + hostWidth + 11 + 3 + 8 + 6 + 12 + 14));
+  const cutNotes: string[] = [];
+  const body = rows.map((r) => {
+    const word = fleetVerdictWord(r);
+    const full = fleetNote(r, deps.staleAfterMs);
+    const note = cut(full, noteWidth);
+    if (note !== full) cutNotes.push(`${c.bold(sanitizeLine(r.profile))}: ${r.error ? c.red(full) : full}`);
+    const head = [c.bold(sanitizeLine(r.profile)), sanitizeLine(r.host)];
+    if (r.health && r.verdict) {
+      const v = r.verdict;
+      const ago = formatAge((r.now ?? v.checkedAt) - v.checkedAt);
+      return [
+        ...head,
+        paintVerdict(c, v.verdict, word),
+        ...SERVICES.map((s) => (r.health![s].healthy ? c.green('✓') : c.red('✗'))),
+        v.verdict === 'stale' ? c.magenta.bold(ago) : ago,
+        c.dim(note),
+      ];
+    }
+    return [...head, c.red.bold(word), c.dim('-'), c.dim('-'), c.dim('-'), c.dim('-'), c.red(note)];
+  });
+  const table = plainTable(deps.Table, c, ['PROFILE', 'HOST', 'VERDICT', 'API', 'COMPILER', 'RUNNER', 'CHECKED', 'NOTE'], body);
+  return table + '\n' + (cutNotes.length ? '\n' + cutNotes.join('\n') + '\n' : '');
+}
+
+/** Piped fleet rows: profile, host, verdict, api, compiler, runner, checked_at — or profile, host, verdict, error. Tab-separated. */
+export function renderFleetPlain(rows: readonly FleetRow[]): string {
+  return rows
+    .map((r) => {
+      const word = fleetVerdictWord(r);
+      const cells =
+        r.health && r.verdict
+          ? [r.profile, r.host, word, ...SERVICES.map((s) => (r.health![s].healthy ? 'healthy' : 'unhealthy')), newestCheck(r.health, r.verdict)]
+          : [r.profile, r.host, word, r.error?.message ?? 'failed'];
+      return cells.map((x) => sanitizeLine(x)).join('\t') + '\n';
+    })
+    .join('');
+}

@@ -1,0 +1,168 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HealthStatus } from '../../src/api/types.js';
+import { SERVICES } from '../../src/api/types.js';
+import { run } from '../../src/commands/status.js';
+import { EXIT } from '../../src/errors.js';
+import { HOUR, MIN, closedPort, getJson, runCommand, sim, type Sim } from './list-helpers.js';
+
+describe('status against the simulator', () => {
+  it('healthy: exit 0; piped key: value lines; --json is the server\'s HealthStatus', async () => {
+    const s = await sim({ scenario: 'healthy', history: 72 * HOUR });
+    try {
+      const server = await getJson(`${s.url}/v0/cluster_healthz`);
+      expect(server.status).toBe(200);
+      const r = await runCommand(run, {}, { host: s.url });
+      expect(r.code).toBe(EXIT.OK);
+      expect(r.out).toMatch(/^verdict: healthy\nreason: api, compiler and runner passed their last check\nchecked_at: \S+Z\nage: \d\S*( \d+s)?\nall_healthy: true\n/);
+      expect(r.out).toContain('api_healthy: true\napi_unchanged_since: ');
+      expect(r.out).toContain('runner_message: Healthy: The runner service responded successfully to the last health check.\n');
+      const j = await runCommand(run, { json: true }, { host: s.url });
+      expect(j.code).toBe(EXIT.OK);
+      expect(JSON.parse(j.out)).toEqual(server.body);
+      const t = await runCommand(run, { utc: true }, { host: s.url, tty: true, columns: 80 });
+      const lines = t.out.split('\n');
+      expect(lines[0]).toBe('✓ healthy  ·  api, compiler and runner passed their last check');
+      expect(lines[1]).toMatch(/^ {2}checked at {2}\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ \((just now|\d+ (s|min) ago)\)$/);
+      expect(lines[3]).toMatch(/^SERVICE +HEALTH +UNCHANGED SINCE +MESSAGE$/);
+      expect(lines[4]).toMatch(/^api +✓ healthy +(3 d|2 d 23 h|71 h \d+ min) ago +Healthy: The api service/);
+      for (const l of lines) expect([...l].length).toBeLessThanOrEqual(80);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('compiler-outage during the outage: exit 2, the message from the server (sanitised)', async () => {
+    const s = await sim({ scenario: 'compiler-outage', history: 10 * MIN });
+    try {
+      const r = await runCommand(run, {}, { host: s.url, tty: true });
+      expect(r.code).toBe(EXIT.UNHEALTHY);
+      expect(r.out.split('\n')[0]).toBe('✗ unhealthy  ·  compiler is not healthy');
+      expect(r.out).toMatch(/compiler +✗ unhealthy +\d+ min ago +Unreachable: Unable to connect to the compiler/);
+      const j = await runCommand(run, { json: true }, { host: s.url });
+      expect(j.code).toBe(EXIT.UNHEALTHY);
+      expect(JSON.parse(j.out)).toEqual((await getJson(`${s.url}/v0/cluster_healthz`)).body);
+      s.clock.advance(20 * MIN); // recovered
+      expect((await runCommand(run, {}, { host: s.url })).code).toBe(EXIT.OK);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('stalled: all healthy but old by the server\'s Date: exit 3, "stale — health unknown" with the age', async () => {
+    const s = await sim({ scenario: 'stalled', history: 2 * HOUR });
+    try {
+      const r = await runCommand(run, {}, { host: s.url });
+      expect(r.code).toBe(EXIT.STALE);
+      expect(r.out).toMatch(/^verdict: stale — health unknown\nreason: the latest check is 1h 5\dm old \(more than 12m\)/);
+      const t = await runCommand(run, {}, { host: s.url, tty: true });
+      expect(t.out.split('\n')[0]).toMatch(/^! stale — health unknown {2}· {2}the latest check is 1h 5\dm old/);
+      const j = await runCommand(run, { json: true }, { host: s.url });
+      expect(j.code).toBe(EXIT.STALE);
+      expect(JSON.parse(j.out).all_healthy).toBe(true);
+      expect(j.err).toMatch(/^warning: the latest check is 1h 5\dm old .*stale — health unknown\n$/);
+      expect((await runCommand(run, { staleAfter: '2h' }, { host: s.url })).code).toBe(EXIT.OK);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('the stale limit is judged by the server\'s clock, not ours', async () => {
+    // The simulator's clock is years away from the local one: a healthy, fresh answer stays healthy.
+    const s = await sim({ scenario: 'healthy', history: HOUR, start: Date.UTC(2031, 0, 1) });
+    try {
+      expect((await runCommand(run, {}, { host: s.url })).code).toBe(EXIT.OK);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('long-info: server text with control characters never reaches the terminal raw', async () => {
+    const s = await sim({ scenario: 'long-info', history: 5 * MIN });
+    try {
+      for (const tty of [true, false]) {
+        const r = await runCommand(run, {}, { host: s.url, tty, columns: 120 });
+        expect(r.code).toBe(EXIT.UNHEALTHY);
+        expect(r.out).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+      }
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('unreachable: exit 1; bad --stale-after: exit 64', async () => {
+    const dead = `http://127.0.0.1:${await closedPort()}`;
+    const r = await runCommand(run, {}, { host: dead });
+    expect(r.code).toBe(EXIT.FAILURE);
+    expect(r.error?.message).toMatch(/cannot reach/);
+    expect((await runCommand(run, { staleAfter: 'later' }, { host: dead })).code).toBe(EXIT.USAGE);
+  });
+
+  it('no events yet: exit 1 saying so', async () => {
+    const s = await sim({ history: 0 });
+    try {
+      const r = await runCommand(run, {}, { host: s.url });
+      expect(r.code).toBe(EXIT.FAILURE);
+      expect(r.error?.message).toMatch(/no cluster monitor events recorded yet/);
+    } finally {
+      await s.close();
+    }
+  });
+});
+
+describe('status on an older server without /v0/cluster_healthz', () => {
+  const cases = [
+    ['healthy', 72 * HOUR],
+    ['compiler-outage', 72 * HOUR],
+    ['compiler-outage', 12 * MIN],
+    ['flapping', 12 * HOUR],
+    ['flapping', 6 * HOUR + 50_000],
+    ['stalled', 3 * HOUR],
+    ['retention', undefined],
+    ['startup', 3 * MIN],
+  ] as const;
+
+  it.each(cases)('%s (%s ms of history): the computed answer equals the server\'s, field by field', async (scenario, history) => {
+    const newer = await sim({ scenario, history, seed: 7 });
+    const older = await sim({ scenario, history, seed: 7, omitRoutes: ['cluster_healthz'] });
+    try {
+      expect((await getJson(`${older.url}/v0/cluster_healthz`)).status).toBe(404);
+      const a = await runCommand(run, { json: true }, { host: newer.url });
+      const b = await runCommand(run, { json: true }, { host: older.url, flags: { verbose: true } });
+      const server = JSON.parse(a.out) as HealthStatus;
+      const computed = JSON.parse(b.out) as HealthStatus;
+      expect(computed.all_healthy).toBe(server.all_healthy);
+      for (const svc of SERVICES) {
+        for (const field of ['healthy', 'message', 'unchanged_since', 'checked_at'] as const) {
+          expect([svc, field, computed[svc][field]]).toEqual([svc, field, server[svc][field]]);
+        }
+      }
+      expect(b.out).toBe(a.out); // same shape, same key order
+      expect(b.code).toBe(a.code);
+      expect(b.err).toMatch(/answered 404 for \/v0\/cluster_healthz \(an older server\): computing the same answer/);
+      expect(a.err).not.toMatch(/computing/);
+    } finally {
+      await Promise.all([newer.close(), older.close()]);
+    }
+  });
+
+  it('says so in the piped and terminal views too', async () => {
+    const older = await sim({ scenario: 'healthy', history: HOUR, omitRoutes: ['cluster_healthz'] });
+    try {
+      expect((await runCommand(run, {}, { host: older.url })).out).toContain('source: computed from the event list');
+      expect((await runCommand(run, {}, { host: older.url, tty: true })).out).toContain('computed from the event list');
+    } finally {
+      await older.close();
+    }
+  });
+
+  it('a server with neither route: exit 1, no cluster-events API', async () => {
+    const ancient = await sim({ scenario: 'healthy', history: HOUR, omitRoutes: ['cluster_healthz', 'cluster_events'] });
+    try {
+      const r = await runCommand(run, {}, { host: ancient.url });
+      expect(r.code).toBe(EXIT.FAILURE);
+      expect(r.error?.message).toMatch(/has no cluster-events API/);
+    } finally {
+      await ancient.close();
+    }
+  });
+});

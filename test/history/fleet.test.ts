@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import type { ConfigData } from '../../src/config/profiles.js';
+import { CliError, EXIT } from '../../src/errors.js';
+import { fleetExit, fleetInputs, fleetProfiles, mapLimit } from '../../src/history/fleet.js';
+
+const config: ConfigData = {
+  current: 'prod',
+  profiles: {
+    prod: { host: 'https://prod.example.com', auth: { kind: 'apikey', apiKey: 'apikey:p' } },
+    dev: { host: 'http://127.0.0.1:8080', auth: { kind: 'none' } },
+    stage: { host: 'https://stage.example.com', auth: { kind: 'none' } },
+  },
+};
+
+function usage(fn: () => unknown): CliError {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(CliError);
+    expect((e as CliError).exitCode).toBe(EXIT.USAGE);
+    return e as CliError;
+  }
+  throw new Error('accepted');
+}
+
+describe('fleetProfiles', () => {
+  it('--all-profiles: every stored profile, sorted', () => {
+    expect(fleetProfiles({ allProfiles: true }, config)).toEqual(['dev', 'prod', 'stage']);
+    expect(fleetProfiles({ allProfiles: true }, { profiles: {} })).toEqual([]);
+  });
+
+  it('-p: in the order given, duplicates and blanks dropped', () => {
+    expect(fleetProfiles({ profiles: 'stage, prod,,stage' }, config)).toEqual(['stage', 'prod']);
+  });
+
+  it('unknown names: a usage error listing the known ones', () => {
+    const e = usage(() => fleetProfiles({ profiles: 'prod,qa,constructor' }, config));
+    expect(e.message).toBe('unknown profiles: qa, constructor');
+    expect(e.hint).toBe('known profiles: dev, prod, stage');
+    expect(usage(() => fleetProfiles({ profiles: ' , ' }, config)).message).toMatch(/at least one profile/);
+    expect(usage(() => fleetProfiles({ allProfiles: true, profiles: 'prod' }, config)).message).toMatch(/not both/);
+  });
+});
+
+describe('fleetInputs', () => {
+  it('refuses flags that would override every row', () => {
+    for (const [flags, name] of [
+      [{ host: 'http://x' }, '--host'],
+      [{ tenant: 't' }, '--tenant'],
+      [{ insecure: true }, '--insecure'],
+      [{ caCert: 'ca.pem' }, '--ca-cert'],
+      [{ profile: 'prod' }, '--profile'],
+    ] as const) {
+      expect(usage(() => fleetInputs(flags, {}, 'prod')).message).toMatch(new RegExp(`^${name} cannot be combined`));
+    }
+  });
+
+  it('keeps timeout and retries, drops host and credential variables, selects the profile', () => {
+    const env = { FELDERA_HOST: 'http://evil', FELDERA_API_KEY: 'apikey:x', FELDERA_AUTH_TOKEN_COMMAND: 'x', FELDERA_TENANT: 't', CLUSTER_PROFILE: 'dev', FELDERA_REQUEST_TIMEOUT: '2', HOME: '/h' };
+    const out = fleetInputs({ requestTimeout: '3', retries: '0', verbose: true, insecure: false }, env, 'stage');
+    expect(out.flags).toEqual({ requestTimeout: '3', retries: '0', verbose: true, profile: 'stage' });
+    expect(out.env).toEqual({ FELDERA_REQUEST_TIMEOUT: '2', HOME: '/h' });
+    expect(env.FELDERA_HOST).toBe('http://evil'); // the caller's env is untouched
+  });
+});
+
+describe('fleetExit', () => {
+  it.each([
+    [[], 0],
+    [[0, 0], 0],
+    [[0, 2], 2],
+    [[2, 3, 0], 3],
+    [[3, 1, 2], 1],
+    [[0, 64], 1],
+  ])('%j → %i (1 before 3 before 2)', (codes, want) => {
+    expect(fleetExit(codes)).toBe(want);
+  });
+});
+
+describe('mapLimit', () => {
+  it('at most N at a time, results in order', async () => {
+    let running = 0;
+    let peak = 0;
+    const out = await mapLimit(Array.from({ length: 20 }, (_, i) => i), 8, async (n) => {
+      running++;
+      peak = Math.max(peak, running);
+      await new Promise((r) => setTimeout(r, (n * 7) % 5));
+      running--;
+      return n * 2;
+    });
+    expect(peak).toBe(8);
+    expect(out).toEqual(Array.from({ length: 20 }, (_, i) => i * 2));
+    expect(await mapLimit([], 8, async () => 1)).toEqual([]);
+  });
+});

@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { groupIncidents, incidentJson, incidentsInWindow } from '../../src/history/incidents.js';
+import { HOUR, MIN, S, SEC, T0, ev, serverOrder } from './fixtures.js';
+
+const NOW = T0 + 10 * HOUR;
+const rel = (ms: number | undefined) => (ms === undefined ? undefined : (ms - T0) / MIN);
+
+describe('groupIncidents', () => {
+  it('no events, one healthy event, all healthy: no incidents', () => {
+    expect(groupIncidents([], NOW)).toEqual([]);
+    expect(groupIncidents([ev(0)], NOW)).toEqual([]);
+    expect(groupIncidents(serverOrder(Array.from({ length: 50 }, (_, i) => ev(i * 10 * MIN))), NOW)).toEqual([]);
+  });
+
+  it('one unhealthy event: an ongoing incident lasting until now, that may have begun earlier', () => {
+    const [x, ...rest] = groupIncidents([ev(0, S.H, S.U)], NOW);
+    expect(rest).toEqual([]);
+    expect(x).toMatchObject({ service: 'compiler', worst: 'Unhealthy', ongoing: true, events: 1, beganBeforeWindow: true, endedAt: undefined });
+    expect(x!.durationMs).toBe(10 * HOUR);
+  });
+
+  it('a status holds until the next event: the incident ends at the first healthy event after it', () => {
+    const events = serverOrder([ev(0), ev(10 * MIN, S.H, S.U), ev(11 * MIN, S.H, S.U), ev(13 * MIN, S.H, S.U), ev(17 * MIN), ev(27 * MIN)]);
+    const [x] = groupIncidents(events, NOW);
+    expect(x).toMatchObject({ service: 'compiler', worst: 'Unhealthy', ongoing: false, events: 3, beganBeforeWindow: false });
+    expect(rel(x!.startedAt)).toBe(10);
+    expect(rel(x!.endedAt)).toBe(17);
+    expect(x!.durationMs).toBe(7 * MIN);
+    expect(x!.startedAtText).toBe(events.find((e) => Date.parse(e.recorded_at) === T0 + 10 * MIN)!.recorded_at);
+    expect(x!.firstEventId).toBe(events[4]!.id);
+    expect(x!.lastEventId).toBe(events[2]!.id);
+    expect(x!.endEventId).toBe(events[1]!.id);
+  });
+
+  it('worst status: Unhealthy over InitialUnhealthy; only InitialUnhealthy stays that', () => {
+    const starting = groupIncidents([ev(0, S.I, S.I, S.I), ev(1 * MIN, S.H, S.I, S.H), ev(2 * MIN)], NOW);
+    expect(starting.map((x) => [x.service, x.worst, x.events, rel(x.endedAt)])).toEqual([
+      ['api', 'InitialUnhealthy', 1, 1],
+      ['compiler', 'InitialUnhealthy', 2, 2],
+      ['runner', 'InitialUnhealthy', 1, 1],
+    ]);
+    const mixed = groupIncidents([ev(0), ev(1 * MIN, S.I), ev(2 * MIN, S.U), ev(3 * MIN, S.I), ev(4 * MIN)], NOW);
+    expect(mixed).toHaveLength(1);
+    expect(mixed[0]).toMatchObject({ worst: 'Unhealthy', events: 3 });
+  });
+
+  it('services are grouped independently; newest first', () => {
+    const events = [
+      ev(0),
+      ev(10 * MIN, S.H, S.U),
+      ev(20 * MIN, S.H, S.U, S.U), // runner joins while the compiler is still down
+      ev(30 * MIN, S.H, S.H, S.U), // compiler back
+      ev(40 * MIN), // runner back
+      ev(50 * MIN, S.U), // api: ongoing
+    ];
+    const xs = groupIncidents(serverOrder(events), NOW);
+    expect(xs.map((x) => [x.service, rel(x.startedAt), x.ongoing ? 'ongoing' : rel(x.endedAt), x.events])).toEqual([
+      ['api', 50, 'ongoing', 1],
+      ['runner', 20, 40, 2],
+      ['compiler', 10, 30, 2],
+    ]);
+    expect(xs[0]!.durationMs).toBe(NOW - (T0 + 50 * MIN));
+    expect(xs[0]!.beganBeforeWindow).toBe(false);
+  });
+
+  it('restricted to one service', () => {
+    const events = [ev(0, S.U, S.U), ev(MIN)];
+    expect(groupIncidents(events, NOW, ['compiler']).map((x) => x.service)).toEqual(['compiler']);
+  });
+
+  it('1000 alternating events: 500 incidents, fast', () => {
+    const events = serverOrder(Array.from({ length: 1000 }, (_, i) => ev(i * 30 * SEC, S.H, S.H, i % 2 ? S.H : S.U)));
+    const t = performance.now();
+    const xs = groupIncidents(events, NOW);
+    expect(performance.now() - t).toBeLessThan(200);
+    expect(xs).toHaveLength(500);
+    expect(xs.every((x) => x.service === 'runner' && x.events === 1 && x.durationMs === 30 * SEC)).toBe(true);
+    expect(rel(xs[0]!.startedAt)).toBe(998 * 0.5);
+    expect(xs[499]!.beganBeforeWindow).toBe(true);
+  });
+});
+
+describe('incidentsInWindow', () => {
+  const xs = groupIncidents([ev(0), ev(10 * MIN, S.U), ev(20 * MIN), ev(60 * MIN, S.U)], NOW);
+  it('keeps incidents that overlap the window; an ongoing one lasts until now', () => {
+    expect(incidentsInWindow(xs, T0 + 25 * MIN, undefined, NOW).map((x) => rel(x.startedAt))).toEqual([60]);
+    expect(incidentsInWindow(xs, T0 + 20 * MIN, undefined, NOW).map((x) => rel(x.startedAt))).toEqual([60, 10]);
+    expect(incidentsInWindow(xs, undefined, T0 + 30 * MIN, NOW).map((x) => rel(x.startedAt))).toEqual([10]);
+    expect(incidentsInWindow(xs, T0 + 21 * MIN, T0 + 59 * MIN, NOW)).toEqual([]);
+    expect(incidentsInWindow(xs, NOW, undefined, NOW)).toHaveLength(1);
+  });
+});
+
+describe('incidentJson', () => {
+  it('snake_case, server times, null end while ongoing', () => {
+    const events = [ev(0), ev(10 * MIN, S.U), ev(20 * MIN), ev(60 * MIN, S.H, S.H, S.I)];
+    const [ongoing, done] = groupIncidents(events, NOW).map(incidentJson);
+    expect(done).toEqual({
+      service: 'api',
+      worst_status: 'Unhealthy',
+      started_at: events[1]!.recorded_at,
+      ended_at: events[2]!.recorded_at,
+      ongoing: false,
+      duration_seconds: 600,
+      events: 1,
+      first_event_id: events[1]!.id,
+      last_event_id: events[1]!.id,
+      end_event_id: events[2]!.id,
+      began_before_window: false,
+    });
+    expect(ongoing).toMatchObject({ service: 'runner', worst_status: 'InitialUnhealthy', ended_at: null, ongoing: true, end_event_id: null, duration_seconds: (NOW - T0 - 60 * MIN) / 1000 });
+  });
+});
