@@ -1,11 +1,15 @@
 /**
- * The command tree. Only commander and this file load at start-up; each command's module is
- * imported when that command runs, so `cluster event get` pays for nothing else.
+ * The command tree. Commander, this file and the `event get` path load at start-up; every other
+ * command's module is imported when that command runs.
  */
 import { Command, CommanderError, Option } from 'commander';
 import { CliError, EXIT } from './errors.js';
-import type { Context } from './context.js';
+import { makeContext, type Context } from './context.js';
 import type { GlobalFlags } from './config/connection.js';
+import { processIO } from './render/io.js';
+// The hot path (`event get latest`, what scripts run in loops) is part of the main chunk:
+// one file to load instead of a waterfall of small ones.
+import { run as eventGet } from './commands/event/get.js';
 
 const VERSION = '0.1.0';
 
@@ -28,7 +32,7 @@ function action(load: () => Promise<Runner>, opts: { longRunning?: boolean } = {
     const all = cmd.optsWithGlobals() as Record<string, unknown> & GlobalFlags & { color?: boolean; json?: boolean };
     state.json = Boolean(all.json);
     longRunning = Boolean(opts.longRunning);
-    const [{ processIO }, { makeContext }, run] = await Promise.all([import('./render/io.js'), import('./context.js'), load()]);
+    const run = await load();
     const io = processIO(all.color);
     controller = new AbortController();
     const ctx = makeContext({ io, flags: all, signal: controller.signal });
@@ -65,15 +69,16 @@ export function buildProgram(): Command {
       'after',
       `
 Examples:
-  cluster login                              store host and credential as a profile (verified first)
-  cluster event get latest                   the latest health check of api, compiler and runner
+  cluster login                              store a host and key (verified)
+  cluster event get latest                   the latest check of all services
   cluster event get latest --json | jq .all_healthy
-  cluster event list --since 6h --unhealthy  what went wrong in the last six hours
-  cluster event watch                        every change as it is recorded, without gaps
-  cluster status                             exit 0 healthy, 2 unhealthy, 3 stale, 1 unreachable
-  cluster simulate --port 0                  a Feldera-compatible server on loopback
+  cluster event list --since 6h --unhealthy  what went wrong in the last 6 h
+  cluster event watch                        every change, without gaps
+  cluster status                             is it healthy now? (exit code)
+  cluster simulate --port 0                  a Feldera-like server on loopback
 
-Exit codes: 0 ok/healthy, 1 failed, 2 not all healthy, 3 stale, 64 usage, 124 timeout, 130 interrupted.`,
+Exit codes: 0 ok/healthy, 1 failed, 2 not all healthy, 3 stale, 64 usage,
+            124 timeout, 130 interrupted.`,
     );
   globalOptions(program);
 
@@ -104,7 +109,7 @@ Exit codes: 0 ok/healthy, 1 failed, 2 not all healthy, 3 stale, 64 usage, 124 ti
     .option('--no-verify', 'save without contacting the server')
     .addHelpText(
       'after',
-      '\nExamples:\n  cluster login                                   (asks for host and key)\n  cluster login --host https://feldera.example.com --api-key-stdin < key.txt\n  cluster login --profile prod --host https://f.example.com --token-command "gcloud auth print-identity-token"',
+      '\nExamples:\n  cluster login                                   (asks for host and key)\n  cluster login --host https://feldera.example.com --api-key-stdin < key.txt\n  cluster login --profile prod --host https://f.example.com \\\n      --token-command "gcloud auth print-identity-token"',
     )
     .action(action(async () => (await import('./commands/login.js')).run as Runner));
 
@@ -112,6 +117,7 @@ Exit codes: 0 ok/healthy, 1 failed, 2 not all healthy, 3 stale, 64 usage, 124 ti
     .command('logout')
     .description('remove a stored profile and its credential')
     .option('--all', 'remove every profile')
+    .addHelpText('after', '\nExamples:\n  cluster logout                  the current profile\n  cluster logout --profile prod\n  cluster logout --all')
     .action(action(async () => (await import('./commands/logout.js')).run as Runner));
 
   const profile = program.command('profile').description('list and choose stored profiles');
@@ -120,11 +126,13 @@ Exit codes: 0 ok/healthy, 1 failed, 2 not all healthy, 3 stale, 64 usage, 124 ti
     .alias('ls')
     .description('list stored profiles (current one marked)')
     .option('--json', 'print JSON (credentials masked)')
+    .addHelpText('after', '\nExamples:\n  cluster profile list\n  cluster profile list --json | jq -r \'.[].name\'')
     .action(action(async () => (await import('./commands/profile/list.js')).run as Runner));
   profile
     .command('use')
     .description('make a profile the current one')
     .argument('<name>', 'profile name')
+    .addHelpText('after', '\nExamples:\n  cluster profile use prod\n  CLUSTER_PROFILE=staging cluster status     (one command only)')
     .action(action(async () => (await import('./commands/profile/use.js')).run as Runner));
 
   const auth = program.command('auth').description('inspect authentication');
@@ -132,6 +140,7 @@ Exit codes: 0 ok/healthy, 1 failed, 2 not all healthy, 3 stale, 64 usage, 124 ti
     .command('status')
     .description('where each connection setting comes from, reachability, server version, tenant and role')
     .option('--json', 'print JSON')
+    .addHelpText('after', '\nExamples:\n  cluster auth status\n  cluster auth status --profile prod --json | jq .server')
     .action(action(async () => (await import('./commands/auth/status.js')).run as Runner));
 
   const event = program.command('event').alias('events').description('read cluster monitor events');
@@ -145,7 +154,7 @@ Exit codes: 0 ok/healthy, 1 failed, 2 not all healthy, 3 stale, 64 usage, 124 ti
     .option('--stale-after <duration>', STALE_HELP, '12m')
     .option('--exit-status', 'exit 2 when not all healthy, 3 when latest is stale')
     .addHelpText('after', '\nExamples:\n  cluster event get latest\n  cluster event get 0193a5c2 --selector all\n  cluster event get latest --json | jq .all_healthy')
-    .action(action(async () => (await import('./commands/event/get.js')).run as Runner));
+    .action(action(async () => eventGet as Runner));
 
   const listOpts = (c: Command) =>
     c
@@ -176,7 +185,8 @@ Exit codes: 0 ok/healthy, 1 failed, 2 not all healthy, 3 stale, 64 usage, 124 ti
     event
       .command('incidents')
       .description('consecutive non-healthy events of each service, grouped into incidents')
-      .addOption(new Option('--service <service>', 'only this service').choices(['api', 'compiler', 'runner'])),
+      .addOption(new Option('--service <service>', 'only this service').choices(['api', 'compiler', 'runner']))
+      .addHelpText('after', '\nExamples:\n  cluster event incidents --since 24h\n  cluster event incidents --service compiler --json | jq \'.[0]\''),
   ).action(action(async () => (await import('./commands/event/incidents.js')).run as Runner));
 
   event
@@ -187,6 +197,7 @@ Exit codes: 0 ok/healthy, 1 failed, 2 not all healthy, 3 stale, 64 usage, 124 ti
     .option('--width <columns>', 'width of the picture in columns, labels included (default: the terminal width)')
     .option('--utc', 'show times in UTC')
     .option('--json', 'print slices and availability as JSON')
+    .addHelpText('after', '\nExamples:\n  cluster event timeline\n  cluster event timeline --since 6h --width 100\n  cluster event timeline --json | jq \'.services[].availability_percent\'')
     .action(action(async () => (await import('./commands/event/timeline.js')).run as Runner));
 
   event

@@ -3,7 +3,7 @@
  * flags, an abort signal (Ctrl-C / SIGTERM), and lazy access to config and client. Tests build
  * one with `makeContext` and a buffer IO.
  */
-import type { ClientOptions, ClusterClient } from './api/client.js';
+import { createClient, type ClientOptions, type ClusterClient } from './api/client.js';
 import { resolveConnection, type Connection, type GlobalFlags } from './config/connection.js';
 import { readConfig, type ConfigData } from './config/profiles.js';
 import type { IO } from './render/io.js';
@@ -52,7 +52,6 @@ export function makeContext(init: ContextInit): Context {
     config: () => (config ??= readConfig(io.env)),
     connection: () => (connection ??= resolveConnection(flags, io.env, ctx.config())),
     async client(opts = {}) {
-      const { createClient } = await import('./api/client.js');
       const conn = opts.connection ?? ctx.connection();
       if (conn.credentialWithheld) verbose(`not sending a credential: ${conn.credentialWithheld}`);
       return createClient(conn, {

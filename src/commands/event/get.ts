@@ -12,6 +12,8 @@ import type { Context } from '../../context.js';
 import { EXIT, usageError } from '../../errors.js';
 import { assessEvent, type Assessment } from '../../health/assess.js';
 import { DEFAULT_STALE_AFTER_MS } from '../../health/verdict.js';
+import { renderEvent } from '../../render/event.js';
+import { writeJson } from '../../render/json.js';
 import { formatTimestamp } from '../../render/time.js';
 import { formatDuration } from '../../util/duration.js';
 import { parseDurationFlag } from '../../util/when.js';
@@ -88,10 +90,8 @@ export async function run(opts: GetOptions & Record<string, unknown>, ctx: Conte
   const a = assessEvent(event, { latest: spec.kind === 'latest', serverNow: serverDate, localNow, staleAfterMs });
 
   if (opts.json) {
-    const { writeJson } = await import('../../render/json.js');
     writeJson(io, event);
   } else {
-    const { renderEvent } = await import('../../render/event.js');
     io.stdout.write(await renderEvent(event, a, { utc, columns: io.columns }, io));
   }
   const warnings = warningsFor(a);
