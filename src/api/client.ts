@@ -136,6 +136,12 @@ export async function createClient(conn: Connection, opts: ClientOptions = {}): 
         kind: 'config',
       });
     }
+    if (!ca.includes('-----BEGIN CERTIFICATE-----')) {
+      throw new CliError(`the CA certificate file ${conn.caCert} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`, {
+        hint: 'give the PEM certificate (bundle) of the CA that signed the server\'s certificate with --ca-cert or FELDERA_HTTPS_TLS_CERT',
+        kind: 'config',
+      });
+    }
   }
 
   const transport: NodeFetch = await createNodeFetch({ insecure: conn.insecure, ca, keepAlive: opts.keepAlive });

@@ -72,7 +72,16 @@ export function transportFailure(endpoint: string, host: string, code: string, m
     });
   }
   if (TLS_CODES.has(code) || code.startsWith('ERR_TLS') || code.startsWith('ERR_SSL') || /certificate|ssl|tls/i.test(message)) {
-    return new ApiError('tls', `TLS failure talking to ${host}: ${sanitizeLine(message)}`, {
+    // OpenSSL's own text (`write EPROTO 80…:error:0A00010B:SSL routines:…:wrong version number:…`) is cut to its reason.
+    const reason = /SSL routines:[^:]*:([^:]+)/.exec(message)?.[1]?.trim();
+    if (reason === 'wrong version number' || code === 'ERR_SSL_WRONG_VERSION_NUMBER') {
+      return new ApiError('tls', `TLS failure talking to ${host}: the server did not answer in TLS (wrong version number)`, {
+        endpoint,
+        hint: 'the server may speak plain HTTP on that port: try http:// instead of https://',
+        cause,
+      });
+    }
+    return new ApiError('tls', `TLS failure talking to ${host}: ${sanitizeLine(reason ?? message)}`, {
       endpoint,
       hint: 'if the server uses a private CA, pass its certificate with --ca-cert FILE (or FELDERA_HTTPS_TLS_CERT); --insecure skips verification',
       cause,
@@ -170,8 +179,11 @@ export function httpFailure(a: ErrorAnswer): ApiError {
     return new ApiError('bad-request', `the server rejected the request: ${detail || a.statusText}`, common);
   }
   if ((status === 502 || status === 503 || status === 504 || status === 408 || status === 429) && !feldera) {
-    const page = a.contentType.includes('html') ? fromHtml(a.text) : sanitizeLine(a.text).slice(0, 120);
-    return new ApiError('proxy', `${a.host} answered ${status} ${sanitizeLine(a.statusText)}${page ? ` (${page})` : ''} for ${endpoint}`, {
+    const raw = a.contentType.includes('html') ? fromHtml(a.text) : sanitizeLine(a.text).slice(0, 120);
+    const said = `${status} ${sanitizeLine(a.statusText)}`;
+    // A page that only repeats the status line ("502 Bad Gateway") adds nothing.
+    const page = raw.replace(/\s+/g, ' ').trim().toLowerCase() === said.toLowerCase() || raw.trim().toLowerCase() === sanitizeLine(a.statusText).toLowerCase() ? '' : raw;
+    return new ApiError('proxy', `${a.host} answered ${said}${page ? ` (${page})` : ''} for ${endpoint}`, {
       ...common,
       hint: status === 429 ? 'the server is rate-limiting; wait and try again' : 'a proxy or load balancer could not reach Feldera; try again, or check the instance',
       transient: true,

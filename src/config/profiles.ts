@@ -48,10 +48,18 @@ export function configPath(env: Record<string, string | undefined>): string {
 /** Read without conf. A missing file is an empty config; a broken one is an error that names the file (never overwritten). */
 export function readConfig(env: Record<string, string | undefined>): ConfigData {
   const file = configPath(env);
-  if (!existsSync(file)) return { profiles: {} };
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    // Missing: no profiles yet. Anything else (a folder we may not enter, a directory in the
+    // file's place) is said as it is, not mistaken for "no profiles".
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT' && !existsSync(file)) return { profiles: {} };
+    throw configAccessError('read', file, e);
+  }
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
+    raw = JSON.parse(text);
   } catch (e) {
     throw new CliError(`the config file ${file} is not valid JSON (${(e as Error).message})`, {
       hint: 'fix it by hand or move it away; it is left untouched',
@@ -59,6 +67,27 @@ export function readConfig(env: Record<string, string | undefined>): ConfigData 
     });
   }
   return normaliseConfig(raw, file);
+}
+
+/** A config file or folder that cannot be read or written: one line naming the path and why, and what to do. */
+export function configAccessError(op: 'read' | 'write', file: string, e: unknown): CliError {
+  const code = (e as NodeJS.ErrnoException).code;
+  const why =
+    code === 'EACCES' || code === 'EPERM'
+      ? 'permission denied'
+      : code === 'EISDIR'
+        ? 'it is a directory'
+        : code === 'ENOTDIR'
+          ? 'a part of its path is not a directory'
+          : code === 'EROFS'
+            ? 'read-only file system'
+            : code === 'ENOSPC'
+              ? 'no space left on the device'
+              : sanitizeLine((e as Error).message ?? String(e));
+  return new CliError(`cannot ${op} the config file ${file}: ${why}`, {
+    hint: 'check the permissions of that file and its folder, or choose another folder with CLUSTER_CONFIG_DIR',
+    kind: 'config',
+  });
 }
 
 const AUTH_FIELDS: Record<string, string | undefined> = { none: undefined, apikey: 'apiKey', token: 'token', 'token-command': 'command' };
@@ -132,7 +161,12 @@ export async function updateConfig(
   // The folder is made 0700. An existing folder is tightened when it is ours (the default location,
   // or one we just created); a folder the user named with CLUSTER_CONFIG_DIR that already existed is
   // left as it is (it may be shared, like /tmp) and only the file is 0600.
-  const created = mkdirSync(dir, { recursive: true, mode: 0o700 }) !== undefined;
+  let created: boolean;
+  try {
+    created = mkdirSync(dir, { recursive: true, mode: 0o700 }) !== undefined;
+  } catch (e) {
+    throw configAccessError('write', configPath(env), e);
+  }
   if (created || !env.CLUSTER_CONFIG_DIR) {
     try {
       if ((statSync(dir).mode & 0o077) !== 0) chmodSync(dir, 0o700);
@@ -141,17 +175,21 @@ export async function updateConfig(
     }
   }
   const { default: Conf } = await import('conf');
-  const store = new Conf<Record<string, unknown>>({
-    projectName: 'feldera-cluster',
-    cwd: dir,
-    configName: 'config',
-    configFileMode: 0o600,
-    clearInvalidConfig: false,
-  });
   const next = mutate(structuredClone(current));
   const out: Record<string, unknown> = { profiles: next.profiles };
   if (next.current !== undefined) out.current = next.current;
-  store.store = out;
-  chmodSync(configPath(env), 0o600);
+  try {
+    const store = new Conf<Record<string, unknown>>({
+      projectName: 'feldera-cluster',
+      cwd: dir,
+      configName: 'config',
+      configFileMode: 0o600,
+      clearInvalidConfig: false,
+    });
+    store.store = out;
+    chmodSync(configPath(env), 0o600);
+  } catch (e) {
+    throw configAccessError('write', configPath(env), e);
+  }
   return next;
 }

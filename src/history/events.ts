@@ -107,8 +107,20 @@ export function checkWindowSyntax(opts: { since?: unknown; until?: unknown }): v
   if (opts.until !== undefined) parseWhen(String(opts.until), 0, '--until');
   // Both durations or both times: the order does not depend on "now", so check it now too.
   if (opts.since !== undefined && opts.until !== undefined) {
-    const relative = (v: unknown) => parseDuration(String(v)) !== undefined;
-    if (relative(opts.since) === relative(opts.until)) parseWindow(opts, Date.UTC(2000, 0, 1));
+    const ago = (v: unknown) => parseDuration(String(v));
+    const since = ago(opts.since);
+    const until = ago(opts.until);
+    if (since !== undefined && until !== undefined) {
+      // Both count back from now: say it in their own words, not as times from a made-up "now".
+      if (since < until) {
+        throw usageError(
+          `--since ${String(opts.since).trim()} ago is after --until ${String(opts.until).trim()} ago`,
+          'a duration counts back from now: --since 6h --until 2h is the four hours between',
+        );
+      }
+    } else if (since === undefined && until === undefined) {
+      parseWindow(opts, Date.UTC(2000, 0, 1));
+    }
   }
 }
 

@@ -13,6 +13,7 @@ import type { ChalkInstance } from 'chalk';
 import { SERVICES, type ClusterEventStatus, type MonitorStatus } from '../api/types.js';
 import type { Incident } from '../history/incidents.js';
 import { formatDuration } from '../util/duration.js';
+import { textWidth, wrapText } from './event.js';
 import { sanitizeLine } from './sanitize.js';
 import { formatAge, formatTimestamp } from './time.js';
 
@@ -55,10 +56,49 @@ export function statusMark(status: string): string {
   return status === 'Healthy' ? '✓' : status === 'InitialUnhealthy' ? '…' : '✗';
 }
 
-export function paintStatus(c: ChalkInstance, status: MonitorStatus | string): string {
-  const s = sanitizeLine(status);
+export function paintStatus(c: ChalkInstance, status: MonitorStatus | string, short = false): string {
+  const s = short && status === 'InitialUnhealthy' ? 'starting' : sanitizeLine(status);
   const text = `${statusMark(status)} ${s}`;
   return status === 'Healthy' ? c.green(text) : status === 'InitialUnhealthy' ? c.yellow(text) : c.red(text);
+}
+
+/**
+ * How much a terminal table shows. When the full table is wider than the terminal it is drawn
+ * again with less: first without the year, then without the relative ages, then with
+ * `InitialUnhealthy` written as `starting` — the first that fits is kept (the last otherwise).
+ */
+interface Fit {
+  year: boolean;
+  ages: boolean;
+  short: boolean;
+}
+
+const FITS: readonly Fit[] = [
+  { year: true, ages: true, short: false },
+  { year: false, ages: true, short: false },
+  { year: false, ages: false, short: false },
+  { year: false, ages: false, short: true },
+];
+
+// eslint-disable-next-line no-control-regex
+const SGR = /\u001b\[[0-9;]*m/g;
+
+function widest(text: string): number {
+  return text.split('\n').reduce((m, l) => Math.max(m, textWidth(l.replace(SGR, ''))), 0);
+}
+
+function fitted(columns: number | undefined, draw: (f: Fit) => string): string {
+  let out = '';
+  for (const f of columns === undefined ? FITS.slice(0, 1) : FITS) {
+    out = draw(f);
+    if (widest(out) <= columns!) break;
+  }
+  return out;
+}
+
+function stamp(ms: number, utc: boolean, f: Fit): string {
+  const s = formatTimestamp(ms, utc);
+  return f.year ? s : s.slice(5);
 }
 
 export type RowVerdict = 'healthy' | 'unhealthy' | 'stale';
@@ -80,22 +120,27 @@ export interface ListView {
   idLength: number | undefined;
   /** The newest event, when it is all healthy but stale (its verdict reads "stale"). */
   staleId?: string;
+  /** Terminal width: a wider table is drawn with less (see FITS). */
+  columns?: number;
 }
 
 /** Terminal table for `event list`. */
 export function renderEventTable(events: readonly ClusterEventStatus[], v: ListView, deps: { Table: TableCtor; color: ChalkInstance }): string {
   const c = deps.color;
-  const rows = events.map((e) => {
-    const at = Date.parse(e.recorded_at);
-    const id = sanitizeLine(v.idLength === undefined ? e.id : e.id.slice(0, v.idLength));
-    return [
-      c.dim(id),
-      `${formatTimestamp(at, v.utc)}  ${c.dim(formatAge(v.now - at))}`,
-      paintVerdict(c, verdictOfRow(e, v.staleId)),
-      ...SERVICES.map((s) => paintStatus(c, e[`${s}_status`])),
-    ];
-  });
-  return plainTable(deps.Table, c, ['ID', v.utc ? 'RECORDED (UTC)' : 'RECORDED', 'VERDICT', 'API', 'COMPILER', 'RUNNER'], rows) + '\n';
+  const draw = (f: Fit) => {
+    const rows = events.map((e) => {
+      const at = Date.parse(e.recorded_at);
+      const id = sanitizeLine(v.idLength === undefined ? e.id : e.id.slice(0, v.idLength));
+      return [
+        c.dim(id),
+        f.ages ? `${stamp(at, v.utc, f)}  ${c.dim(formatAge(v.now - at))}` : stamp(at, v.utc, f),
+        paintVerdict(c, verdictOfRow(e, v.staleId)),
+        ...SERVICES.map((s) => paintStatus(c, e[`${s}_status`], f.short)),
+      ];
+    });
+    return plainTable(deps.Table, c, ['ID', v.utc ? 'RECORDED (UTC)' : 'RECORDED', 'VERDICT', 'API', 'COMPILER', 'RUNNER'], rows);
+  };
+  return fitted(v.columns, draw) + '\n';
 }
 
 /** Piped rows for `event list`: id, recorded_at, verdict, api, compiler, runner — tab-separated. */
@@ -110,26 +155,34 @@ export function renderEventRows(events: readonly ClusterEventStatus[], staleId?:
 export interface IncidentView {
   utc: boolean;
   now: number;
+  /** Terminal width: a wider table is drawn with less (see FITS). */
+  columns?: number;
 }
 
 /** Terminal table for `event incidents`. */
 export function renderIncidentTable(incidents: readonly Incident[], v: IncidentView, deps: { Table: TableCtor; color: ChalkInstance }): string {
   const c = deps.color;
-  const rows = incidents.map((x) => {
-    const started = `${x.beganBeforeWindow ? '≤ ' : ''}${formatTimestamp(x.startedAt, v.utc)}  ${c.dim(formatAge(v.now - x.startedAt))}`;
-    const ended = x.ongoing || x.endedAt === undefined ? c.red.bold('ongoing') : formatTimestamp(x.endedAt, v.utc);
-    return [
-      c.bold(x.service),
-      paintStatus(c, x.worst),
-      started,
-      ended,
-      `${x.beganBeforeWindow ? '≥ ' : ''}${formatDuration(x.durationMs)}`,
-      String(x.events),
-    ];
-  });
-  const table = plainTable(deps.Table, c, ['SERVICE', 'WORST', v.utc ? 'STARTED (UTC)' : 'STARTED', 'ENDED', 'DURATION', 'EVENTS'], rows);
+  const draw = (f: Fit) => {
+    const rows = incidents.map((x) => {
+      const started = `${x.beganBeforeWindow ? '≤ ' : ''}${stamp(x.startedAt, v.utc, f)}${f.ages ? `  ${c.dim(formatAge(v.now - x.startedAt))}` : ''}`;
+      const ended = x.ongoing || x.endedAt === undefined ? c.red.bold('ongoing') : stamp(x.endedAt, v.utc, f);
+      return [
+        c.bold(x.service),
+        paintStatus(c, x.worst, f.short),
+        started,
+        ended,
+        `${x.beganBeforeWindow ? '≥ ' : ''}${formatDuration(x.durationMs)}`,
+        String(x.events),
+      ];
+    });
+    return plainTable(deps.Table, c, ['SERVICE', 'WORST', v.utc ? 'STARTED (UTC)' : 'STARTED', 'ENDED', 'DURATION', 'EVENTS'], rows);
+  };
+  const table = fitted(v.columns, draw);
   const notes: string[] = [];
-  if (incidents.some((x) => x.beganBeforeWindow)) notes.push(c.dim('≤ began at or before the oldest retained event (older events are deleted after 72 h or beyond 1000)'));
+  if (incidents.some((x) => x.beganBeforeWindow)) {
+    const text = '≤ began at or before the oldest retained event (older events are deleted after 72 h or beyond 1000)';
+    notes.push(...wrapText(text, Math.max(40, v.columns ?? text.length)).map((l) => c.dim(l)));
+  }
   return table + '\n' + (notes.length ? notes.join('\n') + '\n' : '');
 }
 

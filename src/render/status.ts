@@ -128,16 +128,8 @@ export function fleetNote(r: FleetRow, staleAfterMs?: number): string {
 
 export function renderFleetTerminal(rows: readonly FleetRow[], deps: { Table: TableCtor; color: ChalkInstance; columns: number; staleAfterMs?: number }): string {
   const c = deps.color;
-  const hostWidth = Math.max(...rows.map((r) => Array.from(sanitizeLine(r.host)).length), 4);
-  const profileWidth = Math.max(...rows.map((r) => Array.from(sanitizeLine(r.profile)).length), 7);
-  // PROFILE HOST VERDICT(11) API COMPILER RUNNER CHECKED(~14), two spaces between columns.
-  const noteWidth = Math.max(20, deps.columns - (profileWidth + hostWidth + 11 + 3 + 8 + 6 + 12 + 14));
-  const cutNotes: string[] = [];
-  const body = rows.map((r) => {
+  const cells = rows.map((r) => {
     const word = fleetVerdictWord(r);
-    const full = fleetNote(r, deps.staleAfterMs);
-    const note = cut(full, noteWidth);
-    if (note !== full) cutNotes.push(`${c.bold(sanitizeLine(r.profile))}: ${r.error ? c.red(full) : full}`);
     const head = [c.bold(sanitizeLine(r.profile)), sanitizeLine(r.host)];
     if (r.health && r.verdict) {
       const v = r.verdict;
@@ -147,13 +139,34 @@ export function renderFleetTerminal(rows: readonly FleetRow[], deps: { Table: Ta
         paintVerdict(c, v.verdict, word),
         ...SERVICES.map((s) => (r.health![s].healthy ? c.green('✓') : c.red('✗'))),
         v.verdict === 'stale' ? c.magenta.bold(ago) : ago,
-        c.dim(note),
       ];
     }
-    return [...head, c.red.bold(word), c.dim('-'), c.dim('-'), c.dim('-'), c.dim('-'), c.red(note)];
+    return [...head, c.red.bold(word), c.dim('-'), c.dim('-'), c.dim('-'), c.dim('-')];
   });
-  const table = plainTable(deps.Table, c, ['PROFILE', 'HOST', 'VERDICT', 'API', 'COMPILER', 'RUNNER', 'CHECKED', 'NOTE'], body);
-  return table + '\n' + (cutNotes.length ? '\n' + cutNotes.join('\n') + '\n' : '');
+  let head = ['PROFILE', 'HOST', 'VERDICT', 'API', 'COMPILER', 'RUNNER', 'CHECKED'];
+  // The NOTE column gets what the terminal has left; with too little left (a long host name, a
+  // narrow terminal) it is dropped and every note is written in full under the table. When even
+  // that is too wide, the HOST column goes too (`cluster profile list` shows the hosts).
+  const widest = (h: string[], b: string[][]) =>
+    // eslint-disable-next-line no-control-regex
+    plainTable(deps.Table, c, h, b).split('\n').reduce((m, l) => Math.max(m, Array.from(l.replace(/\u001b\[[0-9;]*m/g, '')).length), 0);
+  let without = widest(head, cells);
+  if (without > deps.columns) {
+    head = head.filter((_, i) => i !== 1);
+    for (const row of cells) row.splice(1, 1);
+    without = widest(head, cells);
+  }
+  const noteWidth = deps.columns - without - 2;
+  const showNote = noteWidth >= 12;
+  const under: string[] = [];
+  const body = rows.map((r, i) => {
+    const full = fleetNote(r, deps.staleAfterMs);
+    const note = showNote ? cut(full, noteWidth) : '';
+    if (full && note !== full) under.push(`${c.bold(sanitizeLine(r.profile))}: ${r.error ? c.red(full) : full}`);
+    return showNote ? [...cells[i]!, r.error ? c.red(note) : c.dim(note)] : cells[i]!;
+  });
+  const table = plainTable(deps.Table, c, showNote ? [...head, 'NOTE'] : head, body);
+  return table + '\n' + (under.length ? '\n' + under.join('\n') + '\n' : '');
 }
 
 /** Piped fleet rows: profile, host, verdict, api, compiler, runner, checked_at — or profile, host, verdict, error. Tab-separated. */

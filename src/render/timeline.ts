@@ -113,17 +113,22 @@ export function renderTimeline(t: Timeline, v: TimelineView, deps: { Table: Tabl
   const c = deps.color;
   const pad = ' '.repeat(LABEL_WIDTH);
   const lines: string[] = [];
-  lines.push(
-    `${c.bold('Timeline')}  ${formatTimestamp(t.start, v.utc)} → ${formatTimestamp(t.end, v.utc)}  ${c.dim(
-      `(${formatDuration(t.end - t.start)}, ${formatDuration(t.sliceMs)} per cell, ${t.events} event${t.events === 1 ? '' : 's'})`,
-    )}`,
-  );
+  const range = `${formatTimestamp(t.start, v.utc)} → ${formatTimestamp(t.end, v.utc)}`;
+  const about = `(${formatDuration(t.end - t.start)}, ${formatDuration(t.sliceMs)} per cell, ${t.events} event${t.events === 1 ? '' : 's'})`;
+  // One line when it fits the width, else the details go under the range.
+  if (`Timeline  ${range}  ${about}`.length <= v.columns) lines.push(`${c.bold('Timeline')}  ${range}  ${c.dim(about)}`);
+  else lines.push(`${c.bold('Timeline')}  ${range}`, `${' '.repeat(10)}${c.dim(about)}`);
   lines.push('');
   for (const s of t.services) lines.push(`${s.service.padEnd(LABEL_WIDTH)}${paintRow(c, v.color, s.cells)}`);
   const [marks, labels] = axisLines(axisTicks(t.start, t.end, t.cells, v.utc), t.cells);
   lines.push(c.dim(pad + marks), c.dim(pad + labels));
   lines.push('');
-  lines.push(LEGEND.map(([s, text]) => `${cellRun(c, v.color, s, 1)} ${text}`).join('   '));
+  // The legend on one line when it fits the width (3 spaces between entries, else 2), else two lines.
+  const entries = LEGEND.map(([s, text]) => ({ painted: `${cellRun(c, v.color, s, 1)} ${text}`, width: 2 + text.length }));
+  const legendWidth = (gap: number) => entries.reduce((w, e) => w + e.width, 0) + gap * (entries.length - 1);
+  if (legendWidth(3) <= v.columns) lines.push(entries.map((e) => e.painted).join('   '));
+  else if (legendWidth(2) <= v.columns) lines.push(entries.map((e) => e.painted).join('  '));
+  else lines.push(entries.slice(0, 2).map((e) => e.painted).join('  '), entries.slice(2).map((e) => e.painted).join('  '));
   lines.push('');
   const rows = t.services.map((s) => [
     s.service,

@@ -12,7 +12,10 @@ export function parseWhen(text: string, now: number, flag: string): number {
   if (d !== undefined) return now - d;
   if (RFC3339.test(text.trim())) {
     const ms = Date.parse(text.trim());
-    if (!Number.isNaN(ms)) return ms;
+    // Date.parse rolls 2025-02-30 over to March 2: a day the month does not have is refused.
+    const [y, m, d] = text.trim().slice(0, 10).split('-').map(Number) as [number, number, number];
+    const real = new Date(Date.UTC(y, m - 1, d));
+    if (!Number.isNaN(ms) && real.getUTCMonth() === m - 1 && real.getUTCDate() === d) return ms;
   }
   throw usageError(`invalid ${flag} "${text}": expected a duration such as 30m, 2h, 3d or an RFC 3339 time such as 2025-12-08T14:00:00Z`);
 }

@@ -218,6 +218,12 @@ describe('/v0/cluster_healthz', () => {
     expect(clock.sleeps).toEqual([]);
   });
 
+  it('a proxy page that only repeats the status line is not quoted again', async () => {
+    const s = await serve(() => ({ status: 502, body: '<html><body><h1>502 Bad Gateway</h1></body></html>', headers: { 'content-type': 'text/html' } }));
+    const e = await failure((await client(conn(s.url, {}, { retries: '0' }))).getEvent('latest'));
+    expect(e.message).toBe(`${s.url} answered 502 Bad Gateway for /v0/cluster/events/latest`);
+  });
+
   it('a 503 page from a proxy is retried and reported as a proxy error', async () => {
     const s = await serve(() => ({ status: 503, body: '<html><title>Service Unavailable</title></html>', headers: { 'content-type': 'text/html' } }));
     const cl = await client(conn(s.url, {}, { retries: '2' }));
@@ -515,6 +521,23 @@ describe('TLS', () => {
     const s = await serve(() => ({ status: 200, json: EVENT }));
     const e = await failure((await client(conn(s.url.replace('http:', 'https:')))).getEvent('latest'));
     expect(e.apiKind).toBe('tls');
+  });
+
+  it('https to a plain http server names the likely cause, without OpenSSL noise', async () => {
+    const s = await serve(() => ({ status: 200, json: EVENT }));
+    const e = await failure((await client(conn(s.url.replace('http:', 'https:')))).getEvent('latest'));
+    expect(e.message).toMatch(/did not answer in TLS \(wrong version number\)$/);
+    expect(e.message).not.toMatch(/EPROTO|SSL routines|openssl/);
+    expect(e.hint).toContain('http://');
+  });
+
+  it('a --ca-cert file without a PEM certificate is refused before any request', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const file = join(mkdtempSync(join(tmpdir(), 'cluster-ca-')), 'not-a-cert.pem');
+    writeFileSync(file, 'root:x:0:0:root:/root:/bin/bash\n');
+    await expect(createClient(conn('https://127.0.0.1:1', {}, { caCert: file }))).rejects.toThrow(/holds no PEM certificate/);
   });
 
   it('an unreadable --ca-cert is a clear error', async () => {

@@ -51,6 +51,10 @@ describe('event incidents: compiler-outage, 72 h', () => {
     const t = await runCommand(run, { utc: true }, { host: s.url, tty: true });
     expect(t.out).toMatch(/^SERVICE +WORST +STARTED \(UTC\) +ENDED +DURATION +EVENTS\n/);
     expect(t.out).toMatch(/compiler +✗ Unhealthy +\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ +\d+ d \d+ h ago +\d{4}-/);
+    // at 80 columns the same table fits: no year, no ages
+    const narrow = await runCommand(run, { utc: true }, { host: s.url, tty: true, columns: 80 });
+    for (const l of narrow.out.split('\n')) expect([...l].length).toBeLessThanOrEqual(80);
+    expect(narrow.out).toMatch(/compiler +✗ Unhealthy +\d\d-\d\d \d\d:\d\d:\d\dZ +\d\d-\d\d \d\d:\d\d:\d\dZ +(19|20)m/);
   });
 
   it('--service and --since filter; nothing left: one line on stderr, exit 0', async () => {

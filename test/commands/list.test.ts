@@ -86,6 +86,16 @@ describe('event list against the simulator (72 h of compiler-outage history)', (
     expect(wide.out).toMatch(/\d\d:\d\d:\d\dZ/);
   });
 
+  it('an 80-column terminal: the table is drawn with less (no year, then no ages) until it fits', async () => {
+    const r = await runCommand(run, { unhealthy: true, limit: '3' }, { host: s.url, tty: true, color: true, columns: 80 });
+    const plain = r.out.replace(/\u001b\[[0-9;]*m/g, '').trimEnd().split('\n');
+    expect(plain).toHaveLength(4);
+    for (const l of plain) expect([...l].length).toBeLessThanOrEqual(80);
+    expect(plain[1]).toMatch(/^\S+ {2}\d\d-\d\d \d\d:\d\d:\d\d +.*unhealthy +✓ Healthy +✗ Unhealthy +✓ Healthy$/);
+    const wide = await runCommand(run, { unhealthy: true, limit: '3' }, { host: s.url, tty: true, columns: 120 });
+    expect(wide.out).toMatch(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d +\d+ (s|min|h|d)/);
+  });
+
   it('terminal with colour: statuses and verdicts coloured', async () => {
     const r = await runCommand(run, { unhealthy: true, limit: '1' }, { host: s.url, tty: true, color: true });
     expect(r.out).toContain('\u001b[31m✗ Unhealthy\u001b[39m');
@@ -110,6 +120,8 @@ describe('event list: usage errors (exit 64, before any request)', () => {
     [{ since: 'yesterday' }, /^invalid --since "yesterday": expected a duration such as 30m, 2h, 3d or an RFC 3339 time/],
     [{ until: '12/08/2025' }, /^invalid --until "12\/08\/2025": expected a duration/],
     [{ since: '1h', until: '2h' }, /--since .* is after --until/],
+    // two durations: said in the user's words, never as dates from a made-up "now"
+    [{ since: '2h', until: '4h' }, /^--since 2h ago is after --until 4h ago$/],
     [{ limit: '0' }, /^invalid --limit "0": expected a whole number of at least 1$/],
     [{ limit: 'many' }, /^invalid --limit "many"/],
     [{ service: 'db' }, /^invalid --service "db"/],

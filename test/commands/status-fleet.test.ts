@@ -76,10 +76,17 @@ describe('status --all-profiles / -p (the fleet view)', () => {
     expect(lines[1]).toMatch(/^ok +http:\/\/127\.0\.0\.1:\d+ +healthy +✓ +✓ +✓ +(just now|\d+ (s|min) ago)$/);
     expect(lines[2]).toMatch(/^stale +\S+ +stale +✓ +✓ +✓ +1 h 5\d min ago +no check for 1 h 5\d min \(limit 12m\): health unknown$/);
     expect(lines[3]).toMatch(/^down +\S+ +unreachable +- +- +- +- +cannot reach .*: connection refused$/);
-    const narrow = await runCommand(run, { profiles: 'down' }, { configDir: dir, tty: true, columns: 60 });
+    const narrow = await runCommand(run, { profiles: 'down' }, { configDir: dir, tty: true, columns: 95 });
     const [table, notes] = narrow.out.split('\n\n');
     expect(table).toMatch(/cannot reach.*…/);
+    for (const l of table!.split('\n')) expect([...l].length).toBeLessThanOrEqual(95);
     expect(notes).toMatch(/^down: cannot reach .*: connection refused\n$/);
+    // too narrow for a useful NOTE column: it is dropped, every note is written in full under the table
+    const tiny = await runCommand(run, { profiles: 'ok,stale,down' }, { configDir: dir, tty: true, columns: 80 });
+    const [t2, n2] = tiny.out.split('\n\n');
+    expect(t2).toMatch(/^PROFILE +VERDICT +API +COMPILER +RUNNER +CHECKED( +NOTE)?\n/);
+    for (const l of t2!.split('\n')) expect([...l].length).toBeLessThanOrEqual(80);
+    expect(n2).toMatch(/down: cannot reach .*: connection refused\n$/);
   });
 
   it('each row uses its own profile: --host is refused, FELDERA_HOST and FELDERA_API_KEY are ignored', async () => {

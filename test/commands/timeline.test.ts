@@ -64,7 +64,18 @@ describe('event timeline: compiler-outage, 72 h', () => {
 
   it('the terminal width is used when --width is not given', async () => {
     const r = await runCommand(run, {}, { host: s.url, tty: true, columns: 70 });
-    expect(r.out.split('\n')[2]).toMatch(/^api {7}={60}$/);
+    const lines = r.out.split('\n');
+    expect(lines.find((l) => l.startsWith('api'))).toMatch(/^api {7}={60}$/);
+    // the heading's details and the legend are folded to fit too (the whole picture fits the terminal)
+    expect(lines[0]).toMatch(/^Timeline {2}\S+ \S+ → \S+ \S+$/);
+    expect(lines[1]).toMatch(/^ {10}\(3d, [0-9hm ]+ per cell, \d+ events\)$/);
+    for (const l of lines) expect([...l].length).toBeLessThanOrEqual(70);
+  });
+
+  it('an 80-column terminal: the legend stays on one line, nothing is wider than 80', async () => {
+    const r = await runCommand(run, {}, { host: s.url, tty: true, columns: 80 });
+    expect(r.out).toContain('= healthy  ~ starting (InitialUnhealthy)  X unhealthy  ? unknown: no fresh data\n');
+    for (const l of r.out.split('\n')) expect([...l].length).toBeLessThanOrEqual(80);
   });
 
   it('--since narrows the window; before the first retained event is unknown', async () => {

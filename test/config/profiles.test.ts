@@ -57,6 +57,31 @@ describe('config file', () => {
     }
   });
 
+  it('a config file that is a directory, or a folder path through a file, is said as such (not "no profiles", not "invalid JSON")', () => {
+    const dir = tempConfigDir();
+    mkdirSync(join(dir, 'config.json'));
+    expect(() => readConfig({ CLUSTER_CONFIG_DIR: dir })).toThrow(/cannot read the config file .*config\.json: it is a directory$/);
+    const file = join(tempConfigDir(), 'plain-file');
+    writeFileSync(file, 'x');
+    const env = { CLUSTER_CONFIG_DIR: join(file, 'sub') };
+    expect(() => readConfig(env)).toThrow(/cannot read the config file .*: a part of its path is not a directory/);
+    try {
+      readConfig(env);
+    } catch (e) {
+      expect((e as CliError).hint).toContain('CLUSTER_CONFIG_DIR');
+    }
+  });
+
+  it.skipIf(process.platform !== 'linux')('a config folder that cannot be written is a clear error, not an unexpected failure', async () => {
+    const env = { CLUSTER_CONFIG_DIR: '/proc/self' };
+    const e = await updateConfig(env, (d) => d).then(
+      () => undefined,
+      (x: unknown) => x,
+    );
+    expect(e).toBeInstanceOf(CliError);
+    expect((e as CliError).message).toMatch(/^cannot write the config file \/proc\/self\/config\.json: /);
+  });
+
   it.each([
     ['[]', /does not hold an object/],
     ['{"profiles": []}', /"profiles" entry that is not an object/],

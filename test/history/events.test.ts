@@ -117,6 +117,8 @@ describe('parseWindow (time parsing)', () => {
     ['--since', '12/08/2025'],
     ['--until', '-5m'],
     ['--until', '2025-13-45T99:00:00Z'],
+    ['--since', '2025-02-30T00:00:00Z'],
+    ['--until', '2025-04-31'],
     ['--since', ''],
   ])('%s %j: exit 64 saying what was expected', (flag, text) => {
     const e = usage(() => parseWindow(flag === '--since' ? { since: text } : { until: text }, now));

@@ -47,7 +47,7 @@ export async function run(opts: IncidentsOptions & Record<string, unknown>, ctx:
       import('../../render/style.js'),
       import('../../render/list.js'),
     ]);
-    io.stdout.write(renderIncidentTable(incidents, { utc: Boolean(opts.utc), now }, { Table, color: palette(io.color) }));
+    io.stdout.write(renderIncidentTable(incidents, { utc: Boolean(opts.utc), now, columns: io.columns }, { Table, color: palette(io.color) }));
   } else {
     const { renderIncidentRows } = await import('../../render/list.js');
     io.stdout.write(renderIncidentRows(incidents));

@@ -83,7 +83,7 @@ export async function run(opts: ListOptions & Record<string, unknown>, ctx: Cont
         import('../../render/list.js'),
       ]);
       const idLength = opts.wide ? undefined : shortIdLength(events.map((e) => e.id));
-      io.stdout.write(renderEventTable(shown, { utc: Boolean(opts.utc), now, idLength, staleId }, { Table, color: palette(io.color) }));
+      io.stdout.write(renderEventTable(shown, { utc: Boolean(opts.utc), now, idLength, staleId, columns: io.columns }, { Table, color: palette(io.color) }));
     } else {
       const { renderEventRows } = await import('../../render/list.js');
       io.stdout.write(renderEventRows(shown, staleId));
