@@ -273,7 +273,8 @@ function keyed(key: string, value: string): string[] {
 export function renderEventPlain(event: ClusterEvent, a: Assessment, opts: Pick<EventViewOptions, 'utc'>): string {
   const lines: string[] = [];
   lines.push(`id: ${sanitizeLine(event.id)}`);
-  lines.push(`verdict: ${VERDICT_WORD[a.verdict]}`);
+  // Machine-read rows use the one verdict vocabulary every command shares (healthy | unhealthy | stale).
+  lines.push(`verdict: ${a.verdict}`);
   lines.push(`recorded_at: ${sanitizeLine(event.recorded_at)}`);
   lines.push(`recorded: ${recordedText(a, opts.utc)}`);
   lines.push(`age: ${formatDuration(Math.max(0, a.ageMs))}`);

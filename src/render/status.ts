@@ -171,14 +171,16 @@ export function renderFleetTerminal(rows: readonly FleetRow[], deps: { Table: Ta
 
 /** Piped fleet rows: profile, host, verdict, api, compiler, runner, checked_at — or profile, host, verdict, error. Tab-separated. */
 export function renderFleetPlain(rows: readonly FleetRow[]): string {
+  // Every row has the same eight tab-separated fields, so `cut -f4` or awk never mixes an error
+  // message into a status column: profile, host, verdict, api, compiler, runner, checked_at, error.
   return rows
     .map((r) => {
       const word = fleetVerdictWord(r);
       const cells =
         r.health && r.verdict
-          ? [r.profile, r.host, word, ...SERVICES.map((s) => (r.health![s].healthy ? 'healthy' : 'unhealthy')), newestCheck(r.health, r.verdict)]
-          : [r.profile, r.host, word, r.error?.message ?? 'failed'];
-      return cells.map((x) => sanitizeLine(x)).join('\t') + '\n';
+          ? [r.profile, r.host, word, ...SERVICES.map((s) => (r.health![s].healthy ? 'healthy' : 'unhealthy')), newestCheck(r.health, r.verdict), '-']
+          : [r.profile, r.host, word, '-', '-', '-', '-', r.error?.message ?? 'failed'];
+      return cells.map((x) => sanitizeLine(x).replace(/\t/g, ' ')).join('\t') + '\n';
     })
     .join('');
 }

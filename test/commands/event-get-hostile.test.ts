@@ -121,7 +121,7 @@ describe('all_healthy disagreeing with the statuses', () => {
   it('is a warning on stderr, shown as not healthy, exit 2 with --exit-status; the JSON stays as sent', async () => {
     const r = await get(liar.id, { exitStatus: true });
     expect(r.code).toBe(EXIT.UNHEALTHY);
-    expect(r.io.out()).toContain('verdict: not healthy\n');
+    expect(r.io.out()).toContain('verdict: unhealthy\n');
     expect(r.io.out()).toContain('all_healthy: true\n');
     expect(r.io.err()).toBe('warning: the server says all_healthy is true, but compiler is Unhealthy; treating the event as not healthy\n');
     const j = await get(liar.id, { json: true, exitStatus: true });

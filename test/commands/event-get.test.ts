@@ -98,7 +98,7 @@ describe('event get latest: output forms', () => {
     const r = await get(sim.url, 'latest', { selector: 'all' });
     expect(r.code).toBe(0);
     const out = r.io.out();
-    expect(out).toContain('verdict: not healthy\n');
+    expect(out).toContain('verdict: unhealthy\n');
     expect(out).toContain('compiler_status: Unhealthy\n');
     expect(out).toContain(`compiler_self_info: ${latest.compiler_self_info}\n`);
     expect(out).toContain(`api_resources_info: ${latest.api_resources_info}\n`);

@@ -115,7 +115,7 @@ describe('cluster event get (built binary)', () => {
       expect(r.stdout).toBe(JSON.stringify(selectEvent(sims.outage.model.latest()!, selector)) + '\n');
     }
     expect(plain.code).toBe(0);
-    expect(plain.stdout).toContain('verdict: not healthy');
+    expect(plain.stdout).toContain('verdict: unhealthy');
   });
 
   it('exit codes: 0 retrieved, 2 not healthy and 3 stale with --exit-status, 1 not found, 64 usage', async () => {

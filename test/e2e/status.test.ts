@@ -60,6 +60,13 @@ describe('e2e: status', () => {
         ['b', down, 'unreachable'],
         ['c', slow.url, 'unreachable'],
       ]);
+      // every row has the same eight fields; the error is the last one
+      const rows = r.stdout.trimEnd().split('\n').map((l) => l.split('\t'));
+      expect(rows.map((f) => f.length)).toEqual([8, 8, 8]);
+      expect(rows[0]!.slice(3, 6)).toEqual(['healthy', 'healthy', 'healthy']);
+      expect(rows[0]![7]).toBe('-');
+      expect(rows[1]!.slice(3, 7)).toEqual(['-', '-', '-', '-']);
+      expect(rows[1]![7]).toMatch(/cannot reach/);
       const u = await runCli(['status', '-p', 'a,zz'], { env: { CLUSTER_CONFIG_DIR: dir } });
       expect(u.code).toBe(64);
       expect(u.stderr).toBe('error: unknown profile: zz\nhint: known profiles: a, b, c\n');

@@ -253,7 +253,7 @@ describe('renderEventPlain', () => {
   it('all selector: every report line carries its key, so grep and cut work', () => {
     const out = renderEventPlain(unhealthy, assess(unhealthy, MIN), { utc: true });
     expect(out).not.toMatch(BOX);
-    expect(out).toContain('verdict: not healthy\n');
+    expect(out).toContain('verdict: unhealthy\n');
     expect(out).toContain(`compiler_self_info: ${unhealthy.compiler_self_info}\n`);
     const res = out.split('\n').filter((l) => l.startsWith('compiler_resources_info'));
     expect(res).toEqual([
