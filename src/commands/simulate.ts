@@ -128,7 +128,8 @@ export async function runSimulate(opts: SimulateOptions, io: IO, signal?: AbortS
   const history = sim.start - sim.model.monitorStart;
   const lines = [
     `Simulating Feldera ${p.edition === 'enterprise' ? 'Enterprise' : 'Open source'} (cluster monitor) at ${sim.url}`,
-    `  scenario: ${sim.scenario.name}${sim.scenario.description ? ` — ${sim.scenario.description}` : ''}`,
+    `  scenario: ${sim.scenario.name}`,
+    ...(sim.scenario.description ? wrapWords(sim.scenario.description, 66).map((l) => `            ${l}`) : []),
     `  speed:    ${p.speed}× (${p.speed === 1 ? 'real time' : `${formatDuration(p.speed * 1000)} of simulated time per second`})`,
     `  history:  ${history > 0 ? `${formatDuration(history)} pre-filled (${sim.model.events().length} events retained)` : 'none'}`,
     `  seed:     ${sim.seed}`,
@@ -145,4 +146,18 @@ export async function runSimulate(opts: SimulateOptions, io: IO, signal?: AbortS
   });
   await sim.close();
   return EXIT.OK;
+}
+
+/** Greedy word wrap for the start-up summary (descriptions are plain prose of our own). */
+function wrapWords(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
 }
