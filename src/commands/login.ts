@@ -8,6 +8,7 @@
 import { resolve as resolvePath } from 'node:path';
 import {
   DEFAULT_HOST,
+  credentialOf,
   credentialTransportProblem,
   maskSecret,
   normaliseHost,
@@ -54,19 +55,6 @@ export function parseKey(text: string, from: string): StoredAuth {
   if (/\s/.test(key)) throw usageError(`the API key ${from} has more than one word or line`, 'give only the key, e.g. `cluster login --api-key-stdin < key.txt`');
   if (!/^[\x21-\x7e]+$/.test(key)) throw usageError(`the API key ${from} contains control or non-ASCII characters, which cannot be sent in an HTTP header`);
   return key.startsWith('apikey:') ? { kind: 'apikey', apiKey: key } : { kind: 'token', token: key };
-}
-
-function credentialOf(auth: StoredAuth): Credential {
-  switch (auth.kind) {
-    case 'apikey':
-      return { kind: 'apikey', token: auth.apiKey };
-    case 'token':
-      return { kind: 'token', token: auth.token };
-    case 'token-command':
-      return { kind: 'token-command', command: auth.command };
-    default:
-      return { kind: 'none' };
-  }
 }
 
 /** How a stored credential is shown: masked, never in full. */

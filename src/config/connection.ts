@@ -130,7 +130,8 @@ export function credentialTransportProblem(host: string, credential: Credential 
   });
 }
 
-function credentialOf(auth: StoredAuth): Credential {
+/** The credential a stored profile's auth entry stands for. */
+export function credentialOf(auth: StoredAuth): Credential {
   switch (auth.kind) {
     case 'apikey':
       return { kind: 'apikey', token: auth.apiKey };

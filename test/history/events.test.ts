@@ -2,17 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { CliError, EXIT } from '../../src/errors.js';
 import { chronological, filterEvents, newestFirst, parseLimit, parseService, parseWindow, shortIdLength } from '../../src/history/events.js';
 import { HOUR, MIN, S, T0, ev, serverOrder } from './fixtures.js';
+import { usage } from './fixtures.js';
 
-function usage(fn: () => unknown): CliError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(CliError);
-    expect((e as CliError).exitCode).toBe(EXIT.USAGE);
-    return e as CliError;
-  }
-  throw new Error('accepted');
-}
 
 // 0: healthy, 10: compiler down, 20: compiler+runner, 30: runner starting, 40: healthy
 const list = serverOrder([

@@ -1,4 +1,6 @@
 /** Hand-made event lists for the history tests. */
+import { expect } from 'vitest';
+import { CliError, EXIT } from '../../src/errors.js';
 import type { ClusterEventFull, ClusterEventStatus, MonitorStatus } from '../../src/api/types.js';
 
 export const T0 = Date.UTC(2025, 11, 8, 12, 0, 0);
@@ -48,4 +50,16 @@ export function full(e: ClusterEventStatus, infos: Partial<Record<'api' | 'compi
 /** The server's order: newest first. */
 export function serverOrder<E extends ClusterEventStatus>(events: E[]): E[] {
   return [...events].sort((a, b) => (a.recorded_at < b.recorded_at ? 1 : a.recorded_at > b.recorded_at ? -1 : 0));
+}
+
+/** Runs `fn`, expects a usage error (exit 64) and returns it for the message to be checked. */
+export function usage(fn: () => unknown): CliError {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(CliError);
+    expect((e as CliError).exitCode).toBe(EXIT.USAGE);
+    return e as CliError;
+  }
+  throw new Error('accepted');
 }

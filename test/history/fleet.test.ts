@@ -1,3 +1,4 @@
+import { usage } from './fixtures.js';
 import { describe, expect, it } from 'vitest';
 import type { ConfigData } from '../../src/config/profiles.js';
 import { CliError, EXIT } from '../../src/errors.js';
@@ -12,16 +13,6 @@ const config: ConfigData = {
   },
 };
 
-function usage(fn: () => unknown): CliError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(CliError);
-    expect((e as CliError).exitCode).toBe(EXIT.USAGE);
-    return e as CliError;
-  }
-  throw new Error('accepted');
-}
 
 describe('fleetProfiles', () => {
   it('--all-profiles: every stored profile, sorted', () => {
