@@ -1,0 +1,226 @@
+/**
+ * `event watch` output. The engine (src/watch) decides what happened; this decides how it looks.
+ *
+ * - At a terminal: one line per event (time, verdict, the three statuses coloured, what changed
+ *   highlighted, short id), the reports of a service that turned unhealthy under it (`--details`),
+ *   and a status line on stderr redrawn in place (only when stderr is a terminal).
+ * - Piped: one plain line per event (RFC 3339 time as sent, `key=value` statuses, full id), no
+ *   colour, no status line.
+ * - `--json`: one compact JSON object per line (NDJSON), nothing else on stdout.
+ * Notices (outage, staleness, retention losses) always go to stderr. Server text is sanitised.
+ */
+import type { ChalkInstance } from 'chalk';
+import { SERVICES, type ClusterEventStatus } from '../api/types.js';
+import type { WatchedEvent, WatchNotice, WatchObserver, WatchSnapshot } from '../watch/engine.js';
+import type { StatusChange } from '../watch/order.js';
+import { formatDuration } from '../util/duration.js';
+import type { IO } from './io.js';
+import { formatJson } from './json.js';
+import { sanitizeLine } from './sanitize.js';
+import { paintStatus, paintVerdict, palette, statusSymbol } from './style.js';
+import { formatClock, formatTimestamp } from './time.js';
+
+export interface WatchView {
+  json: boolean;
+  utc: boolean;
+  /** Draw the in-place status line on stderr (default: when stderr is a TTY). */
+  statusLine?: boolean;
+  /** "Now" for deciding whether an event is from today (terminal lines show the date otherwise). */
+  now?: () => number;
+  /**
+   * Multi-line reports of services that turned unhealthy (`--details`). Injected so the renderer
+   * can use the single-event renderer's block; receives plain text when colour is off.
+   */
+  reports?: (event: ClusterEventStatus, service: StatusChange['service'], opts: { columns: number; color?: ChalkInstance; indent: number }) => string;
+}
+
+export interface WatchRenderer extends WatchObserver {
+  /** Whether waits should be sliced so the status line's ages stay current. */
+  readonly live: boolean;
+  /** A line on stderr (clears and redraws the status line around it). */
+  note(text: string): void;
+  /** Remove the status line for good (before exit); later notes are plain lines. */
+  finish(): void;
+}
+
+/** `950 B`, `12.4 kB`, `3.1 MB` (decimal units, as network counters are). */
+export function formatBytes(n: number): string {
+  if (n < 1000) return `${n} B`;
+  if (n < 1_000_000) return `${(n / 1000).toFixed(1)} kB`;
+  if (n < 1_000_000_000) return `${(n / 1_000_000).toFixed(1)} MB`;
+  return `${(n / 1_000_000_000).toFixed(2)} GB`;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** Seconds for the status line: `3 s`, `2 min 5 s`. */
+function shortSpan(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  return s % 60 ? `${m} min ${s % 60} s` : `${m} min`;
+}
+
+function verdictOfEvent(e: ClusterEventStatus): 'healthy' | 'unhealthy' {
+  return e.all_healthy ? 'healthy' : 'unhealthy';
+}
+
+/** `compiler Healthy → Unhealthy, runner Healthy → InitialUnhealthy` */
+export function describeChanges(changes: readonly StatusChange[]): string {
+  return changes.map((ch) => `${ch.service} ${sanitizeLine(ch.from)} → ${sanitizeLine(ch.to)}`).join(', ');
+}
+
+/** The plain (piped) line for one event. */
+export function plainEventLine(w: Pick<WatchedEvent, 'event' | 'changes' | 'late'>): string {
+  const e = w.event;
+  const parts = [sanitizeLine(e.recorded_at), verdictOfEvent(e).padEnd(9)];
+  parts.push(SERVICES.map((s) => `${s}=${sanitizeLine(e[`${s}_status`])}`).join(' '));
+  parts.push(`id=${sanitizeLine(e.id)}`);
+  if (w.changes.length) parts.push(`changed: ${describeChanges(w.changes)}`);
+  if (w.late) parts.push('late');
+  return parts.join('  ');
+}
+
+/** The terminal line for one event: time, verdict, statuses (changed ones emphasised), changes, short id. */
+export function terminalEventLine(w: Pick<WatchedEvent, 'event' | 'changes' | 'late'>, c: ChalkInstance, opts: { utc: boolean; now: number }): string {
+  const e = w.event;
+  const ms = Date.parse(e.recorded_at);
+  const sameDay = formatTimestamp(ms, opts.utc).slice(0, 10) === formatTimestamp(opts.now, opts.utc).slice(0, 10);
+  const when = sameDay ? formatClock(ms, opts.utc) : formatTimestamp(ms, opts.utc);
+  const v = verdictOfEvent(e);
+  const verdict = paintVerdict(c, v, `${v === 'healthy' ? '✓' : '✗'} ${v.padEnd(9)}`);
+  const changed = new Set(w.changes.map((ch) => ch.service));
+  const statuses = SERVICES.map((s) => {
+    const st = sanitizeLine(e[`${s}_status`]);
+    const cell = `${s} ${statusSymbol(st)} ${paintStatus(c, st)}`;
+    return changed.has(s) ? c.bold.underline(cell) : cell;
+  }).join('  ');
+  const changes = w.changes.length
+    ? `  ${w.changes.map((ch) => c.bold(`${ch.service} ${paintStatus(c, sanitizeLine(ch.from))} → ${paintStatus(c, sanitizeLine(ch.to))}`)).join(', ')}`
+    : '';
+  return `${c.dim(when)}  ${verdict}  ${statuses}${changes}  ${c.dim(sanitizeLine(e.id.slice(0, 8)))}${w.late ? `  ${c.yellow('(late)')}` : ''}`;
+}
+
+/** One line on stderr for an engine notice. */
+export function noticeText(n: WatchNotice, opts: { utc: boolean }): string {
+  switch (n.kind) {
+    case 'no-events':
+      return 'no events recorded yet; waiting for the first one';
+    case 'outage-start':
+      return `outage: ${n.reason}; retrying with back-off`;
+    case 'outage-end':
+      return `outage over after ${formatDuration(n.durationMs)} (${plural(n.failures, 'failed request')}); catching up from the event list`;
+    case 'lost': {
+      const at = Date.parse(n.lastSeenAt);
+      const what = `the last event seen (${sanitizeLine(n.lastSeenId.slice(0, 8))}, ${Number.isNaN(at) ? sanitizeLine(n.lastSeenAt) : formatTimestamp(at, opts.utc)}) has been deleted by retention`;
+      const span = `between it and the oldest retained event (${formatTimestamp(Date.parse(n.oldestRetainedAt), opts.utc)})`;
+      return n.upTo > 0
+        ? `warning: ${what}; up to ${plural(n.upTo, 'event')} recorded ${span} may have been lost`
+        : `warning: ${what}; no event can have been recorded ${span}, so none was lost`;
+    }
+    case 'stale':
+      return `warning: stale: the latest event says all healthy but was recorded ${formatDuration(n.ageMs)} ago (limit ${formatDuration(n.staleAfterMs)}): the monitor has stopped recording and current health is unknown`;
+    case 'resumed':
+      return `events resumed after ${formatDuration(n.silentMs)} without one: the monitor is recording again`;
+    case 'credential-refresh':
+      return `the server answered ${n.status ?? 401}; running the token command again`;
+    case 'details-failed':
+      return `warning: could not fetch the reports of event ${sanitizeLine(n.id.slice(0, 8))}: ${n.reason}`;
+    case 'replayed':
+      return `${plural(n.count, 'earlier event')} replayed; watching live`;
+    case 'late':
+      return `warning: ${plural(n.count, 'event')} recorded earlier turned up only now (the monitor broke its 10-second cadence); shown next, out of order`;
+  }
+}
+
+/** The status line: last poll age, next poll, bytes, errors (plus outage / stale state). */
+export function statusText(s: WatchSnapshot): string {
+  const parts: string[] = [];
+  parts.push(s.lastPollAt === undefined ? 'not polled yet' : `last poll ${shortSpan(s.now - s.lastPollAt)} ago`);
+  if (s.nextPollAt !== undefined) parts.push(`next in ${shortSpan(s.nextPollAt - s.now)}`);
+  parts.push(`${formatBytes(s.bytes)} received`);
+  parts.push(plural(s.errors, 'error'));
+  if (s.outageSince !== undefined) parts.push(`outage for ${shortSpan(s.now - s.outageSince)}`);
+  if (s.stale) parts.push('stale');
+  return parts.join(' · ');
+}
+
+/** `stopped after 5m 3s: 31 polls, 2 events, 9.1 kB received, 0 errors` */
+export function summaryText(s: WatchSnapshot): string {
+  return `stopped after ${formatDuration(s.now - s.startedAt)}: ${plural(s.polls, 'poll')}, ${plural(s.events, 'event')}, ${formatBytes(s.bytes)} received, ${plural(s.errors, 'error')}`;
+}
+
+const CLEAR_LINE = '\r\u001b[2K';
+
+/** Writes that never throw: a closed pipe ends the process quietly elsewhere (cli.ts). */
+function safeWrite(stream: IO['stdout'], text: string): void {
+  try {
+    stream.write(text);
+  } catch {
+    // ignored: EPIPE and friends are handled by the stream's error listener
+  }
+}
+
+export function createWatchRenderer(io: IO, view: WatchView): WatchRenderer {
+  const c = palette(io.color);
+  const cErr = palette(io.colorErr);
+  const now = view.now ?? (() => Date.now());
+  const statusLine = view.statusLine ?? io.stderrIsTTY;
+  let drawn = false;
+  let closed = false;
+  let last: WatchSnapshot | undefined;
+
+  const clear = () => {
+    if (drawn) safeWrite(io.stderr, CLEAR_LINE);
+    drawn = false;
+  };
+  const redraw = () => {
+    if (!statusLine || !last || closed) return;
+    const text = statusText(last);
+    const width = Math.max(10, io.columns - 1);
+    safeWrite(io.stderr, CLEAR_LINE + cErr.dim(text.length > width ? text.slice(0, width - 1) + '…' : text));
+    drawn = true;
+  };
+  const out = (text: string) => {
+    clear();
+    safeWrite(io.stdout, text);
+    redraw();
+  };
+  const note = (text: string) => {
+    clear();
+    safeWrite(io.stderr, text + '\n');
+    redraw();
+  };
+
+  return {
+    live: statusLine,
+    note,
+    event(w) {
+      if (view.json) {
+        out(formatJson(w.event) + '\n');
+        return;
+      }
+      const lines = [io.stdoutIsTTY ? terminalEventLine(w, c, { utc: view.utc, now: now() }) : plainEventLine(w)];
+      if (view.reports) {
+        for (const s of w.detailed) {
+          lines.push(view.reports(w.event, s, { columns: io.columns, indent: 2, ...(io.stdoutIsTTY && io.color ? { color: c } : {}) }));
+        }
+      }
+      out(lines.join('\n') + '\n');
+    },
+    notice(n) {
+      const text = noticeText(n, { utc: view.utc });
+      note(text.startsWith('warning:') ? cErr.yellow('warning:') + text.slice('warning:'.length) : text);
+    },
+    status(s) {
+      last = s;
+      redraw();
+    },
+    finish() {
+      clear();
+      closed = true;
+    },
+  };
+}
