@@ -1,8 +1,15 @@
 #!/usr/bin/env node
 // Start-up benchmark: `cluster event get latest` against the built-in simulator, compared in the
-// same run with `node -e 0` (the floor for any Node CLI), a plain `fetch` script doing the same
-// request, and curl when present. Runs alternate, several rounds; prints medians and ratios.
+// same run with `node -e 0` (the floor for any Node CLI), a plain node:http script and a plain
+// `fetch` script doing the same request, and curl when present. Runs alternate, several rounds;
+// prints medians (and minimums, the least disturbed runs on a busy machine) and their ratios.
 // Target: `event get latest` within 1.5x of `node -e 0`.
+//
+// Where the time goes (CPU profiles, `node --cpu-prof --cpu-prof-interval 50`, and timestamps):
+// Node's own start-up; reading + compiling dist/cli.cjs (~8 ms; see esbuild.config.mjs for how
+// the build keeps it small); building the command tree and parsing (~4 ms, mostly first-call
+// compilation of commander); node:http and the stdout pipe (~7 ms, as for any HTTP client); the
+// server's answer. A plain node:http script is therefore the practical floor for this command.
 //
 //   npm run build && node bench/startup.mjs [rounds]
 import { spawn, spawnSync } from 'node:child_process';
@@ -29,6 +36,7 @@ const cases = [
   ['cluster event get latest', [process.execPath, bin, 'event', 'get', 'latest']],
   ['cluster event get latest --json', [process.execPath, bin, 'event', 'get', 'latest', '--json']],
   ['cluster --version', [process.execPath, bin, '--version']],
+  ['node http script', [process.execPath, '-e', `require('node:http').get(${JSON.stringify(latest)},(r)=>{let b='';r.on('data',(d)=>b+=d);r.on('end',()=>process.stdout.write(b))})`]],
   ['node fetch script', [process.execPath, '-e', `fetch(${JSON.stringify(latest)}).then(r=>r.text()).then(t=>process.stdout.write(t))`]],
 ];
 if (spawnSync('curl', ['--version']).status === 0) cases.push(['curl', ['curl', '-s', latest]]);
@@ -52,11 +60,19 @@ const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
+const min = (xs) => Math.min(...xs);
 const base = median(times.get('node -e 0'));
-console.log(`${rounds} rounds, alternating; medians (ms) and ratio to node -e 0`);
+const baseMin = min(times.get('node -e 0'));
+console.log(`${rounds} rounds, alternating; median and minimum (ms), each with its ratio to node -e 0`);
 for (const [name] of cases) {
   const m = median(times.get(name));
-  console.log(`${name.padEnd(34)} ${m.toFixed(1).padStart(7)} ms   ${(m / base).toFixed(2)}x`);
+  const lo = min(times.get(name));
+  console.log(
+    `${name.padEnd(34)} median ${m.toFixed(1).padStart(7)} ms ${(m / base).toFixed(2)}x   min ${lo.toFixed(1).padStart(7)} ms ${(lo / baseMin).toFixed(2)}x`,
+  );
 }
 const ratio = median(times.get('cluster event get latest')) / base;
-console.log(`\nevent get latest / node -e 0 = ${ratio.toFixed(2)}x (target <= 1.50x): ${ratio <= 1.5 ? 'met' : 'NOT met'}`);
+const ratioMin = min(times.get('cluster event get latest')) / baseMin;
+console.log(
+  `\nevent get latest / node -e 0 = ${ratio.toFixed(2)}x median, ${ratioMin.toFixed(2)}x min (target <= 1.50x): ${ratio <= 1.5 ? 'met' : 'NOT met'}`,
+);

@@ -47,7 +47,11 @@ export function processIO(colorFlag?: boolean): IO {
     stderr: process.stderr,
     stdoutIsTTY,
     stderrIsTTY,
-    stdinIsTTY: Boolean(process.stdin.isTTY),
+    // A getter: the first touch of process.stdin builds its stream (~2 ms when stdin is a file or
+    // /dev/null, as under cron or CI), and only login's prompts ever ask.
+    get stdinIsTTY() {
+      return Boolean(process.stdin.isTTY);
+    },
     color: decideColor(colorFlag, env, stdoutIsTTY),
     colorErr: decideColor(colorFlag, env, stderrIsTTY),
     columns: process.stdout.columns || Number(env.COLUMNS) || 80,

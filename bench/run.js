@@ -1,0 +1,26 @@
+#!/usr/bin/env node
+// `npm run bench`: the start-up benchmark (bench/startup.mjs), then the watch benchmark
+// (bench/watch.mjs) when it exists. Builds first, since both run bin/cluster.js / dist/.
+// Extra arguments go to startup.mjs (e.g. `npm run bench -- 50` for 50 rounds).
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..');
+
+function run(args) {
+  const r = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
+run([join(root, 'esbuild.config.mjs')]);
+console.log('== start-up (bench/startup.mjs)');
+run([join(here, 'startup.mjs'), ...process.argv.slice(2)]);
+const watch = join(here, 'watch.mjs');
+if (existsSync(watch)) {
+  console.log('\n== watch (bench/watch.mjs)');
+  // The flags its own header asks for.
+  run(['--expose-gc', '--max-semi-space-size=1', watch]);
+}
