@@ -5,6 +5,7 @@
  * The server sends the list newest first, ordered by `recorded_at` then `id`; every function
  * here re-establishes that order itself instead of trusting it.
  */
+import { compareKeys, keyOf } from '../api/order.js';
 import type { ClusterEventStatus, Service } from '../api/types.js';
 import { SERVICES } from '../api/types.js';
 import { usageError } from '../errors.js';
@@ -22,16 +23,12 @@ export function timeOf(e: Pick<ClusterEventStatus, 'recorded_at'>): number {
   return Date.parse(e.recorded_at);
 }
 
-function compareAsc(a: Timed, b: Timed): number {
-  if (a.at !== b.at) return a.at - b.at;
-  // Same millisecond: the full timestamp text (microseconds) and then the id break the tie, as the server orders.
-  if (a.e.recorded_at !== b.e.recorded_at) return a.e.recorded_at < b.e.recorded_at ? -1 : 1;
-  return a.e.id < b.e.id ? -1 : a.e.id > b.e.id ? 1 : 0;
-}
-
 /** Oldest first, each with its time. */
 export function chronological<E extends ClusterEventStatus>(events: readonly E[]): Timed<E>[] {
-  return events.map((e) => ({ e, at: timeOf(e) })).sort(compareAsc);
+  return events
+    .map((e) => ({ t: { e, at: timeOf(e) }, k: keyOf(e) }))
+    .sort((a, b) => compareKeys(a.k, b.k))
+    .map((x) => x.t);
 }
 
 /** Newest first (the server's order). */
