@@ -42,7 +42,7 @@ describe('profile list', () => {
   });
 
   it('at a terminal: a table with the current profile marked, colour only when on', async () => {
-    const t = stored(data, { stdoutIsTTY: true, color: true });
+    const t = stored(data, { stdoutIsTTY: true, color: true, columns: 130 });
     await list({}, t.ctx);
     const out = t.io.out();
     expect(out).toMatch(/NAME.*HOST.*AUTH.*CREDENTIAL/);
@@ -59,6 +59,25 @@ describe('profile list', () => {
     const t2 = stored(data, { stdoutIsTTY: true, color: false });
     await list({}, t2.ctx);
     expect(t2.io.out()).not.toContain('\u001b[');
+  });
+
+  it('at a narrow terminal: drops SERVER, then TENANT, then CREDENTIAL so the table fits', async () => {
+    const width = (out: string) => Math.max(...out.replace(/\u001b\[[0-9;]*m/g, '').split('\n').map((l) => [...l].length));
+    const wide = stored(data, { stdoutIsTTY: true, columns: 130 });
+    await list({}, wide.ctx);
+    expect(width(wide.io.out())).toBeGreaterThan(80); // all columns need more than 80
+    expect(wide.io.out()).toContain('SERVER');
+
+    const t = stored(data, { stdoutIsTTY: true, columns: 80 });
+    await list({}, t.ctx);
+    expect(width(t.io.out())).toBeLessThanOrEqual(80);
+    expect(t.io.out()).not.toContain('SERVER');
+    expect(t.io.out()).toMatch(/NAME.*HOST.*AUTH/);
+
+    const narrow = stored(data, { stdoutIsTTY: true, columns: 60 });
+    await list({}, narrow.ctx);
+    expect(narrow.io.out()).not.toContain('CREDENTIAL');
+    expect(narrow.io.out()).toContain('prod.example.com');
   });
 
   it('--json: masked, stable fields', async () => {

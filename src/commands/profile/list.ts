@@ -84,24 +84,33 @@ export async function run(opts: { json?: boolean } & Record<string, unknown>, ct
   }
   const [{ default: Table }, { palette }] = await Promise.all([import('cli-table3'), import('../../render/style.js')]);
   const c = palette(io.color);
-  const table = new Table({
-    head: ['', 'NAME', 'HOST', 'AUTH', 'CREDENTIAL', 'TENANT', 'SERVER'].map((h) => c.bold(h)),
-    style: { head: [], border: [], 'padding-left': 0, 'padding-right': 2 },
-    chars: { top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '', left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '' },
-  });
-  for (const r of rows) {
-    const server = r.server_version ? `${r.server_version}${r.server_edition ? ` (${r.server_edition})` : ''}` : '';
-    table.push([
-      r.current ? c.green('*') : '',
-      r.current ? c.bold(sanitizeLine(r.name)) : sanitizeLine(r.name),
-      sanitizeLine(r.host) + (r.insecure ? c.yellow(' (insecure)') : ''),
-      r.auth,
-      sanitizeLine(r.credential ?? '-'),
-      sanitizeLine(r.tenant ?? ''),
-      sanitizeLine(server),
-    ]);
+  const cells = rows.map((r) => ({
+    mark: r.current ? c.green('*') : '',
+    NAME: r.current ? c.bold(sanitizeLine(r.name)) : sanitizeLine(r.name),
+    HOST: sanitizeLine(r.host) + (r.insecure ? c.yellow(' (insecure)') : ''),
+    AUTH: r.auth,
+    CREDENTIAL: sanitizeLine(r.credential ?? '-'),
+    TENANT: sanitizeLine(r.tenant ?? ''),
+    SERVER: sanitizeLine(r.server_version ? `${r.server_version}${r.server_edition ? ` (${r.server_edition})` : ''}` : ''),
+  }));
+  // Fit the terminal: drop the least useful columns first (`cluster auth status` shows them all).
+  const optional = ['SERVER', 'TENANT', 'CREDENTIAL'] as const;
+  let columns: string[] = ['NAME', 'HOST', 'AUTH', 'CREDENTIAL', 'TENANT', 'SERVER'];
+  let text = '';
+  for (let drop = 0; drop <= optional.length; drop++) {
+    columns = columns.filter((k) => !optional.slice(0, drop).includes(k as (typeof optional)[number]));
+    const table = new Table({
+      head: ['', ...columns].map((h) => c.bold(h)),
+      style: { head: [], border: [], 'padding-left': 0, 'padding-right': 2 },
+      chars: { top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '', left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '' },
+    });
+    for (const row of cells) table.push([row.mark, ...columns.map((k) => row[k as keyof typeof row])]);
+    text = table.toString().replace(/[ \t]+$/gm, '');
+    // eslint-disable-next-line no-control-regex
+    const widest = Math.max(...text.split('\n').map((l) => [...l.replace(/\u001b\[[0-9;]*m/g, '')].length));
+    if (widest <= io.columns) break;
   }
-  io.stdout.write(table.toString().replace(/[ \t]+$/gm, '') + '\n');
+  io.stdout.write(text + '\n');
   const current = rows.find((r) => r.current);
   if (env.CLUSTER_PROFILE && !current) io.stderr.write(`note: CLUSTER_PROFILE=${sanitizeLine(env.CLUSTER_PROFILE)} names no stored profile\n`);
   return EXIT.OK;
