@@ -83,16 +83,47 @@ export function plainEventLine(w: Pick<WatchedEvent, 'event' | 'changes' | 'late
   return parts.join('  ');
 }
 
-/** The terminal line for one event: time, verdict, statuses (changed ones emphasised), changes, short id. */
-export function terminalEventLine(w: Pick<WatchedEvent, 'event' | 'changes' | 'late'>, c: ChalkInstance, opts: { utc: boolean; now: number }): string {
+/**
+ * A short id that still tells events apart: the first 12 hex digits (`01a21f05-b5fa`). Those are a
+ * UUID v7's whole millisecond timestamp, and the monitor records at most one event per 10-second
+ * round, so the prefix is unique and `--since` / `event get` accept it. (The first 8 digits change
+ * only every 65 s: two events of one minute would look the same.)
+ */
+export function shortId(id: string): string {
+  return sanitizeLine(id.slice(0, 13));
+}
+
+const ANSI_SGR = /\u001b\[[0-9;]*m/g;
+
+/** The status's symbol in the status's colour. */
+function paintSymbol(c: ChalkInstance, status: string): string {
+  const sym = statusSymbol(status);
+  return status === 'Healthy' ? c.green(sym) : status === 'InitialUnhealthy' ? c.yellow(sym) : status === 'Unhealthy' ? c.red(sym) : sym;
+}
+
+/** Columns a line takes (its characters are all one column wide). */
+function visibleWidth(s: string): number {
+  return [...s.replace(ANSI_SGR, '')].length;
+}
+
+/**
+ * The terminal line for one event: time, verdict, statuses (changed ones emphasised), changes, short id.
+ * With `columns`, the widest layout that fits is used: full status words and a separate changes text;
+ * then only non-healthy and changed statuses spelled out, each change inline (`runner ✓ → ✗ Unhealthy`); then
+ * without the id; then a changed status without where it came from (still emphasised).
+ */
+export function terminalEventLine(w: Pick<WatchedEvent, 'event' | 'changes' | 'late'>, c: ChalkInstance, opts: { utc: boolean; now: number; columns?: number }): string {
   const e = w.event;
   const ms = Date.parse(e.recorded_at);
   const sameDay = formatTimestamp(ms, opts.utc).slice(0, 10) === formatTimestamp(opts.now, opts.utc).slice(0, 10);
   const when = sameDay ? formatClock(ms, opts.utc) : formatTimestamp(ms, opts.utc);
   const v = verdictOfEvent(e);
   const verdict = paintVerdict(c, v, `${v === 'healthy' ? '✓' : '✗'} ${v.padEnd(9)}`);
-  const changed = new Set(w.changes.map((ch) => ch.service));
-  const statuses = SERVICES.map((s) => {
+  const changed = new Map(w.changes.map((ch) => [ch.service, ch]));
+  const head = `${c.dim(when)}  ${verdict}  `;
+  const tail = (id: boolean) => `${id ? `  ${c.dim(shortId(e.id))}` : ''}${w.late ? `  ${c.yellow('(late)')}` : ''}`;
+
+  const full = SERVICES.map((s) => {
     const st = sanitizeLine(e[`${s}_status`]);
     const cell = `${s} ${statusSymbol(st)} ${paintStatus(c, st)}`;
     return changed.has(s) ? c.bold.underline(cell) : cell;
@@ -100,7 +131,23 @@ export function terminalEventLine(w: Pick<WatchedEvent, 'event' | 'changes' | 'l
   const changes = w.changes.length
     ? `  ${w.changes.map((ch) => c.bold(`${ch.service} ${paintStatus(c, sanitizeLine(ch.from))} → ${paintStatus(c, sanitizeLine(ch.to))}`)).join(', ')}`
     : '';
-  return `${c.dim(when)}  ${verdict}  ${statuses}${changes}  ${c.dim(sanitizeLine(e.id.slice(0, 8)))}${w.late ? `  ${c.yellow('(late)')}` : ''}`;
+  const compact = (inline: boolean) =>
+    SERVICES.map((s) => {
+      const st = sanitizeLine(e[`${s}_status`]);
+      const ch = changed.get(s);
+      if (!ch) return `${s} ${st === 'Healthy' ? paintSymbol(c, st) : `${paintSymbol(c, st)} ${paintStatus(c, st)}`}`;
+      const from = inline ? `${paintSymbol(c, sanitizeLine(ch.from))} → ` : '';
+      return c.bold.underline(`${s} ${from}${paintSymbol(c, st)} ${paintStatus(c, st)}`);
+    }).join('  ');
+
+  const layouts = [
+    head + full + changes + tail(true),
+    head + compact(true) + tail(true),
+    head + compact(true) + tail(false),
+    head + compact(false) + tail(false),
+  ];
+  if (opts.columns === undefined) return layouts[0]!;
+  return layouts.find((l) => visibleWidth(l) <= opts.columns!) ?? layouts.at(-1)!;
 }
 
 /** One line on stderr for an engine notice. */
@@ -114,20 +161,20 @@ export function noticeText(n: WatchNotice, opts: { utc: boolean }): string {
       return `outage over after ${formatDuration(n.durationMs)} (${plural(n.failures, 'failed request')}); catching up from the event list`;
     case 'lost': {
       const at = Date.parse(n.lastSeenAt);
-      const what = `the last event seen (${sanitizeLine(n.lastSeenId.slice(0, 8))}, ${Number.isNaN(at) ? sanitizeLine(n.lastSeenAt) : formatTimestamp(at, opts.utc)}) has been deleted by retention`;
+      const what = `the last event seen (${shortId(n.lastSeenId)}, ${Number.isNaN(at) ? sanitizeLine(n.lastSeenAt) : formatTimestamp(at, opts.utc)}) has been deleted by retention`;
       const span = `between it and the oldest retained event (${formatTimestamp(Date.parse(n.oldestRetainedAt), opts.utc)})`;
       return n.upTo > 0
         ? `warning: ${what}; up to ${plural(n.upTo, 'event')} recorded ${span} may have been lost`
         : `warning: ${what}; no event can have been recorded ${span}, so none was lost`;
     }
     case 'stale':
-      return `warning: stale: the latest event says all healthy but was recorded ${formatDuration(n.ageMs)} ago (limit ${formatDuration(n.staleAfterMs)}): the monitor has stopped recording and current health is unknown`;
+      return `warning: the latest event is ${formatDuration(n.ageMs)} old (more than --stale-after ${formatDuration(n.staleAfterMs)}): the monitor has stopped recording, so current health is unknown`;
     case 'resumed':
       return `events resumed after ${formatDuration(n.silentMs)} without one: the monitor is recording again`;
     case 'credential-refresh':
       return `the server answered ${n.status ?? 401}; running the token command again`;
     case 'details-failed':
-      return `warning: could not fetch the reports of event ${sanitizeLine(n.id.slice(0, 8))}: ${n.reason}`;
+      return `warning: could not fetch the reports of event ${shortId(n.id)}: ${n.reason}`;
     case 'replayed':
       return `${plural(n.count, 'earlier event')} replayed; watching live`;
     case 'late':
@@ -167,7 +214,9 @@ export function createWatchRenderer(io: IO, view: WatchView): WatchRenderer {
   const c = palette(io.color);
   const cErr = palette(io.colorErr);
   const now = view.now ?? (() => Date.now());
-  const statusLine = view.statusLine ?? io.stderrIsTTY;
+  // Only when both are terminals: with stdout piped, whatever reads the pipe may print on the
+  // same terminal, where a status line redrawn in place would run into its lines.
+  const statusLine = view.statusLine ?? (io.stderrIsTTY && io.stdoutIsTTY);
   let drawn = false;
   let closed = false;
   let last: WatchSnapshot | undefined;
@@ -202,7 +251,7 @@ export function createWatchRenderer(io: IO, view: WatchView): WatchRenderer {
         out(formatJson(w.event) + '\n');
         return;
       }
-      const lines = [io.stdoutIsTTY ? terminalEventLine(w, c, { utc: view.utc, now: now() }) : plainEventLine(w)];
+      const lines = [io.stdoutIsTTY ? terminalEventLine(w, c, { utc: view.utc, now: now(), columns: io.columns }) : plainEventLine(w)];
       if (view.reports) {
         for (const s of w.detailed) {
           lines.push(view.reports(w.event, s, { columns: io.columns, indent: 2, ...(io.stdoutIsTTY && io.color ? { color: c } : {}) }));

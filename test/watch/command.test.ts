@@ -97,11 +97,19 @@ describe('event watch (command)', () => {
     expect(o.code).toBe(130);
     expect(o.io.out()).toMatch(ANSI);
     const plain = o.io.out().replace(/\u001b\[[0-9;]*m/g, '');
-    expect(plain).toMatch(/compiler Healthy → Unhealthy/);
+    expect(plain).toMatch(/compiler ✓ → ✗ Unhealthy/); // 80 columns: the compact layout
     expect(o.io.err()).toContain('\r\u001b[2K');
     expect(o.io.err()).toMatch(/last poll \d+ s ago · next in \d+ s · [\d.]+ k?B received · 0 errors/);
     // The status line ages between polls: the waits are cut into 1-second slices.
     expect(Math.max(...o.sleeps)).toBe(1000);
+  });
+
+  it('stdout piped, stderr a terminal (`watch | grep`): no status line to run into the reader\'s lines', async () => {
+    const o = await watch({}, { stopAfter: 3, io: { stdoutIsTTY: false, stderrIsTTY: true, colorErr: true } });
+    expect(o.code).toBe(130);
+    expect(o.io.err()).not.toContain('\r');
+    expect(o.io.err()).not.toContain('last poll');
+    expect(Math.max(...o.sleeps)).toBeGreaterThan(1000); // no 1-second slices for a status line
   });
 
   it('--json: NDJSON, one server object per line, nothing else on stdout', async () => {
@@ -161,7 +169,7 @@ describe('event watch (command)', () => {
     const o = await watch({ staleAfter: '20m', interval: '1m' }, { scenario: 'stalled', history: 0, stopAfter: 40 });
     const warnings = o.io.err().split('\n').filter((l) => l.includes('stale'));
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/limit 20m/);
+    expect(warnings[0]).toMatch(/more than --stale-after 20m/);
     const never = await watch({ staleAfter: '2h', interval: '1m' }, { scenario: 'stalled', history: 0, stopAfter: 40 });
     expect(never.io.err()).not.toContain('stale');
   });

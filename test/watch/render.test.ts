@@ -56,11 +56,37 @@ describe('event lines', () => {
   it('terminal: time, verdict, coloured statuses, highlighted change, short id', () => {
     const line = terminalEventLine({ event: down, changes: change }, palette(true), { utc: true, now: NOW });
     const plain = line.replace(ANSI, '');
-    expect(plain).toBe('14:05:16Z  ✗ unhealthy  api ✓ Healthy  compiler ✗ Unhealthy  runner ✓ Healthy  compiler Healthy → Unhealthy  019afdd6');
+    expect(plain).toBe('14:05:16Z  ✗ unhealthy  api ✓ Healthy  compiler ✗ Unhealthy  runner ✓ Healthy  compiler Healthy → Unhealthy  019afdd6-0000');
     expect(line).toContain('\u001b[31mUnhealthy'); // red
     expect(line).toContain('\u001b[4m'); // the changed service is underlined
     // Without colour: no escapes at all.
     expect(terminalEventLine({ event: down, changes: change }, palette(false), { utc: true, now: NOW })).toBe(plain);
+  });
+
+  it('terminal: the short id tells apart two events of the same minute (the first 8 digits do not)', () => {
+    const a = { ...down, id: '01a21f14-9245-78ec-bb44-97ec4af0c973' };
+    const b = { ...down, id: '01a21f14-b962-7f1d-8e35-2d7a3b5a8f10', recorded_at: '2025-12-08T14:05:26.000001Z' };
+    const ids = [a, b].map((e) => terminalEventLine({ event: e, changes: [] }, palette(false), { utc: true, now: NOW }).split('  ').at(-1));
+    expect(ids).toEqual(['01a21f14-9245', '01a21f14-b962']);
+  });
+
+  it('terminal: fits the terminal width, dropping status words for healthy services, then the id', () => {
+    const at = (columns: number) => terminalEventLine({ event: down, changes: change }, palette(true), { utc: false, now: NOW, columns }).replace(ANSI, '');
+    const wide = at(200);
+    expect(wide).toMatch(/compiler ✗ Unhealthy {2}runner ✓ Healthy {2}compiler Healthy → Unhealthy {2}019afdd6-0000$/);
+    const eighty = at(80);
+    expect([...eighty].length).toBeLessThanOrEqual(80);
+    expect(eighty).toMatch(/^\d\d:\d\d:\d\d {2}✗ unhealthy {2}api ✓ {2}compiler ✓ → ✗ Unhealthy {2}runner ✓ {2}019afdd6-0000$/);
+    const sixty = at(60);
+    expect([...sixty].length).toBeLessThanOrEqual(60);
+    expect(sixty).toMatch(/^\d\d:\d\d:\d\d {2}✗ unhealthy {2}api ✓ {2}compiler ✗ Unhealthy {2}runner ✓$/);
+    expect(at(70)).toMatch(/compiler ✓ → ✗ Unhealthy {2}runner ✓$/);
+    const recovered = terminalEventLine(
+      { event: healthy, changes: [{ service: 'compiler', from: 'Unhealthy', to: 'Healthy' }] },
+      palette(false),
+      { utc: false, now: NOW, columns: 80 },
+    );
+    expect(recovered).toMatch(/api ✓ {2}compiler ✗ → ✓ Healthy {2}runner ✓ {2}019afdd5-3607$/);
   });
 
   it('terminal: events from another day carry the date', () => {
@@ -81,10 +107,11 @@ describe('notices, status line and summary', () => {
     expect(
       noticeText({ kind: 'lost', lastSeenId: healthy.id, lastSeenAt: healthy.recorded_at, oldestRetainedAt: down.recorded_at, upTo: 12 }, { utc: true }),
     ).toBe(
-      'warning: the last event seen (019afdd5, 2025-12-08 14:03:06Z) has been deleted by retention; up to 12 events recorded between it and the oldest retained event (2025-12-08 14:05:16Z) may have been lost',
+      'warning: the last event seen (019afdd5-3607, 2025-12-08 14:03:06Z) has been deleted by retention; up to 12 events recorded between it and the oldest retained event (2025-12-08 14:05:16Z) may have been lost',
     );
     expect(noticeText({ kind: 'stale', recordedAt: healthy.recorded_at, ageMs: 25 * 60_000, staleAfterMs: 12 * 60_000 }, { utc: true })).toMatch(
-      /^warning: stale: .* recorded 25m ago \(limit 12m\): the monitor has stopped recording and current health is unknown$/,
+      // The same words as `event get` / `event list` use for it.
+      /^warning: the latest event is 25m old \(more than --stale-after 12m\): the monitor has stopped recording, so current health is unknown$/,
     );
     expect(noticeText({ kind: 'resumed', silentMs: 3_900_000 }, { utc: true })).toBe('events resumed after 1h 5m without one: the monitor is recording again');
     expect(noticeText({ kind: 'replayed', count: 1 }, { utc: true })).toBe('1 earlier event replayed; watching live');
@@ -138,6 +165,16 @@ describe('renderer', () => {
         '\r\u001b[2K',
     );
 
+    // stdout piped while stderr is a terminal: whatever reads the pipe prints on that terminal,
+    // and a status line redrawn in place would run into its lines.
+    const intoPipe = bufferIO({ stdoutIsTTY: false, stderrIsTTY: true });
+    const ip = createWatchRenderer(intoPipe, { json: false, utc: true });
+    expect(ip.live).toBe(false);
+    ip.status!(snap());
+    ip.event!({ event: down, previous: healthy, changes: change, detailed: [], replay: false });
+    ip.finish();
+    expect(intoPipe.err()).toBe('');
+
     const piped = bufferIO();
     const p = createWatchRenderer(piped, { json: false, utc: true });
     expect(p.live).toBe(false);
@@ -149,7 +186,7 @@ describe('renderer', () => {
   });
 
   it('the status line is cut to the terminal width', () => {
-    const io = bufferIO({ stderrIsTTY: true, columns: 20 });
+    const io = bufferIO({ stdoutIsTTY: true, stderrIsTTY: true, columns: 20 });
     const r = createWatchRenderer(io, { json: false, utc: true });
     r.status!(snap());
     expect(io.err()).toBe('\r\u001b[2Klast poll 3 s ago …');
@@ -180,7 +217,7 @@ describe('renderer', () => {
 
 describe('renderer after finish', () => {
   it('a note after finish (the summary) is a plain line, the status line is not drawn again', () => {
-    const io = bufferIO({ stderrIsTTY: true });
+    const io = bufferIO({ stdoutIsTTY: true, stderrIsTTY: true });
     const r = createWatchRenderer(io, { json: false, utc: true });
     r.status!(snap());
     r.finish();

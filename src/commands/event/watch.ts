@@ -52,7 +52,7 @@ export async function run(opts: Record<string, unknown>, ctx: Context): Promise<
   const renderer = createWatchRenderer(ctx.io, {
     json: Boolean(flags.json),
     utc: Boolean(flags.utc),
-    statusLine: ctx.io.stderrIsTTY && !flags.verbose,
+    statusLine: ctx.io.stderrIsTTY && ctx.io.stdoutIsTTY && !flags.verbose,
     now: () => ctx.clock.now(),
     ...(reports && { reports }),
   });
