@@ -108,7 +108,7 @@ export async function resolveEvent(
   }
   const max = opts.maxCandidates ?? 10;
   const fmt = opts.formatTime ?? ((t: string) => t);
-  const rows = found.slice(0, max).map((e) => `  ${e.id}  ${fmt(e.recorded_at)}  ${e.all_healthy ? 'healthy' : 'not healthy'}`);
+  const rows = found.slice(0, max).map((e) => `  ${e.id}  ${fmt(e.recorded_at)}  ${e.all_healthy ? 'healthy' : 'unhealthy'}`);
   if (found.length > max) rows.push(`  … and ${found.length - max} more`);
   throw new CliError(`event id prefix ${spec.text} is ambiguous: ${found.length} events match\n${rows.join('\n')}`, {
     hint: 'give more characters of the id',

@@ -12,8 +12,7 @@
  */
 import type { GlobalFlags } from '../config/connection.js';
 import type { ConfigData } from '../config/profiles.js';
-import { EXIT } from '../errors.js';
-import { usageError } from '../errors.js';
+import { CliError, EXIT, usageError } from '../errors.js';
 
 export const FLEET_CONCURRENCY = 8;
 
@@ -54,10 +53,11 @@ export function fleetProfiles(opts: { allProfiles?: unknown; profiles?: unknown 
   if (names.length === 0) throw usageError('-p/--profiles needs at least one profile name (comma-separated)', known.length ? `known profiles: ${known.join(', ')}` : undefined);
   const unknown = names.filter((n) => !Object.hasOwn(config.profiles, n));
   if (unknown.length) {
-    throw usageError(
-      `unknown profile${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`,
-      known.length ? `known profiles: ${known.join(', ')}` : 'no profiles are stored yet; add one with `cluster login --profile NAME`',
-    );
+    // Exit 1 like `--profile NAME` naming no stored profile: the flag is well-formed, the lookup failed.
+    throw new CliError(`unknown profile${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`, {
+      hint: known.length ? `known profiles: ${known.join(', ')}` : 'no profiles are stored yet; add one with `cluster login --profile NAME`',
+      kind: 'config',
+    });
   }
   return names;
 }

@@ -102,9 +102,9 @@ describe('status --all-profiles / -p (the fleet view)', () => {
     expect(r.err).not.toContain('apikey:leak');
   });
 
-  it('unknown names: a usage error listing the known ones; no profiles stored: exit 1', async () => {
+  it('unknown names: exit 1 (as for --profile) listing the known ones; no profiles stored: exit 1', async () => {
     const r = await runCommand(run, { profiles: 'ok,prod' }, { configDir: dir });
-    expect(r.code).toBe(EXIT.USAGE);
+    expect(r.code).toBe(EXIT.FAILURE);
     expect(r.error?.message).toBe('unknown profile: prod');
     expect(r.error?.hint).toBe('known profiles: down, ok, old, sick, slow, stale');
     const none = await runCommand(run, { allProfiles: true }, { configDir: configWith({}) });

@@ -68,7 +68,7 @@ describe('e2e: status', () => {
       expect(rows[1]!.slice(3, 7)).toEqual(['-', '-', '-', '-']);
       expect(rows[1]![7]).toMatch(/cannot reach/);
       const u = await runCli(['status', '-p', 'a,zz'], { env: { CLUSTER_CONFIG_DIR: dir } });
-      expect(u.code).toBe(64);
+      expect(u.code).toBe(1);
       expect(u.stderr).toBe('error: unknown profile: zz\nhint: known profiles: a, b, c\n');
     } finally {
       await slow.close();

@@ -24,10 +24,17 @@ describe('fleetProfiles', () => {
     expect(fleetProfiles({ profiles: 'stage, prod,,stage' }, config)).toEqual(['stage', 'prod']);
   });
 
-  it('unknown names: a usage error listing the known ones', () => {
-    const e = usage(() => fleetProfiles({ profiles: 'prod,qa,constructor' }, config));
-    expect(e.message).toBe('unknown profiles: qa, constructor');
-    expect(e.hint).toBe('known profiles: dev, prod, stage');
+  it('unknown names: an error (exit 1, as for --profile) listing the known ones', () => {
+    let e: CliError | undefined;
+    try {
+      fleetProfiles({ profiles: 'prod,qa,constructor' }, config);
+    } catch (err) {
+      e = err as CliError;
+    }
+    expect(e).toBeInstanceOf(CliError);
+    expect(e!.exitCode).toBe(EXIT.FAILURE);
+    expect(e!.message).toBe('unknown profiles: qa, constructor');
+    expect(e!.hint).toBe('known profiles: dev, prod, stage');
     expect(usage(() => fleetProfiles({ profiles: ' , ' }, config)).message).toMatch(/at least one profile/);
     expect(usage(() => fleetProfiles({ allProfiles: true, profiles: 'prod' }, config)).message).toMatch(/not both/);
   });
