@@ -4,9 +4,14 @@
  * and current health is unknown — Feldera's own server keeps answering "all healthy" then.
  */
 import { SERVICES, type ClusterEventStatus, type MonitorStatus } from '../api/types.js';
-import type { Verdict } from '../render/style.js';
+import { parseDurationFlag } from '../util/when.js';
 
 export const DEFAULT_STALE_AFTER_MS = 12 * 60_000;
+
+/** `--stale-after` of every command (default 12m, at least 1s); a bad value is a usage error. */
+export function parseStaleAfter(value: unknown): number {
+  return value === undefined ? DEFAULT_STALE_AFTER_MS : parseDurationFlag(String(value), '--stale-after', 1000);
+}
 
 /** Age of an event by the server's clock (falls back to `localNow` when the server sent no Date). */
 export function eventAge(event: Pick<ClusterEventStatus, 'recorded_at'>, serverNow: number | undefined, localNow: number): number {
@@ -20,12 +25,6 @@ export function computedAllHealthy(e: ClusterEventStatus): boolean {
 
 export function isStale(event: ClusterEventStatus, ageMs: number, staleAfterMs: number): boolean {
   return event.all_healthy && ageMs > staleAfterMs;
-}
-
-export function verdictOf(event: ClusterEventStatus, ageMs: number | undefined, staleAfterMs: number): Verdict {
-  if (!event.all_healthy) return 'unhealthy';
-  if (ageMs !== undefined && isStale(event, ageMs, staleAfterMs)) return 'stale';
-  return 'healthy';
 }
 
 /** Rank for "worst status": Healthy < InitialUnhealthy < Unhealthy. */

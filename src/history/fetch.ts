@@ -5,8 +5,6 @@
  */
 import type { ClusterEventStatus } from '../api/types.js';
 import type { Context } from '../context.js';
-import { DEFAULT_STALE_AFTER_MS } from '../health/verdict.js';
-import { parseDurationFlag } from '../util/when.js';
 
 export interface Fetched {
   events: ClusterEventStatus[];
@@ -23,10 +21,6 @@ export async function fetchEvents(ctx: Context): Promise<Fetched> {
   } finally {
     client.close();
   }
-}
-
-export function parseStaleAfter(value: unknown): number {
-  return value === undefined ? DEFAULT_STALE_AFTER_MS : parseDurationFlag(String(value), '--stale-after', 1000);
 }
 
 /** One line on stderr, for empty results and notes (never on stdout, so --json stays JSON). */

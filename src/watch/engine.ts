@@ -23,7 +23,7 @@
 import type { Answer, ClusterClient } from '../api/client.js';
 import { ApiError } from '../api/errors.js';
 import type { ClusterEvent, ClusterEventStatus } from '../api/types.js';
-import { DEFAULT_STALE_AFTER_MS } from '../health/verdict.js';
+import { DEFAULT_STALE_AFTER_MS, isStale } from '../health/verdict.js';
 import { CliError, EXIT } from '../errors.js';
 import type { Clock } from '../util/clock.js';
 import {
@@ -347,7 +347,7 @@ export function createWatcher(opts: WatchOptions): Watcher {
 
   function isStaleNow(e: ClusterEventStatus, serverDate: number | undefined): { stale: boolean; ageMs: number } {
     const ageMs = (serverDate ?? clock.now()) - Date.parse(e.recorded_at);
-    return { stale: e.all_healthy && ageMs > staleAfterMs, ageMs };
+    return { stale: isStale(e, ageMs, staleAfterMs), ageMs };
   }
 
   /** The newest event shown satisfies the `until` condition as a state (healthy / unhealthy). */

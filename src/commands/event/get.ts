@@ -11,12 +11,11 @@ import type { ClusterEvent, Selector } from '../../api/types.js';
 import type { Context } from '../../context.js';
 import { EXIT, usageError } from '../../errors.js';
 import { assessEvent, type Assessment } from '../../health/assess.js';
-import { DEFAULT_STALE_AFTER_MS } from '../../health/verdict.js';
+import { parseStaleAfter } from '../../health/verdict.js';
 import { renderEvent } from '../../render/event.js';
 import { writeJson } from '../../render/json.js';
 import { formatTimestamp } from '../../render/time.js';
 import { formatDuration } from '../../util/duration.js';
-import { parseDurationFlag } from '../../util/when.js';
 
 export interface GetOptions {
   selector?: string;
@@ -57,7 +56,7 @@ export async function run(opts: GetOptions & Record<string, unknown>, ctx: Conte
   // Everything that can be a usage error is checked before any request.
   const spec = parseEventId(args[0] ?? '');
   const selector = parseSelector(opts.selector);
-  const staleAfterMs = opts.staleAfter === undefined ? DEFAULT_STALE_AFTER_MS : parseDurationFlag(String(opts.staleAfter), '--stale-after', 1000);
+  const staleAfterMs = parseStaleAfter(opts.staleAfter);
   const utc = Boolean(opts.utc);
   const { io } = ctx;
 

@@ -5,7 +5,8 @@
 import type { Context } from '../../context.js';
 import { EXIT, usageError } from '../../errors.js';
 import { filterEvents, newestFirst, parseLimit, parseService, checkWindowSyntax, parseWindow, shortIdLength, timeOf } from '../../history/events.js';
-import { NO_EVENTS, fetchEvents, note, parseStaleAfter, warn } from '../../history/fetch.js';
+import { NO_EVENTS, fetchEvents, note, warn } from '../../history/fetch.js';
+import { isStale, parseStaleAfter } from '../../health/verdict.js';
 import { formatDuration } from '../../util/duration.js';
 
 export interface ListOptions {
@@ -62,7 +63,7 @@ export async function run(opts: ListOptions & Record<string, unknown>, ctx: Cont
 
   const newest = newestFirst(events)[0];
   const newestAge = newest ? now - timeOf(newest) : 0;
-  const staleId = newest && newest.all_healthy && newestAge > staleAfterMs ? newest.id : undefined;
+  const staleId = newest && isStale(newest, newestAge, staleAfterMs) ? newest.id : undefined;
 
   if (opts.json) {
     const { writeJson } = await import('../../render/json.js');

@@ -6,7 +6,8 @@
 import type { Context } from '../../context.js';
 import { EXIT, usageError } from '../../errors.js';
 import { checkWindowSyntax, parseWindow } from '../../history/events.js';
-import { NO_EVENTS, fetchEvents, note, parseStaleAfter } from '../../history/fetch.js';
+import { NO_EVENTS, fetchEvents, note } from '../../history/fetch.js';
+import { parseStaleAfter } from '../../health/verdict.js';
 import { buildTimeline, timelineJson, timelineWindow } from '../../history/timeline.js';
 import { LABEL_WIDTH } from '../../render/timeline.js';
 

@@ -7,6 +7,7 @@ import { CliError, EXIT, usageError } from '../../errors.js';
 import { createWatchRenderer, summaryText } from '../../render/watch.js';
 import { formatDuration } from '../../util/duration.js';
 import { parseDurationFlag } from '../../util/when.js';
+import { parseStaleAfter } from '../../health/verdict.js';
 import { createWatcher, type UntilCondition, type WatchOptions } from '../../watch/engine.js';
 import { parseSince } from '../../watch/since.js';
 
@@ -27,7 +28,7 @@ const UNTIL: readonly UntilCondition[] = ['healthy', 'unhealthy', 'change'];
 /** Validated options for the engine (everything but the client, clock and observer). */
 export function watchSettings(flags: WatchFlags, now: number): Pick<WatchOptions, 'intervalMs' | 'since' | 'details' | 'staleAfterMs' | 'until' | 'timeoutMs'> {
   const intervalMs = parseDurationFlag(flags.interval ?? '10s', '--interval', 1000);
-  const staleAfterMs = parseDurationFlag(flags.staleAfter ?? '12m', '--stale-after', 1000);
+  const staleAfterMs = parseStaleAfter(flags.staleAfter);
   const timeoutMs = flags.timeout !== undefined ? parseDurationFlag(flags.timeout, '--timeout', 1) : undefined;
   if (flags.until !== undefined && !UNTIL.includes(flags.until as UntilCondition)) {
     throw usageError(`invalid --until "${flags.until}": expected one of ${UNTIL.join(', ')}`);
