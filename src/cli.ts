@@ -5,6 +5,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { CliError, EXIT } from './errors.js';
 import { makeContext, type Context } from './context.js';
+import { SERVICES } from './api/types.js';
 import type { GlobalFlags } from './config/connection.js';
 import { processIO } from './render/io.js';
 // The hot path (`event get latest`, what scripts run in loops) is part of the main chunk:
@@ -169,7 +170,7 @@ Exit codes: 0 ok/healthy, 1 failed, 2 not all healthy, 3 stale, 64 usage,
       .alias('ls')
       .description('the retained event history (newest first)')
       .option('--unhealthy', 'only events that are not all healthy')
-      .addOption(new Option('--service <service>', 'only events where this service is not healthy').choices(['api', 'compiler', 'runner']))
+      .addOption(new Option('--service <service>', 'only events where this service is not healthy').choices([...SERVICES]))
       .option('--limit <n>', 'at most this many events')
       .option('--reverse', 'oldest first')
       .option('--wide', 'full event ids')
@@ -185,7 +186,7 @@ Exit codes: 0 ok/healthy, 1 failed, 2 not all healthy, 3 stale, 64 usage,
     event
       .command('incidents')
       .description('consecutive non-healthy events of each service, grouped into incidents')
-      .addOption(new Option('--service <service>', 'only this service').choices(['api', 'compiler', 'runner']))
+      .addOption(new Option('--service <service>', 'only this service').choices([...SERVICES]))
       .addHelpText('after', '\nExamples:\n  cluster event incidents --since 24h\n  cluster event incidents --service compiler --json | jq \'.[0]\''),
   ).action(action(async () => (await import('./commands/event/incidents.js')).run as Runner));
 

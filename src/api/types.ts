@@ -42,10 +42,6 @@ export const INFO_FIELDS = [
   'runner_self_info',
   'runner_resources_info',
 ] as const;
-export type InfoField = (typeof INFO_FIELDS)[number];
-
-export const STATUS_FIELDS = ['id', 'recorded_at', 'all_healthy', 'api_status', 'compiler_status', 'runner_status'] as const;
-
 /** `ServiceStatus` inside `HealthStatus`. */
 export interface ServiceHealth {
   healthy: boolean;
@@ -60,13 +56,6 @@ export interface HealthStatus {
   api: ServiceHealth;
   compiler: ServiceHealth;
   runner: ServiceHealth;
-}
-
-/** `ErrorResponse`: Feldera's error body. `details` is required by the spec but absent on some 401s. */
-export interface ErrorBody {
-  message: string;
-  error_code: string;
-  details?: unknown;
 }
 
 /** The fields of `Configuration` (`GET /v0/config`) this tool reads; the rest pass through untouched. */
@@ -90,7 +79,3 @@ export type AuthConfig =
   | Record<string, never>
   | { AwsCognito: { issuer: string; login_url: string; logout_url: string } }
   | { GenericOidc: { issuer: string; client_id: string; extra_oidc_scopes: string[] } };
-
-export function statusOf(event: ClusterEventStatus, service: Service): MonitorStatus {
-  return event[`${service}_status`];
-}

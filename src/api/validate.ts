@@ -3,7 +3,7 @@
  * fields, enum values. Unknown extra fields are ignored; values are never rewritten, so `--json`
  * prints what arrived. Hand-written (no schema library) to keep start-up lean.
  */
-import { MONITOR_STATUSES, type AuthConfig, type ClusterEvent, type HealthStatus, type PlatformConfig, type SessionInfo } from './types.js';
+import { INFO_FIELDS, MONITOR_STATUSES, SERVICES, type AuthConfig, type ClusterEvent, type HealthStatus, type PlatformConfig, type SessionInfo } from './types.js';
 
 export class ShapeError extends Error {
   constructor(message: string) {
@@ -55,7 +55,6 @@ function status(o: Record<string, unknown>, key: string, where: string): void {
   }
 }
 
-const INFO_KEYS = ['api_self_info', 'api_resources_info', 'compiler_self_info', 'compiler_resources_info', 'runner_self_info', 'runner_resources_info'];
 
 /** `ClusterMonitorEventSelectedInfo`. */
 export function checkEvent(v: unknown, where = 'the event'): ClusterEvent {
@@ -67,7 +66,7 @@ export function checkEvent(v: unknown, where = 'the event'): ClusterEvent {
   status(o, 'api_status', where);
   status(o, 'compiler_status', where);
   status(o, 'runner_status', where);
-  for (const k of INFO_KEYS) {
+  for (const k of INFO_FIELDS) {
     const val = o[k];
     if (val !== undefined && val !== null && typeof val !== 'string') throw new ShapeError(`${where}."${k}" is ${describe(val)}, expected a string or null`);
   }
@@ -84,7 +83,7 @@ export function checkEventList(v: unknown): ClusterEvent[] {
 export function checkHealth(v: unknown): HealthStatus {
   const o = obj(v, 'the health status');
   bool(o, 'all_healthy', 'the health status');
-  for (const svc of ['api', 'compiler', 'runner']) {
+  for (const svc of SERVICES) {
     const where = `the health status."${svc}"`;
     if (o[svc] === undefined) throw new ShapeError(`the health status has no "${svc}"`);
     const s = obj(o[svc], where);
@@ -104,15 +103,7 @@ export function asErrorBody(v: unknown): { message: string; error_code: string; 
   return o as { message: string; error_code: string; details?: unknown };
 }
 
-export function checkObject<T>(v: unknown, where: string, required: string[]): T {
-  const o = obj(v, where);
-  for (const k of required) if (o[k] === undefined) throw new ShapeError(`${where} has no "${k}"`);
-  return o as T;
-}
 
-export function isUuid(s: string): boolean {
-  return UUID.test(s);
-}
 
 /** `Configuration` (`GET /v0/config`): this tool needs `edition` and `version` as strings; the rest passes through. */
 export function checkPlatformConfig(v: unknown): PlatformConfig {

@@ -14,7 +14,6 @@ import {
   normaliseHost,
   resolveConnection,
   type Connection,
-  type Credential,
   type GlobalFlags,
 } from '../config/connection.js';
 import { configPath, getProfile, updateConfig, validProfileName, type Profile, type StoredAuth } from '../config/profiles.js';

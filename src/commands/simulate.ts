@@ -23,8 +23,6 @@ export interface SimulateOptions {
   omitRoute?: string[];
 }
 
-export const SIMULATE_DEFAULTS = { port: '8080', scenario: 'healthy', speed: '1', edition: 'community' } as const;
-
 interface Parsed {
   port: number;
   apiKey?: string;

@@ -43,8 +43,3 @@ export function formatAge(ms: number): string {
   }
   return future ? `in ${text}` : `${text} ago`;
 }
-
-/** RFC 3339 text to ms (microseconds dropped; the original string is kept for --json). */
-export function parseTimestamp(text: string): number {
-  return Date.parse(text);
-}

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { HealthStatus } from '../../src/api/types.js';
 import { SERVICES } from '../../src/api/types.js';
 import { run } from '../../src/commands/status.js';
 import { EXIT } from '../../src/errors.js';
-import { HOUR, MIN, closedPort, getJson, runCommand, sim, type Sim } from './list-helpers.js';
+import { HOUR, MIN, closedPort, getJson, runCommand, sim } from './list-helpers.js';
 
 describe('status against the simulator', () => {
   it('healthy: exit 0; piped key: value lines; --json is the server\'s HealthStatus', async () => {

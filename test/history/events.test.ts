@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { CliError, EXIT } from '../../src/errors.js';
 import { chronological, filterEvents, newestFirst, parseLimit, parseService, parseWindow, shortIdLength } from '../../src/history/events.js';
 import { HOUR, MIN, S, T0, ev, serverOrder } from './fixtures.js';
 import { usage } from './fixtures.js';
