@@ -95,7 +95,8 @@ describe('bearer over plain http', () => {
   });
 
   it('allows plain http to any host without a credential', async () => {
-    const cl = await createClient(conn('http://feldera.example.com'));
+    const cl = await createClient(conn('http://feldera.example.com')); // throws if refused
+    expect(cl.connection.baseUrl).toBe('http://feldera.example.com');
     cl.close();
   });
 });
