@@ -7,7 +7,7 @@ import { CliError, EXIT } from './errors.js';
 import { makeContext, type Context } from './context.js';
 import { SERVICES } from './api/types.js';
 import type { GlobalFlags } from './config/connection.js';
-import { processIO } from './render/io.js';
+import { processIO } from './io/io.js';
 // The hot path (`event get latest`, what scripts run in loops) is part of the main chunk:
 // one file to load instead of a waterfall of small ones.
 import { run as eventGet } from './commands/event/get.js';

@@ -6,7 +6,7 @@
 import { createClient, type ClientOptions, type ClusterClient } from './api/client.js';
 import { resolveConnection, type Connection, type GlobalFlags } from './config/connection.js';
 import { readConfig, type ConfigData } from './config/profiles.js';
-import type { IO } from './render/io.js';
+import type { IO } from './io/io.js';
 import { systemClock, type Clock } from './util/clock.js';
 
 export interface Context {

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { Connection } from '../config/connection.js';
 import { credentialTransportProblem, maskSecret } from '../config/connection.js';
 import { CliError } from '../errors.js';
-import { sanitizeLine } from '../render/sanitize.js';
+import { sanitizeLine } from '../io/sanitize.js';
 import type { Clock } from '../util/clock.js';
 import { systemClock } from '../util/clock.js';
 import { ApiError, httpFailure, invalidResponse, transportFailure } from './errors.js';

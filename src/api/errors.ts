@@ -3,7 +3,7 @@
  * string passes through the sanitiser before it is put into a message.
  */
 import { CliError, EXIT } from '../errors.js';
-import { sanitizeLine } from '../render/sanitize.js';
+import { sanitizeLine } from '../io/sanitize.js';
 
 export type ApiErrorKind =
   | 'unreachable'

@@ -17,11 +17,11 @@ import {
   type GlobalFlags,
 } from '../config/connection.js';
 import { configPath, getProfile, updateConfig, validProfileName, type Profile, type StoredAuth } from '../config/profiles.js';
-import type { Prompter } from '../config/prompt.js';
-import { loginFailure, readAuthMode, verifyAccess, type AuthMode, type Verified } from '../config/verify.js';
+import type { Prompter } from '../io/prompt.js';
+import { loginFailure, readAuthMode, verifyAccess, type AuthMode, type Verified } from './shared/verify.js';
 import type { Context } from '../context.js';
 import { EXIT, usageError } from '../errors.js';
-import { sanitizeLine } from '../render/sanitize.js';
+import { sanitizeLine } from '../io/sanitize.js';
 
 export interface LoginOptions extends GlobalFlags {
   apiKeyStdin?: boolean;
@@ -71,13 +71,13 @@ export function describeAuth(auth: StoredAuth): string {
 }
 
 async function defaultReadStdin(): Promise<string> {
-  const { readAll } = await import('../config/prompt.js');
+  const { readAll } = await import('../io/prompt.js');
   return readAll(process.stdin);
 }
 
 async function defaultPrompter(ctx: Context): Promise<Prompter | undefined> {
   if (!ctx.io.stdinIsTTY) return undefined;
-  const { terminalPrompter } = await import('../config/prompt.js');
+  const { terminalPrompter } = await import('../io/prompt.js');
   return terminalPrompter(process.stdin, ctx.io.stderr);
 }
 

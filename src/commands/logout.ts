@@ -8,7 +8,7 @@ import type { ConfigData } from '../config/profiles.js';
 import { getProfile, profileNames, updateConfig } from '../config/profiles.js';
 import type { Context } from '../context.js';
 import { CliError, EXIT, usageError } from '../errors.js';
-import { sanitizeLine } from '../render/sanitize.js';
+import { sanitizeLine } from '../io/sanitize.js';
 
 export interface LogoutOptions {
   profile?: string;

@@ -3,7 +3,7 @@
  * The URL goes to stdout first thing (scripts read that line); a summary goes to stderr.
  */
 import { CliError, EXIT, usageError } from '../errors.js';
-import type { IO } from '../render/io.js';
+import type { IO } from '../io/io.js';
 import { formatDuration, parseDuration } from '../util/duration.js';
 import { startSimulator, type Simulator } from '../simulator/index.js';
 import { BUILTIN_SCENARIO_NAMES, loadScenario, ScenarioError, type Scenario } from '../simulator/scenario.js';

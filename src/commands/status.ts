@@ -16,10 +16,10 @@ import type { HealthStatus } from '../api/types.js';
 import { resolveConnection } from '../config/connection.js';
 import type { Context } from '../context.js';
 import { CliError, EXIT } from '../errors.js';
-import { note, warn } from '../history/fetch.js';
-import { parseStaleAfter } from '../health/verdict.js';
-import { FLEET_CONCURRENCY, FLEET_IGNORED_ENV, fleetExit, fleetInputs, fleetProfiles, mapLimit } from '../history/fleet.js';
-import { computeHealthStatus, healthVerdict } from '../history/health.js';
+import { note, warn } from './shared/history.js';
+import { parseStaleAfter } from '../domain/verdict.js';
+import { FLEET_CONCURRENCY, FLEET_IGNORED_ENV, fleetExit, fleetInputs, fleetProfiles, mapLimit } from '../domain/fleet.js';
+import { computeHealthStatus, healthVerdict } from '../domain/health.js';
 import type { FleetRow } from '../render/status.js';
 import { formatDuration } from '../util/duration.js';
 

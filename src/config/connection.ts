@@ -6,7 +6,7 @@
  * FELDERA_HOST and differs from the profile's, the profile's credential is not used.
  */
 import { CliError, usageError } from '../errors.js';
-import { sanitizeLine } from '../render/sanitize.js';
+import { sanitizeLine } from '../io/sanitize.js';
 import type { ConfigData, Profile, StoredAuth } from './profiles.js';
 
 export const DEFAULT_HOST = 'http://127.0.0.1:8080';

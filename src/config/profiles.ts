@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { CliError } from '../errors.js';
-import { sanitizeLine } from '../render/sanitize.js';
+import { sanitizeLine } from '../io/sanitize.js';
 
 export type StoredAuth =
   | { kind: 'none' }

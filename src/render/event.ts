@@ -12,10 +12,10 @@
  */
 import type { ChalkInstance } from 'chalk';
 import { SERVICES, type ClusterEvent, type MonitorStatus, type Service } from '../api/types.js';
-import type { Assessment } from '../health/assess.js';
+import type { Assessment } from '../domain/assess.js';
 import { formatDuration } from '../util/duration.js';
-import type { IO } from './io.js';
-import { sanitizeLine, sanitizeText } from './sanitize.js';
+import type { IO } from '../io/io.js';
+import { sanitizeLine, sanitizeText } from '../io/sanitize.js';
 import { formatAge, formatTimestamp } from './time.js';
 
 export type TableCtor = typeof import('cli-table3');

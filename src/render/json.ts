@@ -7,7 +7,7 @@
  * parses back to the identical value. No dependencies (colour is plain SGR), so a piped
  * `--json` run loads nothing else.
  */
-import type { IO } from './io.js';
+import type { IO } from '../io/io.js';
 
 export interface JsonFormat {
   /** Indented over several lines (at a terminal) rather than one compact line. */

@@ -11,10 +11,10 @@
  */
 import type { ChalkInstance } from 'chalk';
 import { SERVICES, type ClusterEventStatus, type MonitorStatus } from '../api/types.js';
-import type { Incident } from '../history/incidents.js';
+import type { Incident } from '../domain/incidents.js';
 import { formatDuration } from '../util/duration.js';
 import { textWidth, wrapText } from './event.js';
-import { sanitizeLine } from './sanitize.js';
+import { sanitizeLine } from '../io/sanitize.js';
 import { formatAge, formatTimestamp } from './time.js';
 
 export type TableCtor = typeof import('cli-table3');

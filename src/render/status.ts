@@ -7,10 +7,10 @@
  */
 import type { ChalkInstance } from 'chalk';
 import { SERVICES, type HealthStatus } from '../api/types.js';
-import type { HealthVerdict } from '../history/health.js';
+import type { HealthVerdict } from '../domain/health.js';
 import { formatDuration } from '../util/duration.js';
 import { plainTable, type TableCtor } from './list.js';
-import { sanitizeLine } from './sanitize.js';
+import { sanitizeLine } from '../io/sanitize.js';
 import { formatAge, formatTimestamp } from './time.js';
 
 export const VERDICT_TEXT = { healthy: 'healthy', unhealthy: 'unhealthy', stale: 'stale — health unknown' } as const;

@@ -5,6 +5,7 @@
  */
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { MonitorStatus } from '../api/types.js';
+import type { Verdict } from '../domain/verdict.js';
 
 export function palette(color: boolean): ChalkInstance {
   return new Chalk({ level: color ? 1 : 0 });
@@ -28,8 +29,6 @@ export function paintStatus(c: ChalkInstance, status: MonitorStatus | string): s
 export function statusSymbol(status: MonitorStatus | string): string {
   return status === 'Healthy' ? '✓' : status === 'InitialUnhealthy' ? '…' : '✗';
 }
-
-export type Verdict = 'healthy' | 'unhealthy' | 'stale';
 
 export function paintVerdict(c: ChalkInstance, verdict: Verdict, text: string = verdict): string {
   return verdict === 'healthy' ? c.green.bold(text) : verdict === 'stale' ? c.magenta.bold(text) : c.red.bold(text);

@@ -7,7 +7,7 @@
  * a log file or NO_COLOR, and the legend says which is which.
  */
 import type { ChalkInstance } from 'chalk';
-import type { CellStatus, Timeline } from '../history/timeline.js';
+import type { CellStatus, Timeline } from '../domain/timeline.js';
 import { formatDuration } from '../util/duration.js';
 import { wrapText } from './event.js';
 import { plainTable, type TableCtor } from './list.js';

@@ -12,11 +12,11 @@
 import type { ChalkInstance } from 'chalk';
 import { SERVICES, type ClusterEventStatus } from '../api/types.js';
 import type { WatchedEvent, WatchNotice, WatchObserver, WatchSnapshot } from '../watch/engine.js';
-import type { StatusChange } from '../watch/order.js';
+import type { StatusChange } from '../domain/order.js';
 import { formatDuration } from '../util/duration.js';
-import type { IO } from './io.js';
+import type { IO } from '../io/io.js';
 import { formatJson } from './json.js';
-import { sanitizeLine } from './sanitize.js';
+import { sanitizeLine } from '../io/sanitize.js';
 import { paintStatus, paintVerdict, palette, statusSymbol } from './style.js';
 import { formatClock, formatTimestamp } from './time.js';
 

@@ -23,7 +23,7 @@
 import type { Answer, ClusterClient } from '../api/client.js';
 import { ApiError } from '../api/errors.js';
 import type { ClusterEvent, ClusterEventStatus } from '../api/types.js';
-import { DEFAULT_STALE_AFTER_MS, isStale } from '../health/verdict.js';
+import { DEFAULT_STALE_AFTER_MS, isStale } from '../domain/verdict.js';
 import { CliError, EXIT } from '../errors.js';
 import type { Clock } from '../util/clock.js';
 import {
@@ -39,7 +39,7 @@ import {
   uuidv7Millis,
   type EventKey,
   type StatusChange,
-} from './order.js';
+} from '../domain/order.js';
 
 export type WatchClient = Pick<ClusterClient, 'getEvent' | 'listEvents' | 'refreshCredential' | 'stats'>;
 

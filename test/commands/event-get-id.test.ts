@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { matchPrefix, parseEventId, resolveEvent, resolveEventId } from '../../src/api/resolve-id.js';
+import { matchPrefix, parseEventId } from '../../src/domain/event-id.js';
+import { resolveEvent, resolveEventId } from '../../src/commands/shared/resolve-event.js';
 import { ApiError } from '../../src/api/errors.js';
 import type { ClusterEvent } from '../../src/api/types.js';
 import { CliError, EXIT } from '../../src/errors.js';

@@ -3,7 +3,7 @@ import type { ClusterEventStatus, Service } from '../../src/api/types.js';
 import { SERVICES } from '../../src/api/types.js';
 import { run } from '../../src/commands/event/incidents.js';
 import { EXIT } from '../../src/errors.js';
-import type { IncidentJson } from '../../src/history/incidents.js';
+import type { IncidentJson } from '../../src/domain/incidents.js';
 import { HOUR, MIN, closedPort, getJson, rows, runCommand, sim, type Sim } from './list-helpers.js';
 
 /** Incidents the slow obvious way, from the server's list: runs of non-Healthy per service. */

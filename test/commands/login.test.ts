@@ -5,7 +5,7 @@ import { networkInterfaces } from 'node:os';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { run as login, parseKey, type LoginDeps, type LoginOptions } from '../../src/commands/login.js';
 import { configPath, readConfig } from '../../src/config/profiles.js';
-import { scriptedPrompter } from '../../src/config/prompt.js';
+import { scriptedPrompter } from '../../src/io/prompt.js';
 import { makeContext } from '../../src/context.js';
 import { CliError } from '../../src/errors.js';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';

@@ -5,7 +5,7 @@ import { run as use } from '../../src/commands/profile/use.js';
 import { configPath, readConfig, type ConfigData } from '../../src/config/profiles.js';
 import { makeContext } from '../../src/context.js';
 import { CliError } from '../../src/errors.js';
-import type { IO } from '../../src/render/io.js';
+import type { IO } from '../../src/io/io.js';
 import { tempConfigDir } from '../helpers/cli.js';
 import { bufferIO } from '../helpers/io.js';
 

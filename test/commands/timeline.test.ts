@@ -3,7 +3,7 @@ import type { ClusterEventStatus } from '../../src/api/types.js';
 import { run as incidents } from '../../src/commands/event/incidents.js';
 import { run } from '../../src/commands/event/timeline.js';
 import { EXIT } from '../../src/errors.js';
-import type { timelineJson } from '../../src/history/timeline.js';
+import type { timelineJson } from '../../src/domain/timeline.js';
 import { HOUR, MIN, closedPort, getJson, runCommand, sim, type Sim } from './list-helpers.js';
 
 type TJ = ReturnType<typeof timelineJson>;

@@ -1,4 +1,4 @@
-import type { IO } from '../../src/render/io.js';
+import type { IO } from '../../src/io/io.js';
 
 export interface BufferIO extends IO {
   out(): string;

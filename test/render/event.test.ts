@@ -3,7 +3,7 @@ import Table from 'cli-table3';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ClusterEvent } from '../../src/api/types.js';
-import { assessEvent } from '../../src/health/assess.js';
+import { assessEvent } from '../../src/domain/assess.js';
 import { renderEvent, renderEventPlain, renderEventTerminal, renderServiceReports, textWidth, wrapText } from '../../src/render/event.js';
 import { formatTimestamp } from '../../src/render/time.js';
 

@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { runSimulate, type SimulateOptions } from '../../src/commands/simulate.js';
 import { CliError, EXIT } from '../../src/errors.js';
-import type { IO } from '../../src/render/io.js';
+import type { IO } from '../../src/io/io.js';
 
 function bufferIO() {
   const out: string[] = [];

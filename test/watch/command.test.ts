@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { run } from '../../src/commands/event/watch.js';
 import { makeContext } from '../../src/context.js';
-import type { IO } from '../../src/render/io.js';
+import type { IO } from '../../src/io/io.js';
 import { manualClock, parseScenario, startSimulator, type Scenario, type Simulator } from '../../src/simulator/index.js';
 import type { Clock } from '../../src/util/clock.js';
 import { tempConfigDir } from '../helpers/cli.js';

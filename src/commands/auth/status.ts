@@ -8,10 +8,10 @@ import type { ClusterClient } from '../../api/client.js';
 import { ApiError } from '../../api/errors.js';
 import type { SessionInfo } from '../../api/types.js';
 import { credentialTransportProblem, describeCredential, type Connection, type Source } from '../../config/connection.js';
-import { readAuthMode, type AuthMode } from '../../config/verify.js';
+import { readAuthMode, type AuthMode } from '../shared/verify.js';
 import type { Context } from '../../context.js';
 import { CliError, EXIT } from '../../errors.js';
-import { sanitizeLine } from '../../render/sanitize.js';
+import { sanitizeLine } from '../../io/sanitize.js';
 
 export interface Setting<T> {
   value: T;

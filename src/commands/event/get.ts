@@ -6,12 +6,13 @@
  * `latest`, full ids and (with the status selector) prefixes cost one request; chalk and cli-table3 are loaded only for terminal
  * output, the event renderer not at all for --json.
  */
-import { parseEventId, resolveEvent } from '../../api/resolve-id.js';
+import { parseEventId } from '../../domain/event-id.js';
+import { resolveEvent } from '../shared/resolve-event.js';
 import type { ClusterEvent, Selector } from '../../api/types.js';
 import type { Context } from '../../context.js';
 import { EXIT, usageError } from '../../errors.js';
-import { assessEvent, type Assessment } from '../../health/assess.js';
-import { parseStaleAfter } from '../../health/verdict.js';
+import { assessEvent, type Assessment } from '../../domain/assess.js';
+import { parseStaleAfter } from '../../domain/verdict.js';
 import { renderEvent } from '../../render/event.js';
 import { writeJson } from '../../render/json.js';
 import { formatTimestamp } from '../../render/time.js';

@@ -7,9 +7,9 @@
 import { SERVICES } from '../../api/types.js';
 import type { Context } from '../../context.js';
 import { EXIT } from '../../errors.js';
-import { checkWindowSyntax, parseService, parseWindow } from '../../history/events.js';
-import { NO_EVENTS, fetchEvents, note } from '../../history/fetch.js';
-import { groupIncidents, incidentJson, incidentsInWindow } from '../../history/incidents.js';
+import { checkWindowSyntax, parseService, parseWindow } from '../../domain/history.js';
+import { NO_EVENTS, fetchEvents, note } from '../shared/history.js';
+import { groupIncidents, incidentJson, incidentsInWindow } from '../../domain/incidents.js';
 
 export interface IncidentsOptions {
   since?: string;

@@ -4,9 +4,9 @@
  */
 import type { Context } from '../../context.js';
 import { EXIT, usageError } from '../../errors.js';
-import { filterEvents, newestFirst, parseLimit, parseService, checkWindowSyntax, parseWindow, shortIdLength, timeOf } from '../../history/events.js';
-import { NO_EVENTS, fetchEvents, note, warn } from '../../history/fetch.js';
-import { isStale, parseStaleAfter } from '../../health/verdict.js';
+import { filterEvents, newestFirst, parseLimit, parseService, checkWindowSyntax, parseWindow, shortIdLength, timeOf } from '../../domain/history.js';
+import { NO_EVENTS, fetchEvents, note, warn } from '../shared/history.js';
+import { isStale, parseStaleAfter } from '../../domain/verdict.js';
 import { formatDuration } from '../../util/duration.js';
 
 export interface ListOptions {

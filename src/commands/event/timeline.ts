@@ -5,10 +5,10 @@
  */
 import type { Context } from '../../context.js';
 import { EXIT, usageError } from '../../errors.js';
-import { checkWindowSyntax, parseWindow } from '../../history/events.js';
-import { NO_EVENTS, fetchEvents, note } from '../../history/fetch.js';
-import { parseStaleAfter } from '../../health/verdict.js';
-import { buildTimeline, timelineJson, timelineWindow } from '../../history/timeline.js';
+import { checkWindowSyntax, parseWindow } from '../../domain/history.js';
+import { NO_EVENTS, fetchEvents, note } from '../shared/history.js';
+import { parseStaleAfter } from '../../domain/verdict.js';
+import { buildTimeline, timelineJson, timelineWindow } from '../../domain/timeline.js';
 import { LABEL_WIDTH } from '../../render/timeline.js';
 
 export interface TimelineOptions {

@@ -7,7 +7,7 @@ import { CliError, EXIT, usageError } from '../../errors.js';
 import { createWatchRenderer, summaryText } from '../../render/watch.js';
 import { formatDuration } from '../../util/duration.js';
 import { parseDurationFlag } from '../../util/when.js';
-import { parseStaleAfter } from '../../health/verdict.js';
+import { parseStaleAfter } from '../../domain/verdict.js';
 import { createWatcher, type UntilCondition, type WatchOptions } from '../../watch/engine.js';
 import { parseSince } from '../../watch/since.js';
 

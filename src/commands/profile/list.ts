@@ -7,7 +7,7 @@ import { maskSecret } from '../../config/connection.js';
 import { profileNames, type ConfigData, type Profile } from '../../config/profiles.js';
 import type { Context } from '../../context.js';
 import { EXIT } from '../../errors.js';
-import { sanitizeLine } from '../../render/sanitize.js';
+import { sanitizeLine } from '../../io/sanitize.js';
 
 export interface ProfileRow {
   name: string;

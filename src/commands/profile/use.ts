@@ -2,7 +2,7 @@
 import { getProfile, profileNames, updateConfig } from '../../config/profiles.js';
 import type { Context } from '../../context.js';
 import { CliError, EXIT, usageError } from '../../errors.js';
-import { sanitizeLine } from '../../render/sanitize.js';
+import { sanitizeLine } from '../../io/sanitize.js';
 
 export async function run(_opts: Record<string, unknown>, ctx: Context, args: string[]): Promise<number> {
   const { io, env } = ctx;

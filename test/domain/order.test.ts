@@ -11,7 +11,7 @@ import {
   servicesTurnedUnhealthy,
   timeKey,
   uuidv7Millis,
-} from '../../src/watch/order.js';
+} from '../../src/domain/order.js';
 
 function ev(id: string, recorded_at: string, s: Partial<ClusterEventStatus> = {}): ClusterEventStatus {
   return { id, recorded_at, all_healthy: true, api_status: 'Healthy', compiler_status: 'Healthy', runner_status: 'Healthy', ...s };

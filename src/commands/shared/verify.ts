@@ -3,11 +3,11 @@
  * the credential reads cluster events, and the server's version. Failures become one line that
  * says which of the usual reasons it was (wrong key, unreachable, TLS, server too old).
  */
-import type { ClusterClient } from '../api/client.js';
-import { ApiError } from '../api/errors.js';
-import { authProviderOf } from '../api/validate.js';
-import { CliError } from '../errors.js';
-import { sanitizeLine } from '../render/sanitize.js';
+import type { ClusterClient } from '../../api/client.js';
+import { ApiError } from '../../api/errors.js';
+import { authProviderOf } from '../../api/validate.js';
+import { CliError } from '../../errors.js';
+import { sanitizeLine } from '../../io/sanitize.js';
 
 export interface AuthMode {
   /** Whether the instance has authentication on (an identity provider is configured). */

@@ -3,8 +3,8 @@
  * the retained list once, and decide the "now" everything is judged against (the server's
  * `Date` header, else the local clock).
  */
-import type { ClusterEventStatus } from '../api/types.js';
-import type { Context } from '../context.js';
+import type { ClusterEventStatus } from '../../api/types.js';
+import type { Context } from '../../context.js';
 
 export interface Fetched {
   events: ClusterEventStatus[];

@@ -15,7 +15,7 @@
  * - Slices are half-open [start, end): an event exactly on a border belongs to the later slice.
  */
 import { SERVICES, type ClusterEventStatus, type MonitorStatus, type Service } from '../api/types.js';
-import { chronological, type Timed } from './events.js';
+import { chronological, type Timed } from './history.js';
 import { groupIncidents, incidentsInWindow } from './incidents.js';
 
 export type CellStatus = MonitorStatus | 'Unknown';

@@ -5,9 +5,11 @@
  * The server sends the list newest first, ordered by `recorded_at` then `id`; every function
  * here re-establishes that order itself instead of trusting it.
  */
-import { compareKeys, keyOf } from '../api/order.js';
+import { newestFirst, oldestFirst } from './order.js';
 import type { ClusterEventStatus, Service } from '../api/types.js';
 import { SERVICES } from '../api/types.js';
+
+export { newestFirst };
 import { usageError } from '../errors.js';
 import { parseDuration } from '../util/duration.js';
 import { parseWhen } from '../util/when.js';
@@ -25,17 +27,7 @@ export function timeOf(e: Pick<ClusterEventStatus, 'recorded_at'>): number {
 
 /** Oldest first, each with its time. */
 export function chronological<E extends ClusterEventStatus>(events: readonly E[]): Timed<E>[] {
-  return events
-    .map((e) => ({ t: { e, at: timeOf(e) }, k: keyOf(e) }))
-    .sort((a, b) => compareKeys(a.k, b.k))
-    .map((x) => x.t);
-}
-
-/** Newest first (the server's order). */
-export function newestFirst<E extends ClusterEventStatus>(events: readonly E[]): E[] {
-  return chronological(events)
-    .reverse()
-    .map((t) => t.e);
+  return oldestFirst(events).map((e) => ({ e, at: timeOf(e) }));
 }
 
 export interface ListFilter {

@@ -4,7 +4,7 @@
  * and whether the server's `all_healthy` disagrees with its own statuses.
  */
 import { SERVICES, type ClusterEventStatus, type Service } from '../api/types.js';
-import type { Verdict } from '../render/style.js';
+import type { Verdict } from './verdict.js';
 import { computedAllHealthy, eventAge } from './verdict.js';
 
 export interface Assessment {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { chronological } from '../../src/history/events.js';
-import { groupIncidents } from '../../src/history/incidents.js';
+import { chronological } from '../../src/domain/history.js';
+import { groupIncidents } from '../../src/domain/incidents.js';
 import { axisLines, axisTicks, formatPercent } from '../../src/render/timeline.js';
 import {
   RETENTION_MS,
@@ -12,7 +12,7 @@ import {
   timelineJson,
   timelineWindow,
   type Segment,
-} from '../../src/history/timeline.js';
+} from '../../src/domain/timeline.js';
 import { HOUR, MIN, S, SEC, T0, ev, serverOrder } from './fixtures.js';
 
 const STALE = 12 * MIN;

@@ -11,8 +11,8 @@
  * before it were deleted by retention (72 h / 1000 events). It is marked `beganBeforeWindow`.
  */
 import { SERVICES, type ClusterEventStatus, type MonitorStatus, type Service } from '../api/types.js';
-import { severity } from '../health/verdict.js';
-import { chronological } from './events.js';
+import { severity } from './verdict.js';
+import { chronological } from './history.js';
 
 export interface Incident {
   service: Service;

@@ -6,6 +6,9 @@
 import { SERVICES, type ClusterEventStatus, type MonitorStatus } from '../api/types.js';
 import { parseDurationFlag } from '../util/when.js';
 
+/** The one verdict vocabulary of every command: healthy, unhealthy, or stale (all healthy, but too old to trust). */
+export type Verdict = 'healthy' | 'unhealthy' | 'stale';
+
 export const DEFAULT_STALE_AFTER_MS = 12 * 60_000;
 
 /** `--stale-after` of every command (default 12m, at least 1s); a bad value is a usage error. */

@@ -2,7 +2,7 @@ import { usage } from './fixtures.js';
 import { describe, expect, it } from 'vitest';
 import type { ConfigData } from '../../src/config/profiles.js';
 import { CliError, EXIT } from '../../src/errors.js';
-import { fleetExit, fleetInputs, fleetProfiles, mapLimit } from '../../src/history/fleet.js';
+import { fleetExit, fleetInputs, fleetProfiles, mapLimit } from '../../src/domain/fleet.js';
 
 const config: ConfigData = {
   current: 'prod',

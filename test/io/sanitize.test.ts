@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { sanitizeLine, sanitizeText } from '../../src/render/sanitize.js';
+import { sanitizeLine, sanitizeText } from '../../src/io/sanitize.js';
 
 // eslint-disable-next-line no-control-regex
 const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;

@@ -13,8 +13,8 @@
  */
 import { SERVICES, type ClusterEventFull, type ClusterEventStatus, type HealthStatus, type ServiceHealth } from '../api/types.js';
 import { EXIT } from '../errors.js';
-import type { Verdict } from '../render/style.js';
-import { newestFirst, timeOf } from './events.js';
+import type { Verdict } from './verdict.js';
+import { newestFirst, timeOf } from './history.js';
 
 export function computeHealthStatus(latest: ClusterEventFull, list: readonly ClusterEventStatus[]): HealthStatus {
   // The list and `latest` were fetched one after the other: an event may have been recorded in

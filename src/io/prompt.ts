@@ -4,7 +4,7 @@
  * terminal one reads the keyboard in raw mode and writes the questions to stderr (stdout is data).
  */
 import { CliError, EXIT } from '../errors.js';
-import type { Writable } from '../render/io.js';
+import type { Writable } from './io.js';
 
 export interface Prompter {
   /** Visible input. An empty answer gives `defaultValue` (shown in brackets) when there is one. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/errors.js';
-import { computeHealthStatus, healthVerdict } from '../../src/history/health.js';
+import { computeHealthStatus, healthVerdict } from '../../src/domain/health.js';
 import { HOUR, MIN, S, T0, ev, full, serverOrder } from './fixtures.js';
 
 describe('computeHealthStatus (the fallback for servers without /v0/cluster_healthz)', () => {

@@ -1,15 +1,39 @@
 /**
- * Where an event sits in the server's order (`recorded_at`, then `id`), and what a fresh event
- * list holds that a watcher has not shown yet. Pure functions: the engine's gap-free guarantee
- * rests on them.
+ * The server's order of events: `recorded_at` (to the microsecond), then `id`, and what follows
+ * from the monitor's cadence (at most one event per 10-second round). The only definition of event
+ * order: the watch engine's gap-free cursor and the history maths (list, incidents, timeline) use it.
  */
 import { SERVICES, type ClusterEventStatus, type MonitorStatus, type Service } from '../api/types.js';
 
 /** The monitor runs one round every 10 s and records at most one event per round. */
 export const MONITOR_ROUND_MS = 10_000;
 
-export { compareKeys, keyOf, timeKey, type EventKey } from '../api/order.js';
-import { compareKeys, keyOf, type EventKey } from '../api/order.js';
+/**
+ * `recorded_at` as microseconds since the epoch (the server's precision; `Date.parse` would keep
+ * milliseconds only and could put two events of the same millisecond in the wrong order).
+ */
+export function timeKey(recordedAt: string): number {
+  const m = /^(.*?[Tt ]\d{2}:\d{2}:\d{2})(?:\.(\d+))?(.*)$/.exec(recordedAt);
+  if (!m) return Date.parse(recordedAt) * 1000;
+  const ms = Date.parse(m[1]! + (m[3] ?? ''));
+  const micros = m[2] ? Number(m[2].padEnd(6, '0').slice(0, 6)) : 0;
+  return ms * 1000 + micros;
+}
+
+export interface EventKey {
+  time: number;
+  id: string;
+}
+
+export function keyOf(e: Pick<ClusterEventStatus, 'id' | 'recorded_at'>): EventKey {
+  return { time: timeKey(e.recorded_at), id: e.id.toLowerCase() };
+}
+
+/** Negative when `a` was recorded before `b` (server order: `recorded_at`, then `id`). */
+export function compareKeys(a: EventKey, b: EventKey): number {
+  if (a.time !== b.time) return a.time < b.time ? -1 : 1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
 
 /** Oldest first, whatever order the server sent (it sends newest first). */
 export function oldestFirst<T extends Pick<ClusterEventStatus, 'id' | 'recorded_at'>>(list: readonly T[]): T[] {
@@ -17,6 +41,11 @@ export function oldestFirst<T extends Pick<ClusterEventStatus, 'id' | 'recorded_
     .map((e) => ({ e, k: keyOf(e) }))
     .sort((a, b) => compareKeys(a.k, b.k))
     .map((x) => x.e);
+}
+
+/** Newest first (the server's order for the list). */
+export function newestFirst<T extends Pick<ClusterEventStatus, 'id' | 'recorded_at'>>(list: readonly T[]): T[] {
+  return oldestFirst(list).reverse();
 }
 
 export interface NewEvents<T> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { groupIncidents, incidentJson, incidentsInWindow } from '../../src/history/incidents.js';
+import { groupIncidents, incidentJson, incidentsInWindow } from '../../src/domain/incidents.js';
 import { HOUR, MIN, S, SEC, T0, ev, serverOrder } from './fixtures.js';
 
 const NOW = T0 + 10 * HOUR;

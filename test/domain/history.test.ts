@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chronological, filterEvents, newestFirst, parseLimit, parseService, parseWindow, shortIdLength } from '../../src/history/events.js';
+import { chronological, filterEvents, newestFirst, parseLimit, parseService, parseWindow, shortIdLength } from '../../src/domain/history.js';
 import { HOUR, MIN, S, T0, ev, serverOrder } from './fixtures.js';
 import { usage } from './fixtures.js';
 

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { readAll, scriptedPrompter, terminalPrompter } from '../../src/config/prompt.js';
+import { readAll, scriptedPrompter, terminalPrompter } from '../../src/io/prompt.js';
 import { CliError } from '../../src/errors.js';
 
 /** A keyboard: a stream that says it is a TTY and records raw-mode changes. */
