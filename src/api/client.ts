@@ -1,21 +1,28 @@
 /**
- * The Feldera cluster-monitor client: one object per command run, built on ofetch with our own
- * node:http transport. It adds credentials, retries transient failures within a time budget,
- * checks every body's shape, and reports the server's `Date` with each answer (staleness is
- * judged against the server's clock, not ours). It never prints; `trace` receives --verbose lines.
+ * The Feldera cluster-monitor client: one object per command run, made of ofetch's own parts —
+ * `retry` and `retryStatusCodes` re-issue failed requests, `timeout` bounds each attempt,
+ * `onRequest` adds the credential and tenant, `onResponse` keeps the server's `Date` and accepts
+ * the 503 of an unhealthy `/v0/cluster_healthz`, `parseResponse` is the shape check — over our
+ * node:http fetch (transport.ts). The retry policy (retry.ts) runs in the error hooks, which
+ * forbid a retry that cannot help or would pass the time budget; its waits run on the injected
+ * clock, so tests and virtual time never sleep for real (ofetch's own `retryDelay` would).
+ *
+ * It never prints; `trace` receives --verbose lines (the credential masked).
  */
 import { readFileSync } from 'node:fs';
-import type { Connection } from '../config/connection.js';
-import { credentialTransportProblem, maskSecret } from '../config/connection.js';
+import { createFetch, type FetchContext, type FetchOptions } from 'ofetch';
 import { CliError } from '../errors.js';
 import { sanitizeLine } from '../io/sanitize.js';
-import type { Clock } from '../util/clock.js';
-import { systemClock } from '../util/clock.js';
-import { ApiError, httpFailure, invalidResponse, transportFailure } from './errors.js';
-import { loadCreateFetch } from './ofetch.js';
-import { MiniHeaders, TransportError, createNodeFetch, type MiniResponse, type NodeFetch } from './transport.js';
+import { systemClock, type Clock } from '../util/clock.js';
+import { createAuthorizer, credentialTransportProblem, maskSecret, scrubSecret, type Authorizer, type RunTokenCommand } from './auth.js';
+import { Undecoded, decoderFor } from './decode.js';
+import { ApiError, describeAnswer, explainTransport, undecodedFailure, type ClientTarget } from './errors.js';
+import { NO_ANSWER_STATUS, RETRY_STATUSES, parseRetryAfter, planRetry } from './retry.js';
+import { MiniHeaders, TransportError, createNodeFetch, type NodeFetch } from './transport.js';
 import type { AuthConfig, ClusterEvent, HealthStatus, PlatformConfig, Selector, SessionInfo } from './types.js';
-import { ShapeError, asErrorBody, checkAuthConfig, checkEvent, checkEventList, checkHealth, checkPlatformConfig, checkSession } from './validate.js';
+import { checkAuthConfig, checkEvent, checkEventList, checkHealth, checkPlatformConfig, checkSession } from './validate.js';
+
+export type { ClientTarget } from './errors.js';
 
 export interface Answer<T> {
   data: T;
@@ -34,13 +41,13 @@ export interface ClientOptions {
   /** Receives one line per request and retry for --verbose; never sees credentials. */
   trace?: (line: string) => void;
   /** Runs a token command; injectable for tests. Default: /bin/sh -c. */
-  runTokenCommand?: (command: string) => Promise<string>;
+  runTokenCommand?: RunTokenCommand;
   /** Total time budget for one request including retries (ms). Default: max(30 s, 3 × timeout). */
   retryBudgetMs?: number;
 }
 
 export interface ClusterClient {
-  readonly connection: Connection;
+  readonly connection: ClientTarget;
   getEvent(id: string, selector?: Selector): Promise<Answer<ClusterEvent>>;
   listEvents(): Promise<Answer<ClusterEvent[]>>;
   clusterHealth(): Promise<Answer<HealthStatus>>;
@@ -53,351 +60,176 @@ export interface ClusterClient {
   close(): void;
 }
 
-const RETRY_STATUSES = new Set([408, 429, 502, 503, 504]);
-
-/** `Retry-After` as seconds or an HTTP date, in ms from now (per the server's clock when known). */
-export function parseRetryAfter(value: string | null, serverNow: number): number | undefined {
-  if (!value) return undefined;
-  const v = value.trim();
-  if (/^\d+$/.test(v)) return Number(v) * 1000;
-  const at = Date.parse(v);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - serverNow);
-}
-
-/** Hide anything that looks like a bearer secret (API keys, JWTs) in text that may be shown. */
-export function redactSecrets(text: string): string {
-  return text
-    .replace(/apikey:[^\s"',;]+/gi, (m) => maskSecret(m))
-    .replace(/\beyJ[\w-]{4,}\.[\w-]{4,}\.[\w-]*/g, '<token>')
-    .replace(/(bearer\s+)[^\s"',;]+/gi, '$1<token>');
-}
-
-/** A bearer token must fit in one header line: printable ASCII, no spaces. */
-function validToken(token: string): boolean {
-  return /^[\x21-\x7e]+$/.test(token);
-}
-
-export async function defaultRunTokenCommand(command: string): Promise<string> {
-  const { execFile } = await import('node:child_process');
-  return new Promise((resolve, reject) => {
-    const child = execFile('/bin/sh', ['-c', command], { timeout: 30_000, maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
-      if (err) {
-        const first = redactSecrets(sanitizeLine(String(stderr).trim().split('\n')[0] ?? ''));
-        const code = (err as { code?: unknown }).code;
-        const killed = (err as { killed?: boolean }).killed;
-        const status = killed ? ' (timed out after 30 s)' : typeof code === 'number' ? ` (exit ${code})` : '';
-        reject(
-          new CliError(`the token command failed${status}${first ? `: ${first.slice(0, 200)}` : ''}`, {
-            hint: "check FELDERA_AUTH_TOKEN_COMMAND or the profile's --token-command (see `cluster auth status`)",
-            kind: 'token-command',
-          }),
-        );
-        return;
-      }
-      const token = String(stdout).trim();
-      if (!token) reject(new CliError('the token command printed nothing', { hint: 'it should print a bearer token on standard output', kind: 'token-command' }));
-      else resolve(token);
-    });
-    child.stdin?.end(); // a command that reads stdin gets end-of-file, not a 30 s wait
-  });
-}
-
 function endpointOf(path: string): string {
   return path.split('?')[0]!;
 }
 
-function htmlTitle(text: string): string {
-  const t = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1]?.trim();
-  return t ? `: "${sanitizeLine(t).slice(0, 80)}"` : '';
+function serverDateOf(headers: Pick<Headers, 'get'>): number | undefined {
+  const d = headers.get('date');
+  if (!d) return undefined;
+  const ms = Date.parse(d);
+  return Number.isNaN(ms) ? undefined : ms;
 }
 
-export async function createClient(conn: Connection, opts: ClientOptions = {}): Promise<ClusterClient> {
-  const clock = opts.clock ?? systemClock;
-  const trace = opts.trace;
-  const runTokenCommand = opts.runTokenCommand ?? defaultRunTokenCommand;
-  const budget = opts.retryBudgetMs ?? Math.max(30_000, conn.timeoutMs * 3);
-  const url = new URL(conn.baseUrl);
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new CliError(`unsupported protocol in ${conn.host}: only http:// and https:// are supported`, { exitCode: 64, kind: 'usage' });
+/** A CA bundle named by --ca-cert or FELDERA_HTTPS_TLS_CERT, checked before any request. */
+function readCa(file: string): string {
+  let ca: string;
+  try {
+    ca = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new CliError(`cannot read the CA certificate ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, {
+      hint: 'give a readable PEM file with --ca-cert or FELDERA_HTTPS_TLS_CERT',
+      kind: 'config',
+    });
   }
-
-  const refusal = credentialTransportProblem(url.href, conn.credential);
-  if (refusal) {
-    throw new ApiError('insecure-credential', refusal.message.replace(url.href, conn.host), { endpoint: '', hint: refusal.hint });
+  if (!ca.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new CliError(`the CA certificate file ${file} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`, {
+      hint: "give the PEM certificate (bundle) of the CA that signed the server's certificate with --ca-cert or FELDERA_HTTPS_TLS_CERT",
+      kind: 'config',
+    });
   }
+  return ca;
+}
 
-  let ca: string | undefined;
-  if (conn.caCert) {
-    try {
-      ca = readFileSync(conn.caCert, 'utf8');
-    } catch (e) {
-      throw new CliError(`cannot read the CA certificate ${conn.caCert}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, {
-        hint: 'give a readable PEM file with --ca-cert or FELDERA_HTTPS_TLS_CERT',
-        kind: 'config',
-      });
+/** What a failed attempt with no answer was: a timeout, or the socket's / TLS layer's error code. */
+function transportCode(error: unknown): { code: string; message: string } {
+  const e = error as { name?: string; code?: unknown; message?: string } | undefined;
+  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return { code: 'TIMEOUT', message: e.message ?? 'timeout' };
+  if (error instanceof TransportError) return { code: error.code, message: error.message };
+  return { code: typeof e?.code === 'string' ? e.code : 'EUNKNOWN', message: e?.message ?? String(error) };
+}
+
+interface RequestDeps {
+  target: ClientTarget;
+  $fetch: ReturnType<typeof createFetch>;
+  transport: NodeFetch;
+  auth: Authorizer;
+  clock: Clock;
+  budgetMs: number;
+  trace: ((line: string) => void) | undefined;
+}
+
+/**
+ * One GET for a JSON value: the options ofetch runs it with (hooks included) and the answer.
+ * `accept` lists statuses besides 200 whose body is an answer when it has the right shape (the
+ * 503 of /v0/cluster_healthz), so that a proxy's 503 page is still retried and explained.
+ */
+async function getJson<T>(d: RequestDeps, path: string, check: (v: unknown) => T, accept: readonly number[] = []): Promise<Answer<T>> {
+  const { target, clock, trace } = d;
+  const endpoint = endpointOf(path);
+  const started = clock.now();
+  const bytesBefore = d.transport.stats.bytesReceived;
+  let attemptStart = started;
+  let answered: { status: number; serverDate: number | undefined } | undefined;
+  // The explanation of the last failed attempt: what the user sees if no retry succeeds.
+  let failure: ApiError | undefined;
+
+  const decide = async (ctx: FetchContext, f: ApiError, retryAfterMs: number | undefined) => {
+    failure = f;
+    const attempt = target.retries - (typeof ctx.options.retry === 'number' ? ctx.options.retry : 0);
+    const plan = planRetry({ attempt, retries: target.retries, elapsedMs: clock.now() - started, budgetMs: d.budgetMs, transient: f.transient, retryAfterMs });
+    if (!plan.retry) {
+      if (plan.why === 'budget') trace?.(`not retrying: waiting ${Math.round(plan.waitMs ?? 0)} ms would exceed the ${Math.round(d.budgetMs / 1000)} s limit`);
+      ctx.options.retry = false;
+      return;
     }
-    if (!ca.includes('-----BEGIN CERTIFICATE-----')) {
-      throw new CliError(`the CA certificate file ${conn.caCert} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`, {
-        hint: 'give the PEM certificate (bundle) of the CA that signed the server\'s certificate with --ca-cert or FELDERA_HTTPS_TLS_CERT',
-        kind: 'config',
-      });
-    }
-  }
+    trace?.(`retrying in ${Math.round(plan.waitMs)} ms${retryAfterMs !== undefined ? ' (Retry-After)' : ''} (attempt ${attempt + 2} of ${target.retries + 1}): ${f.message}`);
+    // ofetch hands the retry this attempt's options, timeout signal included; once that signal has
+    // fired, the retry would be aborted before it is sent. Without it, ofetch arms a fresh timeout.
+    ctx.options.signal = undefined;
+    await clock.sleep(plan.waitMs);
+  };
 
-  const transport: NodeFetch = await createNodeFetch({ insecure: conn.insecure, ca, keepAlive: opts.keepAlive });
-  const createFetch = await loadCreateFetch();
-  const $fetch = createFetch({
-    fetch: transport as unknown as typeof fetch,
-    Headers: MiniHeaders as unknown as typeof Headers,
-    AbortController: globalThis.AbortController,
-  });
-
-  let token: string | undefined;
-  let tokenStale = true;
-  /** The secret in use, once known: scrubbed from any message that leaves the client. */
-  function secret(): string | undefined {
-    const c = conn.credential;
-    return c.kind === 'apikey' || c.kind === 'token' ? c.token : token;
-  }
-  async function authHeader(): Promise<string | undefined> {
-    const c = conn.credential;
-    if (c.kind === 'none') return undefined;
-    if (c.kind === 'apikey' || c.kind === 'token') {
-      if (!validToken(c.token)) {
-        throw new CliError(`the ${c.kind === 'apikey' ? 'API key' : 'token'} (${conn.sources?.credential === 'env' ? 'FELDERA_API_KEY' : 'stored credential'}) contains spaces or control characters`, {
-          hint: 'a bearer credential is one word of printable characters; check for stray quotes or line breaks',
-          kind: 'config',
-        });
-      }
-      return `Bearer ${c.token}`;
-    }
-    if (tokenStale || token === undefined) {
-      trace?.('running the token command');
-      const t = await runTokenCommand(c.command);
-      if (!validToken(t)) {
-        throw new CliError('the token command printed something that is not a single bearer token (spaces, several lines or control characters)', {
-          hint: 'it should print only the token on standard output',
-          kind: 'token-command',
-        });
-      }
-      token = t;
-      tokenStale = false;
-    }
-    return `Bearer ${token}`;
-  }
-
-  /** Last line of defence: no message, hint or trace carries the secret. */
-  function scrub<E extends Error>(e: E): E {
-    const s = secret();
-    if (s && s.length >= 4) {
-      const mask = maskSecret(s);
-      if (e.message.includes(s)) e.message = e.message.split(s).join(mask);
-      const h = (e as { hint?: string }).hint;
-      if (h && h.includes(s)) Object.defineProperty(e, 'hint', { value: h.split(s).join(mask) });
-    }
-    return e;
-  }
-  const traceLine = trace
-    ? (line: string) => {
-        const s = secret();
-        trace(s && s.length >= 4 ? line.split(s).join(maskSecret(s)) : line);
-      }
-    : undefined;
-
-  /** Explain a transport failure, with the configuration hint when the host is only the default. */
-  function explainTransport(endpoint: string, code: string, message: string, cause: unknown): ApiError {
-    const failure = transportFailure(endpoint, conn.host, code, message, cause);
-    if (failure.apiKind === 'unreachable' && conn.sources?.host === 'default') {
-      return new ApiError('unreachable', `${failure.message} (no host is configured; this is the default, where a local Feldera listens)`, {
-        endpoint,
-        hint: 'log in with `cluster login`, choose a stored profile with `cluster profile use NAME`, or pass --host URL / set FELDERA_HOST',
-        transient: failure.transient,
-        cause,
-      });
-    }
-    return failure;
-  }
-
-  /**
-   * One GET with retries; returns the raw answer for the caller to interpret. `okStatuses` other
-   * than 200 (the 503 of /v0/cluster_healthz) count only when `bodyOk` accepts the body, so that a
-   * proxy's 503 page is still retried and reported as a proxy error.
-   */
-  async function get(
-    path: string,
-    okStatuses: number[] = [200],
-    bodyOk: (text: string, res: MiniResponse) => boolean = () => true,
-  ): Promise<{ res: MiniResponse; text: string; bytes: number }> {
-    const endpoint = endpointOf(path);
-    const started = clock.now();
-    const bytesBefore = transport.stats.bytesReceived;
-    for (let attempt = 0; ; attempt++) {
-      const headers = new MiniHeaders({ accept: 'application/json', 'user-agent': 'feldera-cluster' });
-      const auth = await authHeader();
-      if (auth) headers.set('authorization', auth);
-      if (conn.tenant) headers.set('feldera-tenant', conn.tenant);
-      const t0 = clock.now();
-      let failure: ApiError;
-      let retryAfter: number | undefined;
-      try {
-        const res = (await $fetch.raw(conn.baseUrl + path, {
-          headers: headers as unknown as HeadersInit,
-          retry: false,
-          ignoreResponseError: true,
-          responseType: 'text',
-          timeout: conn.timeoutMs,
-        })) as unknown as MiniResponse & { _data?: string };
-        const text = typeof res._data === 'string' ? res._data : '';
-        traceLine?.(`GET ${path} → ${res.status} ${sanitizeLine(res.statusText)} (${text.length} B, ${clock.now() - t0} ms)`);
-        const accepted = res.status === 200 || (okStatuses.includes(res.status) && bodyOk(text, res));
-        if (accepted || !RETRY_STATUSES.has(res.status)) {
-          return { res, text, bytes: transport.stats.bytesReceived - bytesBefore };
+  const options: FetchOptions<'json'> = {
+    baseURL: target.baseUrl,
+    retry: target.retries,
+    retryStatusCodes: [...RETRY_STATUSES, NO_ANSWER_STATUS],
+    retryDelay: 0, // waited in `decide`, on the injected clock
+    timeout: target.timeoutMs,
+    parseResponse: decoderFor(check),
+    async onRequest({ options: o }) {
+      attemptStart = clock.now();
+      o.headers.set('accept', 'application/json');
+      o.headers.set('user-agent', 'feldera-cluster');
+      const authorization = await d.auth.header();
+      if (authorization) o.headers.set('authorization', authorization);
+      if (target.tenant) o.headers.set('feldera-tenant', target.tenant);
+    },
+    async onRequestError(ctx) {
+      const { code, message } = transportCode(ctx.error);
+      trace?.(`GET ${path} → ${code} (${clock.now() - attemptStart} ms)`);
+      await decide(ctx, explainTransport(target, endpoint, code, message, ctx.error), undefined);
+    },
+    onResponse(ctx) {
+      const { response } = ctx;
+      const serverDate = serverDateOf(response.headers);
+      const body: unknown = response._data;
+      trace?.(`GET ${path} → ${response.status} ${sanitizeLine(response.statusText)} (${clock.now() - attemptStart} ms)`);
+      if (response.status === 200 || (accept.includes(response.status) && !(body instanceof Undecoded) && body !== undefined)) {
+        if (body instanceof Undecoded || body === undefined) {
+          throw undecodedFailure(endpoint, response.status, response.headers.get('content-type') ?? '', body, serverDate);
         }
-        failure = describeFailure(endpoint, res, text);
-        const serverNow = serverDateOf(res) ?? clock.now();
-        retryAfter = parseRetryAfter(res.headers.get('retry-after'), serverNow);
-      } catch (e) {
-        if (e instanceof CliError) throw scrub(e);
-        const cause = (e as { cause?: unknown }).cause ?? e;
-        const te = cause as { name?: string; code?: string; message?: string };
-        const code = te?.name === 'TimeoutError' || te?.name === 'AbortError' ? 'TIMEOUT' : cause instanceof TransportError ? cause.code : (te?.code ?? 'EUNKNOWN');
-        traceLine?.(`GET ${path} → ${code} (${clock.now() - t0} ms)`);
-        failure = scrub(explainTransport(endpoint, code, te?.message ?? String(cause), cause));
-        // Failures that will not heal by themselves: TLS, unknown host name, bad protocol.
-        if (!failure.transient) throw failure;
+        answered = { status: response.status, serverDate };
+        ctx.options.ignoreResponseError = true;
+        return;
       }
-      if (attempt >= conn.retries) throw failure;
-      const backoff = Math.min(8000, 250 * 2 ** attempt) * (0.75 + Math.random() * 0.5);
-      const wait = retryAfter !== undefined ? retryAfter : backoff;
-      if (clock.now() - started + wait > budget) {
-        traceLine?.(`not retrying: waiting ${Math.round(wait)} ms would exceed the ${Math.round(budget / 1000)} s limit`);
-        throw failure;
-      }
-      traceLine?.(`retrying in ${Math.round(wait)} ms${retryAfter !== undefined ? ' (Retry-After)' : ''} (attempt ${attempt + 2} of ${conn.retries + 1}): ${failure.message}`);
-      await clock.sleep(wait);
-    }
-  }
+      // Redirects and other statuses below 400 are not errors to ofetch: they are to us.
+      if (response.status < 400) throw describeAnswer(target, endpoint, response, body);
+    },
+    async onResponseError(ctx) {
+      const { response } = ctx;
+      const f = describeAnswer(target, endpoint, response, response._data);
+      const retryAfter = parseRetryAfter(response.headers.get('retry-after'), serverDateOf(response.headers) ?? clock.now());
+      await decide(ctx, f, RETRY_STATUSES.includes(response.status) ? retryAfter : undefined);
+    },
+  };
 
-  function serverDateOf(res: MiniResponse): number | undefined {
-    const d = res.headers.get('date');
-    if (!d) return undefined;
-    const ms = Date.parse(d);
-    return Number.isNaN(ms) ? undefined : ms;
+  try {
+    const data = await d.$fetch<T>(path, options);
+    return { data, status: answered?.status ?? 200, serverDate: answered?.serverDate, bytes: d.transport.stats.bytesReceived - bytesBefore };
+  } catch (e) {
+    if (e instanceof CliError) throw e;
+    throw failure ?? explainTransport(target, endpoint, transportCode(e).code, transportCode(e).message, e);
   }
+}
 
-  function describeFailure(endpoint: string, res: MiniResponse, text: string): ApiError {
-    const contentType = res.headers.get('content-type') ?? '';
-    const location = res.headers.get('location');
-    if (res.status >= 300 && res.status < 400 && location) {
-      let target = location;
-      try {
-        target = new URL(location, conn.baseUrl + endpoint).href;
-      } catch {
-        // keep it as sent
-      }
-      return new ApiError('server', `${conn.host} redirects ${endpoint} to ${sanitizeLine(target).slice(0, 200)} (${res.status})`, {
-        endpoint,
-        status: res.status,
-        serverDate: serverDateOf(res),
-        hint: 'use the address it redirects to as the host (--host, FELDERA_HOST or `cluster login`); redirects are not followed, so credentials never travel on to another address',
-      });
-    }
-    let parsed: unknown;
-    if (text && (/json/i.test(contentType) || /^\s*\{/.test(text))) {
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        parsed = undefined;
-      }
-    }
-    const failure = httpFailure({
-      endpoint,
-      host: conn.host,
-      status: res.status,
-      statusText: res.statusText,
-      contentType,
-      text,
-      feldera: asErrorBody(parsed),
-      serverDate: serverDateOf(res),
+export async function createClient(target: ClientTarget, opts: ClientOptions = {}): Promise<ClusterClient> {
+  const clock = opts.clock ?? systemClock;
+  const url = new URL(target.baseUrl);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new CliError(`unsupported protocol in ${target.host}: only http:// and https:// are supported`, { exitCode: 64, kind: 'usage' });
+  }
+  const refusal = credentialTransportProblem(url.href, target.credential);
+  if (refusal) {
+    throw new ApiError('insecure-credential', refusal.message.replace(url.href, target.host), { endpoint: '', hint: refusal.hint });
+  }
+  const ca = target.caCert ? readCa(target.caCert) : undefined;
+  const transport = createNodeFetch({ insecure: target.insecure, ca, keepAlive: opts.keepAlive });
+  const $fetch = createFetch({ fetch: transport.fetch, Headers: MiniHeaders, AbortController });
+
+  let auth: Authorizer;
+  const masked = (line: string) => {
+    const s = auth.secret();
+    return s && s.length >= 4 ? line.split(s).join(maskSecret(s)) : line;
+  };
+  const trace = opts.trace ? (line: string) => opts.trace!(masked(line)) : undefined;
+  auth = createAuthorizer(target.credential, { runTokenCommand: opts.runTokenCommand, trace, fromEnv: target.sources?.credential === 'env' });
+  const deps: RequestDeps = { target, $fetch, transport, auth, clock, trace, budgetMs: opts.retryBudgetMs ?? Math.max(30_000, target.timeoutMs * 3) };
+  /** No message, hint or trace that leaves the client carries the secret. */
+  const get = <T>(path: string, check: (v: unknown) => T, accept?: readonly number[]) =>
+    getJson(deps, path, check, accept).catch((e: unknown) => {
+      throw e instanceof Error ? scrubSecret(e, auth.secret()) : e;
     });
-    if (failure.apiKind === 'unauthorized') return scrub(unauthorizedHint(failure));
-    return scrub(failure);
-  }
-
-  /** A 401's hint depends on where the credential came from (or why there was none). */
-  function unauthorizedHint(failure: ApiError): ApiError {
-    const c = conn.credential;
-    const src = conn.sources?.credential;
-    let hint: string;
-    if (c.kind === 'none' && conn.credentialWithheld) {
-      hint = `${conn.credentialWithheld}, so none was sent; log in to this host with \`cluster login --host ${conn.host} --profile NAME\` or set FELDERA_API_KEY`;
-    } else if (c.kind === 'none') {
-      hint = 'this instance needs a credential: run `cluster login` (or set FELDERA_API_KEY)';
-    } else if (src === 'env') {
-      hint = c.kind === 'token-command' ? 'the token printed by FELDERA_AUTH_TOKEN_COMMAND was rejected; check the command' : 'FELDERA_API_KEY was rejected; check it, or unset it to use the stored profile';
-    } else {
-      const name = conn.profileName ?? 'default';
-      hint = `the credential stored in profile "${name}" was rejected (revoked or expired?); run \`cluster login --profile ${name}\` again`;
-    }
-    return new ApiError('unauthorized', failure.message, {
-      endpoint: failure.endpoint,
-      status: failure.status,
-      errorCode: failure.errorCode,
-      serverDate: failure.serverDate,
-      hint,
-    });
-  }
-
-  async function getJson<T>(path: string, check: (v: unknown) => T, okStatuses: number[] = [200]): Promise<Answer<T>> {
-    const endpoint = endpointOf(path);
-    // A non-200 "ok" status (503 from /v0/cluster_healthz) only counts with a body of the right shape.
-    const bodyOk = (text: string) => {
-      try {
-        check(JSON.parse(text));
-        return true;
-      } catch {
-        return false;
-      }
-    };
-    const { res, text, bytes } = await get(path, okStatuses, bodyOk);
-    const serverDate = serverDateOf(res);
-    if (res.status !== 200 && !(okStatuses.includes(res.status) && bodyOk(text))) throw describeFailure(endpoint, res, text);
-    const contentType = res.headers.get('content-type') ?? '';
-    if (/html/i.test(contentType) || /^\s*</.test(text)) {
-      throw invalidResponse(endpoint, `got an HTML page instead of JSON (status ${res.status}${htmlTitle(text)})`, serverDate);
-    }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch (e) {
-      const why =
-        text.trim() === ''
-          ? 'empty body'
-          : `not valid JSON${/end of (json )?input|unterminated/i.test((e as Error).message) ? ', it ends too early (truncated)' : ''} (${(e as Error).message.split('\n')[0]})`;
-      throw invalidResponse(endpoint, why, serverDate);
-    }
-    try {
-      return { data: check(parsed), status: res.status, serverDate, bytes };
-    } catch (e) {
-      if (e instanceof ShapeError) throw invalidResponse(endpoint, e.message, serverDate);
-      throw e;
-    }
-  }
 
   return {
-    connection: conn,
-    getEvent: (id, selector = 'status') =>
-      getJson(`/v0/cluster/events/${encodeURIComponent(id)}?selector=${selector}`, (v) => checkEvent(v)),
-    listEvents: () => getJson('/v0/cluster/events', checkEventList),
-    clusterHealth: () => getJson('/v0/cluster_healthz', checkHealth, [200, 503]),
-    platformConfig: () => getJson<PlatformConfig>('/v0/config', checkPlatformConfig),
-    session: () => getJson<SessionInfo>('/v0/config/session', checkSession),
-    authConfig: () => getJson<AuthConfig>('/config/authentication', checkAuthConfig),
-    refreshCredential: () => {
-      if (conn.credential.kind !== 'token-command') return false;
-      tokenStale = true;
-      return true;
-    },
+    connection: target,
+    getEvent: (id, selector = 'status') => get(`/v0/cluster/events/${encodeURIComponent(id)}?selector=${selector}`, (v) => checkEvent(v)),
+    listEvents: () => get('/v0/cluster/events', checkEventList),
+    clusterHealth: () => get('/v0/cluster_healthz', checkHealth, [503]),
+    platformConfig: () => get('/v0/config', checkPlatformConfig),
+    session: () => get('/v0/config/session', checkSession),
+    authConfig: () => get('/config/authentication', checkAuthConfig),
+    refreshCredential: () => auth.refresh(),
     stats: () => ({ ...transport.stats }),
     close: () => transport.close(),
   };

@@ -4,6 +4,33 @@
  */
 import { CliError, EXIT } from '../errors.js';
 import { sanitizeLine } from '../io/sanitize.js';
+import type { Credential } from './auth.js';
+import { Undecoded } from './decode.js';
+import { asErrorBody } from './validate.js';
+
+/**
+ * Where and how to connect, as the config layer resolved it. The client needs nothing else; the
+ * optional fields only sharpen hints (where the host and credential came from).
+ */
+export interface ClientTarget {
+  /** The host as the user gave it, for messages. */
+  host: string;
+  /** Canonical base URL without a trailing slash. */
+  baseUrl: string;
+  credential: Credential;
+  tenant?: string;
+  insecure: boolean;
+  /** Path of an extra PEM CA bundle. */
+  caCert?: string;
+  timeoutMs: number;
+  retries: number;
+  /** Where the host and the credential came from (`flag`, `env`, `profile`, `default`). */
+  sources?: { host?: string; credential?: string };
+  /** The profile in use, if any. */
+  profileName?: string;
+  /** Why the profile's credential was not sent, if it was not. */
+  credentialWithheld?: string;
+}
 
 export type ApiErrorKind =
   | 'unreachable'
@@ -211,4 +238,91 @@ export function invalidResponse(endpoint: string, what: string, serverDate?: num
     hint: 'the server (or a proxy in front of it) did not send what Feldera sends; check --host',
     serverDate,
   });
+}
+
+/** Explain a transport failure, with the configuration hint when the host is only the default. */
+export function explainTransport(target: ClientTarget, endpoint: string, code: string, message: string, cause: unknown): ApiError {
+  const failure = transportFailure(endpoint, target.host, code, message, cause);
+  if (failure.apiKind !== 'unreachable' || target.sources?.host !== 'default') return failure;
+  return new ApiError('unreachable', `${failure.message} (no host is configured; this is the default, where a local Feldera listens)`, {
+    endpoint,
+    hint: 'log in with `cluster login`, choose a stored profile with `cluster profile use NAME`, or pass --host URL / set FELDERA_HOST',
+    transient: failure.transient,
+    cause,
+  });
+}
+
+interface AnswerLike {
+  status: number;
+  statusText: string;
+  headers: Pick<Headers, 'get'>;
+}
+
+function serverDate(headers: Pick<Headers, 'get'>): number | undefined {
+  const ms = Date.parse(headers.get('date') ?? '');
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/** An answer that is not the value asked for (an error status, a redirect), explained. `body` is what the parse step made of it. */
+export function describeAnswer(target: ClientTarget, endpoint: string, res: AnswerLike, body: unknown): ApiError {
+  const location = res.headers.get('location');
+  if (res.status >= 300 && res.status < 400 && location) {
+    let to = location;
+    try {
+      to = new URL(location, target.baseUrl + endpoint).href;
+    } catch {
+      // keep it as sent
+    }
+    return new ApiError('server', `${target.host} redirects ${endpoint} to ${sanitizeLine(to).slice(0, 200)} (${res.status})`, {
+      endpoint,
+      status: res.status,
+      serverDate: serverDate(res.headers),
+      hint: 'use the address it redirects to as the host (--host, FELDERA_HOST or `cluster login`); redirects are not followed, so credentials never travel on to another address',
+    });
+  }
+  const text = body instanceof Undecoded ? body.text : body === undefined ? '' : JSON.stringify(body);
+  const json = body instanceof Undecoded ? body.json : body;
+  const failure = httpFailure({
+    endpoint,
+    host: target.host,
+    status: res.status,
+    statusText: res.statusText,
+    contentType: res.headers.get('content-type') ?? '',
+    text,
+    feldera: asErrorBody(json),
+    serverDate: serverDate(res.headers),
+  });
+  return failure.apiKind === 'unauthorized' ? unauthorizedHint(target, failure) : failure;
+}
+
+/** A 401's hint depends on where the credential came from (or why there was none). */
+function unauthorizedHint(target: ClientTarget, failure: ApiError): ApiError {
+  const c = target.credential;
+  const src = target.sources?.credential;
+  let hint: string;
+  if (c.kind === 'none' && target.credentialWithheld) {
+    hint = `${target.credentialWithheld}, so none was sent; log in to this host with \`cluster login --host ${target.host} --profile NAME\` or set FELDERA_API_KEY`;
+  } else if (c.kind === 'none') {
+    hint = 'this instance needs a credential: run `cluster login` (or set FELDERA_API_KEY)';
+  } else if (src === 'env') {
+    hint = c.kind === 'token-command' ? 'the token printed by FELDERA_AUTH_TOKEN_COMMAND was rejected; check the command' : 'FELDERA_API_KEY was rejected; check it, or unset it to use the stored profile';
+  } else {
+    const name = target.profileName ?? 'default';
+    hint = `the credential stored in profile "${name}" was rejected (revoked or expired?); run \`cluster login --profile ${name}\` again`;
+  }
+  return new ApiError('unauthorized', failure.message, { endpoint: failure.endpoint, status: failure.status, errorCode: failure.errorCode, serverDate: failure.serverDate, hint });
+}
+
+function htmlTitle(text: string): string {
+  const t = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1]?.trim();
+  return t ? `: "${t.slice(0, 80)}"` : '';
+}
+
+/** Why a successful status came with a body that is not the value: HTML from a proxy, empty, not JSON, the wrong shape. */
+export function undecodedFailure(endpoint: string, status: number, contentType: string, body: Undecoded | undefined, serverDate: number | undefined): ApiError {
+  const text = body?.text ?? '';
+  if (/html/i.test(contentType) || /^\s*</.test(text)) {
+    return invalidResponse(endpoint, `got an HTML page instead of JSON (status ${status}${htmlTitle(text)})`, serverDate);
+  }
+  return invalidResponse(endpoint, body?.problem ?? 'empty body', serverDate);
 }

@@ -5,9 +5,12 @@
  * A stored credential belongs to its profile's host: when the host comes from `--host` or
  * FELDERA_HOST and differs from the profile's, the profile's credential is not used.
  */
+import type { Credential } from '../api/auth.js';
+import type { ClientTarget } from '../api/client.js';
 import { CliError, usageError } from '../errors.js';
-import { sanitizeLine } from '../io/sanitize.js';
 import type { ConfigData, Profile, StoredAuth } from './profiles.js';
+
+export { credentialTransportProblem, describeCredential, isLoopback, maskSecret, type Credential } from '../api/auth.js';
 
 export const DEFAULT_HOST = 'http://127.0.0.1:8080';
 export const DEFAULT_TIMEOUT_S = 10;
@@ -24,24 +27,12 @@ export interface GlobalFlags {
   requestTimeout?: string;
   retries?: string;
   verbose?: boolean;
+  /** `--color` / `--no-color`. */
+  color?: boolean;
 }
 
-export type Credential =
-  | { kind: 'none' }
-  | { kind: 'apikey'; token: string }
-  | { kind: 'token'; token: string }
-  | { kind: 'token-command'; command: string };
-
-export interface Connection {
-  host: string;
-  /** Canonical base URL without a trailing slash. */
-  baseUrl: string;
-  credential: Credential;
-  tenant?: string;
-  insecure: boolean;
-  caCert?: string;
-  timeoutMs: number;
-  retries: number;
+/** A resolved connection: what the client needs (ClientTarget), and where each setting came from. */
+export interface Connection extends ClientTarget {
   /** The profile in use, if any (the selected one, even when its credential was withheld). */
   profileName?: string;
   profile?: Profile;
@@ -84,10 +75,6 @@ export function normaliseHost(input: string): string {
   return url.toString().replace(/\/+$/, '');
 }
 
-export function isLoopback(hostname: string): boolean {
-  const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return h === 'localhost' || h.endsWith('.localhost') || /^127\.\d+\.\d+\.\d+$/.test(h) || h === '::1' || h === '0:0:0:0:0:0:0:1';
-}
 
 function parsePositive(text: string, what: string, min: number): number {
   const n = Number(text);
@@ -110,25 +97,6 @@ function ownProfile(config: ConfigData, name: string): Profile | undefined {
   return Object.prototype.hasOwnProperty.call(config.profiles, name) ? config.profiles[name] : undefined;
 }
 
-/**
- * Bearer credentials travel over https, or over plain http to a loopback address only. Returns the
- * refusal to throw for any other http host, or undefined when sending is fine.
- */
-export function credentialTransportProblem(host: string, credential: Credential | Credential['kind']): CliError | undefined {
-  const kind = typeof credential === 'string' ? credential : credential.kind;
-  if (kind === 'none') return undefined;
-  let url: URL;
-  try {
-    url = new URL(host);
-  } catch {
-    return undefined;
-  }
-  if (url.protocol !== 'http:' || isLoopback(url.hostname)) return undefined;
-  return new CliError(`refusing to send a bearer credential in clear text to ${host}`, {
-    hint: 'use https:// for this host; credentials go over plain http only to a loopback address (127.0.0.1, ::1, localhost)',
-    kind: 'insecure-credential',
-  });
-}
 
 /** The credential a stored profile's auth entry stands for. */
 export function credentialOf(auth: StoredAuth): Credential {
@@ -261,24 +229,4 @@ export function resolveConnection(flags: GlobalFlags, env: Record<string, string
   };
 }
 
-/** `apikey:AbCd…wxyz` — enough to recognise a key, never enough to use it. */
-export function maskSecret(secret: string): string {
-  const prefix = secret.startsWith('apikey:') ? 'apikey:' : '';
-  const body = [...secret.slice(prefix.length)];
-  // Show 4 + 4 characters only when they are a small part of the secret.
-  if (body.length < 16) return `${prefix}****`;
-  return sanitizeLine(`${prefix}${body.slice(0, 4).join('')}…${body.slice(-4).join('')}`);
-}
 
-export function describeCredential(c: Credential): string {
-  switch (c.kind) {
-    case 'apikey':
-      return `api key ${maskSecret(c.token)}`;
-    case 'token':
-      return `bearer token ${maskSecret(c.token)}`;
-    case 'token-command':
-      return `token command \`${sanitizeLine(c.command)}\``;
-    default:
-      return 'none';
-  }
-}

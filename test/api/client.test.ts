@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createClient, parseRetryAfter, redactSecrets, type ClientOptions } from '../../src/api/client.js';
+import { redactSecrets } from '../../src/api/auth.js';
+import { createClient, type ClientOptions } from '../../src/api/client.js';
+import { parseRetryAfter } from '../../src/api/retry.js';
 import { ApiError } from '../../src/api/errors.js';
 import { resolveConnection, type Connection, type GlobalFlags } from '../../src/config/connection.js';
 import { CliError } from '../../src/errors.js';

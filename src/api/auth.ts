@@ -1,0 +1,165 @@
+/**
+ * Credentials on the wire: which kinds there are, where they may travel, how the bearer header is
+ * made (a token command runs once per client, again on refresh), and how a secret is shown when it
+ * must be shown at all (masked) or must not be (redacted).
+ */
+import { CliError } from '../errors.js';
+import { sanitizeLine } from '../io/sanitize.js';
+
+export type Credential =
+  | { kind: 'none' }
+  | { kind: 'apikey'; token: string }
+  | { kind: 'token'; token: string }
+  | { kind: 'token-command'; command: string };
+
+/** `apikey:AbCd…wxyz` — enough to recognise a key, never enough to use it. */
+export function maskSecret(secret: string): string {
+  const prefix = secret.startsWith('apikey:') ? 'apikey:' : '';
+  const body = [...secret.slice(prefix.length)];
+  // Show 4 + 4 characters only when they are a small part of the secret.
+  if (body.length < 16) return `${prefix}****`;
+  return sanitizeLine(`${prefix}${body.slice(0, 4).join('')}…${body.slice(-4).join('')}`);
+}
+
+/** Hide anything that looks like a bearer secret (API keys, JWTs) in text that may be shown. */
+export function redactSecrets(text: string): string {
+  return text
+    .replace(/apikey:[^\s"',;]+/gi, (m) => maskSecret(m))
+    .replace(/\beyJ[\w-]{4,}\.[\w-]{4,}\.[\w-]*/g, '<token>')
+    .replace(/(bearer\s+)[^\s"',;]+/gi, '$1<token>');
+}
+
+export function describeCredential(c: Credential): string {
+  switch (c.kind) {
+    case 'apikey':
+      return `api key ${maskSecret(c.token)}`;
+    case 'token':
+      return `bearer token ${maskSecret(c.token)}`;
+    case 'token-command':
+      return `token command \`${sanitizeLine(c.command)}\``;
+    default:
+      return 'none';
+  }
+}
+
+export function isLoopback(hostname: string): boolean {
+  const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h.endsWith('.localhost') || /^127\.\d+\.\d+\.\d+$/.test(h) || h === '::1' || h === '0:0:0:0:0:0:0:1';
+}
+
+/**
+ * Bearer credentials travel over https, or over plain http to a loopback address only. Returns the
+ * refusal to throw for any other http host, or undefined when sending is fine.
+ */
+export function credentialTransportProblem(host: string, credential: Credential | Credential['kind']): CliError | undefined {
+  const kind = typeof credential === 'string' ? credential : credential.kind;
+  if (kind === 'none') return undefined;
+  let url: URL;
+  try {
+    url = new URL(host);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'http:' || isLoopback(url.hostname)) return undefined;
+  return new CliError(`refusing to send a bearer credential in clear text to ${host}`, {
+    hint: 'use https:// for this host; credentials go over plain http only to a loopback address (127.0.0.1, ::1, localhost)',
+    kind: 'insecure-credential',
+  });
+}
+
+export type RunTokenCommand = (command: string) => Promise<string>;
+
+/** Runs a token command through /bin/sh, stdin closed, 30 s at most; its first stderr line explains a failure. */
+export async function defaultRunTokenCommand(command: string): Promise<string> {
+  const { execFile } = await import('node:child_process');
+  return new Promise((resolve, reject) => {
+    const child = execFile('/bin/sh', ['-c', command], { timeout: 30_000, maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
+      if (err) {
+        const first = redactSecrets(sanitizeLine(String(stderr).trim().split('\n')[0] ?? ''));
+        const code = (err as { code?: unknown }).code;
+        const killed = (err as { killed?: boolean }).killed;
+        const status = killed ? ' (timed out after 30 s)' : typeof code === 'number' ? ` (exit ${code})` : '';
+        reject(
+          new CliError(`the token command failed${status}${first ? `: ${first.slice(0, 200)}` : ''}`, {
+            hint: "check FELDERA_AUTH_TOKEN_COMMAND or the profile's --token-command (see `cluster auth status`)",
+            kind: 'token-command',
+          }),
+        );
+        return;
+      }
+      const token = String(stdout).trim();
+      if (!token) reject(new CliError('the token command printed nothing', { hint: 'it should print a bearer token on standard output', kind: 'token-command' }));
+      else resolve(token);
+    });
+    child.stdin?.end(); // a command that reads stdin gets end-of-file, not a 30 s wait
+  });
+}
+
+/** A bearer token must fit in one header line: printable ASCII, no spaces. */
+function validToken(token: string): boolean {
+  return /^[\x21-\x7e]+$/.test(token);
+}
+
+export interface Authorizer {
+  /** The `Authorization` header value, or undefined without a credential. Runs the token command when needed. */
+  header(): Promise<string | undefined>;
+  /** Run the token command again on the next request (tokens expire). False when there is none. */
+  refresh(): boolean;
+  /** The secret in use, once known: scrubbed from anything that leaves the client. */
+  secret(): string | undefined;
+}
+
+export function createAuthorizer(
+  credential: Credential,
+  opts: { runTokenCommand?: RunTokenCommand; trace?: (line: string) => void; fromEnv?: boolean } = {},
+): Authorizer {
+  const run = opts.runTokenCommand ?? defaultRunTokenCommand;
+  let token: string | undefined;
+  let stale = true;
+  return {
+    async header() {
+      const c = credential;
+      if (c.kind === 'none') return undefined;
+      if (c.kind === 'apikey' || c.kind === 'token') {
+        if (!validToken(c.token)) {
+          throw new CliError(`the ${c.kind === 'apikey' ? 'API key' : 'token'} (${opts.fromEnv ? 'FELDERA_API_KEY' : 'stored credential'}) contains spaces or control characters`, {
+            hint: 'a bearer credential is one word of printable characters; check for stray quotes or line breaks',
+            kind: 'config',
+          });
+        }
+        return `Bearer ${c.token}`;
+      }
+      if (stale || token === undefined) {
+        opts.trace?.('running the token command');
+        const t = await run(c.command);
+        if (!validToken(t)) {
+          throw new CliError('the token command printed something that is not a single bearer token (spaces, several lines or control characters)', {
+            hint: 'it should print only the token on standard output',
+            kind: 'token-command',
+          });
+        }
+        token = t;
+        stale = false;
+      }
+      return `Bearer ${token}`;
+    },
+    refresh() {
+      if (credential.kind !== 'token-command') return false;
+      stale = true;
+      return true;
+    },
+    secret() {
+      return credential.kind === 'apikey' || credential.kind === 'token' ? credential.token : token;
+    },
+  };
+}
+
+/** Replace the secret with its mask in an error's message and hint (the last line of defence). */
+export function scrubSecret<E extends Error>(e: E, secret: string | undefined): E {
+  if (!secret || secret.length < 4) return e;
+  const mask = maskSecret(secret);
+  if (e.message.includes(secret)) e.message = e.message.split(secret).join(mask);
+  const hint = (e as { hint?: unknown }).hint;
+  if (typeof hint === 'string' && hint.includes(secret)) Object.defineProperty(e, 'hint', { value: hint.split(secret).join(mask) });
+  return e;
+}
