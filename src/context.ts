@@ -1,12 +1,13 @@
 /**
  * What a command's `run` gets instead of globals: IO, clock, environment, the parsed global
- * flags, an abort signal (Ctrl-C / SIGTERM), and lazy access to config and client. Tests build
- * one with `makeContext` and a buffer IO.
+ * flags, an abort signal (Ctrl-C / SIGTERM), the printer for stderr, and lazy access to config and
+ * client. Tests build one with `makeContext` and a buffer IO.
  */
 import { createClient, type ClientOptions, type ClusterClient } from './api/client.js';
 import { resolveConnection, type Connection, type GlobalFlags } from './config/connection.js';
 import { readConfig, type ConfigData } from './config/profiles.js';
 import type { IO } from './io/io.js';
+import { createPrinter, type Printer } from './io/printer.js';
 import { systemClock, type Clock } from './util/clock.js';
 
 export interface Context {
@@ -15,6 +16,8 @@ export interface Context {
   env: Record<string, string | undefined>;
   flags: GlobalFlags;
   signal: AbortSignal;
+  /** Errors, warnings, notes and --verbose lines on stderr. */
+  printer: Printer;
   /** The stored config (read once, lazily). */
   config(): ConfigData;
   /** The resolved connection (flags > env > profile > defaults), lazily. */
@@ -38,17 +41,17 @@ export function makeContext(init: ContextInit): Context {
   const io = init.io;
   const flags = init.flags ?? {};
   const clock = init.clock ?? systemClock;
+  const printer = createPrinter(io, { verbose: flags.verbose });
   let config: ConfigData | undefined;
   let connection: Connection | undefined;
-  const verbose = (line: string) => {
-    if (flags.verbose) io.stderr.write(`* ${line}\n`);
-  };
+  const verbose = (line: string) => printer.verbose(line);
   const ctx: Context = {
     io,
     clock,
     env: io.env,
     flags,
     signal: init.signal ?? new AbortController().signal,
+    printer,
     config: () => (config ??= readConfig(io.env)),
     connection: () => (connection ??= resolveConnection(flags, io.env, ctx.config())),
     async client(opts = {}) {

@@ -5,29 +5,30 @@
  * No flag carries a secret: the key comes from a hidden prompt or from stdin (--api-key-stdin),
  * or a token command is stored instead (--token-command, run on every invocation).
  */
+import { Command } from 'commander';
 import { resolve as resolvePath } from 'node:path';
-import {
-  DEFAULT_HOST,
-  credentialOf,
-  credentialTransportProblem,
-  maskSecret,
-  normaliseHost,
-  resolveConnection,
-  type Connection,
-  type GlobalFlags,
-} from '../config/connection.js';
+import { credentialTransportProblem, maskSecret } from '../api/auth.js';
+import { DEFAULT_HOST, credentialOf, normaliseHost, resolveConnection, type Connection, type GlobalFlags } from '../config/connection.js';
 import { configPath, getProfile, updateConfig, validProfileName, type Profile, type StoredAuth } from '../config/profiles.js';
-import type { Prompter } from '../io/prompt.js';
-import { loginFailure, readAuthMode, verifyAccess, type AuthMode, type Verified } from './shared/verify.js';
 import type { Context } from '../context.js';
 import { EXIT, usageError } from '../errors.js';
+import type { Prompter } from '../io/prompt.js';
 import { sanitizeLine } from '../io/sanitize.js';
+import type { Factory, Run } from './factory.js';
+import { examples } from './flags.js';
+import { loginFailure, readAuthMode, verifyAccess, type AuthMode, type Verified } from './shared/verify.js';
 
-export interface LoginOptions extends GlobalFlags {
+export interface LoginOptions {
+  apiKeyStdin: boolean;
+  tokenCommand?: string;
+  /** False with --no-verify: save without contacting the server. */
+  verify: boolean;
+}
+
+interface LoginFlags {
   apiKeyStdin?: boolean;
   tokenCommand?: string;
-  /** commander's `--no-verify`: false when given. */
-  verify?: boolean;
+  verify: boolean;
 }
 
 /** What `run` uses to talk to the person or read stdin; tests replace them. */
@@ -36,6 +37,32 @@ export interface LoginDeps {
   prompter?: Prompter;
   /** All of stdin, for --api-key-stdin when stdin is not a terminal. */
   readStdin?: () => Promise<string>;
+}
+
+export function loginOptions(flags: LoginFlags): LoginOptions {
+  if (flags.apiKeyStdin && flags.tokenCommand !== undefined) throw usageError('--api-key-stdin and --token-command exclude each other', 'give one way to get the credential');
+  if (flags.tokenCommand !== undefined && flags.tokenCommand.trim() === '') throw usageError('--token-command needs a command', 'e.g. --token-command "gcloud auth print-identity-token"');
+  return { apiKeyStdin: flags.apiKeyStdin ?? false, verify: flags.verify, ...(flags.tokenCommand !== undefined && { tokenCommand: flags.tokenCommand }) };
+}
+
+export function newCmdLogin(f: Factory, runF: Run<LoginOptions> = loginRun): Command {
+  return new Command('login')
+    .description('store a host and credential as a profile, verified against the server first')
+    .option('--api-key-stdin', 'read the API key from standard input')
+    .option('--token-command <cmd>', 'shell command that prints a bearer token, run on every invocation (OIDC workload identity)')
+    .option('--no-verify', 'save without contacting the server')
+    .addHelpText(
+      'after',
+      examples(
+        'cluster login                                   (asks for host and key)',
+        'cluster login --host https://feldera.example.com --api-key-stdin < key.txt',
+        'cluster login --profile prod --host https://f.example.com \\',
+        '    --token-command "gcloud auth print-identity-token"',
+      ),
+    )
+    .action(async (flags: LoginFlags, cmd: Command) => {
+      await f.run(cmd, runF, loginOptions(flags));
+    });
 }
 
 /** The profile a login writes: --profile, else CLUSTER_PROFILE, else `default`. */
@@ -81,136 +108,144 @@ async function defaultPrompter(ctx: Context): Promise<Prompter | undefined> {
   return terminalPrompter(process.stdin, ctx.io.stderr);
 }
 
-export async function run(opts: LoginOptions & Record<string, unknown>, ctx: Context, _args: string[] = [], deps: LoginDeps = {}): Promise<number> {
-  const { io, env } = ctx;
-  const verify = opts.verify !== false;
-  const tokenCommand = opts.tokenCommand;
-  if (opts.apiKeyStdin && tokenCommand !== undefined) throw usageError('--api-key-stdin and --token-command exclude each other', 'give one way to get the credential');
-  if (tokenCommand !== undefined && tokenCommand.trim() === '') throw usageError('--token-command needs a command', 'e.g. --token-command "gcloud auth print-identity-token"');
-  const name = loginProfileName(opts, env);
-  const config = ctx.config(); // a broken config file stops us here, untouched
-  const existing = getProfile(config, name);
+/** The connection to verify with: the host chosen, tenant/TLS/timeout/retries from flags > environment (never another profile's). */
+function connectionFor(host: string, ctx: Context): Connection {
+  const quiet = { ...ctx.env, FELDERA_API_KEY: undefined, FELDERA_AUTH_TOKEN_COMMAND: undefined, FELDERA_HOST: undefined, CLUSTER_PROFILE: undefined };
+  const base = resolveConnection({ ...ctx.flags, host, profile: undefined }, quiet, { profiles: {} });
+  return { ...base, caCert: base.caCert !== undefined ? resolvePath(base.caCert) : undefined };
+}
 
+/** Is authentication on? Asked without a credential. */
+async function authMode(conn: Connection, ctx: Context): Promise<AuthMode> {
+  const anon = await ctx.client({ connection: conn });
+  try {
+    const mode = await readAuthMode(anon);
+    ctx.verbose(mode.on ? `authentication is on (${mode.provider})` : 'authentication is off');
+    return mode;
+  } catch (e) {
+    throw loginFailure(e, conn.host);
+  } finally {
+    anon.close();
+  }
+}
+
+interface Obtained {
+  auth: StoredAuth;
+  notes: string[];
+}
+
+/** The credential to store: a token command, a key from stdin or the prompt, or none when the instance needs none. */
+async function obtainCredential(opts: LoginOptions, ctx: Context, host: string, mode: AuthMode | undefined, deps: { prompter?: Prompter | undefined; readStdin: () => Promise<string> }): Promise<Obtained> {
+  const { io } = ctx;
+  const notes: string[] = [];
+  if (mode && !mode.on) {
+    if (opts.apiKeyStdin && !io.stdinIsTTY) await deps.readStdin(); // drain the pipe
+    if (opts.apiKeyStdin || opts.tokenCommand !== undefined) notes.push('authentication is off on this instance: no credential was stored');
+    return { auth: { kind: 'none' }, notes };
+  }
+  // Refuse before asking for a secret that could not be sent anyway.
+  const refusal = credentialTransportProblem(host, 'apikey');
+  if (refusal && (mode?.on || opts.apiKeyStdin || opts.tokenCommand !== undefined)) throw refusal;
+  let auth: StoredAuth = { kind: 'none' };
+  if (opts.tokenCommand !== undefined) auth = { kind: 'token-command', command: opts.tokenCommand };
+  else if (opts.apiKeyStdin) {
+    auth = io.stdinIsTTY && deps.prompter ? parseKey(await deps.prompter.askSecret('API key'), 'given') : parseKey(await deps.readStdin(), 'on standard input');
+  } else if (deps.prompter) {
+    const answer = await deps.prompter.askSecret(mode ? 'API key' : 'API key (empty if the instance has authentication off)');
+    if (answer !== '' || mode !== undefined) auth = parseKey(answer, 'given');
+  } else if (mode?.on) {
+    throw usageError(
+      `${host} has authentication on (${mode.provider}) and there is no terminal to ask for a key`,
+      'in scripts: `cluster login --host URL --api-key-stdin < key.txt`, or --token-command CMD',
+    );
+  } else notes.push('no credential given and the server was not asked whether it needs one (--no-verify)');
+  if (auth.kind === 'token') {
+    notes.push('the credential does not start with `apikey:`; it is stored as a bearer token (identity-provider tokens expire: --token-command fetches a fresh one each time)');
+  }
+  return { auth, notes };
+}
+
+/** Check that the credential reads cluster events, and learn the server's version. */
+async function verify(conn: Connection, auth: StoredAuth, ctx: Context): Promise<Verified> {
+  const client = await ctx.client({ connection: { ...conn, credential: credentialOf(auth), sources: { ...conn.sources, credential: 'flag' } } });
+  try {
+    return await verifyAccess(client);
+  } catch (e) {
+    throw loginFailure(e, conn.host);
+  } finally {
+    client.close();
+  }
+}
+
+function profileOf(conn: Connection, auth: StoredAuth, verified: Verified | undefined): Profile {
+  const profile: Profile = { host: conn.host, auth };
+  if (conn.tenant !== undefined) profile.tenant = conn.tenant;
+  if (conn.insecure) profile.insecure = true;
+  if (conn.caCert !== undefined) profile.caCert = conn.caCert;
+  if (verified) {
+    profile.serverVersion = verified.version;
+    profile.serverEdition = verified.edition;
+  }
+  return profile;
+}
+
+/** Save the profile; the first one saved (or one replacing a vanished current) becomes current. */
+async function save(ctx: Context, name: string, profile: Profile): Promise<{ current: string | undefined; becameCurrent: boolean }> {
+  let becameCurrent = false;
+  const saved = await updateConfig(ctx.env, (data) => {
+    Object.defineProperty(data.profiles, name, { value: profile, enumerable: true, writable: true, configurable: true });
+    if (data.current === undefined || getProfile(data, data.current) === undefined) {
+      data.current = name;
+      becameCurrent = true;
+    }
+    return data;
+  });
+  return { current: saved.current, becameCurrent };
+}
+
+function summary(ctx: Context, name: string, profile: Profile, verified: Verified | undefined, saved: { current: string | undefined; becameCurrent: boolean }, notes: string[]): void {
+  const { io, env } = ctx;
+  const isCurrent = saved.current === name;
+  const status = isCurrent ? (saved.becameCurrent ? ' (now the current profile)' : ' (the current profile)') : '';
+  io.stdout.write(`${verified ? 'Logged in to' : 'Saved without verifying'} ${profile.host} as profile "${name}"${status}.\n`);
+  const rows: [string, string][] = [
+    ['host', profile.host],
+    ['auth', describeAuth(profile.auth)],
+  ];
+  if (profile.tenant !== undefined) rows.push(['tenant', sanitizeLine(profile.tenant)]);
+  if (profile.insecure) rows.push(['tls', 'certificates NOT verified (--insecure)']);
+  if (profile.caCert !== undefined) rows.push(['ca-cert', sanitizeLine(profile.caCert)]);
+  if (verified) {
+    rows.push(['server', `Feldera ${sanitizeLine(verified.version)} (${sanitizeLine(verified.edition)})`]);
+    if (verified.noEventsYet) rows.push(['events', 'none recorded yet']);
+  } else rows.push(['server', 'not contacted (--no-verify)']);
+  rows.push(['config', configPath(env)]);
+  for (const [k, v] of rows) io.stdout.write(`  ${k.padEnd(8)}${v}\n`);
+  if (!isCurrent) ctx.printer.note(`note: the current profile is "${saved.current}"; switch with \`cluster profile use ${name}\``);
+  else if (env.CLUSTER_PROFILE && env.CLUSTER_PROFILE !== name) ctx.printer.note(`note: CLUSTER_PROFILE=${env.CLUSTER_PROFILE} selects another profile in this shell`);
+  for (const n of notes) ctx.printer.note(`note: ${n}`);
+}
+
+export async function loginRun(opts: LoginOptions, ctx: Context, deps: LoginDeps = {}): Promise<number> {
+  const name = loginProfileName(ctx.flags, ctx.env);
+  const existing = getProfile(ctx.config(), name); // a broken config file stops us here, untouched
   const prompter = deps.prompter ?? (await defaultPrompter(ctx));
   try {
-    // 1. The host: --host, else asked (default shown), else FELDERA_HOST, the profile's, the default.
-    const suggested = env.FELDERA_HOST || existing?.host || DEFAULT_HOST;
-    let hostText: string;
-    if (opts.host !== undefined) hostText = opts.host;
-    else if (prompter) hostText = await prompter.ask('Feldera host', normaliseHost(suggested));
-    else hostText = suggested;
-    const host = normaliseHost(hostText);
-
-    // 2. Tenant, TLS, timeout and retries: flags > environment > defaults (never another profile's).
-    const quiet: Record<string, string | undefined> = { ...env, FELDERA_API_KEY: undefined, FELDERA_AUTH_TOKEN_COMMAND: undefined, FELDERA_HOST: undefined, CLUSTER_PROFILE: undefined };
-    const base: Connection = resolveConnection({ ...opts, host, profile: undefined }, quiet, { profiles: {} });
-    const caCert = base.caCert !== undefined ? resolvePath(base.caCert) : undefined;
-    const conn: Connection = { ...base, caCert };
-
-    // 3. Is authentication on? Asked without a credential.
-    let mode: AuthMode | undefined;
-    if (verify) {
-      const anon = await ctx.client({ connection: conn });
-      try {
-        mode = await readAuthMode(anon);
-      } catch (e) {
-        throw loginFailure(e, host);
-      } finally {
-        anon.close();
-      }
-      ctx.verbose(mode.on ? `authentication is on (${mode.provider})` : 'authentication is off');
-    }
-
-    // 4. The credential.
-    const needCredential = mode === undefined || mode.on;
-    let auth: StoredAuth = { kind: 'none' };
-    const notes: string[] = [];
-    if (!needCredential) {
-      if (opts.apiKeyStdin && !io.stdinIsTTY) await (deps.readStdin ?? defaultReadStdin)(); // drain the pipe
-      if (opts.apiKeyStdin || tokenCommand !== undefined) notes.push('authentication is off on this instance: no credential was stored');
-    } else {
-      // Refuse before asking for a secret that could not be sent anyway.
-      const refusal = credentialTransportProblem(host, 'apikey');
-      if (refusal && (mode?.on || opts.apiKeyStdin || tokenCommand !== undefined)) throw refusal;
-      if (tokenCommand !== undefined) {
-        auth = { kind: 'token-command', command: tokenCommand };
-      } else if (opts.apiKeyStdin) {
-        auth = io.stdinIsTTY && prompter ? parseKey(await prompter.askSecret('API key'), 'given') : parseKey(await (deps.readStdin ?? defaultReadStdin)(), 'on standard input');
-      } else if (prompter) {
-        const answer = await prompter.askSecret(mode ? 'API key' : 'API key (empty if the instance has authentication off)');
-        if (answer === '' && mode === undefined) auth = { kind: 'none' };
-        else auth = parseKey(answer, 'given');
-      } else if (mode?.on) {
-        throw usageError(
-          `${host} has authentication on (${mode.provider}) and there is no terminal to ask for a key`,
-          'in scripts: `cluster login --host URL --api-key-stdin < key.txt`, or --token-command CMD',
-        );
-      } else {
-        notes.push('no credential given and the server was not asked whether it needs one (--no-verify)');
-      }
-      if (auth.kind === 'token') {
-        notes.push('the credential does not start with `apikey:`; it is stored as a bearer token (identity-provider tokens expire: --token-command fetches a fresh one each time)');
-      }
-    }
+    // The host: --host, else asked (default shown), else FELDERA_HOST, the profile's, the default.
+    const suggested = ctx.env.FELDERA_HOST || existing?.host || DEFAULT_HOST;
+    const hostText = ctx.flags.host ?? (prompter ? await prompter.ask('Feldera host', normaliseHost(suggested)) : suggested);
+    const conn = connectionFor(normaliseHost(hostText), ctx);
+    const mode = opts.verify ? await authMode(conn, ctx) : undefined;
+    const { auth, notes } = await obtainCredential(opts, ctx, conn.host, mode, { prompter, readStdin: deps.readStdin ?? defaultReadStdin });
     prompter?.close();
-
-    // 5. Check that it reads cluster events, and learn the server's version.
     let verified: Verified | undefined;
-    if (verify) {
-      const client = await ctx.client({ connection: { ...conn, credential: credentialOf(auth), sources: { ...conn.sources, credential: 'flag' } } });
-      try {
-        verified = await verifyAccess(client);
-      } catch (e) {
-        throw loginFailure(e, host);
-      } finally {
-        client.close();
-      }
-    } else if (auth.kind !== 'none') {
-      const refusal = credentialTransportProblem(host, auth.kind);
+    if (opts.verify) verified = await verify(conn, auth, ctx);
+    else if (auth.kind !== 'none') {
+      const refusal = credentialTransportProblem(conn.host, auth.kind);
       if (refusal) throw refusal;
     }
-
-    // 6. Save.
-    const profile: Profile = { host, auth };
-    if (conn.tenant !== undefined) profile.tenant = conn.tenant;
-    if (conn.insecure) profile.insecure = true;
-    if (caCert !== undefined) profile.caCert = caCert;
-    if (verified) {
-      profile.serverVersion = verified.version;
-      profile.serverEdition = verified.edition;
-    }
-    let becameCurrent = false;
-    const saved = await updateConfig(env, (data) => {
-      Object.defineProperty(data.profiles, name, { value: profile, enumerable: true, writable: true, configurable: true });
-      if (data.current === undefined || getProfile(data, data.current) === undefined) {
-        data.current = name;
-        becameCurrent = true;
-      }
-      return data;
-    });
-
-    // 7. Say what was saved.
-    const isCurrent = saved.current === name;
-    const out = io.stdout;
-    out.write(`${verified ? 'Logged in to' : 'Saved without verifying'} ${host} as profile "${name}"${isCurrent ? (becameCurrent ? ' (now the current profile)' : ' (the current profile)') : ''}.\n`);
-    const rows: [string, string][] = [
-      ['host', host],
-      ['auth', describeAuth(auth)],
-    ];
-    if (profile.tenant !== undefined) rows.push(['tenant', sanitizeLine(profile.tenant)]);
-    if (profile.insecure) rows.push(['tls', 'certificates NOT verified (--insecure)']);
-    if (profile.caCert !== undefined) rows.push(['ca-cert', sanitizeLine(profile.caCert)]);
-    if (verified) {
-      rows.push(['server', `Feldera ${sanitizeLine(verified.version)} (${sanitizeLine(verified.edition)})`]);
-      if (verified.noEventsYet) rows.push(['events', 'none recorded yet']);
-    } else {
-      rows.push(['server', 'not contacted (--no-verify)']);
-    }
-    rows.push(['config', configPath(env)]);
-    for (const [k, v] of rows) out.write(`  ${k.padEnd(8)}${v}\n`);
-    if (!isCurrent) io.stderr.write(`note: the current profile is "${saved.current}"; switch with \`cluster profile use ${name}\`\n`);
-    else if (env.CLUSTER_PROFILE && env.CLUSTER_PROFILE !== name) io.stderr.write(`note: CLUSTER_PROFILE=${sanitizeLine(env.CLUSTER_PROFILE)} selects another profile in this shell\n`);
-    for (const n of notes) io.stderr.write(`note: ${n}\n`);
+    const profile = profileOf(conn, auth, verified);
+    summary(ctx, name, profile, verified, await save(ctx, name, profile), notes);
     return EXIT.OK;
   } finally {
     prompter?.close();

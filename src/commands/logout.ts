@@ -4,15 +4,29 @@
  * profile is removed, the current moves to `default` or to the only one left; otherwise none is
  * current until `cluster profile use`.
  */
+import { Command } from 'commander';
 import type { ConfigData } from '../config/profiles.js';
 import { getProfile, profileNames, updateConfig } from '../config/profiles.js';
 import type { Context } from '../context.js';
 import { CliError, EXIT, usageError } from '../errors.js';
 import { sanitizeLine } from '../io/sanitize.js';
+import { globalFlags, type Factory, type Run } from './factory.js';
+import { examples } from './flags.js';
 
 export interface LogoutOptions {
-  profile?: string;
-  all?: boolean;
+  /** Remove every profile. */
+  all: boolean;
+}
+
+export function newCmdLogout(f: Factory, runF: Run<LogoutOptions> = logoutRun): Command {
+  return new Command('logout')
+    .description('remove a stored profile and its credential')
+    .option('--all', 'remove every profile')
+    .addHelpText('after', examples('cluster logout                  the current profile', 'cluster logout --profile prod', 'cluster logout --all'))
+    .action(async (flags: { all?: boolean }, cmd: Command) => {
+      if (flags.all && globalFlags(cmd).profile !== undefined) throw usageError('--all and --profile exclude each other');
+      await f.run(cmd, runF, { all: flags.all ?? false });
+    });
 }
 
 /** Which current profile remains after `removed` are gone. */
@@ -24,38 +38,31 @@ export function nextCurrent(config: ConfigData, removed: string[]): string | und
   return undefined;
 }
 
-function unknownProfile(name: string, known: string[]): CliError {
-  return new CliError(`no profile named "${sanitizeLine(name)}"`, {
-    hint: known.length ? `known profiles: ${known.join(', ')}` : 'there are no stored profiles',
-    kind: 'config',
-  });
+/** The profiles to remove: all, the one named, or the active one. */
+function toRemove(opts: LogoutOptions, ctx: Context, config: ConfigData): string[] {
+  const known = profileNames(config);
+  if (opts.all) return known;
+  const name = ctx.flags.profile ?? (ctx.env.CLUSTER_PROFILE || config.current || (getProfile(config, 'default') ? 'default' : undefined));
+  if (name === undefined) {
+    throw new CliError(known.length ? 'no current profile to log out of' : 'not logged in: there are no stored profiles', {
+      hint: known.length ? `name one with --profile NAME (known: ${known.join(', ')}), or remove all with --all` : undefined,
+      kind: 'config',
+    });
+  }
+  if (!getProfile(config, name)) {
+    throw new CliError(`no profile named "${name}"`, { hint: known.length ? `known profiles: ${known.join(', ')}` : 'there are no stored profiles', kind: 'config' });
+  }
+  return [name];
 }
 
-export async function run(opts: LogoutOptions & Record<string, unknown>, ctx: Context): Promise<number> {
+export async function logoutRun(opts: LogoutOptions, ctx: Context): Promise<number> {
   const { io, env } = ctx;
-  if (opts.all && opts.profile !== undefined) throw usageError('--all and --profile exclude each other');
   const config = ctx.config(); // a broken file stops us here, untouched
-  const known = profileNames(config);
-
-  let removed: string[];
-  if (opts.all) {
-    if (known.length === 0) {
-      io.stderr.write('no stored profiles; nothing to remove\n');
-      return EXIT.OK;
-    }
-    removed = known;
-  } else {
-    const name = opts.profile ?? (env.CLUSTER_PROFILE || config.current || (getProfile(config, 'default') ? 'default' : undefined));
-    if (name === undefined) {
-      throw new CliError(known.length ? 'no current profile to log out of' : 'not logged in: there are no stored profiles', {
-        hint: known.length ? `name one with --profile NAME (known: ${known.join(', ')}), or remove all with --all` : undefined,
-        kind: 'config',
-      });
-    }
-    if (!getProfile(config, name)) throw unknownProfile(name, known);
-    removed = [name];
+  const removed = toRemove(opts, ctx, config);
+  if (removed.length === 0) {
+    ctx.printer.note('no stored profiles; nothing to remove');
+    return EXIT.OK;
   }
-
   const hosts = new Map(removed.map((n) => [n, getProfile(config, n)!]));
   const next = nextCurrent(config, removed);
   const saved = await updateConfig(env, (data) => {
@@ -64,17 +71,14 @@ export async function run(opts: LogoutOptions & Record<string, unknown>, ctx: Co
     return data;
   });
 
-  for (const n of removed) {
-    const p = hosts.get(n)!;
-    io.stdout.write(`Removed profile "${n}" (${sanitizeLine(p.host)}).\n`);
-  }
+  for (const [n, p] of hosts) io.stdout.write(`Removed profile "${n}" (${sanitizeLine(p.host)}).\n`);
   const wasCurrent = config.current !== undefined && removed.includes(config.current);
   if (wasCurrent && saved.current !== undefined) io.stdout.write(`The current profile is now "${saved.current}".\n`);
   else if (wasCurrent && profileNames(saved).length > 0) {
-    io.stderr.write(`note: no profile is current now; choose one with \`cluster profile use NAME\` (known: ${profileNames(saved).join(', ')})\n`);
+    ctx.printer.note(`note: no profile is current now; choose one with \`cluster profile use NAME\` (known: ${profileNames(saved).join(', ')})`);
   }
   if ([...hosts.values()].some((p) => p.auth.kind === 'apikey')) {
-    io.stderr.write('note: an API key stays valid on the server until it is deleted there (Feldera web console or API)\n');
+    ctx.printer.note('note: an API key stays valid on the server until it is deleted there (Feldera web console or API)');
   }
   return EXIT.OK;
 }

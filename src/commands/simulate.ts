@@ -2,28 +2,31 @@
  * `cluster simulate`: run the Feldera cluster-monitor simulator until interrupted.
  * The URL goes to stdout first thing (scripts read that line); a summary goes to stderr.
  */
+import { Command, Option } from 'commander';
+import type { Context } from '../context.js';
 import { CliError, EXIT, usageError } from '../errors.js';
-import type { IO } from '../io/io.js';
-import { formatDuration, parseDuration } from '../util/duration.js';
+import { wrapWords } from '../io/wrap.js';
 import { startSimulator, type Simulator } from '../simulator/index.js';
 import { BUILTIN_SCENARIO_NAMES, loadScenario, ScenarioError, type Scenario } from '../simulator/scenario.js';
 import { OMIT_ROUTES, type OmitRoute } from '../simulator/server.js';
 import type { Edition } from '../simulator/texts.js';
+import { formatDuration, parseDuration } from '../util/duration.js';
+import type { Factory, Run } from './factory.js';
+import { choiceOption, examples } from './flags.js';
 
-/** Raw option strings from the command line. */
 export interface SimulateOptions {
-  port: string;
+  port: number;
   apiKey?: string;
-  scenario: string;
-  speed: string;
-  history?: string;
-  seed?: string;
-  edition: string;
-  verbose?: boolean;
-  omitRoute?: string[];
+  scenario: Scenario;
+  speed: number;
+  /** Pre-filled history, ms. */
+  history?: number;
+  seed?: number;
+  edition: Edition;
+  omitRoutes: OmitRoute[];
 }
 
-interface Parsed {
+interface SimulateFlags {
   port: number;
   apiKey?: string;
   scenario: Scenario;
@@ -31,98 +34,108 @@ interface Parsed {
   history?: number;
   seed?: number;
   edition: Edition;
-  omitRoutes: OmitRoute[];
+  omitRoute?: OmitRoute[];
 }
 
-function parseOptions(opts: SimulateOptions): Parsed {
-  const port = opts.port.trim();
-  if (!/^\d{1,5}$/.test(port) || Number(port) > 65535) {
-    throw usageError(`invalid --port "${opts.port}": expected a port number from 0 to 65535 (0 picks a free port)`);
+function parsePort(text: string): number {
+  const port = text.trim();
+  if (!/^\d{1,5}$/.test(port) || Number(port) > 65535) throw usageError(`invalid --port "${text}": expected a port number from 0 to 65535 (0 picks a free port)`);
+  return Number(port);
+}
+
+function parseSpeed(text: string): number {
+  const t = text.trim().replace(/x$/i, '');
+  const speed = Number(t);
+  if (t === '' || !Number.isFinite(speed) || speed <= 0 || speed > 1_000_000) {
+    throw usageError(`invalid --speed "${text}": expected a positive number of simulated seconds per real second, e.g. 1 or 60`);
   }
-  const speedText = opts.speed.trim().replace(/x$/i, '');
-  const speed = Number(speedText);
-  if (speedText === '' || !Number.isFinite(speed) || speed <= 0 || speed > 1_000_000) {
-    throw usageError(`invalid --speed "${opts.speed}": expected a positive number of simulated seconds per real second, e.g. 1 or 60`);
-  }
-  let history: number | undefined;
-  if (opts.history !== undefined) {
-    history = parseDuration(opts.history);
-    if (history === undefined) {
-      throw usageError(`invalid --history "${opts.history}": expected a duration such as 30m, 2h, 3d or 1h30m`);
-    }
-  }
-  let seed: number | undefined;
-  if (opts.seed !== undefined) {
-    if (!/^\d{1,10}$/.test(opts.seed.trim()) || Number(opts.seed) > 0xffff_ffff) {
-      throw usageError(`invalid --seed "${opts.seed}": expected a whole number from 0 to 4294967295`);
-    }
-    seed = Number(opts.seed);
-  }
-  const edition = opts.edition.trim().toLowerCase();
-  if (edition !== 'community' && edition !== 'enterprise') {
-    throw usageError(`invalid --edition "${opts.edition}": expected community or enterprise`);
-  }
-  if (opts.apiKey !== undefined && (opts.apiKey === '' || /[\s\x00-\x1f\x7f]/.test(opts.apiKey))) {
-    throw usageError('invalid --api-key: expected a non-empty key without spaces or control characters');
-  }
-  const omitRoutes: OmitRoute[] = [];
-  for (const r of opts.omitRoute ?? []) {
-    if (!OMIT_ROUTES.includes(r as OmitRoute)) {
-      throw usageError(`invalid --omit-route "${r}": expected ${OMIT_ROUTES.join(' or ')}`);
-    }
-    omitRoutes.push(r as OmitRoute);
-  }
-  let scenario: Scenario;
+  return speed;
+}
+
+function parseHistory(text: string): number {
+  const ms = parseDuration(text);
+  if (ms === undefined) throw usageError(`invalid --history "${text}": expected a duration such as 30m, 2h, 3d or 1h30m`);
+  return ms;
+}
+
+function parseSeed(text: string): number {
+  if (!/^\d{1,10}$/.test(text.trim()) || Number(text) > 0xffff_ffff) throw usageError(`invalid --seed "${text}": expected a whole number from 0 to 4294967295`);
+  return Number(text);
+}
+
+function parseApiKey(text: string): string {
+  if (text === '' || /[\s\x00-\x1f\x7f]/.test(text)) throw usageError('invalid --api-key: expected a non-empty key without spaces or control characters');
+  return text;
+}
+
+function parseScenarioArg(text: string): Scenario {
   try {
-    scenario = loadScenario(opts.scenario);
+    return loadScenario(text);
   } catch (err) {
-    if (err instanceof ScenarioError) {
-      throw usageError(err.message, `built-in scenarios: ${BUILTIN_SCENARIO_NAMES.join(', ')}`);
-    }
+    if (err instanceof ScenarioError) throw usageError(err.message, `built-in scenarios: ${BUILTIN_SCENARIO_NAMES.join(', ')}`);
     throw err;
   }
-  return {
-    port: Number(port),
-    scenario,
-    speed,
-    edition,
-    omitRoutes,
-    ...(opts.apiKey !== undefined && { apiKey: opts.apiKey }),
-    ...(history !== undefined && { history }),
-    ...(seed !== undefined && { seed }),
-  };
 }
 
-export async function runSimulate(opts: SimulateOptions, io: IO, signal?: AbortSignal): Promise<number> {
-  const p = parseOptions(opts);
-  let sim: Simulator;
+function parseOmitRoute(text: string, previous: OmitRoute[] = []): OmitRoute[] {
+  if (!OMIT_ROUTES.includes(text as OmitRoute)) throw usageError(`invalid --omit-route "${text}": expected ${OMIT_ROUTES.join(' or ')}`);
+  return [...previous, text as OmitRoute];
+}
+
+export function newCmdSimulate(f: Factory, runF: Run<SimulateOptions> = simulateRun): Command {
+  return new Command('simulate')
+    .description('run a Feldera-compatible cluster-monitor server on 127.0.0.1 (for demos and tests)')
+    .addOption(new Option('--port <port>', 'port to listen on; 0 picks a free one (the URL is printed first)').argParser(parsePort).default(8080))
+    .addOption(new Option('--api-key <key>', 'require this bearer API key (auth on, like an instance with an identity provider)').argParser(parseApiKey))
+    .addOption(
+      new Option('--scenario <name|file>', `${BUILTIN_SCENARIO_NAMES.join(', ')}, or a JSON file`).argParser(parseScenarioArg).default(loadScenario('healthy'), 'healthy'),
+    )
+    .addOption(new Option('--speed <n>', 'simulated seconds per real second').argParser(parseSpeed).default(1))
+    .addOption(new Option('--history <duration>', 'pre-fill this much past history, e.g. 2h, 72h').argParser(parseHistory))
+    .addOption(new Option('--seed <n>', 'seed for deterministic ids and texts').argParser(parseSeed))
+    .addOption(choiceOption<Edition>('--edition <edition>', 'changes resources texts and /v0/config', ['community', 'enterprise']).default('community'))
+    .addOption(new Option('--omit-route <route>', `answer 404 like an older server for ${OMIT_ROUTES.join(' or ')} (repeatable)`).argParser(parseOmitRoute))
+    .addHelpText('after', examples('cluster simulate --port 0 --speed 60 --history 2h', 'cluster simulate --scenario compiler-outage --api-key apikey:secret'))
+    .action(async (flags: SimulateFlags, cmd: Command) => {
+      const opts: SimulateOptions = {
+        port: flags.port,
+        scenario: flags.scenario,
+        speed: flags.speed,
+        edition: flags.edition,
+        omitRoutes: flags.omitRoute ?? [],
+        ...(flags.apiKey !== undefined && { apiKey: flags.apiKey }),
+        ...(flags.history !== undefined && { history: flags.history }),
+        ...(flags.seed !== undefined && { seed: flags.seed }),
+      };
+      await f.run(cmd, runF, opts, { longRunning: true });
+    });
+}
+
+/** Start the server; a port in use or not allowed is said as such. */
+async function start(p: SimulateOptions, ctx: Context): Promise<Simulator> {
   try {
-    sim = await startSimulator({
+    return await startSimulator({
       port: p.port,
       scenario: p.scenario,
       speed: p.speed,
       edition: p.edition,
       omitRoutes: p.omitRoutes,
-      verbose: Boolean(opts.verbose),
-      log: (line) => void io.stderr.write(`${line}\n`),
+      verbose: Boolean(ctx.flags.verbose),
+      log: (line) => void ctx.io.stderr.write(`${line}\n`),
       ...(p.apiKey !== undefined && { apiKey: p.apiKey }),
       ...(p.history !== undefined && { history: p.history }),
       ...(p.seed !== undefined && { seed: p.seed }),
     });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') {
-      throw new CliError(`port ${p.port} on 127.0.0.1 is already in use`, {
-        hint: 'choose another with --port, or --port 0 for any free port',
-      });
-    }
-    if (code === 'EACCES') {
-      throw new CliError(`not allowed to listen on port ${p.port}`, { hint: 'use a port above 1023, or --port 0' });
-    }
+    if (code === 'EADDRINUSE') throw new CliError(`port ${p.port} on 127.0.0.1 is already in use`, { hint: 'choose another with --port, or --port 0 for any free port' });
+    if (code === 'EACCES') throw new CliError(`not allowed to listen on port ${p.port}`, { hint: 'use a port above 1023, or --port 0' });
     throw new CliError(`cannot start the simulator: ${(err as Error).message}`, { cause: err });
   }
+}
 
-  io.stdout.write(`${sim.url}\n`);
+/** The start-up summary on stderr (the URL went to stdout first). */
+function summary(p: SimulateOptions, sim: Simulator): string {
   const history = sim.start - sim.model.monitorStart;
   const lines = [
     `Simulating Feldera ${p.edition === 'enterprise' ? 'Enterprise' : 'Open source'} (cluster monitor) at ${sim.url}`,
@@ -135,27 +148,18 @@ export async function runSimulate(opts: SimulateOptions, io: IO, signal?: AbortS
   ];
   if (p.omitRoutes.length > 0) lines.push(`  omitted:  ${p.omitRoutes.join(', ')} (answer 404 like an older Feldera)`);
   lines.push('Press Ctrl-C to stop.');
-  io.stderr.write(`${lines.join('\n')}\n`);
+  return `${lines.join('\n')}\n`;
+}
 
+/** Serve until `ctx.signal` aborts (Ctrl-C / SIGTERM), then close. */
+export async function simulateRun(p: SimulateOptions, ctx: Context): Promise<number> {
+  const sim = await start(p, ctx);
+  ctx.io.stdout.write(`${sim.url}\n`);
+  ctx.io.stderr.write(summary(p, sim));
   await new Promise<void>((resolve) => {
-    if (!signal) return; // runs until the process ends
-    if (signal.aborted) return resolve();
-    signal.addEventListener('abort', () => resolve(), { once: true });
+    if (ctx.signal.aborted) return resolve();
+    ctx.signal.addEventListener('abort', () => resolve(), { once: true });
   });
   await sim.close();
   return EXIT.OK;
-}
-
-/** Greedy word wrap for the start-up summary (descriptions are plain prose of our own). */
-function wrapWords(text: string, width: number): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(/\s+/)) {
-    if (line && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else line = line ? `${line} ${word}` : word;
-  }
-  if (line) lines.push(line);
-  return lines;
 }

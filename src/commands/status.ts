@@ -2,204 +2,113 @@
  * `cluster status`: is it healthy now? Exit 0 healthy, 2 not, 3 stale (all healthy but the
  * latest check is older than --stale-after by the server's clock), 1 could not tell.
  *
- * One instance: `GET /v0/cluster_healthz` (200 and 503 both carry the answer); on an older
- * server that answers 404 there, the same `HealthStatus` is computed from
- * `GET /v0/cluster/events/latest?selector=all` and the event list (src/history/health.ts).
- *
- * The fleet (`--all-profiles`, `-p a,b,c`): every chosen profile at once (at most 8 in flight),
- * each over its own connection from its own profile only (see src/history/fleet.ts for which
- * flags and variables apply), each bounded by the request timeout, one row per profile.
+ * One instance: `GET /v0/cluster_healthz` (shared/health.ts). The fleet (`--all-profiles`,
+ * `-p a,b,c`): every chosen profile at once, each over its own connection (shared/fleet.ts), one
+ * row per profile, the exit code the most serious of the rows.
  */
-import type { ClusterClient } from '../api/client.js';
-import { ApiError } from '../api/errors.js';
-import type { HealthStatus } from '../api/types.js';
-import { resolveConnection } from '../config/connection.js';
+import { Command } from 'commander';
 import type { Context } from '../context.js';
+import { FLEET_IGNORED_ENV, fleetChoice, fleetExit, fleetInputs, fleetNames, type FleetChoice } from '../domain/fleet.js';
+import { healthVerdict } from '../domain/health.js';
 import { CliError, EXIT } from '../errors.js';
-import { note, warn } from './shared/history.js';
-import { parseStaleAfter } from '../domain/verdict.js';
-import { FLEET_CONCURRENCY, FLEET_IGNORED_ENV, fleetExit, fleetInputs, fleetProfiles, mapLimit } from '../domain/fleet.js';
-import { computeHealthStatus, healthVerdict } from '../domain/health.js';
-import type { FleetRow } from '../render/status.js';
+import { writeJson } from '../render/json.js';
+import { terminalKit } from '../render/kit.js';
+import { fleetVerdictWord, renderFleetPlain, renderFleetTerminal, renderStatusPlain, renderStatusTerminal, type FleetRow } from '../render/status.js';
 import { formatDuration } from '../util/duration.js';
+import { globalFlags, type Factory, type Run } from './factory.js';
+import { examples, jsonOption, staleAfterOption, utcOption } from './flags.js';
+import { checkProfiles } from './shared/fleet.js';
+import { fetchHealth } from './shared/health.js';
 
 export interface StatusOptions {
+  json: boolean;
+  staleAfterMs: number;
+  utc: boolean;
+  /** Check several profiles instead of the one connection. */
+  fleet?: FleetChoice;
+}
+
+interface StatusFlags {
   json?: boolean;
-  staleAfter?: string;
+  staleAfter: number;
+  utc?: boolean;
   allProfiles?: boolean;
   profiles?: string;
-  utc?: boolean;
 }
 
-export interface HealthAnswer {
-  health: HealthStatus;
-  /** The server's now (Date header), or the local clock's. */
-  now: number;
-  /** Computed from the events because the server has no /v0/cluster_healthz. */
-  computed: boolean;
+export function newCmdStatus(f: Factory, runF: Run<StatusOptions> = statusRun): Command {
+  return new Command('status')
+    .description('is it healthy now? exit 0 healthy, 2 not, 3 stale, 1 unreachable')
+    .addOption(jsonOption('print the HealthStatus object (per profile with --all-profiles)'))
+    .addOption(staleAfterOption())
+    .option('--all-profiles', 'check every stored profile concurrently')
+    .option('-p, --profiles <names>', 'check these profiles (comma-separated)')
+    .addOption(utcOption())
+    .addHelpText('after', examples('cluster status', 'cluster status --all-profiles', 'cluster status --json | jq .compiler.healthy', 'cluster status -p prod,staging || page-someone'))
+    .action(async (flags: StatusFlags, cmd: Command) => {
+      const fleet = fleetChoice(flags);
+      // Flags that would point every row at one place are refused before any request.
+      if (fleet) fleetInputs(globalFlags(cmd), {}, '');
+      const opts: StatusOptions = { json: flags.json ?? false, staleAfterMs: flags.staleAfter, utc: flags.utc ?? false, ...(fleet && { fleet }) };
+      await f.run(cmd, runF, opts, { json: opts.json });
+    });
 }
 
-/** The server's HealthStatus, or the same computed from the events on a server without the route. */
-export async function fetchHealth(client: Pick<ClusterClient, 'clusterHealth' | 'getEvent' | 'listEvents' | 'connection'>, localNow: () => number, verbose: (line: string) => void): Promise<HealthAnswer> {
-  try {
-    const a = await client.clusterHealth();
-    if (a.serverDate === undefined) verbose('the server sent no usable Date header: judging the age by the local clock');
-    return { health: a.data, now: a.serverDate ?? localNow(), computed: false };
-  } catch (e) {
-    if (!(e instanceof ApiError) || e.apiKind !== 'no-api') throw e;
-  }
-  verbose(
-    `${client.connection.host} answered 404 for /v0/cluster_healthz (an older server): computing the same answer from /v0/cluster/events/latest?selector=all and /v0/cluster/events`,
-  );
-  const [latest, list] = await Promise.all([client.getEvent('latest', 'all'), client.listEvents()]);
-  const serverDate = latest.serverDate ?? list.serverDate;
-  if (serverDate === undefined) verbose('the server sent no usable Date header: judging the age by the local clock');
-  return { health: computeHealthStatus(latest.data, list.data), now: serverDate ?? localNow(), computed: true };
-}
-
-export async function run(opts: StatusOptions & Record<string, unknown>, ctx: Context, _args: string[] = []): Promise<number> {
-  const staleAfterMs = parseStaleAfter(opts.staleAfter);
-  if (opts.allProfiles || opts.profiles !== undefined) return runFleet(opts, ctx, staleAfterMs);
+export async function statusRun(opts: StatusOptions, ctx: Context): Promise<number> {
+  if (opts.fleet) return fleetRun(opts, opts.fleet, ctx);
   const { io } = ctx;
-
   const client = await ctx.client();
-  let answer: HealthAnswer;
+  let answer;
   try {
-    answer = await fetchHealth(client, () => ctx.clock.now(), (l) => ctx.verbose(l));
+    answer = await fetchHealth(client, ctx);
   } finally {
     client.close();
   }
   const { health, now, computed } = answer;
-  const v = healthVerdict(health, now, staleAfterMs);
+  const v = healthVerdict(health, now, opts.staleAfterMs);
   if (opts.json) {
-    const { writeJson } = await import('../render/json.js');
     writeJson(io, health);
-    if (v.verdict === 'stale') {
-      warn(ctx, `the latest check is ${formatDuration(v.ageMs)} old (more than --stale-after ${formatDuration(staleAfterMs)}): stale — health unknown`);
-    }
+    if (v.verdict === 'stale') ctx.printer.warn(`the latest check is ${formatDuration(v.ageMs)} old (more than --stale-after ${formatDuration(opts.staleAfterMs)}): stale`);
     return v.exitCode;
   }
-  const view = { utc: Boolean(opts.utc), now, columns: io.columns, staleAfterMs, computed };
-  if (io.stdoutIsTTY) {
-    const [{ default: Table }, { palette }, { renderStatusTerminal }] = await Promise.all([
-      import('cli-table3'),
-      import('../render/style.js'),
-      import('../render/status.js'),
-    ]);
-    io.stdout.write(renderStatusTerminal(health, v, view, { Table, color: palette(io.color) }));
-  } else {
-    const { renderStatusPlain } = await import('../render/status.js');
-    io.stdout.write(renderStatusPlain(health, v, view));
-  }
+  const view = { utc: opts.utc, now, columns: io.columns, staleAfterMs: opts.staleAfterMs, computed };
+  if (io.stdoutIsTTY) io.stdout.write(renderStatusTerminal(health, v, view, await terminalKit(io.color)));
+  else io.stdout.write(renderStatusPlain(health, v, view));
   return v.exitCode;
 }
 
-/** Resolve with `work`, or with `onTimeout()` after `ms` — whichever comes first. */
-async function within<T>(ctx: Context, ms: number, work: Promise<T>, onTimeout: () => T): Promise<T> {
-  const stop = new AbortController();
-  const timer = ctx.clock.sleep(ms, stop.signal).then(
-    () => onTimeout(),
-    () => undefined as never,
-  );
-  try {
-    return await Promise.race([work, timer]);
-  } finally {
-    stop.abort();
+function fleetJson(rows: readonly FleetRow[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const r of rows) {
+    // defineProperty: a profile named `__proto__` is a key like any other.
+    Object.defineProperty(out, r.profile, {
+      enumerable: true,
+      writable: true,
+      configurable: true,
+      value: { host: r.host, verdict: fleetVerdictWord(r), exit_code: r.exitCode, computed: r.computed ?? false, health: r.health ?? null, error: r.error ?? null },
+    });
   }
+  return out;
 }
 
-async function checkProfile(ctx: Context, name: string, staleAfterMs: number): Promise<FleetRow> {
-  const config = ctx.config();
-  const { flags, env } = fleetInputs(ctx.flags, ctx.env, name);
-  const host = config.profiles[name]?.host ?? '?';
-  const failed = (e: unknown, h = host): FleetRow => {
-    const kind = e instanceof ApiError ? e.apiKind : e instanceof CliError ? e.kind : 'error';
-    const message = e instanceof Error ? e.message : String(e);
-    if (!(e instanceof CliError)) ctx.verbose(`[${name}] unexpected failure: ${message}`);
-    return { profile: name, host: h, exitCode: EXIT.FAILURE, error: { kind, message } };
-  };
-  let client: ClusterClient | undefined;
-  try {
-    const connection = resolveConnection(flags, env, config);
-    const trace = ctx.flags.verbose ? (l: string) => ctx.verbose(`[${name}] ${l}`) : undefined;
-    client = await ctx.client({ connection, retryBudgetMs: connection.timeoutMs, trace });
-    const c = client;
-    // A backstop over the whole row (the fallback makes more than one request): the timeout plus a little.
-    const deadline = connection.timeoutMs + 500;
-    return await within<FleetRow>(
-      ctx,
-      deadline,
-      (async (): Promise<FleetRow> => {
-        try {
-          const a = await fetchHealth(c, () => ctx.clock.now(), (l) => ctx.verbose(`[${name}] ${l}`));
-          const v = healthVerdict(a.health, a.now, staleAfterMs);
-          return { profile: name, host: connection.host, exitCode: v.exitCode, health: a.health, verdict: v, computed: a.computed, now: a.now };
-        } catch (e) {
-          return failed(e, connection.host);
-        }
-      })(),
-      () =>
-        failed(
-          new ApiError('timeout', `no answer from ${connection.host} within the request timeout (${formatDuration(connection.timeoutMs)})`, { endpoint: '/v0/cluster_healthz', transient: true }),
-          connection.host,
-        ),
-    );
-  } catch (e) {
-    return failed(e);
-  } finally {
-    client?.close();
-  }
-}
-
-async function runFleet(opts: StatusOptions, ctx: Context, staleAfterMs: number): Promise<number> {
+async function fleetRun(opts: StatusOptions, fleet: FleetChoice, ctx: Context): Promise<number> {
   const { io } = ctx;
-  const config = ctx.config();
-  const names = fleetProfiles(opts, config);
+  const names = fleetNames(fleet, ctx.config());
   if (names.length === 0) {
     throw new CliError('no profiles are stored, so there is no fleet to check', { hint: 'add one with `cluster login --profile NAME`', kind: 'config' });
   }
-  // Refused flags are usage errors before any request (fleetInputs throws them).
-  fleetInputs(ctx.flags, ctx.env, names[0]!);
   const ignored = FLEET_IGNORED_ENV.filter((k) => ctx.env[k]);
   if (ignored.length) ctx.verbose(`ignoring ${ignored.join(', ')} for the fleet: each row uses its own profile's host and credential`);
 
-  const rows = await mapLimit(names, FLEET_CONCURRENCY, (name) => checkProfile(ctx, name, staleAfterMs));
+  const rows = await checkProfiles(ctx, names, opts.staleAfterMs);
   const code = fleetExit(rows.map((r) => r.exitCode));
-
   if (opts.json) {
-    const { writeJson } = await import('../render/json.js');
-    const { fleetVerdictWord } = await import('../render/status.js');
-    const out: Record<string, unknown> = {};
-    for (const r of rows) {
-      Object.defineProperty(out, r.profile, {
-        enumerable: true,
-        writable: true,
-        configurable: true,
-        value: {
-          host: r.host,
-          verdict: fleetVerdictWord(r),
-          exit_code: r.exitCode,
-          computed: r.computed ?? false,
-          health: r.health ?? null,
-          error: r.error ?? null,
-        },
-      });
-    }
-    writeJson(io, out);
+    writeJson(io, fleetJson(rows));
     return code;
   }
-  if (io.stdoutIsTTY) {
-    const [{ default: Table }, { palette }, { renderFleetTerminal }] = await Promise.all([
-      import('cli-table3'),
-      import('../render/style.js'),
-      import('../render/status.js'),
-    ]);
-    io.stdout.write(renderFleetTerminal(rows, { Table, color: palette(io.color), columns: io.columns, staleAfterMs }));
-  } else {
-    const { renderFleetPlain } = await import('../render/status.js');
-    io.stdout.write(renderFleetPlain(rows));
-  }
+  if (io.stdoutIsTTY) io.stdout.write(renderFleetTerminal(rows, { ...(await terminalKit(io.color)), columns: io.columns, staleAfterMs: opts.staleAfterMs }));
+  else io.stdout.write(renderFleetPlain(rows));
   const bad = rows.filter((r) => r.exitCode !== EXIT.OK).length;
-  if (bad && io.stderrIsTTY) note(ctx, `${bad} of ${rows.length} not healthy`);
+  if (bad && io.stderrIsTTY) ctx.printer.note(`${bad} of ${rows.length} not healthy`);
   return code;
 }

@@ -35,23 +35,31 @@ export const FLEET_IGNORED_ENV = [
   'CLUSTER_PROFILE',
 ] as const;
 
-/** The profile names to check, in order: `-p a,b,c` as given (deduplicated), or all stored, sorted. */
-export function fleetProfiles(opts: { allProfiles?: unknown; profiles?: unknown }, config: ConfigData): string[] {
-  const known = Object.keys(config.profiles).sort();
-  if (opts.allProfiles && opts.profiles !== undefined) {
-    throw usageError('give either --all-profiles or -p/--profiles, not both');
-  }
-  if (opts.allProfiles) return known;
+/** Which profiles a fleet check covers: all stored ones, or those named (deduplicated, in order). */
+export type FleetChoice = { all: true } | { names: string[] };
+
+/** `--all-profiles` / `-p a,b,c` as given on the command line; undefined for a single-instance check. */
+export function fleetChoice(flags: { allProfiles?: boolean; profiles?: string }): FleetChoice | undefined {
+  if (flags.allProfiles && flags.profiles !== undefined) throw usageError('give either --all-profiles or -p/--profiles, not both');
+  if (flags.allProfiles) return { all: true };
+  if (flags.profiles === undefined) return undefined;
   const names = [
     ...new Set(
-      String(opts.profiles)
+      flags.profiles
         .split(',')
         .map((s) => s.trim())
         .filter((s) => s !== ''),
     ),
   ];
-  if (names.length === 0) throw usageError('-p/--profiles needs at least one profile name (comma-separated)', known.length ? `known profiles: ${known.join(', ')}` : undefined);
-  const unknown = names.filter((n) => !Object.hasOwn(config.profiles, n));
+  if (names.length === 0) throw usageError('-p/--profiles needs at least one profile name (comma-separated)');
+  return { names };
+}
+
+/** The profile names to check, in order: as named, or all stored, sorted. A name no profile has: exit 1. */
+export function fleetNames(choice: FleetChoice, config: ConfigData): string[] {
+  const known = Object.keys(config.profiles).sort();
+  if ('all' in choice) return known;
+  const unknown = choice.names.filter((n) => !Object.hasOwn(config.profiles, n));
   if (unknown.length) {
     // Exit 1 like `--profile NAME` naming no stored profile: the flag is well-formed, the lookup failed.
     throw new CliError(`unknown profile${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`, {
@@ -59,7 +67,7 @@ export function fleetProfiles(opts: { allProfiles?: unknown; profiles?: unknown 
       kind: 'config',
     });
   }
-  return names;
+  return choice.names;
 }
 
 /** The flags and environment a fleet row resolves its connection from (see the module comment). */

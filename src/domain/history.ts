@@ -11,8 +11,7 @@ import { SERVICES } from '../api/types.js';
 
 export { newestFirst };
 import { usageError } from '../errors.js';
-import { parseDuration } from '../util/duration.js';
-import { parseWhen } from '../util/when.js';
+import { whenAt, type When } from '../util/when.js';
 
 /** An event with its `recorded_at` in ms since the epoch (microseconds dropped). */
 export interface Timed<E extends ClusterEventStatus = ClusterEventStatus> {
@@ -72,9 +71,8 @@ export function parseLimit(text: string | undefined): number | undefined {
   return Number(t);
 }
 
-/** `--service`: commander checks the choices; this guards direct callers of `run`. */
-export function parseService(text: string | undefined): Service | undefined {
-  if (text === undefined) return undefined;
+/** `--service`: one of the three services. */
+export function parseService(text: string): Service {
   if (!(SERVICES as readonly string[]).includes(text)) {
     throw usageError(`invalid --service "${text}": expected one of ${SERVICES.join(', ')}`);
   }
@@ -86,45 +84,25 @@ export interface Window {
   until?: number;
 }
 
-/**
- * Check the syntax of `--since` / `--until` before any request (usage errors first). Their order
- * is checked by `parseWindow` once the server's "now" is known: `--since 6h --until <time>`
- * depends on it.
- */
-export function checkWindowSyntax(opts: { since?: unknown; until?: unknown }): void {
-  if (opts.since !== undefined) parseWhen(String(opts.since), 0, '--since');
-  if (opts.until !== undefined) parseWhen(String(opts.until), 0, '--until');
-  // Both durations or both times: the order does not depend on "now", so check it now too.
-  if (opts.since !== undefined && opts.until !== undefined) {
-    const ago = (v: unknown) => parseDuration(String(v));
-    const since = ago(opts.since);
-    const until = ago(opts.until);
-    if (since !== undefined && until !== undefined) {
-      // Both count back from now: say it in their own words, not as times from a made-up "now".
-      if (since < until) {
-        throw usageError(
-          `--since ${String(opts.since).trim()} ago is after --until ${String(opts.until).trim()} ago`,
-          'a duration counts back from now: --since 6h --until 2h is the four hours between',
-        );
-      }
-    } else if (since === undefined && until === undefined) {
-      parseWindow(opts, Date.UTC(2000, 0, 1));
-    }
-  }
-}
+const ORDER_HINT = 'a duration counts back from now: --since 6h --until 2h is the four hours between';
 
 /**
- * `--since` / `--until` against `now`. Durations count back from `now`; RFC 3339 times are absolute.
- * A window that ends before it starts is a usage error.
+ * `--since` after `--until`, when that does not depend on "now" (both durations, or both times):
+ * a usage error as the command line is read. Mixed ones are checked by `windowAt`.
  */
-export function parseWindow(opts: { since?: unknown; until?: unknown }, now: number): Window {
-  const since = opts.since === undefined ? undefined : parseWhen(String(opts.since), now, '--since');
-  const until = opts.until === undefined ? undefined : parseWhen(String(opts.until), now, '--until');
+export function checkWindowOrder(since: When | undefined, until: When | undefined): void {
+  if (!since || !until || since.kind !== until.kind) return;
+  // Both count back from now: say it in their own words, not as times from a made-up "now".
+  if (since.kind === 'ago' && since.ms < until.ms) throw usageError(`--since ${since.text} ago is after --until ${until.text} ago`, ORDER_HINT);
+  if (since.kind === 'at') windowAt({ since, until }, 0);
+}
+
+/** The window against `now` (the server's clock). A window that ends before it starts is a usage error. */
+export function windowAt(w: { since?: When | undefined; until?: When | undefined }, now: number): Window {
+  const since = w.since && whenAt(w.since, now);
+  const until = w.until && whenAt(w.until, now);
   if (since !== undefined && until !== undefined && since > until) {
-    throw usageError(
-      `--since (${new Date(since).toISOString()}) is after --until (${new Date(until).toISOString()})`,
-      'a duration counts back from now: --since 6h --until 2h is the four hours between',
-    );
+    throw usageError(`--since (${new Date(since).toISOString()}) is after --until (${new Date(until).toISOString()})`, ORDER_HINT);
   }
   return { since, until };
 }

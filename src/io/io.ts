@@ -21,6 +21,8 @@ export interface IO {
   colorErr: boolean;
   /** Terminal width in columns (80 when unknown). */
   columns: number;
+  /** Width of stderr when it is a terminal of its own width (else `columns`). */
+  stderrColumns?: number;
   /** Environment variables (never read process.env directly in commands). */
   env: Record<string, string | undefined>;
 }
@@ -55,6 +57,7 @@ export function processIO(colorFlag?: boolean): IO {
     color: decideColor(colorFlag, env, stdoutIsTTY),
     colorErr: decideColor(colorFlag, env, stderrIsTTY),
     columns: process.stdout.columns || Number(env.COLUMNS) || 80,
+    stderrColumns: process.stderr.columns || process.stdout.columns || Number(env.COLUMNS) || 80,
     env,
   };
 }

@@ -7,8 +7,8 @@
  *   where there is one), no colour, no box drawing; multi-line texts repeat their key on every
  *   line so `grep` and `cut -d: -f2-` keep working.
  *
- * Every server string is sanitised here. The terminal path loads chalk (via style.ts) and
- * cli-table3 when it runs; the piped path loads neither.
+ * Every server string is sanitised here. The terminal path loads chalk and cli-table3 (kit.ts)
+ * when it runs; the piped path loads neither.
  */
 import type { ChalkInstance } from 'chalk';
 import { SERVICES, type ClusterEvent, type MonitorStatus, type Service } from '../api/types.js';
@@ -16,9 +16,10 @@ import type { Assessment } from '../domain/assess.js';
 import { formatDuration } from '../util/duration.js';
 import type { IO } from '../io/io.js';
 import { sanitizeLine, sanitizeText } from '../io/sanitize.js';
+import { terminalKit, type TerminalKit } from './kit.js';
+import { VERDICT_MARK, paintStatus, paintVerdict, statusSymbol } from './paint.js';
+import { textWidth, visibleWidth, wrapText } from './text.js';
 import { formatAge, formatTimestamp } from './time.js';
-
-export type TableCtor = typeof import('cli-table3');
 
 export interface EventViewOptions {
   /** Times in UTC instead of local time. */
@@ -26,12 +27,6 @@ export interface EventViewOptions {
   /** Width to wrap reports to (terminal only). */
   columns: number;
 }
-
-// eslint-disable-next-line no-control-regex
-const ANSI = /\u001b\[[0-9;]*m/g;
-
-const VERDICT_WORD = { healthy: 'healthy', unhealthy: 'not healthy', stale: 'stale' } as const;
-const VERDICT_MARK = { healthy: '✓', unhealthy: '✗', stale: '!' } as const;
 
 const MEANING: Record<MonitorStatus, string> = {
   Healthy: 'passed its last health check',
@@ -44,114 +39,11 @@ const REPORTS: readonly { key: 'self_info' | 'resources_info'; label: string }[]
   { key: 'resources_info', label: 'resources' },
 ];
 
-/** Identity styling for output without colour, shaped like the bits of chalk used here. */
-type Paint = Pick<ChalkInstance, 'bold' | 'dim' | 'green' | 'yellow' | 'red' | 'magenta'>;
-const id = (s: string) => s;
-const plainPaint = { bold: id, dim: id, green: id, yellow: id, red: id, magenta: id } as unknown as Paint;
-
-function paintStatusWith(c: Paint, status: string): string {
-  return status === 'Healthy' ? c.green(status) : status === 'InitialUnhealthy' ? c.yellow(status) : status === 'Unhealthy' ? c.red(status) : status;
-}
-
-function paintVerdictWith(c: Paint, a: Assessment, text: string): string {
-  return a.verdict === 'healthy' ? c.green.bold(text) : a.verdict === 'stale' ? c.magenta.bold(text) : c.red.bold(text);
-}
-
-function statusMark(status: string): string {
-  return status === 'Healthy' ? '✓' : status === 'InitialUnhealthy' ? '…' : '✗';
-}
-
-/** Columns a code point takes in a terminal: 0 for combining marks and zero-width characters, 2 for wide East Asian and emoji. */
-function cpWidth(cp: number): number {
-  if ((cp >= 0x300 && cp <= 0x36f) || (cp >= 0x200b && cp <= 0x200f) || (cp >= 0xfe00 && cp <= 0xfe0f) || cp === 0x20e3) return 0;
-  if (
-    (cp >= 0x1100 && cp <= 0x115f) ||
-    (cp >= 0x2e80 && cp <= 0x303e) ||
-    (cp >= 0x3041 && cp <= 0x33ff) ||
-    (cp >= 0x3400 && cp <= 0x4dbf) ||
-    (cp >= 0x4e00 && cp <= 0x9fff) ||
-    (cp >= 0xa000 && cp <= 0xa4cf) ||
-    (cp >= 0xac00 && cp <= 0xd7a3) ||
-    (cp >= 0xf900 && cp <= 0xfaff) ||
-    (cp >= 0xfe30 && cp <= 0xfe4f) ||
-    (cp >= 0xff00 && cp <= 0xff60) ||
-    (cp >= 0xffe0 && cp <= 0xffe6) ||
-    (cp >= 0x1f300 && cp <= 0x1f64f) ||
-    (cp >= 0x1f680 && cp <= 0x1f6ff) ||
-    (cp >= 0x1f900 && cp <= 0x1faff) ||
-    (cp >= 0x20000 && cp <= 0x3fffd)
-  ) {
-    return 2;
-  }
-  return 1;
-}
-
-/** Terminal columns of a string without escape sequences (near enough for wrapping). */
-export function textWidth(s: string): number {
-  let n = 0;
-  for (const ch of s) n += cpWidth(ch.codePointAt(0)!);
-  return n;
-}
-const width = textWidth;
-
-/** Cut `s` into a head of at most `cols` columns and the rest; prefers to cut after / ? & = . _ - : when that keeps half the line. */
-function splitAt(s: string, cols: number): [string, string] {
-  const cps = Array.from(s);
-  let w = 0;
-  let end = 0;
-  while (end < cps.length && w + cpWidth(cps[end]!.codePointAt(0)!) <= cols) w += cpWidth(cps[end++]!.codePointAt(0)!);
-  if (end === 0) end = 1; // a character wider than the line: take it anyway
-  for (let i = end; i > end / 2; i--) {
-    if ('/?&=._-:'.includes(cps[i - 1]!) && i < cps.length) {
-      end = i;
-      break;
-    }
-  }
-  return [cps.slice(0, end).join(''), cps.slice(end).join('')];
-}
-
-/**
- * Wrap (already sanitised) text to `cols` columns. Line breaks are kept; a line that fits is
- * kept as it is (alignment inside it survives); a longer one is wrapped at spaces with its
- * leading indentation repeated on continuation lines; a word longer than a line is cut.
- */
-export function wrapText(text: string, cols: number): string[] {
-  const out: string[] = [];
-  const max = Math.max(cols, 10);
-  for (const raw of text.split('\n')) {
-    const line = raw.replace(/\s+$/, '');
-    if (width(line) <= max) {
-      out.push(line);
-      continue;
-    }
-    let lead = /^ */.exec(line)![0];
-    if (lead.length > max / 2) lead = lead.slice(0, Math.floor(max / 2));
-    const avail = max - lead.length;
-    let cur = '';
-    for (let word of line.trimStart().split(/ +/)) {
-      if (cur && width(cur) + 1 + width(word) <= avail) {
-        cur += ' ' + word;
-        continue;
-      }
-      if (cur) out.push(lead + cur);
-      cur = '';
-      while (width(word) > avail) {
-        const [head, rest] = splitAt(word, avail);
-        out.push(lead + head);
-        word = rest;
-      }
-      cur = word;
-    }
-    if (cur) out.push(lead + cur);
-  }
-  return out;
-}
-
 export interface ReportsOptions {
   /** Columns available (the block wraps to this). */
   columns: number;
-  /** chalk instance for colour; omit for plain text. */
-  color?: ChalkInstance;
+  /** chalk instance to paint with (level 0: plain text). */
+  color: ChalkInstance;
   /** Spaces before the service line (default 0). */
   indent?: number;
 }
@@ -167,10 +59,10 @@ function infoOf(event: ClusterEvent, service: Service, key: 'self_info' | 'resou
  * `event get --selector all` and `event watch --details`.
  */
 export function renderServiceReports(event: ClusterEvent, service: Service, opts: ReportsOptions): string {
-  const c = opts.color ?? plainPaint;
+  const c = opts.color;
   const pad = ' '.repeat(opts.indent ?? 0);
   const status = event[`${service}_status`];
-  const lines = [`${pad}${c.bold(service)} · ${statusMark(status)} ${paintStatusWith(c, status)}`];
+  const lines = [`${pad}${c.bold(service)} · ${statusSymbol(status)} ${paintStatus(c, status)}`];
   const labelWidth = Math.max(...REPORTS.map((r) => r.label.length)) + 2;
   const narrow = opts.columns - pad.length - 2 - labelWidth < 30;
   for (const { key, label } of REPORTS) {
@@ -217,16 +109,15 @@ export function staleExplanation(a: Assessment, human = false): string {
 }
 
 /** The terminal form: heading, services table, reports. `Table` is cli-table3, `c` a chalk instance (level 0 for no colour). */
-export function renderEventTerminal(event: ClusterEvent, a: Assessment, opts: EventViewOptions, deps: { Table: TableCtor; color: ChalkInstance }): string {
+export function renderEventTerminal(event: ClusterEvent, a: Assessment, opts: EventViewOptions, deps: TerminalKit): string {
   const c = deps.color;
-  const word = VERDICT_WORD[a.verdict];
   const lines: string[] = [];
-  const verdict = `${VERDICT_MARK[a.verdict]} ${word}`;
+  const verdict = `${VERDICT_MARK[a.verdict]} ${a.verdict}`;
   const reason = sanitizeLine(verdictReason(event, a));
-  if (width(verdict) + 5 + width(reason) <= opts.columns) {
-    lines.push(`${paintVerdictWith(c, a, verdict)}  ${c.dim('·')}  ${reason}`);
+  if (textWidth(verdict) + 5 + textWidth(reason) <= opts.columns) {
+    lines.push(`${paintVerdict(c, a.verdict, verdict)}  ${c.dim('·')}  ${reason}`);
   } else {
-    lines.push(paintVerdictWith(c, a, verdict), ...wrapText(reason, opts.columns - 2).map((l) => `  ${l}`));
+    lines.push(paintVerdict(c, a.verdict, verdict), ...wrapText(reason, opts.columns - 2).map((l) => `  ${l}`));
   }
   lines.push(`  ${c.dim('event'.padEnd(9))}${sanitizeLine(event.id)}`);
   const age = formatAge(a.ageMs);
@@ -248,13 +139,13 @@ export function renderEventTerminal(event: ClusterEvent, a: Assessment, opts: Ev
     });
     for (const s of SERVICES) {
       const st = event[`${s}_status`];
-      t.push([s, `${statusMark(st)} ${paintStatusWith(c, st)}`, ...(meaning ? [c.dim(MEANING[st] ?? '')] : [])]);
+      t.push([s, `${statusSymbol(st)} ${paintStatus(c, st)}`, ...(meaning ? [c.dim(MEANING[st] ?? '')] : [])]);
     }
     return t.toString();
   };
   // The meaning column only when the table still fits the terminal.
   let rendered = table(true);
-  if (width(rendered.split('\n')[0]!.replace(ANSI, '')) > opts.columns) rendered = table(false);
+  if (visibleWidth(rendered.split('\n')[0]!) > opts.columns) rendered = table(false);
   lines.push('', rendered);
 
   if (hasReports(event)) {
@@ -294,6 +185,5 @@ export function renderEventPlain(event: ClusterEvent, a: Assessment, opts: Pick<
 /** Render for this IO: the terminal form when stdout is a TTY (loading chalk and cli-table3 then), else the piped form. */
 export async function renderEvent(event: ClusterEvent, a: Assessment, opts: EventViewOptions, io: Pick<IO, 'stdoutIsTTY' | 'color'>): Promise<string> {
   if (!io.stdoutIsTTY) return renderEventPlain(event, a, opts);
-  const [{ default: Table }, { palette }] = await Promise.all([import('cli-table3'), import('./style.js')]);
-  return renderEventTerminal(event, a, opts, { Table, color: palette(io.color) });
+  return renderEventTerminal(event, a, opts, await terminalKit(io.color));
 }

@@ -9,58 +9,16 @@
  * Every server string is sanitised before it is written (ids and times are shape-checked by the
  * client already; they are sanitised anyway).
  */
-import type { ChalkInstance } from 'chalk';
-import { SERVICES, type ClusterEventStatus, type MonitorStatus } from '../api/types.js';
+import { SERVICES, type ClusterEventStatus } from '../api/types.js';
 import type { Incident } from '../domain/incidents.js';
-import { formatDuration } from '../util/duration.js';
-import { textWidth, wrapText } from './event.js';
+import type { Verdict } from '../domain/verdict.js';
 import { sanitizeLine } from '../io/sanitize.js';
+import { formatDuration } from '../util/duration.js';
+import type { TerminalKit } from './kit.js';
+import { paintStatusCell, paintVerdict } from './paint.js';
+import { plainTable } from './table.js';
+import { widest, wrapText } from './text.js';
 import { formatAge, formatTimestamp } from './time.js';
-
-export type TableCtor = typeof import('cli-table3');
-
-const NO_BORDER = {
-  top: '',
-  'top-mid': '',
-  'top-left': '',
-  'top-right': '',
-  bottom: '',
-  'bottom-mid': '',
-  'bottom-left': '',
-  'bottom-right': '',
-  left: '',
-  'left-mid': '',
-  mid: '',
-  'mid-mid': '',
-  right: '',
-  'right-mid': '',
-  middle: '  ',
-};
-
-/** A table without box drawing: columns separated by two spaces, a bold header. */
-export function plainTable(Table: TableCtor, c: ChalkInstance, head: string[], rows: string[][]): string {
-  const t = new Table({
-    chars: NO_BORDER,
-    head: head.map((h) => c.bold(h)),
-    style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 },
-  });
-  for (const r of rows) t.push(r);
-  return t
-    .toString()
-    .split('\n')
-    .map((l) => l.replace(/\s+$/, ''))
-    .join('\n');
-}
-
-export function statusMark(status: string): string {
-  return status === 'Healthy' ? '✓' : status === 'InitialUnhealthy' ? '…' : '✗';
-}
-
-export function paintStatus(c: ChalkInstance, status: MonitorStatus | string, short = false): string {
-  const s = short && status === 'InitialUnhealthy' ? 'starting' : sanitizeLine(status);
-  const text = `${statusMark(status)} ${s}`;
-  return status === 'Healthy' ? c.green(text) : status === 'InitialUnhealthy' ? c.yellow(text) : c.red(text);
-}
 
 /**
  * How much a terminal table shows. When the full table is wider than the terminal it is drawn
@@ -80,13 +38,6 @@ const FITS: readonly Fit[] = [
   { year: false, ages: false, short: true },
 ];
 
-// eslint-disable-next-line no-control-regex
-const SGR = /\u001b\[[0-9;]*m/g;
-
-function widest(text: string): number {
-  return text.split('\n').reduce((m, l) => Math.max(m, textWidth(l.replace(SGR, ''))), 0);
-}
-
 function fitted(columns: number | undefined, draw: (f: Fit) => string): string {
   let out = '';
   for (const f of columns === undefined ? FITS.slice(0, 1) : FITS) {
@@ -101,15 +52,9 @@ function stamp(ms: number, utc: boolean, f: Fit): string {
   return f.year ? s : s.slice(5);
 }
 
-export type RowVerdict = 'healthy' | 'unhealthy' | 'stale';
-
-function verdictOfRow(e: ClusterEventStatus, staleId: string | undefined): RowVerdict {
+function verdictOfRow(e: ClusterEventStatus, staleId: string | undefined): Verdict {
   if (!e.all_healthy) return 'unhealthy';
   return e.id === staleId ? 'stale' : 'healthy';
-}
-
-function paintVerdict(c: ChalkInstance, v: RowVerdict): string {
-  return v === 'healthy' ? c.green(v) : v === 'stale' ? c.magenta.bold(v) : c.red.bold(v);
 }
 
 export interface ListView {
@@ -125,8 +70,8 @@ export interface ListView {
 }
 
 /** Terminal table for `event list`. */
-export function renderEventTable(events: readonly ClusterEventStatus[], v: ListView, deps: { Table: TableCtor; color: ChalkInstance }): string {
-  const c = deps.color;
+export function renderEventTable(events: readonly ClusterEventStatus[], v: ListView, kit: TerminalKit): string {
+  const c = kit.color;
   const draw = (f: Fit) => {
     const rows = events.map((e) => {
       const at = Date.parse(e.recorded_at);
@@ -135,10 +80,10 @@ export function renderEventTable(events: readonly ClusterEventStatus[], v: ListV
         c.dim(id),
         f.ages ? `${stamp(at, v.utc, f)}  ${c.dim(formatAge(v.now - at))}` : stamp(at, v.utc, f),
         paintVerdict(c, verdictOfRow(e, v.staleId)),
-        ...SERVICES.map((s) => paintStatus(c, e[`${s}_status`], f.short)),
+        ...SERVICES.map((s) => paintStatusCell(c, e[`${s}_status`], f.short)),
       ];
     });
-    return plainTable(deps.Table, c, ['ID', v.utc ? 'RECORDED (UTC)' : 'RECORDED', 'VERDICT', 'API', 'COMPILER', 'RUNNER'], rows);
+    return plainTable(kit, ['ID', v.utc ? 'RECORDED (UTC)' : 'RECORDED', 'VERDICT', 'API', 'COMPILER', 'RUNNER'], rows);
   };
   return fitted(v.columns, draw) + '\n';
 }
@@ -160,22 +105,22 @@ export interface IncidentView {
 }
 
 /** Terminal table for `event incidents`. */
-export function renderIncidentTable(incidents: readonly Incident[], v: IncidentView, deps: { Table: TableCtor; color: ChalkInstance }): string {
-  const c = deps.color;
+export function renderIncidentTable(incidents: readonly Incident[], v: IncidentView, kit: TerminalKit): string {
+  const c = kit.color;
   const draw = (f: Fit) => {
     const rows = incidents.map((x) => {
       const started = `${x.beganBeforeWindow ? '≤ ' : ''}${stamp(x.startedAt, v.utc, f)}${f.ages ? `  ${c.dim(formatAge(v.now - x.startedAt))}` : ''}`;
       const ended = x.ongoing || x.endedAt === undefined ? c.red.bold('ongoing') : stamp(x.endedAt, v.utc, f);
       return [
         c.bold(x.service),
-        paintStatus(c, x.worst, f.short),
+        paintStatusCell(c, x.worst, f.short),
         started,
         ended,
         `${x.beganBeforeWindow ? '≥ ' : ''}${formatDuration(x.durationMs)}`,
         String(x.events),
       ];
     });
-    return plainTable(deps.Table, c, ['SERVICE', 'WORST', v.utc ? 'STARTED (UTC)' : 'STARTED', 'ENDED', 'DURATION', 'EVENTS'], rows);
+    return plainTable(kit, ['SERVICE', 'WORST', v.utc ? 'STARTED (UTC)' : 'STARTED', 'ENDED', 'DURATION', 'EVENTS'], rows);
   };
   const table = fitted(v.columns, draw);
   const notes: string[] = [];

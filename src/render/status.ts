@@ -5,16 +5,15 @@
  * since, message cut to the width). Piped: `key: value` lines, times as the server wrote them,
  * messages whole (sanitised, on one line). Every server string is sanitised here.
  */
-import type { ChalkInstance } from 'chalk';
 import { SERVICES, type HealthStatus } from '../api/types.js';
 import type { HealthVerdict } from '../domain/health.js';
-import { formatDuration } from '../util/duration.js';
-import { plainTable, type TableCtor } from './list.js';
 import { sanitizeLine } from '../io/sanitize.js';
+import { formatDuration } from '../util/duration.js';
+import type { TerminalKit } from './kit.js';
+import { VERDICT_MARK, paintVerdict } from './paint.js';
+import { plainTable } from './table.js';
+import { cut, widest } from './text.js';
 import { formatAge, formatTimestamp } from './time.js';
-
-export const VERDICT_TEXT = { healthy: 'healthy', unhealthy: 'unhealthy', stale: 'stale — health unknown' } as const;
-const VERDICT_MARK = { healthy: '✓', unhealthy: '✗', stale: '!' } as const;
 
 export interface StatusView {
   utc: boolean;
@@ -35,21 +34,10 @@ export function verdictReason(h: HealthStatus, v: HealthVerdict, staleAfterMs: n
   return `${v.unhealthy.join(', ')} ${v.unhealthy.length === 1 ? 'is' : 'are'} not healthy`;
 }
 
-function paintVerdict(c: ChalkInstance, verdict: HealthVerdict['verdict'], text: string): string {
-  return verdict === 'healthy' ? c.green.bold(text) : verdict === 'stale' ? c.magenta.bold(text) : c.red.bold(text);
-}
-
-function cut(text: string, max: number): string {
-  const cps = Array.from(text);
-  if (max <= 1) return '';
-  return cps.length <= max ? text : cps.slice(0, max - 1).join('') + '…';
-}
-
-export function renderStatusTerminal(h: HealthStatus, v: HealthVerdict, view: StatusView, deps: { Table: TableCtor; color: ChalkInstance }): string {
-  const c = deps.color;
+export function renderStatusTerminal(h: HealthStatus, v: HealthVerdict, view: StatusView, kit: TerminalKit): string {
+  const c = kit.color;
   const lines: string[] = [];
-  const word = VERDICT_TEXT[v.verdict];
-  lines.push(`${paintVerdict(c, v.verdict, `${VERDICT_MARK[v.verdict]} ${word}`)}  ${c.dim('·')}  ${verdictReason(h, v, view.staleAfterMs)}`);
+  lines.push(`${paintVerdict(c, v.verdict, `${VERDICT_MARK[v.verdict]} ${v.verdict}`)}  ${c.dim('·')}  ${verdictReason(h, v, view.staleAfterMs)}`);
   const age = formatAge(view.now - v.checkedAt);
   lines.push(`  ${c.dim('checked at')}  ${formatTimestamp(v.checkedAt, view.utc)} (${v.verdict === 'stale' ? c.magenta.bold(age) : age})${view.computed ? c.dim('  · computed from the event list') : ''}`);
   lines.push('');
@@ -65,7 +53,7 @@ export function renderStatusTerminal(h: HealthStatus, v: HealthVerdict, view: St
       c.dim(cut(sanitizeLine(x.message), msgWidth)),
     ];
   });
-  lines.push(plainTable(deps.Table, c, ['SERVICE', 'HEALTH', 'UNCHANGED SINCE', 'MESSAGE'], rows));
+  lines.push(plainTable(kit, ['SERVICE', 'HEALTH', 'UNCHANGED SINCE', 'MESSAGE'], rows));
   return lines.join('\n') + '\n';
 }
 
@@ -77,7 +65,7 @@ export function newestCheck(h: HealthStatus, v: HealthVerdict): string {
 /** Piped: stable `key: value` lines. */
 export function renderStatusPlain(h: HealthStatus, v: HealthVerdict, view: StatusView): string {
   const lines: string[] = [];
-  lines.push(`verdict: ${VERDICT_TEXT[v.verdict]}`);
+  lines.push(`verdict: ${v.verdict}`);
   lines.push(`reason: ${verdictReason(h, v, view.staleAfterMs)}`);
   lines.push(`checked_at: ${sanitizeLine(newestCheck(h, v))}`);
   lines.push(`age: ${formatDuration(Math.max(0, v.ageMs))}`);
@@ -106,7 +94,7 @@ export interface FleetRow {
 }
 
 export function fleetVerdictWord(r: FleetRow): string {
-  if (r.verdict) return r.verdict.verdict === 'stale' ? 'stale' : r.verdict.verdict;
+  if (r.verdict) return r.verdict.verdict;
   return r.error?.kind === 'unreachable' || r.error?.kind === 'timeout' || r.error?.kind === 'tls' ? 'unreachable' : 'error';
 }
 
@@ -126,7 +114,7 @@ export function fleetNote(r: FleetRow, staleAfterMs?: number): string {
   return r.computed ? (note ? `${note}; ` : '') + 'computed from events (older server)' : note;
 }
 
-export function renderFleetTerminal(rows: readonly FleetRow[], deps: { Table: TableCtor; color: ChalkInstance; columns: number; staleAfterMs?: number }): string {
+export function renderFleetTerminal(rows: readonly FleetRow[], deps: TerminalKit & { columns: number; staleAfterMs?: number }): string {
   const c = deps.color;
   const cells = rows.map((r) => {
     const word = fleetVerdictWord(r);
@@ -147,14 +135,11 @@ export function renderFleetTerminal(rows: readonly FleetRow[], deps: { Table: Ta
   // The NOTE column gets what the terminal has left; with too little left (a long host name, a
   // narrow terminal) it is dropped and every note is written in full under the table. When even
   // that is too wide, the HOST column goes too (`cluster profile list` shows the hosts).
-  const widest = (h: string[], b: string[][]) =>
-    // eslint-disable-next-line no-control-regex
-    plainTable(deps.Table, c, h, b).split('\n').reduce((m, l) => Math.max(m, Array.from(l.replace(/\u001b\[[0-9;]*m/g, '')).length), 0);
-  let without = widest(head, cells);
+  let without = widest(plainTable(deps, head, cells));
   if (without > deps.columns) {
     head = head.filter((_, i) => i !== 1);
     for (const row of cells) row.splice(1, 1);
-    without = widest(head, cells);
+    without = widest(plainTable(deps, head, cells));
   }
   const noteWidth = deps.columns - without - 2;
   const showNote = noteWidth >= 12;
@@ -165,7 +150,7 @@ export function renderFleetTerminal(rows: readonly FleetRow[], deps: { Table: Ta
     if (full && note !== full) under.push(`${c.bold(sanitizeLine(r.profile))}: ${r.error ? c.red(full) : full}`);
     return showNote ? [...cells[i]!, r.error ? c.red(note) : c.dim(note)] : cells[i]!;
   });
-  const table = plainTable(deps.Table, c, showNote ? [...head, 'NOTE'] : head, body);
+  const table = plainTable(deps, showNote ? [...head, 'NOTE'] : head, body);
   return table + '\n' + (under.length ? '\n' + under.join('\n') + '\n' : '');
 }
 

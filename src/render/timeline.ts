@@ -9,8 +9,9 @@
 import type { ChalkInstance } from 'chalk';
 import type { CellStatus, Timeline } from '../domain/timeline.js';
 import { formatDuration } from '../util/duration.js';
-import { wrapText } from './event.js';
-import { plainTable, type TableCtor } from './list.js';
+import type { TerminalKit } from './kit.js';
+import { plainTable } from './table.js';
+import { wrapText } from './text.js';
 import { formatTimestamp } from './time.js';
 
 export const LABEL_WIDTH = 10;
@@ -109,7 +110,7 @@ function span(ms: number): string {
   return ms === 0 ? '0s' : formatDuration(ms);
 }
 
-export function renderTimeline(t: Timeline, v: TimelineView, deps: { Table: TableCtor; color: ChalkInstance }): string {
+export function renderTimeline(t: Timeline, v: TimelineView, deps: TerminalKit): string {
   const c = deps.color;
   const pad = ' '.repeat(LABEL_WIDTH);
   const lines: string[] = [];
@@ -137,7 +138,7 @@ export function renderTimeline(t: Timeline, v: TimelineView, deps: { Table: Tabl
     span(s.availability.unknownMs),
     String(s.incidents),
   ]);
-  lines.push(plainTable(deps.Table, c, ['SERVICE', 'AVAILABILITY', 'UNHEALTHY', 'UNKNOWN', 'INCIDENTS'], rows));
+  lines.push(plainTable(deps, ['SERVICE', 'AVAILABILITY', 'UNHEALTHY', 'UNKNOWN', 'INCIDENTS'], rows));
   const explain = `availability = healthy time / known time. Unknown: before the first retained event, or a healthy stretch with no event for more than ${formatDuration(t.staleAfterMs)} (the recorder was not running).`;
   for (const l of wrapText(explain, Math.max(40, v.columns))) lines.push(c.dim(l));
   return lines.join('\n') + '\n';

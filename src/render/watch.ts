@@ -10,14 +10,16 @@
  * Notices (outage, staleness, retention losses) always go to stderr. Server text is sanitised.
  */
 import type { ChalkInstance } from 'chalk';
-import { SERVICES, type ClusterEventStatus } from '../api/types.js';
-import type { WatchedEvent, WatchNotice, WatchObserver, WatchSnapshot } from '../watch/engine.js';
+import { SERVICES, type ClusterEvent, type Service } from '../api/types.js';
 import type { StatusChange } from '../domain/order.js';
-import { formatDuration } from '../util/duration.js';
 import type { IO } from '../io/io.js';
-import { formatJson } from './json.js';
 import { sanitizeLine } from '../io/sanitize.js';
-import { paintStatus, paintVerdict, palette, statusSymbol } from './style.js';
+import { formatDuration } from '../util/duration.js';
+import type { WatchedEvent, WatchNotice, WatchObserver, WatchSnapshot } from '../watch/engine.js';
+import { formatJson } from './json.js';
+import { VERDICT_MARK, paintStatus, paintSymbol, paintVerdict, statusSymbol } from './paint.js';
+import { palette } from './style.js';
+import { plural, visibleWidth } from './text.js';
 import { formatClock, formatTimestamp } from './time.js';
 
 export interface WatchView {
@@ -31,7 +33,7 @@ export interface WatchView {
    * Multi-line reports of services that turned unhealthy (`--details`). Injected so the renderer
    * can use the single-event renderer's block; receives plain text when colour is off.
    */
-  reports?: (event: ClusterEventStatus, service: StatusChange['service'], opts: { columns: number; color?: ChalkInstance; indent: number }) => string;
+  reports?: (event: ClusterEvent, service: Service, opts: { columns: number; color: ChalkInstance; indent: number }) => string;
 }
 
 export interface WatchRenderer extends WatchObserver {
@@ -51,20 +53,17 @@ export function formatBytes(n: number): string {
   return `${(n / 1_000_000_000).toFixed(2)} GB`;
 }
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
+/** What a line shows of an event as the engine reports it (`stale`: the newest, all healthy, too old). */
+type Shown = Pick<WatchedEvent, 'event' | 'changes' | 'late'> & { stale?: boolean };
 
-/** Seconds for the status line: `3 s`, `2 min 5 s`. */
+/** Seconds for the status line: `3s`, `2m 5s`. */
 function shortSpan(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 60) return `${s} s`;
-  const m = Math.floor(s / 60);
-  return s % 60 ? `${m} min ${s % 60} s` : `${m} min`;
+  return formatDuration(Math.max(0, Math.round(ms / 1000) * 1000)).replace(/^0ms$/, '0s');
 }
 
-function verdictOfEvent(e: ClusterEventStatus): 'healthy' | 'unhealthy' {
-  return e.all_healthy ? 'healthy' : 'unhealthy';
+/** The verdict of a shown event: stale when it is the newest, all healthy, and too old (as `event list` says it). */
+function verdictOfEvent(w: Shown): 'healthy' | 'unhealthy' | 'stale' {
+  return !w.event.all_healthy ? 'unhealthy' : w.stale ? 'stale' : 'healthy';
 }
 
 /** `compiler Healthy → Unhealthy, runner Healthy → InitialUnhealthy` */
@@ -73,9 +72,9 @@ export function describeChanges(changes: readonly StatusChange[]): string {
 }
 
 /** The plain (piped) line for one event. */
-export function plainEventLine(w: Pick<WatchedEvent, 'event' | 'changes' | 'late'>): string {
+export function plainEventLine(w: Shown): string {
   const e = w.event;
-  const parts = [sanitizeLine(e.recorded_at), verdictOfEvent(e).padEnd(9)];
+  const parts = [sanitizeLine(e.recorded_at), verdictOfEvent(w).padEnd(9)];
   parts.push(SERVICES.map((s) => `${s}=${sanitizeLine(e[`${s}_status`])}`).join(' '));
   parts.push(`id=${sanitizeLine(e.id)}`);
   if (w.changes.length) parts.push(`changed: ${describeChanges(w.changes)}`);
@@ -93,32 +92,19 @@ export function shortId(id: string): string {
   return sanitizeLine(id.slice(0, 13));
 }
 
-const ANSI_SGR = /\u001b\[[0-9;]*m/g;
-
-/** The status's symbol in the status's colour. */
-function paintSymbol(c: ChalkInstance, status: string): string {
-  const sym = statusSymbol(status);
-  return status === 'Healthy' ? c.green(sym) : status === 'InitialUnhealthy' ? c.yellow(sym) : status === 'Unhealthy' ? c.red(sym) : sym;
-}
-
-/** Columns a line takes (its characters are all one column wide). */
-function visibleWidth(s: string): number {
-  return [...s.replace(ANSI_SGR, '')].length;
-}
-
 /**
  * The terminal line for one event: time, verdict, statuses (changed ones emphasised), changes, short id.
  * With `columns`, the widest layout that fits is used: full status words and a separate changes text;
  * then only non-healthy and changed statuses spelled out, each change inline (`runner ✓ → ✗ Unhealthy`); then
  * without the id; then a changed status without where it came from (still emphasised).
  */
-export function terminalEventLine(w: Pick<WatchedEvent, 'event' | 'changes' | 'late'>, c: ChalkInstance, opts: { utc: boolean; now: number; columns?: number }): string {
+export function terminalEventLine(w: Shown, c: ChalkInstance, opts: { utc: boolean; now: number; columns?: number }): string {
   const e = w.event;
   const ms = Date.parse(e.recorded_at);
   const sameDay = formatTimestamp(ms, opts.utc).slice(0, 10) === formatTimestamp(opts.now, opts.utc).slice(0, 10);
   const when = sameDay ? formatClock(ms, opts.utc) : formatTimestamp(ms, opts.utc);
-  const v = verdictOfEvent(e);
-  const verdict = paintVerdict(c, v, `${v === 'healthy' ? '✓' : '✗'} ${v.padEnd(9)}`);
+  const v = verdictOfEvent(w);
+  const verdict = paintVerdict(c, v, `${VERDICT_MARK[v]} ${v.padEnd(9)}`);
   const changed = new Map(w.changes.map((ch) => [ch.service, ch]));
   const head = `${c.dim(when)}  ${verdict}  `;
   const tail = (id: boolean) => `${id ? `  ${c.dim(shortId(e.id))}` : ''}${w.late ? `  ${c.yellow('(late)')}` : ''}`;
@@ -213,6 +199,7 @@ function safeWrite(stream: IO['stdout'], text: string): void {
 export function createWatchRenderer(io: IO, view: WatchView): WatchRenderer {
   const c = palette(io.color);
   const cErr = palette(io.colorErr);
+  const plain = palette(false);
   const now = view.now ?? (() => Date.now());
   // Only when both are terminals: with stdout piped, whatever reads the pipe may print on the
   // same terminal, where a status line redrawn in place would run into its lines.
@@ -254,7 +241,7 @@ export function createWatchRenderer(io: IO, view: WatchView): WatchRenderer {
       const lines = [io.stdoutIsTTY ? terminalEventLine(w, c, { utc: view.utc, now: now(), columns: io.columns }) : plainEventLine(w)];
       if (view.reports) {
         for (const s of w.detailed) {
-          lines.push(view.reports(w.event, s, { columns: io.columns, indent: 2, ...(io.stdoutIsTTY && io.color ? { color: c } : {}) }));
+          lines.push(view.reports(w.event, s, { columns: io.columns, indent: 2, color: io.stdoutIsTTY ? c : plain }));
         }
       }
       out(lines.join('\n') + '\n');

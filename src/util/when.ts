@@ -1,23 +1,39 @@
 /**
- * `--since` / `--until` values: a duration back from now (`2h`, `3d`) or an RFC 3339 time.
+ * `--since` / `--until` values: a duration back from now (`2h`, `3d`) or an RFC 3339 time. Parsed
+ * once, when the command line is read (`parseWhenSpec`); turned into a time once "now" is known
+ * (the server's clock, after the request: `whenAt`).
  */
 import { usageError } from '../errors.js';
 import { parseDuration } from './duration.js';
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}([Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})?)?$/;
 
-/** Absolute ms since the epoch, relative to `now` for durations. Throws a usage error naming the flag. */
-export function parseWhen(text: string, now: number, flag: string): number {
-  const d = parseDuration(text);
-  if (d !== undefined) return now - d;
-  if (RFC3339.test(text.trim())) {
-    const ms = Date.parse(text.trim());
+/** A point in time as given: `ago` counts back from a "now" not yet known; `at` is absolute (ms since the epoch). */
+export type When = { kind: 'ago'; ms: number; text: string } | { kind: 'at'; ms: number; text: string };
+
+/** Parse a `--since` / `--until` value. Throws a usage error naming the flag. */
+export function parseWhenSpec(text: string, flag: string): When {
+  const t = text.trim();
+  const d = parseDuration(t);
+  if (d !== undefined) return { kind: 'ago', ms: d, text: t };
+  if (RFC3339.test(t)) {
+    const ms = Date.parse(t);
     // Date.parse rolls 2025-02-30 over to March 2: a day the month does not have is refused.
-    const [y, m, d] = text.trim().slice(0, 10).split('-').map(Number) as [number, number, number];
-    const real = new Date(Date.UTC(y, m - 1, d));
-    if (!Number.isNaN(ms) && real.getUTCMonth() === m - 1 && real.getUTCDate() === d) return ms;
+    const [y, m, day] = t.slice(0, 10).split('-').map(Number) as [number, number, number];
+    const real = new Date(Date.UTC(y, m - 1, day));
+    if (!Number.isNaN(ms) && real.getUTCMonth() === m - 1 && real.getUTCDate() === day) return { kind: 'at', ms, text: t };
   }
   throw usageError(`invalid ${flag} "${text}": expected a duration such as 30m, 2h, 3d or an RFC 3339 time such as 2025-12-08T14:00:00Z`);
+}
+
+/** The time a `When` stands for, given now. */
+export function whenAt(w: When, now: number): number {
+  return w.kind === 'ago' ? now - w.ms : w.ms;
+}
+
+/** Absolute ms since the epoch, relative to `now` for durations. Throws a usage error naming the flag. */
+export function parseWhen(text: string, now: number, flag: string): number {
+  return whenAt(parseWhenSpec(text, flag), now);
 }
 
 /** A duration flag (`--interval 5s`), in ms, with a lower bound. */

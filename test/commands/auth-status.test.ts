@@ -1,14 +1,14 @@
 import { writeFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run as status, type AuthStatusReport } from '../../src/commands/auth/status.js';
+import { newCmdStatus, type AuthStatusReport } from '../../src/commands/auth/status.js';
 import { configPath, type ConfigData } from '../../src/config/profiles.js';
-import { makeContext } from '../../src/context.js';
 import type { GlobalFlags } from '../../src/config/connection.js';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { fakeServer } from '../api/fake-server.js';
 import { tempConfigDir } from '../helpers/cli.js';
 import { bufferIO } from '../helpers/io.js';
+import { argvOf, runOrThrow } from '../helpers/command.js';
 
 const KEY = 'apikey:' + 'AbCd' + 's'.repeat(120) + 'wxyz';
 let sim: Simulator;
@@ -27,8 +27,7 @@ function setup(cfg: ConfigData, env: Record<string, string> = {}, flags: GlobalF
   const fullEnv = { CLUSTER_CONFIG_DIR: dir, ...env };
   writeFileSync(configPath(fullEnv), JSON.stringify(cfg));
   const io = bufferIO({ env: fullEnv });
-  const ctx = makeContext({ io, flags: { retries: '0', ...flags } });
-  return { io, go: () => status(flags as Record<string, unknown>, ctx) };
+  return { io, go: () => runOrThrow(newCmdStatus, argvOf({ retries: '0', ...flags }), { io }) };
 }
 
 const withKey = (host: string): ConfigData => ({ current: 'prod', profiles: { prod: { host, auth: { kind: 'apikey', apiKey: KEY } } } });

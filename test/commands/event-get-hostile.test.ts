@@ -5,9 +5,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run, type GetOptions } from '../../src/commands/event/get.js';
-import { makeContext } from '../../src/context.js';
-import { CliError, EXIT } from '../../src/errors.js';
+import { newCmdGet } from '../../src/commands/event/get.js';
+import { EXIT } from '../../src/errors.js';
+import { argvOf, invoke } from '../helpers/command.js';
 import { tempConfigDir } from '../helpers/cli.js';
 import { bufferIO, type BufferIO } from '../helpers/io.js';
 
@@ -72,15 +72,14 @@ beforeAll(async () => {
 
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
+/** `event get` flags as named in code: `{ selector: 'all', json: true }`. */
+type GetOptions = Record<string, string | boolean>;
+
 async function get(id: string, opts: GetOptions, io: Partial<BufferIO> = {}, local = NOW, verbose = false) {
   const b = bufferIO({ env: { CLUSTER_CONFIG_DIR: configDir }, ...io });
-  const ctx = makeContext({ io: b, flags: { host: url, retries: '0', verbose }, clock: { now: () => local, sleep: async () => {} } });
-  try {
-    return { code: await run({ selector: 'status', staleAfter: '12m', ...opts }, ctx, [id]), io: b };
-  } catch (e) {
-    if (!(e instanceof CliError)) throw e;
-    return { error: e, io: b };
-  }
+  const argv = [id, ...argvOf({ selector: 'status', staleAfter: '12m', ...opts, host: url, retries: '0', verbose: verbose || undefined })];
+  const r = await invoke(newCmdGet, argv, { io: b, clock: { now: () => local, sleep: async () => {} } });
+  return r.error ? { error: r.error, io: b } : { code: r.code, io: b };
 }
 
 describe('hostile server text', () => {

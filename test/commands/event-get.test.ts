@@ -4,8 +4,8 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from '../../src/api/errors.js';
-import { run, type GetOptions } from '../../src/commands/event/get.js';
-import { makeContext } from '../../src/context.js';
+import { newCmdGet } from '../../src/commands/event/get.js';
+import { argvOf, invoke } from '../helpers/command.js';
 import { CliError, EXIT } from '../../src/errors.js';
 import { formatTimestamp } from '../../src/render/time.js';
 import { manualClock, selectEvent, startSimulator, type ManualClock, type Simulator } from '../../src/simulator/index.js';
@@ -46,6 +46,9 @@ function localClock(now: number): Clock {
   return { now: () => now, sleep: async () => {} };
 }
 
+/** `event get` flags as named in code: `{ selector: 'all', utc: true }`. */
+type GetOptions = Record<string, string | boolean>;
+
 interface Ran {
   code?: number;
   error?: CliError;
@@ -61,13 +64,8 @@ async function get(
   env: Record<string, string> = {},
 ): Promise<Ran> {
   const b = bufferIO({ env: { CLUSTER_CONFIG_DIR: configDir, ...env }, ...io });
-  const ctx = makeContext({ io: b, flags: { host: url, retries: '0' }, clock: localClock(local) });
-  try {
-    return { code: await run({ selector: 'status', staleAfter: '12m', ...opts }, ctx, [id]), io: b };
-  } catch (e) {
-    if (!(e instanceof CliError)) throw e;
-    return { error: e, io: b };
-  }
+  const r = await invoke(newCmdGet, [id, ...argvOf({ selector: 'status', staleAfter: '12m', ...opts, host: url, retries: '0' })], { io: b, clock: localClock(local) });
+  return r.error ? { error: r.error, io: b } : { code: r.code, io: b };
 }
 
 const tty = { stdoutIsTTY: true, color: true, columns: 100 } as const;
@@ -111,8 +109,8 @@ describe('event get latest: output forms', () => {
     const r = await get(sim.url, 'latest', {}, tty);
     const out = r.io.out();
     const text = out.replace(SGR, '');
-    expect(text.split('\n')[0]).toBe('✗ not healthy  ·  compiler Unhealthy');
-    expect(out).toContain('\u001b[31m\u001b[1m✗ not healthy');
+    expect(text.split('\n')[0]).toBe('✗ unhealthy  ·  compiler Unhealthy');
+    expect(out).toContain('\u001b[31m\u001b[1m✗ unhealthy');
     expect(text).toContain(`event    ${latest.id}`);
     const age = Math.floor((START - Date.parse(latest.recorded_at)) / MIN);
     expect(text).toContain(`recorded ${formatTimestamp(Date.parse(latest.recorded_at), false)} (${age} min ago)`);

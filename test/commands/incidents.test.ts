@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterEventStatus, Service } from '../../src/api/types.js';
 import { SERVICES } from '../../src/api/types.js';
-import { run } from '../../src/commands/event/incidents.js';
+import { newCmdIncidents as run } from '../../src/commands/event/incidents.js';
 import { EXIT } from '../../src/errors.js';
 import type { IncidentJson } from '../../src/domain/incidents.js';
 import { HOUR, MIN, closedPort, getJson, rows, runCommand, sim, type Sim } from './list-helpers.js';

@@ -8,9 +8,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GlobalFlags } from '../../src/config/connection.js';
-import { makeContext } from '../../src/context.js';
-import { CliError } from '../../src/errors.js';
+import type { CliError } from '../../src/errors.js';
 import { manualClock, startSimulator, type ManualClock, type Simulator, type SimulatorOptions } from '../../src/simulator/index.js';
+import { argvOf, invoke, type NewCmd } from '../helpers/command.js';
 import { bufferIO } from '../helpers/io.js';
 
 export const T0 = Date.UTC(2025, 11, 8, 12, 0, 0);
@@ -46,10 +46,8 @@ export interface RunOptions {
 
 export const EMPTY_CONFIG_DIR = mkdtempSync(join(tmpdir(), 'cluster-history-'));
 
-type Run = (opts: Record<string, unknown>, ctx: ReturnType<typeof makeContext>, args: string[]) => Promise<number>;
-
-/** Run a command in-process: `opts` are its options as commander would pass them. */
-export async function runCommand(run: Run, opts: Record<string, unknown>, ro: RunOptions = {}): Promise<Ran> {
+/** Run a command in-process: `opts` are its flags as named in code (`{ since: '6h' }`), parsed as the CLI parses them. */
+export async function runCommand<O>(newCmd: NewCmd<O>, opts: Record<string, unknown>, ro: RunOptions = {}): Promise<Ran> {
   const io = bufferIO({
     stdoutIsTTY: ro.tty ?? false,
     stderrIsTTY: false,
@@ -58,14 +56,8 @@ export async function runCommand(run: Run, opts: Record<string, unknown>, ro: Ru
     env: { CLUSTER_CONFIG_DIR: ro.configDir ?? EMPTY_CONFIG_DIR, ...ro.env },
   });
   const flags: GlobalFlags = { retries: '0', ...(ro.host !== undefined && { host: ro.host }), ...ro.flags };
-  const ctx = makeContext({ io, flags });
-  try {
-    const code = await run({ ...flags, ...opts }, ctx, []);
-    return { code, out: io.out(), err: io.err() };
-  } catch (e) {
-    if (!(e instanceof CliError)) throw e;
-    return { code: e.exitCode, out: io.out(), err: io.err(), error: e };
-  }
+  const r = await invoke(newCmd, argvOf({ ...flags, ...opts }), { io });
+  return { code: r.code, out: r.out, err: r.err, ...(r.error && { error: r.error }) };
 }
 
 /** GET a path from the simulator as JSON (to compare with what the command printed). */

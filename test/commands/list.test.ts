@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterEventStatus } from '../../src/api/types.js';
-import { run } from '../../src/commands/event/list.js';
+import { newCmdList as run } from '../../src/commands/event/list.js';
 import { EXIT } from '../../src/errors.js';
 import { HOUR, MIN, closedPort, getJson, rows, runCommand, sim, type Sim } from './list-helpers.js';
 

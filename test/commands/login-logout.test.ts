@@ -1,11 +1,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { nextCurrent, run as logout } from '../../src/commands/logout.js';
+import { newCmdLogout, nextCurrent } from '../../src/commands/logout.js';
 import { configPath, readConfig, type ConfigData } from '../../src/config/profiles.js';
-import { makeContext } from '../../src/context.js';
 import { CliError } from '../../src/errors.js';
 import { tempConfigDir } from '../helpers/cli.js';
-import { bufferIO } from '../helpers/io.js';
+import { bufferIO, type BufferIO } from '../helpers/io.js';
+import { argvOf, runOrThrow } from '../helpers/command.js';
+
+const logout = (opts: Record<string, unknown>, io: BufferIO) => runOrThrow(newCmdLogout, argvOf(opts), { io });
 
 const KEY = 'apikey:' + 'AbCd' + 'z'.repeat(60) + 'wxyz';
 
@@ -14,7 +16,7 @@ function stored(data: ConfigData, env: Record<string, string> = {}) {
   const fullEnv = { CLUSTER_CONFIG_DIR: dir, ...env };
   writeFileSync(configPath(fullEnv), JSON.stringify(data));
   const io = bufferIO({ env: fullEnv });
-  const go = (opts: Record<string, unknown> = {}) => logout(opts, makeContext({ io, flags: opts }));
+  const go = (opts: Record<string, unknown> = {}) => logout(opts, io);
   return { env: fullEnv, io, go, read: () => readConfig(fullEnv) };
 }
 
@@ -57,7 +59,7 @@ describe('logout', () => {
   it('an unknown profile: error exit 1 listing the known ones, nothing changed', async () => {
     const t = stored(three);
     const before = readFileSync(configPath(t.env), 'utf8');
-    const e = await logout({ profile: 'nope' }, makeContext({ io: t.io, flags: { profile: 'nope' } })).catch((x: unknown) => x as CliError);
+    const e = await logout({ profile: 'nope' }, t.io).catch((x: unknown) => x as CliError);
     expect(e).toBeInstanceOf(CliError);
     expect((e as CliError).exitCode).toBe(1);
     expect((e as CliError).message).toBe('no profile named "nope"');
@@ -101,7 +103,7 @@ describe('logout', () => {
     const env = { CLUSTER_CONFIG_DIR: dir };
     writeFileSync(configPath(env), 'garbage');
     const io = bufferIO({ env });
-    await expect(logout({ all: true }, makeContext({ io }))).rejects.toThrow(/not valid JSON/);
+    await expect(logout({ all: true }, io)).rejects.toThrow(/not valid JSON/);
     expect(readFileSync(configPath(env), 'utf8')).toBe('garbage');
   });
 });

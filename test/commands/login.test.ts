@@ -3,15 +3,15 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { run as login, parseKey, type LoginDeps, type LoginOptions } from '../../src/commands/login.js';
+import { loginRun, newCmdLogin, parseKey, type LoginDeps } from '../../src/commands/login.js';
 import { configPath, readConfig } from '../../src/config/profiles.js';
 import { scriptedPrompter } from '../../src/io/prompt.js';
-import { makeContext } from '../../src/context.js';
 import { CliError } from '../../src/errors.js';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { EVENT, PLATFORM, fakeServer, feldera, selfSignedCert, type FakeServer } from '../api/fake-server.js';
 import { tempConfigDir } from '../helpers/cli.js';
 import { bufferIO } from '../helpers/io.js';
+import { argvOf, runOrThrow } from '../helpers/command.js';
 
 const KEY = 'apikey:' + 'AbCd' + 'k'.repeat(120) + 'wxyz';
 
@@ -51,10 +51,9 @@ function setup(s: Setup = {}) {
       return s.stdin ?? '';
     },
   };
-  const go = (opts: LoginOptions & Record<string, unknown>) => {
-    const ctx = makeContext({ io, flags: opts, runTokenCommand: s.runTokenCommand });
-    return login(opts, ctx, [], deps);
-  };
+  /** `cluster login` with these flags (global ones included), prompts and stdin from the setup. */
+  const go = (opts: Record<string, unknown>) =>
+    runOrThrow(newCmdLogin, argvOf(opts), { io, runTokenCommand: s.runTokenCommand, runF: (o, ctx) => loginRun(o, ctx, deps) });
   return { dir, env, io, prompter, go, stdinReads: () => stdinReads, file: configPath(env) };
 }
 

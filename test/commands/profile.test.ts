@@ -1,13 +1,16 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { run as list, plainRows, profileRows } from '../../src/commands/profile/list.js';
-import { run as use } from '../../src/commands/profile/use.js';
+import { newCmdProfileList, plainRows, profileRows } from '../../src/commands/profile/list.js';
+import { newCmdProfileUse } from '../../src/commands/profile/use.js';
 import { configPath, readConfig, type ConfigData } from '../../src/config/profiles.js';
-import { makeContext } from '../../src/context.js';
 import { CliError } from '../../src/errors.js';
 import type { IO } from '../../src/io/io.js';
 import { tempConfigDir } from '../helpers/cli.js';
-import { bufferIO } from '../helpers/io.js';
+import { bufferIO, type BufferIO } from '../helpers/io.js';
+import { argvOf, runOrThrow } from '../helpers/command.js';
+
+const list = (opts: Record<string, unknown>, t: { io: BufferIO }) => runOrThrow(newCmdProfileList, argvOf(opts), { io: t.io });
+const use = (opts: Record<string, unknown>, t: { io: BufferIO }, args: string[]) => runOrThrow(newCmdProfileUse, [...args, ...argvOf(opts)], { io: t.io });
 
 const KEY = 'apikey:' + 'AbCd' + 'q'.repeat(120) + 'wxyz';
 const data: ConfigData = {
@@ -24,7 +27,7 @@ function stored(cfg: ConfigData, io: Partial<IO> = {}, env: Record<string, strin
   const fullEnv = { CLUSTER_CONFIG_DIR: dir, ...env };
   writeFileSync(configPath(fullEnv), JSON.stringify(cfg));
   const b = bufferIO({ env: fullEnv, ...io });
-  return { env: fullEnv, io: b, ctx: makeContext({ io: b }) };
+  return { env: fullEnv, io: b, ctx: { io: b } };
 }
 
 describe('profile list', () => {

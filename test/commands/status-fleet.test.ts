@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run } from '../../src/commands/status.js';
+import { newCmdStatus as run } from '../../src/commands/status.js';
 import { EXIT } from '../../src/errors.js';
 import { HOUR, closedPort, configWith, rows, runCommand, sim, slowServer, type Sim } from './list-helpers.js';
 

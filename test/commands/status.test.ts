@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HealthStatus } from '../../src/api/types.js';
 import { SERVICES } from '../../src/api/types.js';
-import { run } from '../../src/commands/status.js';
+import { newCmdStatus as run } from '../../src/commands/status.js';
 import { EXIT } from '../../src/errors.js';
 import { HOUR, MIN, closedPort, getJson, runCommand, sim } from './list-helpers.js';
 
@@ -48,18 +48,18 @@ describe('status against the simulator', () => {
     }
   });
 
-  it('stalled: all healthy but old by the server\'s Date: exit 3, "stale — health unknown" with the age', async () => {
+  it('stalled: all healthy but old by the server\'s Date: exit 3, "stale" with the age', async () => {
     const s = await sim({ scenario: 'stalled', history: 2 * HOUR });
     try {
       const r = await runCommand(run, {}, { host: s.url });
       expect(r.code).toBe(EXIT.STALE);
-      expect(r.out).toMatch(/^verdict: stale — health unknown\nreason: the latest check is 1h 5\dm old \(more than 12m\)/);
+      expect(r.out).toMatch(/^verdict: stale\nreason: the latest check is 1h 5\dm old \(more than 12m\)/);
       const t = await runCommand(run, {}, { host: s.url, tty: true });
-      expect(t.out.split('\n')[0]).toMatch(/^! stale — health unknown {2}· {2}the latest check is 1h 5\dm old/);
+      expect(t.out.split('\n')[0]).toMatch(/^! stale {2}· {2}the latest check is 1h 5\dm old/);
       const j = await runCommand(run, { json: true }, { host: s.url });
       expect(j.code).toBe(EXIT.STALE);
       expect(JSON.parse(j.out).all_healthy).toBe(true);
-      expect(j.err).toMatch(/^warning: the latest check is 1h 5\dm old .*stale — health unknown\n$/);
+      expect(j.err).toMatch(/^warning: the latest check is 1h 5\dm old .*: stale\n$/);
       expect((await runCommand(run, { staleAfter: '2h' }, { host: s.url })).code).toBe(EXIT.OK);
     } finally {
       await s.close();

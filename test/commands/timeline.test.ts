@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterEventStatus } from '../../src/api/types.js';
-import { run as incidents } from '../../src/commands/event/incidents.js';
-import { run } from '../../src/commands/event/timeline.js';
+import { newCmdIncidents as incidents } from '../../src/commands/event/incidents.js';
+import { newCmdTimeline as run } from '../../src/commands/event/timeline.js';
 import { EXIT } from '../../src/errors.js';
 import type { timelineJson } from '../../src/domain/timeline.js';
 import { HOUR, MIN, closedPort, getJson, runCommand, sim, type Sim } from './list-helpers.js';

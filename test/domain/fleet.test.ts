@@ -2,7 +2,10 @@ import { usage } from './fixtures.js';
 import { describe, expect, it } from 'vitest';
 import type { ConfigData } from '../../src/config/profiles.js';
 import { CliError, EXIT } from '../../src/errors.js';
-import { fleetExit, fleetInputs, fleetProfiles, mapLimit } from '../../src/domain/fleet.js';
+import { fleetChoice, fleetExit, fleetInputs, fleetNames, mapLimit } from '../../src/domain/fleet.js';
+
+/** The flags as parsed, then looked up in the config, as `status` does. */
+const fleetProfiles = (flags: { allProfiles?: boolean; profiles?: string }, config: ConfigData) => fleetNames(fleetChoice(flags)!, config);
 
 const config: ConfigData = {
   current: 'prod',

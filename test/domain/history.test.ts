@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { chronological, filterEvents, newestFirst, parseLimit, parseService, parseWindow, shortIdLength } from '../../src/domain/history.js';
+import { chronological, filterEvents, newestFirst, parseLimit, parseService, windowAt, shortIdLength, checkWindowOrder } from '../../src/domain/history.js';
+import { parseWhenSpec } from '../../src/util/when.js';
+
+/** The flags as typed, parsed as the command line does, then placed against `now`. */
+function parseWindow(o: { since?: string; until?: string }, now: number) {
+  const w = { since: o.since === undefined ? undefined : parseWhenSpec(o.since, '--since'), until: o.until === undefined ? undefined : parseWhenSpec(o.until, '--until') };
+  checkWindowOrder(w.since, w.until);
+  return windowAt(w, now);
+}
 import { HOUR, MIN, S, T0, ev, serverOrder } from './fixtures.js';
 import { usage } from './fixtures.js';
 

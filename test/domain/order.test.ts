@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ClusterEventStatus } from '../../src/api/types.js';
-import { parseSince } from '../../src/watch/since.js';
+import { parseSince } from '../../src/domain/since.js';
 import {
   changesBetween,
   eventsAfter,
@@ -83,23 +83,22 @@ describe('event order', () => {
 });
 
 describe('--since values', () => {
-  const now = Date.parse('2025-12-08T14:00:00Z');
   it('durations are spans back from the server time', () => {
-    expect(parseSince('2h', now)).toEqual({ kind: 'ago', ms: 7_200_000 });
-    expect(parseSince('90', now)).toEqual({ kind: 'ago', ms: 90_000 });
+    expect(parseSince('2h')).toEqual({ kind: 'ago', ms: 7_200_000 });
+    expect(parseSince('90')).toEqual({ kind: 'ago', ms: 90_000 });
   });
   it('RFC 3339 times', () => {
-    expect(parseSince('2025-12-08T13:00:00Z', now)).toEqual({ kind: 'time', at: Date.parse('2025-12-08T13:00:00Z') });
+    expect(parseSince('2025-12-08T13:00:00Z')).toEqual({ kind: 'time', at: Date.parse('2025-12-08T13:00:00Z') });
   });
   it('event ids: full, hyphenated prefixes, and all-digit prefixes of 8+', () => {
-    expect(parseSince('0193A5C2-1234-7ABC-8DEF-0123456789AB', now)).toEqual({ kind: 'id', id: '0193a5c2-1234-7abc-8def-0123456789ab' });
-    expect(parseSince('0193a5c2', now)).toEqual({ kind: 'id', id: '0193a5c2' });
-    expect(parseSince('01936512', now)).toEqual({ kind: 'id', id: '01936512' });
-    expect(parseSince('0193a5c2-12', now)).toEqual({ kind: 'id', id: '0193a5c2-12' });
+    expect(parseSince('0193A5C2-1234-7ABC-8DEF-0123456789AB')).toEqual({ kind: 'id', id: '0193a5c2-1234-7abc-8def-0123456789ab' });
+    expect(parseSince('0193a5c2')).toEqual({ kind: 'id', id: '0193a5c2' });
+    expect(parseSince('01936512')).toEqual({ kind: 'id', id: '01936512' });
+    expect(parseSince('0193a5c2-12')).toEqual({ kind: 'id', id: '0193a5c2-12' });
   });
   it('anything else is a usage error (exit 64)', () => {
     for (const bad of ['yesterday', 'abc', '0193a5c2-1234-7abc-8def-0123456789abX', '']) {
-      expect(() => parseSince(bad, now)).toThrow(expect.objectContaining({ exitCode: 64 }));
+      expect(() => parseSince(bad)).toThrow(expect.objectContaining({ exitCode: 64 }));
     }
   });
 });

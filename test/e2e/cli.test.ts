@@ -36,7 +36,7 @@ describe('the cluster binary', () => {
     [['frobnicate'], /error: unknown command 'frobnicate'/],
     [['evnt'], /Did you mean event\?/],
     [['event', 'get', 'latest', '--bogus'], /error: unknown option '--bogus'/],
-    [['event', 'get', 'latest', '--selector', 'some'], /argument 'some' is invalid/],
+    [['event', 'get', 'latest', '--selector', 'some'], /invalid --selector "some": expected status or all/],
     [['event', 'get'], /missing required argument 'id'/],
   ])('rejects %j with exit 64, a one-line error and a hint', async (args, pattern) => {
     const r = await runCli(args, { env: { CLUSTER_CONFIG_DIR: tempConfigDir() } });

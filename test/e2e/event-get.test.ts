@@ -171,7 +171,7 @@ describe('cluster event get (built binary)', () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain('\u001b[31m'); // red for Unhealthy / not healthy
     const text = r.out.replace(SGR, '');
-    expect(text.split('\n')[0]).toBe('✗ not healthy  ·  compiler Unhealthy');
+    expect(text.split('\n')[0]).toBe('✗ unhealthy  ·  compiler Unhealthy');
     expect(text).toMatch(BOX);
     expect(text).toMatch(/│ compiler +│ ✗ Unhealthy/);
     expect(text).toContain('compiler · ✗ Unhealthy');

@@ -172,7 +172,7 @@ describe.concurrent('cluster event watch (built binary)', () => {
     expect(out).toMatch(SGR);
     expect(out).toContain('\r\u001b[2K');
     expect(out.replace(SGR, '')).toMatch(/\d\d:\d\d:\d\d {2}✓ healthy {4}api ✓ Healthy {2}compiler ✓ Healthy {2}runner ✓ Healthy {2}[0-9a-f]{8}/);
-    expect(out.replace(SGR, '')).toMatch(/last poll \d s ago · next in \d s · \d+ B received · 0 errors/);
+    expect(out.replace(SGR, '')).toMatch(/last poll \ds ago · next in \ds · \d+ B received · 0 errors/);
     expect(out.replace(SGR, '')).toContain('timed out after 3s');
   });
 });

@@ -4,7 +4,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ClusterEvent } from '../../src/api/types.js';
 import { assessEvent } from '../../src/domain/assess.js';
-import { renderEvent, renderEventPlain, renderEventTerminal, renderServiceReports, textWidth, wrapText } from '../../src/render/event.js';
+import { renderEvent, renderEventPlain, renderEventTerminal, renderServiceReports } from '../../src/render/event.js';
+import { textWidth, wrapText } from '../../src/render/text.js';
 import { formatTimestamp } from '../../src/render/time.js';
 
 // eslint-disable-next-line no-control-regex
@@ -96,7 +97,7 @@ describe('wrapText', () => {
 
 describe('renderServiceReports', () => {
   it('shows both reports under a service line, wrapped to the width with a hanging indent', () => {
-    const text = renderServiceReports(unhealthy, 'compiler', { columns: 70 });
+    const text = renderServiceReports(unhealthy, 'compiler', { columns: 70, color: plain });
     const lines = text.split('\n');
     expect(lines[0]).toBe('compiler · ✗ Unhealthy');
     expect(lines[1]).toMatch(/^ {2}self check {2}Unreachable: Unable to connect/);
@@ -106,7 +107,7 @@ describe('renderServiceReports', () => {
   });
 
   it('keeps a report\'s line breaks, its inner indentation and its blank lines', () => {
-    const lines = renderServiceReports(unhealthy, 'compiler', { columns: 100 }).split('\n');
+    const lines = renderServiceReports(unhealthy, 'compiler', { columns: 100, color: plain }).split('\n');
     const res = lines.findIndex((l) => l.includes('resources'));
     expect(lines[res]).toMatch(/resources {3}StatefulSet feldera\/feldera-compiler-server: 0\/1 replicas ready$/);
     expect(lines[res + 1]).toBe(' '.repeat(14) + '  Pod feldera/feldera-compiler-server-0: CrashLoopBackOff, 7 restarts');
@@ -115,10 +116,10 @@ describe('renderServiceReports', () => {
   });
 
   it('marks null and empty reports, and leaves out reports the event does not carry', () => {
-    expect(renderServiceReports(unhealthy, 'runner', { columns: 80 })).toBe(
+    expect(renderServiceReports(unhealthy, 'runner', { columns: 80, color: plain })).toBe(
       ['runner · … InitialUnhealthy', '  self check  (none)', '  resources   (empty)'].join('\n'),
     );
-    expect(renderServiceReports(base, 'api', { columns: 80 })).toBe('api · ✓ Healthy');
+    expect(renderServiceReports(base, 'api', { columns: 80, color: plain })).toBe('api · ✓ Healthy');
   });
 
   it('colours the status when given a chalk instance, and indents on request', () => {
@@ -128,14 +129,14 @@ describe('renderServiceReports', () => {
   });
 
   it('on a narrow terminal puts the text under its label', () => {
-    const lines = renderServiceReports(unhealthy, 'compiler', { columns: 40 }).split('\n');
+    const lines = renderServiceReports(unhealthy, 'compiler', { columns: 40, color: plain }).split('\n');
     expect(lines[1]).toBe('  self check');
     expect(lines[2]).toMatch(/^ {4}Unreachable:/);
     for (const l of lines) expect(cps(l)).toBeLessThanOrEqual(40);
   });
 
   it('never lets escape sequences or control characters through', () => {
-    const text = renderServiceReports(hostile, 'api', { columns: 100 });
+    const text = renderServiceReports(hostile, 'api', { columns: 100, color: plain });
     expect(text).not.toMatch(RAW_CONTROL);
     expect(text).toContain('cleared');
     expect(text).toContain('\\u0000nul');
@@ -167,7 +168,7 @@ describe('renderEventTerminal', () => {
 
   it('a not-healthy event names the failing services and, with reports, shows them all', () => {
     const out = renderEventTerminal(unhealthy, assess(unhealthy, 3 * MIN), { utc: true, columns: 100 }, deps);
-    expect(out.split('\n')[0]).toBe('✗ not healthy  ·  compiler Unhealthy, runner InitialUnhealthy');
+    expect(out.split('\n')[0]).toBe('✗ unhealthy  ·  compiler Unhealthy, runner InitialUnhealthy');
     expect(out).toMatch(/│ compiler +│ ✗ Unhealthy +│ failing after having been healthy/);
     expect(out).toMatch(/│ runner +│ … InitialUnhealthy +│ no check passed yet \(starting\?\)/);
     for (const s of ['api · ✓ Healthy', 'compiler · ✗ Unhealthy', 'runner · … InitialUnhealthy']) expect(out).toContain(s);
@@ -176,7 +177,7 @@ describe('renderEventTerminal', () => {
 
   it('colours: verdict and statuses in their colours (Healthy green, InitialUnhealthy amber, Unhealthy red)', () => {
     const out = renderEventTerminal(unhealthy, assess(unhealthy, MIN), { utc: true, columns: 100 }, { Table, color: colour });
-    expect(out).toContain(colour.red.bold('✗ not healthy'));
+    expect(out).toContain(colour.red.bold('✗ unhealthy'));
     expect(out).toContain(colour.green('Healthy'));
     expect(out).toContain(colour.yellow('InitialUnhealthy'));
     expect(out).toContain(colour.red('Unhealthy'));
@@ -212,7 +213,7 @@ describe('renderEventTerminal', () => {
     const other = assess({ ...base, all_healthy: false }, MIN);
     expect(other.mismatch).toBe('the server says all_healthy is false, but all three services are Healthy');
     expect(renderEventTerminal({ ...base, all_healthy: false }, other, { utc: true, columns: 100 }, deps).split('\n')[0]).toBe(
-      '✗ not healthy  ·  the server reports all_healthy false',
+      '✗ unhealthy  ·  the server reports all_healthy false',
     );
   });
 

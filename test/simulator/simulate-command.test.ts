@@ -1,8 +1,17 @@
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { runSimulate, type SimulateOptions } from '../../src/commands/simulate.js';
+import { newCmdSimulate } from '../../src/commands/simulate.js';
 import { CliError, EXIT } from '../../src/errors.js';
 import type { IO } from '../../src/io/io.js';
+import { argvOf, runOrThrow } from '../helpers/command.js';
+
+/** `cluster simulate` flags as named in code: `{ port: '0', speed: '60' }`. */
+type SimulateOptions = Record<string, string | boolean | string[] | undefined>;
+
+/** Parse the flags as the CLI does and serve until `signal` aborts. */
+function runSimulate(opts: SimulateOptions, io: IO, signal?: AbortSignal): Promise<number> {
+  return runOrThrow(newCmdSimulate, argvOf(opts), { io, signal: signal ?? new AbortController().signal });
+}
 
 function bufferIO() {
   const out: string[] = [];

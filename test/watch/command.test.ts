@@ -3,13 +3,13 @@
  * simulator on a manual clock, with a buffer IO: every flag, exit codes, output per destination.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { run } from '../../src/commands/event/watch.js';
-import { makeContext } from '../../src/context.js';
+import { newCmdWatch } from '../../src/commands/event/watch.js';
 import type { IO } from '../../src/io/io.js';
 import { manualClock, parseScenario, startSimulator, type Scenario, type Simulator } from '../../src/simulator/index.js';
 import type { Clock } from '../../src/util/clock.js';
 import { tempConfigDir } from '../helpers/cli.js';
 import { bufferIO, type BufferIO } from '../helpers/io.js';
+import { argvOf, invoke, runOrThrow } from '../helpers/command.js';
 import { T0 } from './harness.js';
 import { virtualClock } from './support.js';
 
@@ -62,15 +62,8 @@ async function watch(
     },
   };
   const io = bufferIO({ env: { CLUSTER_CONFIG_DIR: tempConfigDir(), ...opts.env }, ...opts.io });
-  const ctx = makeContext({ io, flags: { host: sim.url, ...flags }, clock, signal: ctl.signal });
-  let code: number | undefined;
-  let error: Outcome['error'];
-  try {
-    code = await run({ host: sim.url, interval: '10s', staleAfter: '12m', ...flags }, ctx);
-  } catch (e) {
-    error = e as Outcome['error'];
-  }
-  return { code, error, io, sim, clock, sleeps, requests };
+  const r = await invoke(newCmdWatch, argvOf({ host: sim.url, interval: '10s', staleAfter: '12m', ...flags }), { io, clock, signal: ctl.signal });
+  return { code: r.error ? undefined : r.code, error: r.error, io, sim, clock, sleeps, requests };
 }
 
 describe('event watch (command)', () => {
@@ -99,7 +92,7 @@ describe('event watch (command)', () => {
     const plain = o.io.out().replace(/\u001b\[[0-9;]*m/g, '');
     expect(plain).toMatch(/compiler ✓ → ✗ Unhealthy/); // 80 columns: the compact layout
     expect(o.io.err()).toContain('\r\u001b[2K');
-    expect(o.io.err()).toMatch(/last poll \d+ s ago · next in \d+ s · [\d.]+ k?B received · 0 errors/);
+    expect(o.io.err()).toMatch(/last poll \d+s ago · next in \d+s · [\d.]+ k?B received · 0 errors/);
     // The status line ages between polls: the waits are cut into 1-second slices.
     expect(Math.max(...o.sleeps)).toBe(1000);
   });
@@ -233,8 +226,7 @@ describe('event watch (command)', () => {
     const sim = await startSimulator({ clock: simClock, omitRoutes: ['cluster_events'] });
     sims.push(sim);
     const io = bufferIO({ env: { CLUSTER_CONFIG_DIR: tempConfigDir() } });
-    const ctx = makeContext({ io, flags: { host: sim.url }, clock: virtualClock(simClock) });
-    await expect(run({ host: sim.url }, ctx)).rejects.toMatchObject({ exitCode: 1, kind: 'no-api' });
+    await expect(runOrThrow(newCmdWatch, ['--host', sim.url], { io, clock: virtualClock(simClock) })).rejects.toMatchObject({ exitCode: 1, kind: 'no-api' });
   });
 
   it('a custom scenario with an outage between polls: nothing lost', async () => {

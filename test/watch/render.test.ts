@@ -118,9 +118,9 @@ describe('notices, status line and summary', () => {
   });
 
   it('status line: last poll age, next poll, bytes, errors', () => {
-    expect(statusText(snap())).toBe('last poll 3 s ago · next in 7 s · 4.3 kB received · 1 error');
+    expect(statusText(snap())).toBe('last poll 3s ago · next in 7s · 4.3 kB received · 1 error');
     expect(statusText(snap({ outageSince: NOW - 65_000, stale: true, errors: 4 }))).toBe(
-      'last poll 3 s ago · next in 7 s · 4.3 kB received · 4 errors · outage for 1 min 5 s · stale',
+      'last poll 3s ago · next in 7s · 4.3 kB received · 4 errors · outage for 1m 5s · stale',
     );
   });
 
@@ -152,16 +152,16 @@ describe('renderer', () => {
     const r = createWatchRenderer(io, { json: false, utc: true, now: () => NOW });
     expect(r.live).toBe(true);
     r.status!(snap());
-    expect(io.err()).toBe('\r\u001b[2Klast poll 3 s ago · next in 7 s · 4.3 kB received · 1 error');
+    expect(io.err()).toBe('\r\u001b[2Klast poll 3s ago · next in 7s · 4.3 kB received · 1 error');
     r.event!({ event: down, previous: healthy, changes: change, detailed: [], replay: false });
     r.notice!({ kind: 'no-events' });
     r.finish();
     expect(io.err()).toBe(
-      '\r\u001b[2Klast poll 3 s ago · next in 7 s · 4.3 kB received · 1 error' +
+      '\r\u001b[2Klast poll 3s ago · next in 7s · 4.3 kB received · 1 error' +
         '\r\u001b[2K' + // cleared before the event line on stdout
-        '\r\u001b[2Klast poll 3 s ago · next in 7 s · 4.3 kB received · 1 error' +
+        '\r\u001b[2Klast poll 3s ago · next in 7s · 4.3 kB received · 1 error' +
         '\r\u001b[2Kno events recorded yet; waiting for the first one\n' +
-        '\r\u001b[2Klast poll 3 s ago · next in 7 s · 4.3 kB received · 1 error' +
+        '\r\u001b[2Klast poll 3s ago · next in 7s · 4.3 kB received · 1 error' +
         '\r\u001b[2K',
     );
 
@@ -189,7 +189,7 @@ describe('renderer', () => {
     const io = bufferIO({ stdoutIsTTY: true, stderrIsTTY: true, columns: 20 });
     const r = createWatchRenderer(io, { json: false, utc: true });
     r.status!(snap());
-    expect(io.err()).toBe('\r\u001b[2Klast poll 3 s ago …');
+    expect(io.err()).toBe('\r\u001b[2Klast poll 3s ago ·…');
   });
 
   it('--details: the reports block goes under the line, sanitised', () => {
@@ -198,7 +198,7 @@ describe('renderer', () => {
     const r = createWatchRenderer(io, {
       json: false,
       utc: true,
-      reports: (e, s, o) => (seen.push(`${s}:${o.indent}:${o.color ? 'c' : '-'}`), `  ${s} report of ${e.id.slice(0, 8)}`),
+      reports: (e, s, o) => (seen.push(`${s}:${o.indent}:${o.color.level > 0 ? 'c' : '-'}`), `  ${s} report of ${e.id.slice(0, 8)}`),
     });
     r.event!({ event: down, previous: healthy, changes: change, detailed: ['compiler'], replay: false });
     expect(io.out()).toBe(`${plainEventLine({ event: down, changes: change })}\n  compiler report of 019afdd6\n`);
@@ -223,7 +223,7 @@ describe('renderer after finish', () => {
     r.finish();
     r.note('stopped after 2m 5s: 13 polls, 2 events, 4.3 kB received, 1 error');
     expect(io.err()).toBe(
-      '\r\u001b[2Klast poll 3 s ago · next in 7 s · 4.3 kB received · 1 error\r\u001b[2Kstopped after 2m 5s: 13 polls, 2 events, 4.3 kB received, 1 error\n',
+      '\r\u001b[2Klast poll 3s ago · next in 7s · 4.3 kB received · 1 error\r\u001b[2Kstopped after 2m 5s: 13 polls, 2 events, 4.3 kB received, 1 error\n',
     );
   });
 });

@@ -4,46 +4,22 @@
  * wants a credential, and the tenant and role the credential acts as. Exit 1 when the server cannot
  * be reached or does not accept the credential.
  */
+import { Command } from 'commander';
+import { credentialTransportProblem, describeCredential } from '../../api/auth.js';
 import type { ClusterClient } from '../../api/client.js';
 import { ApiError } from '../../api/errors.js';
 import type { SessionInfo } from '../../api/types.js';
-import { credentialTransportProblem, describeCredential, type Connection, type Source } from '../../config/connection.js';
-import { readAuthMode, type AuthMode } from '../shared/verify.js';
+import type { Connection, Source } from '../../config/connection.js';
 import type { Context } from '../../context.js';
 import { CliError, EXIT } from '../../errors.js';
-import { sanitizeLine } from '../../io/sanitize.js';
+import { renderReport, type AuthStatusReport, type Setting } from '../../render/auth.js';
+import { writeJson } from '../../render/json.js';
+import { terminalKit } from '../../render/kit.js';
+import type { Factory, Run } from '../factory.js';
 
-export interface Setting<T> {
-  value: T;
-  source: Source;
-  /** The flag, variable or profile the value came from, e.g. `--host`, `FELDERA_HOST`, `profile "prod"`. */
-  from: string;
-}
-
-export interface AuthStatusReport {
-  profile: Setting<string | null>;
-  host: Setting<string>;
-  credential: Setting<string> & { kind: Connection['credential']['kind']; withheld: string | null };
-  tenant: Setting<string | null>;
-  insecure: Setting<boolean>;
-  ca_cert: Setting<string | null>;
-  request_timeout_s: Setting<number>;
-  retries: Setting<number>;
-  /** Profile settings not applied because the host is another one. */
-  withheld: string[];
-  server: {
-    reachable: boolean;
-    /** null when unknown (unreachable). */
-    authentication: 'on' | 'off' | null;
-    provider: string | null;
-    authorised: boolean | null;
-    version: string | null;
-    edition: string | null;
-  };
-  session: { tenant_id: string | null; tenant_name: string | null; role: string | null; memberships: number } | null;
-  ok: boolean;
-  error: { kind: string; message: string; hint: string | null } | null;
-}
+export type { AuthStatusReport, Setting };
+import { examples, jsonOption } from '../flags.js';
+import { readAuthMode, type AuthMode } from '../shared/verify.js';
 
 const NAMES: Record<string, [flag: string, env: string]> = {
   host: ['--host', 'FELDERA_HOST'],
@@ -154,60 +130,30 @@ function sessionOf(s: SessionInfo): NonNullable<AuthStatusReport['session']> {
   return { tenant_id: s.tenant_id ?? null, tenant_name: s.tenant_name ?? null, role: s.role ?? null, memberships: s.memberships.length };
 }
 
-/** The human form: one `Label  value  (from)` line per setting, then what the server said. */
-export function renderReport(r: AuthStatusReport, paint: { dim(s: string): string; green(s: string): string; red(s: string): string; yellow(s: string): string }): string {
-  const lines: [string, string, string?][] = [];
-  const from = (s: Setting<unknown>) => `(${s.from})`;
-  lines.push(['Profile', r.profile.value ?? 'none', r.profile.value ? from(r.profile) : undefined]);
-  lines.push(['Host', sanitizeLine(r.host.value), from(r.host)]);
-  lines.push(['Credential', r.credential.value, r.credential.kind === 'none' && r.credential.withheld ? undefined : from(r.credential)]);
-  if (r.credential.withheld) lines.push(['', paint.yellow(`not sent: ${sanitizeLine(r.credential.withheld)}`)]);
-  lines.push(['Tenant', r.tenant.value === null ? '-' : sanitizeLine(r.tenant.value), from(r.tenant)]);
-  const tls = r.insecure.value ? paint.yellow('certificates NOT verified (insecure)') : r.ca_cert.value ? `verified, extra CA ${sanitizeLine(r.ca_cert.value)}` : 'verified';
-  lines.push(['TLS', tls, r.insecure.value ? from(r.insecure) : r.ca_cert.value ? from(r.ca_cert) : from(r.insecure)]);
-  lines.push(['Timeout', `${r.request_timeout_s.value} s`, from(r.request_timeout_s)]);
-  lines.push(['Retries', String(r.retries.value), from(r.retries)]);
-  const withheldOther = r.withheld.filter((w) => w !== 'credential');
-  if (withheldOther.length) lines.push(['', paint.yellow(`not applied from profile "${r.profile.value}" (other host): ${withheldOther.join(', ')}`)]);
-
-  const s = r.server;
-  if (!s.reachable) lines.push(['Server', paint.red('unreachable')]);
-  else if (s.version !== null) lines.push(['Server', `${paint.green('reachable')}, Feldera ${sanitizeLine(s.version)} (${sanitizeLine(s.edition ?? '?')})`]);
-  else lines.push(['Server', paint.green('reachable')]);
-  if (s.authentication !== null) {
-    const mode = s.authentication === 'on' ? `on (${sanitizeLine(s.provider ?? '?')})` : 'off';
-    const verdict = s.authorised === true ? paint.green('credential accepted') : s.authorised === false ? paint.red('credential NOT accepted') : '';
-    lines.push(['Auth', verdict ? `${mode}, ${verdict}` : mode]);
-  }
-  if (r.session) {
-    const t = r.session.tenant_name ? `${sanitizeLine(r.session.tenant_name)}${r.session.tenant_id ? ` (${sanitizeLine(r.session.tenant_id)})` : ''}` : r.session.tenant_id ? sanitizeLine(r.session.tenant_id) : '-';
-    lines.push(['Session', `tenant ${t}, role ${r.session.role ? sanitizeLine(r.session.role) : '-'}${r.session.memberships ? `, member of ${r.session.memberships} tenant(s)` : ''}`]);
-  }
-  const w1 = Math.max(...lines.map((l) => l[0].length)) + 2;
-  const plain = (t: string) => t.replace(/\u001b\[[0-9;]*m/g, '');
-  const w2 = Math.max(...lines.filter((l) => l[2]).map((l) => plain(l[1]).length)) + 2;
-  return lines
-    .map(([k, v, f]) => (f ? `${k.padEnd(w1)}${v}${' '.repeat(Math.max(1, w2 - plain(v).length))}${paint.dim(f)}` : `${k.padEnd(w1)}${v}`).replace(/\s+$/, ''))
-    .join('\n') + '\n';
+export interface AuthStatusOptions {
+  json: boolean;
 }
 
-export async function run(opts: { json?: boolean } & Record<string, unknown>, ctx: Context): Promise<number> {
+export function newCmdStatus(f: Factory, runF: Run<AuthStatusOptions> = authStatusRun): Command {
+  return new Command('status')
+    .description('where each connection setting comes from, reachability, server version, tenant and role')
+    .addOption(jsonOption())
+    .addHelpText('after', examples('cluster auth status', 'cluster auth status --profile prod --json | jq .server'))
+    .action(async (flags: { json?: boolean }, cmd: Command) => {
+      const opts = { json: flags.json ?? false };
+      await f.run(cmd, runF, opts, { json: opts.json });
+    });
+}
+
+export async function authStatusRun(opts: AuthStatusOptions, ctx: Context): Promise<number> {
   const { io } = ctx;
   const conn = ctx.connection(); // unknown profile, bad flags: thrown as usual
-  const settings = settingsOf(conn);
-  const result = await probe(conn, (c) => ctx.client({ connection: c }));
-  const report: AuthStatusReport = { ...settings, ...result };
-  if (opts.json) {
-    io.stdout.write(JSON.stringify(report, null, io.stdoutIsTTY ? 2 : undefined) + '\n');
-  } else {
-    const { palette } = await import('../../render/style.js');
-    const c = palette(io.color);
+  const report: AuthStatusReport = { ...settingsOf(conn), ...(await probe(conn, (c) => ctx.client({ connection: c }))) };
+  if (opts.json) writeJson(io, report);
+  else {
+    const c = (await terminalKit(io.color)).color;
     io.stdout.write(renderReport(report, { dim: c.dim, green: c.green, red: c.red, yellow: c.yellow }));
   }
-  if (report.error) {
-    const c = (await import('../../render/style.js')).palette(io.colorErr);
-    io.stderr.write(`${c.red('error:')} ${report.error.message}\n`);
-    if (report.error.hint) io.stderr.write(`${c.dim(`hint: ${report.error.hint}`)}\n`);
-  }
+  if (report.error) ctx.printer.error({ message: report.error.message, hint: report.error.hint ?? undefined, kind: report.error.kind, exitCode: EXIT.FAILURE });
   return report.ok ? EXIT.OK : EXIT.FAILURE;
 }

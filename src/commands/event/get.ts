@@ -2,37 +2,66 @@
  * `cluster event get <id|latest>`: one cluster monitor event — a verdict, a table and the
  * services' reports at a terminal, `key: value` lines in a pipe, the server's object with --json.
  *
- * Lean on purpose (it is the command people run most, and it is benchmarked against `node -e 0`):
- * `latest`, full ids and (with the status selector) prefixes cost one request; chalk and cli-table3 are loaded only for terminal
- * output, the event renderer not at all for --json.
+ * `latest`, full ids and (with the status selector) prefixes cost one request. It is the command
+ * scripts run in loops, benchmarked against `node -e 0`: the table library and chalk are loaded
+ * only for terminal output.
  */
-import { parseEventId } from '../../domain/event-id.js';
-import { resolveEvent } from '../shared/resolve-event.js';
+import { Command } from 'commander';
 import type { ClusterEvent, Selector } from '../../api/types.js';
-import type { Context } from '../../context.js';
-import { EXIT, usageError } from '../../errors.js';
 import { assessEvent, type Assessment } from '../../domain/assess.js';
-import { parseStaleAfter } from '../../domain/verdict.js';
+import type { EventIdSpec } from '../../domain/event-id.js';
+import type { Context } from '../../context.js';
+import { EXIT } from '../../errors.js';
 import { renderEvent } from '../../render/event.js';
 import { writeJson } from '../../render/json.js';
 import { formatTimestamp } from '../../render/time.js';
 import { formatDuration } from '../../util/duration.js';
+import type { Factory, Run } from '../factory.js';
+import { eventIdArgument, examples, jsonOption, selectorOption, staleAfterOption, utcOption } from '../flags.js';
+import { serverNow } from '../shared/server-now.js';
+import { resolveEvent } from '../shared/resolve-event.js';
 
 export interface GetOptions {
-  selector?: string;
+  id: EventIdSpec;
+  selector: Selector;
+  json: boolean;
+  utc: boolean;
+  staleAfterMs: number;
+  exitStatus: boolean;
+}
+
+interface GetFlags {
+  selector: Selector;
   json?: boolean;
   utc?: boolean;
-  staleAfter?: string;
+  staleAfter: number;
   exitStatus?: boolean;
 }
 
-function parseSelector(value: string | undefined): Selector {
-  const v = value ?? 'status';
-  if (v === 'status' || v === 'all') return v;
-  throw usageError(`invalid --selector "${v}": expected status or all`);
+export function newCmdGet(f: Factory, runF: Run<GetOptions> = getRun): Command {
+  return new Command('get')
+    .description('show one event: `latest`, a UUID, or a unique id prefix (8+ hex characters)')
+    .argument('<id>', 'latest | UUID | id prefix', eventIdArgument)
+    .addOption(selectorOption())
+    .addOption(jsonOption("print the server's JSON object"))
+    .addOption(utcOption())
+    .addOption(staleAfterOption())
+    .option('--exit-status', 'exit 2 when not all healthy, 3 when latest is stale')
+    .addHelpText('after', examples('cluster event get latest', 'cluster event get 0193a5c2 --selector all', 'cluster event get latest --json | jq .all_healthy'))
+    .action(async (id: EventIdSpec, flags: GetFlags, cmd: Command) => {
+      const opts: GetOptions = {
+        id,
+        selector: flags.selector,
+        json: flags.json ?? false,
+        utc: flags.utc ?? false,
+        staleAfterMs: flags.staleAfter,
+        exitStatus: flags.exitStatus ?? false,
+      };
+      await f.run(cmd, runF, opts, { json: opts.json });
+    });
 }
 
-/** Warnings for stderr: staleness, a flag that disagrees with the statuses, an age judged by the local clock. */
+/** Warnings for stderr: staleness, a flag that disagrees with the statuses. */
 export function warningsFor(a: Assessment): string[] {
   const out: string[] = [];
   if (a.stale) {
@@ -53,51 +82,32 @@ export function exitCodeFor(a: Assessment, exitStatus: boolean): number {
   return EXIT.OK;
 }
 
-export async function run(opts: GetOptions & Record<string, unknown>, ctx: Context, args: string[]): Promise<number> {
-  // Everything that can be a usage error is checked before any request.
-  const spec = parseEventId(args[0] ?? '');
-  const selector = parseSelector(opts.selector);
-  const staleAfterMs = parseStaleAfter(opts.staleAfter);
-  const utc = Boolean(opts.utc);
-  const { io } = ctx;
-
+/** The event asked for and the server's Date of the answer that brought it. */
+async function fetchEvent(opts: GetOptions, ctx: Context): Promise<{ event: ClusterEvent; serverDate: number | undefined }> {
   const client = await ctx.client();
-  let event: ClusterEvent;
-  let serverDate: number | undefined;
   try {
-    const resolved = await resolveEvent(client, spec, {
+    const resolved = await resolveEvent(client, opts.id, {
       formatTime: (t) => {
         const ms = Date.parse(t);
-        return Number.isNaN(ms) ? t : formatTimestamp(ms, utc);
+        return Number.isNaN(ms) ? t : formatTimestamp(ms, opts.utc);
       },
     });
-    if (spec.kind === 'prefix') ctx.verbose(`id prefix ${spec.text} is event ${resolved.id}`);
-    if (resolved.listed && selector === 'status') {
-      // The list already carries the status form of the event: no second request.
-      event = resolved.listed;
-      serverDate = resolved.serverDate;
-    } else {
-      const answer = await client.getEvent(resolved.id, selector);
-      event = answer.data;
-      serverDate = answer.serverDate;
-    }
+    if (opts.id.kind === 'prefix') ctx.verbose(`id prefix ${opts.id.text} is event ${resolved.id}`);
+    // The list already carries the status form of the event: no second request.
+    if (resolved.listed && opts.selector === 'status') return { event: resolved.listed, serverDate: resolved.serverDate };
+    const answer = await client.getEvent(resolved.id, opts.selector);
+    return { event: answer.data, serverDate: answer.serverDate };
   } finally {
     client.close();
   }
+}
 
-  const localNow = ctx.clock.now();
-  if (serverDate === undefined) ctx.verbose('the server sent no usable Date header: judging the age by the local clock');
-  const a = assessEvent(event, { latest: spec.kind === 'latest', serverNow: serverDate, localNow, staleAfterMs });
-
-  if (opts.json) {
-    writeJson(io, event);
-  } else {
-    io.stdout.write(await renderEvent(event, a, { utc, columns: io.columns }, io));
-  }
-  const warnings = warningsFor(a);
-  if (warnings.length) {
-    const paint = io.colorErr ? (s: string) => `\u001b[33m${s}\u001b[39m` : (s: string) => s;
-    for (const w of warnings) io.stderr.write(`${paint('warning:')} ${w}\n`);
-  }
-  return exitCodeFor(a, Boolean(opts.exitStatus));
+export async function getRun(opts: GetOptions, ctx: Context): Promise<number> {
+  const { io } = ctx;
+  const { event, serverDate } = await fetchEvent(opts, ctx);
+  const a = assessEvent(event, { latest: opts.id.kind === 'latest', serverNow: serverNow(ctx, serverDate), localNow: ctx.clock.now(), staleAfterMs: opts.staleAfterMs });
+  if (opts.json) writeJson(io, event);
+  else io.stdout.write(await renderEvent(event, a, { utc: opts.utc, columns: io.columns }, io));
+  for (const w of warningsFor(a)) ctx.printer.warn(w);
+  return exitCodeFor(a, opts.exitStatus);
 }

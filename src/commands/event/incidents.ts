@@ -1,56 +1,77 @@
 /**
  * `cluster event incidents` (also `event list --incidents`): consecutive non-healthy events of
  * each service grouped into incidents, newest first. A status holds from its event until the
- * next event, so an incident ends when the service is next reported healthy (see
- * src/history/incidents.ts).
+ * next event, so an incident ends when the service is next reported healthy (domain/incidents.ts).
  */
-import { SERVICES } from '../../api/types.js';
+import { Command } from 'commander';
+import { SERVICES, type Service } from '../../api/types.js';
 import type { Context } from '../../context.js';
-import { EXIT } from '../../errors.js';
-import { checkWindowSyntax, parseService, parseWindow } from '../../domain/history.js';
-import { NO_EVENTS, fetchEvents, note } from '../shared/history.js';
+import { checkWindowOrder, windowAt } from '../../domain/history.js';
 import { groupIncidents, incidentJson, incidentsInWindow } from '../../domain/incidents.js';
+import { EXIT } from '../../errors.js';
+import { writeJson } from '../../render/json.js';
+import { terminalKit } from '../../render/kit.js';
+import { renderIncidentRows, renderIncidentTable } from '../../render/list.js';
+import type { When } from '../../util/when.js';
+import type { Factory, Run } from '../factory.js';
+import { examples, jsonOption, serviceOption, utcOption, whenOption } from '../flags.js';
+import { NO_EVENTS, fetchEvents } from '../shared/history.js';
 
 export interface IncidentsOptions {
-  since?: string;
-  until?: string;
-  service?: string;
+  since?: When;
+  until?: When;
+  service?: Service;
+  utc: boolean;
+  json: boolean;
+}
+
+interface IncidentsFlags {
+  since?: When;
+  until?: When;
+  service?: Service;
   utc?: boolean;
   json?: boolean;
 }
 
-export async function run(opts: IncidentsOptions & Record<string, unknown>, ctx: Context, _args: string[] = []): Promise<number> {
-  const service = parseService(opts.service);
-  checkWindowSyntax(opts);
+/** The typed options from parsed flags; shared with `event list --incidents`. */
+export function incidentsOptions(flags: IncidentsFlags): IncidentsOptions {
+  checkWindowOrder(flags.since, flags.until);
+  return { since: flags.since, until: flags.until, service: flags.service, utc: flags.utc ?? false, json: flags.json ?? false };
+}
+
+export function newCmdIncidents(f: Factory, runF: Run<IncidentsOptions> = incidentsRun): Command {
+  return new Command('incidents')
+    .description('consecutive non-healthy events of each service, grouped into incidents')
+    .addOption(serviceOption('only this service'))
+    .addOption(whenOption('--since', 'incidents that end at or after this: a duration (2h, 3d) or an RFC 3339 time'))
+    .addOption(whenOption('--until', 'incidents that start at or before this: a duration ago or an RFC 3339 time'))
+    .addOption(utcOption())
+    .addOption(jsonOption())
+    .addHelpText('after', examples('cluster event incidents --since 24h', "cluster event incidents --service compiler --json | jq '.[0]'"))
+    .action(async (flags: IncidentsFlags, cmd: Command) => {
+      const opts = incidentsOptions(flags);
+      await f.run(cmd, runF, opts, { json: opts.json });
+    });
+}
+
+export async function incidentsRun(opts: IncidentsOptions, ctx: Context): Promise<number> {
   const { io } = ctx;
-
   const { events, now } = await fetchEvents(ctx);
-  const { since, until } = parseWindow(opts, now);
-  const incidents = incidentsInWindow(groupIncidents(events, now, service ? [service] : SERVICES), since, until, now);
+  const { since, until } = windowAt(opts, now);
+  const incidents = incidentsInWindow(groupIncidents(events, now, opts.service ? [opts.service] : SERVICES), since, until, now);
 
-  if (opts.json) {
-    const { writeJson } = await import('../../render/json.js');
-    writeJson(io, incidents.map(incidentJson));
-  }
+  if (opts.json) writeJson(io, incidents.map(incidentJson));
   if (events.length === 0) {
-    note(ctx, NO_EVENTS);
+    ctx.printer.note(NO_EVENTS);
     return EXIT.OK;
   }
   if (incidents.length === 0) {
-    note(ctx, `no incidents${service ? ` of ${service}` : ''}${since !== undefined || until !== undefined ? ' in that window' : ''} (${events.length} retained events)`);
+    const where = since !== undefined || until !== undefined ? ' in that window' : '';
+    ctx.printer.note(`no incidents${opts.service ? ` of ${opts.service}` : ''}${where} (${events.length} retained events)`);
     return EXIT.OK;
   }
   if (opts.json) return EXIT.OK;
-  if (io.stdoutIsTTY) {
-    const [{ default: Table }, { palette }, { renderIncidentTable }] = await Promise.all([
-      import('cli-table3'),
-      import('../../render/style.js'),
-      import('../../render/list.js'),
-    ]);
-    io.stdout.write(renderIncidentTable(incidents, { utc: Boolean(opts.utc), now, columns: io.columns }, { Table, color: palette(io.color) }));
-  } else {
-    const { renderIncidentRows } = await import('../../render/list.js');
-    io.stdout.write(renderIncidentRows(incidents));
-  }
+  if (io.stdoutIsTTY) io.stdout.write(renderIncidentTable(incidents, { utc: opts.utc, now, columns: io.columns }, await terminalKit(io.color)));
+  else io.stdout.write(renderIncidentRows(incidents));
   return EXIT.OK;
 }

@@ -1,28 +1,54 @@
 /**
  * `cluster event list`: the retained history (newest first), filtered client-side.
- * `--incidents` and `--timeline` hand over to `event incidents` and `event timeline`.
+ * `--incidents` and `--timeline` show the same as `event incidents` and `event timeline`.
  */
+import { Command } from 'commander';
+import type { Service } from '../../api/types.js';
 import type { Context } from '../../context.js';
+import { checkWindowOrder, filterEvents, newestFirst, shortIdLength, timeOf, windowAt } from '../../domain/history.js';
+import { isStale } from '../../domain/verdict.js';
 import { EXIT, usageError } from '../../errors.js';
-import { filterEvents, newestFirst, parseLimit, parseService, checkWindowSyntax, parseWindow, shortIdLength, timeOf } from '../../domain/history.js';
-import { NO_EVENTS, fetchEvents, note, warn } from '../shared/history.js';
-import { isStale, parseStaleAfter } from '../../domain/verdict.js';
+import { writeJson } from '../../render/json.js';
+import { terminalKit } from '../../render/kit.js';
+import { renderEventRows, renderEventTable } from '../../render/list.js';
 import { formatDuration } from '../../util/duration.js';
+import type { When } from '../../util/when.js';
+import type { Factory, Run } from '../factory.js';
+import { examples, jsonOption, limitOption, serviceOption, staleAfterOption, utcOption, whenOption } from '../flags.js';
+import { NO_EVENTS, fetchEvents } from '../shared/history.js';
+import { incidentsOptions, incidentsRun, type IncidentsOptions } from './incidents.js';
+import { timelineOptions, timelineRun, widthOption, type TimelineOptions } from './timeline.js';
 
-export interface ListOptions {
-  since?: string;
-  until?: string;
-  utc?: boolean;
-  json?: boolean;
+export interface ListFilters {
+  since?: When;
+  until?: When;
+  unhealthy: boolean;
+  service?: Service;
+  limit?: number;
+  reverse: boolean;
+  wide: boolean;
+  utc: boolean;
+  json: boolean;
+  staleAfterMs: number;
+}
+
+/** What `event list` shows: the events, or (with --incidents / --timeline) the other views. */
+export type ListOptions = ({ view: 'events' } & ListFilters) | { view: 'incidents'; incidents: IncidentsOptions } | { view: 'timeline'; timeline: TimelineOptions };
+
+interface ListFlags {
+  since?: When;
+  until?: When;
   unhealthy?: boolean;
-  service?: string;
-  limit?: string;
+  service?: Service;
+  limit?: number;
   reverse?: boolean;
   wide?: boolean;
+  utc?: boolean;
+  json?: boolean;
+  staleAfter: number;
   incidents?: boolean;
   timeline?: boolean;
-  staleAfter?: string;
-  width?: string;
+  width?: number;
 }
 
 const LIST_ONLY = [
@@ -32,66 +58,95 @@ const LIST_ONLY = [
   ['wide', '--wide'],
 ] as const;
 
-function refuse(opts: ListOptions, mode: string, flags: readonly (readonly [keyof ListOptions, string])[]): void {
-  for (const [key, flag] of flags) {
-    if (opts[key] !== undefined && opts[key] !== false) throw usageError(`${flag} does not apply with ${mode}`, `see \`cluster event ${mode.slice(2)} --help\``);
+function refuse(flags: ListFlags, mode: string, refused: readonly (readonly [keyof ListFlags, string])[]): void {
+  for (const [key, flag] of refused) {
+    if (flags[key] !== undefined && flags[key] !== false) throw usageError(`${flag} does not apply with ${mode}`, `see \`cluster event ${mode.slice(2)} --help\``);
   }
 }
 
-export async function run(opts: ListOptions & Record<string, unknown>, ctx: Context, args: string[] = []): Promise<number> {
-  if (opts.incidents && opts.timeline) throw usageError('give either --incidents or --timeline, not both');
-  if (opts.incidents) {
-    refuse(opts, '--incidents', [...LIST_ONLY, ['width', '--width']]);
-    return (await import('./incidents.js')).run(opts, ctx, args);
+/** The typed options from parsed flags: every combination that makes no sense is a usage error here. */
+export function listOptions(flags: ListFlags): ListOptions {
+  if (flags.incidents && flags.timeline) throw usageError('give either --incidents or --timeline, not both');
+  if (flags.incidents) {
+    refuse(flags, '--incidents', [...LIST_ONLY, ['width', '--width']]);
+    return { view: 'incidents', incidents: incidentsOptions(flags) };
   }
-  if (opts.timeline) {
-    refuse(opts, '--timeline', [...LIST_ONLY, ['service', '--service'], ['until', '--until']]);
-    return (await import('./timeline.js')).run(opts, ctx, args);
+  if (flags.timeline) {
+    refuse(flags, '--timeline', [...LIST_ONLY, ['service', '--service'], ['until', '--until']]);
+    return { view: 'timeline', timeline: timelineOptions(flags) };
   }
+  if (flags.width !== undefined) throw usageError('--width applies only with --timeline');
+  checkWindowOrder(flags.since, flags.until);
+  return {
+    view: 'events',
+    since: flags.since,
+    until: flags.until,
+    unhealthy: flags.unhealthy ?? false,
+    service: flags.service,
+    limit: flags.limit,
+    reverse: flags.reverse ?? false,
+    wide: flags.wide ?? false,
+    utc: flags.utc ?? false,
+    json: flags.json ?? false,
+    staleAfterMs: flags.staleAfter,
+  };
+}
 
-  // Every usage error before any request.
-  if (opts.width !== undefined) throw usageError('--width applies only with --timeline');
-  const limit = parseLimit(opts.limit);
-  const service = parseService(opts.service);
-  checkWindowSyntax(opts);
-  const staleAfterMs = parseStaleAfter(opts.staleAfter);
+export function newCmdList(f: Factory, runF: Run<ListOptions> = listRun): Command {
+  return new Command('list')
+    .alias('ls')
+    .description('the retained event history (newest first)')
+    .addOption(whenOption('--since', 'from this time on: a duration (2h, 3d) or an RFC 3339 time'))
+    .addOption(whenOption('--until', 'up to this time: a duration ago or an RFC 3339 time'))
+    .option('--unhealthy', 'only events that are not all healthy')
+    .addOption(serviceOption('only events where this service is not healthy'))
+    .addOption(limitOption())
+    .option('--reverse', 'oldest first')
+    .option('--wide', 'full event ids')
+    .addOption(utcOption())
+    .addOption(jsonOption())
+    .addOption(staleAfterOption())
+    .option('--incidents', 'group into incidents (same as `event incidents`)')
+    .option('--timeline', 'draw a timeline (same as `event timeline`)')
+    .addOption(widthOption('with --timeline: width of the picture in columns'))
+    .addHelpText('after', examples('cluster event list --since 6h', 'cluster event list --unhealthy --service compiler --json | jq length', 'cluster event list --limit 20 --reverse'))
+    .action(async (flags: ListFlags, cmd: Command) => {
+      const opts = listOptions(flags);
+      const json = opts.view === 'events' ? opts.json : opts.view === 'incidents' ? opts.incidents.json : opts.timeline.json;
+      await f.run(cmd, runF, opts, { json });
+    });
+}
+
+export async function listRun(opts: ListOptions, ctx: Context): Promise<number> {
+  if (opts.view === 'incidents') return incidentsRun(opts.incidents, ctx);
+  if (opts.view === 'timeline') return timelineRun(opts.timeline, ctx);
   const { io } = ctx;
-
   const { events, now } = await fetchEvents(ctx);
-  const { since, until } = parseWindow(opts, now);
-  const shown = filterEvents(events, { since, until, unhealthy: Boolean(opts.unhealthy), service, limit, reverse: Boolean(opts.reverse) });
+  const { since, until } = windowAt(opts, now);
+  const shown = filterEvents(events, { since, until, unhealthy: opts.unhealthy, service: opts.service, limit: opts.limit, reverse: opts.reverse });
 
   const newest = newestFirst(events)[0];
   const newestAge = newest ? now - timeOf(newest) : 0;
-  const staleId = newest && isStale(newest, newestAge, staleAfterMs) ? newest.id : undefined;
+  const staleId = newest && isStale(newest, newestAge, opts.staleAfterMs) ? newest.id : undefined;
 
-  if (opts.json) {
-    const { writeJson } = await import('../../render/json.js');
-    writeJson(io, shown);
-  }
+  if (opts.json) writeJson(io, shown);
   if (events.length === 0) {
-    note(ctx, NO_EVENTS);
+    ctx.printer.note(NO_EVENTS);
     return EXIT.OK;
   }
   if (shown.length === 0) {
     const oldest = timeOf(newestFirst(events).at(-1)!);
-    note(ctx, `no events match (${events.length} retained, from ${formatDuration(now - oldest)} ago to ${formatDuration(Math.max(0, newestAge))} ago)`);
+    ctx.printer.note(`no events match (${events.length} retained, from ${formatDuration(now - oldest)} ago to ${formatDuration(Math.max(0, newestAge))} ago)`);
   } else if (!opts.json) {
     if (io.stdoutIsTTY) {
-      const [{ default: Table }, { palette }, { renderEventTable }] = await Promise.all([
-        import('cli-table3'),
-        import('../../render/style.js'),
-        import('../../render/list.js'),
-      ]);
       const idLength = opts.wide ? undefined : shortIdLength(events.map((e) => e.id));
-      io.stdout.write(renderEventTable(shown, { utc: Boolean(opts.utc), now, idLength, staleId, columns: io.columns }, { Table, color: palette(io.color) }));
+      io.stdout.write(renderEventTable(shown, { utc: opts.utc, now, idLength, staleId, columns: io.columns }, await terminalKit(io.color)));
     } else {
-      const { renderEventRows } = await import('../../render/list.js');
       io.stdout.write(renderEventRows(shown, staleId));
     }
   }
   if (staleId) {
-    warn(ctx, `the newest event is ${formatDuration(newestAge)} old (more than --stale-after ${formatDuration(staleAfterMs)}): the monitor has stopped recording, so current health is unknown`);
+    ctx.printer.warn(`the newest event is ${formatDuration(newestAge)} old (more than --stale-after ${formatDuration(opts.staleAfterMs)}): the monitor has stopped recording, so current health is unknown`);
   }
   return EXIT.OK;
 }

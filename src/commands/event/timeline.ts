@@ -1,20 +1,34 @@
 /**
  * `cluster event timeline` (also `event list --timeline`): the retained window as a picture,
  * one row per service, and each service's availability. The rules for unknown time and for
- * slices are in src/history/timeline.ts.
+ * slices are in domain/timeline.ts.
  */
+import { Command, Option } from 'commander';
 import type { Context } from '../../context.js';
-import { EXIT, usageError } from '../../errors.js';
-import { checkWindowSyntax, parseWindow } from '../../domain/history.js';
-import { NO_EVENTS, fetchEvents, note } from '../shared/history.js';
-import { parseStaleAfter } from '../../domain/verdict.js';
+import { windowAt } from '../../domain/history.js';
 import { buildTimeline, timelineJson, timelineWindow } from '../../domain/timeline.js';
-import { LABEL_WIDTH } from '../../render/timeline.js';
+import { EXIT, usageError } from '../../errors.js';
+import { writeJson } from '../../render/json.js';
+import { terminalKit } from '../../render/kit.js';
+import { LABEL_WIDTH, renderTimeline } from '../../render/timeline.js';
+import type { When } from '../../util/when.js';
+import type { Factory, Run } from '../factory.js';
+import { examples, jsonOption, staleAfterOption, utcOption, whenOption } from '../flags.js';
+import { NO_EVENTS, fetchEvents } from '../shared/history.js';
 
 export interface TimelineOptions {
-  since?: string;
-  staleAfter?: string;
-  width?: string;
+  since?: When;
+  staleAfterMs: number;
+  /** Columns of the picture, labels included; undefined: the terminal's width. */
+  width?: number;
+  utc: boolean;
+  json: boolean;
+}
+
+interface TimelineFlags {
+  since?: When;
+  staleAfter: number;
+  width?: number;
   utc?: boolean;
   json?: boolean;
 }
@@ -23,44 +37,57 @@ export const MIN_WIDTH = LABEL_WIDTH + 10;
 export const MAX_WIDTH = 2000;
 
 /** `--width COLUMNS`: the width of the picture, labels included. */
-export function parseWidth(text: unknown, fallback: number): number {
-  if (text === undefined) return Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, fallback));
-  const t = String(text).trim();
+export function parseWidth(text: string): number {
+  const t = text.trim();
   const n = Number(t);
   if (!/^\d+$/.test(t) || n < MIN_WIDTH || n > MAX_WIDTH) {
-    throw usageError(`invalid --width "${String(text)}": expected a whole number of columns from ${MIN_WIDTH} to ${MAX_WIDTH}`);
+    throw usageError(`invalid --width "${text}": expected a whole number of columns from ${MIN_WIDTH} to ${MAX_WIDTH}`);
   }
   return n;
 }
 
-export async function run(opts: TimelineOptions & Record<string, unknown>, ctx: Context, _args: string[] = []): Promise<number> {
-  const { io } = ctx;
-  const staleAfterMs = parseStaleAfter(opts.staleAfter);
-  checkWindowSyntax({ since: opts.since });
-  const width = parseWidth(opts.width, io.columns);
+export function widthOption(help: string): Option {
+  return new Option('--width <columns>', help).argParser(parseWidth);
+}
 
+/** The typed options from parsed flags; shared with `event list --timeline`. */
+export function timelineOptions(flags: TimelineFlags): TimelineOptions {
+  return { since: flags.since, staleAfterMs: flags.staleAfter, width: flags.width, utc: flags.utc ?? false, json: flags.json ?? false };
+}
+
+export function newCmdTimeline(f: Factory, runF: Run<TimelineOptions> = timelineRun): Command {
+  return new Command('timeline')
+    .description('a picture of the retained window: one row per service, availability below')
+    .addOption(whenOption('--since', 'start of the window: a duration (6h) or an RFC 3339 time (default: all retained)'))
+    .addOption(staleAfterOption('a healthy stretch with no event for longer than this is drawn as unknown'))
+    .addOption(widthOption('width of the picture in columns, labels included (default: the terminal width)'))
+    .addOption(utcOption())
+    .addOption(jsonOption('print slices and availability as JSON'))
+    .addHelpText('after', examples('cluster event timeline', 'cluster event timeline --since 6h --width 100', "cluster event timeline --json | jq '.services[].availability_percent'"))
+    .action(async (flags: TimelineFlags, cmd: Command) => {
+      const opts = timelineOptions(flags);
+      await f.run(cmd, runF, opts, { json: opts.json });
+    });
+}
+
+export async function timelineRun(opts: TimelineOptions, ctx: Context): Promise<number> {
+  const { io } = ctx;
+  const width = opts.width ?? Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, io.columns));
   const { events, now } = await fetchEvents(ctx);
-  const { since } = parseWindow({ since: opts.since }, now);
-  if (since !== undefined && since >= now) throw usageError(`--since "${String(opts.since)}" is not in the past`);
+  const { since } = windowAt({ since: opts.since }, now);
+  if (since !== undefined && since >= now) throw usageError(`--since "${opts.since!.text}" is not in the past`);
   const { start, end } = timelineWindow(events, now, since);
-  const cells = width - LABEL_WIDTH;
-  const t = buildTimeline(events, { start, end, cells, staleAfterMs, now });
+  const t = buildTimeline(events, { start, end, cells: width - LABEL_WIDTH, staleAfterMs: opts.staleAfterMs, now });
 
   if (opts.json) {
-    const { writeJson } = await import('../../render/json.js');
     writeJson(io, timelineJson(t));
-    if (events.length === 0) note(ctx, NO_EVENTS);
+    if (events.length === 0) ctx.printer.note(NO_EVENTS);
     return EXIT.OK;
   }
   if (events.length === 0) {
-    note(ctx, NO_EVENTS);
+    ctx.printer.note(NO_EVENTS);
     return EXIT.OK;
   }
-  const [{ default: Table }, { palette }, { renderTimeline }] = await Promise.all([
-    import('cli-table3'),
-    import('../../render/style.js'),
-    import('../../render/timeline.js'),
-  ]);
-  io.stdout.write(renderTimeline(t, { utc: Boolean(opts.utc), color: io.color, columns: width }, { Table, color: palette(io.color) }));
+  io.stdout.write(renderTimeline(t, { utc: opts.utc, color: io.color, columns: width }, await terminalKit(io.color)));
   return EXIT.OK;
 }

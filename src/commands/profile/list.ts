@@ -3,24 +3,31 @@
  * A table at a terminal; tab-separated rows when piped (name, host, auth kind, credential,
  * `current` or empty); `--json` an array of objects (credentials masked there too).
  */
-import { maskSecret } from '../../config/connection.js';
+import { Command } from 'commander';
+import { maskSecret } from '../../api/auth.js';
 import { profileNames, type ConfigData, type Profile } from '../../config/profiles.js';
 import type { Context } from '../../context.js';
 import { EXIT } from '../../errors.js';
-import { sanitizeLine } from '../../io/sanitize.js';
+import { writeJson } from '../../render/json.js';
+import { terminalKit } from '../../render/kit.js';
+import { plainRows, renderProfileTable, type ProfileRow } from '../../render/profiles.js';
+import type { Factory, Run } from '../factory.js';
+import { examples, jsonOption } from '../flags.js';
 
-export interface ProfileRow {
-  name: string;
-  current: boolean;
-  host: string;
-  auth: Profile['auth']['kind'];
-  /** Masked key, masked token, the token command, or null. */
-  credential: string | null;
-  tenant: string | null;
-  insecure: boolean;
-  ca_cert: string | null;
-  server_version: string | null;
-  server_edition: string | null;
+export interface ProfileListOptions {
+  json: boolean;
+}
+
+export function newCmdProfileList(f: Factory, runF: Run<ProfileListOptions> = profileListRun): Command {
+  return new Command('list')
+    .alias('ls')
+    .description('list stored profiles (current one marked)')
+    .addOption(jsonOption('print JSON (credentials masked)'))
+    .addHelpText('after', examples('cluster profile list', "cluster profile list --json | jq -r '.[].name'"))
+    .action(async (flags: { json?: boolean }, cmd: Command) => {
+      const opts = { json: flags.json ?? false };
+      await f.run(cmd, runF, opts, { json: opts.json });
+    });
 }
 
 export function credentialText(p: Profile): string | null {
@@ -59,59 +66,25 @@ export function profileRows(config: ConfigData, active: string | undefined): Pro
   });
 }
 
-/** Piped: one tab-separated line per profile, no header, nothing but sanitised text. */
-export function plainRows(rows: ProfileRow[]): string {
-  return rows
-    .map((r) => [r.name, r.host, r.auth, r.credential ?? '-', r.current ? 'current' : ''].map((f) => sanitizeLine(f).replace(/\t/g, ' ')).join('\t') + '\n')
-    .join('');
-}
+export { plainRows };
 
-export async function run(opts: { json?: boolean } & Record<string, unknown>, ctx: Context): Promise<number> {
+export async function profileListRun(opts: ProfileListOptions, ctx: Context): Promise<number> {
   const { io, env } = ctx;
   const config = ctx.config();
   const rows = profileRows(config, activeName(config, env));
   if (opts.json) {
-    io.stdout.write(JSON.stringify(rows, null, io.stdoutIsTTY ? 2 : undefined) + '\n');
+    writeJson(io, rows);
     return EXIT.OK;
   }
   if (rows.length === 0) {
-    io.stderr.write('no stored profiles; create one with `cluster login`\n');
+    ctx.printer.note('no stored profiles; create one with `cluster login`');
     return EXIT.OK;
   }
   if (!io.stdoutIsTTY) {
     io.stdout.write(plainRows(rows));
     return EXIT.OK;
   }
-  const [{ default: Table }, { palette }] = await Promise.all([import('cli-table3'), import('../../render/style.js')]);
-  const c = palette(io.color);
-  const cells = rows.map((r) => ({
-    mark: r.current ? c.green('*') : '',
-    NAME: r.current ? c.bold(sanitizeLine(r.name)) : sanitizeLine(r.name),
-    HOST: sanitizeLine(r.host) + (r.insecure ? c.yellow(' (insecure)') : ''),
-    AUTH: r.auth,
-    CREDENTIAL: sanitizeLine(r.credential ?? '-'),
-    TENANT: sanitizeLine(r.tenant ?? ''),
-    SERVER: sanitizeLine(r.server_version ? `${r.server_version}${r.server_edition ? ` (${r.server_edition})` : ''}` : ''),
-  }));
-  // Fit the terminal: drop the least useful columns first (`cluster auth status` shows them all).
-  const optional = ['SERVER', 'TENANT', 'CREDENTIAL'] as const;
-  let columns: string[] = ['NAME', 'HOST', 'AUTH', 'CREDENTIAL', 'TENANT', 'SERVER'];
-  let text = '';
-  for (let drop = 0; drop <= optional.length; drop++) {
-    columns = columns.filter((k) => !optional.slice(0, drop).includes(k as (typeof optional)[number]));
-    const table = new Table({
-      head: ['', ...columns].map((h) => c.bold(h)),
-      style: { head: [], border: [], 'padding-left': 0, 'padding-right': 2 },
-      chars: { top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '', left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '' },
-    });
-    for (const row of cells) table.push([row.mark, ...columns.map((k) => row[k as keyof typeof row])]);
-    text = table.toString().replace(/[ \t]+$/gm, '');
-    // eslint-disable-next-line no-control-regex
-    const widest = Math.max(...text.split('\n').map((l) => [...l.replace(/\u001b\[[0-9;]*m/g, '')].length));
-    if (widest <= io.columns) break;
-  }
-  io.stdout.write(text + '\n');
-  const current = rows.find((r) => r.current);
-  if (env.CLUSTER_PROFILE && !current) io.stderr.write(`note: CLUSTER_PROFILE=${sanitizeLine(env.CLUSTER_PROFILE)} names no stored profile\n`);
+  io.stdout.write(renderProfileTable(rows, io.columns, await terminalKit(io.color)));
+  if (env.CLUSTER_PROFILE && !rows.some((r) => r.current)) ctx.printer.note(`note: CLUSTER_PROFILE=${env.CLUSTER_PROFILE} names no stored profile`);
   return EXIT.OK;
 }

@@ -1,0 +1,68 @@
+/**
+ * Flags several commands share, each defined once: its name, help, parser (a bad value is a usage
+ * error naming the flag, exit 64, before any request) and default. A command's constructor adds
+ * the ones it takes; its action receives the parsed, typed values.
+ */
+import { Option } from 'commander';
+import { SELECTORS, type Selector } from '../api/types.js';
+import { parseEventId, type EventIdSpec } from '../domain/event-id.js';
+import { parseLimit, parseService } from '../domain/history.js';
+import { DEFAULT_STALE_AFTER_MS } from '../domain/verdict.js';
+import { usageError } from '../errors.js';
+import { formatDuration } from '../util/duration.js';
+import { parseDurationFlag, parseWhenSpec } from '../util/when.js';
+
+/** `--json`, with what it prints. */
+export function jsonOption(what = 'print JSON'): Option {
+  return new Option('--json', what);
+}
+
+export function utcOption(): Option {
+  return new Option('--utc', 'show times in UTC');
+}
+
+/** A duration flag (`--interval 5s`), parsed to milliseconds, at least `minMs`. */
+export function durationOption(flags: string, help: string, minMs: number): Option {
+  const name = flags.split(/[ ,]/)[0]!;
+  return new Option(flags, help).argParser((v: string) => parseDurationFlag(v, name, minMs));
+}
+
+export function staleAfterOption(help = 'an all-healthy latest event older than this means the recorder stopped'): Option {
+  return durationOption('--stale-after <duration>', help, 1000).default(DEFAULT_STALE_AFTER_MS, formatDuration(DEFAULT_STALE_AFTER_MS));
+}
+
+/** `--since` / `--until` of the history commands: a duration back from now, or an RFC 3339 time. */
+export function whenOption(flag: '--since' | '--until', help: string): Option {
+  return new Option(`${flag} <when>`, help).argParser((v: string) => parseWhenSpec(v, flag));
+}
+
+export function serviceOption(help: string): Option {
+  return new Option('--service <service>', help).choices(['api', 'compiler', 'runner']).argParser(parseService);
+}
+
+export function limitOption(): Option {
+  return new Option('--limit <n>', 'at most this many events (the newest)').argParser((v: string) => parseLimit(v));
+}
+
+/** One value of a fixed set, with the project's wording for a bad one; the help lists the choices. */
+export function choiceOption<T extends string>(flags: string, help: string, values: readonly T[]): Option {
+  const name = flags.split(/[ ,]/).find((p) => p.startsWith('--'))!;
+  return new Option(flags, help).choices(values).argParser((v: string): T => {
+    if ((values as readonly string[]).includes(v)) return v as T;
+    throw usageError(`invalid ${name} "${v}": expected ${values.length === 2 ? values.join(' or ') : `one of ${values.join(', ')}`}`);
+  });
+}
+
+export function selectorOption(): Option {
+  return choiceOption<Selector>('-s, --selector <selector>', "status: statuses only; all: with the services' reports", SELECTORS).default('status');
+}
+
+/** The `<id>` argument: `latest`, a full event id, or a prefix of 8+ hex characters. */
+export function eventIdArgument(value: string): EventIdSpec {
+  return parseEventId(value);
+}
+
+/** The `Examples:` block that follows a command's options in its help. */
+export function examples(...lines: string[]): string {
+  return `\nExamples:\n${lines.map((l) => `  ${l}`).join('\n')}`;
+}

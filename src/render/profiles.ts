@@ -1,0 +1,60 @@
+/**
+ * `cluster profile list` for people and for pipes: a borderless table at a terminal (the current
+ * profile marked, the least useful columns dropped until it fits), tab-separated rows when piped.
+ * Credentials arrive already masked; every stored string is sanitised.
+ */
+import { sanitizeLine } from '../io/sanitize.js';
+import type { TerminalKit } from './kit.js';
+import { NO_BORDER } from './table.js';
+import { visibleWidth } from './text.js';
+
+export interface ProfileRow {
+  name: string;
+  current: boolean;
+  host: string;
+  auth: string;
+  /** Masked key, masked token, the token command, or null. */
+  credential: string | null;
+  tenant: string | null;
+  insecure: boolean;
+  ca_cert: string | null;
+  server_version: string | null;
+  server_edition: string | null;
+}
+
+/** Piped: one tab-separated line per profile, no header, nothing but sanitised text. */
+export function plainRows(rows: readonly ProfileRow[]): string {
+  return rows
+    .map((r) => [r.name, r.host, r.auth, r.credential ?? '-', r.current ? 'current' : ''].map((f) => sanitizeLine(f).replace(/\t/g, ' ')).join('\t') + '\n')
+    .join('');
+}
+
+const OPTIONAL = ['SERVER', 'TENANT', 'CREDENTIAL'] as const;
+const COLUMNS = ['NAME', 'HOST', 'AUTH', 'CREDENTIAL', 'TENANT', 'SERVER'] as const;
+
+/** The terminal table, at most `columns` wide: drops SERVER, then TENANT, then CREDENTIAL (`auth status` shows them all). */
+export function renderProfileTable(rows: readonly ProfileRow[], columns: number, kit: TerminalKit): string {
+  const c = kit.color;
+  const cells = rows.map((r) => ({
+    mark: r.current ? c.green('*') : '',
+    NAME: r.current ? c.bold(sanitizeLine(r.name)) : sanitizeLine(r.name),
+    HOST: sanitizeLine(r.host) + (r.insecure ? c.yellow(' (insecure)') : ''),
+    AUTH: r.auth,
+    CREDENTIAL: sanitizeLine(r.credential ?? '-'),
+    TENANT: sanitizeLine(r.tenant ?? ''),
+    SERVER: sanitizeLine(r.server_version ? `${r.server_version}${r.server_edition ? ` (${r.server_edition})` : ''}` : ''),
+  }));
+  let text = '';
+  for (let drop = 0; drop <= OPTIONAL.length; drop++) {
+    const shown = COLUMNS.filter((k) => !(OPTIONAL.slice(0, drop) as readonly string[]).includes(k));
+    const table = new kit.Table({
+      head: ['', ...shown].map((h) => c.bold(h)),
+      style: { head: [], border: [], 'padding-left': 0, 'padding-right': 2 },
+      chars: { ...NO_BORDER, middle: '' },
+    });
+    for (const row of cells) table.push([row.mark, ...shown.map((k) => row[k])]);
+    text = table.toString().replace(/[ \t]+$/gm, '');
+    if (Math.max(...text.split('\n').map(visibleWidth)) <= columns) break;
+  }
+  return text + '\n';
+}
