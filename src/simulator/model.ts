@@ -7,14 +7,15 @@
 import type { ClusterEventFull, ClusterEventStatus, HealthStatus, MonitorStatus, Selector, Service, ServiceHealth } from '../api/types.js';
 import { SERVICES } from '../api/types.js';
 import { formatMicros, uuidv7 } from './ids.js';
+import { decideRecording, FRESH_LOOP, type LoopState } from './policy.js';
 import { createRng, type Rng } from './rng.js';
 import { recorderLifetimes, stepAt, type Scenario, type Step } from './scenario.js';
 import { resourcesInfoText, selfInfoText, truncateInfo, type Edition } from './texts.js';
 
+export { STORE_EVERY_ROUNDS } from './policy.js';
+
 /** Interval between monitor rounds. */
 export const MONITOR_INTERVAL_MS = 10_000;
-/** While healthy, an event every this many rounds. Also the cap of the unhealthy back-off. */
-export const STORE_EVERY_ROUNDS = 60;
 export const RETENTION_MS = 72 * 3600 * 1000;
 export const RETENTION_COUNT = 1000;
 
@@ -155,9 +156,7 @@ export function createModel(opts: ModelOptions): MonitorModel {
   const logIndex = new Map<string, LogEntry>();
 
   // The monitor loop's local state (reset when the recorder process restarts).
-  let first = true;
-  let iterationsWithoutInsert = 0;
-  let backoffThreshold = 1;
+  let loop: LoopState = FRESH_LOOP;
   let lifetime = 0;
   let nextRoundUs = lifetimes[0]?.startUs ?? Infinity;
   let round = 0;
@@ -233,33 +232,9 @@ export function createModel(opts: ModelOptions): MonitorModel {
     const latest = stored[stored.length - 1];
     const newHealthy = SERVICES.every((s) => probes[s].ok);
 
-    let f = restart ? true : first;
-    let iwi = restart ? 0 : iterationsWithoutInsert;
-    let backoff = restart ? 1 : backoffThreshold;
-    let insert: boolean;
-    if (!latest) insert = true;
-    else if (f) {
-      f = false;
-      insert = true;
-    } else {
-      const latestHealthy = allHealthy(latest);
-      if (latestHealthy && newHealthy) {
-        backoff = 1;
-        insert = iwi >= STORE_EVERY_ROUNDS - 1;
-      } else if (!latestHealthy && !newHealthy) {
-        if (iwi >= backoff - 1) {
-          backoff = Math.min(backoff * 2, STORE_EVERY_ROUNDS);
-          insert = true;
-        } else insert = false;
-      } else {
-        backoff = 1;
-        insert = true;
-      }
-    }
-    iwi = insert ? 0 : iwi + 1;
-    first = f;
-    iterationsWithoutInsert = iwi;
-    backoffThreshold = backoff;
+    const decision = decideRecording(loop, { restart, latestHealthy: latest && allHealthy(latest), newHealthy });
+    loop = decision.state;
+    const insert = decision.insert;
 
     let event: StoredEvent | undefined;
     let doneUs = clockUs;
