@@ -4,46 +4,23 @@
  * retention, driven by simulated time. Pure and deterministic for a given scenario, seed and
  * clock; nothing runs on its own: `catchUp(now)` runs every round that has become due.
  */
-import type { ClusterEventFull, ClusterEventStatus, HealthStatus, MonitorStatus, Selector, Service, ServiceHealth } from '../api/types.js';
+import type { HealthStatus, Service } from '../api/types.js';
 import { SERVICES } from '../api/types.js';
+import { allHealthy, nextStatus, selfKey, statusKey, type StoredEvent } from './event.js';
+import { healthOf } from './health.js';
 import { formatMicros, uuidv7 } from './ids.js';
 import { decideRecording, FRESH_LOOP, type LoopState } from './policy.js';
 import { createRng, type Rng } from './rng.js';
+import { createEventTable, type LogEntry } from './table.js';
 import { recorderLifetimes, stepAt, type Scenario, type Step } from './scenario.js';
 import { resourcesInfoText, selfInfoText, truncateInfo, type Edition } from './texts.js';
 
+export { nextStatus, selectEvent, type StoredEvent } from './event.js';
 export { STORE_EVERY_ROUNDS } from './policy.js';
+export { RETENTION_COUNT, RETENTION_MS, type LogEntry } from './table.js';
 
 /** Interval between monitor rounds. */
 export const MONITOR_INTERVAL_MS = 10_000;
-export const RETENTION_MS = 72 * 3600 * 1000;
-export const RETENTION_COUNT = 1000;
-
-/** A row of `cluster_monitor_event`, plus the monitor round that wrote it (not served). */
-export interface StoredEvent {
-  id: string;
-  /** Epoch microseconds. */
-  recordedAtUs: number;
-  recorded_at: string;
-  api_status: MonitorStatus;
-  api_self_info: string;
-  api_resources_info: string;
-  compiler_status: MonitorStatus;
-  compiler_self_info: string;
-  compiler_resources_info: string;
-  runner_status: MonitorStatus;
-  runner_self_info: string;
-  runner_resources_info: string;
-  /** Index of the monitor round (counted from the monitor start, across restarts). */
-  round: number;
-}
-
-/** Every event ever recorded, in order, with when and why retention deleted it. */
-export interface LogEntry {
-  event: StoredEvent;
-  deletedAtUs?: number;
-  deletedBecause?: 'age' | 'count';
-}
 
 export interface ModelOptions {
   scenario: Scenario;
@@ -71,46 +48,6 @@ export interface MonitorModel {
   roundsRun(): number;
 }
 
-export const allHealthy = (e: Pick<StoredEvent, 'api_status' | 'compiler_status' | 'runner_status'>): boolean =>
-  e.api_status === 'Healthy' && e.compiler_status === 'Healthy' && e.runner_status === 'Healthy';
-
-/** `poll_success_to_status`: InitialUnhealthy is left only by a passing check. */
-export function nextStatus(previous: MonitorStatus | undefined, success: boolean): MonitorStatus {
-  if (previous === undefined) return success ? 'Healthy' : 'InitialUnhealthy';
-  if (previous === 'InitialUnhealthy' && !success) return 'InitialUnhealthy';
-  return success ? 'Healthy' : 'Unhealthy';
-}
-
-/** The event as the API serializes it, in Feldera's field order; `status` leaves the infos out. */
-export function selectEvent(e: StoredEvent, selector: 'status'): ClusterEventStatus;
-export function selectEvent(e: StoredEvent, selector: Selector): ClusterEventFull;
-export function selectEvent(e: StoredEvent, selector: Selector): ClusterEventFull {
-  if (selector === 'status') {
-    return {
-      id: e.id,
-      recorded_at: e.recorded_at,
-      all_healthy: allHealthy(e),
-      api_status: e.api_status,
-      compiler_status: e.compiler_status,
-      runner_status: e.runner_status,
-    };
-  }
-  return {
-    id: e.id,
-    recorded_at: e.recorded_at,
-    all_healthy: allHealthy(e),
-    api_status: e.api_status,
-    api_self_info: e.api_self_info,
-    api_resources_info: e.api_resources_info,
-    compiler_status: e.compiler_status,
-    compiler_self_info: e.compiler_self_info,
-    compiler_resources_info: e.compiler_resources_info,
-    runner_status: e.runner_status,
-    runner_self_info: e.runner_self_info,
-    runner_resources_info: e.runner_resources_info,
-  };
-}
-
 interface Probe {
   ok: boolean;
   step: Step | undefined;
@@ -128,8 +65,6 @@ interface PlannedRound {
   insert: boolean;
 }
 
-const statusKey = (s: Service) => `${s}_status` as const;
-const selfKey = (s: Service) => `${s}_self_info` as const;
 const resourcesKey = (s: Service) => `${s}_resources_info` as const;
 
 /** Kubernetes-style random name suffix: `<10 chars>-<5 chars>` from its safe alphabet. */
@@ -149,11 +84,7 @@ export function createModel(opts: ModelOptions): MonitorModel {
   }));
   const pod = podSuffix(rng);
 
-  // The table, oldest first, and an index by id.
-  let stored: StoredEvent[] = [];
-  const byId = new Map<string, StoredEvent>();
-  const log: LogEntry[] = [];
-  const logIndex = new Map<string, LogEntry>();
+  const table = createEventTable();
 
   // The monitor loop's local state (reset when the recorder process restarts).
   let loop: LoopState = FRESH_LOOP;
@@ -229,7 +160,7 @@ export function createModel(opts: ModelOptions): MonitorModel {
       clockUs += latencyUs(probes[s].step);
       if (edition === 'enterprise') clockUs += rng.int(2000, 8000);
     }
-    const latest = stored[stored.length - 1];
+    const latest = table.latest();
     const newHealthy = SERVICES.every((s) => probes[s].ok);
 
     const decision = decideRecording(loop, { restart, latestHealthy: latest && allHealthy(latest), newHealthy });
@@ -264,35 +195,10 @@ export function createModel(opts: ModelOptions): MonitorModel {
     return { doneUs, nextUs: endUs + MONITOR_INTERVAL_MS * 1000, restart, event, insert };
   }
 
-  function applyRetention(nowUs: number): void {
-    const n = stored.length;
-    if (n <= 1) return;
-    const threshold = nowUs - RETENTION_MS * 1000;
-    let cut = 0;
-    while (cut < n - 1 && stored[cut]!.recordedAtUs < threshold) cut++;
-    const byAge = cut;
-    if (n - cut > RETENTION_COUNT) cut = n - RETENTION_COUNT;
-    if (cut === 0) return;
-    for (let i = 0; i < cut; i++) {
-      const e = stored[i]!;
-      byId.delete(e.id);
-      const entry = logIndex.get(e.id)!;
-      entry.deletedAtUs = nowUs;
-      entry.deletedBecause = i < byAge ? 'age' : 'count';
-    }
-    stored = stored.slice(cut);
-  }
-
   function commit(p: PlannedRound): void {
     nextRoundUs = p.nextUs;
     if (!p.event) return;
-    const e = p.event;
-    stored.push(e);
-    byId.set(e.id, e);
-    const entry: LogEntry = { event: e };
-    log.push(entry);
-    logIndex.set(e.id, entry);
-    applyRetention(e.recordedAtUs + 1000);
+    table.insert(p.event);
   }
 
   return {
@@ -309,25 +215,11 @@ export function createModel(opts: ModelOptions): MonitorModel {
         pending = undefined;
       }
     },
-    events: () => stored.slice().reverse(),
-    latest: () => stored[stored.length - 1],
-    get: (id) => byId.get(id),
-    health() {
-      const latest = stored[stored.length - 1];
-      if (!latest) return undefined;
-      const service = (s: Service): ServiceHealth => {
-        const healthy = latest[statusKey(s)] === 'Healthy';
-        let since = latest.recorded_at;
-        for (let i = stored.length - 2; i >= 0; i--) {
-          const e = stored[i]!;
-          if ((e[statusKey(s)] === 'Healthy') !== healthy) break;
-          since = e.recorded_at;
-        }
-        return { healthy, message: latest[selfKey(s)], unchanged_since: since, checked_at: latest.recorded_at };
-      };
-      return { all_healthy: allHealthy(latest), api: service('api'), compiler: service('compiler'), runner: service('runner') };
-    },
-    log,
+    events: table.events,
+    latest: table.latest,
+    get: table.get,
+    health: () => healthOf(table.rows()),
+    log: table.log,
     roundsRun: () => round - (pending ? 1 : 0),
   };
 }
