@@ -39,7 +39,9 @@ export function decideRecording(previous: LoopState, round: RoundVerdicts): Reco
   return { insert, state: { first, iterationsWithoutInsert, backoffThreshold } };
 }
 
-function decide(s: LoopState, latestHealthy: boolean | undefined, newHealthy: boolean): { insert: boolean; first: boolean; backoffThreshold: number } {
+type Verdict = Pick<RecordingDecision, 'insert'> & Pick<LoopState, 'first' | 'backoffThreshold'>;
+
+function decide(s: LoopState, latestHealthy: boolean | undefined, newHealthy: boolean): Verdict {
   // An empty table is always written to, and `first` survives it: a manager started on an empty
   // table records its first two rounds.
   if (latestHealthy === undefined) return { insert: true, first: s.first, backoffThreshold: s.backoffThreshold };

@@ -133,7 +133,7 @@ export function stepAt(timeline: ServiceTimeline | undefined, t: number): Step |
  * The recorder's lifetimes: half-open [start, end) intervals in ms from the monitor start, each a
  * separate process (its first round is always recorded). The last one may be open-ended.
  */
-export function recorderLifetimes(changes: RecorderChange[]): { start: number; end: number }[] {
+export function recorderLifetimes(changes: readonly RecorderChange[]): { start: number; end: number }[] {
   const out: { start: number; end: number }[] = [];
   let runningSince: number | undefined = 0;
   for (const c of changes) {
