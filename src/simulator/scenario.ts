@@ -64,49 +64,14 @@
  * Unknown keys are rejected, so a typo does not silently change the scenario.
  */
 import { readFileSync } from 'node:fs';
-import { SERVICES, type Service } from '../api/types.js';
+import { SERVICES } from '../api/types.js';
 import { parseDuration } from '../util/duration.js';
+import { BUILTIN_SCENARIO_NAMES, builtinScenario } from './scenario-builtins.js';
+import { PROBE_KINDS, ScenarioError, type RecorderChange, type Scenario, type ServiceTimeline, type Step } from './scenario-types.js';
 import type { ProbeKind } from './texts.js';
 
-export const PROBE_KINDS: readonly ProbeKind[] = ['healthy', 'unhealthy', 'unreachable', 'timeout', 'error'];
-
-export interface Step {
-  /** Milliseconds from the timeline's start. */
-  at: number;
-  kind: ProbeKind;
-  message?: string;
-  status?: number;
-  info?: string;
-  resources?: 'healthy' | 'unhealthy';
-  resourcesInfo?: string;
-}
-
-export interface ServiceTimeline {
-  steps: Step[];
-  /** Milliseconds from the monitor start at which the steps begin. */
-  start: number;
-  /** Loop period in milliseconds. */
-  repeat?: number;
-}
-
-export interface RecorderChange {
-  at: number;
-  running: boolean;
-}
-
-export interface Scenario {
-  name: string;
-  description: string;
-  /** Default pre-filled history in milliseconds. */
-  history?: number;
-  services: Partial<Record<Service, ServiceTimeline>>;
-  recorder: RecorderChange[];
-}
-
-/** A scenario file or value that does not fit the format; the message is one line. */
-export class ScenarioError extends Error {
-  override name = 'ScenarioError';
-}
+export { BUILTIN_SCENARIO_NAMES, builtinScenario } from './scenario-builtins.js';
+export { PROBE_KINDS, ScenarioError, type RecorderChange, type Scenario, type ServiceTimeline, type Step } from './scenario-types.js';
 
 /** The step in force at `t` ms after the monitor start, or undefined when the check passes by default. */
 export function stepAt(timeline: ServiceTimeline | undefined, t: number): Step | undefined {
@@ -147,148 +112,6 @@ export function recorderLifetimes(changes: readonly RecorderChange[]): { start: 
   }
   if (runningSince !== undefined) out.push({ start: runningSince, end: Infinity });
   return out;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Built-in scenarios
-
-const S = 1000;
-const M = 60 * S;
-const H = 60 * M;
-
-const quiet = (name: string, description: string): Scenario => ({ name, description, services: {}, recorder: [] });
-
-/** Long, multi-line, non-ASCII (with astral characters) texts that pass the 8192-character cap. */
-function longTexts(): { body: string; error: string; resources: string } {
-  const line = 'Ошибка компилятора — 編譯失敗 — échec ✗ 🚀🦀𝔽𝕖𝕝𝕕𝕖𝕣𝕒 (code 0xE2) — naïve façade';
-  const rows: string[] = [];
-  for (let i = 1; rows.join('\n').length < 12_000; i++) rows.push(`${String(i).padStart(3, '0')}: ${line}`);
-  const body = JSON.stringify({
-    status: 'unhealthy: compilation workers crashed',
-    details: rows.join('\n'),
-  });
-  const error =
-    'hyper::Error(IncompleteMessage): connection closed before message completed\n' +
-    '\tcaused by: \u001b[31mstream reset\u001b[0m by peer\r\n' +
-    rows.join('\n');
-  const resources = ['Pods (ℹ️ 🧪 diagnostics follow):', ...rows].join('\n');
-  return { body, error, resources };
-}
-
-const BUILTINS: Record<string, () => Scenario> = {
-  healthy: () => quiet('healthy', 'All three services pass every check.'),
-  startup: () => ({
-    name: 'startup',
-    description: 'A fresh instance: services start InitialUnhealthy and come up one by one within 8 minutes.',
-    services: {
-      api: {
-        start: 0,
-        steps: [
-          { at: 0, kind: 'unhealthy', status: 500, message: '{"status":"unhealthy: unable to reach the database"}' },
-          { at: 40 * S, kind: 'healthy' },
-        ],
-      },
-      compiler: {
-        start: 0,
-        steps: [
-          { at: 0, kind: 'unreachable' },
-          {
-            at: 2 * M,
-            kind: 'unhealthy',
-            status: 503,
-            message: '{"status":"unhealthy: the SQL compiler is still being prepared"}',
-          },
-          { at: 4 * M + 30 * S, kind: 'healthy' },
-        ],
-      },
-      runner: {
-        start: 0,
-        steps: [
-          { at: 0, kind: 'unreachable' },
-          { at: 3 * M, kind: 'timeout' },
-          { at: 3 * M + 30 * S, kind: 'unreachable' },
-          { at: 8 * M, kind: 'healthy' },
-        ],
-      },
-    },
-    recorder: [],
-  }),
-  'compiler-outage': () => ({
-    name: 'compiler-outage',
-    description: 'The compiler goes down after 5 minutes (unreachable, then timing out) and recovers at 25 minutes.',
-    services: {
-      compiler: {
-        start: 0,
-        steps: [
-          { at: 5 * M, kind: 'unreachable' },
-          { at: 15 * M, kind: 'timeout' },
-          { at: 25 * M, kind: 'healthy' },
-        ],
-      },
-    },
-    recorder: [],
-  }),
-  flapping: () => ({
-    name: 'flapping',
-    description: 'From minute 2 the runner fails for 90 s of every 3 minutes (refusing, then timing out).',
-    services: {
-      runner: {
-        start: 2 * M,
-        repeat: 3 * M,
-        steps: [
-          { at: 0, kind: 'unreachable' },
-          { at: 40 * S, kind: 'timeout' },
-          { at: 90 * S, kind: 'healthy' },
-        ],
-      },
-    },
-    recorder: [],
-  }),
-  stalled: () => ({
-    name: 'stalled',
-    description:
-      'The process that records events dies 3 minutes in while all is healthy: the latest event stays all Healthy and only ages.',
-    services: {},
-    recorder: [{ at: 3 * M, running: false }],
-  }),
-  'long-info': () => {
-    const t = longTexts();
-    return {
-      name: 'long-info',
-      description: 'Info texts past 8192 characters, multi-line, non-ASCII with astral characters and control characters.',
-      services: {
-        compiler: { start: 0, steps: [{ at: 0, kind: 'unhealthy', status: 503, message: t.body }] },
-        runner: {
-          start: 0,
-          steps: [{ at: 0, kind: 'error', message: t.error, resources: 'unhealthy', resourcesInfo: t.resources }],
-        },
-      },
-      recorder: [],
-    };
-  },
-  retention: () => ({
-    name: 'retention',
-    description:
-      '80 hours of pre-filled history with a runner failing 30 s of every 4 minutes: over 3000 events recorded, the 1000 newest retained.',
-    history: 80 * H,
-    services: {
-      runner: {
-        start: 0,
-        repeat: 4 * M,
-        steps: [
-          { at: 0, kind: 'unreachable' },
-          { at: 30 * S, kind: 'healthy' },
-        ],
-      },
-    },
-    recorder: [],
-  }),
-};
-
-export const BUILTIN_SCENARIO_NAMES = Object.keys(BUILTINS);
-
-export function builtinScenario(name: string): Scenario | undefined {
-  return Object.hasOwn(BUILTINS, name) ? BUILTINS[name]!() : undefined;
 }
 
 /**
