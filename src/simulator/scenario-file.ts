@@ -140,6 +140,7 @@ export function parseScenario(value: unknown, source = 'scenario'): Scenario {
   const description = c.optString(root, 'description', 'top level') ?? '';
   const history = root.history === undefined ? undefined : c.duration(root.history, 'history');
   const scenario: Scenario = { name, description, services: readServices(c, root.services), recorder: readRecorder(c, root.recorder) };
+  // `history` goes last, where a parsed scenario has always had it.
   if (history !== undefined) scenario.history = history;
   return scenario;
 }
