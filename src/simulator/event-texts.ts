@@ -1,0 +1,54 @@
+/**
+ * The info texts a round writes for each service: the scenario's verbatim text or Feldera's
+ * wording for what the check saw, truncated. Worked out once per scenario step and reused:
+ * truncation walks the text by code point, and a scenario such as `retention` runs tens of
+ * thousands of rounds over the same few steps.
+ */
+import type { Service } from '../api/types.js';
+import type { Probe } from './probe.js';
+import type { Rng } from './rng.js';
+import type { Step } from './scenario.js';
+import { resourcesInfoText, selfInfoText, truncateInfo, type Edition } from './texts.js';
+
+export interface ServiceTexts {
+  self: string;
+  resources: string;
+}
+
+export type TextLookup = (service: Service, probe: Probe) => ServiceTexts;
+
+/** Kubernetes-style random name suffix: `<10 chars>-<5 chars>` from its safe alphabet. */
+export function podSuffix(rng: Rng): string {
+  const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
+  const pick = (n: number) => Array.from({ length: n }, () => alphabet[rng.u32() % alphabet.length]).join('');
+  return `${pick(10)}-${pick(5)}`;
+}
+
+export function createTextLookup(edition: Edition, pod: string): TextLookup {
+  const byStep = new WeakMap<Step, { self: string; resources: [string, string] }>();
+  const healthySelf = new Map<Service, string>();
+
+  /** A service with no step in force passes its check: the healthy wording, never long enough to truncate. */
+  function passing(service: Service): ServiceTexts {
+    let self = healthySelf.get(service);
+    if (self === undefined) healthySelf.set(service, (self = selfInfoText(service, { kind: 'healthy' }, edition)));
+    return { self, resources: truncateInfo(resourcesInfoText(service, true, edition, pod)) };
+  }
+
+  function forStep(service: Service, step: Step): { self: string; resources: [string, string] } {
+    const self = truncateInfo(step.info ?? selfInfoText(service, step, edition));
+    const resources = (ok: boolean) =>
+      truncateInfo(
+        edition === 'enterprise' && step.resourcesInfo !== undefined ? step.resourcesInfo : resourcesInfoText(service, ok, edition, pod),
+      );
+    return { self, resources: [resources(true), resources(false)] };
+  }
+
+  return (service, probe) => {
+    const step = probe.step;
+    if (!step) return passing(service);
+    let cached = byStep.get(step);
+    if (!cached) byStep.set(step, (cached = forStep(service, step)));
+    return { self: cached.self, resources: cached.resources[probe.resourcesOk ? 0 : 1] };
+  };
+}

@@ -1,0 +1,46 @@
+/**
+ * The shape of a scenario once read: per service a timeline of check results, and when the
+ * recorder process runs. Times are milliseconds from the monitor start.
+ */
+import type { Service } from '../api/types.js';
+import type { ProbeKind } from './texts.js';
+
+export const PROBE_KINDS: readonly ProbeKind[] = ['healthy', 'unhealthy', 'unreachable', 'timeout', 'error'];
+
+export interface Step {
+  /** Milliseconds from the timeline's start. */
+  at: number;
+  kind: ProbeKind;
+  message?: string;
+  status?: number;
+  info?: string;
+  resources?: 'healthy' | 'unhealthy';
+  resourcesInfo?: string;
+}
+
+export interface ServiceTimeline {
+  steps: Step[];
+  /** Milliseconds from the monitor start at which the steps begin. */
+  start: number;
+  /** Loop period in milliseconds. */
+  repeat?: number;
+}
+
+export interface RecorderChange {
+  at: number;
+  running: boolean;
+}
+
+export interface Scenario {
+  name: string;
+  description: string;
+  /** Default pre-filled history in milliseconds. */
+  history?: number;
+  services: Partial<Record<Service, ServiceTimeline>>;
+  recorder: RecorderChange[];
+}
+
+/** A scenario file or value that does not fit the format; the message is one line. */
+export class ScenarioError extends Error {
+  override name = 'ScenarioError';
+}
