@@ -102,10 +102,9 @@ function verdictReason(event: ClusterEvent, a: Assessment): string {
   return a.unhealthy.map((s) => `${s} ${event[`${s}_status`]}`).join(', ');
 }
 
-/** Why a stale event is stale, in a sentence; `human` ages read "3 h 5 min", otherwise "3h 5m". */
-export function staleExplanation(a: Assessment, human = false): string {
-  const span = (ms: number) => (human ? formatAge(ms).replace(/ ago$/, '') : formatDuration(ms));
-  return `the latest event is ${span(a.ageMs)} old (limit ${span(a.staleAfterMs)}): the monitor has stopped recording, so its "all healthy" is out of date and current health is unknown`;
+/** Why a stale event is stale, in a sentence. */
+export function staleExplanation(a: Assessment): string {
+  return `the latest event is ${formatDuration(a.ageMs)} old (limit ${formatDuration(a.staleAfterMs)}): the monitor has stopped recording, so its "all healthy" is out of date and current health is unknown`;
 }
 
 /** The terminal form: heading, services table, reports. `Table` is cli-table3, `c` a chalk instance (level 0 for no colour). */
@@ -123,7 +122,7 @@ export function renderEventTerminal(event: ClusterEvent, a: Assessment, opts: Ev
   const age = formatAge(a.ageMs);
   lines.push(`  ${c.dim('recorded'.padEnd(9))}${recordedText(a, opts.utc)} (${a.verdict === 'stale' ? c.magenta.bold(age) : age})`);
   if (a.stale) {
-    const text = wrapText(staleExplanation(a, true).replace(/^the/, 'The') + '.', opts.columns - 4);
+    const text = wrapText(staleExplanation(a).replace(/^the/, 'The') + '.', opts.columns - 4);
     lines.push(...text.map((l, i) => (i === 0 ? `  ${c.magenta.bold('!')} ${c.magenta(l)}` : `    ${c.magenta(l)}`)));
   }
   if (a.mismatch) {

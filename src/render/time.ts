@@ -2,6 +2,7 @@
  * Times for people: local (or UTC) wall-clock time plus relative age judged against a reference
  * "now" — the server's `Date` header where we have it, so a skewed local clock does not lie.
  */
+import { formatDuration } from '../util/duration.js';
 
 function pad(n: number, w = 2): string {
   return String(n).padStart(w, '0');
@@ -24,22 +25,10 @@ export function formatClock(ms: number, utc: boolean): string {
     : `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 }
 
-/** `just now`, `42 s ago`, `3 min ago`, `5 h ago`, `2 d ago` (or `in …` for the future). */
+/** `just now`, `42s ago`, `3m 5s ago`, `5h 12m ago`, `2d 3h ago` (or `in …` for the future): the one duration style. */
 export function formatAge(ms: number): string {
-  const future = ms < 0;
   const a = Math.abs(ms);
-  let text: string;
   if (a < 5_000) return 'just now';
-  if (a < 60_000) text = `${Math.floor(a / 1000)} s`;
-  else if (a < 3_600_000) text = `${Math.floor(a / 60_000)} min`;
-  else if (a < 86_400_000) {
-    const h = Math.floor(a / 3_600_000);
-    const m = Math.floor((a % 3_600_000) / 60_000);
-    text = m ? `${h} h ${m} min` : `${h} h`;
-  } else {
-    const d = Math.floor(a / 86_400_000);
-    const h = Math.floor((a % 86_400_000) / 3_600_000);
-    text = h ? `${d} d ${h} h` : `${d} d`;
-  }
-  return future ? `in ${text}` : `${text} ago`;
+  const text = formatDuration(Math.floor(a / 1000) * 1000);
+  return ms < 0 ? `in ${text}` : `${text} ago`;
 }

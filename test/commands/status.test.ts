@@ -22,9 +22,9 @@ describe('status against the simulator', () => {
       const t = await runCommand(run, { utc: true }, { host: s.url, tty: true, columns: 80 });
       const lines = t.out.split('\n');
       expect(lines[0]).toBe('✓ healthy  ·  api, compiler and runner passed their last check');
-      expect(lines[1]).toMatch(/^ {2}checked at {2}\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ \((just now|\d+ (s|min) ago)\)$/);
+      expect(lines[1]).toMatch(/^ {2}checked at {2}\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ \((just now|\d+[sm]( \d+s)? ago)\)$/);
       expect(lines[3]).toMatch(/^SERVICE +HEALTH +UNCHANGED SINCE +MESSAGE$/);
-      expect(lines[4]).toMatch(/^api +✓ healthy +(3 d|2 d 23 h|71 h \d+ min) ago +Healthy: The api service/);
+      expect(lines[4]).toMatch(/^api +✓ healthy +(3d|2d 23h) ago +Healthy: The api service/);
       for (const l of lines) expect([...l].length).toBeLessThanOrEqual(80);
     } finally {
       await s.close();
@@ -37,7 +37,7 @@ describe('status against the simulator', () => {
       const r = await runCommand(run, {}, { host: s.url, tty: true });
       expect(r.code).toBe(EXIT.UNHEALTHY);
       expect(r.out.split('\n')[0]).toBe('✗ unhealthy  ·  compiler is not healthy');
-      expect(r.out).toMatch(/compiler +✗ unhealthy +\d+ min ago +Unreachable: Unable to connect to the compiler/);
+      expect(r.out).toMatch(/compiler +✗ unhealthy +\d+m( \d+s)? ago +Unreachable: Unable to connect to the compiler/);
       const j = await runCommand(run, { json: true }, { host: s.url });
       expect(j.code).toBe(EXIT.UNHEALTHY);
       expect(JSON.parse(j.out)).toEqual((await getJson(`${s.url}/v0/cluster_healthz`)).body);

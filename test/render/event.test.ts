@@ -154,7 +154,7 @@ describe('renderEventTerminal', () => {
     const lines = out.split('\n');
     expect(lines[0]).toMatch(/^✓ healthy/);
     expect(lines[1]).toBe(`  event    ${base.id}`);
-    expect(lines[2]).toBe('  recorded 2025-12-08 14:03:06Z (3 min ago)');
+    expect(lines[2]).toBe('  recorded 2025-12-08 14:03:06Z (3m ago)');
     expect(out).toMatch(BOX);
     expect(out).toMatch(/│ api +│ ✓ Healthy +│ passed its last health check/);
     expect(out).toMatch(/│ runner +│ ✓ Healthy/);
@@ -163,7 +163,7 @@ describe('renderEventTerminal', () => {
 
   it('local time unless --utc', () => {
     const out = renderEventTerminal(base, assess(base, 3 * MIN), { utc: false, columns: 100 }, deps);
-    expect(out).toContain(`recorded ${formatTimestamp(T, false)} (3 min ago)`);
+    expect(out).toContain(`recorded ${formatTimestamp(T, false)} (3m ago)`);
   });
 
   it('a not-healthy event names the failing services and, with reports, shows them all', () => {
@@ -191,9 +191,9 @@ describe('renderEventTerminal', () => {
     expect(a.verdict).toBe('stale');
     const out = renderEventTerminal(base, a, { utc: true, columns: 100 }, { Table, color: colour });
     const text = out.replace(SGR, '');
-    expect(text.split('\n')[0]).toBe('! stale  ·  all healthy when recorded, but nothing recorded for 2 h 5 min');
-    expect(text).toContain('(2 h 5 min ago)');
-    expect(text).toMatch(/! The latest event is 2 h 5 min old \(limit 12 min\): the monitor has stopped recording/);
+    expect(text.split('\n')[0]).toBe('! stale  ·  all healthy when recorded, but nothing recorded for 2h 5m');
+    expect(text).toContain('(2h 5m ago)');
+    expect(text).toMatch(/! The latest event is 2h 5m old \(limit 12m\): the monitor has stopped recording/);
     expect(out).toContain(colour.magenta.bold('! stale'));
   });
 
