@@ -13,7 +13,7 @@ import { healthVerdict } from '../domain/health.js';
 import { CliError, EXIT } from '../errors.js';
 import { writeJson } from '../render/json.js';
 import { terminalKit } from '../render/kit.js';
-import { fleetVerdictWord, renderFleetPlain, renderFleetTerminal, renderStatusPlain, renderStatusTerminal, type FleetRow } from '../render/status.js';
+import { fleetJson, renderFleetPlain, renderFleetTerminal, renderStatusPlain, renderStatusTerminal } from '../render/status.js';
 import { formatDuration } from '../util/duration.js';
 import { globalFlags, type Factory, type Run } from './factory.js';
 import { examples, jsonOption, staleAfterOption, utcOption } from './flags.js';
@@ -75,20 +75,6 @@ export async function statusRun(opts: StatusOptions, ctx: Context): Promise<numb
   if (io.stdoutIsTTY) io.stdout.write(renderStatusTerminal(health, v, view, await terminalKit(io.color)));
   else io.stdout.write(renderStatusPlain(health, v, view));
   return v.exitCode;
-}
-
-function fleetJson(rows: readonly FleetRow[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const r of rows) {
-    // defineProperty: a profile named `__proto__` is a key like any other.
-    Object.defineProperty(out, r.profile, {
-      enumerable: true,
-      writable: true,
-      configurable: true,
-      value: { host: r.host, verdict: fleetVerdictWord(r), exit_code: r.exitCode, computed: r.computed ?? false, health: r.health ?? null, error: r.error ?? null },
-    });
-  }
-  return out;
 }
 
 async function fleetRun(opts: StatusOptions, fleet: FleetChoice, ctx: Context): Promise<number> {

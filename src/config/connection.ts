@@ -112,96 +112,83 @@ export function credentialOf(auth: StoredAuth): Credential {
   }
 }
 
-export function resolveConnection(flags: GlobalFlags, env: Record<string, string | undefined>, config: ConfigData): Connection {
-  // Profile selection: --profile > CLUSTER_PROFILE > config's current > "default" if present.
-  let profileName: string | undefined;
-  let profileSource: Source = 'default';
-  if (flags.profile !== undefined) {
-    profileName = flags.profile;
-    profileSource = 'flag';
-  } else if (env.CLUSTER_PROFILE) {
-    profileName = env.CLUSTER_PROFILE;
-    profileSource = 'env';
-  } else if (config.current) {
-    profileName = config.current;
-    profileSource = 'profile';
-  } else if (ownProfile(config, 'default')) {
-    profileName = 'default';
-  }
-  const profile = profileName !== undefined ? ownProfile(config, profileName) : undefined;
-  if (profileName !== undefined && !profile && profileSource !== 'default') {
+type Env = Record<string, string | undefined>;
+
+/** The first of flag, environment, profile, default that is set, and which it was. */
+function pick<T>(flag: T | undefined, envVal: T | undefined, prof: T | undefined, dflt: T): [T, Source] {
+  return flag !== undefined ? [flag, 'flag'] : envVal !== undefined ? [envVal, 'env'] : prof !== undefined ? [prof, 'profile'] : [dflt, 'default'];
+}
+
+interface Selected {
+  name?: string;
+  source: Source;
+  profile?: Profile;
+}
+
+/** Profile selection: --profile > CLUSTER_PROFILE > config's current > "default" if present. A name no profile has: exit 1. */
+function selectProfile(flags: GlobalFlags, env: Env, config: ConfigData): Selected {
+  const [name, source] = pick<string | undefined>(flags.profile, env.CLUSTER_PROFILE || undefined, config.current || undefined, ownProfile(config, 'default') ? 'default' : undefined);
+  const profile = name !== undefined ? ownProfile(config, name) : undefined;
+  if (name !== undefined && !profile && source !== 'default') {
     const known = Object.keys(config.profiles);
-    throw new CliError(`no profile named "${profileName}"`, {
-      hint: known.length ? `known profiles: ${known.join(', ')}; create one with \`cluster login --profile ${profileName}\`` : `create it with \`cluster login --profile ${profileName}\``,
+    throw new CliError(`no profile named "${name}"`, {
+      hint: known.length ? `known profiles: ${known.join(', ')}; create one with \`cluster login --profile ${name}\`` : `create it with \`cluster login --profile ${name}\``,
       kind: 'config',
     });
   }
+  return { name, source, profile };
+}
 
-  let host: string;
-  let hostSource: Source;
-  if (flags.host !== undefined) {
-    host = normaliseHost(flags.host);
-    hostSource = 'flag';
-  } else if (env.FELDERA_HOST) {
-    host = normaliseHost(env.FELDERA_HOST);
-    hostSource = 'env';
-  } else if (profile) {
-    host = normaliseHost(profile.host);
-    hostSource = 'profile';
-  } else {
-    host = DEFAULT_HOST;
-    hostSource = 'default';
-  }
+/** The settings of a profile that belong to its host, listed when they are not applied. */
+function withheldOf(profile: Profile): NonNullable<Connection['withheld']> {
+  const out: NonNullable<Connection['withheld']> = [];
+  if (profile.auth.kind !== 'none') out.push('credential');
+  if (profile.tenant !== undefined) out.push('tenant');
+  if (profile.insecure !== undefined) out.push('insecure');
+  if (profile.caCert !== undefined) out.push('caCert');
+  return out;
+}
+
+/** FELDERA_API_KEY > FELDERA_AUTH_TOKEN_COMMAND > the profile's (when it belongs to this host). */
+function chooseCredential(env: Env, usable: Profile | undefined): [Credential, Source] {
+  if (env.FELDERA_API_KEY && env.FELDERA_API_KEY.trim()) return [{ kind: 'apikey', token: env.FELDERA_API_KEY.trim() }, 'env'];
+  if (env.FELDERA_AUTH_TOKEN_COMMAND && env.FELDERA_AUTH_TOKEN_COMMAND.trim()) return [{ kind: 'token-command', command: env.FELDERA_AUTH_TOKEN_COMMAND }, 'env'];
+  if (usable && usable.auth.kind !== 'none') return [credentialOf(usable.auth), 'profile'];
+  return [{ kind: 'none' }, 'default'];
+}
+
+/** --request-timeout / FELDERA_REQUEST_TIMEOUT and --retries / FELDERA_RETRIES, checked. */
+function tuning(flags: GlobalFlags, env: Env): { timeoutMs: number; retries: number; timeoutSource: Source; retriesSource: Source } {
+  const [timeoutText, timeoutSource] = pick<string>(flags.requestTimeout, env.FELDERA_REQUEST_TIMEOUT || undefined, undefined, String(DEFAULT_TIMEOUT_S));
+  const [retriesText, retriesSource] = pick<string>(flags.retries, env.FELDERA_RETRIES || undefined, undefined, String(DEFAULT_RETRIES));
+  const timeoutName = timeoutSource === 'env' ? 'FELDERA_REQUEST_TIMEOUT' : '--request-timeout';
+  const timeoutS = parsePositive(timeoutText, timeoutName, 0.001);
+  if (timeoutS > 3600) throw usageError(`invalid ${timeoutName} "${timeoutText}": at most 3600 seconds`);
+  const retriesName = retriesSource === 'env' ? 'FELDERA_RETRIES' : '--retries';
+  const retries = parsePositive(retriesText, retriesName, 0);
+  if (!Number.isInteger(retries) || retries > 100) throw usageError(`invalid ${retriesName} "${retriesText}": expected a whole number from 0 to 100`);
+  return { timeoutMs: Math.round(timeoutS * 1000), retries, timeoutSource, retriesSource };
+}
+
+export function resolveConnection(flags: GlobalFlags, env: Env, config: ConfigData): Connection {
+  const { name: profileName, source: profileSource, profile } = selectProfile(flags, env, config);
+  const [hostText, hostSource] = pick<string>(flags.host, env.FELDERA_HOST || undefined, profile?.host, DEFAULT_HOST);
+  const host = normaliseHost(hostText);
 
   // A profile's credential and TLS/tenant settings belong to its host. When the host was given by
   // --host or FELDERA_HOST and is another one, none of them is applied.
   const profileHost = profile ? normaliseHost(profile.host) : undefined;
   const sameHost = profile !== undefined && (hostSource === 'profile' || profileHost === host);
   const usable = sameHost ? profile : undefined;
-  const withheld: NonNullable<Connection['withheld']> = [];
-  if (profile && !sameHost) {
-    if (profile.auth.kind !== 'none') withheld.push('credential');
-    if (profile.tenant !== undefined) withheld.push('tenant');
-    if (profile.insecure !== undefined) withheld.push('insecure');
-    if (profile.caCert !== undefined) withheld.push('caCert');
-  }
-
-  let credential: Credential = { kind: 'none' };
-  let credentialSource: Source = 'default';
-  let credentialWithheld: string | undefined;
-  if (env.FELDERA_API_KEY && env.FELDERA_API_KEY.trim()) {
-    credential = { kind: 'apikey', token: env.FELDERA_API_KEY.trim() };
-    credentialSource = 'env';
-  } else if (env.FELDERA_AUTH_TOKEN_COMMAND && env.FELDERA_AUTH_TOKEN_COMMAND.trim()) {
-    credential = { kind: 'token-command', command: env.FELDERA_AUTH_TOKEN_COMMAND };
-    credentialSource = 'env';
-  } else if (usable && usable.auth.kind !== 'none') {
-    credential = credentialOf(usable.auth);
-    credentialSource = 'profile';
-  } else if (profile && !sameHost && profile.auth.kind !== 'none') {
-    credentialWithheld = `the credential of profile "${profileName}" belongs to ${profileHost}, not ${host}`;
-  }
-
-  const pick = <T>(flag: T | undefined, envVal: T | undefined, prof: T | undefined, dflt: T): [T, Source] =>
-    flag !== undefined ? [flag, 'flag'] : envVal !== undefined ? [envVal, 'env'] : prof !== undefined ? [prof, 'profile'] : [dflt, 'default'];
+  const withheld = profile && !sameHost ? withheldOf(profile) : [];
+  const [credential, credentialSource] = chooseCredential(env, usable);
+  const credentialWithheld =
+    credentialSource !== 'env' && withheld.includes('credential') ? `the credential of profile "${profileName}" belongs to ${profileHost}, not ${host}` : undefined;
 
   const [tenant, tenantSource] = pick<string | undefined>(flags.tenant || undefined, env.FELDERA_TENANT || undefined, usable?.tenant || undefined, undefined);
-  const [insecure, insecureSource] = pick<boolean>(
-    flags.insecure ? true : undefined,
-    boolEnv('FELDERA_TLS_INSECURE', env.FELDERA_TLS_INSECURE),
-    usable?.insecure,
-    false,
-  );
+  const [insecure, insecureSource] = pick<boolean>(flags.insecure ? true : undefined, boolEnv('FELDERA_TLS_INSECURE', env.FELDERA_TLS_INSECURE), usable?.insecure, false);
   const [caCert, caSource] = pick<string | undefined>(flags.caCert || undefined, env.FELDERA_HTTPS_TLS_CERT || undefined, usable?.caCert || undefined, undefined);
-  const [timeoutText, timeoutSource] = pick<string>(flags.requestTimeout, env.FELDERA_REQUEST_TIMEOUT || undefined, undefined, String(DEFAULT_TIMEOUT_S));
-  const [retriesText, retriesSource] = pick<string>(flags.retries, env.FELDERA_RETRIES || undefined, undefined, String(DEFAULT_RETRIES));
-  const timeoutName = timeoutSource === 'env' ? 'FELDERA_REQUEST_TIMEOUT' : '--request-timeout';
-  const timeoutS = parsePositive(timeoutText, timeoutName, 0.001);
-  if (timeoutS > 3600) throw usageError(`invalid ${timeoutName} "${timeoutText}": at most 3600 seconds`);
-  const retries = parsePositive(retriesText, retriesSource === 'env' ? 'FELDERA_RETRIES' : '--retries', 0);
-  if (!Number.isInteger(retries) || retries > 100) {
-    throw usageError(`invalid ${retriesSource === 'env' ? 'FELDERA_RETRIES' : '--retries'} "${retriesText}": expected a whole number from 0 to 100`);
-  }
+  const t = tuning(flags, env);
 
   return {
     host,
@@ -210,8 +197,8 @@ export function resolveConnection(flags: GlobalFlags, env: Record<string, string
     tenant,
     insecure,
     caCert,
-    timeoutMs: Math.round(timeoutS * 1000),
-    retries,
+    timeoutMs: t.timeoutMs,
+    retries: t.retries,
     profileName: profile ? profileName : undefined,
     profile,
     credentialWithheld,
@@ -222,11 +209,9 @@ export function resolveConnection(flags: GlobalFlags, env: Record<string, string
       tenant: tenantSource,
       insecure: insecureSource,
       caCert: caSource,
-      timeout: timeoutSource,
-      retries: retriesSource,
+      timeout: t.timeoutSource,
+      retries: t.retriesSource,
       profile: profile ? profileSource : 'default',
     },
   };
 }
-
-

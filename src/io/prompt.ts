@@ -36,11 +36,60 @@ function endOfInput(): CliError {
   return new CliError('no answer: the input ended', { kind: 'usage', exitCode: EXIT.USAGE, hint: 'in scripts use --host with --api-key-stdin or --token-command' });
 }
 
+/** The line being typed, and where an escape sequence (arrow keys) being skipped has got to. */
+interface LineState {
+  value: string;
+  escape: 'none' | 'esc' | 'csi';
+}
+
+/** How a chunk of input left the line: still open, ended by Enter (with what was typed ahead), Ctrl-C, or Ctrl-D on an empty line. */
+type LineEnd = { kind: 'open' } | { kind: 'enter'; rest: string } | { kind: 'interrupt' } | { kind: 'eof' };
+
 /**
- * A prompter on a terminal. In raw mode it does its own line editing: Enter ends the answer,
- * Backspace deletes, Ctrl-U clears, Ctrl-C interrupts (exit 130), Ctrl-D on an empty line ends
- * the input; escape sequences (arrow keys) are ignored. Pasted text arrives in one chunk and is
- * taken as typed. Without a TTY (input piped) it reads plain lines and cannot hide anything.
+ * Line editing in raw mode, one character at a time: Enter ends the answer, Backspace deletes,
+ * Ctrl-U clears, Ctrl-C interrupts, Ctrl-D on an empty line ends the input; escape sequences are
+ * skipped. Without raw mode (piped input) every character but a line break is taken as typed.
+ * Returns what to echo (nothing for hidden input) and how the line ends.
+ */
+export function editLine(s: LineState, chunk: string, raw: boolean, echo: boolean): { out: string; end: LineEnd } {
+  const chars = [...chunk];
+  let out = '';
+  for (let i = 0; i < chars.length; i++) {
+    const ch = chars[i]!;
+    if (s.escape !== 'none') {
+      s.escape = s.escape === 'esc' ? (ch === '[' || ch === 'O' ? 'csi' : 'none') : ch >= '@' && ch <= '~' ? 'none' : 'csi';
+      continue;
+    }
+    if (ch === '\r' || ch === '\n') {
+      // "\r\n" from a pasted line: swallow the "\n" too
+      const rest = chars.slice(i + 1).join('');
+      return { out: out + '\n', end: { kind: 'enter', rest: ch === '\r' && rest.startsWith('\n') ? rest.slice(1) : rest } };
+    }
+    if (!raw) s.value += ch;
+    else if (ch === '\u0003') return { out: out + '\n', end: { kind: 'interrupt' } };
+    else if (ch === '\u0004') {
+      if (s.value === '') return { out: out + '\n', end: { kind: 'eof' } };
+    } else if (ch === '\u007f' || ch === '\b') {
+      if (s.value) {
+        s.value = [...s.value].slice(0, -1).join('');
+        if (echo) out += '\b \b';
+      }
+    } else if (ch === '\u0015') {
+      if (echo) out += '\b \b'.repeat([...s.value].length);
+      s.value = '';
+    } else if (ch === '\u001b') s.escape = 'esc';
+    else if (ch >= ' ') {
+      s.value += ch;
+      if (echo) out += ch;
+    }
+  }
+  return { out, end: { kind: 'open' } };
+}
+
+/**
+ * A prompter on a terminal. In raw mode it does its own line editing (editLine); pasted text
+ * arrives in one chunk and is taken as typed. Without a TTY (input piped) it reads plain lines and
+ * cannot hide anything.
  */
 export function terminalPrompter(input: PromptInput, output: Writable): Prompter {
   const raw = Boolean(input.isTTY && input.setRawMode);
@@ -51,82 +100,28 @@ export function terminalPrompter(input: PromptInput, output: Writable): Prompter
   /** Raw mode goes on before the question is shown, so a fast answer is never echoed by the terminal. */
   function readLine(question: string, echo: boolean): Promise<string> {
     return new Promise<string>((resolve, reject) => {
-      let value = '';
-      let escape: 'none' | 'esc' | 'csi' = 'none';
+      const state: LineState = { value: '', escape: 'none' };
       const finish = (err?: CliError) => {
         input.off('data', onData);
         input.off('end', onEnd);
         input.pause();
         if (raw) input.setRawMode!(false);
         if (err) reject(err);
-        else resolve(value);
+        else resolve(state.value);
       };
+      /** True when the line ended. */
       const feed = (chunk: string): boolean => {
-        const chars = [...chunk];
-        for (let i = 0; i < chars.length; i++) {
-          const ch = chars[i]!;
-          if (escape === 'esc') {
-            escape = ch === '[' || ch === 'O' ? 'csi' : 'none';
-            continue;
-          }
-          if (escape === 'csi') {
-            if (ch >= '@' && ch <= '~') escape = 'none';
-            continue;
-          }
-          if (ch === '\r' || ch === '\n') {
-            // "\r\n" from a pasted line: swallow the "\n" too
-            const rest = chars.slice(i + 1).join('');
-            pending = ch === '\r' && rest.startsWith('\n') ? rest.slice(1) : rest;
-            output.write('\n');
-            finish();
-            return true;
-          }
-          if (!raw) {
-            value += ch;
-            continue;
-          }
-          if (ch === '\u0003') {
-            output.write('\n');
-            finish(interrupted());
-            return true;
-          }
-          if (ch === '\u0004') {
-            if (value === '') {
-              output.write('\n');
-              finish(endOfInput());
-              return true;
-            }
-            continue;
-          }
-          if (ch === '\u007f' || ch === '\b') {
-            if (value) {
-              value = [...value].slice(0, -1).join('');
-              if (echo) output.write('\b \b');
-            }
-            continue;
-          }
-          if (ch === '\u0015') {
-            if (echo) output.write('\b \b'.repeat([...value].length));
-            value = '';
-            continue;
-          }
-          if (ch === '\u001b') {
-            escape = 'esc';
-            continue;
-          }
-          if (ch < ' ') continue;
-          value += ch;
-          if (echo) output.write(ch);
-        }
-        return false;
+        const { out, end } = editLine(state, chunk, raw, echo);
+        if (out) output.write(out);
+        if (end.kind === 'open') return false;
+        if (end.kind === 'enter') pending = end.rest;
+        finish(end.kind === 'interrupt' ? interrupted() : end.kind === 'eof' ? endOfInput() : undefined);
+        return true;
       };
-      const onData = (chunk: string | Buffer) => {
-        feed(typeof chunk === 'string' ? chunk : chunk.toString('utf8'));
-      };
+      const onData = (chunk: string | Buffer) => void feed(typeof chunk === 'string' ? chunk : chunk.toString('utf8'));
       const onEnd = () => {
         ended = true;
-        if (value !== '' && !raw) finish();
-        else finish(endOfInput());
+        finish(state.value !== '' && !raw ? undefined : endOfInput());
       };
       if (raw) input.setRawMode!(true);
       output.write(question);
@@ -135,7 +130,7 @@ export function terminalPrompter(input: PromptInput, output: Writable): Prompter
         pending = '';
         if (feed(p)) return;
       }
-      if (ended) return finish(value !== '' ? undefined : endOfInput());
+      if (ended) return finish(state.value !== '' ? undefined : endOfInput());
       input.on('data', onData);
       input.on('end', onEnd);
       input.resume();

@@ -169,3 +169,28 @@ export function renderFleetPlain(rows: readonly FleetRow[]): string {
     })
     .join('');
 }
+
+/** One profile in `status --all-profiles --json`. */
+export interface FleetJsonRow {
+  host: string;
+  verdict: string;
+  exit_code: number;
+  computed: boolean;
+  health: HealthStatus | null;
+  error: { kind: string; message: string } | null;
+}
+
+/** `--json` of the fleet: an object keyed by profile, in row order. */
+export function fleetJson(rows: readonly FleetRow[]): Record<string, FleetJsonRow> {
+  const out: Record<string, FleetJsonRow> = {};
+  for (const r of rows) {
+    // defineProperty: a profile named `__proto__` is a key like any other.
+    Object.defineProperty(out, r.profile, {
+      enumerable: true,
+      writable: true,
+      configurable: true,
+      value: { host: r.host, verdict: fleetVerdictWord(r), exit_code: r.exitCode, computed: r.computed ?? false, health: r.health ?? null, error: r.error ?? null },
+    });
+  }
+  return out;
+}
