@@ -7,7 +7,7 @@
  */
 import { Command } from 'commander';
 import { resolve as resolvePath } from 'node:path';
-import { credentialTransportProblem, maskSecret } from '../api/auth.js';
+import { credentialTransportProblem, describeCredential } from '../api/auth.js';
 import { DEFAULT_HOST, credentialOf, normaliseHost, resolveConnection, type Connection, type GlobalFlags } from '../config/connection.js';
 import { configPath, getProfile, updateConfig, validProfileName, type Profile, type StoredAuth } from '../config/profiles.js';
 import type { Context } from '../context.js';
@@ -85,16 +85,7 @@ export function parseKey(text: string, from: string): StoredAuth {
 
 /** How a stored credential is shown: masked, never in full. */
 export function describeAuth(auth: StoredAuth): string {
-  switch (auth.kind) {
-    case 'apikey':
-      return maskSecret(auth.apiKey);
-    case 'token':
-      return `bearer token ${maskSecret(auth.token)}`;
-    case 'token-command':
-      return `token command \`${sanitizeLine(auth.command)}\``;
-    default:
-      return 'none (authentication is off)';
-  }
+  return auth.kind === 'none' ? 'none (authentication is off)' : describeCredential(credentialOf(auth));
 }
 
 async function defaultReadStdin(): Promise<string> {

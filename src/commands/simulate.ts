@@ -26,16 +26,8 @@ export interface SimulateOptions {
   omitRoutes: OmitRoute[];
 }
 
-interface SimulateFlags {
-  port: number;
-  apiKey?: string;
-  scenario: Scenario;
-  speed: number;
-  history?: number;
-  seed?: number;
-  edition: Edition;
-  omitRoute?: OmitRoute[];
-}
+/** What commander parsed: the options, but `--omit-route` repeated as given. */
+type SimulateFlags = Omit<SimulateOptions, 'omitRoutes'> & { omitRoute?: OmitRoute[] };
 
 function parsePort(text: string): number {
   const port = text.trim();
@@ -97,17 +89,8 @@ export function newCmdSimulate(f: Factory, runF: Run<SimulateOptions> = simulate
     .addOption(new Option('--omit-route <route>', `answer 404 like an older server for ${OMIT_ROUTES.join(' or ')} (repeatable)`).argParser(parseOmitRoute))
     .addHelpText('after', examples('cluster simulate --port 0 --speed 60 --history 2h', 'cluster simulate --scenario compiler-outage --api-key apikey:secret'))
     .action(async (flags: SimulateFlags, cmd: Command) => {
-      const opts: SimulateOptions = {
-        port: flags.port,
-        scenario: flags.scenario,
-        speed: flags.speed,
-        edition: flags.edition,
-        omitRoutes: flags.omitRoute ?? [],
-        ...(flags.apiKey !== undefined && { apiKey: flags.apiKey }),
-        ...(flags.history !== undefined && { history: flags.history }),
-        ...(flags.seed !== undefined && { seed: flags.seed }),
-      };
-      await f.run(cmd, runF, opts, { longRunning: true });
+      const { omitRoute, ...rest } = flags;
+      await f.run(cmd, runF, { ...rest, omitRoutes: omitRoute ?? [] }, { longRunning: true });
     });
 }
 
