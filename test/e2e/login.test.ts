@@ -4,11 +4,11 @@
  * The interactive login runs in a real pseudo-terminal (Python's pty module) to show the key is
  * never echoed. Needs `npm run build` first.
  */
-import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, cleanEnv, runCli, startCli, tempConfigDir } from '../helpers/cli.js';
+import { runCli, startCli, tempConfigDir } from '../helpers/cli.js';
+import { hasPty, inPty } from '../helpers/pty.js';
 
 const KEY = 'apikey:' + 'AbCd' + 'e2e'.repeat(40) + 'wxyz';
 let url = '';
@@ -114,59 +114,6 @@ describe('login → auth status → profile list → logout (scripted)', () => {
     expect(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'))).toEqual({ profiles: {} });
   });
 });
-
-const hasPty = spawnSync('python3', ['-c', 'import pty'], { stdio: 'ignore' }).status === 0;
-
-/** Drive the CLI in a pseudo-terminal: wait for each prompt, type the answer. */
-const DRIVER = String.raw`
-import json, os, pty, select, sys, time
-spec = json.loads(sys.argv[1])
-pid, fd = pty.fork()
-if pid == 0:
-    os.execve(spec['argv'][0], spec['argv'], spec['env'])
-out = b''
-def pump(until=None, timeout=15):
-    global out
-    end = time.time() + timeout
-    while until is None or until.encode() not in out:
-        if time.time() > end:
-            sys.stdout.write(json.dumps({'error': 'timeout waiting for %r' % until, 'out': out.decode('utf8', 'replace')}))
-            sys.exit(0)
-        r, _, _ = select.select([fd], [], [], 0.1)
-        if r:
-            try:
-                chunk = os.read(fd, 4096)
-            except OSError:
-                return
-            if not chunk:
-                return
-            out += chunk
-for step in spec['steps']:
-    pump(step['expect'])
-    os.write(fd, step['send'].encode())
-pump(None)
-_, status = os.waitpid(pid, 0)
-sys.stdout.write(json.dumps({'out': out.decode('utf8', 'replace'), 'code': os.waitstatus_to_exitcode(status)}))
-`;
-
-function inPty(args: string[], env: Record<string, string>, steps: { expect: string; send: string }[]): Promise<{ out: string; code?: number; error?: string }> {
-  const spec = { argv: [process.execPath, BIN, ...args], env: cleanEnv({ TERM: 'dumb', ...env }), steps };
-  return new Promise((resolve, reject) => {
-    const child = spawn('python3', ['-c', DRIVER, JSON.stringify(spec)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', () => {
-      try {
-        resolve(JSON.parse(stdout));
-      } catch {
-        reject(new Error(`pty driver failed: ${stderr || stdout}`));
-      }
-    });
-  });
-}
 
 describe.skipIf(!hasPty)('interactive login in a pseudo-terminal', () => {
   it('asks the host with its default and the key without echoing it', async () => {
