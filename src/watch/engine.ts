@@ -20,12 +20,11 @@
  * back-off, one notice at its start and one at its end; the cursor is untouched, so the next
  * successful poll fills the gap from the list.
  */
-import type { Answer, ClusterClient } from '../api/client.js';
+import type { Answer } from '../api/client.js';
 import { ApiError } from '../api/errors.js';
 import type { ClusterEvent, ClusterEventStatus } from '../api/types.js';
 import { DEFAULT_STALE_AFTER_MS, isStale } from '../domain/verdict.js';
 import { CliError, EXIT } from '../errors.js';
-import type { Clock } from '../util/clock.js';
 import {
   MONITOR_ROUND_MS,
   changesBetween,
@@ -38,117 +37,22 @@ import {
   timeKey,
   uuidv7Millis,
   type EventKey,
-  type StatusChange,
 } from '../domain/order.js';
+import type { SinceSpec, StepOutcome, UntilCondition, WatchEnd, WatchOptions, WatchSnapshot, WatchedEvent, Watcher } from './types.js';
 
-export type WatchClient = Pick<ClusterClient, 'getEvent' | 'listEvents' | 'refreshCredential' | 'stats'>;
-
-/**
- * `--since`: a point in time (ms since the epoch), a span back from now (judged by the server's
- * clock at the first answer), or an event id (full or a prefix of 8+ hex digits).
- */
-export type SinceSpec = { kind: 'time'; at: number } | { kind: 'ago'; ms: number } | { kind: 'id'; id: string };
-
-export type UntilCondition = 'healthy' | 'unhealthy' | 'change';
-
-export interface WatchedEvent {
-  /** The event as the server sent it (with `details`, the `selector=all` object when one was fetched). */
-  event: ClusterEvent;
-  /** The event shown before this one (status fields), if any. */
-  previous: ClusterEventStatus | undefined;
-  /** Services whose status differs from `previous`. */
-  changes: StatusChange[];
-  /** Services that turned Unhealthy/InitialUnhealthy and whose reports were fetched (`details`). */
-  detailed: StatusChange['service'][];
-  /** Replayed from history (`since`) rather than seen live. */
-  replay: boolean;
-  /** Found later than its successors (only if the monitor broke its own cadence, e.g. two recorders at once). */
-  late?: boolean;
-}
-
-export type WatchNotice =
-  | { kind: 'no-events' }
-  | { kind: 'outage-start'; reason: string; at: number }
-  | { kind: 'outage-end'; durationMs: number; failures: number }
-  | { kind: 'lost'; lastSeenId: string; lastSeenAt: string; oldestRetainedAt: string; upTo: number }
-  | { kind: 'stale'; recordedAt: string; ageMs: number; staleAfterMs: number }
-  | { kind: 'resumed'; silentMs: number }
-  | { kind: 'credential-refresh'; status: number | undefined }
-  | { kind: 'details-failed'; id: string; reason: string }
-  | { kind: 'replayed'; count: number }
-  | { kind: 'late'; count: number };
-
-export interface WatchSnapshot {
-  startedAt: number;
-  now: number;
-  polls: number;
-  events: number;
-  errors: number;
-  requests: number;
-  bytes: number;
-  lastPollAt: number | undefined;
-  nextPollAt: number | undefined;
-  /** An outage is going on (since this time). */
-  outageSince: number | undefined;
-  stale: boolean;
-  lastSeenId: string | undefined;
-}
-
-export interface WatchObserver {
-  event?(e: WatchedEvent): void;
-  notice?(n: WatchNotice): void;
-  /** After each poll and, with `statusTickMs`, during the waits between polls. */
-  status?(s: WatchSnapshot): void;
-}
-
-export type WatchEnd =
-  | { reason: 'until'; condition: UntilCondition; exitCode: 0 }
-  | { reason: 'timeout'; exitCode: 124 }
-  | { reason: 'aborted'; signal: string; exitCode: number }
-  | { reason: 'fatal'; error: CliError; exitCode: number };
-
-export type StepOutcome = { done: false; delayMs: number; changed: boolean } | { done: true; end: WatchEnd };
-
-export interface WatchOptions {
-  client: WatchClient;
-  clock: Clock;
-  /** Aborting stops at once; the reason ('SIGINT'/'SIGTERM') picks the exit code. */
-  signal?: AbortSignal;
-  intervalMs: number;
-  /** Jitter as a fraction of the interval, ± (default 0.1). */
-  jitter?: number;
-  /** Source of randomness for jitter (default Math.random). */
-  random?: () => number;
-  since?: SinceSpec;
-  details?: boolean;
-  staleAfterMs?: number;
-  until?: UntilCondition;
-  timeoutMs?: number;
-  /** First back-off delay (default min(interval, 1 s)) and the cap (default max(interval, 60 s)). */
-  backoffBaseMs?: number;
-  backoffCapMs?: number;
-  /** Cut waits into slices of this length and report status after each (for a live status line). */
-  statusTickMs?: number;
-  /**
-   * Skip the list when the monitor's cadence proves that no event can lie between the last one
-   * seen and the new latest (see `provablyNext`); default true. Lists fetched later verify it.
-   */
-  skipProvableLists?: boolean;
-  /**
-   * The request timeout runs in real time, so an answer that never comes is bounded by a real
-   * timer as well when `timeoutMs` is set (default true; tests on a virtual clock may turn it off).
-   */
-  realTimeGuard?: boolean;
-  observer?: WatchObserver;
-}
-
-export interface Watcher {
-  /** One poll. Never sleeps; `delayMs` says when the next one is due. */
-  step(): Promise<StepOutcome>;
-  /** Poll until the `until` condition, the timeout, the abort signal or a fatal error. */
-  run(): Promise<WatchEnd>;
-  snapshot(): WatchSnapshot;
-}
+export type {
+  SinceSpec,
+  StepOutcome,
+  UntilCondition,
+  WatchClient,
+  WatchEnd,
+  WatchNotice,
+  WatchObserver,
+  WatchOptions,
+  WatchSnapshot,
+  WatchedEvent,
+  Watcher,
+} from './types.js';
 
 /** Thrown inside the engine when the signal or the deadline stops it mid-request. */
 class Stop {
