@@ -29,16 +29,13 @@ import {
   MONITOR_ROUND_MS,
   changesBetween,
   compareKeys,
-  eventsAfter,
   keyOf,
-  maxEventsBetween,
   oldestFirst,
   servicesTurnedUnhealthy,
-  timeKey,
-  uuidv7Millis,
   type EventKey,
 } from '../domain/order.js';
-import type { SinceSpec, StepOutcome, UntilCondition, WatchEnd, WatchOptions, WatchSnapshot, WatchedEvent, Watcher } from './types.js';
+import { batchFromList, cursorAfter, isNews, latestAlone, needsList, startCursor, type Batch, type Cursor } from './cursor.js';
+import type { StepOutcome, UntilCondition, WatchEnd, WatchOptions, WatchSnapshot, WatchedEvent, Watcher } from './types.js';
 
 export type {
   SinceSpec,
@@ -97,14 +94,7 @@ export function createWatcher(opts: WatchOptions): Watcher {
   const deadline = opts.timeoutMs !== undefined ? startedAt + opts.timeoutMs : undefined;
 
   // --- state ---
-  // start: show the latest first; empty: started before any event existed, so show every one;
-  // since: replay history first; after: show what follows this event.
-  type Cursor =
-    | { kind: 'start' }
-    | { kind: 'empty' }
-    | { kind: 'since'; spec: SinceSpec }
-    | { kind: 'after'; key: EventKey; event: ClusterEventStatus };
-  let cursor: Cursor = opts.since ? { kind: 'since', spec: opts.since } : { kind: 'start' };
+  let cursor: Cursor = startCursor(opts.since);
   let lastShown: ClusterEventStatus | undefined;
   let polls = 0;
   let events = 0;
@@ -289,52 +279,13 @@ export function createWatcher(opts: WatchOptions): Watcher {
       const { event, detailed } = await withDetails(e, prev);
       // The cursor moves only once the event is out: a stop in between shows it again next time, never skips it.
       lastShown = e;
-      cursor = { kind: 'after', key: keyOf(e), event: e };
+      cursor = cursorAfter(e);
       events++;
       obs.event?.({ event, previous: prev, changes: changesBetween(prev, e), detailed, replay });
       if (live && opts.until === 'unhealthy' && !e.all_healthy) return true;
       if (live && opts.until === 'change' && prev && changesBetween(prev, e).length > 0) return true;
     }
     return false;
-  }
-
-  /** The events to replay for `since`, oldest first, and where the cursor goes after them. */
-  function replayFrom(spec: SinceSpec, list: ClusterEvent[], serverNow: number): { batch: ClusterEventStatus[]; before: ClusterEventStatus | undefined } | CliError {
-    const sorted = oldestFirst(list);
-    if (spec.kind === 'time' || spec.kind === 'ago') {
-      const at = spec.kind === 'time' ? spec.at : serverNow - spec.ms;
-      const from = sorted.findIndex((e) => Date.parse(e.recorded_at) >= at);
-      if (from < 0) return { batch: [], before: sorted.at(-1) };
-      return { batch: sorted.slice(from), before: from > 0 ? sorted[from - 1] : undefined };
-    }
-    const want = spec.id.toLowerCase().replace(/-/g, '');
-    const matches = sorted.filter((e) => e.id.toLowerCase().replace(/-/g, '').startsWith(want));
-    if (matches.length > 1) {
-      return new CliError(`--since ${spec.id} matches ${matches.length} retained events`, { exitCode: EXIT.USAGE, hint: 'give more digits of the id', kind: 'usage' });
-    }
-    const found = matches[0];
-    if (found) return { batch: eventsAfter(sorted, keyOf(found)).events, before: found };
-    // Gone: an id of version 7 carries its time, so resume from there (and say what may be lost).
-    const ms = want.length === 32 ? uuidv7Millis(want) : undefined;
-    if (ms === undefined) {
-      return new CliError(`no retained event matches --since ${spec.id}`, {
-        hint: 'events are kept for 72 h and at most the 1000 newest; give a time instead (--since 2h)',
-        kind: 'unknown-event',
-      });
-    }
-    const key: EventKey = { time: ms * 1000, id: spec.id.toLowerCase() };
-    const after = eventsAfter(sorted, key);
-    const oldest = after.oldestRetained;
-    if (oldest && compareKeys(keyOf(oldest), key) > 0) {
-      obs.notice?.({
-        kind: 'lost',
-        lastSeenId: spec.id,
-        lastSeenAt: new Date(ms).toISOString(),
-        oldestRetainedAt: oldest.recorded_at,
-        upTo: maxEventsBetween(key.time, timeKey(oldest.recorded_at)),
-      });
-    }
-    return { batch: after.events, before: undefined };
   }
 
   /**
@@ -403,18 +354,17 @@ export function createWatcher(opts: WatchOptions): Watcher {
     }
     hadAnswer = true;
     const ev = latest.data;
-    const changed = !(cursor.kind === 'after' && ev.id.toLowerCase() === cursor.key.id);
+    const changed = isNews(cursor, ev);
     // Unchanged: that was the whole poll (one request, one status answer); only staleness can move.
     if (!changed) answered();
     else {
       const initial = cursor.kind !== 'after';
-      let batch: ClusterEventStatus[];
-      let replay = false;
-      if (cursor.kind === 'start') {
-        batch = [ev];
+      let plan: Batch;
+      if (!needsList(cursor)) {
+        plan = latestAlone(cursor, lastShown, ev);
         lastListAt ??= latest.serverDate;
       } else if (cursor.kind === 'after' && provablyNext(cursor.key, ev, latest.serverDate)) {
-        batch = [ev];
+        plan = latestAlone(cursor, lastShown, ev);
         unverified ??= { anchor: cursor.key, ids: new Set() };
         unverified.ids.add(ev.id.toLowerCase());
       } else {
@@ -425,40 +375,17 @@ export function createWatcher(opts: WatchOptions): Watcher {
           return report(onFailure(e));
         }
         lastListAt = latest.serverDate ?? lastListAt;
-        const items = list.data.slice();
-        if (unverified && cursor.kind === 'after') reportLate(items, unverified, cursor.key);
+        if (unverified && cursor.kind === 'after') reportLate(list.data, unverified, cursor.key);
         unverified = undefined;
-        // The list is read after `latest`; should it lag behind, `latest` itself is still news.
-        if (!items.some((x) => x.id.toLowerCase() === ev.id.toLowerCase())) items.push(ev);
-        if (cursor.kind === 'since') {
-          const r = replayFrom(cursor.spec, items, latest.serverDate ?? clock.now());
-          if (r instanceof CliError) return report(fatal(r));
-          batch = r.batch;
-          replay = true;
-          // Changes of the first replayed event are judged against the one before it (not shown).
-          lastShown = r.before;
-          if (batch.length === 0) {
-            // Nothing to replay: continue live from the newest retained event.
-            const newest = oldestFirst(items).at(-1)!;
-            cursor = { kind: 'after', key: keyOf(newest), event: newest };
-            lastShown = newest;
-          }
-        } else if (cursor.kind === 'empty') {
-          batch = oldestFirst(items);
-        } else {
-          const after = eventsAfter(items, cursor.key);
-          if (after.cursorDeleted && after.oldestRetained) {
-            obs.notice?.({
-              kind: 'lost',
-              lastSeenId: cursor.event.id,
-              lastSeenAt: cursor.event.recorded_at,
-              oldestRetainedAt: after.oldestRetained.recorded_at,
-              upTo: maxEventsBetween(cursor.key.time, timeKey(after.oldestRetained.recorded_at)),
-            });
-          }
-          batch = after.events;
-        }
+        const b = batchFromList(cursor, lastShown, list.data, ev, latest.serverDate ?? clock.now());
+        if (b instanceof CliError) return report(fatal(b));
+        plan = b;
+        if (plan.lost) obs.notice?.(plan.lost);
       }
+      cursor = plan.cursor;
+      lastShown = plan.previous;
+      const batch = plan.events;
+      const replay = plan.replay;
       // Everything needed is in hand: an outage is over (its gap follows, filled from the list).
       answered();
       if (staleSaid && batch.length > 0 && !replay) {
