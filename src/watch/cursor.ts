@@ -47,6 +47,11 @@ export function isNews(cursor: Cursor, latest: Pick<ClusterEventStatus, 'id'>): 
   return !(cursor.kind === 'after' && latest.id.toLowerCase() === cursor.key.id);
 }
 
+/** Watching since before the first event: every event recorded from now on is news. */
+export function whenNoEvents(cursor: Cursor): Cursor {
+  return cursor.kind === 'start' ? { kind: 'empty' } : cursor;
+}
+
 /** Only a cursor that stands on an event can do without the list (the first poll shows the latest alone). */
 export function needsList(cursor: Cursor): boolean {
   return cursor.kind !== 'start';

@@ -21,7 +21,6 @@
  * successful poll fills the gap from the list.
  */
 import type { Answer } from '../api/client.js';
-import { ApiError } from '../api/errors.js';
 import type { ClusterEvent, ClusterEventStatus } from '../api/types.js';
 import { DEFAULT_STALE_AFTER_MS, isStale } from '../domain/verdict.js';
 import { CliError, EXIT } from '../errors.js';
@@ -34,7 +33,21 @@ import {
   servicesTurnedUnhealthy,
   type EventKey,
 } from '../domain/order.js';
-import { batchFromList, cursorAfter, isNews, latestAlone, needsList, startCursor, type Batch, type Cursor } from './cursor.js';
+import {
+  answered as answeredNow,
+  backoffDelay,
+  classify,
+  credentialRefreshed,
+  failed,
+  heard,
+  initialHealth,
+  jittered,
+  noEventsYet,
+  pollDone,
+  type Health,
+  type Transition,
+} from './backoff.js';
+import { batchFromList, cursorAfter, isNews, latestAlone, needsList, startCursor, whenNoEvents, type Batch, type Cursor } from './cursor.js';
 import type { StepOutcome, UntilCondition, WatchEnd, WatchOptions, WatchSnapshot, WatchedEvent, Watcher } from './types.js';
 
 export type {
@@ -67,10 +80,6 @@ export const DEFAULT_PERIODIC_GAP_MS = 601_000;
 /** The early look before an expected periodic event comes this long before it. */
 export const EARLY_LOOK_MS = 2_500;
 
-function isAnswerToPoll(e: ApiError): boolean {
-  return e.apiKind === 'no-events';
-}
-
 export function createWatcher(opts: WatchOptions): Watcher {
   const { client, clock } = opts;
   const obs = opts.observer ?? {};
@@ -101,11 +110,7 @@ export function createWatcher(opts: WatchOptions): Watcher {
   let errors = 0;
   let lastPollAt: number | undefined;
   let nextPollAt: number | undefined;
-  let outage: { since: number; reason: string; failures: number } | undefined;
-  let backoffAttempt = 0;
-  let hadAnswer = false;
-  let credentialRefreshed = false;
-  let noEventsSaid = false;
+  let health: Health = initialHealth;
   let staleSaid = false;
   /** The newest event is stale (all healthy, too old by the server's clock). */
   let staleNow = false;
@@ -130,7 +135,7 @@ export function createWatcher(opts: WatchOptions): Watcher {
       bytes: s.bytesReceived - base.bytesReceived,
       lastPollAt,
       nextPollAt,
-      outageSince: outage?.since,
+      outageSince: health.outage?.since,
       stale: staleNow,
       lastSeenId: cursor.kind === 'after' ? cursor.event.id : undefined,
     };
@@ -169,28 +174,14 @@ export function createWatcher(opts: WatchOptions): Watcher {
     });
   }
 
-  function jittered(ms: number): number {
-    if (jitter <= 0) return ms;
-    return Math.max(0, Math.round(ms * (1 + jitter * (2 * random() - 1))));
+  /** Take a transition of the back-off state and give the notices it calls for. */
+  function apply(t: Transition): void {
+    health = t.health;
+    for (const n of t.notices) obs.notice?.(n);
   }
 
-  /** A poll went through: any outage is over. (An answer to `latest` alone is not enough: the gap is filled only once the list came too.) */
   function answered(): void {
-    backoffAttempt = 0;
-    if (outage) {
-      const o = outage;
-      outage = undefined;
-      obs.notice?.({ kind: 'outage-end', durationMs: clock.now() - o.since, failures: o.failures });
-    }
-  }
-
-  /** Is this failure one to ride out (outage) rather than stop on? */
-  function heals(e: ApiError): boolean {
-    if (e.transient || e.apiKind === 'timeout' || e.apiKind === 'unreachable') return true;
-    if (e.apiKind === 'server' && e.status !== undefined && e.status >= 500 && e.status !== 501) return true;
-    // A garbled answer after good ones is a proxy hiccup; on the very first poll it is the wrong host.
-    if (e.apiKind === 'invalid-response' && hadAnswer) return true;
-    return false;
+    apply(answeredNow(health, clock.now()));
   }
 
   function fatal(error: CliError): StepOutcome {
@@ -205,38 +196,25 @@ export function createWatcher(opts: WatchOptions): Watcher {
       return { done: true, end: ended };
     }
     if (!(e instanceof CliError)) throw e;
-    if (e instanceof ApiError && isAnswerToPoll(e)) {
-      hadAnswer = true;
-      answered();
-      if (!noEventsSaid) {
-        noEventsSaid = true;
-        obs.notice?.({ kind: 'no-events' });
-      }
-      // Watching since before the first event: every event recorded from now on is news.
-      if (cursor.kind === 'start') cursor = { kind: 'empty' };
-      return { done: false, delayMs: jittered(intervalMs), changed: false };
+    const f = classify(e, health.hadAnswer);
+    if (f.kind === 'no-events') {
+      apply(noEventsYet(health, clock.now()));
+      cursor = whenNoEvents(cursor);
+      return { done: false, delayMs: jittered(intervalMs, jitter, random), changed: false };
     }
     errors++;
-    if (e instanceof ApiError && (e.apiKind === 'unauthorized' || e.apiKind === 'forbidden')) {
-      // Tokens expire: run the token command again, once, and retry at once.
-      if (!credentialRefreshed && client.refreshCredential()) {
-        credentialRefreshed = true;
-        obs.notice?.({ kind: 'credential-refresh', status: e.status });
-        return { done: false, delayMs: 0, changed: false };
-      }
-      return fatal(e);
+    if (f.kind === 'credential') {
+      // Retry at once with the new credential; a second refusal before a whole poll went through is final.
+      if (health.credentialRefreshed || !client.refreshCredential()) return fatal(f.error);
+      apply(credentialRefreshed(health, f.error.status));
+      return { done: false, delayMs: 0, changed: false };
     }
-    if (e instanceof ApiError && heals(e)) {
-      if (!outage) {
-        outage = { since: clock.now(), reason: e.message, failures: 0 };
-        obs.notice?.({ kind: 'outage-start', reason: e.message, at: outage.since });
-      }
-      outage.failures++;
-      backoffAttempt++;
-      const delay = Math.min(backoffCap, backoffBase * 2 ** Math.min(backoffAttempt - 1, 30));
-      return { done: false, delayMs: jittered(delay), changed: false };
+    if (f.kind === 'outage') {
+      apply(failed(health, clock.now(), f.error.message));
+      const delay = backoffDelay(health.attempt, backoffBase, backoffCap);
+      return { done: false, delayMs: jittered(delay, jitter, random), changed: false };
     }
-    return fatal(e);
+    return fatal(f.error);
   }
 
   function isStaleNow(e: ClusterEventStatus, serverDate: number | undefined): { stale: boolean; ageMs: number } {
@@ -352,7 +330,7 @@ export function createWatcher(opts: WatchOptions): Watcher {
     } catch (e) {
       return report(onFailure(e));
     }
-    hadAnswer = true;
+    health = heard(health);
     const ev = latest.data;
     const changed = isNews(cursor, ev);
     // Unchanged: that was the whole poll (one request, one status answer); only staleness can move.
@@ -418,8 +396,8 @@ export function createWatcher(opts: WatchOptions): Watcher {
       // As a state: at once when it already holds; `unhealthy` during the watch is caught per event.
       return report(untilMet());
     }
-    credentialRefreshed = false; // a whole poll went through: a later 401 may refresh again
-    return report({ done: false, delayMs: earlyLook(jittered(intervalMs), newest, latest.serverDate), changed });
+    health = pollDone(health);
+    return report({ done: false, delayMs: earlyLook(jittered(intervalMs, jitter, random), newest, latest.serverDate), changed });
   }
 
   function report(o: StepOutcome): StepOutcome {

@@ -1,7 +1,7 @@
 /** The cursor's pure rules: what a poll shows, given the cursor, the latest and the list. */
 import { describe, expect, it } from 'vitest';
 import { CliError } from '../../src/errors.js';
-import { batchFromList, cursorAfter, isNews, latestAlone, needsList, replayFrom, startCursor, type Batch } from '../../src/watch/cursor.js';
+import { batchFromList, cursorAfter, isNews, latestAlone, needsList, replayFrom, startCursor, whenNoEvents, type Batch } from '../../src/watch/cursor.js';
 import { BASE, down, ev, ids } from './events.js';
 
 const batch = (b: Batch | CliError): Batch => {
@@ -102,5 +102,13 @@ describe('--since replay', () => {
     expect(r.lost).toEqual({ kind: 'lost', lastSeenId: gone, lastSeenAt: new Date(BASE).toISOString(), oldestRetainedAt: kept[1]!.recorded_at, upTo: 58 });
     const unknown = replayFrom({ kind: 'id', id: 'deadbeef' }, kept, BASE);
     expect(unknown instanceof CliError && unknown.kind).toBe('unknown-event');
+  });
+});
+
+describe('no events yet', () => {
+  it('a watch that started before any event shows every one; others keep their cursor', () => {
+    expect(whenNoEvents({ kind: 'start' })).toEqual({ kind: 'empty' });
+    const since = startCursor({ kind: 'ago', ms: 1000 });
+    expect(whenNoEvents(since)).toBe(since);
   });
 });
