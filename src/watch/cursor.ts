@@ -42,6 +42,11 @@ export function cursorAfter(e: ClusterEventStatus): Cursor {
   return { kind: 'after', key: keyOf(e), event: e };
 }
 
+/** The key of the event the cursor stands on, if it stands on one. */
+export function cursorKey(cursor: Cursor): EventKey | undefined {
+  return cursor.kind === 'after' ? cursor.key : undefined;
+}
+
 /** Anything but the event the cursor stands on is news. */
 export function isNews(cursor: Cursor, latest: Pick<ClusterEventStatus, 'id'>): boolean {
   return !(cursor.kind === 'after' && latest.id.toLowerCase() === cursor.key.id);

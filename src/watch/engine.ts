@@ -24,15 +24,7 @@ import type { Answer } from '../api/client.js';
 import type { ClusterEvent, ClusterEventStatus } from '../api/types.js';
 import { DEFAULT_STALE_AFTER_MS, isStale } from '../domain/verdict.js';
 import { CliError, EXIT } from '../errors.js';
-import {
-  MONITOR_ROUND_MS,
-  changesBetween,
-  compareKeys,
-  keyOf,
-  oldestFirst,
-  servicesTurnedUnhealthy,
-  type EventKey,
-} from '../domain/order.js';
+import { changesBetween, servicesTurnedUnhealthy } from '../domain/order.js';
 import {
   answered as answeredNow,
   backoffDelay,
@@ -47,7 +39,8 @@ import {
   type Health,
   type Transition,
 } from './backoff.js';
-import { batchFromList, cursorAfter, isNews, latestAlone, needsList, startCursor, whenNoEvents, type Batch, type Cursor } from './cursor.js';
+import { earlyLook, firstLook, initialCadence, learnCadence, listRead, provablyNext, sawLatest, skipped, type Cadence } from './cadence.js';
+import { batchFromList, cursorAfter, cursorKey, isNews, latestAlone, needsList, startCursor, whenNoEvents, type Batch, type Cursor } from './cursor.js';
 import type { StepOutcome, UntilCondition, WatchEnd, WatchOptions, WatchSnapshot, WatchedEvent, Watcher } from './types.js';
 
 export type {
@@ -71,14 +64,7 @@ class Stop {
 
 const SIGNAL_EXIT: Record<string, number> = { SIGINT: EXIT.SIGINT, SIGTERM: EXIT.SIGTERM };
 
-/** Allowance for the time between reading the table and stamping the Date header, and for clock skew. */
-export const SKIP_MARGIN_MS = 3_000;
-/** Even when every change is provably next, read the list this often (it verifies what was skipped). */
-export const VERIFY_LIST_EVERY_MS = 3_600_000;
-/** A healthy monitor records every 60 rounds: 10 minutes plus the rounds' own work (learned when seen). */
-export const DEFAULT_PERIODIC_GAP_MS = 601_000;
-/** The early look before an expected periodic event comes this long before it. */
-export const EARLY_LOOK_MS = 2_500;
+export { DEFAULT_PERIODIC_GAP_MS, EARLY_LOOK_MS, SKIP_MARGIN_MS, VERIFY_LIST_EVERY_MS } from './cadence.js';
 
 export function createWatcher(opts: WatchOptions): Watcher {
   const { client, clock } = opts;
@@ -115,13 +101,9 @@ export function createWatcher(opts: WatchOptions): Watcher {
   /** The newest event is stale (all healthy, too old by the server's clock). */
   let staleNow = false;
   let ended: WatchEnd | undefined;
-  // For skipping provable lists: when (server clock) the cursor event was last seen as `latest`,
-  // when a list was last read, and the events shown without one since (checked by the next list).
-  let seenAsLatest: { id: string; at: number } | undefined;
-  let lastListAt: number | undefined;
-  let unverified: { anchor: EventKey; ids: Set<string> } | undefined;
-  // The healthy monitor's 10-minute cadence, learned from two periodic events in a row.
-  let periodicGapMs = DEFAULT_PERIODIC_GAP_MS;
+  let cadence: Cadence = initialCadence;
+  // The list-skipping shortcut (see cadence.ts) is on unless turned off.
+  const shortcut = opts.skipProvableLists !== false;
 
   function snapshot(): WatchSnapshot {
     const s = client.stats();
@@ -253,7 +235,7 @@ export function createWatcher(opts: WatchOptions): Watcher {
   async function show(batch: ClusterEventStatus[], replay: boolean, live: boolean): Promise<boolean> {
     for (const e of batch) {
       const prev = lastShown;
-      learnCadence(prev, e);
+      cadence = learnCadence(cadence, prev, e);
       const { event, detailed } = await withDetails(e, prev);
       // The cursor moves only once the event is out: a stop in between shows it again next time, never skips it.
       lastShown = e;
@@ -266,54 +248,11 @@ export function createWatcher(opts: WatchOptions): Watcher {
     return false;
   }
 
-  /**
-   * Can `next` (the new latest) only be the event right after the cursor? The monitor is one loop:
-   * check, insert, clean up, sleep 10 s; `recorded_at` is the insert transaction's time. So any
-   * event X between the cursor and `next` was committed after the moment we last saw the cursor as
-   * latest (time P), and `next` was recorded at least a round after X: next.recorded_at >= P + 10 s.
-   * When `next` was recorded earlier than that (less a margin for the time between reading the
-   * table and the Date header, and for clock skew), no X exists and the list can be skipped.
-   * A list is still read at least hourly, and every list checks what was shown without one.
-   */
-  function provablyNext(cursorKey: EventKey, next: ClusterEventStatus, serverDate: number | undefined): boolean {
-    if (opts.skipProvableLists === false || serverDate === undefined) return false;
-    if (!seenAsLatest || seenAsLatest.id !== cursorKey.id) return false;
-    if (lastListAt === undefined || serverDate - lastListAt >= VERIFY_LIST_EVERY_MS) return false;
-    const nextKey = keyOf(next);
-    if (compareKeys(nextKey, cursorKey) <= 0) return false;
-    return nextKey.time <= (seenAsLatest.at + MONITOR_ROUND_MS - SKIP_MARGIN_MS) * 1000;
-  }
-
-  function learnCadence(prev: ClusterEventStatus | undefined, e: ClusterEventStatus): void {
-    if (!prev || !prev.all_healthy || !e.all_healthy || changesBetween(prev, e).length > 0) return;
-    const gap = Date.parse(e.recorded_at) - Date.parse(prev.recorded_at);
-    if (gap > 590_000 && gap < 620_000) periodicGapMs = gap;
-  }
-
-  /**
-   * A healthy cluster's next event is due `periodicGapMs` after the last one. Looking once just
-   * before that time (one small request) lets the poll that finds it prove it is the next event,
-   * which saves reading the whole list (up to 1000 events). The interval stays the longest wait.
-   */
-  function earlyLook(delay: number, newest: ClusterEventStatus, serverDate: number | undefined): number {
-    if (opts.skipProvableLists === false || serverDate === undefined || staleNow || !newest.all_healthy) return delay;
-    // Polls this close together see every event within the provable window anyway.
-    if (intervalMs <= MONITOR_ROUND_MS - SKIP_MARGIN_MS - 1000) return delay;
-    if (!seenAsLatest || seenAsLatest.id !== newest.id.toLowerCase()) return delay;
-    const lookAtServer = Date.parse(newest.recorded_at) + periodicGapMs - EARLY_LOOK_MS;
-    const wait = lookAtServer - serverDate;
-    return wait >= 1000 && wait < delay ? wait : delay;
-  }
-
-  /** Events a list shows between the anchor and the cursor that were not shown: report them, late. */
-  function reportLate(items: readonly ClusterEventStatus[], u: { anchor: EventKey; ids: Set<string> }, upTo: EventKey): void {
-    const missed = oldestFirst(items).filter((e) => {
-      const k = keyOf(e);
-      return compareKeys(k, u.anchor) > 0 && compareKeys(k, upTo) < 0 && !u.ids.has(k.id);
-    });
-    if (missed.length === 0) return;
-    obs.notice?.({ kind: 'late', count: missed.length });
-    for (const e of missed) {
+  /** Events a list showed that the shortcut skipped: report them, late (only if the monitor broke its cadence). */
+  function reportLate(late: readonly ClusterEventStatus[]): void {
+    if (late.length === 0) return;
+    obs.notice?.({ kind: 'late', count: late.length });
+    for (const e of late) {
       events++;
       obs.event?.({ event: e, previous: undefined, changes: [], detailed: [], replay: false, late: true });
     }
@@ -340,11 +279,10 @@ export function createWatcher(opts: WatchOptions): Watcher {
       let plan: Batch;
       if (!needsList(cursor)) {
         plan = latestAlone(cursor, lastShown, ev);
-        lastListAt ??= latest.serverDate;
-      } else if (cursor.kind === 'after' && provablyNext(cursor.key, ev, latest.serverDate)) {
+        cadence = firstLook(cadence, latest.serverDate);
+      } else if (shortcut && cursor.kind === 'after' && provablyNext(cadence, cursor.key, ev, latest.serverDate)) {
         plan = latestAlone(cursor, lastShown, ev);
-        unverified ??= { anchor: cursor.key, ids: new Set() };
-        unverified.ids.add(ev.id.toLowerCase());
+        cadence = skipped(cadence, cursor.key, ev.id);
       } else {
         let list: Answer<ClusterEvent[]>;
         try {
@@ -352,9 +290,9 @@ export function createWatcher(opts: WatchOptions): Watcher {
         } catch (e) {
           return report(onFailure(e));
         }
-        lastListAt = latest.serverDate ?? lastListAt;
-        if (unverified && cursor.kind === 'after') reportLate(list.data, unverified, cursor.key);
-        unverified = undefined;
+        const read = listRead(cadence, latest.serverDate, list.data, cursorKey(cursor));
+        cadence = read.cadence;
+        reportLate(read.late);
         const b = batchFromList(cursor, lastShown, list.data, ev, latest.serverDate ?? clock.now());
         if (b instanceof CliError) return report(fatal(b));
         plan = b;
@@ -382,7 +320,7 @@ export function createWatcher(opts: WatchOptions): Watcher {
     }
 
     // `ev` was the latest at this answer's Date: the next event cannot come within a round of it.
-    seenAsLatest = cursor.kind === 'after' && cursor.key.id === ev.id.toLowerCase() && latest.serverDate !== undefined ? { id: cursor.key.id, at: latest.serverDate } : undefined;
+    cadence = sawLatest(cadence, cursorKey(cursor), ev, latest.serverDate);
 
     // Staleness of the newest event, by the server's clock.
     const newest = lastShown ?? ev;
@@ -397,7 +335,8 @@ export function createWatcher(opts: WatchOptions): Watcher {
       return report(untilMet());
     }
     health = pollDone(health);
-    return report({ done: false, delayMs: earlyLook(jittered(intervalMs, jitter, random), newest, latest.serverDate), changed });
+    const next = { intervalMs, delayMs: jittered(intervalMs, jitter, random), serverDate: latest.serverDate };
+    return report({ done: false, delayMs: shortcut ? earlyLook(cadence, newest, staleNow, next) : next.delayMs, changed });
   }
 
   function report(o: StepOutcome): StepOutcome {
