@@ -22,7 +22,7 @@
  */
 import type { Answer } from '../api/client.js';
 import type { ClusterEvent, ClusterEventStatus } from '../api/types.js';
-import { DEFAULT_STALE_AFTER_MS, isStale } from '../domain/verdict.js';
+import { DEFAULT_STALE_AFTER_MS } from '../domain/verdict.js';
 import { CliError, EXIT } from '../errors.js';
 import { changesBetween, servicesTurnedUnhealthy } from '../domain/order.js';
 import {
@@ -39,9 +39,10 @@ import {
   type Health,
   type Transition,
 } from './backoff.js';
+import { initialStaleness, judgeStaleness, resumed, staleAfterPoll, untilHolds, untilMetBy, type Said, type Staleness } from './staleness.js';
 import { earlyLook, firstLook, initialCadence, learnCadence, listRead, provablyNext, sawLatest, skipped, type Cadence } from './cadence.js';
 import { batchFromList, cursorAfter, cursorKey, isNews, latestAlone, needsList, startCursor, whenNoEvents, type Batch, type Cursor } from './cursor.js';
-import type { StepOutcome, UntilCondition, WatchEnd, WatchOptions, WatchSnapshot, WatchedEvent, Watcher } from './types.js';
+import type { StepOutcome, WatchEnd, WatchOptions, WatchSnapshot, WatchedEvent, Watcher } from './types.js';
 
 export type {
   SinceSpec,
@@ -97,9 +98,7 @@ export function createWatcher(opts: WatchOptions): Watcher {
   let lastPollAt: number | undefined;
   let nextPollAt: number | undefined;
   let health: Health = initialHealth;
-  let staleSaid = false;
-  /** The newest event is stale (all healthy, too old by the server's clock). */
-  let staleNow = false;
+  let staleness: Staleness = initialStaleness;
   let ended: WatchEnd | undefined;
   let cadence: Cadence = initialCadence;
   // The list-skipping shortcut (see cadence.ts) is on unless turned off.
@@ -118,7 +117,7 @@ export function createWatcher(opts: WatchOptions): Watcher {
       lastPollAt,
       nextPollAt,
       outageSince: health.outage?.since,
-      stale: staleNow,
+      stale: staleness.now,
       lastSeenId: cursor.kind === 'after' ? cursor.event.id : undefined,
     };
   }
@@ -199,16 +198,10 @@ export function createWatcher(opts: WatchOptions): Watcher {
     return fatal(f.error);
   }
 
-  function isStaleNow(e: ClusterEventStatus, serverDate: number | undefined): { stale: boolean; ageMs: number } {
-    const ageMs = (serverDate ?? clock.now()) - Date.parse(e.recorded_at);
-    return { stale: isStale(e, ageMs, staleAfterMs), ageMs };
-  }
-
-  /** The newest event shown satisfies the `until` condition as a state (healthy / unhealthy). */
-  function holdsNow(cond: UntilCondition, e: ClusterEventStatus): boolean {
-    if (cond === 'healthy') return e.all_healthy && !staleNow;
-    if (cond === 'unhealthy') return !e.all_healthy;
-    return false;
+  /** Take a staleness verdict and give its notice. */
+  function say(t: Said): void {
+    staleness = t.staleness;
+    if (t.notice) obs.notice?.(t.notice);
   }
 
   function untilMet(): StepOutcome {
@@ -242,8 +235,7 @@ export function createWatcher(opts: WatchOptions): Watcher {
       cursor = cursorAfter(e);
       events++;
       obs.event?.({ event, previous: prev, changes: changesBetween(prev, e), detailed, replay });
-      if (live && opts.until === 'unhealthy' && !e.all_healthy) return true;
-      if (live && opts.until === 'change' && prev && changesBetween(prev, e).length > 0) return true;
+      if (live && untilMetBy(opts.until, prev, e)) return true;
     }
     return false;
   }
@@ -304,11 +296,7 @@ export function createWatcher(opts: WatchOptions): Watcher {
       const replay = plan.replay;
       // Everything needed is in hand: an outage is over (its gap follows, filled from the list).
       answered();
-      if (staleSaid && batch.length > 0 && !replay) {
-        staleSaid = false;
-        const from = lastShown ? Date.parse(lastShown.recorded_at) : undefined;
-        obs.notice?.({ kind: 'resumed', silentMs: from === undefined ? 0 : Date.parse(batch[0]!.recorded_at) - from });
-      }
+      if (!replay) say(resumed(staleness, batch[0], lastShown));
       let met: boolean;
       try {
         met = await show(batch, replay, !initial);
@@ -324,19 +312,14 @@ export function createWatcher(opts: WatchOptions): Watcher {
 
     // Staleness of the newest event, by the server's clock.
     const newest = lastShown ?? ev;
-    const st = isStaleNow(newest, latest.serverDate);
-    staleNow = st.stale;
-    if (st.stale && !staleSaid) {
-      staleSaid = true;
-      obs.notice?.({ kind: 'stale', recordedAt: newest.recorded_at, ageMs: st.ageMs, staleAfterMs });
-    }
-    if (opts.until && opts.until !== 'change' && holdsNow(opts.until, newest)) {
+    say(staleAfterPoll(staleness, judgeStaleness(newest, latest.serverDate, clock.now(), staleAfterMs), newest, staleAfterMs));
+    if (opts.until && untilHolds(opts.until, newest, staleness.now)) {
       // As a state: at once when it already holds; `unhealthy` during the watch is caught per event.
       return report(untilMet());
     }
     health = pollDone(health);
     const next = { intervalMs, delayMs: jittered(intervalMs, jitter, random), serverDate: latest.serverDate };
-    return report({ done: false, delayMs: shortcut ? earlyLook(cadence, newest, staleNow, next) : next.delayMs, changed });
+    return report({ done: false, delayMs: shortcut ? earlyLook(cadence, newest, staleness.now, next) : next.delayMs, changed });
   }
 
   function report(o: StepOutcome): StepOutcome {
