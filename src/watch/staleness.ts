@@ -57,7 +57,7 @@ export function untilHolds(cond: UntilCondition, newest: ClusterEventStatus, sta
 }
 
 /** An event seen live meets `unhealthy` by being unhealthy, `change` by a status change against the one before. */
-export function untilMetBy(cond: UntilCondition | undefined, prev: ClusterEventStatus | undefined, e: ClusterEventStatus): boolean {
+export function untilMetBy(cond: UntilCondition, prev: ClusterEventStatus | undefined, e: ClusterEventStatus): boolean {
   if (cond === 'unhealthy') return !e.all_healthy;
   if (cond === 'change') return prev !== undefined && changesBetween(prev, e).length > 0;
   return false;
