@@ -62,6 +62,11 @@ export function needsList(cursor: Cursor): boolean {
   return cursor.kind !== 'start';
 }
 
+/** The newest event known once a batch is shown (with nothing to show, the one it follows). */
+export function newestAfter(b: Batch, latest: ClusterEventStatus): ClusterEventStatus {
+  return b.events.at(-1) ?? b.previous ?? latest;
+}
+
 /** The batch of a poll that read no list: the new latest alone. */
 export function latestAlone(cursor: Cursor, previous: ClusterEventStatus | undefined, latest: ClusterEventStatus): Batch {
   return { events: [latest], replay: false, cursor, previous, lost: undefined };

@@ -13,9 +13,9 @@ import { changesBetween, servicesTurnedUnhealthy } from '../domain/order.js';
 import { CliError } from '../errors.js';
 import { answered, heard, pollDone } from './backoff.js';
 import { earlyLook, firstLook, learnCadence, listRead, provablyNext, sawLatest, skipped } from './cadence.js';
-import { batchFromList, cursorAfter, cursorKey, isNews, latestAlone, needsList, type Batch } from './cursor.js';
+import { batchFromList, cursorAfter, cursorKey, isNews, latestAlone, needsList, newestAfter, type Batch } from './cursor.js';
 import { apply, end, fatal, intervalDelay, notice, onFailure, report, say, type Loop } from './loop.js';
-import { judgeStaleness, resumed, staleAfterPoll, untilHolds, untilMetBy } from './staleness.js';
+import { judgeStaleness, resumed, staleAfterPoll, untilHolds, untilMetBy, type StaleVerdict } from './staleness.js';
 import { abortable, isStop } from './stop.js';
 import type { StepOutcome, UntilCondition, WatchedEvent } from './types.js';
 
@@ -33,21 +33,24 @@ export async function step(w: Loop): Promise<StepOutcome> {
   }
   s.health = heard(s.health);
   const changed = isNews(s.cursor, latest.data);
+  const b = changed ? await batchFor(w, latest) : undefined;
+  if (b && 'done' in b) return report(w, b);
+  // The newest event once this poll's events are out, judged before they are: the last of them may be shown as stale.
+  const newest = b ? newestAfter(b, latest.data) : (s.lastShown ?? latest.data);
+  const verdict = judgeStaleness(newest, latest.serverDate, w.clock.now(), w.settings.staleAfterMs);
   // Unchanged: that was the whole poll (one request, one status answer); only staleness can move.
-  if (!changed) apply(w, answered(s.health, w.clock.now()));
+  if (!b) apply(w, answered(s.health, w.clock.now()));
   else {
-    const stopped = await takeNews(w, latest);
+    const stopped = await showNews(w, b, verdict.stale);
     if (stopped) return report(w, stopped);
   }
-  return report(w, settle(w, latest, changed));
+  return report(w, settle(w, latest, changed, newest, verdict));
 }
 
 /** Show every event since the cursor. An outcome only when the poll ends here (failure, stop, `until`). */
-async function takeNews(w: Loop, latest: Answer<ClusterEvent>): Promise<StepOutcome | undefined> {
+async function showNews(w: Loop, b: Batch, newestStale: boolean): Promise<StepOutcome | undefined> {
   const { s } = w;
   const live = s.cursor.kind === 'after';
-  const b = await batchFor(w, latest);
-  if ('done' in b) return b;
   if (b.lost) notice(w, b.lost);
   s.cursor = b.cursor;
   s.lastShown = b.previous;
@@ -56,7 +59,7 @@ async function takeNews(w: Loop, latest: Answer<ClusterEvent>): Promise<StepOutc
   if (!b.replay) say(w, resumed(s.staleness, b.events[0], b.previous));
   let met: UntilCondition | undefined;
   try {
-    met = await show(w, b, live);
+    met = await show(w, b, live, newestStale);
   } catch (e) {
     return onFailure(w, e);
   }
@@ -90,9 +93,10 @@ async function batchFor(w: Loop, latest: Answer<ClusterEvent>): Promise<Batch | 
 }
 
 /** Report a batch, oldest first; the `until` condition when one of its live events meets it. */
-async function show(w: Loop, b: Batch, live: boolean): Promise<UntilCondition | undefined> {
+async function show(w: Loop, b: Batch, live: boolean, newestStale: boolean): Promise<UntilCondition | undefined> {
   const { s } = w;
   const until = live ? w.settings.until : undefined;
+  const newest = b.events.at(-1);
   for (const e of b.events) {
     const prev = s.lastShown;
     s.cadence = learnCadence(s.cadence, prev, e);
@@ -101,7 +105,8 @@ async function show(w: Loop, b: Batch, live: boolean): Promise<UntilCondition | 
     s.lastShown = e;
     s.cursor = cursorAfter(e);
     s.events++;
-    w.obs.event?.({ event, previous: prev, changes: changesBetween(prev, e), detailed, replay: b.replay });
+    const stale = newestStale && e === newest;
+    w.obs.event?.({ event, previous: prev, changes: changesBetween(prev, e), detailed, replay: b.replay, stale });
     if (until && untilMetBy(until, prev, e)) return until;
   }
   return undefined;
@@ -128,17 +133,15 @@ function showLate(w: Loop, late: readonly ClusterEventStatus[]): void {
   notice(w, { kind: 'late', count: late.length });
   for (const e of late) {
     w.s.events++;
-    w.obs.event?.({ event: e, previous: undefined, changes: [], detailed: [], replay: false, late: true });
+    w.obs.event?.({ event: e, previous: undefined, changes: [], detailed: [], replay: false, stale: false, late: true });
   }
 }
 
 /** After the events: what the newest one says about now, and when to poll next. */
-function settle(w: Loop, latest: Answer<ClusterEvent>, changed: boolean): StepOutcome {
+function settle(w: Loop, latest: Answer<ClusterEvent>, changed: boolean, newest: ClusterEventStatus, verdict: StaleVerdict): StepOutcome {
   const { s, settings } = w;
   // `latest` was the latest at this answer's Date: the next event cannot come within a round of it.
   s.cadence = sawLatest(s.cadence, cursorKey(s.cursor), latest.data, latest.serverDate);
-  const newest = s.lastShown ?? latest.data;
-  const verdict = judgeStaleness(newest, latest.serverDate, w.clock.now(), settings.staleAfterMs);
   say(w, staleAfterPoll(s.staleness, verdict, newest, settings.staleAfterMs));
   // As a state: at once when it already holds; `unhealthy` during the watch is caught per event.
   if (settings.until && untilHolds(settings.until, newest, s.staleness.now)) return untilMet(w, settings.until);

@@ -30,6 +30,12 @@ export interface WatchedEvent {
   detailed: StatusChange['service'][];
   /** Replayed from history (`since`) rather than seen live. */
   replay: boolean;
+  /**
+   * As shown, this is the newest event known and it is all healthy but older than `staleAfterMs`
+   * by the server's Date of the poll that brought it: the recorder had stopped by then. Never set
+   * later: an event that turns stale after it was shown is not shown again (a `stale` notice says it).
+   */
+  stale: boolean;
   /** Found later than its successors (only if the monitor broke its own cadence, e.g. two recorders at once). */
   late?: boolean;
 }

@@ -1,7 +1,7 @@
 /** The cursor's pure rules: what a poll shows, given the cursor, the latest and the list. */
 import { describe, expect, it } from 'vitest';
 import { CliError } from '../../src/errors.js';
-import { batchFromList, cursorAfter, isNews, latestAlone, needsList, replayFrom, startCursor, whenNoEvents, type Batch } from '../../src/watch/cursor.js';
+import { batchFromList, cursorAfter, isNews, latestAlone, needsList, newestAfter, replayFrom, startCursor, whenNoEvents, type Batch } from '../../src/watch/cursor.js';
 import { BASE, down, ev, ids } from './events.js';
 
 const batch = (b: Batch | CliError): Batch => {
@@ -110,5 +110,15 @@ describe('no events yet', () => {
     expect(whenNoEvents({ kind: 'start' })).toEqual({ kind: 'empty' });
     const since = startCursor({ kind: 'ago', ms: 1000 });
     expect(whenNoEvents(since)).toBe(since);
+  });
+});
+
+describe('the newest event after a batch', () => {
+  it('the last of the batch; with nothing to show, the one it follows; else the latest', () => {
+    const [e1, e2, e3] = [ev(1, 0), ev(2, 10), ev(3, 20)];
+    expect(newestAfter(latestAlone(cursorAfter(e1), e1, e3), e3)).toBe(e3);
+    expect(newestAfter(batch(batchFromList(cursorAfter(e1), e1, [e3, e2, e1], e2, BASE)), e2)).toBe(e3);
+    expect(newestAfter(batch(batchFromList(cursorAfter(e3), e3, [e2, e1], e2, BASE)), e2)).toBe(e3);
+    expect(newestAfter({ events: [], replay: false, cursor: { kind: 'empty' }, previous: undefined, lost: undefined }, e1)).toBe(e1);
   });
 });

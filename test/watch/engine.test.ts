@@ -278,6 +278,71 @@ describe('staleness', () => {
   });
 });
 
+describe('a stale newest event, as it is shown', () => {
+  it('the first event, already stale when the watch starts, is shown as stale', async () => {
+    const r = await make({ scenario: 'stalled', history: 40 * MIN, watch: { intervalMs: MIN, staleAfterMs: 12 * MIN } });
+    expect((await r.watcher.step()).done).toBe(false);
+    expect(r.events).toHaveLength(1);
+    expect(r.events[0]!.stale).toBe(true);
+    expect(r.notices.map((n) => n.kind)).toEqual(['stale']);
+  });
+
+  it('in a batch only the last event, the newest, can be stale; older ones never are', async () => {
+    // A scripted server: e1 fresh at the first poll; the next poll comes 20 minutes after e3.
+    const at = (s: number) => new Date(T0 + s * 1000).toISOString().replace('Z', '000Z');
+    const e = (n: number, s: number) => ({
+      id: `019afdd5-0000-7000-8000-00000000000${n}`,
+      recorded_at: at(s),
+      all_healthy: true,
+      api_status: 'Healthy' as const,
+      compiler_status: 'Healthy' as const,
+      runner_status: 'Healthy' as const,
+    });
+    const [e1, e2, e3] = [e(1, 0), e(2, 60), e(3, 70)];
+    const script = [
+      { now: 1, latest: e1, list: [e1] },
+      { now: 70 + 20 * 60, latest: e3, list: [e3, e2, e1] },
+    ];
+    let i = -1;
+    const answer = <T>(data: T) => ({ data, status: 200, serverDate: T0 + script[i]!.now * 1000, bytes: 1 });
+    const client = {
+      getEvent: async () => answer(script[++i]!.latest),
+      listEvents: async () => answer(script[i]!.list),
+      refreshCredential: () => false,
+      stats: () => ({ requests: 0, bytesReceived: 0 }),
+    };
+    const shown: { id: string; stale: boolean }[] = [];
+    const w = createWatcher({
+      client,
+      clock: { now: () => T0, sleep: async () => undefined },
+      intervalMs: 10_000,
+      jitter: 0,
+      staleAfterMs: 12 * MIN,
+      observer: { event: (x) => shown.push({ id: x.event.id, stale: x.stale }) },
+    });
+    for (let k = 0; k < 2; k++) expect((await w.step()).done).toBe(false);
+    // e2 is older than e3 and older than the limit too, but it is not the newest event.
+    expect(shown).toEqual([
+      { id: e1.id, stale: false },
+      { id: e2.id, stale: false },
+      { id: e3.id, stale: true },
+    ]);
+  });
+
+  it('an event that turns stale after it was shown is not shown again; the notice says it', async () => {
+    const r = await make({ scenario: 'stalled', history: 0, watch: { intervalMs: MIN, staleAfterMs: 12 * MIN } });
+    await drive(r, T0 + 10 * MIN);
+    const shown = r.ids();
+    expect(shown.length).toBeGreaterThan(0);
+    expect(r.notices.filter((n) => n.kind === 'stale')).toHaveLength(0);
+    await drive(r, T0 + 40 * MIN);
+    expect(r.notices.filter((n) => n.kind === 'stale')).toHaveLength(1);
+    expect(r.watcher.snapshot().stale).toBe(true);
+    expect(r.ids()).toEqual(shown);
+    expect(r.events.every((e) => !e.stale)).toBe(true);
+  });
+});
+
 describe('--until and --timeout', () => {
   it('healthy: exit 0 at once when it already holds', async () => {
     const r = await make({ watch: { until: 'healthy' } });
