@@ -7,6 +7,7 @@ import { ApiError } from '../../src/api/errors.js';
 import { parseScenario } from '../../src/simulator/index.js';
 import { createWatcher, type WatchEnd } from '../../src/watch/engine.js';
 import { T0, drive, rig, type Rig } from './harness.js';
+import { BASE, ev, scripted } from './events.js';
 import { clientFor } from './support.js';
 
 const S = 1000;
@@ -288,39 +289,23 @@ describe('a stale newest event, as it is shown', () => {
   });
 
   it('in a batch only the last event, the newest, can be stale; older ones never are', async () => {
-    // A scripted server: e1 fresh at the first poll; the next poll comes 20 minutes after e3.
-    const at = (s: number) => new Date(T0 + s * 1000).toISOString().replace('Z', '000Z');
-    const e = (n: number, s: number) => ({
-      id: `019afdd5-0000-7000-8000-00000000000${n}`,
-      recorded_at: at(s),
-      all_healthy: true,
-      api_status: 'Healthy' as const,
-      compiler_status: 'Healthy' as const,
-      runner_status: 'Healthy' as const,
-    });
-    const [e1, e2, e3] = [e(1, 0), e(2, 60), e(3, 70)];
-    const script = [
+    // e1 is fresh at the first poll; the next poll comes 20 minutes after e3.
+    const [e1, e2, e3] = [ev(1, 0), ev(2, 60), ev(3, 70)];
+    const client = scripted([
       { now: 1, latest: e1, list: [e1] },
       { now: 70 + 20 * 60, latest: e3, list: [e3, e2, e1] },
-    ];
-    let i = -1;
-    const answer = <T>(data: T) => ({ data, status: 200, serverDate: T0 + script[i]!.now * 1000, bytes: 1 });
-    const client = {
-      getEvent: async () => answer(script[++i]!.latest),
-      listEvents: async () => answer(script[i]!.list),
-      refreshCredential: () => false,
-      stats: () => ({ requests: 0, bytesReceived: 0 }),
-    };
+    ]);
     const shown: { id: string; stale: boolean }[] = [];
     const w = createWatcher({
       client,
-      clock: { now: () => T0, sleep: async () => undefined },
+      clock: { now: () => BASE, sleep: async () => undefined },
       intervalMs: 10_000,
       jitter: 0,
       staleAfterMs: 12 * MIN,
       observer: { event: (x) => shown.push({ id: x.event.id, stale: x.stale }) },
     });
     for (let k = 0; k < 2; k++) expect((await w.step()).done).toBe(false);
+    expect(client.listCalls()).toBe(1);
     // e2 is older than e3 and older than the limit too, but it is not the newest event.
     expect(shown).toEqual([
       { id: e1.id, stale: false },

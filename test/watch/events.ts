@@ -1,5 +1,9 @@
-/** Events for the unit tests of the engine's pure parts: ids of version 7 that carry their time. */
+/**
+ * Events for the tests of the engine's parts (ids of version 7 that carry their time), and a
+ * scripted server for the cases a simulator does not play: one answer per poll, in order.
+ */
 import type { ClusterEvent, ClusterEventStatus } from '../../src/api/types.js';
+import type { WatchClient } from '../../src/watch/engine.js';
 
 export const BASE = Date.parse('2025-12-08T12:00:00Z');
 
@@ -24,3 +28,24 @@ export function down(n: number, atS: number): ClusterEvent {
 }
 
 export const ids = (list: readonly Pick<ClusterEventStatus, 'id'>[]): string[] => list.map((e) => e.id);
+
+export interface ScriptedPoll {
+  /** The server's Date of this poll's answers, in seconds after BASE. */
+  now: number;
+  latest: ClusterEvent;
+  list: ClusterEvent[];
+}
+
+/** A client whose n-th `latest` (and the list read after it) answers the n-th poll of the script. */
+export function scripted(script: readonly ScriptedPoll[]): WatchClient & { listCalls: () => number } {
+  let i = -1;
+  let lists = 0;
+  const answer = <T>(data: T) => ({ data, status: 200, serverDate: BASE + script[i]!.now * 1000, bytes: 1 });
+  return {
+    getEvent: async () => answer(script[++i]!.latest),
+    listEvents: async () => (lists++, answer(script[i]!.list)),
+    refreshCredential: () => false,
+    stats: () => ({ requests: 0, bytesReceived: 0 }),
+    listCalls: () => lists,
+  };
+}
