@@ -54,7 +54,7 @@ export function formatBytes(n: number): string {
 }
 
 /** What a line shows of an event as the engine reports it (`stale`: the newest, all healthy, too old). */
-type Shown = Pick<WatchedEvent, 'event' | 'changes' | 'late'> & { stale?: boolean };
+type Shown = Pick<WatchedEvent, 'event' | 'changes' | 'late'> & Partial<Pick<WatchedEvent, 'stale'>>;
 
 /** Seconds for the status line: `3s`, `2m 5s`. */
 function shortSpan(ms: number): string {

@@ -1,639 +1,88 @@
 /**
- * The watch engine: a state machine that follows a Feldera instance's cluster monitor events
- * without gaps, at the cost of one small request per unchanged poll.
+ * The watch engine: follows a Feldera instance's cluster monitor events without gaps, at the cost
+ * of one small request per unchanged poll. It is driven by an injected clock and client and
+ * reports through an observer, so it prints nothing, can be tested in milliseconds, and can be
+ * reused by other commands.
  *
- * State: the last event shown (the cursor), back-off and outage state, staleness state, counters.
- * It is driven by an injected clock and client and reports through an observer, so it prints
- * nothing, can be tested in milliseconds, and can be reused by other commands.
- *
- * One poll (`step`):
- *  1. `GET …/latest?selector=status` (the only request when nothing changed);
- *  2. when the latest id differs from the cursor: `GET /v0/cluster/events` once and report every
- *     event after the cursor, oldest first (retention may have deleted the cursor: say how many
- *     may be lost); with `details`, `selector=all` once for an event where a service turned
- *     unhealthy. The list (up to 1000 events, ~80 kB for 72 h of a healthy cluster) is skipped
- *     when the monitor's own cadence proves the new latest is the very next event
- *     (`provablyNext`); a look just before a healthy cluster's next 10-minute event is due makes
- *     that the usual case (`earlyLook`); a list is still read hourly and checks what was skipped;
- *  3. judge staleness by the server's `Date`; check the `until` condition.
- * Failures that may heal (no answer, timeouts, 408/429/5xx) start an outage: capped exponential
- * back-off, one notice at its start and one at its end; the cursor is untouched, so the next
- * successful poll fills the gap from the list.
+ * The parts: the cursor (cursor.ts: which events a poll shows, `--since` replay, retention
+ * losses); back-off and outages (backoff.ts); the monitor's cadence, which lets a poll skip the
+ * list (up to 1000 events, ~80 kB for 72 h of a healthy cluster) when it proves the new latest is
+ * the very next event (cadence.ts); staleness and `--until` (staleness.ts). Each is pure. One poll
+ * (`step`, poll.ts) makes the requests and puts their verdicts into the state (loop.ts); `run`,
+ * here, waits between polls until the `until` condition, the timeout, the abort signal or a fatal
+ * error. Failures that may heal start an outage: the cursor is untouched, so the next successful
+ * poll fills the gap from the list.
  */
-import type { Answer, ClusterClient } from '../api/client.js';
-import { ApiError } from '../api/errors.js';
-import type { ClusterEvent, ClusterEventStatus } from '../api/types.js';
-import { DEFAULT_STALE_AFTER_MS, isStale } from '../domain/verdict.js';
-import { CliError, EXIT } from '../errors.js';
-import type { Clock } from '../util/clock.js';
-import {
-  MONITOR_ROUND_MS,
-  changesBetween,
-  compareKeys,
-  eventsAfter,
-  keyOf,
-  maxEventsBetween,
-  oldestFirst,
-  servicesTurnedUnhealthy,
-  timeKey,
-  uuidv7Millis,
-  type EventKey,
-  type StatusChange,
-} from '../domain/order.js';
+import { EXIT } from '../errors.js';
+import { createLoop, onFailure, snapshot, type Loop } from './loop.js';
+import { step } from './poll.js';
+import { isStop, stopToken } from './stop.js';
+import type { WatchEnd, WatchOptions, Watcher } from './types.js';
 
-export type WatchClient = Pick<ClusterClient, 'getEvent' | 'listEvents' | 'refreshCredential' | 'stats'>;
+export type {
+  SinceSpec,
+  StepOutcome,
+  UntilCondition,
+  WatchClient,
+  WatchEnd,
+  WatchNotice,
+  WatchObserver,
+  WatchOptions,
+  WatchSnapshot,
+  WatchedEvent,
+  Watcher,
+} from './types.js';
+export { DEFAULT_PERIODIC_GAP_MS, EARLY_LOOK_MS, SKIP_MARGIN_MS, VERIFY_LIST_EVERY_MS } from './cadence.js';
 
-/**
- * `--since`: a point in time (ms since the epoch), a span back from now (judged by the server's
- * clock at the first answer), or an event id (full or a prefix of 8+ hex digits).
- */
-export type SinceSpec = { kind: 'time'; at: number } | { kind: 'ago'; ms: number } | { kind: 'id'; id: string };
-
-export type UntilCondition = 'healthy' | 'unhealthy' | 'change';
-
-export interface WatchedEvent {
-  /** The event as the server sent it (with `details`, the `selector=all` object when one was fetched). */
-  event: ClusterEvent;
-  /** The event shown before this one (status fields), if any. */
-  previous: ClusterEventStatus | undefined;
-  /** Services whose status differs from `previous`. */
-  changes: StatusChange[];
-  /** Services that turned Unhealthy/InitialUnhealthy and whose reports were fetched (`details`). */
-  detailed: StatusChange['service'][];
-  /** Replayed from history (`since`) rather than seen live. */
-  replay: boolean;
-  /** Found later than its successors (only if the monitor broke its own cadence, e.g. two recorders at once). */
-  late?: boolean;
-}
-
-export type WatchNotice =
-  | { kind: 'no-events' }
-  | { kind: 'outage-start'; reason: string; at: number }
-  | { kind: 'outage-end'; durationMs: number; failures: number }
-  | { kind: 'lost'; lastSeenId: string; lastSeenAt: string; oldestRetainedAt: string; upTo: number }
-  | { kind: 'stale'; recordedAt: string; ageMs: number; staleAfterMs: number }
-  | { kind: 'resumed'; silentMs: number }
-  | { kind: 'credential-refresh'; status: number | undefined }
-  | { kind: 'details-failed'; id: string; reason: string }
-  | { kind: 'replayed'; count: number }
-  | { kind: 'late'; count: number };
-
-export interface WatchSnapshot {
-  startedAt: number;
-  now: number;
-  polls: number;
-  events: number;
-  errors: number;
-  requests: number;
-  bytes: number;
-  lastPollAt: number | undefined;
-  nextPollAt: number | undefined;
-  /** An outage is going on (since this time). */
-  outageSince: number | undefined;
-  stale: boolean;
-  lastSeenId: string | undefined;
-}
-
-export interface WatchObserver {
-  event?(e: WatchedEvent): void;
-  notice?(n: WatchNotice): void;
-  /** After each poll and, with `statusTickMs`, during the waits between polls. */
-  status?(s: WatchSnapshot): void;
-}
-
-export type WatchEnd =
-  | { reason: 'until'; condition: UntilCondition; exitCode: 0 }
-  | { reason: 'timeout'; exitCode: 124 }
-  | { reason: 'aborted'; signal: string; exitCode: number }
-  | { reason: 'fatal'; error: CliError; exitCode: number };
-
-export type StepOutcome = { done: false; delayMs: number; changed: boolean } | { done: true; end: WatchEnd };
-
-export interface WatchOptions {
-  client: WatchClient;
-  clock: Clock;
-  /** Aborting stops at once; the reason ('SIGINT'/'SIGTERM') picks the exit code. */
-  signal?: AbortSignal;
-  intervalMs: number;
-  /** Jitter as a fraction of the interval, ± (default 0.1). */
-  jitter?: number;
-  /** Source of randomness for jitter (default Math.random). */
-  random?: () => number;
-  since?: SinceSpec;
-  details?: boolean;
-  staleAfterMs?: number;
-  until?: UntilCondition;
-  timeoutMs?: number;
-  /** First back-off delay (default min(interval, 1 s)) and the cap (default max(interval, 60 s)). */
-  backoffBaseMs?: number;
-  backoffCapMs?: number;
-  /** Cut waits into slices of this length and report status after each (for a live status line). */
-  statusTickMs?: number;
-  /**
-   * Skip the list when the monitor's cadence proves that no event can lie between the last one
-   * seen and the new latest (see `provablyNext`); default true. Lists fetched later verify it.
-   */
-  skipProvableLists?: boolean;
-  /**
-   * The request timeout runs in real time, so an answer that never comes is bounded by a real
-   * timer as well when `timeoutMs` is set (default true; tests on a virtual clock may turn it off).
-   */
-  realTimeGuard?: boolean;
-  observer?: WatchObserver;
-}
-
-export interface Watcher {
-  /** One poll. Never sleeps; `delayMs` says when the next one is due. */
-  step(): Promise<StepOutcome>;
-  /** Poll until the `until` condition, the timeout, the abort signal or a fatal error. */
-  run(): Promise<WatchEnd>;
-  snapshot(): WatchSnapshot;
-}
-
-/** Thrown inside the engine when the signal or the deadline stops it mid-request. */
-class Stop {
-  constructor(readonly why: 'aborted' | 'timeout') {}
-}
-
-const SIGNAL_EXIT: Record<string, number> = { SIGINT: EXIT.SIGINT, SIGTERM: EXIT.SIGTERM };
-
-/** Allowance for the time between reading the table and stamping the Date header, and for clock skew. */
-export const SKIP_MARGIN_MS = 3_000;
-/** Even when every change is provably next, read the list this often (it verifies what was skipped). */
-export const VERIFY_LIST_EVERY_MS = 3_600_000;
-/** A healthy monitor records every 60 rounds: 10 minutes plus the rounds' own work (learned when seen). */
-export const DEFAULT_PERIODIC_GAP_MS = 601_000;
-/** The early look before an expected periodic event comes this long before it. */
-export const EARLY_LOOK_MS = 2_500;
-
-function isAnswerToPoll(e: ApiError): boolean {
-  return e.apiKind === 'no-events';
-}
+/** The longest delay setTimeout takes; a longer timeout is left to the injected clock alone. */
+const MAX_TIMER_MS = 2_147_483_647;
 
 export function createWatcher(opts: WatchOptions): Watcher {
-  const { client, clock } = opts;
-  const obs = opts.observer ?? {};
-  const intervalMs = opts.intervalMs;
-  const jitter = opts.jitter ?? 0.1;
-  const random = opts.random ?? Math.random;
-  const staleAfterMs = opts.staleAfterMs ?? DEFAULT_STALE_AFTER_MS;
-  const backoffBase = opts.backoffBaseMs ?? Math.min(intervalMs, 1000);
-  const backoffCap = opts.backoffCapMs ?? Math.max(intervalMs, 60_000);
-  const externalSignal = opts.signal;
+  const w = createLoop(opts);
+  const onAbort = () => w.stop.abort(stopToken('aborted'));
+  if (opts.signal?.aborted) onAbort();
+  else opts.signal?.addEventListener('abort', onAbort, { once: true });
+  // The request timeout runs in real time, so a deadline is guarded by a real timer as well.
+  const guardMs = opts.realTimeGuard !== false && opts.timeoutMs !== undefined && opts.timeoutMs <= MAX_TIMER_MS ? opts.timeoutMs : undefined;
+  return {
+    step: () => step(w),
+    run: () => run(w, guardMs, () => opts.signal?.removeEventListener('abort', onAbort)),
+    snapshot: () => snapshot(w),
+  };
+}
 
-  // Stop = the caller's signal or the real-time guard of the deadline.
-  const stopCtl = new AbortController();
-  let guardTimer: ReturnType<typeof setTimeout> | undefined;
-  const onExternalAbort = () => stopCtl.abort(new Stop('aborted'));
-  if (externalSignal?.aborted) onExternalAbort();
-  else externalSignal?.addEventListener('abort', onExternalAbort, { once: true });
-
-  const base = client.stats();
-  const startedAt = clock.now();
-  const deadline = opts.timeoutMs !== undefined ? startedAt + opts.timeoutMs : undefined;
-
-  // --- state ---
-  // start: show the latest first; empty: started before any event existed, so show every one;
-  // since: replay history first; after: show what follows this event.
-  type Cursor =
-    | { kind: 'start' }
-    | { kind: 'empty' }
-    | { kind: 'since'; spec: SinceSpec }
-    | { kind: 'after'; key: EventKey; event: ClusterEventStatus };
-  let cursor: Cursor = opts.since ? { kind: 'since', spec: opts.since } : { kind: 'start' };
-  let lastShown: ClusterEventStatus | undefined;
-  let polls = 0;
-  let events = 0;
-  let errors = 0;
-  let lastPollAt: number | undefined;
-  let nextPollAt: number | undefined;
-  let outage: { since: number; reason: string; failures: number } | undefined;
-  let backoffAttempt = 0;
-  let hadAnswer = false;
-  let credentialRefreshed = false;
-  let noEventsSaid = false;
-  let staleSaid = false;
-  /** The newest event is stale (all healthy, too old by the server's clock). */
-  let staleNow = false;
-  let ended: WatchEnd | undefined;
-  // For skipping provable lists: when (server clock) the cursor event was last seen as `latest`,
-  // when a list was last read, and the events shown without one since (checked by the next list).
-  let seenAsLatest: { id: string; at: number } | undefined;
-  let lastListAt: number | undefined;
-  let unverified: { anchor: EventKey; ids: Set<string> } | undefined;
-  // The healthy monitor's 10-minute cadence, learned from two periodic events in a row.
-  let periodicGapMs = DEFAULT_PERIODIC_GAP_MS;
-
-  function snapshot(): WatchSnapshot {
-    const s = client.stats();
-    return {
-      startedAt,
-      now: clock.now(),
-      polls,
-      events,
-      errors,
-      requests: s.requests - base.requests,
-      bytes: s.bytesReceived - base.bytesReceived,
-      lastPollAt,
-      nextPollAt,
-      outageSince: outage?.since,
-      stale: staleNow,
-      lastSeenId: cursor.kind === 'after' ? cursor.event.id : undefined,
-    };
-  }
-
-  function stopReason(): WatchEnd {
-    const r = externalSignal?.reason;
-    if (externalSignal?.aborted) {
-      const name = typeof r === 'string' ? r : r instanceof Error ? r.message : 'SIGINT';
-      return { reason: 'aborted', signal: name, exitCode: SIGNAL_EXIT[name] ?? EXIT.SIGINT };
-    }
-    return { reason: 'timeout', exitCode: EXIT.TIMEOUT };
-  }
-
-  /** A request, abandoned at once when the watch is stopped. */
-  function call<T>(fn: () => Promise<T>): Promise<T> {
-    const signal = stopCtl.signal;
-    if (signal.aborted) return Promise.reject(signal.reason);
-    const p = fn();
-    return new Promise<T>((resolve, reject) => {
-      const onAbort = () => {
-        p.catch(() => undefined); // the abandoned request may still fail later
-        reject(signal.reason);
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-      p.then(
-        (v) => {
-          signal.removeEventListener('abort', onAbort);
-          resolve(v);
-        },
-        (e) => {
-          signal.removeEventListener('abort', onAbort);
-          reject(e);
-        },
-      );
-    });
-  }
-
-  function jittered(ms: number): number {
-    if (jitter <= 0) return ms;
-    return Math.max(0, Math.round(ms * (1 + jitter * (2 * random() - 1))));
-  }
-
-  /** A poll went through: any outage is over. (An answer to `latest` alone is not enough: the gap is filled only once the list came too.) */
-  function answered(): void {
-    backoffAttempt = 0;
-    if (outage) {
-      const o = outage;
-      outage = undefined;
-      obs.notice?.({ kind: 'outage-end', durationMs: clock.now() - o.since, failures: o.failures });
-    }
-  }
-
-  /** Is this failure one to ride out (outage) rather than stop on? */
-  function heals(e: ApiError): boolean {
-    if (e.transient || e.apiKind === 'timeout' || e.apiKind === 'unreachable') return true;
-    if (e.apiKind === 'server' && e.status !== undefined && e.status >= 500 && e.status !== 501) return true;
-    // A garbled answer after good ones is a proxy hiccup; on the very first poll it is the wrong host.
-    if (e.apiKind === 'invalid-response' && hadAnswer) return true;
-    return false;
-  }
-
-  function fatal(error: CliError): StepOutcome {
-    ended = { reason: 'fatal', error, exitCode: error.exitCode };
-    return { done: true, end: ended };
-  }
-
-  /** What a failed request means for the loop. */
-  function onFailure(e: unknown): StepOutcome {
-    if (e instanceof Stop) {
-      ended = stopReason();
-      return { done: true, end: ended };
-    }
-    if (!(e instanceof CliError)) throw e;
-    if (e instanceof ApiError && isAnswerToPoll(e)) {
-      hadAnswer = true;
-      answered();
-      if (!noEventsSaid) {
-        noEventsSaid = true;
-        obs.notice?.({ kind: 'no-events' });
+async function run(w: Loop, guardMs: number | undefined, detach: () => void): Promise<WatchEnd> {
+  const guard = guardMs === undefined ? undefined : setTimeout(() => w.stop.abort(stopToken('timeout')), guardMs);
+  guard?.unref?.();
+  try {
+    for (;;) {
+      if (w.deadline !== undefined && w.clock.now() >= w.deadline) {
+        w.s.ended = { reason: 'timeout', exitCode: EXIT.TIMEOUT };
+        return w.s.ended;
       }
-      // Watching since before the first event: every event recorded from now on is news.
-      if (cursor.kind === 'start') cursor = { kind: 'empty' };
-      return { done: false, delayMs: jittered(intervalMs), changed: false };
-    }
-    errors++;
-    if (e instanceof ApiError && (e.apiKind === 'unauthorized' || e.apiKind === 'forbidden')) {
-      // Tokens expire: run the token command again, once, and retry at once.
-      if (!credentialRefreshed && client.refreshCredential()) {
-        credentialRefreshed = true;
-        obs.notice?.({ kind: 'credential-refresh', status: e.status });
-        return { done: false, delayMs: 0, changed: false };
-      }
-      return fatal(e);
-    }
-    if (e instanceof ApiError && heals(e)) {
-      if (!outage) {
-        outage = { since: clock.now(), reason: e.message, failures: 0 };
-        obs.notice?.({ kind: 'outage-start', reason: e.message, at: outage.since });
-      }
-      outage.failures++;
-      backoffAttempt++;
-      const delay = Math.min(backoffCap, backoffBase * 2 ** Math.min(backoffAttempt - 1, 30));
-      return { done: false, delayMs: jittered(delay), changed: false };
-    }
-    return fatal(e);
-  }
-
-  function isStaleNow(e: ClusterEventStatus, serverDate: number | undefined): { stale: boolean; ageMs: number } {
-    const ageMs = (serverDate ?? clock.now()) - Date.parse(e.recorded_at);
-    return { stale: isStale(e, ageMs, staleAfterMs), ageMs };
-  }
-
-  /** The newest event shown satisfies the `until` condition as a state (healthy / unhealthy). */
-  function holdsNow(cond: UntilCondition, e: ClusterEventStatus): boolean {
-    if (cond === 'healthy') return e.all_healthy && !staleNow;
-    if (cond === 'unhealthy') return !e.all_healthy;
-    return false;
-  }
-
-  function untilMet(): StepOutcome {
-    ended = { reason: 'until', condition: opts.until!, exitCode: 0 };
-    return { done: true, end: ended };
-  }
-
-  async function withDetails(e: ClusterEventStatus, prev: ClusterEventStatus | undefined): Promise<{ event: ClusterEvent; detailed: WatchedEvent['detailed'] }> {
-    if (!opts.details) return { event: e, detailed: [] };
-    const turned = servicesTurnedUnhealthy(prev, e);
-    if (turned.length === 0) return { event: e, detailed: [] };
-    try {
-      const full = await call(() => client.getEvent(e.id, 'all'));
-      return { event: full.data, detailed: turned };
-    } catch (err) {
-      if (err instanceof Stop || !(err instanceof CliError)) throw err;
-      errors++;
-      obs.notice?.({ kind: 'details-failed', id: e.id, reason: err.message });
-      return { event: e, detailed: [] };
-    }
-  }
-
-  /** Report a batch (oldest first); returns true when `until` is met by one of them. */
-  async function show(batch: ClusterEventStatus[], replay: boolean, live: boolean): Promise<boolean> {
-    for (const e of batch) {
-      const prev = lastShown;
-      learnCadence(prev, e);
-      const { event, detailed } = await withDetails(e, prev);
-      // The cursor moves only once the event is out: a stop in between shows it again next time, never skips it.
-      lastShown = e;
-      cursor = { kind: 'after', key: keyOf(e), event: e };
-      events++;
-      obs.event?.({ event, previous: prev, changes: changesBetween(prev, e), detailed, replay });
-      if (live && opts.until === 'unhealthy' && !e.all_healthy) return true;
-      if (live && opts.until === 'change' && prev && changesBetween(prev, e).length > 0) return true;
-    }
-    return false;
-  }
-
-  /** The events to replay for `since`, oldest first, and where the cursor goes after them. */
-  function replayFrom(spec: SinceSpec, list: ClusterEvent[], serverNow: number): { batch: ClusterEventStatus[]; before: ClusterEventStatus | undefined } | CliError {
-    const sorted = oldestFirst(list);
-    if (spec.kind === 'time' || spec.kind === 'ago') {
-      const at = spec.kind === 'time' ? spec.at : serverNow - spec.ms;
-      const from = sorted.findIndex((e) => Date.parse(e.recorded_at) >= at);
-      if (from < 0) return { batch: [], before: sorted.at(-1) };
-      return { batch: sorted.slice(from), before: from > 0 ? sorted[from - 1] : undefined };
-    }
-    const want = spec.id.toLowerCase().replace(/-/g, '');
-    const matches = sorted.filter((e) => e.id.toLowerCase().replace(/-/g, '').startsWith(want));
-    if (matches.length > 1) {
-      return new CliError(`--since ${spec.id} matches ${matches.length} retained events`, { exitCode: EXIT.USAGE, hint: 'give more digits of the id', kind: 'usage' });
-    }
-    const found = matches[0];
-    if (found) return { batch: eventsAfter(sorted, keyOf(found)).events, before: found };
-    // Gone: an id of version 7 carries its time, so resume from there (and say what may be lost).
-    const ms = want.length === 32 ? uuidv7Millis(want) : undefined;
-    if (ms === undefined) {
-      return new CliError(`no retained event matches --since ${spec.id}`, {
-        hint: 'events are kept for 72 h and at most the 1000 newest; give a time instead (--since 2h)',
-        kind: 'unknown-event',
-      });
-    }
-    const key: EventKey = { time: ms * 1000, id: spec.id.toLowerCase() };
-    const after = eventsAfter(sorted, key);
-    const oldest = after.oldestRetained;
-    if (oldest && compareKeys(keyOf(oldest), key) > 0) {
-      obs.notice?.({
-        kind: 'lost',
-        lastSeenId: spec.id,
-        lastSeenAt: new Date(ms).toISOString(),
-        oldestRetainedAt: oldest.recorded_at,
-        upTo: maxEventsBetween(key.time, timeKey(oldest.recorded_at)),
-      });
-    }
-    return { batch: after.events, before: undefined };
-  }
-
-  /**
-   * Can `next` (the new latest) only be the event right after the cursor? The monitor is one loop:
-   * check, insert, clean up, sleep 10 s; `recorded_at` is the insert transaction's time. So any
-   * event X between the cursor and `next` was committed after the moment we last saw the cursor as
-   * latest (time P), and `next` was recorded at least a round after X: next.recorded_at >= P + 10 s.
-   * When `next` was recorded earlier than that (less a margin for the time between reading the
-   * table and the Date header, and for clock skew), no X exists and the list can be skipped.
-   * A list is still read at least hourly, and every list checks what was shown without one.
-   */
-  function provablyNext(cursorKey: EventKey, next: ClusterEventStatus, serverDate: number | undefined): boolean {
-    if (opts.skipProvableLists === false || serverDate === undefined) return false;
-    if (!seenAsLatest || seenAsLatest.id !== cursorKey.id) return false;
-    if (lastListAt === undefined || serverDate - lastListAt >= VERIFY_LIST_EVERY_MS) return false;
-    const nextKey = keyOf(next);
-    if (compareKeys(nextKey, cursorKey) <= 0) return false;
-    return nextKey.time <= (seenAsLatest.at + MONITOR_ROUND_MS - SKIP_MARGIN_MS) * 1000;
-  }
-
-  function learnCadence(prev: ClusterEventStatus | undefined, e: ClusterEventStatus): void {
-    if (!prev || !prev.all_healthy || !e.all_healthy || changesBetween(prev, e).length > 0) return;
-    const gap = Date.parse(e.recorded_at) - Date.parse(prev.recorded_at);
-    if (gap > 590_000 && gap < 620_000) periodicGapMs = gap;
-  }
-
-  /**
-   * A healthy cluster's next event is due `periodicGapMs` after the last one. Looking once just
-   * before that time (one small request) lets the poll that finds it prove it is the next event,
-   * which saves reading the whole list (up to 1000 events). The interval stays the longest wait.
-   */
-  function earlyLook(delay: number, newest: ClusterEventStatus, serverDate: number | undefined): number {
-    if (opts.skipProvableLists === false || serverDate === undefined || staleNow || !newest.all_healthy) return delay;
-    // Polls this close together see every event within the provable window anyway.
-    if (intervalMs <= MONITOR_ROUND_MS - SKIP_MARGIN_MS - 1000) return delay;
-    if (!seenAsLatest || seenAsLatest.id !== newest.id.toLowerCase()) return delay;
-    const lookAtServer = Date.parse(newest.recorded_at) + periodicGapMs - EARLY_LOOK_MS;
-    const wait = lookAtServer - serverDate;
-    return wait >= 1000 && wait < delay ? wait : delay;
-  }
-
-  /** Events a list shows between the anchor and the cursor that were not shown: report them, late. */
-  function reportLate(items: readonly ClusterEventStatus[], u: { anchor: EventKey; ids: Set<string> }, upTo: EventKey): void {
-    const missed = oldestFirst(items).filter((e) => {
-      const k = keyOf(e);
-      return compareKeys(k, u.anchor) > 0 && compareKeys(k, upTo) < 0 && !u.ids.has(k.id);
-    });
-    if (missed.length === 0) return;
-    obs.notice?.({ kind: 'late', count: missed.length });
-    for (const e of missed) {
-      events++;
-      obs.event?.({ event: e, previous: undefined, changes: [], detailed: [], replay: false, late: true });
-    }
-  }
-
-  async function step(): Promise<StepOutcome> {
-    if (ended) return { done: true, end: ended };
-    if (stopCtl.signal.aborted) return onFailure(stopCtl.signal.reason);
-    polls++;
-    lastPollAt = clock.now();
-    let latest: Answer<ClusterEvent>;
-    try {
-      latest = await call(() => client.getEvent('latest', 'status'));
-    } catch (e) {
-      return report(onFailure(e));
-    }
-    hadAnswer = true;
-    const ev = latest.data;
-    const changed = !(cursor.kind === 'after' && ev.id.toLowerCase() === cursor.key.id);
-    // Unchanged: that was the whole poll (one request, one status answer); only staleness can move.
-    if (!changed) answered();
-    else {
-      const initial = cursor.kind !== 'after';
-      let batch: ClusterEventStatus[];
-      let replay = false;
-      if (cursor.kind === 'start') {
-        batch = [ev];
-        lastListAt ??= latest.serverDate;
-      } else if (cursor.kind === 'after' && provablyNext(cursor.key, ev, latest.serverDate)) {
-        batch = [ev];
-        unverified ??= { anchor: cursor.key, ids: new Set() };
-        unverified.ids.add(ev.id.toLowerCase());
-      } else {
-        let list: Answer<ClusterEvent[]>;
-        try {
-          list = await call(() => client.listEvents());
-        } catch (e) {
-          return report(onFailure(e));
-        }
-        lastListAt = latest.serverDate ?? lastListAt;
-        const items = list.data.slice();
-        if (unverified && cursor.kind === 'after') reportLate(items, unverified, cursor.key);
-        unverified = undefined;
-        // The list is read after `latest`; should it lag behind, `latest` itself is still news.
-        if (!items.some((x) => x.id.toLowerCase() === ev.id.toLowerCase())) items.push(ev);
-        if (cursor.kind === 'since') {
-          const r = replayFrom(cursor.spec, items, latest.serverDate ?? clock.now());
-          if (r instanceof CliError) return report(fatal(r));
-          batch = r.batch;
-          replay = true;
-          // Changes of the first replayed event are judged against the one before it (not shown).
-          lastShown = r.before;
-          if (batch.length === 0) {
-            // Nothing to replay: continue live from the newest retained event.
-            const newest = oldestFirst(items).at(-1)!;
-            cursor = { kind: 'after', key: keyOf(newest), event: newest };
-            lastShown = newest;
-          }
-        } else if (cursor.kind === 'empty') {
-          batch = oldestFirst(items);
-        } else {
-          const after = eventsAfter(items, cursor.key);
-          if (after.cursorDeleted && after.oldestRetained) {
-            obs.notice?.({
-              kind: 'lost',
-              lastSeenId: cursor.event.id,
-              lastSeenAt: cursor.event.recorded_at,
-              oldestRetainedAt: after.oldestRetained.recorded_at,
-              upTo: maxEventsBetween(cursor.key.time, timeKey(after.oldestRetained.recorded_at)),
-            });
-          }
-          batch = after.events;
-        }
-      }
-      // Everything needed is in hand: an outage is over (its gap follows, filled from the list).
-      answered();
-      if (staleSaid && batch.length > 0 && !replay) {
-        staleSaid = false;
-        const from = lastShown ? Date.parse(lastShown.recorded_at) : undefined;
-        obs.notice?.({ kind: 'resumed', silentMs: from === undefined ? 0 : Date.parse(batch[0]!.recorded_at) - from });
-      }
-      let met: boolean;
+      const o = await step(w);
+      if (o.done) return o.end;
       try {
-        met = await show(batch, replay, !initial);
+        await wait(w, o.delayMs);
       } catch (e) {
-        return report(onFailure(e));
+        const r = onFailure(w, isStop(e) ? e : w.stop.signal.aborted ? w.stop.signal.reason : e);
+        if (r.done) return r.end;
       }
-      if (replay) obs.notice?.({ kind: 'replayed', count: batch.length });
-      if (met) return report(untilMet());
     }
-
-    // `ev` was the latest at this answer's Date: the next event cannot come within a round of it.
-    seenAsLatest = cursor.kind === 'after' && cursor.key.id === ev.id.toLowerCase() && latest.serverDate !== undefined ? { id: cursor.key.id, at: latest.serverDate } : undefined;
-
-    // Staleness of the newest event, by the server's clock.
-    const newest = lastShown ?? ev;
-    const st = isStaleNow(newest, latest.serverDate);
-    staleNow = st.stale;
-    if (st.stale && !staleSaid) {
-      staleSaid = true;
-      obs.notice?.({ kind: 'stale', recordedAt: newest.recorded_at, ageMs: st.ageMs, staleAfterMs });
-    }
-    if (opts.until && opts.until !== 'change' && holdsNow(opts.until, newest)) {
-      // As a state: at once when it already holds; `unhealthy` during the watch is caught per event.
-      return report(untilMet());
-    }
-    credentialRefreshed = false; // a whole poll went through: a later 401 may refresh again
-    return report({ done: false, delayMs: earlyLook(jittered(intervalMs), newest, latest.serverDate), changed });
+  } finally {
+    if (guard) clearTimeout(guard);
+    detach();
   }
+}
 
-  function report(o: StepOutcome): StepOutcome {
-    nextPollAt = o.done ? undefined : clock.now() + o.delayMs;
-    if (obs.status) obs.status(snapshot());
-    return o;
+/** Wait on the injected clock, no later than the deadline; with `statusTickMs`, report status along the way. */
+async function wait(w: Loop, ms: number): Promise<void> {
+  let remaining = w.deadline === undefined ? ms : Math.min(ms, Math.max(0, w.deadline - w.clock.now()));
+  const tick = w.settings.statusTickMs;
+  while (remaining > 0) {
+    const slice = tick ? Math.min(tick, remaining) : remaining;
+    await w.clock.sleep(slice, w.stop.signal);
+    remaining -= slice;
+    if (tick && remaining > 0) w.obs.status?.(snapshot(w));
   }
-
-  async function wait(ms: number): Promise<void> {
-    let remaining = ms;
-    if (deadline !== undefined) remaining = Math.min(remaining, Math.max(0, deadline - clock.now()));
-    const tick = opts.statusTickMs;
-    while (remaining > 0) {
-      const slice = tick ? Math.min(tick, remaining) : remaining;
-      await clock.sleep(slice, stopCtl.signal);
-      remaining -= slice;
-      if (tick && remaining > 0) obs.status?.(snapshot());
-    }
-  }
-
-  async function run(): Promise<WatchEnd> {
-    if (deadline !== undefined && opts.realTimeGuard !== false && opts.timeoutMs! <= 2_147_483_647) {
-      guardTimer = setTimeout(() => stopCtl.abort(new Stop('timeout')), opts.timeoutMs);
-      guardTimer.unref?.();
-    }
-    try {
-      for (;;) {
-        if (deadline !== undefined && clock.now() >= deadline) {
-          ended = { reason: 'timeout', exitCode: EXIT.TIMEOUT };
-          return ended;
-        }
-        const o = await step();
-        if (o.done) return o.end;
-        try {
-          await wait(o.delayMs);
-        } catch (e) {
-          const r = onFailure(e instanceof Stop ? e : stopCtl.signal.aborted ? stopCtl.signal.reason : e);
-          if (r.done) return r.end;
-        }
-      }
-    } finally {
-      if (guardTimer) clearTimeout(guardTimer);
-      externalSignal?.removeEventListener('abort', onExternalAbort);
-    }
-  }
-
-  return { step, run, snapshot };
 }

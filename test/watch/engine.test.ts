@@ -7,6 +7,7 @@ import { ApiError } from '../../src/api/errors.js';
 import { parseScenario } from '../../src/simulator/index.js';
 import { createWatcher, type WatchEnd } from '../../src/watch/engine.js';
 import { T0, drive, rig, type Rig } from './harness.js';
+import { BASE, ev, scripted } from './events.js';
 import { clientFor } from './support.js';
 
 const S = 1000;
@@ -275,6 +276,55 @@ describe('staleness', () => {
     await drive(r, T0 + 40 * MIN);
     expect(r.notices.filter((n) => n.kind === 'stale')).toHaveLength(1);
     expect(r.watcher.snapshot().stale).toBe(true);
+  });
+});
+
+describe('a stale newest event, as it is shown', () => {
+  it('the first event, already stale when the watch starts, is shown as stale', async () => {
+    const r = await make({ scenario: 'stalled', history: 40 * MIN, watch: { intervalMs: MIN, staleAfterMs: 12 * MIN } });
+    expect((await r.watcher.step()).done).toBe(false);
+    expect(r.events).toHaveLength(1);
+    expect(r.events[0]!.stale).toBe(true);
+    expect(r.notices.map((n) => n.kind)).toEqual(['stale']);
+  });
+
+  it('in a batch only the last event, the newest, can be stale; older ones never are', async () => {
+    // e1 is fresh at the first poll; the next poll comes 20 minutes after e3.
+    const [e1, e2, e3] = [ev(1, 0), ev(2, 60), ev(3, 70)];
+    const client = scripted([
+      { now: 1, latest: e1, list: [e1] },
+      { now: 70 + 20 * 60, latest: e3, list: [e3, e2, e1] },
+    ]);
+    const shown: { id: string; stale: boolean }[] = [];
+    const w = createWatcher({
+      client,
+      clock: { now: () => BASE, sleep: async () => undefined },
+      intervalMs: 10_000,
+      jitter: 0,
+      staleAfterMs: 12 * MIN,
+      observer: { event: (x) => shown.push({ id: x.event.id, stale: x.stale }) },
+    });
+    for (let k = 0; k < 2; k++) expect((await w.step()).done).toBe(false);
+    expect(client.listCalls()).toBe(1);
+    // e2 is older than e3 and older than the limit too, but it is not the newest event.
+    expect(shown).toEqual([
+      { id: e1.id, stale: false },
+      { id: e2.id, stale: false },
+      { id: e3.id, stale: true },
+    ]);
+  });
+
+  it('an event that turns stale after it was shown is not shown again; the notice says it', async () => {
+    const r = await make({ scenario: 'stalled', history: 0, watch: { intervalMs: MIN, staleAfterMs: 12 * MIN } });
+    await drive(r, T0 + 10 * MIN);
+    const shown = r.ids();
+    expect(shown.length).toBeGreaterThan(0);
+    expect(r.notices.filter((n) => n.kind === 'stale')).toHaveLength(0);
+    await drive(r, T0 + 40 * MIN);
+    expect(r.notices.filter((n) => n.kind === 'stale')).toHaveLength(1);
+    expect(r.watcher.snapshot().stale).toBe(true);
+    expect(r.ids()).toEqual(shown);
+    expect(r.events.every((e) => !e.stale)).toBe(true);
   });
 });
 

@@ -137,9 +137,9 @@ describe('renderer', () => {
   it('--json: one compact object per line, nothing else on stdout, notices on stderr', () => {
     const io = bufferIO({ stdoutIsTTY: true, stderrIsTTY: true, color: true });
     const r = createWatchRenderer(io, { json: true, utc: false, statusLine: false });
-    r.event!({ event: healthy, previous: undefined, changes: [], detailed: [], replay: false });
+    r.event!({ event: healthy, previous: undefined, changes: [], detailed: [], replay: false, stale: false });
     r.notice!({ kind: 'no-events' });
-    r.event!({ event: down, previous: healthy, changes: change, detailed: [], replay: false });
+    r.event!({ event: down, previous: healthy, changes: change, detailed: [], replay: false, stale: false });
     const lines = io.out().split('\n');
     expect(lines.pop()).toBe('');
     expect(lines.map((l) => JSON.parse(l))).toEqual([healthy, down]);
@@ -153,7 +153,7 @@ describe('renderer', () => {
     expect(r.live).toBe(true);
     r.status!(snap());
     expect(io.err()).toBe('\r\u001b[2Klast poll 3s ago · next in 7s · 4.3 kB received · 1 error');
-    r.event!({ event: down, previous: healthy, changes: change, detailed: [], replay: false });
+    r.event!({ event: down, previous: healthy, changes: change, detailed: [], replay: false, stale: false });
     r.notice!({ kind: 'no-events' });
     r.finish();
     expect(io.err()).toBe(
@@ -171,7 +171,7 @@ describe('renderer', () => {
     const ip = createWatchRenderer(intoPipe, { json: false, utc: true });
     expect(ip.live).toBe(false);
     ip.status!(snap());
-    ip.event!({ event: down, previous: healthy, changes: change, detailed: [], replay: false });
+    ip.event!({ event: down, previous: healthy, changes: change, detailed: [], replay: false, stale: false });
     ip.finish();
     expect(intoPipe.err()).toBe('');
 
@@ -179,7 +179,7 @@ describe('renderer', () => {
     const p = createWatchRenderer(piped, { json: false, utc: true });
     expect(p.live).toBe(false);
     p.status!(snap());
-    p.event!({ event: down, previous: healthy, changes: change, detailed: [], replay: false });
+    p.event!({ event: down, previous: healthy, changes: change, detailed: [], replay: false, stale: false });
     p.finish();
     expect(piped.err()).toBe('');
     expect(piped.out()).toBe(plainEventLine({ event: down, changes: change }) + '\n');
@@ -200,7 +200,7 @@ describe('renderer', () => {
       utc: true,
       reports: (e, s, o) => (seen.push(`${s}:${o.indent}:${o.color.level > 0 ? 'c' : '-'}`), `  ${s} report of ${e.id.slice(0, 8)}`),
     });
-    r.event!({ event: down, previous: healthy, changes: change, detailed: ['compiler'], replay: false });
+    r.event!({ event: down, previous: healthy, changes: change, detailed: ['compiler'], replay: false, stale: false });
     expect(io.out()).toBe(`${plainEventLine({ event: down, changes: change })}\n  compiler report of 019afdd6\n`);
     expect(seen).toEqual(['compiler:2:-']);
   });
@@ -211,7 +211,7 @@ describe('renderer', () => {
       throw Object.assign(new Error('write EPIPE'), { code: 'EPIPE' });
     };
     const r = createWatchRenderer(io, { json: true, utc: true });
-    expect(() => r.event!({ event: healthy, previous: undefined, changes: [], detailed: [], replay: false })).not.toThrow();
+    expect(() => r.event!({ event: healthy, previous: undefined, changes: [], detailed: [], replay: false, stale: false })).not.toThrow();
   });
 });
 

@@ -1,0 +1,162 @@
+/**
+ * The cursor: where the watch stands in the server's order of events, and what a poll's answers
+ * mean for it. Pure: given the cursor, the new `latest` and, when one was read, the list, which
+ * events to show (oldest first, each once), where the cursor stands before them, and whether
+ * retention deleted events that were never shown.
+ */
+import type { ClusterEvent, ClusterEventStatus } from '../api/types.js';
+import { compareKeys, eventsAfter, keyOf, maxEventsBetween, oldestFirst, timeKey, uuidv7Millis, type EventKey } from '../domain/order.js';
+import { CliError, EXIT } from '../errors.js';
+import type { SinceSpec, WatchNotice } from './types.js';
+
+/**
+ * start: show the latest first; empty: started before any event existed, so show every one;
+ * since: replay history first; after: show what follows this event.
+ */
+export type Cursor =
+  | { kind: 'start' }
+  | { kind: 'empty' }
+  | { kind: 'since'; spec: SinceSpec }
+  | { kind: 'after'; key: EventKey; event: ClusterEventStatus };
+
+export type LostNotice = Extract<WatchNotice, { kind: 'lost' }>;
+
+/** What one poll shows, and how the cursor stands before it (it moves on event by event as they are shown). */
+export interface Batch {
+  /** Oldest first. */
+  events: ClusterEventStatus[];
+  /** Replayed from history (`--since`) rather than seen live. */
+  replay: boolean;
+  cursor: Cursor;
+  /** What the first event's changes are judged against. */
+  previous: ClusterEventStatus | undefined;
+  /** Retention deleted events after the last one known and before the oldest retained. */
+  lost: LostNotice | undefined;
+}
+
+export function startCursor(since: SinceSpec | undefined): Cursor {
+  return since ? { kind: 'since', spec: since } : { kind: 'start' };
+}
+
+export function cursorAfter(e: ClusterEventStatus): Cursor {
+  return { kind: 'after', key: keyOf(e), event: e };
+}
+
+/** The key of the event the cursor stands on, if it stands on one. */
+export function cursorKey(cursor: Cursor): EventKey | undefined {
+  return cursor.kind === 'after' ? cursor.key : undefined;
+}
+
+/** Anything but the event the cursor stands on is news. */
+export function isNews(cursor: Cursor, latest: Pick<ClusterEventStatus, 'id'>): boolean {
+  return !(cursor.kind === 'after' && latest.id.toLowerCase() === cursor.key.id);
+}
+
+/** Watching since before the first event: every event recorded from now on is news. */
+export function whenNoEvents(cursor: Cursor): Cursor {
+  return cursor.kind === 'start' ? { kind: 'empty' } : cursor;
+}
+
+/** Only a cursor that stands on an event can do without the list (the first poll shows the latest alone). */
+export function needsList(cursor: Cursor): boolean {
+  return cursor.kind !== 'start';
+}
+
+/** The newest event known once a batch is shown (with nothing to show, the one it follows). */
+export function newestAfter(b: Batch, latest: ClusterEventStatus): ClusterEventStatus {
+  return b.events.at(-1) ?? b.previous ?? latest;
+}
+
+/** The batch of a poll that read no list: the new latest alone. */
+export function latestAlone(cursor: Cursor, previous: ClusterEventStatus | undefined, latest: ClusterEventStatus): Batch {
+  return { events: [latest], replay: false, cursor, previous, lost: undefined };
+}
+
+/**
+ * The batch of a poll that read the list. The list is read after `latest`; should it lag behind,
+ * `latest` itself is still news, so it is added.
+ */
+export function batchFromList(
+  cursor: Cursor,
+  previous: ClusterEventStatus | undefined,
+  list: readonly ClusterEvent[],
+  latest: ClusterEvent,
+  serverNow: number,
+): Batch | CliError {
+  const id = latest.id.toLowerCase();
+  const items = list.some((x) => x.id.toLowerCase() === id) ? list : [...list, latest];
+  switch (cursor.kind) {
+    case 'start':
+      return latestAlone(cursor, previous, latest);
+    case 'empty':
+      return { events: oldestFirst(items), replay: false, cursor, previous, lost: undefined };
+    case 'since':
+      return replayBatch(cursor.spec, items, serverNow);
+    case 'after': {
+      const after = eventsAfter(items, cursor.key);
+      const oldest = after.cursorDeleted ? after.oldestRetained : undefined;
+      const lost = oldest && lostNotice(cursor.event.id, cursor.event.recorded_at, cursor.key.time, oldest);
+      return { events: after.events, replay: false, cursor, previous, lost };
+    }
+  }
+}
+
+function replayBatch(spec: SinceSpec, items: readonly ClusterEvent[], serverNow: number): Batch | CliError {
+  const r = replayFrom(spec, items, serverNow);
+  if (r instanceof CliError) return r;
+  // Changes of the first replayed event are judged against the one before it (not shown).
+  if (r.events.length > 0) return { events: r.events, replay: true, cursor: { kind: 'since', spec }, previous: r.before, lost: r.lost };
+  // Nothing to replay: continue live from the newest retained event (the list holds `latest` at least).
+  const newest = oldestFirst(items).at(-1)!;
+  return { events: [], replay: true, cursor: cursorAfter(newest), previous: newest, lost: r.lost };
+}
+
+export interface Replay {
+  /** Oldest first. */
+  events: ClusterEventStatus[];
+  /** The retained event just before them, if any. */
+  before: ClusterEventStatus | undefined;
+  lost: LostNotice | undefined;
+}
+
+/** The events to replay for `since`, oldest first, and the one before them. */
+export function replayFrom(spec: SinceSpec, list: readonly ClusterEvent[], serverNow: number): Replay | CliError {
+  const sorted = oldestFirst(list);
+  if (spec.kind === 'time' || spec.kind === 'ago') {
+    const at = spec.kind === 'time' ? spec.at : serverNow - spec.ms;
+    const from = sorted.findIndex((e) => Date.parse(e.recorded_at) >= at);
+    if (from < 0) return { events: [], before: sorted.at(-1), lost: undefined };
+    return { events: sorted.slice(from), before: from > 0 ? sorted[from - 1] : undefined, lost: undefined };
+  }
+  const want = spec.id.toLowerCase().replace(/-/g, '');
+  const matches = sorted.filter((e) => e.id.toLowerCase().replace(/-/g, '').startsWith(want));
+  if (matches.length > 1) {
+    return new CliError(`--since ${spec.id} matches ${matches.length} retained events`, { exitCode: EXIT.USAGE, hint: 'give more digits of the id', kind: 'usage' });
+  }
+  const found = matches[0];
+  if (found) return { events: eventsAfter(sorted, keyOf(found)).events, before: found, lost: undefined };
+  return replayAfterGoneId(spec.id, want, sorted);
+}
+
+/** An id no longer retained: one of version 7 carries its time, so resume from there (and say what may be lost). */
+function replayAfterGoneId(id: string, hex: string, sorted: readonly ClusterEvent[]): Replay | CliError {
+  const ms = hex.length === 32 ? uuidv7Millis(hex) : undefined;
+  if (ms === undefined) {
+    return new CliError(`no retained event matches --since ${id}`, {
+      hint: 'events are kept for 72 h and at most the 1000 newest; give a time instead (--since 2h)',
+      kind: 'unknown-event',
+    });
+  }
+  const key: EventKey = { time: ms * 1000, id: id.toLowerCase() };
+  const after = eventsAfter(sorted, key);
+  const oldest = after.oldestRetained;
+  const gone = oldest && compareKeys(keyOf(oldest), key) > 0;
+  const lost = gone ? lostNotice(id, new Date(ms).toISOString(), key.time, oldest) : undefined;
+  return { events: after.events, before: undefined, lost };
+}
+
+/** At most how many events retention may have deleted between the last one known and the oldest retained. */
+function lostNotice(lastSeenId: string, lastSeenAt: string, lastSeenUs: number, oldest: ClusterEventStatus): LostNotice {
+  const upTo = maxEventsBetween(lastSeenUs, timeKey(oldest.recorded_at));
+  return { kind: 'lost', lastSeenId, lastSeenAt, oldestRetainedAt: oldest.recorded_at, upTo };
+}
