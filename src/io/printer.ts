@@ -31,19 +31,30 @@ export interface Printer {
 
 const SGR = { red: ['\u001b[31m', '\u001b[39m'], yellow: ['\u001b[33m', '\u001b[39m'], dim: ['\u001b[2m', '\u001b[22m'] } as const;
 
-export function createPrinter(io: IO, opts: { verbose?: boolean } = {}): Printer {
-  const paint = (c: keyof typeof SGR, s: string) => (io.colorErr ? SGR[c][0] + s + SGR[c][1] : s);
+/**
+ * `label text` as it goes to stderr: each line of `text` sanitised and, at a terminal, wrapped at
+ * word boundaries under the label. `painted` is the label as shown (coloured or not).
+ */
+export function stderrBlock(io: Pick<IO, 'stderrIsTTY' | 'stderrColumns' | 'columns'>, label: string, painted: string, text: string): string[] {
   const width = io.stderrIsTTY ? Math.max(20, (io.stderrColumns ?? io.columns) - 1) : Infinity;
+  const pad = ' '.repeat(label.length);
+  const out: string[] = [];
+  text.split('\n').forEach((raw, i) => {
+    const line = sanitizeLine(raw);
+    const wrapped = Number.isFinite(width) && label.length + line.length > width ? wrapWords(line, width - label.length) : [line];
+    wrapped.forEach((w, j) => out.push(i === 0 && j === 0 ? `${painted}${w}` : `${i === 0 ? pad : ''}${w}`));
+  });
+  return out;
+}
 
-  /** `label text`: each line of `text` sanitised; at a terminal, wrapped under the label. */
+export function paintErr(io: Pick<IO, 'colorErr'>, c: keyof typeof SGR, s: string): string {
+  return io.colorErr ? SGR[c][0] + s + SGR[c][1] : s;
+}
+
+export function createPrinter(io: IO, opts: { verbose?: boolean } = {}): Printer {
+  const paint = (c: keyof typeof SGR, s: string) => paintErr(io, c, s);
   const write = (label: string, painted: string, text: string, dim = false) => {
-    const pad = ' '.repeat(label.length);
-    const out: string[] = [];
-    text.split('\n').forEach((raw, i) => {
-      const line = sanitizeLine(raw);
-      const wrapped = Number.isFinite(width) && label.length + line.length > width ? wrapWords(line, width - label.length) : [line];
-      wrapped.forEach((w, j) => out.push(i === 0 && j === 0 ? `${painted}${w}` : `${i === 0 ? pad : ''}${w}`));
-    });
+    const out = stderrBlock(io, label, painted, text);
     io.stderr.write((dim ? out.map((l) => paint('dim', l)) : out).join('\n') + '\n');
   };
 

@@ -13,6 +13,7 @@ import type { ChalkInstance } from 'chalk';
 import { SERVICES, type ClusterEvent, type Service } from '../api/types.js';
 import type { StatusChange } from '../domain/order.js';
 import type { IO } from '../io/io.js';
+import { paintErr, stderrBlock } from '../io/printer.js';
 import { sanitizeLine } from '../io/sanitize.js';
 import { formatDuration } from '../util/duration.js';
 import type { WatchedEvent, WatchNotice, WatchObserver, WatchSnapshot } from '../watch/engine.js';
@@ -248,7 +249,9 @@ export function createWatchRenderer(io: IO, view: WatchView): WatchRenderer {
     },
     notice(n) {
       const text = noticeText(n, { utc: view.utc });
-      note(text.startsWith('warning:') ? cErr.yellow('warning:') + text.slice('warning:'.length) : text);
+      const warning = text.startsWith('warning: ');
+      const block = warning ? stderrBlock(io, 'warning: ', `${paintErr(io, 'yellow', 'warning:')} `, text.slice('warning: '.length)) : stderrBlock(io, '', '', text);
+      note(block.join('\n'));
     },
     status(s) {
       last = s;

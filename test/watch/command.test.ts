@@ -79,6 +79,13 @@ describe('event watch (command)', () => {
     expect(o.io.err()).toMatch(/^no events recorded yet; waiting for the first one\nstopped after \d+m( \d+s)?: 61 polls, \d+ events, [\d.]+ kB received, 0 errors\n$/);
   });
 
+  it('piped: a stalled recorder\'s newest event is marked stale on its line, as `event list` marks it', async () => {
+    const o = await watch({}, { scenario: 'stalled', history: 2 * 3_600_000, stopAfter: 1 });
+    const first = o.io.out().split('\n')[0]!;
+    expect(first).toMatch(/Z {2}stale {6}api=Healthy compiler=Healthy runner=Healthy {2}id=/);
+    expect(o.io.err()).toMatch(/warning: the latest event is 1h 5\dm old/);
+  });
+
   it('SIGTERM: exit 143', async () => {
     const o = await watch({}, { stopAfter: 2, signal: 'SIGTERM' });
     expect(o.code).toBe(143);

@@ -53,6 +53,27 @@ describe('event lines', () => {
     );
   });
 
+  it('a stale newest event says stale, piped and at a terminal, as `event list` does', () => {
+    expect(plainEventLine({ event: healthy, changes: [], stale: true })).toBe(
+      '2025-12-08T14:03:06.655736Z  stale      api=Healthy compiler=Healthy runner=Healthy  id=019afdd5-3607-70cd-b9e9-4fe4167c075e',
+    );
+    const line = terminalEventLine({ event: healthy, changes: [], stale: true }, palette(true), { utc: true, now: NOW }).replace(ANSI, '');
+    expect(line).toMatch(/^14:03:06Z {2}! stale {5}/);
+    // An unhealthy event is unhealthy, whatever its age.
+    expect(plainEventLine({ event: down, changes: [], stale: true })).toMatch(/Z {2}unhealthy {2}/);
+  });
+
+  it('notices on a terminal are wrapped at word boundaries under their label', () => {
+    const io = bufferIO({ stderrIsTTY: true, columns: 40 });
+    const r = createWatchRenderer(io, { json: false, utc: true, statusLine: false });
+    r.notice!({ kind: 'stale', recordedAt: '2025-12-08T14:03:06Z', ageMs: 25 * 60_000, staleAfterMs: 12 * 60_000 });
+    const lines = io.err().trimEnd().split('\n');
+    expect(lines.length).toBeGreaterThan(2);
+    expect(lines[0]).toMatch(/^warning: the latest event is 25m old/);
+    for (const l of lines) expect(l.length).toBeLessThanOrEqual(39);
+    for (const l of lines.slice(1)) expect(l.startsWith('         ')).toBe(true);
+  });
+
   it('terminal: time, verdict, coloured statuses, highlighted change, short id', () => {
     const line = terminalEventLine({ event: down, changes: change }, palette(true), { utc: true, now: NOW });
     const plain = line.replace(ANSI, '');
