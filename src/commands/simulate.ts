@@ -6,9 +6,9 @@ import { Command, Option } from 'commander';
 import type { Context } from '../context.js';
 import { CliError, EXIT, usageError } from '../errors.js';
 import { wrapWords } from '../io/wrap.js';
-import { startSimulator, type Simulator } from '../simulator/index.js';
+import type { Simulator } from '../simulator/index.js';
+import { OMIT_ROUTES, type OmitRoute } from '../simulator/options.js';
 import { BUILTIN_SCENARIO_NAMES, loadScenario, ScenarioError, type Scenario } from '../simulator/scenario.js';
-import { OMIT_ROUTES, type OmitRoute } from '../simulator/server.js';
 import type { Edition } from '../simulator/texts.js';
 import { formatDuration, parseDuration } from '../util/duration.js';
 import type { Factory, Run } from './factory.js';
@@ -96,6 +96,8 @@ export function newCmdSimulate(f: Factory, runF: Run<SimulateOptions> = simulate
 
 /** Start the server; a port in use or not allowed is said as such. */
 async function start(p: SimulateOptions, ctx: Context): Promise<Simulator> {
+  // Loaded here: the simulator needs node:http and node:crypto, no other command does.
+  const { startSimulator } = await import('../simulator/index.js');
   try {
     return await startSimulator({
       port: p.port,

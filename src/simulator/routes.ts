@@ -10,8 +10,9 @@ import { authenticationBody, configBody, sessionBody, type Revisions } from './c
 import type { MonitorModel } from './model.js';
 import type { Edition } from './texts.js';
 
-export type OmitRoute = 'cluster_healthz' | 'cluster_events';
-export const OMIT_ROUTES: readonly OmitRoute[] = ['cluster_healthz', 'cluster_events'];
+import type { OmitRoute } from './options.js';
+
+export { OMIT_ROUTES, type OmitRoute } from './options.js';
 
 /** What the routes need to know about the simulated instance. */
 export interface RouteContext {
