@@ -37,7 +37,8 @@ async function withSimulate(opts: Partial<SimulateOptions>, body: (url: string, 
   const b = bufferIO();
   const ac = new AbortController();
   const done = runSimulate({ ...base, ...opts }, b.io, ac.signal);
-  for (let i = 0; i < 200 && !b.stdout(); i++) await new Promise((r) => setImmediate(r));
+  // The simulator module is loaded when the command starts it: allow for that, then some.
+  for (const end = Date.now() + 5000; !b.stdout() && Date.now() < end; ) await new Promise((r) => setTimeout(r, 5));
   const url = b.stdout().trim();
   try {
     await body(url, b);
