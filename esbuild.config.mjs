@@ -15,12 +15,14 @@
 // - commander requires node:child_process when loaded (~3 ms), for executable subcommands this
 //   program does not have: it gets the module on first use instead.
 // - Minified: a smaller file reads and compiles faster.
+// - dist/help.txt: the root help, for bin/cluster.js's fast path (see there).
 import { build } from 'esbuild';
-import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
 const require = createRequire(import.meta.url);
+const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 const root = dirname(new URL(import.meta.url).pathname);
 const ofetchDist = join(dirname(require.resolve('ofetch/package.json')), 'dist');
 // index.mjs starts `import { c as createFetch } from './shared/ofetch.<hash>.mjs'`: re-export that alone.
@@ -54,8 +56,12 @@ await build({
   minify: true,
   legalComments: 'none',
   logLevel: 'warning',
+  define: { CLUSTER_VERSION: JSON.stringify(version) },
   plugins: [startup],
 });
 
+// `cluster --help`, rendered once here: bin/cluster.js prints it without loading the program.
+writeFileSync(join(root, 'dist', 'help.txt'), require(join(root, 'dist', 'cli.cjs')).rootHelp());
+
 // Files of earlier builds go only now, so a running `cluster` never sees dist/ half-empty.
-for (const name of readdirSync(join(root, 'dist'))) if (name !== 'cli.cjs') rmSync(join(root, 'dist', name), { recursive: true });
+for (const name of readdirSync(join(root, 'dist'))) if (name !== 'cli.cjs' && name !== 'help.txt') rmSync(join(root, 'dist', name), { recursive: true });

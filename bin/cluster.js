@@ -1,11 +1,55 @@
 #!/usr/bin/env node
-// Launcher: the compiled program lives in dist/ (built by `npm ci` through the prepare script).
+// Launcher: the program is one bundle, dist/cli.cjs (built by `npm ci` through the prepare script).
 //
 // This file is CommonJS (bin/package.json says so) although the package is "type": "module":
-// an ES module entry point makes Node start its ES module loader, ~8 ms before the first line
-// runs, for a command whose whole budget is 1.5x `node -e 0`. dist/cli.cjs is one CommonJS file
-// for the same reason (see esbuild.config.mjs).
+// an ES module entry point makes Node start its ES module loader before the first line runs.
 'use strict';
+
+// Fast paths that need nothing of the program: the version (package.json's, which the build puts
+// into the program too) and the root help as the build rendered it (dist/help.txt, at the width
+// the program never exceeds, so only where the terminal is at least that wide).
+const args = process.argv.slice(2);
+const fast =
+  args.length === 1 && (args[0] === '--version' || args[0] === '-V')
+    ? () => `${require('../package.json').version}\n`
+    : args.length === 1 && (args[0] === '--help' || args[0] === '-h') && !(require('node:tty').isatty(1) && process.stdout.columns < 80)
+      ? () => require('node:fs').readFileSync(require('node:path').join(__dirname, '..', 'dist', 'help.txt'), 'utf8')
+      : undefined;
+if (fast) {
+  // Straight to the file descriptor: building process.stdout would cost more than the rest.
+  const { writeSync } = require('node:fs');
+  const text = Buffer.from(fast());
+  for (let at = 0; at < text.length; ) {
+    try {
+      at += writeSync(1, text, at);
+    } catch (e) {
+      if (e.code !== 'EAGAIN') break; // EPIPE: a closed pipe (`| head -1`) ends it quietly
+    }
+  }
+  return;
+}
+
+// Node 22.1+ keeps V8's compiled code of the bundle on disk, so later runs skip compiling it.
+// Into the user's cache folder; where the folder cannot be written, or NODE_DISABLE_COMPILE_CACHE
+// is set, or NODE_COMPILE_CACHE names another folder, Node runs without (or with that one).
+const { enableCompileCache } = require('node:module');
+if (enableCompileCache) {
+  try {
+    enableCompileCache(cacheDir());
+  } catch {
+    // an unusable folder: run without the cache
+  }
+}
+
+function cacheDir() {
+  const env = process.env;
+  const { join } = require('node:path');
+  const home = () => require('node:os').homedir();
+  if (process.platform === 'win32') return join(env.LOCALAPPDATA || join(home(), 'AppData', 'Local'), 'feldera-cluster', 'Cache');
+  if (process.platform === 'darwin') return join(home(), 'Library', 'Caches', 'feldera-cluster');
+  return join(env.XDG_CACHE_HOME || join(home(), '.cache'), 'feldera-cluster');
+}
+
 const { main } = require('../dist/cli.cjs');
 
 main(process.argv).then(

@@ -24,7 +24,12 @@ import { processIO, type IO } from './io/io.js';
 import { createPrinter, type Printer } from './io/printer.js';
 import { wrapWords } from './io/wrap.js';
 
-export const VERSION = '0.1.0';
+/** This tool's version: package.json's, put in by the build (esbuild.config.mjs) and by vitest.config.ts. */
+declare const CLUSTER_VERSION: string;
+export const VERSION = CLUSTER_VERSION;
+
+/** Help is wrapped to the terminal, but never wider than this (the help text is pre-rendered at this width). */
+export const HELP_WIDTH = 80;
 
 const GLOBAL_OPTIONS: [flags: string, help: string][] = [
   ['--host <url>', 'Feldera instance URL (env FELDERA_HOST; default http://127.0.0.1:8080)'],
@@ -104,11 +109,13 @@ const FOLDED_GLOBALS = ['', ...wrapWords(`Global options (see \`cluster --help\`
  * streams, suggestions for typos, and — below the root — the global options folded into one line
  * after the command's own options and examples.
  */
-function prepare(cmd: Command, io: Pick<IO, 'stdout' | 'stderr'>, errors: { path: string; text: string }[]): void {
+function prepare(cmd: Command, io: Pick<IO, 'stdout' | 'stderr' | 'columns' | 'stderrColumns'>, errors: { path: string; text: string }[]): void {
   cmd.exitOverride().showSuggestionAfterError(true);
   cmd.configureOutput({
     writeOut: (s) => io.stdout.write(s),
     writeErr: (s) => io.stderr.write(s),
+    getOutHelpWidth: () => Math.min(HELP_WIDTH, io.columns),
+    getErrHelpWidth: () => Math.min(HELP_WIDTH, io.stderrColumns ?? io.columns),
     outputError: (text) => errors.push({ path: pathOf(cmd), text }),
   });
   if (cmd.parent && cmd.commands.length === 0) cmd.addHelpText('after', FOLDED_GLOBALS);
@@ -175,6 +182,15 @@ export async function execute(program: Command, argv: string[], io: IO, state: R
 function colorFlag(argv: string[]): boolean | undefined {
   const last = argv.filter((a) => a === '--color' || a === '--no-color').at(-1);
   return last === undefined ? undefined : last === '--color';
+}
+
+/** `cluster --help` as the program prints it where the terminal is at least HELP_WIDTH wide (the build stores it: bin/cluster.js prints it without loading the program). */
+export function rootHelp(): string {
+  let text = '';
+  const program = buildProgram({ run: async () => undefined });
+  program.configureOutput({ writeOut: (s) => (text += s), getOutHelpWidth: () => HELP_WIDTH });
+  program.outputHelp();
+  return text;
 }
 
 /** The process: real streams, signals, a closed stdout pipe, the exit code. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { runCli, tempConfigDir } from '../helpers/cli.js';
+import { BIN, runCli, tempConfigDir } from '../helpers/cli.js';
 
 const pkg = JSON.parse(readFileSync(resolve(import.meta.dirname, '../../package.json'), 'utf8')) as { version: string; bin: Record<string, string> };
 
@@ -10,6 +10,30 @@ describe('the cluster binary', () => {
     const r = await runCli(['--version']);
     expect(r.code).toBe(0);
     expect(r.stdout.trim()).toBe(pkg.version);
+  });
+
+  it('the fast paths print what the program prints: version, and root help where the terminal is wide enough', async () => {
+    const fastHelp = await runCli(['--help']);
+    const slowHelp = await runCli(['--help', '--verbose']); // not a fast path: the program renders it
+    expect(fastHelp.code).toBe(0);
+    expect(fastHelp.stdout).toBe(slowHelp.stdout);
+    expect((await runCli(['-h'])).stdout).toBe(slowHelp.stdout);
+    expect((await runCli(['-V'])).stdout).toBe(`${pkg.version}\n`);
+    for (const l of fastHelp.stdout.split('\n')) expect(l.length).toBeLessThanOrEqual(80);
+  });
+
+  it('a closed pipe after the first help line ends quietly', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${BIN}" --help | head -1; "${process.execPath}" "${BIN}" --version | head -c 1`], { encoding: 'utf8' });
+    expect(r.stdout).toMatch(/^Usage: cluster/);
+    expect(r.stderr).toBe('');
+  });
+
+  it('runs where the compile cache folder cannot be written, without a word about it', async () => {
+    const r = await runCli(['event', 'get', '--help'], { env: { XDG_CACHE_HOME: '/proc/no-such-folder' } });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('Usage: cluster event get');
   });
 
   it('answers to both binary names', () => {
