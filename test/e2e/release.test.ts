@@ -1,0 +1,59 @@
+/**
+ * The release path, as a user gets the tool: `npm pack`, a global install of the tarball into a
+ * fresh prefix (offline: the package needs nothing but itself), then the installed `cluster` runs
+ * `--version` and `event get latest` against the simulator. A file missing from the package
+ * fails here, not on a user's machine.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleanEnv, startCli, tempConfigDir } from '../helpers/cli.js';
+
+const root = resolve(import.meta.dirname, '../..');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string; dependencies: Record<string, string> };
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+
+let prefix = '';
+let installed = '';
+let sim: ReturnType<typeof startCli>;
+let url = '';
+
+beforeAll(async () => {
+  const work = mkdtempSync(join(tmpdir(), 'cluster-release-'));
+  // --ignore-scripts: package the dist/ the test run built (a rebuild would race the other e2e tests).
+  const [packed] = JSON.parse(execFileSync(npm, ['pack', '--json', '--ignore-scripts', '--pack-destination', work], { cwd: root, encoding: 'utf8' })) as { filename: string }[];
+  prefix = join(work, 'prefix');
+  execFileSync(npm, ['install', '--global', '--offline', '--no-audit', '--no-fund', '--prefix', prefix, join(work, packed!.filename)], { stdio: 'ignore' });
+  installed = join(prefix, 'bin', 'cluster');
+  sim = startCli(['simulate', '--port', '0', '--seed', '3', '--history', '30m']);
+  url = await sim.firstLine;
+}, 120_000);
+
+afterAll(() => {
+  sim?.child.kill('SIGTERM');
+});
+
+describe('an installed package', () => {
+  it('has no runtime dependencies: everything it runs is in its bundle', () => {
+    expect(pkg.dependencies).toEqual({});
+    const files = JSON.parse(execFileSync(npm, ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' }))[0].files.map((f: { path: string }) => f.path) as string[];
+    expect(files).toEqual(expect.arrayContaining(['bin/cluster.js', 'bin/package.json', 'dist/cli.cjs', 'dist/help.txt', 'package.json', 'README.md']));
+    expect(files.some((f) => f.startsWith('src/') || f.startsWith('test/'))).toBe(false);
+  });
+
+  it('runs --version and event get latest from the global prefix', () => {
+    const env = cleanEnv({ CLUSTER_CONFIG_DIR: tempConfigDir() });
+    const version = spawnSync(installed, ['--version'], { env, encoding: 'utf8' });
+    expect(version.status).toBe(0);
+    expect(version.stdout).toBe(`${pkg.version}\n`);
+    const get = spawnSync(installed, ['event', 'get', 'latest', '--host', url, '--json'], { env, encoding: 'utf8' });
+    expect(get.stderr).toBe('');
+    expect(get.status).toBe(0);
+    expect(JSON.parse(get.stdout)).toMatchObject({ all_healthy: true, api_status: 'Healthy' });
+    // Its help, too (the fast path reads dist/help.txt from the package).
+    const help = spawnSync(installed, ['--help'], { env, encoding: 'utf8' });
+    expect(help.stdout).toMatch(/^Usage: cluster /);
+  });
+});
