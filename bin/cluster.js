@@ -30,24 +30,30 @@ if (fast) {
 }
 
 // Node 22.1+ keeps V8's compiled code of the bundle on disk, so later runs skip compiling it.
-// Into the user's cache folder; where the folder cannot be written, or NODE_DISABLE_COMPILE_CACHE
-// is set, or NODE_COMPILE_CACHE names another folder, Node runs without (or with that one).
+// Into the user's cache folder, when that folder exists (or its parent does) and can be written;
+// otherwise, or with NODE_DISABLE_COMPILE_CACHE set, the program runs without it and says nothing.
+// (Checked here: Node's own recursive mkdir never returns on some paths, such as under /proc.)
 const { enableCompileCache } = require('node:module');
 if (enableCompileCache) {
   try {
-    enableCompileCache(cacheDir());
+    const base = cacheBase();
+    const fs = require('node:fs');
+    if (!fs.existsSync(base)) fs.mkdirSync(base, { mode: 0o700 });
+    fs.accessSync(base, fs.constants.W_OK);
+    enableCompileCache(require('node:path').join(base, 'feldera-cluster'));
   } catch {
-    // an unusable folder: run without the cache
+    // no usable cache folder: run without the cache
   }
 }
 
-function cacheDir() {
+/** The platform's per-user cache folder. */
+function cacheBase() {
   const env = process.env;
   const { join } = require('node:path');
   const home = () => require('node:os').homedir();
-  if (process.platform === 'win32') return join(env.LOCALAPPDATA || join(home(), 'AppData', 'Local'), 'feldera-cluster', 'Cache');
-  if (process.platform === 'darwin') return join(home(), 'Library', 'Caches', 'feldera-cluster');
-  return join(env.XDG_CACHE_HOME || join(home(), '.cache'), 'feldera-cluster');
+  if (process.platform === 'win32') return env.LOCALAPPDATA || join(home(), 'AppData', 'Local');
+  if (process.platform === 'darwin') return join(home(), 'Library', 'Caches');
+  return env.XDG_CACHE_HOME || join(home(), '.cache');
 }
 
 const { main } = require('../dist/cli.cjs');

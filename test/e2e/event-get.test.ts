@@ -19,22 +19,21 @@ const SGR = /\u001b\[[0-9;]*m/g;
 const BOX = /[┌┐└┘├┤┬┴┼─│]/;
 
 /**
- * A module hook that makes importing cli-table3 (or chalk, were it loaded from node_modules) fail:
- * proves a path does not load them. chalk itself is bundled into dist/ by the release build.
+ * Proves a path does not draw with the terminal kit (cli-table3 and chalk, loaded together by
+ * render/kit.ts and bundled into dist/): chalk asks tty.isatty(1) and (2) as it loads, and nothing
+ * else on a piped path does. A preload wraps isatty to fail loudly.
  */
-const hookFile = join(configDir, 'forbid-ui.mjs');
+const hookFile = join(configDir, 'forbid-ui.cjs');
 writeFileSync(
   hookFile,
-  `import { register } from 'node:module';
-register('data:text/javascript,' + encodeURIComponent(\`
-export async function resolve(specifier, context, next) {
-  const r = await next(specifier, context);
-  if (/node_modules\\\\/(chalk|cli-table3)\\\\//.test(r.url)) throw new Error('forbidden import: ' + specifier);
-  return r;
-}\`));
+  `const tty = require('node:tty');
+tty.isatty = (fd) => {
+  process.stderr.write('forbidden import: the terminal kit asked isatty(' + fd + ')\\n');
+  process.exit(1);
+};
 `,
 );
-const forbidUi = { NODE_OPTIONS: `--import=${hookFile}` };
+const forbidUi = { NODE_OPTIONS: `--require=${hookFile}` };
 
 const hasScript = spawnSync('script', ['--version'], { stdio: 'ignore' }).status === 0;
 
