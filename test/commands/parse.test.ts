@@ -10,6 +10,7 @@ import { newCmdIncidents } from '../../src/commands/event/incidents.js';
 import { newCmdList } from '../../src/commands/event/list.js';
 import { newCmdTimeline } from '../../src/commands/event/timeline.js';
 import { newCmdWatch } from '../../src/commands/event/watch.js';
+import { newCmdExporter } from '../../src/commands/exporter.js';
 import { newCmdLogin } from '../../src/commands/login.js';
 import { newCmdLogout } from '../../src/commands/logout.js';
 import { newCmdProfileList } from '../../src/commands/profile/list.js';
@@ -168,6 +169,28 @@ describe('newCmdStatus', () => {
     await refused(newCmdStatus, ['-p', ' , '], /-p\/--profiles needs at least one profile name/);
     await refused(newCmdStatus, ['--all-profiles', '--host', 'http://127.0.0.1:1'], /--host cannot be combined with --all-profiles or -p/);
     await refused(newCmdStatus, ['-p', 'prod', '--insecure'], /--insecure cannot be combined/);
+  });
+});
+
+describe('newCmdExporter', () => {
+  it('defaults: the current connection on 127.0.0.1:9464, Feldera read at most every 10 s', async () => {
+    expect(await parse(newCmdExporter, [])).toEqual({ listen: { host: '127.0.0.1', port: 9464 }, minIntervalMs: 10_000, staleAfterMs: 12 * MIN });
+  });
+  it('every flag', async () => {
+    expect(await parse(newCmdExporter, ['--listen', ':9100', '--min-interval', '30s', '--stale-after', '20m', '--all-profiles'])).toEqual({
+      listen: { host: undefined, port: 9100 },
+      minIntervalMs: 30_000,
+      staleAfterMs: 20 * MIN,
+      fleet: { all: true },
+    });
+    expect((await parse(newCmdExporter, ['--listen', '[::1]:0'])).listen).toEqual({ host: '::1', port: 0 });
+    expect((await parse(newCmdExporter, ['--listen', 'localhost:9464', '-p', 'prod,staging'])).fleet).toEqual({ names: ['prod', 'staging'] });
+  });
+  it('bad argv', async () => {
+    for (const bad of ['9464', '127.0.0.1', '127.0.0.1:99999', 'host:port', '::1:9464']) await refused(newCmdExporter, ['--listen', bad], new RegExp(`invalid --listen "${bad.replace(/[.*]/g, '\\$&')}": expected HOST:PORT`));
+    await refused(newCmdExporter, ['--min-interval', '500ms'], /invalid --min-interval "500ms": must be at least 1s/);
+    await refused(newCmdExporter, ['--all-profiles', '-p', 'prod'], /give either --all-profiles or -p\/--profiles, not both/);
+    await refused(newCmdExporter, ['-p', 'prod', '--tenant', 'acme'], /--tenant cannot be combined with --all-profiles or -p/);
   });
 });
 
