@@ -164,11 +164,20 @@ describe('newCmdStatus', () => {
     expect(await parse(newCmdStatus, ['--all-profiles', '--json'])).toEqual({ json: true, staleAfterMs: 12 * MIN, utc: false, fleet: { all: true } });
     expect((await parse(newCmdStatus, ['-p', 'prod, staging,,prod'])).fleet).toEqual({ names: ['prod', 'staging'] });
   });
+  it('--format: text (the default), json (as --json), nagios', async () => {
+    expect(await parse(newCmdStatus, ['--format', 'text'])).toEqual({ json: false, staleAfterMs: 12 * MIN, utc: false });
+    expect(await parse(newCmdStatus, ['--format', 'json'])).toEqual({ json: true, staleAfterMs: 12 * MIN, utc: false });
+    expect(await parse(newCmdStatus, ['--format', 'json', '--json'])).toEqual({ json: true, staleAfterMs: 12 * MIN, utc: false });
+    expect(await parse(newCmdStatus, ['--format', 'nagios', '--stale-after', '20m'])).toEqual({ json: false, staleAfterMs: 20 * MIN, utc: false, nagios: true });
+  });
   it('bad argv', async () => {
     await refused(newCmdStatus, ['--all-profiles', '-p', 'prod'], /give either --all-profiles or -p\/--profiles, not both/);
     await refused(newCmdStatus, ['-p', ' , '], /-p\/--profiles needs at least one profile name/);
     await refused(newCmdStatus, ['--all-profiles', '--host', 'http://127.0.0.1:1'], /--host cannot be combined with --all-profiles or -p/);
     await refused(newCmdStatus, ['-p', 'prod', '--insecure'], /--insecure cannot be combined/);
+    await refused(newCmdStatus, ['--format', 'xml'], /invalid --format "xml": expected one of text, json, nagios/);
+    await refused(newCmdStatus, ['--format', 'nagios', '--json'], /--json cannot be combined with --format nagios/);
+    await refused(newCmdStatus, ['--format', 'nagios', '--all-profiles'], /--format nagios checks one instance/);
   });
 });
 
