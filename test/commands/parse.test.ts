@@ -150,11 +150,24 @@ describe('newCmdWatch', () => {
     });
     expect((await parse(newCmdWatch, ['--since', '0193A5C2'])).since).toEqual({ kind: 'id', id: '0193a5c2' });
   });
+  it('--exec with its timeout and when to run', async () => {
+    expect((await parse(newCmdWatch, ['--exec', './notify.sh'])).exec).toEqual({ command: './notify.sh', timeoutMs: 30_000, on: 'every' });
+    expect((await parse(newCmdWatch, ['--exec', 'curl -s -d @- "$HOOK"', '--exec-timeout', '5s', '--exec-on', 'change'])).exec).toEqual({
+      command: 'curl -s -d @- "$HOOK"',
+      timeoutMs: 5000,
+      on: 'change',
+    });
+  });
   it('bad argv', async () => {
     await refused(newCmdWatch, ['--interval', '500ms'], /invalid --interval "500ms": must be at least 1s/);
     await refused(newCmdWatch, ['--until', 'sometimes'], /invalid --until "sometimes": expected one of healthy, unhealthy, change/);
     await refused(newCmdWatch, ['--timeout', 'soon'], /invalid --timeout "soon"/);
     await refused(newCmdWatch, ['--since', 'yesterday'], /invalid --since "yesterday"/);
+    await refused(newCmdWatch, ['--exec-on', 'change'], /--exec-on needs --exec/);
+    await refused(newCmdWatch, ['--exec-timeout', '5s', '--exec-on', 'every'], /--exec-timeout and --exec-on need --exec/);
+    await refused(newCmdWatch, ['--exec', 'x', '--exec-on', 'sometimes'], /invalid --exec-on "sometimes": expected every or change/);
+    await refused(newCmdWatch, ['--exec', 'x', '--exec-timeout', 'long'], /invalid --exec-timeout "long"/);
+    await refused(newCmdWatch, ['--exec', ' '], /--exec needs a command/);
   });
 });
 
