@@ -10,6 +10,7 @@ import { newCmdIncidents } from './commands/event/incidents.js';
 import { newCmdList } from './commands/event/list.js';
 import { newCmdTimeline } from './commands/event/timeline.js';
 import { newCmdWatch } from './commands/event/watch.js';
+import { newCmdComplete, newCmdCompletion } from './commands/completion.js';
 import { newCmdExporter } from './commands/exporter.js';
 import { globalFlags, type Factory, type RunMode } from './commands/factory.js';
 import { examples } from './commands/flags.js';
@@ -90,6 +91,8 @@ export function buildProgram(f: Factory): Command {
   program.addCommand(event.alias('events'));
   program.addCommand(newCmdStatus(f));
   program.addCommand(newCmdExporter(f));
+  program.addCommand(newCmdCompletion(f));
+  program.addCommand(newCmdComplete(f), { hidden: true });
   return program;
 }
 

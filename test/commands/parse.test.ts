@@ -10,6 +10,7 @@ import { newCmdIncidents } from '../../src/commands/event/incidents.js';
 import { newCmdList } from '../../src/commands/event/list.js';
 import { newCmdTimeline } from '../../src/commands/event/timeline.js';
 import { newCmdWatch } from '../../src/commands/event/watch.js';
+import { newCmdComplete, newCmdCompletion } from '../../src/commands/completion.js';
 import { newCmdExporter } from '../../src/commands/exporter.js';
 import { newCmdLogin } from '../../src/commands/login.js';
 import { newCmdLogout } from '../../src/commands/logout.js';
@@ -213,6 +214,18 @@ describe('newCmdExporter', () => {
     await refused(newCmdExporter, ['--min-interval', '500ms'], /invalid --min-interval "500ms": must be at least 1s/);
     await refused(newCmdExporter, ['--all-profiles', '-p', 'prod'], /give either --all-profiles or -p\/--profiles, not both/);
     await refused(newCmdExporter, ['-p', 'prod', '--tenant', 'acme'], /--tenant cannot be combined with --all-profiles or -p/);
+  });
+});
+
+describe('newCmdCompletion / newCmdComplete', () => {
+  it('a shell; the words to complete, flags among them', async () => {
+    expect(await parse(newCmdCompletion, ['zsh'])).toEqual({ shell: 'zsh' });
+    const words = (await parse(newCmdComplete, ['--', 'status', '--format', ''])).words;
+    expect(words).toEqual(['status', '--format', '']);
+  });
+  it('bad argv', async () => {
+    await refused(newCmdCompletion, [], /missing required argument 'shell'/);
+    await refused(newCmdCompletion, ['powershell'], /command-argument value 'powershell' is invalid for argument 'shell'/);
   });
 });
 
