@@ -57,6 +57,8 @@ export function rootCommand(): Command {
       'cluster event list --since 6h --unhealthy  what went wrong in the last 6 h',
       'cluster event watch                        every change, without gaps',
       'cluster status                             is it healthy now? (exit code)',
+      'cluster exporter --all-profiles            Prometheus metrics at 127.0.0.1:9464/metrics',
+      'cluster completion bash                    shell completion script',
       'cluster simulate --port 0                  a Feldera-like server on loopback',
     ) + '\n\nExit codes: 0 ok/healthy, 1 failed, 2 not all healthy, 3 stale, 64 usage,\n            124 timeout, 130 interrupted.',
   );

@@ -9,7 +9,7 @@
  * (shared/fleet.ts) — at most once per `--min-interval` (exporter/cache.ts). prom-client and the
  * server are loaded only here.
  */
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import type { Connection } from '../config/connection.js';
 import type { Context } from '../context.js';
 import { FLEET_CONCURRENCY, FLEET_IGNORED_ENV, fleetChoice, fleetInputs, fleetNames, mapLimit, type FleetChoice } from '../domain/fleet.js';
@@ -43,7 +43,7 @@ export const DEFAULT_MIN_INTERVAL_MS = 10_000;
 export function newCmdExporter(f: Factory, runF: Run<ExporterOptions> = exporterRun): Command {
   return new Command('exporter')
     .description('serve cluster health as Prometheus metrics (/metrics), for one instance or several profiles')
-    .option('--listen <address>', 'HOST:PORT to listen on, or :PORT for every interface', parseListen, parseListen(DEFAULT_LISTEN))
+    .addOption(new Option('--listen <address>', 'HOST:PORT to listen on, or :PORT for every interface').argParser(parseListen).default(parseListen(DEFAULT_LISTEN), DEFAULT_LISTEN))
     .addOption(durationOption('--min-interval <duration>', 'read Feldera at most this often; scrapes in between get the last answer', 1000).default(DEFAULT_MIN_INTERVAL_MS, '10s'))
     .addOption(staleAfterOption())
     .option('--all-profiles', 'export every stored profile')
