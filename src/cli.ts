@@ -10,6 +10,8 @@ import { newCmdIncidents } from './commands/event/incidents.js';
 import { newCmdList } from './commands/event/list.js';
 import { newCmdTimeline } from './commands/event/timeline.js';
 import { newCmdWatch } from './commands/event/watch.js';
+import { newCmdComplete, newCmdCompletion } from './commands/completion.js';
+import { newCmdExporter } from './commands/exporter.js';
 import { globalFlags, type Factory, type RunMode } from './commands/factory.js';
 import { examples } from './commands/flags.js';
 import { newCmdLogin } from './commands/login.js';
@@ -60,6 +62,8 @@ export function rootCommand(): Command {
       'cluster event list --since 6h --unhealthy  what went wrong in the last 6 h',
       'cluster event watch                        every change, without gaps',
       'cluster status                             is it healthy now? (exit code)',
+      'cluster exporter --all-profiles            metrics for Prometheus (port 9464)',
+      'cluster completion bash                    shell completion script',
       'cluster simulate --port 0                  a Feldera-like server on loopback',
     ) + '\n\nExit codes: 0 ok/healthy, 1 failed, 2 not all healthy, 3 stale, 64 usage,\n            124 timeout, 130 interrupted.',
   );
@@ -93,6 +97,9 @@ export function buildProgram(f: Factory): Command {
   );
   program.addCommand(event.alias('events'));
   program.addCommand(newCmdStatus(f));
+  program.addCommand(newCmdExporter(f));
+  program.addCommand(newCmdCompletion(f));
+  program.addCommand(newCmdComplete(f), { hidden: true });
   return program;
 }
 

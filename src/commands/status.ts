@@ -1,6 +1,7 @@
 /**
  * `cluster status`: is it healthy now? Exit 0 healthy, 2 not, 3 stale (all healthy but the
- * latest check is older than --stale-after by the server's clock), 1 could not tell.
+ * latest check is older than --stale-after by the server's clock), 1 could not tell. With
+ * `--format nagios`, one Monitoring Plugins line and plugin exit codes instead (domain/nagios.ts).
  *
  * One instance: `GET /v0/cluster_healthz` (shared/health.ts). The fleet (`--all-profiles`,
  * `-p a,b,c`): every chosen profile at once, each over its own connection (shared/fleet.ts), one
@@ -10,13 +11,16 @@ import { Command } from 'commander';
 import type { Context } from '../context.js';
 import { FLEET_IGNORED_ENV, fleetChoice, fleetExit, fleetInputs, fleetNames, type FleetChoice } from '../domain/fleet.js';
 import { healthVerdict } from '../domain/health.js';
-import { CliError, EXIT } from '../errors.js';
+import { PLUGIN_EXIT, failureState, healthState } from '../domain/nagios.js';
+import { serviceStatuses } from '../domain/service-status.js';
+import { CliError, EXIT, usageError } from '../errors.js';
 import { writeJson } from '../render/json.js';
 import { terminalKit } from '../render/kit.js';
+import { pluginLine, renderNagios } from '../render/nagios.js';
 import { fleetJson, renderFleetPlain, renderFleetTerminal, renderStatusPlain, renderStatusTerminal } from '../render/status.js';
 import { formatDuration } from '../util/duration.js';
 import { globalFlags, type Factory, type Run } from './factory.js';
-import { examples, jsonOption, staleAfterOption, utcOption } from './flags.js';
+import { choiceOption, examples, jsonOption, staleAfterOption, utcOption } from './flags.js';
 import { checkProfiles } from './shared/fleet.js';
 import { fetchHealth } from './shared/health.js';
 
@@ -26,6 +30,8 @@ export interface StatusOptions {
   utc: boolean;
   /** Check several profiles instead of the one connection. */
   fleet?: FleetChoice;
+  /** `--format nagios`: one Monitoring Plugins line, plugin exit codes. */
+  nagios?: boolean;
 }
 
 interface StatusFlags {
@@ -34,28 +40,44 @@ interface StatusFlags {
   utc?: boolean;
   allProfiles?: boolean;
   profiles?: string;
+  format?: StatusFormat;
 }
+
+type StatusFormat = 'text' | 'json' | 'nagios';
 
 export function newCmdStatus(f: Factory, runF: Run<StatusOptions> = statusRun): Command {
   return new Command('status')
     .description('is it healthy now? exit 0 healthy, 2 not, 3 stale, 1 unreachable')
     .addOption(jsonOption('print the HealthStatus object (per profile with --all-profiles)'))
+    .addOption(choiceOption<StatusFormat>('--format <format>', 'text (default), json (as --json), or nagios: one Monitoring Plugins line, exit 0/1/2/3', ['text', 'json', 'nagios']))
     .addOption(staleAfterOption())
     .option('--all-profiles', 'check every stored profile concurrently')
     .option('-p, --profiles <names>', 'check these profiles (comma-separated)')
     .addOption(utcOption())
-    .addHelpText('after', examples('cluster status', 'cluster status --all-profiles', 'cluster status --json | jq .compiler.healthy', 'cluster status -p prod,staging || page-someone'))
+    .addHelpText(
+      'after',
+      examples('cluster status', 'cluster status --all-profiles', 'cluster status --json | jq .compiler.healthy', 'cluster status -p prod,staging || page-someone', 'cluster status --profile prod --format nagios   (Icinga, Nagios, Sensu)'),
+    )
     .action(async (flags: StatusFlags, cmd: Command) => {
       const fleet = fleetChoice(flags);
       // Flags that would point every row at one place are refused before any request.
       if (fleet) fleetInputs(globalFlags(cmd), {}, '');
-      const opts: StatusOptions = { json: flags.json ?? false, staleAfterMs: flags.staleAfter, utc: flags.utc ?? false, ...(fleet && { fleet }) };
+      const nagios = formatOf(flags) === 'nagios';
+      if (nagios && fleet) throw usageError('--format nagios checks one instance: drop --all-profiles / -p', 'one check per profile: `cluster status --profile NAME --format nagios`');
+      const opts: StatusOptions = { json: formatOf(flags) === 'json', staleAfterMs: flags.staleAfter, utc: flags.utc ?? false, ...(fleet && { fleet }), ...(nagios && { nagios }) };
       await f.run(cmd, runF, opts, { json: opts.json });
     });
 }
 
+/** `--json` is `--format json`; it cannot be combined with another format. */
+function formatOf(flags: StatusFlags): StatusFormat {
+  if (flags.json && flags.format !== undefined && flags.format !== 'json') throw usageError(`--json cannot be combined with --format ${flags.format}`);
+  return flags.json ? 'json' : (flags.format ?? 'text');
+}
+
 export async function statusRun(opts: StatusOptions, ctx: Context): Promise<number> {
   if (opts.fleet) return fleetRun(opts, opts.fleet, ctx);
+  if (opts.nagios) return nagiosRun(opts, ctx);
   const { io } = ctx;
   const client = await ctx.client();
   let answer;
@@ -75,6 +97,28 @@ export async function statusRun(opts: StatusOptions, ctx: Context): Promise<numb
   if (io.stdoutIsTTY) io.stdout.write(renderStatusTerminal(health, v, view, await terminalKit(io.color)));
   else io.stdout.write(renderStatusPlain(health, v, view));
   return v.exitCode;
+}
+
+/** One Monitoring Plugins line on stdout and a plugin exit code, whatever happens (README "status --format nagios"). */
+async function nagiosRun(opts: StatusOptions, ctx: Context): Promise<number> {
+  let client;
+  let answer;
+  try {
+    client = await ctx.client();
+    answer = await fetchHealth(client, ctx, { statuses: true });
+  } catch (e) {
+    const state = failureState(e);
+    ctx.io.stdout.write(pluginLine(state, e instanceof Error ? e.message : String(e)));
+    return PLUGIN_EXIT[state];
+  } finally {
+    client?.close();
+  }
+  const { health, now, statuses } = answer;
+  const v = healthVerdict(health, now, opts.staleAfterMs);
+  const current = statuses?.statuses ?? serviceStatuses(health).statuses;
+  const state = healthState(v, current);
+  ctx.io.stdout.write(renderNagios(state, health, v, current, { utc: opts.utc, now, staleAfterMs: opts.staleAfterMs }));
+  return PLUGIN_EXIT[state];
 }
 
 async function fleetRun(opts: StatusOptions, fleet: FleetChoice, ctx: Context): Promise<number> {

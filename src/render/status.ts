@@ -7,6 +7,7 @@
  */
 import { SERVICES, type HealthStatus } from '../api/types.js';
 import type { HealthVerdict } from '../domain/health.js';
+import type { ServiceStatuses } from '../domain/service-status.js';
 import { sanitizeLine } from '../io/sanitize.js';
 import { formatDuration } from '../util/duration.js';
 import type { TerminalKit } from './kit.js';
@@ -91,6 +92,8 @@ export interface FleetRow {
   /** The server's now, for "checked … ago". */
   now?: number;
   error?: { kind: string; message: string };
+  /** Each service's MonitorStatus, when the row read them (domain/service-status.ts). */
+  statuses?: ServiceStatuses;
 }
 
 export function fleetVerdictWord(r: FleetRow): string {

@@ -10,6 +10,8 @@ import { newCmdIncidents } from '../../src/commands/event/incidents.js';
 import { newCmdList } from '../../src/commands/event/list.js';
 import { newCmdTimeline } from '../../src/commands/event/timeline.js';
 import { newCmdWatch } from '../../src/commands/event/watch.js';
+import { newCmdComplete, newCmdCompletion } from '../../src/commands/completion.js';
+import { newCmdExporter } from '../../src/commands/exporter.js';
 import { newCmdLogin } from '../../src/commands/login.js';
 import { newCmdLogout } from '../../src/commands/logout.js';
 import { newCmdProfileList } from '../../src/commands/profile/list.js';
@@ -149,11 +151,24 @@ describe('newCmdWatch', () => {
     });
     expect((await parse(newCmdWatch, ['--since', '0193A5C2'])).since).toEqual({ kind: 'id', id: '0193a5c2' });
   });
+  it('--exec with its timeout and when to run', async () => {
+    expect((await parse(newCmdWatch, ['--exec', './notify.sh'])).exec).toEqual({ command: './notify.sh', timeoutMs: 30_000, on: 'every' });
+    expect((await parse(newCmdWatch, ['--exec', 'curl -s -d @- "$HOOK"', '--exec-timeout', '5s', '--exec-on', 'change'])).exec).toEqual({
+      command: 'curl -s -d @- "$HOOK"',
+      timeoutMs: 5000,
+      on: 'change',
+    });
+  });
   it('bad argv', async () => {
     await refused(newCmdWatch, ['--interval', '500ms'], /invalid --interval "500ms": must be at least 1s/);
     await refused(newCmdWatch, ['--until', 'sometimes'], /invalid --until "sometimes": expected one of healthy, unhealthy, change/);
     await refused(newCmdWatch, ['--timeout', 'soon'], /invalid --timeout "soon"/);
     await refused(newCmdWatch, ['--since', 'yesterday'], /invalid --since "yesterday"/);
+    await refused(newCmdWatch, ['--exec-on', 'change'], /--exec-on needs --exec/);
+    await refused(newCmdWatch, ['--exec-timeout', '5s', '--exec-on', 'every'], /--exec-timeout and --exec-on need --exec/);
+    await refused(newCmdWatch, ['--exec', 'x', '--exec-on', 'sometimes'], /invalid --exec-on "sometimes": expected every or change/);
+    await refused(newCmdWatch, ['--exec', 'x', '--exec-timeout', 'long'], /invalid --exec-timeout "long"/);
+    await refused(newCmdWatch, ['--exec', ' '], /--exec needs a command/);
   });
 });
 
@@ -163,11 +178,54 @@ describe('newCmdStatus', () => {
     expect(await parse(newCmdStatus, ['--all-profiles', '--json'])).toEqual({ json: true, staleAfterMs: 12 * MIN, utc: false, fleet: { all: true } });
     expect((await parse(newCmdStatus, ['-p', 'prod, staging,,prod'])).fleet).toEqual({ names: ['prod', 'staging'] });
   });
+  it('--format: text (the default), json (as --json), nagios', async () => {
+    expect(await parse(newCmdStatus, ['--format', 'text'])).toEqual({ json: false, staleAfterMs: 12 * MIN, utc: false });
+    expect(await parse(newCmdStatus, ['--format', 'json'])).toEqual({ json: true, staleAfterMs: 12 * MIN, utc: false });
+    expect(await parse(newCmdStatus, ['--format', 'json', '--json'])).toEqual({ json: true, staleAfterMs: 12 * MIN, utc: false });
+    expect(await parse(newCmdStatus, ['--format', 'nagios', '--stale-after', '20m'])).toEqual({ json: false, staleAfterMs: 20 * MIN, utc: false, nagios: true });
+  });
   it('bad argv', async () => {
     await refused(newCmdStatus, ['--all-profiles', '-p', 'prod'], /give either --all-profiles or -p\/--profiles, not both/);
     await refused(newCmdStatus, ['-p', ' , '], /-p\/--profiles needs at least one profile name/);
     await refused(newCmdStatus, ['--all-profiles', '--host', 'http://127.0.0.1:1'], /--host cannot be combined with --all-profiles or -p/);
     await refused(newCmdStatus, ['-p', 'prod', '--insecure'], /--insecure cannot be combined/);
+    await refused(newCmdStatus, ['--format', 'xml'], /invalid --format "xml": expected one of text, json, nagios/);
+    await refused(newCmdStatus, ['--format', 'nagios', '--json'], /--json cannot be combined with --format nagios/);
+    await refused(newCmdStatus, ['--format', 'nagios', '--all-profiles'], /--format nagios checks one instance/);
+  });
+});
+
+describe('newCmdExporter', () => {
+  it('defaults: the current connection on 127.0.0.1:9464, Feldera read at most every 10 s', async () => {
+    expect(await parse(newCmdExporter, [])).toEqual({ listen: { host: '127.0.0.1', port: 9464 }, minIntervalMs: 10_000, staleAfterMs: 12 * MIN });
+  });
+  it('every flag', async () => {
+    expect(await parse(newCmdExporter, ['--listen', ':9100', '--min-interval', '30s', '--stale-after', '20m', '--all-profiles'])).toEqual({
+      listen: { host: undefined, port: 9100 },
+      minIntervalMs: 30_000,
+      staleAfterMs: 20 * MIN,
+      fleet: { all: true },
+    });
+    expect((await parse(newCmdExporter, ['--listen', '[::1]:0'])).listen).toEqual({ host: '::1', port: 0 });
+    expect((await parse(newCmdExporter, ['--listen', 'localhost:9464', '-p', 'prod,staging'])).fleet).toEqual({ names: ['prod', 'staging'] });
+  });
+  it('bad argv', async () => {
+    for (const bad of ['9464', '127.0.0.1', '127.0.0.1:99999', 'host:port', '::1:9464']) await refused(newCmdExporter, ['--listen', bad], new RegExp(`invalid --listen "${bad.replace(/[.*]/g, '\\$&')}": expected HOST:PORT`));
+    await refused(newCmdExporter, ['--min-interval', '500ms'], /invalid --min-interval "500ms": must be at least 1s/);
+    await refused(newCmdExporter, ['--all-profiles', '-p', 'prod'], /give either --all-profiles or -p\/--profiles, not both/);
+    await refused(newCmdExporter, ['-p', 'prod', '--tenant', 'acme'], /--tenant cannot be combined with --all-profiles or -p/);
+  });
+});
+
+describe('newCmdCompletion / newCmdComplete', () => {
+  it('a shell; the words to complete, flags among them', async () => {
+    expect(await parse(newCmdCompletion, ['zsh'])).toEqual({ shell: 'zsh' });
+    const words = (await parse(newCmdComplete, ['--', 'status', '--format', ''])).words;
+    expect(words).toEqual(['status', '--format', '']);
+  });
+  it('bad argv', async () => {
+    await refused(newCmdCompletion, [], /missing required argument 'shell'/);
+    await refused(newCmdCompletion, ['powershell'], /command-argument value 'powershell' is invalid for argument 'shell'/);
   });
 });
 

@@ -5,7 +5,8 @@
 import { Command } from 'commander';
 import type { Context } from '../../context.js';
 import { parseSince, type SinceSpec } from '../../domain/since.js';
-import { CliError, EXIT } from '../../errors.js';
+import { CliError, EXIT, usageError } from '../../errors.js';
+import { EXEC_ON, type ExecOn, type ExecOptions } from '../../hooks/payload.js';
 import { formatDuration } from '../../util/duration.js';
 import { createWatcher, type UntilCondition } from '../../watch/engine.js';
 import type { Factory, Run } from '../factory.js';
@@ -20,6 +21,8 @@ export interface WatchOptions {
   staleAfterMs: number;
   until?: UntilCondition;
   timeoutMs?: number;
+  /** `--exec`: a shell command run for each line (or each change), with the event. */
+  exec?: ExecOptions;
 }
 
 interface WatchFlags {
@@ -31,6 +34,9 @@ interface WatchFlags {
   staleAfter: number;
   until?: UntilCondition;
   timeout?: number;
+  exec?: string;
+  execTimeout?: number;
+  execOn?: ExecOn;
 }
 
 export const UNTIL: readonly UntilCondition[] = ['healthy', 'unhealthy', 'change'];
@@ -46,7 +52,19 @@ export function newCmdWatch(f: Factory, runF: Run<WatchOptions> = watchRun): Com
     .addOption(staleAfterOption())
     .addOption(choiceOption<UntilCondition>('--until <condition>', 'exit 0 once the condition holds', UNTIL))
     .addOption(durationOption('--timeout <duration>', 'give up after this long (exit 124)', 1))
-    .addHelpText('after', examples('cluster event watch', "cluster event watch --json | jq -c 'select(.all_healthy|not)'", 'cluster event watch --until healthy --timeout 5m', 'cluster event watch --since 6h --details'))
+    .option('--exec <command>', 'run this shell command for each line: the event JSON on stdin, CLUSTER_* variables')
+    .addOption(durationOption('--exec-timeout <duration>', 'stop a hook that runs longer than this', 1).default(30_000, '30s'))
+    .addOption(choiceOption<ExecOn>('--exec-on <when>', 'every line, or only when the verdict or a status changed', EXEC_ON).default('every'))
+    .addHelpText(
+      'after',
+      examples(
+        'cluster event watch',
+        "cluster event watch --json | jq -c 'select(.all_healthy|not)'",
+        'cluster event watch --until healthy --timeout 5m',
+        'cluster event watch --since 6h --details',
+        "cluster event watch --exec-on change --exec './notify.sh'   (event JSON on stdin)",
+      ),
+    )
     .action(async (flags: WatchFlags, cmd: Command) => {
       const opts: WatchOptions = {
         intervalMs: flags.interval,
@@ -57,9 +75,21 @@ export function newCmdWatch(f: Factory, runF: Run<WatchOptions> = watchRun): Com
         staleAfterMs: flags.staleAfter,
         until: flags.until,
         timeoutMs: flags.timeout,
+        ...execOf(flags, cmd),
       };
       await f.run(cmd, runF, opts, { json: opts.json, longRunning: true });
     });
+}
+
+/** `--exec` and its companions; the companions alone are a usage error. */
+function execOf(flags: WatchFlags, cmd: Command): { exec?: ExecOptions } {
+  if (flags.exec === undefined) {
+    const given = (['execTimeout', 'execOn'] as const).filter((k) => cmd.getOptionValueSource(k) === 'cli');
+    if (given.length) throw usageError(`${given.map((k) => (k === 'execOn' ? '--exec-on' : '--exec-timeout')).join(' and ')} need${given.length > 1 ? '' : 's'} --exec`);
+    return {};
+  }
+  if (flags.exec.trim() === '') throw usageError('--exec needs a command');
+  return { exec: { command: flags.exec, timeoutMs: flags.execTimeout ?? 30_000, on: flags.execOn ?? 'every' } };
 }
 
 export async function watchRun(opts: WatchOptions, ctx: Context): Promise<number> {
@@ -76,6 +106,8 @@ export async function watchRun(opts: WatchOptions, ctx: Context): Promise<number
     now: () => ctx.clock.now(),
     ...(reports && { reports }),
   });
+  // Hooks see what the renderer sees, after it has printed it (src/hooks/).
+  const hooks = opts.exec && (await import('../../hooks/watch-hooks.js')).startHooks(opts.exec, ctx, { profile: connection.profileName, host: connection.host });
   const watcher = createWatcher({
     intervalMs: opts.intervalMs,
     since: opts.since,
@@ -86,7 +118,7 @@ export async function watchRun(opts: WatchOptions, ctx: Context): Promise<number
     client,
     clock: ctx.clock,
     signal: ctx.signal,
-    observer: renderer,
+    observer: hooks ? hooks.observe(renderer) : renderer,
     ...(renderer.live && { statusTickMs: 1000 }),
   });
   ctx.verbose(`watching ${connection.host} every ${formatDuration(opts.intervalMs)}`);
@@ -96,6 +128,8 @@ export async function watchRun(opts: WatchOptions, ctx: Context): Promise<number
   } finally {
     renderer.finish();
     client.close();
+    // Every event queued for a hook gets it, however the watch ended.
+    await hooks?.drain(ctx.signal.aborted);
   }
   switch (end.reason) {
     case 'until':

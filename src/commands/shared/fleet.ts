@@ -5,7 +5,7 @@
  */
 import type { ClusterClient } from '../../api/client.js';
 import { ApiError } from '../../api/errors.js';
-import { resolveConnection } from '../../config/connection.js';
+import { resolveConnection, type Connection } from '../../config/connection.js';
 import type { Context } from '../../context.js';
 import { FLEET_CONCURRENCY, fleetInputs, mapLimit } from '../../domain/fleet.js';
 import { healthVerdict } from '../../domain/health.js';
@@ -35,13 +35,21 @@ function failedRow(ctx: Context, name: string, host: string, e: unknown): FleetR
   return { profile: name, host, exitCode: EXIT.FAILURE, error: { kind, message } };
 }
 
-export async function checkProfile(ctx: Context, name: string, staleAfterMs: number): Promise<FleetRow> {
-  const config = ctx.config();
-  const { flags, env } = fleetInputs(ctx.flags, ctx.env, name);
-  let host = config.profiles[name]?.host ?? '?';
+/** How a row reads: beyond the HealthStatus, the statuses too (see fetchHealth); `retries` overrides the connection's. */
+export interface RowReads {
+  statuses?: boolean;
+  retries?: number;
+}
+
+/**
+ * One row: the health answer of the instance `connect` resolves, bounded by its request timeout,
+ * or the error, as a row (never thrown). `name` labels the row and its --verbose lines.
+ */
+export async function checkRow(ctx: Context, name: string, connect: () => Connection, staleAfterMs: number, reads: RowReads = {}): Promise<FleetRow> {
+  let host = ctx.config().profiles[name]?.host ?? '?';
   let client: ClusterClient | undefined;
   try {
-    const connection = resolveConnection(flags, env, config);
+    const connection = { ...connect(), ...(reads.retries !== undefined && { retries: reads.retries }) };
     host = connection.host;
     const trace = ctx.flags.verbose ? (l: string) => ctx.verbose(`[${name}] ${l}`) : undefined;
     client = await ctx.client({ connection, retryBudgetMs: connection.timeoutMs, trace });
@@ -49,9 +57,9 @@ export async function checkProfile(ctx: Context, name: string, staleAfterMs: num
     const verbose = (l: string) => ctx.verbose(`[${name}] ${l}`);
     // A backstop over the whole row (the fallback makes more than one request): the timeout plus a little.
     const row = (async (): Promise<FleetRow> => {
-      const a = await fetchHealth(c, { verbose, clock: ctx.clock });
+      const a = await fetchHealth(c, { verbose, clock: ctx.clock }, reads);
       const v = healthVerdict(a.health, a.now, staleAfterMs);
-      return { profile: name, host, exitCode: v.exitCode, health: a.health, verdict: v, computed: a.computed, now: a.now };
+      return { profile: name, host, exitCode: v.exitCode, health: a.health, verdict: v, computed: a.computed, now: a.now, ...(a.statuses && { statuses: a.statuses.statuses }) };
     })();
     const timedOut = new ApiError('timeout', `no answer from ${host} within the request timeout (${formatDuration(connection.timeoutMs)})`, { endpoint: '/v0/cluster_healthz', transient: true });
     return await within<FleetRow>(ctx, connection.timeoutMs + 500, row.catch((e: unknown) => failedRow(ctx, name, host, e)), () => failedRow(ctx, name, host, timedOut));
@@ -62,6 +70,12 @@ export async function checkProfile(ctx: Context, name: string, staleAfterMs: num
   }
 }
 
-export function checkProfiles(ctx: Context, names: readonly string[], staleAfterMs: number): Promise<FleetRow[]> {
-  return mapLimit(names, FLEET_CONCURRENCY, (name) => checkProfile(ctx, name, staleAfterMs));
+/** A stored profile's row, over its own connection only (domain/fleet.ts). */
+export function checkProfile(ctx: Context, name: string, staleAfterMs: number, reads: RowReads = {}): Promise<FleetRow> {
+  const { flags, env } = fleetInputs(ctx.flags, ctx.env, name);
+  return checkRow(ctx, name, () => resolveConnection(flags, env, ctx.config()), staleAfterMs, reads);
+}
+
+export function checkProfiles(ctx: Context, names: readonly string[], staleAfterMs: number, reads: RowReads = {}): Promise<FleetRow[]> {
+  return mapLimit(names, FLEET_CONCURRENCY, (name) => checkProfile(ctx, name, staleAfterMs, reads));
 }

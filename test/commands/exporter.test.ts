@@ -1,0 +1,260 @@
+/**
+ * `cluster exporter` in-process: its real HTTP server on 127.0.0.1, reading simulators over HTTP on
+ * a manual clock, scraped with plain GETs. Cached reads, several profiles, an unreachable or hung
+ * profile beside healthy ones, stale data, starting services, the credential, shutdown.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newCmdExporter } from '../../src/commands/exporter.js';
+import { createReadCache } from '../../src/exporter/cache.js';
+import type { ManualClock } from '../../src/simulator/index.js';
+import type { Clock } from '../../src/util/clock.js';
+import { argvOf, invoke } from '../helpers/command.js';
+import { bufferIO, type BufferIO } from '../helpers/io.js';
+import { HOUR, MIN, SEC, closedPort, configWith, sim, slowServer, type Sim } from './list-helpers.js';
+
+/** Now from the simulator's clock; sleeps end only when aborted (time moves when the test says). */
+function heldClock(c: ManualClock): Clock {
+  return {
+    now: () => Math.floor(c.now()),
+    sleep: (_ms, signal) => new Promise((_resolve, reject) => signal?.addEventListener('abort', () => reject(signal.reason), { once: true })),
+  };
+}
+
+interface Running {
+  url: string;
+  io: BufferIO;
+  scrape(path?: string): Promise<{ status: number; text: string; type: string | null }>;
+  stop(): Promise<number>;
+}
+
+async function startExporter(flags: Record<string, unknown>, o: { configDir?: string; clock?: Clock; env?: Record<string, string> } = {}): Promise<Running> {
+  const io = bufferIO({ env: { CLUSTER_CONFIG_DIR: o.configDir ?? configWith({}), ...o.env } });
+  const ctl = new AbortController();
+  const run = invoke(newCmdExporter, argvOf({ retries: '0', listen: '127.0.0.1:0', ...flags }), { io, clock: o.clock, signal: ctl.signal });
+  for (let i = 0; i < 200 && !io.out().includes('\n'); i++) {
+    if (await Promise.race([run.then(() => true), new Promise((r) => setTimeout(() => r(false), 10))])) break;
+  }
+  const url = io.out().split('\n')[0]!;
+  if (!url.startsWith('http://')) throw new Error(`the exporter did not start: ${io.err()}`);
+  const base = url.replace(/\/metrics$/, '');
+  return {
+    url,
+    io,
+    async scrape(path = '/metrics') {
+      const res = await fetch(base + path);
+      return { status: res.status, text: await res.text(), type: res.headers.get('content-type') };
+    },
+    async stop() {
+      ctl.abort('SIGTERM');
+      return (await run).code;
+    },
+  };
+}
+
+/** `name{labels} value` lines of the feldera_cluster_* metrics, as a map. */
+function samples(text: string): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    const hit = /^(feldera_cluster_\w+\{[^}]*\}) (\S+)$/.exec(line);
+    if (hit) m.set(hit[1]!, Number(hit[2]));
+  }
+  return m;
+}
+
+function value(text: string, name: string, labels: Record<string, string>): number | undefined {
+  for (const [key, v] of samples(text)) {
+    if (!key.startsWith(`${name}{`)) continue;
+    if (Object.entries(labels).every(([k, l]) => key.includes(`${k}="${l}"`))) return v;
+  }
+  return undefined;
+}
+
+describe('exporter', () => {
+  let ok: Sim;
+  let sick: Sim;
+  let stale: Sim;
+  let starting: Sim;
+  let slow: Awaited<ReturnType<typeof slowServer>>;
+  let down: string;
+  let dir: string;
+
+  beforeAll(async () => {
+    [ok, sick, stale, starting, slow] = await Promise.all([
+      sim({ scenario: 'healthy', history: 2 * HOUR }),
+      sim({ scenario: 'compiler-outage', history: 10 * MIN }), // the compiler went down 5 minutes ago
+      sim({ scenario: 'stalled', history: 2 * HOUR }),
+      sim({ scenario: 'startup', history: 30 * SEC }),
+      slowServer(10_000),
+    ]);
+    down = `http://127.0.0.1:${await closedPort()}`;
+    dir = configWith({ ok: ok.url, sick: sick.url, stale: stale.url, starting: starting.url, slow: slow.url, down });
+  });
+  afterAll(() => Promise.all([ok, sick, stale, starting].map((s) => s.close()).concat(slow.close())));
+
+  it('serves the metrics of the current connection; reads Feldera at most once per --min-interval', async () => {
+    let requests = 0;
+    const count = () => void requests++;
+    ok.server.on('request', count);
+    try {
+      const e = await startExporter({ host: ok.url }, { clock: heldClock(ok.clock) });
+      const first = await e.scrape();
+      expect(first.status).toBe(200);
+      expect(first.type).toMatch(/^text\/plain; version=0\.0\.4/);
+      const labels = { profile: 'default', host: ok.url };
+      expect(value(first.text, 'feldera_cluster_up', labels)).toBe(1);
+      expect(value(first.text, 'feldera_cluster_healthy', labels)).toBe(1);
+      expect(value(first.text, 'feldera_cluster_stale', labels)).toBe(0);
+      for (const service of ['api', 'compiler', 'runner']) {
+        expect(value(first.text, 'feldera_cluster_service_healthy', { ...labels, service })).toBe(1);
+        expect(value(first.text, 'feldera_cluster_service_status', { ...labels, service, status: 'Healthy' })).toBe(1);
+        expect(value(first.text, 'feldera_cluster_service_status', { ...labels, service, status: 'Unhealthy' })).toBe(0);
+        expect(value(first.text, 'feldera_cluster_service_status', { ...labels, service, status: 'InitialUnhealthy' })).toBe(0);
+      }
+      const health = ok.model.health()!;
+      expect(value(first.text, 'feldera_cluster_last_check_timestamp_seconds', labels)).toBe(Date.parse(health.compiler.checked_at) / 1000);
+      expect(value(first.text, 'feldera_cluster_check_age_seconds', labels)).toBe((ok.clock.now() - Date.parse(health.compiler.checked_at)) / 1000);
+      expect(value(first.text, 'feldera_cluster_service_unchanged_since_timestamp_seconds', { ...labels, service: 'runner' })).toBe(Date.parse(health.runner.unchanged_since) / 1000);
+      expect(value(first.text, 'feldera_cluster_scrape_duration_seconds', labels)).toBeGreaterThanOrEqual(0);
+      expect(first.text).toMatch(/^process_cpu_user_seconds_total /m);
+      expect(first.text).toMatch(/^process_resident_memory_bytes /m);
+      expect(requests).toBe(2); // cluster_healthz and the latest event's statuses
+
+      // Within the interval: the cached answer, however many scrapes (and at once).
+      ok.clock.advance(9 * SEC);
+      const again = await Promise.all([e.scrape(), e.scrape(), e.scrape(), e.scrape()]);
+      expect(requests).toBe(2);
+      // The age grows with the time since the read, even from the cache.
+      expect(value(again[0]!.text, 'feldera_cluster_check_age_seconds', labels)).toBe(value(first.text, 'feldera_cluster_check_age_seconds', labels)! + 9);
+      // After it: one new read, shared by the scrapes that arrive together.
+      ok.clock.advance(1 * SEC);
+      await Promise.all([e.scrape(), e.scrape(), e.scrape()]);
+      expect(requests).toBe(4);
+      expect(await e.stop()).toBe(0);
+      expect(e.io.err()).toMatch(/^Exporting cluster health of default on http:\/\/127\.0\.0\.1:\d+\/metrics; Feldera is read at most every 10s\./);
+      expect(e.io.err()).toMatch(/Z default: healthy\n/);
+    } finally {
+      ok.server.off('request', count);
+    }
+  });
+
+  it('several profiles at once: an unreachable and a hung one give feldera_cluster_up 0, the rest still serve', async () => {
+    const e = await startExporter({ profiles: 'ok,sick,down,slow', requestTimeout: '1' }, { configDir: dir });
+    const t = performance.now();
+    const { text, status } = await e.scrape();
+    expect(performance.now() - t).toBeLessThan(2500); // the hung instance costs the request timeout, not 10 s
+    expect(status).toBe(200);
+    expect(value(text, 'feldera_cluster_up', { profile: 'ok', host: ok.url })).toBe(1);
+    expect(value(text, 'feldera_cluster_up', { profile: 'sick', host: sick.url })).toBe(1);
+    expect(value(text, 'feldera_cluster_up', { profile: 'down', host: down })).toBe(0);
+    expect(value(text, 'feldera_cluster_up', { profile: 'slow', host: slow.url })).toBe(0);
+    // No value outlives its answer: nothing but up and the read's duration for the failed rows.
+    expect([...samples(text).keys()].filter((k) => k.includes('profile="down"')).map((k) => k.split('{')[0]).sort()).toEqual([
+      'feldera_cluster_scrape_duration_seconds',
+      'feldera_cluster_up',
+    ]);
+    expect(value(text, 'feldera_cluster_healthy', { profile: 'ok' })).toBe(1);
+    expect(value(text, 'feldera_cluster_healthy', { profile: 'sick' })).toBe(0);
+    expect(value(text, 'feldera_cluster_service_healthy', { profile: 'sick', service: 'compiler' })).toBe(0);
+    expect(value(text, 'feldera_cluster_service_healthy', { profile: 'sick', service: 'runner' })).toBe(1);
+    expect(value(text, 'feldera_cluster_service_status', { profile: 'sick', service: 'compiler', status: 'Unhealthy' })).toBe(1);
+    expect(value(text, 'feldera_cluster_service_status', { profile: 'sick', service: 'compiler', status: 'Healthy' })).toBe(0);
+    expect(await e.stop()).toBe(0);
+    // Changes are logged once each, failures as warnings.
+    expect(e.io.err()).toMatch(/warning: \S+Z down: unreachable: cannot reach .*connection refused/);
+    expect(e.io.err()).toMatch(/warning: \S+Z slow: unreachable: no answer from .* within the request timeout/);
+    expect(e.io.err()).toMatch(/Z sick: unhealthy: compiler not healthy\n/);
+  });
+
+  it('stale data: feldera_cluster_stale 1 and healthy 0, services still healthy; --all-profiles covers every stored profile', async () => {
+    const e = await startExporter({ allProfiles: true, requestTimeout: '0.5' }, { configDir: dir });
+    const { text } = await e.scrape();
+    expect(value(text, 'feldera_cluster_stale', { profile: 'stale' })).toBe(1);
+    expect(value(text, 'feldera_cluster_healthy', { profile: 'stale' })).toBe(0);
+    expect(value(text, 'feldera_cluster_service_healthy', { profile: 'stale', service: 'runner' })).toBe(1);
+    expect(value(text, 'feldera_cluster_check_age_seconds', { profile: 'stale' })).toBeGreaterThan(12 * 60);
+    expect([...new Set([...samples(text).keys()].filter((k) => k.startsWith('feldera_cluster_up{')).map((k) => /profile="(\w+)"/.exec(k)![1]))]).toEqual(['down', 'ok', 'sick', 'slow', 'stale', 'starting']);
+    // Services still starting: InitialUnhealthy, not Unhealthy.
+    const starting = [...samples(text)].filter(([k, v]) => k.startsWith('feldera_cluster_service_status{') && k.includes('profile="starting"') && v === 1).map(([k]) => /service="(\w+)",status="(\w+)"/.exec(k)!.slice(1).join('='));
+    expect(starting).toContain('compiler=InitialUnhealthy');
+    expect(starting.some((s) => s.endsWith('=Unhealthy'))).toBe(false);
+    await e.stop();
+  });
+
+  it('its own /healthz, an index, 404 and 405; the credential appears nowhere', async () => {
+    const key = 'apikey:exporter-secret-0123456789';
+    const secured = await sim({ scenario: 'healthy', apiKey: key, history: HOUR });
+    try {
+      const cfg = mkdtempSync(join(tmpdir(), 'cluster-exporter-'));
+      const profiles = { prod: { host: secured.url, auth: { kind: 'apikey', apiKey: key } }, wrong: { host: secured.url, auth: { kind: 'apikey', apiKey: `${key}-wrong` } } };
+      writeFileSync(join(cfg, 'config.json'), JSON.stringify({ current: 'prod', profiles }), { mode: 0o600 });
+      const e = await startExporter({ profiles: 'prod,wrong', verbose: true }, { configDir: cfg });
+      const m = await e.scrape();
+      expect(value(m.text, 'feldera_cluster_up', { profile: 'prod' }), e.io.err()).toBe(1);
+      expect(value(m.text, 'feldera_cluster_up', { profile: 'wrong' })).toBe(0);
+      expect(await e.scrape('/healthz')).toEqual({ status: 200, text: 'ok\n', type: 'text/plain; charset=utf-8' });
+      expect((await e.scrape('/')).text).toMatch(/metrics at \/metrics/);
+      expect((await e.scrape('/nothing')).status).toBe(404);
+      expect((await fetch(e.url, { method: 'POST' })).status).toBe(405);
+      expect(await e.stop()).toBe(0);
+      for (const text of [m.text, e.io.out(), e.io.err()]) expect(text).not.toContain('exporter-secret');
+      expect(e.io.err()).toMatch(/warning: \S+Z wrong: error: not authorised/);
+    } finally {
+      await secured.close();
+    }
+  });
+
+  it('refuses what would point every row at one place, and an address it cannot listen on', async () => {
+    const refused = await invoke(newCmdExporter, ['--all-profiles', '--host', ok.url], { io: bufferIO({ env: { CLUSTER_CONFIG_DIR: dir } }) });
+    expect(refused.code).toBe(64);
+    expect(refused.err).toMatch(/--host cannot be combined with --all-profiles or -p/);
+    const held = await startExporter({ host: ok.url });
+    const port = new URL(held.url).port;
+    const busy = await invoke(newCmdExporter, ['--host', ok.url, '--listen', `127.0.0.1:${port}`], { io: bufferIO({ env: { CLUSTER_CONFIG_DIR: dir } }) });
+    expect(busy.code).toBe(1);
+    expect(busy.err).toMatch(new RegExp(`error: 127\\.0\\.0\\.1:${port} is already in use\\nhint: choose another address with --listen`));
+    await held.stop();
+  });
+});
+
+describe('createReadCache', () => {
+  it('one read per interval from its start; scrapes during a read share it; a failed read is not cached', async () => {
+    let now = 0;
+    let reads = 0;
+    let fail = false;
+    let release: () => void = () => {};
+    const cache = createReadCache(
+      () =>
+        new Promise<number>((resolve, reject) => {
+          reads++;
+          release = () => (fail ? reject(new Error('boom')) : resolve(reads));
+        }),
+      10_000,
+      { now: () => now },
+    );
+    const a = cache.get();
+    const b = cache.get();
+    now += 300;
+    release();
+    expect(await a).toEqual({ value: 1, startedAt: 0, durationMs: 300, generation: 1 });
+    expect(await b).toBe(await a);
+    now = 9_999;
+    expect((await cache.get()).generation).toBe(1);
+    now = 10_000;
+    const c = cache.get();
+    release();
+    expect(await c).toMatchObject({ value: 2, startedAt: 10_000, generation: 2 });
+    now = 20_000;
+    fail = true;
+    const d = cache.get();
+    release();
+    await expect(d).rejects.toThrow('boom');
+    fail = false;
+    const e = cache.get();
+    release();
+    expect(await e).toMatchObject({ value: 4, generation: 3 });
+    expect(reads).toBe(4);
+  });
+});
