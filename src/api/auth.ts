@@ -5,29 +5,15 @@
  */
 import { CliError } from '../errors.js';
 import { sanitizeLine } from '../io/sanitize.js';
+import { maskSecret, redactSecrets } from '../io/secrets.js';
+
+export { maskSecret, redactSecrets };
 
 export type Credential =
   | { kind: 'none' }
   | { kind: 'apikey'; token: string }
   | { kind: 'token'; token: string }
   | { kind: 'token-command'; command: string };
-
-/** `apikey:AbCd…wxyz` — enough to recognise a key, never enough to use it. */
-export function maskSecret(secret: string): string {
-  const prefix = secret.startsWith('apikey:') ? 'apikey:' : '';
-  const body = [...secret.slice(prefix.length)];
-  // Show 4 + 4 characters only when they are a small part of the secret.
-  if (body.length < 16) return `${prefix}****`;
-  return sanitizeLine(`${prefix}${body.slice(0, 4).join('')}…${body.slice(-4).join('')}`);
-}
-
-/** Hide anything that looks like a bearer secret (API keys, JWTs) in text that may be shown. */
-export function redactSecrets(text: string): string {
-  return text
-    .replace(/apikey:[^\s"',;]+/gi, (m) => maskSecret(m))
-    .replace(/\beyJ[\w-]{4,}\.[\w-]{4,}\.[\w-]*/g, '<token>')
-    .replace(/(bearer\s+)[^\s"',;]+/gi, '$1<token>');
-}
 
 export function describeCredential(c: Credential): string {
   switch (c.kind) {
@@ -111,7 +97,7 @@ export interface Authorizer {
 
 export function createAuthorizer(
   credential: Credential,
-  opts: { runTokenCommand?: RunTokenCommand; trace?: (line: string) => void; fromEnv?: boolean } = {},
+  opts: { runTokenCommand?: RunTokenCommand; trace?: (line: string) => void; onSecret?: (token: string) => void; fromEnv?: boolean } = {},
 ): Authorizer {
   const run = opts.runTokenCommand ?? defaultRunTokenCommand;
   let token: string | undefined;
@@ -132,6 +118,7 @@ export function createAuthorizer(
       if (stale || token === undefined) {
         opts.trace?.('running the token command');
         const t = await run(c.command);
+        opts.onSecret?.(t);
         if (!validToken(t)) {
           throw new CliError('the token command printed something that is not a single bearer token (spaces, several lines or control characters)', {
             hint: 'it should print only the token on standard output',

@@ -42,6 +42,8 @@ export interface ClientOptions {
   trace?: (line: string) => void;
   /** Runs a token command; injectable for tests. Default: /bin/sh -c. */
   runTokenCommand?: RunTokenCommand;
+  /** Told each token a token command printed, before it is sent (so output can be scrubbed of it). */
+  onSecret?: (secret: string) => void;
   /** Total time budget for one request including retries (ms). Default: max(30 s, 3 × timeout). */
   retryBudgetMs?: number;
 }
@@ -213,7 +215,7 @@ export async function createClient(target: ClientTarget, opts: ClientOptions = {
     return s && s.length >= 4 ? line.split(s).join(maskSecret(s)) : line;
   };
   const trace = opts.trace ? (line: string) => opts.trace!(masked(line)) : undefined;
-  auth = createAuthorizer(target.credential, { runTokenCommand: opts.runTokenCommand, trace, fromEnv: target.sources?.credential === 'env' });
+  auth = createAuthorizer(target.credential, { runTokenCommand: opts.runTokenCommand, trace, onSecret: opts.onSecret, fromEnv: target.sources?.credential === 'env' });
   const deps: RequestDeps = { target, $fetch, transport, auth, clock, trace, budgetMs: opts.retryBudgetMs ?? Math.max(30_000, target.timeoutMs * 3) };
   /** No message, hint or trace that leaves the client carries the secret. */
   const get = <T>(path: string, check: (v: unknown) => T, accept?: readonly number[]) =>
