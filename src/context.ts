@@ -70,7 +70,12 @@ export function makeContext(init: ContextInit): Context {
       for (const p of Object.values(config.profiles)) scrubber.add(p.auth.kind === 'apikey' ? p.auth.apiKey : p.auth.kind === 'token' ? p.auth.token : undefined);
       return config;
     },
-    connection: () => (connection ??= resolveConnection(flags, io.env, ctx.config())),
+    connection() {
+      if (connection) return connection;
+      connection = resolveConnection(flags, io.env, ctx.config());
+      if (connection.ignoredEnv) verbose(`profile "${connection.profileName}" was named with --profile, so it wins over ${connection.ignoredEnv.join(', ')} (not used)`);
+      return connection;
+    },
     async client(opts = {}) {
       const conn = opts.connection ?? ctx.connection();
       if (conn.credentialWithheld) verbose(`not sending a credential: ${conn.credentialWithheld}`);

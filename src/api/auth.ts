@@ -28,9 +28,14 @@ export function describeCredential(c: Credential): string {
   }
 }
 
+/**
+ * A loopback address, or the name `localhost`. Names under `.localhost` do not count: the system
+ * resolver here (glibc, "files dns") hands them to DNS, whose answer can be any address, and a key
+ * would then travel in clear off the machine.
+ */
 export function isLoopback(hostname: string): boolean {
   const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return h === 'localhost' || h.endsWith('.localhost') || /^127\.\d+\.\d+\.\d+$/.test(h) || h === '::1' || h === '0:0:0:0:0:0:0:1';
+  return h === 'localhost' || /^127\.\d+\.\d+\.\d+$/.test(h) || h === '::1' || h === '0:0:0:0:0:0:0:1';
 }
 
 /**
