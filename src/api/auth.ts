@@ -60,13 +60,22 @@ export function credentialTransportProblem(host: string, credential: Credential 
 
 export type RunTokenCommand = (command: string) => Promise<string>;
 
+/**
+ * A failing token command's message is shown (it says what to fix), but a token it mentions is
+ * not known to anyone yet: hide every word that looks like one — 24 or more token characters with
+ * letters and digits mixed (a URL's parts and ordinary words have neither the length nor the mix).
+ */
+function redactOpaque(text: string): string {
+  return text.replace(/[A-Za-z0-9_+=-]{24,}/g, (w) => (/\d/.test(w) && /[A-Za-z]/.test(w) ? '<redacted>' : w));
+}
+
 /** Runs a token command through /bin/sh, stdin closed, 30 s at most; its first stderr line explains a failure. */
 export async function defaultRunTokenCommand(command: string): Promise<string> {
   const { execFile } = await import('node:child_process');
   return new Promise((resolve, reject) => {
     const child = execFile('/bin/sh', ['-c', command], { timeout: 30_000, maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
       if (err) {
-        const first = redactSecrets(sanitizeLine(String(stderr).trim().split('\n')[0] ?? ''));
+        const first = redactOpaque(redactSecrets(sanitizeLine(String(stderr).trim().split('\n')[0] ?? '')));
         const code = (err as { code?: unknown }).code;
         const killed = (err as { killed?: boolean }).killed;
         const status = killed ? ' (timed out after 30 s)' : typeof code === 'number' ? ` (exit ${code})` : '';
