@@ -24,6 +24,7 @@ import { makeContext } from './context.js';
 import { CliError, EXIT } from './errors.js';
 import { processIO, type IO } from './io/io.js';
 import { createPrinter, type Printer } from './io/printer.js';
+import { createScrubber, scrubbedIO, type Scrubber } from './io/secrets.js';
 import { wrapWords } from './io/wrap.js';
 
 /** This tool's version: package.json's, put in by the build (esbuild.config.mjs) and by vitest.config.ts. */
@@ -152,10 +153,13 @@ export interface RunState {
   printer?: Printer;
   /** What ended the run, when something did (kept for tests; it has been printed). */
   error?: unknown;
+  /** Scrubs every write of secrets; the run's context adds the credentials it learns of. */
+  scrubber?: Scrubber;
 }
 
 /** Parse and run; every failure becomes one printed error (with a hint) and its exit code. */
-export async function execute(program: Command, argv: string[], io: IO, state: RunState): Promise<number> {
+export async function execute(program: Command, argv: string[], rawIO: IO, state: RunState): Promise<number> {
+  const io = scrubbedIO(rawIO, (state.scrubber ??= createScrubber()));
   const errors: { path: string; text: string }[] = [];
   const printer = () => state.printer ?? createPrinter(io);
   // A usage error found while parsing comes before the command knows it prints JSON: `--json` on
@@ -223,7 +227,7 @@ export async function main(argv: string[]): Promise<number> {
       state.json = mode.json ?? false;
       longRunning = mode.longRunning ?? false;
       controller = new AbortController();
-      const ctx = makeContext({ io: processIO(flags.color), flags, signal: controller.signal });
+      const ctx = makeContext({ io: processIO(flags.color), flags, signal: controller.signal, scrubber: state.scrubber });
       state.printer = ctx.printer;
       state.code = await runF(opts, ctx);
     },

@@ -8,9 +8,11 @@ import { resolveConnection, type Connection, type GlobalFlags } from './config/c
 import { readConfig, type ConfigData } from './config/profiles.js';
 import type { IO } from './io/io.js';
 import { createPrinter, type Printer } from './io/printer.js';
+import { createScrubber, scrubbedIO, type Scrubber } from './io/secrets.js';
 import { systemClock, type Clock } from './util/clock.js';
 
 export interface Context {
+  /** The streams; every write is scrubbed of the credentials this run knows of (io/secrets.ts). */
   io: IO;
   clock: Clock;
   env: Record<string, string | undefined>;
@@ -35,10 +37,19 @@ export interface ContextInit {
   signal?: AbortSignal;
   /** For tests: a token command runner, passed to every client. */
   runTokenCommand?: ClientOptions['runTokenCommand'];
+  /** The scrubber of the streams (one is made when not given). */
+  scrubber?: Scrubber;
+}
+
+/** The secrets a connection may send: they are scrubbed from everything written. */
+function secretsOf(credential: Connection['credential']): string | undefined {
+  return credential.kind === 'apikey' || credential.kind === 'token' ? credential.token : undefined;
 }
 
 export function makeContext(init: ContextInit): Context {
-  const io = init.io;
+  const scrubber = init.scrubber ?? createScrubber();
+  const io = scrubbedIO(init.io, scrubber);
+  scrubber.add(io.env.FELDERA_API_KEY?.trim());
   const flags = init.flags ?? {};
   const clock = init.clock ?? systemClock;
   const printer = createPrinter(io, { verbose: flags.verbose });
@@ -52,15 +63,28 @@ export function makeContext(init: ContextInit): Context {
     flags,
     signal: init.signal ?? new AbortController().signal,
     printer,
-    config: () => (config ??= readConfig(io.env)),
-    connection: () => (connection ??= resolveConnection(flags, io.env, ctx.config())),
+    config() {
+      if (config) return config;
+      config = readConfig(io.env);
+      // every stored credential: a fleet check uses each profile's own
+      for (const p of Object.values(config.profiles)) scrubber.add(p.auth.kind === 'apikey' ? p.auth.apiKey : p.auth.kind === 'token' ? p.auth.token : undefined);
+      return config;
+    },
+    connection() {
+      if (connection) return connection;
+      connection = resolveConnection(flags, io.env, ctx.config());
+      if (connection.ignoredEnv) verbose(`profile "${connection.profileName}" was named with --profile, so it wins over ${connection.ignoredEnv.join(', ')} (not used)`);
+      return connection;
+    },
     async client(opts = {}) {
       const conn = opts.connection ?? ctx.connection();
       if (conn.credentialWithheld) verbose(`not sending a credential: ${conn.credentialWithheld}`);
+      scrubber.add(secretsOf(conn.credential));
       return createClient(conn, {
         clock,
         trace: flags.verbose ? verbose : undefined,
         runTokenCommand: init.runTokenCommand,
+        onSecret: (s) => scrubber.add(s),
         ...opts,
       });
     },

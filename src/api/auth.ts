@@ -5,29 +5,15 @@
  */
 import { CliError } from '../errors.js';
 import { sanitizeLine } from '../io/sanitize.js';
+import { maskSecret, redactSecrets } from '../io/secrets.js';
+
+export { maskSecret, redactSecrets };
 
 export type Credential =
   | { kind: 'none' }
   | { kind: 'apikey'; token: string }
   | { kind: 'token'; token: string }
   | { kind: 'token-command'; command: string };
-
-/** `apikey:AbCd…wxyz` — enough to recognise a key, never enough to use it. */
-export function maskSecret(secret: string): string {
-  const prefix = secret.startsWith('apikey:') ? 'apikey:' : '';
-  const body = [...secret.slice(prefix.length)];
-  // Show 4 + 4 characters only when they are a small part of the secret.
-  if (body.length < 16) return `${prefix}****`;
-  return sanitizeLine(`${prefix}${body.slice(0, 4).join('')}…${body.slice(-4).join('')}`);
-}
-
-/** Hide anything that looks like a bearer secret (API keys, JWTs) in text that may be shown. */
-export function redactSecrets(text: string): string {
-  return text
-    .replace(/apikey:[^\s"',;]+/gi, (m) => maskSecret(m))
-    .replace(/\beyJ[\w-]{4,}\.[\w-]{4,}\.[\w-]*/g, '<token>')
-    .replace(/(bearer\s+)[^\s"',;]+/gi, '$1<token>');
-}
 
 export function describeCredential(c: Credential): string {
   switch (c.kind) {
@@ -42,9 +28,14 @@ export function describeCredential(c: Credential): string {
   }
 }
 
+/**
+ * A loopback address, or the name `localhost`. Names under `.localhost` do not count: the system
+ * resolver here (glibc, "files dns") hands them to DNS, whose answer can be any address, and a key
+ * would then travel in clear off the machine.
+ */
 export function isLoopback(hostname: string): boolean {
   const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return h === 'localhost' || h.endsWith('.localhost') || /^127\.\d+\.\d+\.\d+$/.test(h) || h === '::1' || h === '0:0:0:0:0:0:0:1';
+  return h === 'localhost' || /^127\.\d+\.\d+\.\d+$/.test(h) || h === '::1' || h === '0:0:0:0:0:0:0:1';
 }
 
 /**
@@ -69,13 +60,22 @@ export function credentialTransportProblem(host: string, credential: Credential 
 
 export type RunTokenCommand = (command: string) => Promise<string>;
 
+/**
+ * A failing token command's message is shown (it says what to fix), but a token it mentions is
+ * not known to anyone yet: hide every word that looks like one — 24 or more token characters with
+ * letters and digits mixed (a URL's parts and ordinary words have neither the length nor the mix).
+ */
+function redactOpaque(text: string): string {
+  return text.replace(/[A-Za-z0-9_+=-]{24,}/g, (w) => (/\d/.test(w) && /[A-Za-z]/.test(w) ? '<redacted>' : w));
+}
+
 /** Runs a token command through /bin/sh, stdin closed, 30 s at most; its first stderr line explains a failure. */
 export async function defaultRunTokenCommand(command: string): Promise<string> {
   const { execFile } = await import('node:child_process');
   return new Promise((resolve, reject) => {
     const child = execFile('/bin/sh', ['-c', command], { timeout: 30_000, maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
       if (err) {
-        const first = redactSecrets(sanitizeLine(String(stderr).trim().split('\n')[0] ?? ''));
+        const first = redactOpaque(redactSecrets(sanitizeLine(String(stderr).trim().split('\n')[0] ?? '')));
         const code = (err as { code?: unknown }).code;
         const killed = (err as { killed?: boolean }).killed;
         const status = killed ? ' (timed out after 30 s)' : typeof code === 'number' ? ` (exit ${code})` : '';
@@ -111,7 +111,7 @@ export interface Authorizer {
 
 export function createAuthorizer(
   credential: Credential,
-  opts: { runTokenCommand?: RunTokenCommand; trace?: (line: string) => void; fromEnv?: boolean } = {},
+  opts: { runTokenCommand?: RunTokenCommand; trace?: (line: string) => void; onSecret?: (token: string) => void; fromEnv?: boolean } = {},
 ): Authorizer {
   const run = opts.runTokenCommand ?? defaultRunTokenCommand;
   let token: string | undefined;
@@ -132,6 +132,7 @@ export function createAuthorizer(
       if (stale || token === undefined) {
         opts.trace?.('running the token command');
         const t = await run(c.command);
+        opts.onSecret?.(t);
         if (!validToken(t)) {
           throw new CliError('the token command printed something that is not a single bearer token (spaces, several lines or control characters)', {
             hint: 'it should print only the token on standard output',

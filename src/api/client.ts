@@ -9,7 +9,6 @@
  *
  * It never prints; `trace` receives --verbose lines (the credential masked).
  */
-import { readFileSync } from 'node:fs';
 import { createFetch, type FetchContext, type FetchOptions } from 'ofetch';
 import { CliError } from '../errors.js';
 import { sanitizeLine } from '../io/sanitize.js';
@@ -42,6 +41,8 @@ export interface ClientOptions {
   trace?: (line: string) => void;
   /** Runs a token command; injectable for tests. Default: /bin/sh -c. */
   runTokenCommand?: RunTokenCommand;
+  /** Told each token a token command printed, before it is sent (so output can be scrubbed of it). */
+  onSecret?: (secret: string) => void;
   /** Total time budget for one request including retries (ms). Default: max(30 s, 3 × timeout). */
   retryBudgetMs?: number;
 }
@@ -71,16 +72,42 @@ function serverDateOf(headers: Pick<Headers, 'get'>): number | undefined {
   return Number.isNaN(ms) ? undefined : ms;
 }
 
-/** A CA bundle named by --ca-cert or FELDERA_HTTPS_TLS_CERT, checked before any request. */
-function readCa(file: string): string {
+/** A CA bundle is a few KB (the whole Mozilla bundle about 220 KB): more than this is not one. */
+export const CA_MAX_BYTES = 1 << 20;
+/** How long a pipe (`--ca-cert <(…)`) may take to deliver the bundle. */
+const CA_PIPE_WAIT_MS = 5_000;
+
+function caError(file: string, why: string): CliError {
+  return new CliError(`cannot read the CA certificate ${file}: ${why}`, {
+    hint: 'give a readable PEM file with --ca-cert or FELDERA_HTTPS_TLS_CERT',
+    kind: 'config',
+  });
+}
+
+/**
+ * A CA bundle named by --ca-cert or FELDERA_HTTPS_TLS_CERT, checked before any request. Read with a
+ * size cap and a time limit: `/dev/zero` or an endless pipe is an error, not a hang. Opened
+ * non-blocking, so a named pipe without a writer does not block the open either.
+ */
+async function readCa(file: string): Promise<string> {
+  const { open } = await import('node:fs/promises');
+  const { constants } = await import('node:fs');
+  let fh: import('node:fs/promises').FileHandle;
+  try {
+    fh = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw caError(file, code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (code ?? (e as Error).message));
+  }
   let ca: string;
   try {
-    ca = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new CliError(`cannot read the CA certificate ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, {
-      hint: 'give a readable PEM file with --ca-cert or FELDERA_HTTPS_TLS_CERT',
-      kind: 'config',
-    });
+    const st = await fh.stat();
+    if (st.isDirectory()) throw caError(file, 'it is a directory');
+    if (!st.isFile() && !st.isFIFO()) throw caError(file, 'it is a device, not a file');
+    if (st.size > CA_MAX_BYTES) throw caError(file, `it is larger than ${CA_MAX_BYTES >> 20} MB, too large for a CA bundle`);
+    ca = await readCapped(fh, file);
+  } finally {
+    await fh.close();
   }
   if (!ca.includes('-----BEGIN CERTIFICATE-----')) {
     throw new CliError(`the CA certificate file ${file} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`, {
@@ -89,6 +116,28 @@ function readCa(file: string): string {
     });
   }
   return ca;
+}
+
+/** Everything up to end of file, at most CA_MAX_BYTES; a pipe with nothing to read yet is waited for, CA_PIPE_WAIT_MS at most. */
+async function readCapped(fh: import('node:fs/promises').FileHandle, file: string): Promise<string> {
+  const buf = Buffer.alloc(CA_MAX_BYTES + 1);
+  const deadline = Date.now() + CA_PIPE_WAIT_MS;
+  let n = 0;
+  for (;;) {
+    let got: number;
+    try {
+      got = (await fh.read(buf, n, buf.length - n, null)).bytesRead;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'EAGAIN' && code !== 'EWOULDBLOCK') throw caError(file, code ?? (e as Error).message);
+      if (Date.now() > deadline) throw caError(file, `nothing more to read after ${CA_PIPE_WAIT_MS / 1000} s`);
+      await new Promise((r) => setTimeout(r, 10));
+      continue;
+    }
+    if (got === 0) return buf.toString('utf8', 0, n);
+    n += got;
+    if (n > CA_MAX_BYTES) throw caError(file, `it is larger than ${CA_MAX_BYTES >> 20} MB, too large for a CA bundle`);
+  }
 }
 
 /** What a failed attempt with no answer was: a timeout, or the socket's / TLS layer's error code. */
@@ -203,7 +252,7 @@ export async function createClient(target: ClientTarget, opts: ClientOptions = {
   if (refusal) {
     throw new ApiError('insecure-credential', refusal.message.replace(url.href, target.host), { endpoint: '', hint: refusal.hint });
   }
-  const ca = target.caCert ? readCa(target.caCert) : undefined;
+  const ca = target.caCert ? await readCa(target.caCert) : undefined;
   const transport = createNodeFetch({ insecure: target.insecure, ca, keepAlive: opts.keepAlive });
   const $fetch = createFetch({ fetch: transport.fetch, Headers: MiniHeaders, AbortController });
 
@@ -213,7 +262,7 @@ export async function createClient(target: ClientTarget, opts: ClientOptions = {
     return s && s.length >= 4 ? line.split(s).join(maskSecret(s)) : line;
   };
   const trace = opts.trace ? (line: string) => opts.trace!(masked(line)) : undefined;
-  auth = createAuthorizer(target.credential, { runTokenCommand: opts.runTokenCommand, trace, fromEnv: target.sources?.credential === 'env' });
+  auth = createAuthorizer(target.credential, { runTokenCommand: opts.runTokenCommand, trace, onSecret: opts.onSecret, fromEnv: target.sources?.credential === 'env' });
   const deps: RequestDeps = { target, $fetch, transport, auth, clock, trace, budgetMs: opts.retryBudgetMs ?? Math.max(30_000, target.timeoutMs * 3) };
   /** No message, hint or trace that leaves the client carries the secret. */
   const get = <T>(path: string, check: (v: unknown) => T, accept?: readonly number[]) =>

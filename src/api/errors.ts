@@ -89,6 +89,17 @@ const TLS_CODES = new Set([
   'ERR_SSL_WRONG_VERSION_NUMBER',
 ]);
 
+/** The TLS codes that mean "this certificate is not trusted", as opposed to a broken handshake. */
+const VERIFY_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+]);
+
 export function transportFailure(endpoint: string, host: string, code: string, message: string, cause: unknown): ApiError {
   if (code === 'TIMEOUT') {
     return new ApiError('timeout', `no answer from ${host} within the request timeout (${endpoint})`, {
@@ -243,6 +254,14 @@ export function invalidResponse(endpoint: string, what: string, serverDate?: num
 /** Explain a transport failure, with the configuration hint when the host is only the default. */
 export function explainTransport(target: ClientTarget, endpoint: string, code: string, message: string, cause: unknown): ApiError {
   const failure = transportFailure(endpoint, target.host, code, message, cause);
+  if (failure.apiKind === 'tls' && target.caCert && !target.insecure && VERIFY_CODES.has(code)) {
+    // A CA was given and it is not the one: say so, rather than suggest giving one.
+    return new ApiError('tls', `${failure.message} — not signed by the CA in ${target.caCert}`, {
+      endpoint,
+      hint: `check that ${target.caCert} holds the certificate of the CA that signed the server's (--ca-cert / FELDERA_HTTPS_TLS_CERT); --insecure skips verification`,
+      cause,
+    });
+  }
   if (failure.apiKind !== 'unreachable' || target.sources?.host !== 'default') return failure;
   return new ApiError('unreachable', `${failure.message} (no host is configured; this is the default, where a local Feldera listens)`, {
     endpoint,

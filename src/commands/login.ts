@@ -222,8 +222,10 @@ export async function loginRun(opts: LoginOptions, ctx: Context, deps: LoginDeps
   const existing = getProfile(ctx.config(), name); // a broken config file stops us here, untouched
   const prompter = deps.prompter ?? (await defaultPrompter(ctx));
   try {
-    // The host: --host, else asked (default shown), else FELDERA_HOST, the profile's, the default.
-    const suggested = ctx.env.FELDERA_HOST || existing?.host || DEFAULT_HOST;
+    // The host: --host, else asked (default shown), else FELDERA_HOST, the profile's, the default —
+    // but a profile named with --profile keeps its own host over FELDERA_HOST, as everywhere.
+    const named = ctx.flags.profile !== undefined ? existing?.host : undefined;
+    const suggested = named ?? (ctx.env.FELDERA_HOST || existing?.host || DEFAULT_HOST);
     const hostText = ctx.flags.host ?? (prompter ? await prompter.ask('Feldera host', normaliseHost(suggested)) : suggested);
     const conn = connectionFor(normaliseHost(hostText), ctx);
     const mode = opts.verify ? await authMode(conn, ctx) : undefined;

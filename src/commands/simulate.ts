@@ -24,10 +24,12 @@ export interface SimulateOptions {
   seed?: number;
   edition: Edition;
   omitRoutes: OmitRoute[];
+  /** `--tls`: serve HTTPS with a certificate made at start, for these extra names, written to `certOut` (else a temporary file). */
+  tls?: { names: string[]; certOut?: string };
 }
 
-/** What commander parsed: the options, but `--omit-route` repeated as given. */
-type SimulateFlags = Omit<SimulateOptions, 'omitRoutes'> & { omitRoute?: OmitRoute[] };
+/** What commander parsed: the options, but `--omit-route` repeated as given and the TLS flags apart. */
+type SimulateFlags = Omit<SimulateOptions, 'omitRoutes' | 'tls'> & { omitRoute?: OmitRoute[]; tls?: boolean; tlsName?: string[]; certOut?: string };
 
 function parsePort(text: string): number {
   const port = text.trim();
@@ -74,6 +76,25 @@ function parseOmitRoute(text: string, previous: OmitRoute[] = []): OmitRoute[] {
   return [...previous, text as OmitRoute];
 }
 
+/** A name for the certificate: a DNS name or an IP address. */
+function parseTlsName(text: string, previous: string[] = []): string[] {
+  const name = text.trim().toLowerCase();
+  const dns = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
+  // (node:net's isIP would do, but this module is loaded by every command)
+  const ip = /^(\d{1,3}\.){3}\d{1,3}$/.test(name) ? name.split('.').every((o) => Number(o) <= 255) : /^[0-9a-f]{0,4}(:[0-9a-f]{0,4}){2,7}$/.test(name);
+  if (!dns.test(name) && !ip) throw usageError(`invalid --tls-name "${text}": expected a host name (feldera.test) or an IP address`);
+  return [...previous, name];
+}
+
+/** `--tls` with its companions, or a usage error when a companion comes without it. */
+function tlsOptions(flags: SimulateFlags): SimulateOptions['tls'] {
+  if (!flags.tls) {
+    if (flags.tlsName || flags.certOut !== undefined) throw usageError(`${flags.tlsName ? '--tls-name' : '--cert-out'} needs --tls`, 'add --tls to serve HTTPS');
+    return undefined;
+  }
+  return { names: flags.tlsName ?? [], ...(flags.certOut !== undefined && { certOut: flags.certOut }) };
+}
+
 export function newCmdSimulate(f: Factory, runF: Run<SimulateOptions> = simulateRun): Command {
   return new Command('simulate')
     .description('run a Feldera-compatible cluster-monitor server on 127.0.0.1 (for demos and tests)')
@@ -87,10 +108,21 @@ export function newCmdSimulate(f: Factory, runF: Run<SimulateOptions> = simulate
     .addOption(new Option('--seed <n>', 'seed for deterministic ids and texts').argParser(parseSeed))
     .addOption(choiceOption<Edition>('--edition <edition>', 'changes resources texts and /v0/config', ['community', 'enterprise']).default('community'))
     .addOption(new Option('--omit-route <route>', `answer 404 like an older server for ${OMIT_ROUTES.join(' or ')} (repeatable)`).argParser(parseOmitRoute))
-    .addHelpText('after', examples('cluster simulate --port 0 --speed 60 --history 2h', 'cluster simulate --scenario compiler-outage --api-key apikey:secret'))
+    .addOption(new Option('--tls', 'serve HTTPS with a self-signed certificate made at start (its file is named on stderr)'))
+    .addOption(new Option('--tls-name <name>', 'another name or address the certificate is valid for (repeatable; with --tls)').argParser(parseTlsName))
+    .addOption(new Option('--cert-out <file>', 'write the certificate here instead of a temporary file (with --tls)'))
+    .addHelpText(
+      'after',
+      examples(
+        'cluster simulate --port 0 --speed 60 --history 2h',
+        'cluster simulate --scenario compiler-outage --api-key apikey:secret',
+        'cluster simulate --tls --cert-out sim.pem    (then: cluster status --host https://127.0.0.1:8080 --ca-cert sim.pem)',
+      ),
+    )
     .action(async (flags: SimulateFlags, cmd: Command) => {
-      const { omitRoute, ...rest } = flags;
-      await f.run(cmd, runF, { ...rest, omitRoutes: omitRoute ?? [] }, { longRunning: true });
+      const { omitRoute, tls: _tls, tlsName: _names, certOut: _out, ...rest } = flags;
+      const tls = tlsOptions(flags);
+      await f.run(cmd, runF, { ...rest, omitRoutes: omitRoute ?? [], ...(tls && { tls }) }, { longRunning: true });
     });
 }
 
@@ -110,6 +142,7 @@ async function start(p: SimulateOptions, ctx: Context): Promise<Simulator> {
       ...(p.apiKey !== undefined && { apiKey: p.apiKey }),
       ...(p.history !== undefined && { history: p.history }),
       ...(p.seed !== undefined && { seed: p.seed }),
+      ...(p.tls && { tls: { names: p.tls.names } }),
     });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
@@ -120,7 +153,7 @@ async function start(p: SimulateOptions, ctx: Context): Promise<Simulator> {
 }
 
 /** The start-up summary on stderr (the URL went to stdout first). */
-function summary(p: SimulateOptions, sim: Simulator): string {
+function summary(p: SimulateOptions, sim: Simulator, certFile: string | undefined): string {
   const history = sim.start - sim.model.monitorStart;
   const lines = [
     `Simulating Feldera ${p.edition === 'enterprise' ? 'Enterprise' : 'Open source'} (cluster monitor) at ${sim.url}`,
@@ -132,19 +165,42 @@ function summary(p: SimulateOptions, sim: Simulator): string {
     `  auth:     ${p.apiKey !== undefined ? 'API key required (Authorization: Bearer <the --api-key value>)' : 'off'}`,
   ];
   if (p.omitRoutes.length > 0) lines.push(`  omitted:  ${p.omitRoutes.join(', ')} (answer 404 like an older Feldera)`);
+  if (sim.tls && certFile) {
+    lines.push(`  tls:      self-signed certificate for ${sim.tls.names.join(', ')}`);
+    lines.push(`            trust it with --ca-cert ${certFile} (or FELDERA_HTTPS_TLS_CERT=${certFile})`);
+  }
   lines.push('Press Ctrl-C to stop.');
   return `${lines.join('\n')}\n`;
+}
+
+/** The certificate where clients can read it: `--cert-out`, else a new temporary folder (removed again at the end). */
+async function writeCertificate(p: SimulateOptions, sim: Simulator): Promise<{ file: string; cleanup(): Promise<void> } | undefined> {
+  if (!sim.tls || !p.tls) return undefined;
+  const { mkdtemp, rm, writeFile } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const { join, resolve } = await import('node:path');
+  const dir = p.tls.certOut === undefined ? await mkdtemp(join(tmpdir(), 'cluster-simulate-')) : undefined;
+  const file = dir ? join(dir, 'cert.pem') : resolve(p.tls.certOut!);
+  try {
+    await writeFile(file, sim.tls.cert, { mode: 0o644 });
+  } catch (e) {
+    await sim.close();
+    throw new CliError(`cannot write the certificate to ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { hint: 'choose a writable path with --cert-out' });
+  }
+  return { file, cleanup: async () => void (dir && (await rm(dir, { recursive: true, force: true }))) };
 }
 
 /** Serve until `ctx.signal` aborts (Ctrl-C / SIGTERM), then close. */
 export async function simulateRun(p: SimulateOptions, ctx: Context): Promise<number> {
   const sim = await start(p, ctx);
+  const cert = await writeCertificate(p, sim);
   ctx.io.stdout.write(`${sim.url}\n`);
-  ctx.io.stderr.write(summary(p, sim));
+  ctx.io.stderr.write(summary(p, sim, cert?.file));
   await new Promise<void>((resolve) => {
     if (ctx.signal.aborted) return resolve();
     ctx.signal.addEventListener('abort', () => resolve(), { once: true });
   });
   await sim.close();
+  await cert?.cleanup();
   return EXIT.OK;
 }

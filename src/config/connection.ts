@@ -3,7 +3,8 @@
  * variables (those Feldera's own CLI reads, plus CLUSTER_PROFILE), the selected profile, defaults.
  *
  * A stored credential belongs to its profile's host: when the host comes from `--host` or
- * FELDERA_HOST and differs from the profile's, the profile's credential is not used.
+ * FELDERA_HOST and differs from the profile's, the profile's credential is not used. A profile
+ * named with `--profile` beats the environment's host, credential, tenant and TLS settings.
  */
 import type { Credential } from '../api/auth.js';
 import type { ClientTarget } from '../api/client.js';
@@ -43,6 +44,11 @@ export interface Connection extends ClientTarget {
    * FELDERA_HOST and differs from the profile's (they belong to the profile's host).
    */
   withheld?: ('credential' | 'tenant' | 'insecure' | 'caCert')[];
+  /**
+   * Environment variables that were set but not used because `--profile` named the profile on the
+   * command line: its host, credential, tenant and TLS settings win over the environment's.
+   */
+  ignoredEnv?: string[];
   sources: {
     host: Source;
     credential: Source;
@@ -90,6 +96,22 @@ function boolEnv(name: string, v: string | undefined): boolean | undefined {
   if (/^(1|true|yes|on)$/i.test(v.trim())) return true;
   if (/^(0|false|no|off)$/i.test(v.trim())) return false;
   throw usageError(`invalid ${name} "${v}": expected true or false (1/0, yes/no, on/off)`);
+}
+
+/**
+ * A tenant travels as the `Feldera-Tenant` header: printable ASCII on one line. Anything else
+ * (a line break that would end the header, a non-ASCII name that Node refuses to send) is a usage
+ * error here, before any request, rather than a "network failure" retried three times.
+ */
+function checkTenant(tenant: string | undefined, source: Source, profileName: string | undefined): string | undefined {
+  if (tenant === undefined || /^[\x20-\x7e]+$/.test(tenant)) return tenant;
+  const bad = [...tenant].find((c) => !/[\x20-\x7e]/.test(c))!;
+  const what = bad === '\r' || bad === '\n' ? 'a line break' : bad < ' ' || bad === '\x7f' ? 'a control character' : `a non-ASCII character (${JSON.stringify(bad)})`;
+  const message = `the tenant contains ${what}; it is sent as the Feldera-Tenant header, which takes printable ASCII only`;
+  if (source === 'profile') {
+    throw new CliError(`${message} (profile "${profileName ?? ''}")`, { hint: `log in again with \`cluster login --profile ${profileName ?? 'NAME'} --tenant NAME\``, kind: 'config' });
+  }
+  throw usageError(`invalid ${source === 'flag' ? '--tenant' : 'FELDERA_TENANT'}: ${message}`, 'give the tenant name as the instance knows it, e.g. --tenant acme');
 }
 
 /** Own properties only: a profile named `constructor` must not find Object.prototype's. */
@@ -170,7 +192,26 @@ function tuning(flags: GlobalFlags, env: Env): { timeoutMs: number; retries: num
   return { timeoutMs: Math.round(timeoutS * 1000), retries, timeoutSource, retriesSource };
 }
 
-export function resolveConnection(flags: GlobalFlags, env: Env, config: ConfigData): Connection {
+/** What a profile holds for its host: with `--profile`, these variables of the environment give way to it. */
+export const PROFILE_BEATS_ENV = ['FELDERA_HOST', 'FELDERA_API_KEY', 'FELDERA_AUTH_TOKEN_COMMAND', 'FELDERA_TENANT', 'FELDERA_TLS_INSECURE', 'FELDERA_HTTPS_TLS_CERT'] as const;
+
+/**
+ * A profile named with `--profile` is an explicit choice: the FELDERA_* variables that describe a
+ * connection (host, credential, tenant, TLS) are set aside for it, as they usually describe another
+ * instance — sending FELDERA_API_KEY to the profile's host would hand one instance's key to another.
+ * Flags still win over the profile. Returns the environment to use and what was set aside.
+ */
+function environmentFor(flags: GlobalFlags, env: Env): { env: Env; ignored: string[] } {
+  if (flags.profile === undefined) return { env, ignored: [] };
+  const ignored = PROFILE_BEATS_ENV.filter((name) => env[name]?.trim());
+  if (ignored.length === 0) return { env, ignored };
+  const kept: Env = { ...env };
+  for (const name of ignored) delete kept[name];
+  return { env: kept, ignored };
+}
+
+export function resolveConnection(flags: GlobalFlags, fullEnv: Env, config: ConfigData): Connection {
+  const { env, ignored } = environmentFor(flags, fullEnv);
   const { name: profileName, source: profileSource, profile } = selectProfile(flags, env, config);
   const [hostText, hostSource] = pick<string>(flags.host, env.FELDERA_HOST || undefined, profile?.host, DEFAULT_HOST);
   const host = normaliseHost(hostText);
@@ -185,7 +226,8 @@ export function resolveConnection(flags: GlobalFlags, env: Env, config: ConfigDa
   const credentialWithheld =
     credentialSource !== 'env' && withheld.includes('credential') ? `the credential of profile "${profileName}" belongs to ${profileHost}, not ${host}` : undefined;
 
-  const [tenant, tenantSource] = pick<string | undefined>(flags.tenant || undefined, env.FELDERA_TENANT || undefined, usable?.tenant || undefined, undefined);
+  const [tenantText, tenantSource] = pick<string | undefined>(flags.tenant || undefined, env.FELDERA_TENANT || undefined, usable?.tenant || undefined, undefined);
+  const tenant = checkTenant(tenantText, tenantSource, profileName);
   const [insecure, insecureSource] = pick<boolean>(flags.insecure ? true : undefined, boolEnv('FELDERA_TLS_INSECURE', env.FELDERA_TLS_INSECURE), usable?.insecure, false);
   const [caCert, caSource] = pick<string | undefined>(flags.caCert || undefined, env.FELDERA_HTTPS_TLS_CERT || undefined, usable?.caCert || undefined, undefined);
   const t = tuning(flags, env);
@@ -203,6 +245,7 @@ export function resolveConnection(flags: GlobalFlags, env: Env, config: ConfigDa
     profile,
     credentialWithheld,
     withheld: withheld.length ? withheld : undefined,
+    ignoredEnv: ignored.length ? ignored : undefined,
     sources: {
       host: hostSource,
       credential: credentialSource,

@@ -3,11 +3,14 @@
  * folder 0700). Reading takes the fast path of a plain `readFileSync` so that read-only commands
  * (`event get`, `status`, `watch`) do not load conf and its validator at start-up.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, lstatSync, openSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { CliError } from '../errors.js';
 import { sanitizeLine } from '../io/sanitize.js';
+import { jsonErrorOffset, lineColumn } from './json-position.js';
+import { withConfigLock } from './lock.js';
+import { checkConfigFile, checkConfigFolder } from './trust.js';
 
 export type StoredAuth =
   | { kind: 'none' }
@@ -45,28 +48,59 @@ export function configPath(env: Record<string, string | undefined>): string {
   return join(configDir(env), CONFIG_FILE);
 }
 
-/** Read without conf. A missing file is an empty config; a broken one is an error that names the file (never overwritten). */
+/**
+ * Read without conf. A missing file is an empty config; a broken one is an error that names the
+ * file and the line and column of the fault, never its content (it holds credentials); a file or
+ * folder someone else could have written is refused (trust.ts).
+ */
 export function readConfig(env: Record<string, string | undefined>): ConfigData {
   const file = configPath(env);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    // Missing: no profiles yet. Anything else (a folder we may not enter, a directory in the
-    // file's place) is said as it is, not mistaken for "no profiles".
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT' && !existsSync(file)) return { profiles: {} };
-    throw configAccessError('read', file, e);
-  }
+  const text = readTrusted(file);
+  if (text === undefined) return { profiles: {} };
   let raw: unknown;
   try {
     raw = JSON.parse(text);
-  } catch (e) {
-    throw new CliError(`the config file ${file} is not valid JSON (${(e as Error).message})`, {
+  } catch {
+    const offset = jsonErrorOffset(text);
+    const { line, column } = lineColumn(text, offset < 0 ? 0 : offset);
+    const where = offset >= text.length ? `it ends too early, at line ${line}, column ${column}` : `at line ${line}, column ${column}`;
+    throw new CliError(`the config file ${file} is not valid JSON (${text.trim() === '' ? 'it is empty' : where})`, {
       hint: 'fix it by hand or move it away; it is left untouched',
       kind: 'config',
     });
   }
   return normaliseConfig(raw, file);
+}
+
+/**
+ * The config file's text, undefined when there is none. The owner and mode checked are those of
+ * the file actually opened (a link's target), so nothing can be swapped in between.
+ */
+function readTrusted(file: string): string | undefined {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch (e) {
+    // Missing: no profiles yet. Anything else (a folder we may not enter, a directory in the
+    // file's place) is said as it is, not mistaken for "no profiles".
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT' && !existsSync(file)) return undefined;
+    throw configAccessError('read', file, e);
+  }
+  try {
+    const st = fstatSync(fd);
+    if (st.isDirectory()) throw configAccessError('read', file, Object.assign(new Error('is a directory'), { code: 'EISDIR' }));
+    const target = lstatSync(file).isSymbolicLink() ? realpathSync(file) : undefined;
+    const unsafe =
+      checkConfigFile(target ? `${file} (a link to ${target})` : file, target ?? file, st) ??
+      checkConfigFolder(dirname(file), statSync(dirname(file))) ??
+      (target ? checkConfigFolder(dirname(target), statSync(dirname(target))) : undefined);
+    if (unsafe) throw unsafe;
+    return readFileSync(fd, 'utf8');
+  } catch (e) {
+    throw e instanceof CliError ? e : configAccessError('read', file, e);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** A config file or folder that cannot be read or written: one line naming the path and why, and what to do. */
@@ -148,48 +182,57 @@ export function validProfileName(name: string): boolean {
 }
 
 /**
- * Change the stored config through conf. `mutate` gets a copy and returns the new data.
- * Ensures the folder is 0700 and the file 0600 even if they existed with looser modes.
+ * Change the stored config through conf. `mutate` gets a copy of the config as it is on disk at
+ * that moment — read again while holding the config lock, so concurrent logins each add their
+ * profile — and returns the new data, written atomically (conf writes a temporary file and renames
+ * it). Ensures the folder is 0700 and the file 0600 even if they existed with looser modes.
  */
 export async function updateConfig(
   env: Record<string, string | undefined>,
   mutate: (data: ConfigData) => ConfigData,
 ): Promise<ConfigData> {
-  const current = readConfig(env); // refuses to touch a broken file
+  readConfig(env); // refuses a broken or untrusted file before anything is created
   const dir = configDir(env);
-  const { mkdirSync, chmodSync, statSync } = await import('node:fs');
+  const file = configPath(env);
+  const { mkdirSync, chmodSync } = await import('node:fs');
   // The folder is made 0700. An existing folder is tightened when it is ours (the default location,
   // or one we just created); a folder the user named with CLUSTER_CONFIG_DIR that already existed is
-  // left as it is (it may be shared, like /tmp) and only the file is 0600.
+  // left as it is (it may be shared, like /tmp) — as long as others cannot replace the file in it.
   let created: boolean;
   try {
     created = mkdirSync(dir, { recursive: true, mode: 0o700 }) !== undefined;
   } catch (e) {
-    throw configAccessError('write', configPath(env), e);
+    throw configAccessError('write', file, e);
   }
   if (created || !env.CLUSTER_CONFIG_DIR) {
     try {
       if ((statSync(dir).mode & 0o077) !== 0) chmodSync(dir, 0o700);
     } catch {
-      // not ours to change (another owner): the file mode still protects the credentials
+      // not ours to change (another owner): the check below says so
     }
   }
+  const unsafe = checkConfigFolder(dir, statSync(dir));
+  if (unsafe) throw unsafe;
   const { default: Conf } = await import('conf');
-  const next = mutate(structuredClone(current));
-  const out: Record<string, unknown> = { profiles: next.profiles };
-  if (next.current !== undefined) out.current = next.current;
-  try {
-    const store = new Conf<Record<string, unknown>>({
-      projectName: 'feldera-cluster',
-      cwd: dir,
-      configName: 'config',
-      configFileMode: 0o600,
-      clearInvalidConfig: false,
-    });
-    store.store = out;
-    chmodSync(configPath(env), 0o600);
-  } catch (e) {
-    throw configAccessError('write', configPath(env), e);
-  }
-  return next;
+  return withConfigLock(dir, () => {
+    const next = mutate(structuredClone(readConfig(env)));
+    const out: Record<string, unknown> = { profiles: next.profiles };
+    if (next.current !== undefined) out.current = next.current;
+    try {
+      const store = new Conf<Record<string, unknown>>({
+        projectName: 'feldera-cluster',
+        cwd: dir,
+        configName: 'config',
+        configFileMode: 0o600,
+        clearInvalidConfig: false,
+      });
+      store.store = out;
+      chmodSync(file, 0o600);
+    } catch (e) {
+      throw configAccessError('write', file, e);
+    }
+    return next;
+  }).catch((e: unknown) => {
+    throw e instanceof CliError ? e : configAccessError('write', file, e);
+  });
 }

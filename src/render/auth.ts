@@ -24,6 +24,8 @@ export interface AuthStatusReport {
   retries: Setting<number>;
   /** Profile settings not applied because the host is another one. */
   withheld: string[];
+  /** Environment variables set aside because --profile named the profile (it wins over them). */
+  ignored_env: string[];
   server: {
     reachable: boolean;
     /** null when unknown (unreachable). */
@@ -44,6 +46,7 @@ export function renderReport(r: AuthStatusReport, paint: { dim(s: string): strin
   const lines: [string, string, string?][] = [];
   const from = (s: Setting<unknown>) => `(${s.from})`;
   lines.push(['Profile', r.profile.value ?? 'none', r.profile.value ? from(r.profile) : undefined]);
+  if (r.ignored_env.length) lines.push(['', paint.yellow(`not used: ${r.ignored_env.join(', ')} (the profile named with --profile wins over the environment)`)]);
   lines.push(['Host', sanitizeLine(r.host.value), from(r.host)]);
   lines.push(['Credential', r.credential.value, r.credential.kind === 'none' && r.credential.withheld ? undefined : from(r.credential)]);
   if (r.credential.withheld) lines.push(['', paint.yellow(`not sent: ${sanitizeLine(r.credential.withheld)}`)]);

@@ -2,7 +2,7 @@
  * The Feldera cluster-monitor simulator: `startSimulator(opts)` opens a real HTTP server on
  * 127.0.0.1 backed by the monitor model. Used by `cluster simulate` and by the tests.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomInt } from 'node:crypto';
 import { scaledClock, type SimClock } from './clock.js';
@@ -36,6 +36,11 @@ export interface SimulatorOptions {
   omitRoutes?: readonly OmitRoute[];
   /** The caller's role; `none` answers 403 on read routes. */
   role?: SimRole;
+  /**
+   * Serve HTTPS with a self-signed certificate made at start, valid for 127.0.0.1, ::1, localhost
+   * and `names` (clients trust it with `--ca-cert`; `Simulator.tls.cert` is the PEM).
+   */
+  tls?: boolean | { names?: readonly string[] };
 }
 
 export interface Simulator {
@@ -49,6 +54,8 @@ export interface Simulator {
   /** Simulated epoch ms at which the server opened. */
   start: number;
   server: Server;
+  /** With `tls`: the server's certificate (PEM, its own CA) and the names it is valid for. */
+  tls?: { cert: string; names: string[] };
 }
 
 /** The model, caught up to the clock's now whenever it is asked anything. */
@@ -68,6 +75,13 @@ function liveModel(model: MonitorModel, clock: SimClock): MonitorModel {
     },
     roundsRun: () => (sync(), model.roundsRun()),
   };
+}
+
+/** An HTTPS server with a certificate made now (node:https and the key generation load only here). */
+async function tlsServer(o: { names?: readonly string[] }, handler: RequestListener): Promise<{ server: Server; cert: string; names: string[] }> {
+  const [{ createServer: createHttpsServer }, { selfSignedCertificate }] = await Promise.all([import('node:https'), import('./certificate.js')]);
+  const made = selfSignedCertificate({ names: o.names ?? [] });
+  return { server: createHttpsServer({ key: made.key, cert: made.cert, keepAlive: true }, handler), cert: made.cert, names: made.names };
 }
 
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
@@ -96,7 +110,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     ...(opts.role && { role: opts.role }),
     ...(log && { log }),
   });
-  const server = createServer({ keepAlive: true }, handler);
+  const tls = opts.tls ? await tlsServer(opts.tls === true ? {} : opts.tls, handler) : undefined;
+  const server: Server = tls?.server ?? createServer({ keepAlive: true }, handler);
   server.keepAliveTimeout = 5000; // actix-web's default keep-alive
 
   return new Promise((resolve, reject) => {
@@ -104,7 +119,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     server.listen(opts.port ?? 0, '127.0.0.1', () => {
       server.off('error', reject);
       const port = (server.address() as AddressInfo).port;
-      url = `http://127.0.0.1:${port}`;
+      url = `${tls ? 'https' : 'http'}://127.0.0.1:${port}`;
       let closing: Promise<void> | undefined;
       resolve({
         url,
@@ -115,6 +130,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
         seed,
         start,
         server,
+        ...(tls && { tls: { cert: tls.cert, names: tls.names } }),
         close: () =>
           (closing ??= new Promise<void>((done) => {
             server.close(() => done());
@@ -126,6 +142,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
 }
 
 export { manualClock, scaledClock, type ManualClock, type SimClock } from './clock.js';
+export { selfSignedCertificate, type SelfSigned } from './certificate.js';
 export { parseUuid, uuidv7, uuidv7Millis, formatMicros } from './ids.js';
 export {
   createModel,

@@ -278,4 +278,16 @@ describe('newCmdSimulate', () => {
     await refused(newCmdSimulate, ['--scenario', 'calm'], /unknown scenario "calm"/);
     await refused(newCmdSimulate, ['--edition', 'pro'], /invalid --edition "pro": expected community or enterprise/);
   });
+  it('--tls, --tls-name, --cert-out', async () => {
+    expect((await parse(newCmdSimulate, [])).tls).toBeUndefined();
+    expect((await parse(newCmdSimulate, ['--tls'])).tls).toEqual({ names: [] });
+    expect((await parse(newCmdSimulate, ['--tls', '--tls-name', 'Feldera.Test', '--tls-name', '10.1.2.3', '--tls-name', 'fe80::1', '--cert-out', 'c.pem'])).tls).toEqual({
+      names: ['feldera.test', '10.1.2.3', 'fe80::1'],
+      certOut: 'c.pem',
+    });
+    await refused(newCmdSimulate, ['--tls-name', 'a.test'], /--tls-name needs --tls/);
+    await refused(newCmdSimulate, ['--cert-out', 'c.pem'], /--cert-out needs --tls/);
+    await refused(newCmdSimulate, ['--tls', '--tls-name', 'bad name'], /invalid --tls-name "bad name"/);
+    await refused(newCmdSimulate, ['--tls', '--tls-name', '-x.test'], /invalid --tls-name "-x.test"/);
+  });
 });

@@ -156,8 +156,8 @@ describe('hosts', () => {
   });
 
   it('isLoopback', () => {
-    for (const h of ['localhost', 'api.localhost', '127.0.0.1', '127.1.2.3', '[::1]', '::1']) expect(isLoopback(h), h).toBe(true);
-    for (const h of ['0.0.0.0', '10.0.0.1', 'example.com', 'localhost.example.com', '128.0.0.1']) expect(isLoopback(h), h).toBe(false);
+    for (const h of ['localhost', '127.0.0.1', '127.1.2.3', '[::1]', '::1']) expect(isLoopback(h), h).toBe(true);
+    for (const h of ['0.0.0.0', '10.0.0.1', 'example.com', 'localhost.example.com', '128.0.0.1', 'api.localhost']) expect(isLoopback(h), h).toBe(false);
   });
 
   it('credentialTransportProblem refuses bearer over http to non-loopback hosts only', () => {
@@ -190,5 +190,89 @@ describe('masking', () => {
         expect([...shown].length).toBeLessThanOrEqual(8 + 12); // sanitised escapes can lengthen it
       }),
     );
+  });
+});
+
+describe('a profile named with --profile beats the environment', () => {
+  const everyEnv = {
+    FELDERA_HOST: 'https://env.example.com',
+    FELDERA_API_KEY: KEY_E,
+    FELDERA_TENANT: 't-env',
+    FELDERA_TLS_INSECURE: '1',
+    FELDERA_HTTPS_TLS_CERT: '/env.pem',
+    FELDERA_REQUEST_TIMEOUT: '2.5',
+  };
+
+  it('host, credential, tenant and TLS come from the profile; the variables set aside are listed', () => {
+    const c = resolveConnection({ profile: 'prod' }, everyEnv, config);
+    expect(c.host).toBe('https://prod.example.com');
+    expect(c.credential).toEqual({ kind: 'apikey', token: KEY_P });
+    expect(c.tenant).toBe('acme');
+    expect(c.caCert).toBe('/etc/prod-ca.pem');
+    expect(c.insecure).toBe(false);
+    expect(c.sources).toMatchObject({ host: 'profile', credential: 'profile', tenant: 'profile', caCert: 'profile', profile: 'flag' });
+    expect(c.ignoredEnv).toEqual(['FELDERA_HOST', 'FELDERA_API_KEY', 'FELDERA_TENANT', 'FELDERA_TLS_INSECURE', 'FELDERA_HTTPS_TLS_CERT']);
+    expect(c.withheld).toBeUndefined();
+    // not a connection of its own: the timeout still applies
+    expect(c.timeoutMs).toBe(2500);
+  });
+
+  it('an environment key is not sent to a profile without a credential either (it is for another host)', () => {
+    const c = resolveConnection({ profile: 'dev' }, { FELDERA_API_KEY: KEY_E, FELDERA_AUTH_TOKEN_COMMAND: 'cmd' }, config);
+    expect(c.credential).toEqual({ kind: 'none' });
+    expect(c.ignoredEnv).toEqual(['FELDERA_API_KEY', 'FELDERA_AUTH_TOKEN_COMMAND']);
+  });
+
+  it('CLUSTER_PROFILE and the current profile do not: the environment still wins over them', () => {
+    for (const env of [{ ...everyEnv, CLUSTER_PROFILE: 'prod' }, everyEnv]) {
+      const c = resolveConnection({}, env, config);
+      expect(c.host).toBe('https://env.example.com');
+      expect(c.credential).toEqual({ kind: 'apikey', token: KEY_E });
+      expect(c.ignoredEnv).toBeUndefined();
+    }
+  });
+
+  it('flags still beat the named profile', () => {
+    const c = resolveConnection({ profile: 'prod', host: 'https://flag.example.com', tenant: 't-flag' }, everyEnv, config);
+    expect(c.host).toBe('https://flag.example.com');
+    expect(c.credential).toEqual({ kind: 'none' }); // the profile's belongs to its own host, the environment's is set aside
+    expect(c.credentialWithheld).toContain('belongs to https://prod.example.com');
+    expect(c.tenant).toBe('t-flag');
+  });
+});
+
+describe('the tenant is checked before any request', () => {
+  it.each([
+    ['FELDERA_TENANT with CR/LF', {}, { FELDERA_TENANT: 'acme\r\nX-Evil: 1' }, 'invalid FELDERA_TENANT: the tenant contains a line break'],
+    ['--tenant with a non-ASCII letter', { tenant: 'acmé' }, {}, 'invalid --tenant: the tenant contains a non-ASCII character ("é")'],
+    ['--tenant with a tab', { tenant: 'a\tb' }, {}, 'invalid --tenant: the tenant contains a control character'],
+  ])('%s: usage error (64)', (_name, flags: GlobalFlags, env: Record<string, string>, message) => {
+    let e: unknown;
+    try {
+      resolveConnection(flags, env, { profiles: {} });
+    } catch (x) {
+      e = x;
+    }
+    expect(e).toBeInstanceOf(CliError);
+    expect((e as CliError).exitCode).toBe(64);
+    expect((e as CliError).message).toContain(message);
+    expect((e as CliError).message).toContain('printable ASCII only');
+  });
+
+  it('a stored profile with such a tenant: a config error (exit 1) that says how to fix it', () => {
+    const bad: ConfigData = { current: 'p', profiles: { p: { host: 'https://h.example.com', auth: { kind: 'none' }, tenant: 'a\nb' } } };
+    let e: unknown;
+    try {
+      resolveConnection({}, {}, bad);
+    } catch (x) {
+      e = x;
+    }
+    expect((e as CliError).exitCode).toBe(1);
+    expect((e as CliError).message).toContain('(profile "p")');
+    expect((e as CliError).hint).toContain('cluster login --profile p --tenant');
+  });
+
+  it('printable ASCII, spaces included, is sent as it is', () => {
+    expect(resolveConnection({ tenant: 'Acme Corp-1' }, {}, { profiles: {} }).tenant).toBe('Acme Corp-1');
   });
 });

@@ -56,7 +56,7 @@ export async function invoke<O>(newCmd: NewCmd<O>, argv: string[], t: InvokeOpti
     async run(cmd, runF, o, mode = {}) {
       opts = o as unknown as O;
       state.json = mode.json ?? false;
-      const ctx = makeContext({ io, flags: globalFlags(cmd), clock: t.clock, signal: t.signal, runTokenCommand: t.runTokenCommand });
+      const ctx = makeContext({ io, flags: globalFlags(cmd), clock: t.clock, signal: t.signal, runTokenCommand: t.runTokenCommand, scrubber: state.scrubber });
       state.printer = ctx.printer;
       state.code = await (t.runF ?? runF)(o as unknown as O & typeof o, ctx);
     },

@@ -62,6 +62,7 @@ export function settingsOf(conn: Connection): Omit<AuthStatusReport, 'server' | 
     request_timeout_s: set('timeout', conn.timeoutMs / 1000, s.timeout),
     retries: set('retries', conn.retries, s.retries),
     withheld: conn.withheld ?? [],
+    ignored_env: conn.ignoredEnv ?? [],
   };
 }
 

@@ -1,0 +1,129 @@
+/**
+ * Secrets never reach output. Every write to stdout and stderr of a command passes through one
+ * scrubber (the Context wraps its IO with `scrubbedIO`), whatever produced the text — a data row,
+ * a `--json` error object, a `--verbose` trace, a fleet row, a watch notice — so a server that
+ * reflects the credential (in a 200 body quoted by an error, a shape error, an HTML title, a
+ * redirect's Location) cannot get it printed. It replaces:
+ * - each credential in use, in full, by its mask (`apikey:AbCd…wxyz`);
+ * - any run of 8 or more characters of one (a reflection cut short by a message's length limit),
+ *   by `<redacted>`;
+ * - anything shaped like a Feldera API key (`apikey:` and 8 or more key characters), a JWT, or the
+ *   credential after `Bearer`, whoever it belongs to.
+ * Masks show at most 4 + 4 characters of a secret, so they pass through unchanged.
+ */
+import type { IO, Writable } from './io.js';
+import { sanitizeLine } from './sanitize.js';
+
+/** `apikey:AbCd…wxyz` — enough to recognise a key, never enough to use it. */
+export function maskSecret(secret: string): string {
+  const prefix = secret.startsWith('apikey:') ? 'apikey:' : '';
+  const body = [...secret.slice(prefix.length)];
+  // Show 4 + 4 characters only when they are a small part of the secret.
+  if (body.length < 16) return `${prefix}****`;
+  return sanitizeLine(`${prefix}${body.slice(0, 4).join('')}…${body.slice(-4).join('')}`);
+}
+
+const API_KEY = /apikey:[A-Za-z0-9_.~+/=-]{8,}/g;
+const JWT = /\beyJ[\w-]{4,}\.[\w-]{4,}\.[\w-]*/g;
+// after `Bearer`: a run of token characters with a digit in it (prose such as "bearer credential" has none)
+const BEARER = /(bearer\s+)(?=[A-Za-z0-9_.~+/=:-]*\d)[A-Za-z0-9_.~+/=:-]{12,}/gi;
+
+/** Hide anything that looks like a bearer secret (API keys, JWTs, what follows `Bearer`), known or not. */
+export function redactSecrets(text: string): string {
+  if (!/apikey:|eyJ|bearer/i.test(text)) return text;
+  return text.replace(API_KEY, (m) => maskSecret(m)).replace(JWT, '<token>').replace(BEARER, '$1<token>');
+}
+
+/** Pieces of a secret this long or longer are redacted wherever they appear. */
+export const PIECE = 8;
+const BASE = 257;
+const BASE_POW = (() => {
+  let p = 1;
+  for (let i = 1; i < PIECE; i++) p = Math.imul(p, BASE);
+  return p >>> 0;
+})();
+
+/** A rolling hash of the PIECE characters starting at each offset: O(1) per step, no substrings made. */
+function hashAt(text: string, start: number): number {
+  let h = 0;
+  for (let i = start; i < start + PIECE; i++) h = (Math.imul(h, BASE) + text.charCodeAt(i)) >>> 0;
+  return h;
+}
+
+interface Known {
+  secret: string;
+  mask: string;
+}
+
+export interface Scrubber {
+  /** A credential to hide from now on (an API key, a token, a token command's output). Short or empty ones are ignored. */
+  add(secret: string | undefined): void;
+  scrub(text: string): string;
+}
+
+export function createScrubber(): Scrubber {
+  const known = new Map<string, Known>();
+  /** Hashes of every PIECE-long piece of every known secret's body (its `apikey:` prefix is no secret). */
+  const pieces = new Map<number, string[]>();
+  /** One bit per low 16 bits of a piece hash: most offsets are ruled out without a Map lookup. */
+  const seen = new Uint8Array(1 << 13);
+
+  const redactPieces = (text: string): string => {
+    if (pieces.size === 0 || text.length < PIECE) return text;
+    const ranges: [number, number][] = [];
+    let h = hashAt(text, 0);
+    for (let i = 0; ; i++) {
+      const hit = (seen[(h & 0xffff) >>> 3]! & (1 << (h & 7))) !== 0 ? pieces.get(h) : undefined;
+      if (hit && hit.some((p) => text.startsWith(p, i))) {
+        const last = ranges.at(-1);
+        if (last && last[1] >= i) last[1] = i + PIECE;
+        else ranges.push([i, i + PIECE]);
+      }
+      if (i + PIECE >= text.length) break;
+      h = (Math.imul((h - Math.imul(text.charCodeAt(i), BASE_POW)) >>> 0, BASE) + text.charCodeAt(i + PIECE)) >>> 0;
+    }
+    if (ranges.length === 0) return text;
+    let out = '';
+    let at = 0;
+    for (const [from, to] of ranges) {
+      out += `${text.slice(at, from)}<redacted>`;
+      at = to;
+    }
+    return out + text.slice(at);
+  };
+
+  return {
+    add(secret) {
+      if (!secret || secret.length < 4 || known.has(secret)) return;
+      known.set(secret, { secret, mask: maskSecret(secret) });
+      const body = secret.startsWith('apikey:') ? secret.slice('apikey:'.length) : secret;
+      for (let i = 0; i + PIECE <= body.length; i++) {
+        const piece = body.slice(i, i + PIECE);
+        const h = hashAt(piece, 0);
+        const list = pieces.get(h) ?? [];
+        if (!list.includes(piece)) list.push(piece);
+        pieces.set(h, list);
+        seen[(h & 0xffff) >>> 3]! |= 1 << (h & 7);
+      }
+    },
+    scrub(text) {
+      let out = text;
+      for (const { secret, mask } of known.values()) if (out.includes(secret)) out = out.split(secret).join(mask);
+      return redactPieces(redactSecrets(out));
+    },
+  };
+}
+
+function scrubbing(stream: Writable, scrubber: Scrubber): Writable {
+  return { write: (chunk: string) => stream.write(typeof chunk === 'string' ? scrubber.scrub(chunk) : chunk) };
+}
+
+/** The same IO (getters kept as getters: `stdinIsTTY` is read only when asked), every write to stdout and stderr scrubbed. */
+export function scrubbedIO<T extends IO>(io: T, scrubber: Scrubber): T {
+  const field = (value: Writable) => ({ value, enumerable: true, writable: true, configurable: true });
+  return Object.create(Object.getPrototypeOf(io) as object, {
+    ...Object.getOwnPropertyDescriptors(io),
+    stdout: field(scrubbing(io.stdout, scrubber)),
+    stderr: field(scrubbing(io.stderr, scrubber)),
+  }) as T;
+}
