@@ -26,6 +26,11 @@ export function computedAllHealthy(e: ClusterEventStatus): boolean {
   return SERVICES.every((s) => e[`${s}_status`] === 'Healthy');
 }
 
+/** Healthy by both the server's flag and its statuses (a disagreement counts as not healthy). */
+export function isAllHealthy(e: ClusterEventStatus): boolean {
+  return e.all_healthy && computedAllHealthy(e);
+}
+
 export function isStale(event: ClusterEventStatus, ageMs: number, staleAfterMs: number): boolean {
   return event.all_healthy && ageMs > staleAfterMs;
 }
