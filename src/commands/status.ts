@@ -10,6 +10,7 @@ import { Command } from 'commander';
 import type { Context } from '../context.js';
 import { FLEET_IGNORED_ENV, fleetChoice, fleetExit, fleetInputs, fleetNames, type FleetChoice } from '../domain/fleet.js';
 import { healthVerdict } from '../domain/health.js';
+import type { StaleAfterSpec } from '../domain/stale-limit.js';
 import { CliError, EXIT } from '../errors.js';
 import { writeJson } from '../render/json.js';
 import { terminalKit } from '../render/kit.js';
@@ -19,10 +20,11 @@ import { globalFlags, type Factory, type Run } from './factory.js';
 import { examples, jsonOption, staleAfterOption, utcOption } from './flags.js';
 import { checkProfiles } from './shared/fleet.js';
 import { fetchHealth } from './shared/health.js';
+import { limitPhrase, resolveStaleLimit } from './shared/stale-limit.js';
 
 export interface StatusOptions {
   json: boolean;
-  staleAfterMs: number;
+  staleAfter: StaleAfterSpec;
   utc: boolean;
   /** Check several profiles instead of the one connection. */
   fleet?: FleetChoice;
@@ -30,7 +32,7 @@ export interface StatusOptions {
 
 interface StatusFlags {
   json?: boolean;
-  staleAfter: number;
+  staleAfter: StaleAfterSpec;
   utc?: boolean;
   allProfiles?: boolean;
   profiles?: string;
@@ -49,7 +51,7 @@ export function newCmdStatus(f: Factory, runF: Run<StatusOptions> = statusRun): 
       const fleet = fleetChoice(flags);
       // Flags that would point every row at one place are refused before any request.
       if (fleet) fleetInputs(globalFlags(cmd), {}, '');
-      const opts: StatusOptions = { json: flags.json ?? false, staleAfterMs: flags.staleAfter, utc: flags.utc ?? false, ...(fleet && { fleet }) };
+      const opts: StatusOptions = { json: flags.json ?? false, staleAfter: flags.staleAfter, utc: flags.utc ?? false, ...(fleet && { fleet }) };
       await f.run(cmd, runF, opts, { json: opts.json });
     });
 }
@@ -64,14 +66,16 @@ export async function statusRun(opts: StatusOptions, ctx: Context): Promise<numb
   } finally {
     client.close();
   }
-  const { health, now, computed } = answer;
-  const v = healthVerdict(health, now, opts.staleAfterMs);
+  const { body, health, now, legacy } = answer;
+  // One request, never two: the limit comes from the flag, this profile's stored period, or the default.
+  const limit = resolveStaleLimit(ctx, opts.staleAfter);
+  const v = healthVerdict(health, now, limit.ms);
   if (opts.json) {
-    writeJson(io, health);
-    if (v.verdict === 'stale') ctx.printer.warn(`the latest check is ${formatDuration(v.ageMs)} old (more than --stale-after ${formatDuration(opts.staleAfterMs)}): stale`);
+    writeJson(io, body);
+    if (v.verdict === 'stale') ctx.printer.warn(`the latest check is ${formatDuration(v.ageMs)} old (more than ${limitPhrase(ctx, limit)}): stale`);
     return v.exitCode;
   }
-  const view = { utc: opts.utc, now, columns: io.columns, staleAfterMs: opts.staleAfterMs, computed };
+  const view = { utc: opts.utc, now, columns: io.columns, staleLimit: limitPhrase(ctx, limit), legacy };
   if (io.stdoutIsTTY) io.stdout.write(renderStatusTerminal(health, v, view, await terminalKit(io.color)));
   else io.stdout.write(renderStatusPlain(health, v, view));
   return v.exitCode;
@@ -86,13 +90,13 @@ async function fleetRun(opts: StatusOptions, fleet: FleetChoice, ctx: Context): 
   const ignored = FLEET_IGNORED_ENV.filter((k) => ctx.env[k]);
   if (ignored.length) ctx.verbose(`ignoring ${ignored.join(', ')} for the fleet: each row uses its own profile's host and credential`);
 
-  const rows = await checkProfiles(ctx, names, opts.staleAfterMs);
+  const rows = await checkProfiles(ctx, names, opts.staleAfter);
   const code = fleetExit(rows.map((r) => r.exitCode));
   if (opts.json) {
     writeJson(io, fleetJson(rows));
     return code;
   }
-  if (io.stdoutIsTTY) io.stdout.write(renderFleetTerminal(rows, { ...(await terminalKit(io.color)), columns: io.columns, staleAfterMs: opts.staleAfterMs }));
+  if (io.stdoutIsTTY) io.stdout.write(renderFleetTerminal(rows, { ...(await terminalKit(io.color)), columns: io.columns }));
   else io.stdout.write(renderFleetPlain(rows));
   const bad = rows.filter((r) => r.exitCode !== EXIT.OK).length;
   if (bad && io.stderrIsTTY) ctx.printer.note(`${bad} of ${rows.length} not healthy`);

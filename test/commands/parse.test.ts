@@ -16,6 +16,7 @@ import { newCmdProfileList } from '../../src/commands/profile/list.js';
 import { newCmdProfileUse } from '../../src/commands/profile/use.js';
 import { newCmdSimulate } from '../../src/commands/simulate.js';
 import { newCmdStatus } from '../../src/commands/status.js';
+import { AUTO } from '../../src/domain/stale-limit.js';
 import { parse, parseFails, type NewCmd } from '../helpers/command.js';
 
 const MIN = 60_000;
@@ -31,7 +32,7 @@ async function refused<O>(newCmd: NewCmd<O>, argv: string[], message: RegExp): P
 
 describe('newCmdGet', () => {
   it('defaults', async () => {
-    expect(await parse(newCmdGet, ['latest'])).toEqual({ id: { kind: 'latest' }, selector: 'status', json: false, utc: false, staleAfterMs: 12 * MIN, exitStatus: false });
+    expect(await parse(newCmdGet, ['latest'])).toEqual({ id: { kind: 'latest' }, selector: 'status', json: false, utc: false, staleAfter: AUTO, exitStatus: false });
   });
   it('every flag', async () => {
     expect(await parse(newCmdGet, ['0193A5C2', '-s', 'all', '--json', '--utc', '--stale-after', '30m', '--exit-status'])).toEqual({
@@ -39,13 +40,19 @@ describe('newCmdGet', () => {
       selector: 'all',
       json: true,
       utc: true,
-      staleAfterMs: 30 * MIN,
+      staleAfter: { kind: 'fixed', ms: 30 * MIN },
       exitStatus: true,
     });
     expect((await parse(newCmdGet, ['0193A5C2-1234-7ABC-8DEF-0123456789AB'])).id).toEqual({ kind: 'uuid', id: '0193a5c2-1234-7abc-8def-0123456789ab' });
   });
+  it('--stale-after: auto (any case) or a duration, typed once', async () => {
+    expect((await parse(newCmdGet, ['latest', '--stale-after', 'auto'])).staleAfter).toEqual(AUTO);
+    expect((await parse(newCmdGet, ['latest', '--stale-after', 'AUTO'])).staleAfter).toEqual(AUTO);
+    expect((await parse(newCmdGet, ['latest', '--stale-after', '1h30m'])).staleAfter).toEqual({ kind: 'fixed', ms: 90 * MIN });
+  });
   it('bad argv', async () => {
     await refused(newCmdGet, [], /missing required argument 'id'/);
+    await refused(newCmdGet, ['latest', '--stale-after', 'automatic'], /invalid --stale-after "automatic": expected auto or a duration/);
     await refused(newCmdGet, ['abc'], /event id prefix "abc" is too short/);
     await refused(newCmdGet, ['latest', '-s', 'everything'], /invalid --selector "everything": expected status or all/);
     await refused(newCmdGet, ['latest', '--stale-after', 'later'], /invalid --stale-after "later"/);
@@ -67,7 +74,7 @@ describe('newCmdList', () => {
       wide: false,
       utc: false,
       json: false,
-      staleAfterMs: 12 * MIN,
+      staleAfter: AUTO,
     });
   });
   it('filters', async () => {
@@ -114,8 +121,8 @@ describe('newCmdIncidents', () => {
 
 describe('newCmdTimeline', () => {
   it('defaults and flags', async () => {
-    expect(await parse(newCmdTimeline, [])).toEqual({ since: undefined, staleAfterMs: 12 * MIN, width: undefined, utc: false, json: false });
-    expect(await parse(newCmdTimeline, ['--width', '120', '--stale-after', '20m', '--json'])).toMatchObject({ width: 120, staleAfterMs: 20 * MIN, json: true });
+    expect(await parse(newCmdTimeline, [])).toEqual({ since: undefined, staleAfter: AUTO, width: undefined, utc: false, json: false });
+    expect(await parse(newCmdTimeline, ['--width', '120', '--stale-after', '20m', '--json'])).toMatchObject({ width: 120, staleAfter: { kind: 'fixed', ms: 20 * MIN }, json: true });
   });
   it('bad argv', async () => {
     await refused(newCmdTimeline, ['--width', '5'], /invalid --width "5": expected a whole number of columns from 20 to 2000/);
@@ -131,7 +138,7 @@ describe('newCmdWatch', () => {
       details: false,
       json: false,
       utc: false,
-      staleAfterMs: 12 * MIN,
+      staleAfter: AUTO,
       until: undefined,
       timeoutMs: undefined,
     });
@@ -143,7 +150,7 @@ describe('newCmdWatch', () => {
       details: true,
       json: true,
       utc: true,
-      staleAfterMs: 15 * MIN,
+      staleAfter: { kind: 'fixed', ms: 15 * MIN },
       until: 'healthy',
       timeoutMs: 5 * MIN,
     });
@@ -159,8 +166,8 @@ describe('newCmdWatch', () => {
 
 describe('newCmdStatus', () => {
   it('one instance, or a fleet', async () => {
-    expect(await parse(newCmdStatus, [])).toEqual({ json: false, staleAfterMs: 12 * MIN, utc: false });
-    expect(await parse(newCmdStatus, ['--all-profiles', '--json'])).toEqual({ json: true, staleAfterMs: 12 * MIN, utc: false, fleet: { all: true } });
+    expect(await parse(newCmdStatus, [])).toEqual({ json: false, staleAfter: AUTO, utc: false });
+    expect(await parse(newCmdStatus, ['--all-profiles', '--json'])).toEqual({ json: true, staleAfter: AUTO, utc: false, fleet: { all: true } });
     expect((await parse(newCmdStatus, ['-p', 'prod, staging,,prod'])).fleet).toEqual({ names: ['prod', 'staging'] });
   });
   it('bad argv', async () => {

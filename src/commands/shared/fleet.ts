@@ -9,10 +9,12 @@ import { resolveConnection } from '../../config/connection.js';
 import type { Context } from '../../context.js';
 import { FLEET_CONCURRENCY, fleetInputs, mapLimit } from '../../domain/fleet.js';
 import { healthVerdict } from '../../domain/health.js';
+import type { StaleAfterSpec } from '../../domain/stale-limit.js';
 import { CliError, EXIT } from '../../errors.js';
 import type { FleetRow } from '../../render/status.js';
 import { formatDuration } from '../../util/duration.js';
 import { fetchHealth } from './health.js';
+import { resolveStaleLimit } from './stale-limit.js';
 
 /** Resolve with `work`, or with `onTimeout()` after `ms` — whichever comes first. */
 async function within<T>(ctx: Context, ms: number, work: Promise<T>, onTimeout: () => T): Promise<T> {
@@ -35,7 +37,7 @@ function failedRow(ctx: Context, name: string, host: string, e: unknown): FleetR
   return { profile: name, host, exitCode: EXIT.FAILURE, error: { kind, message } };
 }
 
-export async function checkProfile(ctx: Context, name: string, staleAfterMs: number): Promise<FleetRow> {
+export async function checkProfile(ctx: Context, name: string, staleAfter: StaleAfterSpec): Promise<FleetRow> {
   const config = ctx.config();
   const { flags, env } = fleetInputs(ctx.flags, ctx.env, name);
   let host = config.profiles[name]?.host ?? '?';
@@ -48,10 +50,12 @@ export async function checkProfile(ctx: Context, name: string, staleAfterMs: num
     const c = client;
     const verbose = (l: string) => ctx.verbose(`[${name}] ${l}`);
     // A backstop over the whole row (the fallback makes more than one request): the timeout plus a little.
+    // The row's own limit: its profile's stored period, else the default (never a history read here).
+    const limit = resolveStaleLimit({ ...ctx, verbose }, staleAfter, { connection });
     const row = (async (): Promise<FleetRow> => {
       const a = await fetchHealth(c, { verbose, clock: ctx.clock });
-      const v = healthVerdict(a.health, a.now, staleAfterMs);
-      return { profile: name, host, exitCode: v.exitCode, health: a.health, verdict: v, computed: a.computed, now: a.now };
+      const v = healthVerdict(a.health, a.now, limit.ms);
+      return { profile: name, host, exitCode: v.exitCode, health: a.health, body: a.body, verdict: v, legacy: a.legacy, now: a.now, staleAfterMs: limit.ms };
     })();
     const timedOut = new ApiError('timeout', `no answer from ${host} within the request timeout (${formatDuration(connection.timeoutMs)})`, { endpoint: '/v0/cluster_healthz', transient: true });
     return await within<FleetRow>(ctx, connection.timeoutMs + 500, row.catch((e: unknown) => failedRow(ctx, name, host, e)), () => failedRow(ctx, name, host, timedOut));
@@ -62,6 +66,6 @@ export async function checkProfile(ctx: Context, name: string, staleAfterMs: num
   }
 }
 
-export function checkProfiles(ctx: Context, names: readonly string[], staleAfterMs: number): Promise<FleetRow[]> {
-  return mapLimit(names, FLEET_CONCURRENCY, (name) => checkProfile(ctx, name, staleAfterMs));
+export function checkProfiles(ctx: Context, names: readonly string[], staleAfter: StaleAfterSpec): Promise<FleetRow[]> {
+  return mapLimit(names, FLEET_CONCURRENCY, (name) => checkProfile(ctx, name, staleAfter));
 }

@@ -1,32 +1,43 @@
 /**
- * "Is it healthy now": the server's HealthStatus (`GET /v0/cluster_healthz`, whose 200 and 503
- * both carry it), or the same computed from the events on a server that answers 404 there.
+ * "Is it healthy now": the server's `GET /v0/cluster_healthz` (whose 200 and 503 both carry the
+ * answer), in today's shape or in the `{runner, compiler}` shape of Feldera v0.121–v0.200.
+ *
+ * There is no fallback for a server that answers 404 there: every Feldera with cluster monitor
+ * events (v0.201+) has `/v0/cluster_healthz`, which came first (v0.121). A 404 is explained by
+ * the server's version instead (server-version.ts).
  */
 import type { ClusterClient } from '../../api/client.js';
-import { ApiError } from '../../api/errors.js';
-import type { HealthStatus } from '../../api/types.js';
-import { computeHealthStatus } from '../../domain/health.js';
+import { SERVICES, type HealthBody, type HealthStatus } from '../../api/types.js';
 import type { Context } from '../../context.js';
+import { normalizeHealth, unchangedSince } from '../../domain/health.js';
+import { explainMissingRoute } from './server-version.js';
 import { nowOf } from './server-now.js';
 
 export interface HealthAnswer {
+  /** As the server sent it (what --json prints). */
+  body: HealthBody;
+  /** The same in today's shape, for verdicts and tables. */
   health: HealthStatus;
+  /** The server sent the v0.121–v0.200 shape: the API server is taken as healthy (it answered). */
+  legacy: boolean;
   /** The server's now (Date header), or the local clock's. */
   now: number;
-  /** Computed from the events because the server has no /v0/cluster_healthz. */
-  computed: boolean;
 }
 
-export async function fetchHealth(client: Pick<ClusterClient, 'clusterHealth' | 'getEvent' | 'listEvents' | 'connection'>, ctx: Pick<Context, 'verbose' | 'clock'>): Promise<HealthAnswer> {
+export async function fetchHealth(client: Pick<ClusterClient, 'clusterHealth' | 'platformConfig' | 'connection'>, ctx: Pick<Context, 'verbose' | 'clock'>): Promise<HealthAnswer> {
+  let a;
   try {
-    const a = await client.clusterHealth();
-    return { health: a.data, now: nowOf(ctx, a.serverDate), computed: false };
+    a = await client.clusterHealth();
   } catch (e) {
-    if (!(e instanceof ApiError) || e.apiKind !== 'no-api') throw e;
+    throw await explainMissingRoute(e, client);
   }
-  ctx.verbose(
-    `${client.connection.host} answered 404 for /v0/cluster_healthz (an older server): computing the same answer from /v0/cluster/events/latest?selector=all and /v0/cluster/events`,
-  );
-  const [latest, list] = await Promise.all([client.getEvent('latest', 'all'), client.listEvents()]);
-  return { health: computeHealthStatus(latest.data, list.data), now: nowOf(ctx, latest.serverDate ?? list.serverDate), computed: true };
+  const { health, legacy } = normalizeHealth(a.data);
+  if (legacy) ctx.verbose(`${client.connection.host} answered /v0/cluster_healthz in the shape of Feldera v0.121–v0.200 (compiler and runner only): the API server is taken as healthy, since it answered`);
+  const unknown = SERVICES.filter((s) => unchangedSince(health, s, legacy) === undefined && !(legacy && s === 'api'));
+  if (unknown.length) {
+    ctx.verbose(
+      `unchanged_since equals checked_at for ${unknown.join(', ')}: before Feldera v0.336 (commit 83023b83e) that is only the latest event's time, not a change, so it is shown as unknown`,
+    );
+  }
+  return { body: a.data, health, legacy, now: nowOf(ctx, a.serverDate) };
 }
