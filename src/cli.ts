@@ -18,13 +18,15 @@ import { newCmdProfileList } from './commands/profile/list.js';
 import { newCmdProfileUse } from './commands/profile/use.js';
 import { newCmdSimulate } from './commands/simulate.js';
 import { newCmdStatus } from './commands/status.js';
+import { newCmdVersion } from './commands/version.js';
 import { makeContext } from './context.js';
 import { CliError, EXIT } from './errors.js';
 import { processIO, type IO } from './io/io.js';
 import { createPrinter, type Printer } from './io/printer.js';
 import { wrapWords } from './io/wrap.js';
+import { VERSION } from './version.js';
 
-export const VERSION = '0.1.0';
+export { VERSION } from './version.js';
 
 const GLOBAL_OPTIONS: [flags: string, help: string][] = [
   ['--host <url>', 'Feldera instance URL (env FELDERA_HOST; default http://127.0.0.1:8080)'],
@@ -88,6 +90,7 @@ export function buildProgram(f: Factory): Command {
   );
   program.addCommand(event.alias('events'));
   program.addCommand(newCmdStatus(f));
+  program.addCommand(newCmdVersion(f));
   return program;
 }
 

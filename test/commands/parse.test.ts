@@ -16,6 +16,7 @@ import { newCmdProfileList } from '../../src/commands/profile/list.js';
 import { newCmdProfileUse } from '../../src/commands/profile/use.js';
 import { newCmdSimulate } from '../../src/commands/simulate.js';
 import { newCmdStatus } from '../../src/commands/status.js';
+import { newCmdVersion } from '../../src/commands/version.js';
 import { AUTO } from '../../src/domain/stale-limit.js';
 import { parse, parseFails, type NewCmd } from '../helpers/command.js';
 
@@ -210,6 +211,17 @@ describe('newCmdProfileList / newCmdProfileUse / auth status', () => {
   it('bad argv', async () => {
     await refused(newCmdProfileUse, [], /missing required argument 'name'/);
     await refused(newCmdProfileList, ['extra'], /too many arguments/);
+  });
+});
+
+describe('newCmdVersion', () => {
+  it('defaults and flags', async () => {
+    expect(await parse(newCmdVersion, [])).toEqual({ json: false, client: false });
+    expect(await parse(newCmdVersion, ['--client', '--json'])).toEqual({ json: true, client: true });
+  });
+  it('bad argv', async () => {
+    await refused(newCmdVersion, ['--server'], /unknown option '--server'/);
+    await refused(newCmdVersion, ['extra'], /too many arguments/);
   });
 });
 

@@ -13,6 +13,7 @@ import { sanitizeLine } from '../../io/sanitize.js';
 
 export const FIRST_HEALTHZ = [0, 121, 0] as const;
 export const FIRST_EVENTS = [0, 201, 0] as const;
+export const FIRST_HISTORY_SINCE = [0, 336, 0] as const;
 
 type Version = readonly [number, number, number];
 

@@ -1,0 +1,2 @@
+/** This tool's version (`cluster -V`, `cluster version`). */
+export const VERSION = '0.1.0';
