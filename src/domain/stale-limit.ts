@@ -112,6 +112,8 @@ export function fixedLimit(ms: number): StaleLimit {
   return { ms, source: 'flag' };
 }
 
+const ago = (ms: number) => (ms < 1000 ? 'just now' : `${formatDuration(ms)} ago`);
+
 /** Where a limit came from, as the end of "more than …": `--stale-after 30m`, `19m 30s, 1.5 × …`. */
 export function describeLimit(l: StaleLimit, now?: number): string {
   const d = formatDuration(l.ms);
@@ -124,7 +126,7 @@ export function describeLimit(l: StaleLimit, now?: number): string {
       const when =
         l.source === 'learned'
           ? `learned from ${l.samples ?? 0} gaps in its retained history`
-          : `learned${l.learnedAt !== undefined && now !== undefined ? ` ${formatDuration(Math.max(0, now - l.learnedAt))} ago` : ''} from its history`;
+          : `learned${l.learnedAt !== undefined && now !== undefined ? ` ${ago(now - l.learnedAt)}` : ''} from its history`;
       return `${d}, ${floor ? 'the minimum for' : '1.5 ×'} this instance's healthy period of ${formatDuration(l.periodMs ?? 0)} (${when})`;
     }
     case 'default':
