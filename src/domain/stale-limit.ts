@@ -135,3 +135,11 @@ export function describeLimit(l: StaleLimit, now?: number): string {
         : `${d}, the default until a command that reads the history (\`cluster event list\`) learns this instance's healthy period`;
   }
 }
+
+/** The limit and its source in a few words, for a note under a picture: `19m 30s (1.5 × this instance's healthy period of 13m)`. */
+export function summarizeLimit(l: StaleLimit): string {
+  const d = formatDuration(l.ms);
+  if (l.source === 'flag') return `--stale-after ${d}`;
+  if (l.source === 'default') return `${d} (the default: no healthy period known for this instance)`;
+  return `${d} (1.5 × this instance's healthy period of ${formatDuration(l.periodMs ?? 0)}, at least ${formatDuration(STALE_FLOOR_MS)})`;
+}

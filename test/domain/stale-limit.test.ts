@@ -6,6 +6,7 @@ import {
   STALE_DEFAULT_MS,
   STALE_FLOOR_MS,
   describeLimit,
+  summarizeLimit,
   healthyGaps,
   learnHealthyPeriod,
   limitForPeriod,
@@ -105,5 +106,11 @@ describe('limitForPeriod and describeLimit', () => {
     );
     expect(describeLimit({ ms: 20 * MIN, source: 'default' })).toMatch(/^20m, the default until a command that reads the history/);
     expect(describeLimit({ ms: 20 * MIN, source: 'default', samples: 1 })).toMatch(/^20m, the default: the retained history has too few healthy periods .*\(1 of 3\)$/);
+  });
+
+  it('in a few words, for the timeline\'s note', () => {
+    expect(summarizeLimit({ ms: 30 * MIN, source: 'flag' })).toBe('--stale-after 30m');
+    expect(summarizeLimit({ ms: 20 * MIN, source: 'default', samples: 0 })).toBe('20m (the default: no healthy period known for this instance)');
+    expect(summarizeLimit({ ms: 19.5 * MIN, source: 'stored', periodMs: 13 * MIN })).toBe("19m 30s (1.5 × this instance's healthy period of 13m, at least 12m)");
   });
 });

@@ -6,7 +6,7 @@
 import { Command, Option } from 'commander';
 import type { Context } from '../../context.js';
 import { windowAt } from '../../domain/history.js';
-import type { StaleAfterSpec } from '../../domain/stale-limit.js';
+import { summarizeLimit, type StaleAfterSpec } from '../../domain/stale-limit.js';
 import { buildTimeline, timelineJson, timelineWindow } from '../../domain/timeline.js';
 import { EXIT, usageError } from '../../errors.js';
 import { writeJson } from '../../render/json.js';
@@ -16,7 +16,7 @@ import type { When } from '../../util/when.js';
 import type { Factory, Run } from '../factory.js';
 import { examples, jsonOption, staleAfterOption, utcOption, whenOption } from '../flags.js';
 import { NO_EVENTS, fetchEvents } from '../shared/history.js';
-import { limitPhrase, resolveStaleLimit } from '../shared/stale-limit.js';
+import { resolveStaleLimit } from '../shared/stale-limit.js';
 
 export interface TimelineOptions {
   since?: When;
@@ -91,6 +91,6 @@ export async function timelineRun(opts: TimelineOptions, ctx: Context): Promise<
     ctx.printer.note(NO_EVENTS);
     return EXIT.OK;
   }
-  io.stdout.write(renderTimeline(t, { utc: opts.utc, color: io.color, columns: width, staleLimit: limitPhrase(ctx, limit) }, await terminalKit(io.color)));
+  io.stdout.write(renderTimeline(t, { utc: opts.utc, color: io.color, columns: width, staleLimit: summarizeLimit(limit) }, await terminalKit(io.color)));
   return EXIT.OK;
 }
