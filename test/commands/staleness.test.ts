@@ -4,7 +4,9 @@
  * fixed 12-minute limit would cry wolf every cycle — while a recorder that stops is still caught
  * within 1.5 of the instance's healthy periods.
  */
-import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newCmdGet } from '../../src/commands/event/get.js';
 import { newCmdList } from '../../src/commands/event/list.js';
 import { newCmdTimeline } from '../../src/commands/event/timeline.js';
@@ -17,7 +19,7 @@ import { tempConfigDir } from '../helpers/cli.js';
 import { argvOf, invoke } from '../helpers/command.js';
 import { bufferIO } from '../helpers/io.js';
 import { virtualClock } from '../watch/support.js';
-import { HOUR, MIN, SEC, rows, runCommand, sim, type Sim } from './list-helpers.js';
+import { HOUR, MIN, SEC, configWith, rows, runCommand, sim, type Sim } from './list-helpers.js';
 
 /** Age of the newest event by the simulated clock. */
 const latestAge = (s: Sim) => s.clock.now() - s.model.latest()!.recordedAtUs / 1000;
@@ -30,6 +32,12 @@ async function singleRequest(s: Sim, configDir: string, flags: Record<string, un
 }
 
 describe('slow-checks: a healthy period of ~13 minutes', () => {
+  let s0: Sim;
+  beforeAll(async () => {
+    s0 = await sim({ scenario: 'slow-checks', history: 6 * HOUR });
+  });
+  afterAll(() => s0.close());
+
   it('status and event get latest --exit-status: never stale over two periods, before and after the period is learned; a fixed 12m would be', async () => {
     const s = await sim({ scenario: 'slow-checks', history: 6 * HOUR });
     try {
@@ -75,6 +83,21 @@ describe('slow-checks: a healthy period of ~13 minutes', () => {
       }
     } finally {
       await s.close();
+    }
+  });
+
+  it('stored per profile: the fleet view judges each row by its own profile\'s period', async () => {
+    const other = await sim({ scenario: 'healthy', history: HOUR });
+    try {
+      const dir = configWith({ slow: s0.url, quiet: other.url });
+      await runCommand(newCmdList, {}, { configDir: dir, flags: { profile: 'slow' } });
+      expect(JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')).healthy_periods['profile:slow']).toMatchObject({ host: s0.url, samples: expect.any(Number) });
+      const r = await runCommand(newCmdStatus, { allProfiles: true }, { configDir: dir, flags: { verbose: true } });
+      expect(r.code).toBe(EXIT.OK);
+      expect(r.err).toMatch(/\[slow\] stale after 19m 3\ds, 1\.5 × this instance's healthy period of 13m/);
+      expect(r.err).toMatch(/\[quiet\] stale after 20m, the default/);
+    } finally {
+      await other.close();
     }
   });
 

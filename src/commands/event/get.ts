@@ -110,7 +110,7 @@ async function fetchEvent(opts: GetOptions, ctx: Context): Promise<{ event: Clus
 export async function getRun(opts: GetOptions, ctx: Context): Promise<number> {
   const { io } = ctx;
   const { event, serverDate } = await fetchEvent(opts, ctx);
-  // One request, never two: the limit comes from the flag, the stored period, or the default.
+  // Never a request to learn: the limit comes from the flag, the stored period, or the default.
   const limit: StaleLimit = resolveStaleLimit(ctx, opts.staleAfter);
   const a = assessEvent(event, { latest: opts.id.kind === 'latest', serverNow: serverNow(ctx, serverDate), localNow: ctx.clock.now(), staleAfterMs: limit.ms });
   if (opts.json) writeJson(io, event);
