@@ -4,12 +4,14 @@ import { newCmdIncidents as incidents } from '../../src/commands/event/incidents
 import { newCmdTimeline as run } from '../../src/commands/event/timeline.js';
 import { EXIT } from '../../src/errors.js';
 import type { timelineJson } from '../../src/domain/timeline.js';
+import { tempConfigDir } from '../helpers/cli.js';
 import { HOUR, MIN, closedPort, getJson, runCommand, sim, type Sim } from './list-helpers.js';
 
 type TJ = ReturnType<typeof timelineJson>;
 
 async function json(url: string, opts: Record<string, unknown> = {}): Promise<TJ> {
-  const r = await runCommand(run, { json: true, ...opts }, { host: url });
+  // a config dir of its own: no healthy period stored by another test for a host on the same port
+  const r = await runCommand(run, { json: true, ...opts }, { host: url, configDir: tempConfigDir() });
   expect(r.code).toBe(0);
   return JSON.parse(r.out) as TJ;
 }
