@@ -5,7 +5,7 @@ import { EXIT } from '../../src/errors.js';
 import { tempConfigDir } from '../helpers/cli.js';
 import { HOUR, MIN, closedPort, getJson, rows, runCommand, sim, type Sim } from './list-helpers.js';
 
-const ROW = /^[0-9a-f-]{36}\t\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z\t(healthy|unhealthy|stale)\t(Healthy|Unhealthy|InitialUnhealthy)\t(Healthy|Unhealthy|InitialUnhealthy)\t(Healthy|Unhealthy|InitialUnhealthy)$/;
+const ROW = /^[0-9a-f-]{36}\t\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3}|\.\d{6})?Z\t(healthy|unhealthy|stale)\t(Healthy|Unhealthy|InitialUnhealthy)\t(Healthy|Unhealthy|InitialUnhealthy)\t(Healthy|Unhealthy|InitialUnhealthy)$/;
 
 async function serverList(s: Sim): Promise<ClusterEventStatus[]> {
   return (await getJson(`${s.url}/v0/cluster/events`)).body as ClusterEventStatus[];
