@@ -20,16 +20,16 @@ import { newCmdProfileList } from './commands/profile/list.js';
 import { newCmdProfileUse } from './commands/profile/use.js';
 import { newCmdSimulate } from './commands/simulate.js';
 import { newCmdStatus } from './commands/status.js';
+import { newCmdVersion } from './commands/version.js';
 import { makeContext } from './context.js';
 import { CliError, EXIT } from './errors.js';
 import { processIO, type IO } from './io/io.js';
 import { createPrinter, type Printer } from './io/printer.js';
 import { createScrubber, scrubbedIO, type Scrubber } from './io/secrets.js';
 import { wrapWords } from './io/wrap.js';
+import { VERSION } from './version.js';
 
-/** This tool's version: package.json's, put in by the build (esbuild.config.mjs) and by vitest.config.ts. */
-declare const CLUSTER_VERSION: string;
-export const VERSION = CLUSTER_VERSION;
+export { VERSION } from './version.js';
 
 /** Help is wrapped to the terminal, but never wider than this (the help text is pre-rendered at this width). */
 export const HELP_WIDTH = 80;
@@ -98,6 +98,7 @@ export function buildProgram(f: Factory): Command {
   );
   program.addCommand(event.alias('events'));
   program.addCommand(newCmdStatus(f));
+  program.addCommand(newCmdVersion(f));
   program.addCommand(newCmdExporter(f));
   program.addCommand(newCmdCompletion(f));
   program.addCommand(newCmdComplete(f), { hidden: true });

@@ -18,7 +18,7 @@ import { Undecoded, decoderFor } from './decode.js';
 import { ApiError, describeAnswer, explainTransport, undecodedFailure, type ClientTarget } from './errors.js';
 import { NO_ANSWER_STATUS, RETRY_STATUSES, parseRetryAfter, planRetry } from './retry.js';
 import { MiniHeaders, TransportError, createNodeFetch, type NodeFetch } from './transport.js';
-import type { AuthConfig, ClusterEvent, HealthStatus, PlatformConfig, Selector, SessionInfo } from './types.js';
+import type { AuthConfig, ClusterEvent, HealthBody, PlatformConfig, Selector, SessionInfo } from './types.js';
 import { checkAuthConfig, checkEvent, checkEventList, checkHealth, checkPlatformConfig, checkSession } from './validate.js';
 
 export type { ClientTarget } from './errors.js';
@@ -51,7 +51,8 @@ export interface ClusterClient {
   readonly connection: ClientTarget;
   getEvent(id: string, selector?: Selector): Promise<Answer<ClusterEvent>>;
   listEvents(): Promise<Answer<ClusterEvent[]>>;
-  clusterHealth(): Promise<Answer<HealthStatus>>;
+  /** Today's `HealthStatus`, or the `{runner, compiler}` of Feldera v0.121–v0.200. */
+  clusterHealth(): Promise<Answer<HealthBody>>;
   platformConfig(): Promise<Answer<PlatformConfig>>;
   session(): Promise<Answer<SessionInfo>>;
   authConfig(): Promise<Answer<AuthConfig>>;

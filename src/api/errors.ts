@@ -174,6 +174,14 @@ export interface ErrorAnswer {
   /** Parsed Feldera error body, if it was one. */
   feldera?: { message: string; error_code: string; details?: unknown };
   serverDate?: number;
+  /** The `WWW-Authenticate` header, when there was one. */
+  challenge?: string;
+}
+
+/** The `error_description` of a `WWW-Authenticate: Bearer …` challenge (why a token was refused). */
+export function challengeDescription(challenge: string | undefined): string | undefined {
+  const m = challenge === undefined ? null : /error_description="([^"]*)"/i.exec(challenge);
+  return m ? sanitizeLine(m[1]!).slice(0, 200) : undefined;
 }
 
 /** An HTTP answer with an error status, explained. */
@@ -183,7 +191,9 @@ export function httpFailure(a: ErrorAnswer): ApiError {
   const code = feldera?.error_code;
   const common = { endpoint, status, errorCode: code, serverDate: a.serverDate };
   if (status === 401) {
-    return new ApiError('unauthorized', feldera ? `not authorised: ${msg}` : `not authorised: ${a.host} requires credentials`, {
+    const why = challengeDescription(a.challenge);
+    const message = feldera ? `not authorised: ${msg}` : why ? `not authorised: ${a.host} refused the bearer token (${why})` : `not authorised: ${a.host} requires credentials`;
+    return new ApiError('unauthorized', message, {
       ...common,
       hint: 'run `cluster login` (or set FELDERA_API_KEY)',
     });
@@ -207,9 +217,10 @@ export function httpFailure(a: ErrorAnswer): ApiError {
     });
   }
   if (status === 404 && !feldera) {
-    return new ApiError('no-api', `${a.host} has no cluster-events API (${endpoint} answered 404)`, {
+    const events = endpoint.startsWith('/v0/cluster/events');
+    return new ApiError('no-api', `${a.host} has no ${events ? 'cluster-events API' : endpoint} (${endpoint} answered 404)`, {
       ...common,
-      hint: 'the server is too old for cluster monitor events, or not a Feldera instance; check --host',
+      hint: `the server is too old for ${events ? 'cluster monitor events' : endpoint}, or not a Feldera instance; check --host`,
     });
   }
   if (status === 400) {
@@ -310,6 +321,7 @@ export function describeAnswer(target: ClientTarget, endpoint: string, res: Answ
     text,
     feldera: asErrorBody(json),
     serverDate: serverDate(res.headers),
+    challenge: res.headers.get('www-authenticate') ?? undefined,
   });
   return failure.apiKind === 'unauthorized' ? unauthorizedHint(target, failure) : failure;
 }

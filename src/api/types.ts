@@ -58,6 +58,25 @@ export interface HealthStatus {
   runner: ServiceHealth;
 }
 
+/**
+ * `HealthStatus` as Feldera v0.121–v0.200 sent it: compiler and runner only, no `api`, no
+ * `all_healthy` (`crates/pipeline-manager/src/cluster_health.rs`, added in 303d3b2bb, first
+ * released in v0.121.0; replaced by the event-based answer in d0d788e11, first released in
+ * v0.201.0). Its `checked_at` is the latest 10-second check, its `unchanged_since` the last change
+ * of `healthy` or `message`, both kept in memory by the API server.
+ */
+export interface LegacyHealthStatus {
+  runner: ServiceHealth;
+  compiler: ServiceHealth;
+}
+
+/** What `/v0/cluster_healthz` answers: today's shape, or the v0.121–v0.200 one. */
+export type HealthBody = HealthStatus | LegacyHealthStatus;
+
+export function isLegacyHealth(h: HealthBody): h is LegacyHealthStatus {
+  return !('all_healthy' in h);
+}
+
 /** The fields of `Configuration` (`GET /v0/config`) this tool reads; the rest pass through untouched. */
 export interface PlatformConfig {
   edition: string;

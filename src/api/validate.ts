@@ -3,7 +3,7 @@
  * fields, enum values. Unknown extra fields are ignored; values are never rewritten, so `--json`
  * prints what arrived. Hand-written (no schema library) to keep start-up lean.
  */
-import { INFO_FIELDS, MONITOR_STATUSES, SERVICES, type AuthConfig, type ClusterEvent, type HealthStatus, type PlatformConfig, type SessionInfo } from './types.js';
+import { INFO_FIELDS, MONITOR_STATUSES, SERVICES, type AuthConfig, type ClusterEvent, type HealthBody, type PlatformConfig, type SessionInfo } from './types.js';
 
 export class ShapeError extends Error {
   constructor(message: string) {
@@ -79,11 +79,15 @@ export function checkEventList(v: unknown): ClusterEvent[] {
   return v as ClusterEvent[];
 }
 
-/** `HealthStatus`. */
-export function checkHealth(v: unknown): HealthStatus {
+/**
+ * `HealthStatus`, or the v0.121–v0.200 shape (`{runner, compiler}`, no `api`, no `all_healthy`;
+ * see `LegacyHealthStatus`): an object with neither `all_healthy` nor `api` is checked as that.
+ */
+export function checkHealth(v: unknown): HealthBody {
   const o = obj(v, 'the health status');
-  bool(o, 'all_healthy', 'the health status');
-  for (const svc of SERVICES) {
+  const legacy = o.all_healthy === undefined && o.api === undefined;
+  if (!legacy) bool(o, 'all_healthy', 'the health status');
+  for (const svc of legacy ? LEGACY_SERVICES : SERVICES) {
     const where = `the health status."${svc}"`;
     if (o[svc] === undefined) throw new ShapeError(`the health status has no "${svc}"`);
     const s = obj(o[svc], where);
@@ -92,8 +96,10 @@ export function checkHealth(v: unknown): HealthStatus {
     dateTime(s, 'unchanged_since', where);
     dateTime(s, 'checked_at', where);
   }
-  return o as unknown as HealthStatus;
+  return o as unknown as HealthBody;
 }
+
+const LEGACY_SERVICES = ['runner', 'compiler'] as const;
 
 /** Feldera's `ErrorResponse` (details may be missing on 401). Returns undefined when the body is not one. */
 export function asErrorBody(v: unknown): { message: string; error_code: string; details?: unknown } | undefined {

@@ -20,12 +20,13 @@ import { fleetNote, fleetVerdictWord } from '../render/status.js';
 import { formatDuration } from '../util/duration.js';
 import { globalFlags, type Factory, type Run } from './factory.js';
 import { durationOption, examples, staleAfterOption } from './flags.js';
+import type { StaleAfterSpec } from '../domain/stale-limit.js';
 import { checkProfile, checkRow } from './shared/fleet.js';
 
 export interface ExporterOptions {
   listen: ListenAddress;
   minIntervalMs: number;
-  staleAfterMs: number;
+  staleAfter: StaleAfterSpec;
   /** Several profiles instead of the one connection. */
   fleet?: FleetChoice;
 }
@@ -33,7 +34,7 @@ export interface ExporterOptions {
 interface ExporterFlags {
   listen: ListenAddress;
   minInterval: number;
-  staleAfter: number;
+  staleAfter: StaleAfterSpec;
   allProfiles?: boolean;
   profiles?: string;
 }
@@ -56,7 +57,7 @@ export function newCmdExporter(f: Factory, runF: Run<ExporterOptions> = exporter
       const fleet = fleetChoice(flags);
       // Flags that would point every row at one place are refused before anything starts.
       if (fleet) fleetInputs(globalFlags(cmd), {}, '');
-      const opts: ExporterOptions = { listen: flags.listen, minIntervalMs: flags.minInterval, staleAfterMs: flags.staleAfter, ...(fleet && { fleet }) };
+      const opts: ExporterOptions = { listen: flags.listen, minIntervalMs: flags.minInterval, staleAfter: flags.staleAfter, ...(fleet && { fleet }) };
       await f.run(cmd, runF, opts, { longRunning: true });
     });
 }
@@ -65,14 +66,14 @@ export function newCmdExporter(f: Factory, runF: Run<ExporterOptions> = exporter
  * The staleness threshold the exporter judges with: the same rule as `status`. The one place to
  * change when that rule changes.
  */
-export function staleAfterOf(opts: ExporterOptions): number {
-  return opts.staleAfterMs;
+export function staleAfterOf(opts: ExporterOptions): StaleAfterSpec {
+  return opts.staleAfter;
 }
 
 /** One instance to read: its row label and how its connection is resolved. */
 interface Target {
   name: string;
-  read(ctx: Context, staleAfterMs: number): ReturnType<typeof checkRow>;
+  read(ctx: Context, staleAfter: StaleAfterSpec): ReturnType<typeof checkRow>;
 }
 
 function targetsOf(opts: ExporterOptions, ctx: Context): Target[] {
@@ -92,20 +93,20 @@ function targetsOf(opts: ExporterOptions, ctx: Context): Target[] {
 }
 
 /** Every target at once (bounded as for `status`), each row timed. */
-function readAll(ctx: Context, targets: readonly Target[], staleAfterMs: number): Promise<ExportedRow[]> {
+function readAll(ctx: Context, targets: readonly Target[], staleAfter: StaleAfterSpec): Promise<ExportedRow[]> {
   return mapLimit(targets, FLEET_CONCURRENCY, async (t) => {
     const started = ctx.clock.now();
-    const row = await t.read(ctx, staleAfterMs);
+    const row = await t.read(ctx, staleAfter);
     return { row, durationMs: ctx.clock.now() - started };
   });
 }
 
 /** A log line on stderr whenever a row's state (verdict, or the error) changes — not on every read. */
-function changeLogger(ctx: Context, staleAfterMs: number): (rows: readonly ExportedRow[]) => void {
+function changeLogger(ctx: Context): (rows: readonly ExportedRow[]) => void {
   const last = new Map<string, string>();
   return (rows) => {
     for (const { row } of rows) {
-      const note = fleetNote(row, staleAfterMs);
+      const note = fleetNote(row);
       const state = `${fleetVerdictWord(row)}${note ? `: ${note}` : ''}`;
       if (last.get(row.profile) === state) continue;
       last.set(row.profile, state);
@@ -118,7 +119,7 @@ function changeLogger(ctx: Context, staleAfterMs: number): (rows: readonly Expor
 
 export async function exporterRun(opts: ExporterOptions, ctx: Context): Promise<number> {
   const targets = targetsOf(opts, ctx);
-  const staleAfterMs = staleAfterOf(opts);
+  const staleAfter = staleAfterOf(opts);
   // Loaded here: prom-client, node:http and the metrics are the exporter's alone.
   const [prom, { createMetrics }, { createReadCache }, { startExporterServer }] = await Promise.all([
     import('prom-client'),
@@ -127,8 +128,8 @@ export async function exporterRun(opts: ExporterOptions, ctx: Context): Promise<
     import('../exporter/server.js'),
   ]);
   const metrics = createMetrics(prom);
-  const cache = createReadCache(() => readAll(ctx, targets, staleAfterMs), opts.minIntervalMs, ctx.clock);
-  const logChanges = changeLogger(ctx, staleAfterMs);
+  const cache = createReadCache(() => readAll(ctx, targets, staleAfter), opts.minIntervalMs, ctx.clock);
+  const logChanges = changeLogger(ctx);
   let logged = 0;
   const scrape = async () => {
     const read = await cache.get();

@@ -7,9 +7,8 @@ import { Option } from 'commander';
 import { SELECTORS, type Selector } from '../api/types.js';
 import { parseEventId, type EventIdSpec } from '../domain/event-id.js';
 import { parseLimit, parseService } from '../domain/history.js';
-import { DEFAULT_STALE_AFTER_MS } from '../domain/verdict.js';
+import { AUTO, parseStaleAfterSpec } from '../domain/stale-limit.js';
 import { usageError } from '../errors.js';
-import { formatDuration } from '../util/duration.js';
 import { parseDurationFlag, parseWhenSpec } from '../util/when.js';
 
 /** `--json`, with what it prints. */
@@ -27,8 +26,14 @@ export function durationOption(flags: string, help: string, minMs: number): Opti
   return new Option(flags, help).argParser((v: string) => parseDurationFlag(v, name, minMs));
 }
 
+/**
+ * `--stale-after auto|DURATION`: typed once (`StaleAfterSpec`); commands resolve it into a limit
+ * with commands/shared/stale-limit.ts.
+ */
 export function staleAfterOption(help = 'an all-healthy latest event older than this means the recorder stopped'): Option {
-  return durationOption('--stale-after <duration>', help, 1000).default(DEFAULT_STALE_AFTER_MS, formatDuration(DEFAULT_STALE_AFTER_MS));
+  return new Option('--stale-after <auto|duration>', `${help}; auto: 1.5 × the healthy period learned from this instance's history`)
+    .argParser(parseStaleAfterSpec)
+    .default(AUTO, 'auto');
 }
 
 /** `--since` / `--until` of the history commands: a duration back from now, or an RFC 3339 time. */

@@ -13,6 +13,7 @@ import { FLEET_IGNORED_ENV, fleetChoice, fleetExit, fleetInputs, fleetNames, typ
 import { healthVerdict } from '../domain/health.js';
 import { PLUGIN_EXIT, failureState, healthState } from '../domain/nagios.js';
 import { serviceStatuses } from '../domain/service-status.js';
+import type { StaleAfterSpec } from '../domain/stale-limit.js';
 import { CliError, EXIT, usageError } from '../errors.js';
 import { writeJson } from '../render/json.js';
 import { terminalKit } from '../render/kit.js';
@@ -23,10 +24,11 @@ import { globalFlags, type Factory, type Run } from './factory.js';
 import { choiceOption, examples, jsonOption, staleAfterOption, utcOption } from './flags.js';
 import { checkProfiles } from './shared/fleet.js';
 import { fetchHealth } from './shared/health.js';
+import { limitPhrase, resolveStaleLimit } from './shared/stale-limit.js';
 
 export interface StatusOptions {
   json: boolean;
-  staleAfterMs: number;
+  staleAfter: StaleAfterSpec;
   utc: boolean;
   /** Check several profiles instead of the one connection. */
   fleet?: FleetChoice;
@@ -36,7 +38,7 @@ export interface StatusOptions {
 
 interface StatusFlags {
   json?: boolean;
-  staleAfter: number;
+  staleAfter: StaleAfterSpec;
   utc?: boolean;
   allProfiles?: boolean;
   profiles?: string;
@@ -64,7 +66,7 @@ export function newCmdStatus(f: Factory, runF: Run<StatusOptions> = statusRun): 
       if (fleet) fleetInputs(globalFlags(cmd), {}, '');
       const nagios = formatOf(flags) === 'nagios';
       if (nagios && fleet) throw usageError('--format nagios checks one instance: drop --all-profiles / -p', 'one check per profile: `cluster status --profile NAME --format nagios`');
-      const opts: StatusOptions = { json: formatOf(flags) === 'json', staleAfterMs: flags.staleAfter, utc: flags.utc ?? false, ...(fleet && { fleet }), ...(nagios && { nagios }) };
+      const opts: StatusOptions = { json: formatOf(flags) === 'json', staleAfter: flags.staleAfter, utc: flags.utc ?? false, ...(fleet && { fleet }), ...(nagios && { nagios }) };
       await f.run(cmd, runF, opts, { json: opts.json });
     });
 }
@@ -86,14 +88,16 @@ export async function statusRun(opts: StatusOptions, ctx: Context): Promise<numb
   } finally {
     client.close();
   }
-  const { health, now, computed } = answer;
-  const v = healthVerdict(health, now, opts.staleAfterMs);
+  const { body, health, now, legacy } = answer;
+  // One request, never two: the limit comes from the flag, this profile's stored period, or the default.
+  const limit = resolveStaleLimit(ctx, opts.staleAfter);
+  const v = healthVerdict(health, now, limit.ms);
   if (opts.json) {
-    writeJson(io, health);
-    if (v.verdict === 'stale') ctx.printer.warn(`the latest check is ${formatDuration(v.ageMs)} old (more than --stale-after ${formatDuration(opts.staleAfterMs)}): stale`);
+    writeJson(io, body);
+    if (v.verdict === 'stale') ctx.printer.warn(`the latest check is ${formatDuration(v.ageMs)} old (more than ${limitPhrase(ctx, limit)}): stale`);
     return v.exitCode;
   }
-  const view = { utc: opts.utc, now, columns: io.columns, staleAfterMs: opts.staleAfterMs, computed };
+  const view = { utc: opts.utc, now, columns: io.columns, staleLimit: limitPhrase(ctx, limit), legacy };
   if (io.stdoutIsTTY) io.stdout.write(renderStatusTerminal(health, v, view, await terminalKit(io.color)));
   else io.stdout.write(renderStatusPlain(health, v, view));
   return v.exitCode;
@@ -114,10 +118,11 @@ async function nagiosRun(opts: StatusOptions, ctx: Context): Promise<number> {
     client?.close();
   }
   const { health, now, statuses } = answer;
-  const v = healthVerdict(health, now, opts.staleAfterMs);
+  const limit = resolveStaleLimit(ctx, opts.staleAfter);
+  const v = healthVerdict(health, now, limit.ms);
   const current = statuses?.statuses ?? serviceStatuses(health).statuses;
   const state = healthState(v, current);
-  ctx.io.stdout.write(renderNagios(state, health, v, current, { utc: opts.utc, now, staleAfterMs: opts.staleAfterMs }));
+  ctx.io.stdout.write(renderNagios(state, health, v, current, { utc: opts.utc, now, staleAfterMs: limit.ms }));
   return PLUGIN_EXIT[state];
 }
 
@@ -130,13 +135,13 @@ async function fleetRun(opts: StatusOptions, fleet: FleetChoice, ctx: Context): 
   const ignored = FLEET_IGNORED_ENV.filter((k) => ctx.env[k]);
   if (ignored.length) ctx.verbose(`ignoring ${ignored.join(', ')} for the fleet: each row uses its own profile's host and credential`);
 
-  const rows = await checkProfiles(ctx, names, opts.staleAfterMs);
+  const rows = await checkProfiles(ctx, names, opts.staleAfter);
   const code = fleetExit(rows.map((r) => r.exitCode));
   if (opts.json) {
     writeJson(io, fleetJson(rows));
     return code;
   }
-  if (io.stdoutIsTTY) io.stdout.write(renderFleetTerminal(rows, { ...(await terminalKit(io.color)), columns: io.columns, staleAfterMs: opts.staleAfterMs }));
+  if (io.stdoutIsTTY) io.stdout.write(renderFleetTerminal(rows, { ...(await terminalKit(io.color)), columns: io.columns }));
   else io.stdout.write(renderFleetPlain(rows));
   const bad = rows.filter((r) => r.exitCode !== EXIT.OK).length;
   if (bad && io.stderrIsTTY) ctx.printer.note(`${bad} of ${rows.length} not healthy`);

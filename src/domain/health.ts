@@ -1,45 +1,41 @@
 /**
- * "Is it healthy now": the verdict from a `HealthStatus`, and the `HealthStatus` itself computed
- * from the events for servers that have no `/v0/cluster_healthz` (they answer 404).
+ * "Is it healthy now": the verdict from `/v0/cluster_healthz`, in either of the shapes Feldera
+ * has sent, and how far each service's `unchanged_since` can be believed.
  *
- * The computation follows the server's own rule (OpenAPI `ServiceStatus`):
- * - `healthy`: the latest event's status of the service is `Healthy`;
- * - `message`: the latest event's self info of the service;
- * - `unchanged_since`: the `recorded_at` of the oldest retained consecutive event with the same
- *   healthy conclusion (walking back from the latest; `Unhealthy` and `InitialUnhealthy` are
- *   the same conclusion), so bounded by retention;
- * - `checked_at`: the latest event's `recorded_at`;
- * - `all_healthy`: the latest event's `all_healthy`.
+ * - Feldera v0.121–v0.200 answered `{runner, compiler}` only (see `LegacyHealthStatus`). The API
+ *   server is then taken as healthy: it answered. `all_healthy` is compiler and runner healthy.
+ * - From v0.201 the answer is made from the newest cluster monitor event. Until Feldera commit
+ *   83023b83e (Aug 2026, first released in v0.336.0) each `unchanged_since` was simply that
+ *   event's `recorded_at`, equal to `checked_at`; since then it is the oldest retained event of
+ *   the unbroken run. So an `unchanged_since` equal to `checked_at` says nothing on its own: it is
+ *   shown as unknown (the history would have to confirm it, and `status` reads no history).
  */
-import { SERVICES, type ClusterEventFull, type ClusterEventStatus, type HealthStatus, type ServiceHealth } from '../api/types.js';
+import { SERVICES, isLegacyHealth, type HealthBody, type HealthStatus, type Service, type ServiceHealth } from '../api/types.js';
 import { EXIT } from '../errors.js';
 import type { Verdict } from './verdict.js';
-import { newestFirst, timeOf } from './history.js';
+import { timeKey } from './order.js';
 
-export function computeHealthStatus(latest: ClusterEventFull, list: readonly ClusterEventStatus[]): HealthStatus {
-  // The list and `latest` were fetched one after the other: an event may have been recorded in
-  // between. Walk back from `latest` itself through the list's events that are older than it.
-  const sorted = newestFirst(list);
-  const latestAt = timeOf(latest);
-  const at = sorted.findIndex((e) => e.id === latest.id);
-  const older =
-    at >= 0
-      ? sorted.slice(at + 1)
-      : sorted.filter((e) => {
-          const t = timeOf(e);
-          return t < latestAt || (t === latestAt && e.recorded_at < latest.recorded_at);
-        });
-  const chain: ClusterEventStatus[] = [latest, ...older];
-  const service = (s: (typeof SERVICES)[number]): ServiceHealth => {
-    const healthy = latest[`${s}_status`] === 'Healthy';
-    let since = latest.recorded_at;
-    for (const e of chain) {
-      if ((e[`${s}_status`] === 'Healthy') !== healthy) break;
-      since = e.recorded_at;
-    }
-    return { healthy, message: latest[`${s}_self_info`] ?? '', unchanged_since: since, checked_at: latest.recorded_at };
-  };
-  return { all_healthy: latest.all_healthy, api: service('api'), compiler: service('compiler'), runner: service('runner') };
+export const LEGACY_API_MESSAGE = 'answered this request (Feldera before v0.201 does not report the API server in /v0/cluster_healthz)';
+
+/** The answer in today's shape, for verdicts and tables; `legacy` when the server sent the v0.121–v0.200 one. */
+export function normalizeHealth(body: HealthBody): { health: HealthStatus; legacy: boolean } {
+  if (!isLegacyHealth(body)) return { health: body, legacy: false };
+  const { compiler, runner } = body;
+  const newest = timeKey(compiler.checked_at) >= timeKey(runner.checked_at) ? compiler.checked_at : runner.checked_at;
+  const api: ServiceHealth = { healthy: true, message: LEGACY_API_MESSAGE, unchanged_since: newest, checked_at: newest };
+  return { health: { all_healthy: compiler.healthy && runner.healthy, api, compiler, runner }, legacy: true };
+}
+
+/**
+ * Since when a service has been as it is (ms), or undefined when that is unknown: the API server
+ * of a legacy answer (never reported), and an `unchanged_since` equal to `checked_at` in today's
+ * shape (see the module comment). A legacy `unchanged_since` is the server's own record: kept.
+ */
+export function unchangedSince(h: HealthStatus, service: Service, legacy: boolean): number | undefined {
+  const x = h[service];
+  if (legacy) return service === 'api' ? undefined : Date.parse(x.unchanged_since);
+  if (timeKey(x.unchanged_since) === timeKey(x.checked_at)) return undefined;
+  return Date.parse(x.unchanged_since);
 }
 
 export interface HealthVerdict {

@@ -9,9 +9,16 @@
  *
  * An incident that covers the oldest retained event may have started earlier: the events
  * before it were deleted by retention (72 h / 1000 events). It is marked `beganBeforeWindow`.
+ *
+ * How exact the times are: Feldera records a change of the overall verdict (all healthy or not)
+ * in the round it happens, but a change of one service while the cluster is already unhealthy
+ * waits for the next back-off insert (after 1, 2, 4 … up to 60 rounds: up to ~10 minutes late).
+ * So a start whose previous event was already not all healthy, and an end whose event is still
+ * not all healthy, happened at some moment after the event before; `startPrecisionMs` /
+ * `endPrecisionMs` say how long that window is (undefined: recorded within its round).
  */
 import { SERVICES, type ClusterEventStatus, type MonitorStatus, type Service } from '../api/types.js';
-import { severity } from './verdict.js';
+import { isAllHealthy, severity } from './verdict.js';
 import { chronological } from './history.js';
 
 export interface Incident {
@@ -35,6 +42,10 @@ export interface Incident {
   endEventId: string | undefined;
   /** The run includes the oldest retained event: it may have started earlier. */
   beganBeforeWindow: boolean;
+  /** The start was recorded at a back-off insert: it happened up to this long before `startedAt`. */
+  startPrecisionMs: number | undefined;
+  /** The end was recorded at a back-off insert: it happened up to this long before `endedAt`. */
+  endPrecisionMs: number | undefined;
 }
 
 /** All incidents of the given services, newest first (by start; ties in service order). */
@@ -49,6 +60,7 @@ export function groupIncidents(
     let open: Incident | undefined;
     asc.forEach((t, i) => {
       const status = t.e[`${service}_status`];
+      const before = asc[i - 1];
       if (status === 'Healthy') {
         if (open) {
           open.endedAt = t.at;
@@ -56,6 +68,7 @@ export function groupIncidents(
           open.endEventId = t.e.id;
           open.ongoing = false;
           open.durationMs = t.at - open.startedAt;
+          open.endPrecisionMs = before && !isAllHealthy(t.e) ? t.at - before.at : undefined;
           out.push(open);
           open = undefined;
         }
@@ -76,6 +89,8 @@ export function groupIncidents(
           lastEventId: t.e.id,
           endEventId: undefined,
           beganBeforeWindow: i === 0,
+          startPrecisionMs: before && !isAllHealthy(before.e) ? t.at - before.at : undefined,
+          endPrecisionMs: undefined,
         };
       }
       open.events++;
@@ -112,6 +127,10 @@ export interface IncidentJson {
   last_event_id: string;
   end_event_id: string | null;
   began_before_window: boolean;
+  /** The change was recorded at a back-off insert: it happened up to this many seconds before `started_at`; null: within its round. */
+  start_precision_seconds: number | null;
+  /** Likewise for `ended_at`. */
+  end_precision_seconds: number | null;
 }
 
 export function incidentJson(x: Incident): IncidentJson {
@@ -127,5 +146,7 @@ export function incidentJson(x: Incident): IncidentJson {
     last_event_id: x.lastEventId,
     end_event_id: x.endEventId ?? null,
     began_before_window: x.beganBeforeWindow,
+    start_precision_seconds: x.startPrecisionMs === undefined ? null : x.startPrecisionMs / 1000,
+    end_precision_seconds: x.endPrecisionMs === undefined ? null : x.endPrecisionMs / 1000,
   };
 }

@@ -5,10 +5,12 @@
  * Rules (the README states them too):
  * - A status holds from its event until the next event (or until `now` for the latest).
  * - Time before the first retained event is unknown.
- * - A `Healthy` status is trusted for `staleAfter` after its event: a healthy cluster records an
- *   event every 10 minutes, so a healthy stretch with no event for longer than that means the
- *   recorder was not running; the rest of the stretch is unknown. (Non-healthy statuses are
- *   recorded with back-off and are not cut.)
+ * - An all-healthy event is trusted for `staleAfter` after it: a healthy cluster records an event
+ *   once per healthy period, so an all-healthy stretch with no event for longer than that means
+ *   the recorder was not running; the rest of the stretch is unknown, for every service. While the
+ *   cluster is not all healthy, Feldera records with back-off (10 s, 20 s, … up to every 60
+ *   rounds) and a timing-out check adds 5 s per round, so 15–25 minutes between events is normal
+ *   and not missing data: such a stretch is never cut, not even for a service that is healthy in it.
  * - Unknown time counts neither as healthy nor as unhealthy: availability = healthy / known.
  * - A slice shows the worst status that holds at any moment inside it, ranked
  *   Unhealthy > InitialUnhealthy > Unknown > Healthy, so a short outage or gap is never hidden.
@@ -17,6 +19,7 @@
 import { SERVICES, type ClusterEventStatus, type MonitorStatus, type Service } from '../api/types.js';
 import { chronological, type Timed } from './history.js';
 import { groupIncidents, incidentsInWindow } from './incidents.js';
+import { isAllHealthy } from './verdict.js';
 
 export type CellStatus = MonitorStatus | 'Unknown';
 
@@ -48,7 +51,7 @@ export function serviceSegments(
   asc.forEach((t, i) => {
     const next = asc[i + 1]?.at ?? Math.max(windowEnd, t.at);
     const status = t.e[`${service}_status`];
-    if (status === 'Healthy' && next - t.at > staleAfterMs) {
+    if (isAllHealthy(t.e) && next - t.at > staleAfterMs) {
       raw.push({ start: t.at, end: t.at + staleAfterMs, status });
       raw.push({ start: t.at + staleAfterMs, end: next, status: 'Unknown' });
     } else {
@@ -177,14 +180,15 @@ export function buildTimeline(
   };
 }
 
-/** The `--json` shape. Times as RFC 3339 (UTC, ms), durations in seconds. */
-export function timelineJson(t: Timeline) {
+/** The `--json` shape. Times as RFC 3339 (UTC, ms), durations in seconds; `staleSource`: where the stale limit came from. */
+export function timelineJson(t: Timeline, staleSource?: string) {
   const iso = (ms: number) => new Date(ms).toISOString();
   return {
     start: iso(t.start),
     end: iso(t.end),
     slice_seconds: t.sliceMs / 1000,
     stale_after_seconds: t.staleAfterMs / 1000,
+    ...(staleSource !== undefined && { stale_after_source: staleSource }),
     events: t.events,
     services: t.services.map((s) => ({
       service: s.service,

@@ -34,6 +34,8 @@ export interface AuthStatusReport {
     authorised: boolean | null;
     version: string | null;
     edition: string | null;
+    /** The server's source revision (`/v0/config`), when it says. */
+    revision: string | null;
   };
   session: { tenant_id: string | null; tenant_name: string | null; role: string | null; memberships: number } | null;
   ok: boolean;

@@ -109,8 +109,9 @@ export function renderIncidentTable(incidents: readonly Incident[], v: IncidentV
   const c = kit.color;
   const draw = (f: Fit) => {
     const rows = incidents.map((x) => {
-      const started = `${x.beganBeforeWindow ? '≤ ' : ''}${stamp(x.startedAt, v.utc, f)}${f.ages ? `  ${c.dim(formatAge(v.now - x.startedAt))}` : ''}`;
-      const ended = x.ongoing || x.endedAt === undefined ? c.red.bold('ongoing') : stamp(x.endedAt, v.utc, f);
+      const mark = `${x.beganBeforeWindow ? '≤ ' : ''}${x.startPrecisionMs !== undefined ? '~ ' : ''}`;
+      const started = `${mark}${stamp(x.startedAt, v.utc, f)}${f.ages ? `  ${c.dim(formatAge(v.now - x.startedAt))}` : ''}`;
+      const ended = x.ongoing || x.endedAt === undefined ? c.red.bold('ongoing') : `${x.endPrecisionMs !== undefined ? '~ ' : ''}${stamp(x.endedAt, v.utc, f)}`;
       return [
         c.bold(x.service),
         paintStatusCell(c, x.worst, f.short),
@@ -124,9 +125,14 @@ export function renderIncidentTable(incidents: readonly Incident[], v: IncidentV
   };
   const table = fitted(v.columns, draw);
   const notes: string[] = [];
-  if (incidents.some((x) => x.beganBeforeWindow)) {
-    const text = '≤ began at or before the oldest retained event (older events are deleted after 72 h or beyond 1000)';
-    notes.push(...wrapText(text, Math.max(40, v.columns ?? text.length)).map((l) => c.dim(l)));
+  const note = (text: string) => notes.push(...wrapText(text, Math.max(40, v.columns ?? text.length)).map((l) => c.dim(l)));
+  if (incidents.some((x) => x.beganBeforeWindow)) note('≤ began at or before the oldest retained event (older events are deleted after 72 h or beyond 1000)');
+  const late = Math.max(...incidents.flatMap((x) => [x.startPrecisionMs ?? 0, x.endPrecisionMs ?? 0]));
+  if (late > 0) {
+    note(
+      `~ recorded late, up to ${formatDuration(late)} after it happened: a service that changes while the cluster is already ` +
+        'unhealthy is stored only at Feldera\'s next back-off insert (--json: start_precision_seconds, end_precision_seconds)',
+    );
   }
   return table + '\n' + (notes.length ? notes.join('\n') + '\n' : '');
 }

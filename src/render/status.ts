@@ -5,8 +5,8 @@
  * since, message cut to the width). Piped: `key: value` lines, times as the server wrote them,
  * messages whole (sanitised, on one line). Every server string is sanitised here.
  */
-import { SERVICES, type HealthStatus } from '../api/types.js';
-import type { HealthVerdict } from '../domain/health.js';
+import { SERVICES, type HealthBody, type HealthStatus } from '../api/types.js';
+import { unchangedSince, type HealthVerdict } from '../domain/health.js';
 import type { ServiceStatuses } from '../domain/service-status.js';
 import { sanitizeLine } from '../io/sanitize.js';
 import { formatDuration } from '../util/duration.js';
@@ -20,15 +20,18 @@ export interface StatusView {
   utc: boolean;
   now: number;
   columns: number;
-  staleAfterMs: number;
-  /** The answer was computed from the events (older server). */
-  computed: boolean;
+  /** The stale limit and where it came from (`--stale-after 30m`, `20m, the default …`). */
+  staleLimit: string;
+  /** The server answered in the shape of Feldera v0.121–v0.200 (no api, no all_healthy). */
+  legacy: boolean;
 }
 
+const LEGACY_NOTE = 'Feldera v0.121–v0.200: compiler and runner only; api answered, so taken as healthy';
+
 /** The reason after the verdict. */
-export function verdictReason(h: HealthStatus, v: HealthVerdict, staleAfterMs: number): string {
+export function verdictReason(h: HealthStatus, v: HealthVerdict, staleLimit: string): string {
   if (v.verdict === 'stale') {
-    return `the latest check is ${formatDuration(v.ageMs)} old (more than ${formatDuration(staleAfterMs)}): the monitor has stopped recording, so its "all healthy" is out of date`;
+    return `the latest check is ${formatDuration(v.ageMs)} old (more than ${staleLimit}): the monitor has stopped recording, so its "all healthy" is out of date`;
   }
   if (v.verdict === 'healthy') return 'api, compiler and runner passed their last check';
   if (v.unhealthy.length === 0) return 'the server reports all_healthy false';
@@ -38,19 +41,19 @@ export function verdictReason(h: HealthStatus, v: HealthVerdict, staleAfterMs: n
 export function renderStatusTerminal(h: HealthStatus, v: HealthVerdict, view: StatusView, kit: TerminalKit): string {
   const c = kit.color;
   const lines: string[] = [];
-  lines.push(`${paintVerdict(c, v.verdict, `${VERDICT_MARK[v.verdict]} ${v.verdict}`)}  ${c.dim('·')}  ${verdictReason(h, v, view.staleAfterMs)}`);
+  lines.push(`${paintVerdict(c, v.verdict, `${VERDICT_MARK[v.verdict]} ${v.verdict}`)}  ${c.dim('·')}  ${verdictReason(h, v, view.staleLimit)}`);
   const age = formatAge(view.now - v.checkedAt);
-  lines.push(`  ${c.dim('checked at')}  ${formatTimestamp(v.checkedAt, view.utc)} (${v.verdict === 'stale' ? c.magenta.bold(age) : age})${view.computed ? c.dim('  · computed from the event list') : ''}`);
+  lines.push(`  ${c.dim('checked at')}  ${formatTimestamp(v.checkedAt, view.utc)} (${v.verdict === 'stale' ? c.magenta.bold(age) : age})${view.legacy ? c.dim(`  · ${LEGACY_NOTE}`) : ''}`);
   lines.push('');
   const fixed = 10 + 13 + 18 + 6;
   const msgWidth = Math.max(20, view.columns - fixed);
   const rows = SERVICES.map((s) => {
     const x = h[s];
-    const since = Date.parse(x.unchanged_since);
+    const since = unchangedSince(h, s, view.legacy);
     return [
       c.bold(s),
       x.healthy ? c.green('✓ healthy') : c.red('✗ unhealthy'),
-      formatAge(view.now - since),
+      since === undefined ? c.dim('unknown') : formatAge(view.now - since),
       c.dim(cut(sanitizeLine(x.message), msgWidth)),
     ];
   });
@@ -67,15 +70,15 @@ export function newestCheck(h: HealthStatus, v: HealthVerdict): string {
 export function renderStatusPlain(h: HealthStatus, v: HealthVerdict, view: StatusView): string {
   const lines: string[] = [];
   lines.push(`verdict: ${v.verdict}`);
-  lines.push(`reason: ${verdictReason(h, v, view.staleAfterMs)}`);
+  lines.push(`reason: ${verdictReason(h, v, view.staleLimit)}`);
   lines.push(`checked_at: ${sanitizeLine(newestCheck(h, v))}`);
   lines.push(`age: ${formatDuration(Math.max(0, v.ageMs))}`);
   lines.push(`all_healthy: ${h.all_healthy}`);
-  if (view.computed) lines.push('source: computed from the event list (the server has no /v0/cluster_healthz)');
+  if (view.legacy) lines.push(`source: ${LEGACY_NOTE}`);
   for (const s of SERVICES) {
     const x = h[s];
     lines.push(`${s}_healthy: ${x.healthy}`);
-    lines.push(`${s}_unchanged_since: ${sanitizeLine(x.unchanged_since)}`);
+    lines.push(`${s}_unchanged_since: ${unchangedSince(h, s, view.legacy) === undefined ? 'unknown' : sanitizeLine(x.unchanged_since)}`);
     lines.push(`${s}_message: ${sanitizeLine(x.message)}`);
   }
   return lines.join('\n') + '\n';
@@ -86,9 +89,15 @@ export interface FleetRow {
   profile: string;
   host: string;
   exitCode: number;
+  /** In today's shape (see normalizeHealth). */
   health?: HealthStatus;
+  /** As the server sent it (for --json). */
+  body?: HealthBody;
   verdict?: HealthVerdict;
-  computed?: boolean;
+  /** The v0.121–v0.200 shape (no api, no all_healthy). */
+  legacy?: boolean;
+  /** This row's stale limit. */
+  staleAfterMs?: number;
   /** The server's now, for "checked … ago". */
   now?: number;
   error?: { kind: string; message: string };
@@ -102,22 +111,22 @@ export function fleetVerdictWord(r: FleetRow): string {
 }
 
 /** The last column of a fleet row: why it is not healthy, or the error. */
-export function fleetNote(r: FleetRow, staleAfterMs?: number): string {
+export function fleetNote(r: FleetRow): string {
   if (r.error) return sanitizeLine(r.error.message);
   if (!r.verdict) return '';
   const v = r.verdict;
   const note =
     v.verdict === 'stale'
-      ? `no check for ${formatAge(v.ageMs).replace(/ ago$/, '')}${staleAfterMs !== undefined ? ` (limit ${formatDuration(staleAfterMs)})` : ''}: health unknown`
+      ? `no check for ${formatAge(v.ageMs).replace(/ ago$/, '')}${r.staleAfterMs !== undefined ? ` (limit ${formatDuration(r.staleAfterMs)})` : ''}: health unknown`
       : v.verdict === 'unhealthy'
         ? v.unhealthy.length
           ? `${v.unhealthy.join(', ')} not healthy`
           : 'all_healthy is false'
         : '';
-  return r.computed ? (note ? `${note}; ` : '') + 'computed from events (older server)' : note;
+  return r.legacy ? (note ? `${note}; ` : '') + 'Feldera v0.121–v0.200 (api not reported)' : note;
 }
 
-export function renderFleetTerminal(rows: readonly FleetRow[], deps: TerminalKit & { columns: number; staleAfterMs?: number }): string {
+export function renderFleetTerminal(rows: readonly FleetRow[], deps: TerminalKit & { columns: number }): string {
   const c = deps.color;
   const cells = rows.map((r) => {
     const word = fleetVerdictWord(r);
@@ -148,7 +157,7 @@ export function renderFleetTerminal(rows: readonly FleetRow[], deps: TerminalKit
   const showNote = noteWidth >= 12;
   const under: string[] = [];
   const body = rows.map((r, i) => {
-    const full = fleetNote(r, deps.staleAfterMs);
+    const full = fleetNote(r);
     const note = showNote ? cut(full, noteWidth) : '';
     if (full && note !== full) under.push(`${c.bold(sanitizeLine(r.profile))}: ${r.error ? c.red(full) : full}`);
     return showNote ? [...cells[i]!, r.error ? c.red(note) : c.dim(note)] : cells[i]!;
@@ -178,8 +187,10 @@ export interface FleetJsonRow {
   host: string;
   verdict: string;
   exit_code: number;
-  computed: boolean;
-  health: HealthStatus | null;
+  /** The server answered in the shape of Feldera v0.121–v0.200. */
+  legacy: boolean;
+  /** As the server sent it. */
+  health: HealthBody | null;
   error: { kind: string; message: string } | null;
 }
 
@@ -192,7 +203,7 @@ export function fleetJson(rows: readonly FleetRow[]): Record<string, FleetJsonRo
       enumerable: true,
       writable: true,
       configurable: true,
-      value: { host: r.host, verdict: fleetVerdictWord(r), exit_code: r.exitCode, computed: r.computed ?? false, health: r.health ?? null, error: r.error ?? null },
+      value: { host: r.host, verdict: fleetVerdictWord(r), exit_code: r.exitCode, legacy: r.legacy ?? false, health: r.body ?? r.health ?? null, error: r.error ?? null },
     });
   }
   return out;

@@ -103,6 +103,8 @@ export interface TimelineView {
   color: boolean;
   /** Width to wrap the notes to. */
   columns: number;
+  /** The stale limit and where it came from (default: the limit alone). */
+  staleLimit?: string;
 }
 
 /** A duration for the table: `0s` rather than `0ms` for none. */
@@ -139,7 +141,8 @@ export function renderTimeline(t: Timeline, v: TimelineView, deps: TerminalKit):
     String(s.incidents),
   ]);
   lines.push(plainTable(deps, ['SERVICE', 'AVAILABILITY', 'UNHEALTHY', 'UNKNOWN', 'INCIDENTS'], rows));
-  const explain = `availability = healthy time / known time. Unknown: before the first retained event, or a healthy stretch with no event for more than ${formatDuration(t.staleAfterMs)} (the recorder was not running).`;
+  const limit = v.staleLimit ?? formatDuration(t.staleAfterMs);
+  const explain = `availability = healthy time / known time. Unknown: before the first retained event, or an all-healthy stretch with no event for more than ${limit} (the recorder was not running).`;
   for (const l of wrapText(explain, Math.max(40, v.columns))) lines.push(c.dim(l));
   return lines.join('\n') + '\n';
 }

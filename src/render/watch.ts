@@ -35,6 +35,8 @@ export interface WatchView {
    * can use the single-event renderer's block; receives plain text when colour is off.
    */
   reports?: (event: ClusterEvent, service: Service, opts: { columns: number; color: ChalkInstance; indent: number }) => string;
+  /** The stale limit and where it came from, for the stale warning (default: `--stale-after` and the limit). */
+  describeLimit?: () => string;
 }
 
 export interface WatchRenderer extends WatchObserver {
@@ -138,7 +140,7 @@ export function terminalEventLine(w: Shown, c: ChalkInstance, opts: { utc: boole
 }
 
 /** One line on stderr for an engine notice. */
-export function noticeText(n: WatchNotice, opts: { utc: boolean }): string {
+export function noticeText(n: WatchNotice, opts: { utc: boolean; describeLimit?: () => string }): string {
   switch (n.kind) {
     case 'no-events':
       return 'no events recorded yet; waiting for the first one';
@@ -155,7 +157,7 @@ export function noticeText(n: WatchNotice, opts: { utc: boolean }): string {
         : `warning: ${what}; no event can have been recorded ${span}, so none was lost`;
     }
     case 'stale':
-      return `warning: the latest event is ${formatDuration(n.ageMs)} old (more than --stale-after ${formatDuration(n.staleAfterMs)}): the monitor has stopped recording, so current health is unknown`;
+      return `warning: the latest event is ${formatDuration(n.ageMs)} old (more than ${opts.describeLimit?.() ?? `--stale-after ${formatDuration(n.staleAfterMs)}`}): the monitor has stopped recording, so current health is unknown`;
     case 'resumed':
       return `events resumed after ${formatDuration(n.silentMs)} without one: the monitor is recording again`;
     case 'credential-refresh':
@@ -248,7 +250,7 @@ export function createWatchRenderer(io: IO, view: WatchView): WatchRenderer {
       out(lines.join('\n') + '\n');
     },
     notice(n) {
-      const text = noticeText(n, { utc: view.utc });
+      const text = noticeText(n, { utc: view.utc, ...(view.describeLimit && { describeLimit: view.describeLimit }) });
       const warning = text.startsWith('warning: ');
       const block = warning ? stderrBlock(io, 'warning: ', `${paintErr(io, 'yellow', 'warning:')} `, text.slice('warning: '.length)) : stderrBlock(io, '', '', text);
       note(block.join('\n'));

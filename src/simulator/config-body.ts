@@ -2,7 +2,7 @@
  * The bodies of `/v0/config`, `/v0/config/session` and `/config/authentication`: what a
  * Feldera of the simulated version and edition says about itself.
  */
-import { formatMicros } from './ids.js';
+import { formatTimestamp } from './ids.js';
 import type { SimRole } from './auth.js';
 import type { Edition } from './texts.js';
 
@@ -32,8 +32,8 @@ export const revisions = (seed: number): Revisions => ({ revision: revision(seed
 function licenseValidity(nowMs: number): unknown {
   return {
     Exists: {
-      current: formatMicros(Math.floor(nowMs) * 1000),
-      valid_until: formatMicros((Math.floor(nowMs) + 365 * DAY_MS) * 1000),
+      current: formatTimestamp(Math.floor(nowMs) * 1000),
+      valid_until: formatTimestamp((Math.floor(nowMs) + 365 * DAY_MS) * 1000),
       is_trial: false,
       description_html: '',
       extension_url: null,
@@ -82,9 +82,11 @@ export function sessionBody(role: SimRole | undefined, apiKey: string | undefine
   return { tenant_id: TENANT_ID, tenant_name: 'default', role: shown, memberships: [] };
 }
 
+/** The simulated identity provider's issuer, under the simulator's own URL. */
+export const issuerOf = (baseUrl: (() => string) | undefined): string => `${baseUrl?.() ?? 'http://127.0.0.1'}/simulated-oidc`;
+
 /** No key: no authentication. With one: an OIDC provider under the simulator's own URL. */
 export function authenticationBody(apiKey: string | undefined, baseUrl: (() => string) | undefined): unknown {
   if (apiKey === undefined) return {};
-  const issuer = `${baseUrl?.() ?? 'http://127.0.0.1'}/simulated-oidc`;
-  return { GenericOidc: { issuer, client_id: 'feldera-cluster-simulator', extra_oidc_scopes: [] } };
+  return { GenericOidc: { issuer: issuerOf(baseUrl), client_id: 'feldera-cluster-simulator', extra_oidc_scopes: [] } };
 }

@@ -8,7 +8,7 @@ import type { Service } from '../api/types.js';
 import type { Probe } from './probe.js';
 import type { Rng } from './rng.js';
 import type { Step } from './scenario.js';
-import { resourcesInfoText, selfInfoText, truncateInfo, type Edition } from './texts.js';
+import { RESOURCES_DISABLED, resourcesInfoText, selfInfoText, truncateInfo, type Edition } from './texts.js';
 
 export interface ServiceTexts {
   self: string;
@@ -24,7 +24,8 @@ export function podSuffix(rng: Rng): string {
   return `${pick(10)}-${pick(5)}`;
 }
 
-export function createTextLookup(edition: Edition, pod: string): TextLookup {
+/** `resourcesDisabled`: every resources text is the configuration's "disabled" one. */
+export function createTextLookup(edition: Edition, pod: string, resourcesDisabled = false): TextLookup {
   const byStep = new WeakMap<Step, { self: string; resources: [string, string] }>();
   const healthySelf = new Map<Service, string>();
 
@@ -32,15 +33,15 @@ export function createTextLookup(edition: Edition, pod: string): TextLookup {
   function passing(service: Service): ServiceTexts {
     let self = healthySelf.get(service);
     if (self === undefined) healthySelf.set(service, (self = selfInfoText(service, { kind: 'healthy' }, edition)));
-    return { self, resources: truncateInfo(resourcesInfoText(service, true, edition, pod)) };
+    return { self, resources: resourcesDisabled ? RESOURCES_DISABLED : truncateInfo(resourcesInfoText(service, true, edition, pod)) };
   }
 
   function forStep(service: Service, step: Step): { self: string; resources: [string, string] } {
     const self = truncateInfo(step.info ?? selfInfoText(service, step, edition));
     const resources = (ok: boolean) =>
-      truncateInfo(
-        edition === 'enterprise' && step.resourcesInfo !== undefined ? step.resourcesInfo : resourcesInfoText(service, ok, edition, pod),
-      );
+      resourcesDisabled
+        ? RESOURCES_DISABLED
+        : truncateInfo(edition === 'enterprise' && step.resourcesInfo !== undefined ? step.resourcesInfo : resourcesInfoText(service, ok, edition, pod));
     return { self, resources: [resources(true), resources(false)] };
   }
 

@@ -1,6 +1,6 @@
 /**
  * Event ids and timestamps as Feldera makes them: UUID version 7 (`Uuid::now_v7()`), parsing with
- * the Rust `uuid` crate's rules and error texts, and chrono-style RFC 3339 with microseconds.
+ * the Rust `uuid` crate's rules and error texts, and RFC 3339 times as chrono writes them.
  */
 import type { Rng } from './rng.js';
 
@@ -96,9 +96,16 @@ function uuidErrorText(input: string): string {
   return `invalid group length in group 4: expected 12, found ${all.length - 24}`;
 }
 
-/** RFC 3339 UTC with exactly six fractional digits, from epoch microseconds. */
-export function formatMicros(us: number): string {
-  const ms = Math.floor(us / 1000);
-  const micro = Math.floor(us - ms * 1000);
-  return `${new Date(ms).toISOString().slice(0, -1)}${String(micro).padStart(3, '0')}Z`;
+/**
+ * RFC 3339 UTC from epoch microseconds as chrono serializes a `DateTime<Utc>` (`SecondsFormat::AutoSi`):
+ * as many fraction digits as the value needs, in steps of three — none, 3 or 6 (`…:05Z`,
+ * `…:05.120Z`, `…:05.120431Z`). Feldera stores microseconds, so never 9.
+ */
+export function formatTimestamp(us: number): string {
+  const whole = Math.floor(us);
+  const secondsUs = whole % 1_000_000;
+  const base = new Date((whole - secondsUs) / 1000).toISOString().slice(0, 19);
+  if (secondsUs === 0) return `${base}Z`;
+  const six = String(secondsUs).padStart(6, '0');
+  return `${base}.${six.endsWith('000') ? six.slice(0, 3) : six}Z`;
 }

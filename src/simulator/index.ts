@@ -143,7 +143,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
 
 export { manualClock, scaledClock, type ManualClock, type SimClock } from './clock.js';
 export { selfSignedCertificate, type SelfSigned } from './certificate.js';
-export { parseUuid, uuidv7, uuidv7Millis, formatMicros } from './ids.js';
+export { parseUuid, uuidv7, uuidv7Millis, formatTimestamp } from './ids.js';
 export {
   createModel,
   selectEvent,

@@ -54,7 +54,7 @@ function roundContext(opts: ModelOptions): RoundContext {
   const rng = createRng(opts.seed);
   const monitorStartUs = Math.round(opts.monitorStart * 1000);
   // The pod name is the seed's first draw, before any round's.
-  const texts = createTextLookup(edition, podSuffix(rng));
+  const texts = createTextLookup(edition, podSuffix(rng), scenario.resourcesDisabled ?? false);
   return { scenario, edition, rng, monitorStartUs, lifetimes: lifetimesUs(scenario.recorder, monitorStartUs), texts };
 }
 

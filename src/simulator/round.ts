@@ -6,7 +6,7 @@
 import type { Service } from '../api/types.js';
 import { allHealthy, nextStatus, statusKey, type StoredEvent } from './event.js';
 import type { TextLookup } from './event-texts.js';
-import { formatMicros, uuidv7 } from './ids.js';
+import { formatTimestamp, uuidv7 } from './ids.js';
 import { decideRecording, type LoopState } from './policy.js';
 import { probeLatencyUs, probeService, type Probe } from './probe.js';
 import type { Rng } from './rng.js';
@@ -109,18 +109,24 @@ export function planRound(
   return { planned: { doneUs: event.recordedAtUs, event: alive ? event : undefined }, cursor: next(endUs) };
 }
 
-/** Reads the latest event, then polls the three services one after the other. */
+/**
+ * Reads the latest event, then checks the three services one after the other — each check sees
+ * the scenario at the moment it starts and takes its time (a timeout its full 5 s) — then, in
+ * Enterprise unless the configuration turns it off, asks Kubernetes about each service's objects.
+ * So a round lasts its checks plus the 10 s sleep, and a healthy period 60 such rounds.
+ */
 function pollServices(ctx: RoundContext, startUs: number): { probes: Record<Service, Probe>; clockUs: number } {
-  const tMs = (startUs - ctx.monitorStartUs) / 1000;
   let clockUs = startUs + ctx.rng.int(300, 1500);
   const poll = (service: Service): Probe => {
-    const probe = probeService(ctx.scenario, ctx.edition, service, tMs);
-    clockUs += probeLatencyUs(probe.step, ctx.rng);
-    if (ctx.edition === 'enterprise') clockUs += ctx.rng.int(2000, 8000); // asking Kubernetes about the service's objects
+    const probe = probeService(ctx.scenario, ctx.edition, service, (clockUs - ctx.monitorStartUs) / 1000);
+    clockUs += probeLatencyUs(probe.step, ctx.rng, ctx.scenario.services[service]?.latency);
     return probe;
   };
   // Object literals evaluate in order: api, compiler, then runner, as the monitor polls them.
   const probes = { api: poll('api'), compiler: poll('compiler'), runner: poll('runner') };
+  if (ctx.edition === 'enterprise' && !ctx.scenario.resourcesDisabled) {
+    for (let i = 0; i < 3; i++) clockUs += ctx.rng.int(2000, 8000); // one Kubernetes query per service
+  }
   return { probes, clockUs };
 }
 
@@ -141,7 +147,7 @@ function recordEvent(
   const event: StoredEvent = {
     id,
     recordedAtUs,
-    recorded_at: formatMicros(recordedAtUs),
+    recorded_at: formatTimestamp(recordedAtUs),
     round,
     api_status: api.status,
     api_self_info: api.self,

@@ -6,7 +6,7 @@
 import { notFound, ok, type Answer } from './answer.js';
 import { authenticate, forbidden, type SimRole } from './auth.js';
 import { clusterEvent, clusterHealth, eventList } from './cluster-routes.js';
-import { authenticationBody, configBody, sessionBody, type Revisions } from './config-body.js';
+import { authenticationBody, configBody, issuerOf, sessionBody, type Revisions } from './config-body.js';
 import type { MonitorModel } from './model.js';
 import type { Edition } from './texts.js';
 
@@ -39,7 +39,7 @@ export function route(ctx: RouteContext, req: RequestLine, nowMs: number): Answe
   if (req.path !== '/v0' && !req.path.startsWith('/v0/')) return notFound;
 
   // Everything under /v0 sits behind the authentication middleware, unknown routes included.
-  const denied = authenticate(req.authorization, ctx.apiKey);
+  const denied = authenticate(req.authorization, ctx.apiKey, issuerOf(ctx.baseUrl));
   if (denied) return denied;
   if (!get) return notFound; // `#[get]` routes guard the resource: other methods fall through to 404
 

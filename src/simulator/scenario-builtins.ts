@@ -1,13 +1,16 @@
 /**
  * The built-in scenarios `cluster simulate --scenario NAME` offers, each a situation a watcher
- * of the cluster should handle: start-up, an outage, flapping, a stalled recorder, long texts,
- * retention at work.
+ * of the cluster should handle: start-up, an outage, flapping, slow checks (a longer healthy
+ * period), a stalled recorder, long texts, retention at work.
  */
 import type { Scenario } from './scenario-types.js';
 
 const S = 1000;
 const M = 60 * S;
 const H = 60 * M;
+
+/** `slow-checks`: 3 × 1 s of checks + 10 s sleep = 13 s rounds, a 13-minute healthy period. */
+const SLOW_CHECK_MS = 1000;
 
 const quiet = (name: string, description: string): Scenario => ({ name, description, services: {}, recorder: [] });
 
@@ -94,6 +97,17 @@ const BUILTINS: Record<string, () => Scenario> = {
           { at: 90 * S, kind: 'healthy' },
         ],
       },
+    },
+    recorder: [],
+  }),
+  'slow-checks': () => ({
+    name: 'slow-checks',
+    description:
+      'All healthy, but each of the three checks takes about a second: rounds of ~13 s, so a healthy event every ~13 minutes (60 rounds), not 10.',
+    services: {
+      api: { start: 0, steps: [], latency: SLOW_CHECK_MS },
+      compiler: { start: 0, steps: [], latency: SLOW_CHECK_MS },
+      runner: { start: 0, steps: [], latency: SLOW_CHECK_MS },
     },
     recorder: [],
   }),

@@ -47,6 +47,8 @@
  * | `start` | optional: the steps' `at` count from here; before it the service passes its checks (default 0) |
  * | `repeat` | optional: the steps loop with this period (every `at` must be below it); between loops the last step holds |
  * | `recorder` | optional list of `{ "at": DURATION, "running": BOOLEAN }`: `false` kills the process that records events (no more rounds, the latest event only ages); `true` starts it again as a freshly started manager (its first round is always recorded) — `true` while running is an immediate restart |
+ * | `resourcesDisabled` | optional `true`: resource monitoring is turned off in the configuration — no Kubernetes queries, resources count as healthy, and every resources text is "Cluster monitoring resources information is disabled in the configuration." |
+ * | `latency` | optional, in the `{ "steps": … }` form: how long each check of the service takes (below 5 s), unless its step says otherwise |
  *
  * A step holds from its `at` until the next step; before the first step the service passes.
  * Steps are listed in increasing `at` order. Step keys:
@@ -60,6 +62,7 @@
  * | `info` | optional: the whole self-info text verbatim, replacing Feldera's wording (still capped at 8192 characters) |
  * | `resources` | optional `"healthy"` / `"unhealthy"`: the Kubernetes objects' verdict (Enterprise edition only; default unhealthy for `unreachable`, else healthy) |
  * | `resourcesInfo` | optional: the resources-info text verbatim (Enterprise edition only; still capped) |
+ * | `latency` | optional duration below 5 s: how long the check takes (not for `timeout`, which always takes 5 s). The checks run one after the other, so slow ones lengthen every round and the healthy period (60 rounds) |
  *
  * Unknown keys are rejected, so a typo does not silently change the scenario.
  *
@@ -135,11 +138,15 @@ function sequence<T>(list: unknown[], where: string, read: (raw: unknown, where:
 export function parseScenario(value: unknown, source = 'scenario'): Scenario {
   const c = checks(source);
   const root = c.object(value, 'top level', 'an object');
-  c.onlyKeys(root, 'top level', ['name', 'description', 'history', 'services', 'recorder']);
+  c.onlyKeys(root, 'top level', ['name', 'description', 'history', 'services', 'recorder', 'resourcesDisabled']);
   const name = c.optString(root, 'name', 'top level') ?? source;
   const description = c.optString(root, 'description', 'top level') ?? '';
   const history = root.history === undefined ? undefined : c.duration(root.history, 'history');
   const scenario: Scenario = { name, description, services: readServices(c, root.services), recorder: readRecorder(c, root.recorder) };
+  if (root.resourcesDisabled !== undefined) {
+    if (typeof root.resourcesDisabled !== 'boolean') c.fail('resourcesDisabled', `expected true or false, got ${describe(root.resourcesDisabled)}`);
+    if (root.resourcesDisabled) scenario.resourcesDisabled = true;
+  }
   // `history` goes last, where a parsed scenario has always had it.
   if (history !== undefined) scenario.history = history;
   return scenario;
@@ -160,12 +167,14 @@ function readServices(c: Checks, raw: unknown): Scenario['services'] {
 function readTimeline(c: Checks, raw: unknown, where: string): ServiceTimeline {
   if (Array.isArray(raw)) return { steps: readSteps(c, raw, where, undefined), start: 0 };
   const o = c.object(raw, where, 'a list of steps or an object with "steps"');
-  c.onlyKeys(o, where, ['steps', 'start', 'repeat']);
+  c.onlyKeys(o, where, ['steps', 'start', 'repeat', 'latency']);
   const list = c.list(o.steps, `${where}.steps`, 'a list of steps');
   const start = o.start === undefined ? 0 : c.duration(o.start, `${where}.start`);
   const repeat = o.repeat === undefined ? undefined : readPeriod(c, o.repeat, `${where}.repeat`);
+  const latency = readLatency(c, o.latency, `${where}.latency`);
   const timeline: ServiceTimeline = { steps: readSteps(c, list, where, repeat), start };
   if (repeat !== undefined) timeline.repeat = repeat;
+  if (latency !== undefined) timeline.latency = latency;
   return timeline;
 }
 
@@ -179,7 +188,15 @@ function readSteps(c: Checks, list: unknown[], where: string, repeat: number | u
   return sequence<Step>(list, where, (raw, at, previous) => readStep(c, raw, at, previous, repeat));
 }
 
-const STEP_KEYS = ['at', 'kind', 'message', 'status', 'info', 'resources', 'resourcesInfo'];
+const STEP_KEYS = ['at', 'kind', 'message', 'status', 'info', 'resources', 'resourcesInfo', 'latency'];
+
+/** A check's duration: below the 5 s after which it is a timeout. */
+function readLatency(c: Checks, raw: unknown, where: string): number | undefined {
+  if (raw === undefined) return undefined;
+  const ms = c.duration(raw, where);
+  if (ms >= 5000) c.fail(where, 'a check that takes 5 s or more times out: use "kind": "timeout"');
+  return ms;
+}
 
 function readStep(c: Checks, raw: unknown, where: string, previous: Step | undefined, repeat: number | undefined): Step {
   const o = c.object(raw, where, 'a step object');
@@ -193,6 +210,8 @@ function readStep(c: Checks, raw: unknown, where: string, previous: Step | undef
   const info = c.optString(o, 'info', where);
   const resources = readResources(c, o.resources, `${where}.resources`);
   const resourcesInfo = c.optString(o, 'resourcesInfo', where);
+  if (o.latency !== undefined && kind === 'timeout') c.fail(`${where}.latency`, 'a timeout always takes the full 5 s');
+  const latency = readLatency(c, o.latency, `${where}.latency`);
   return {
     at,
     kind,
@@ -201,6 +220,7 @@ function readStep(c: Checks, raw: unknown, where: string, previous: Step | undef
     ...(info !== undefined && { info }),
     ...(resources !== undefined && { resources }),
     ...(resourcesInfo !== undefined && { resourcesInfo }),
+    ...(latency !== undefined && { latency }),
   };
 }
 

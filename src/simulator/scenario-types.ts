@@ -16,6 +16,8 @@ export interface Step {
   info?: string;
   resources?: 'healthy' | 'unhealthy';
   resourcesInfo?: string;
+  /** How long this check takes, in ms (below the 5 s timeout; a `timeout` step always takes 5 s). */
+  latency?: number;
 }
 
 export interface ServiceTimeline {
@@ -24,6 +26,8 @@ export interface ServiceTimeline {
   start: number;
   /** Loop period in milliseconds. */
   repeat?: number;
+  /** How long each check of this service takes, in ms, unless its step says otherwise. */
+  latency?: number;
 }
 
 export interface RecorderChange {
@@ -38,6 +42,11 @@ export interface Scenario {
   history?: number;
   services: Partial<Record<Service, ServiceTimeline>>;
   recorder: RecorderChange[];
+  /**
+   * Resource monitoring turned off in the configuration (`disable_cluster_monitor_resources`): no
+   * resources are asked about, they count as healthy, and every resources text says so.
+   */
+  resourcesDisabled?: boolean;
 }
 
 /** A scenario file or value that does not fit the format; the message is one line. */

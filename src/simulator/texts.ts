@@ -3,6 +3,7 @@
  */
 import { STATUS_CODES } from 'node:http';
 import type { Service } from '../api/types.js';
+import { serdeJsonDisplay } from './json-text.js';
 
 export type Edition = 'community' | 'enterprise';
 
@@ -11,6 +12,8 @@ export const INFO_MAX_CHARS = 8192;
 export const TRUNCATION_SUFFIX = ' (truncated due to exceeding maximum number of characters)';
 
 export const RESOURCES_NOT_AVAILABLE = 'Resources information not available in Community edition.';
+/** Every service's resources text when the configuration turns resource monitoring off (`RESOURCES_INFO_DISABLED`). */
+export const RESOURCES_DISABLED = 'Cluster monitoring resources information is disabled in the configuration.';
 
 /** Timeout of one health-check request, in seconds. */
 export const HEALTH_CHECK_TIMEOUT_S = 5;
@@ -47,21 +50,6 @@ export function charCount(text: string): number {
   return n;
 }
 
-/** `serde_json::Value` Display: compact, object keys sorted (BTreeMap), non-ASCII kept. */
-export function serdeJsonCompact(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(value).sort()) out[k] = sortKeys((value as Record<string, unknown>)[k]);
-    return out;
-  }
-  return value;
-}
-
 /** How one health-check request went. */
 export type ProbeKind = 'healthy' | 'unhealthy' | 'unreachable' | 'timeout' | 'error';
 
@@ -73,9 +61,13 @@ export interface ProbeDetail {
   status?: number;
 }
 
+/**
+ * The underlying error texts. Feldera writes `source_error(&e)`: the innermost cause of reqwest's
+ * error chain only (`Connection refused (os error 111)`, not hyper's wrapping of it).
+ */
 export const DEFAULT_DETAIL: Record<Exclude<ProbeKind, 'healthy'>, string> = {
   unhealthy: '{"status":"unhealthy"}',
-  unreachable: 'client error (Connect): tcp connect error: Connection refused (os error 111)',
+  unreachable: 'Connection refused (os error 111)',
   timeout: 'operation timed out',
   error: 'connection closed before message completed',
 };
@@ -93,18 +85,15 @@ export function selfInfoText(service: Service, probe: ProbeDetail, edition: Edit
       return `Healthy: The ${service} service responded successfully to the last health check.`;
     case 'unhealthy': {
       const status = statusLine(probe.status ?? 503);
-      const body = probe.message ?? DEFAULT_DETAIL.unhealthy;
-      let json: unknown;
-      try {
-        json = JSON.parse(body);
-      } catch {
+      const body = serdeJsonDisplay(probe.message ?? DEFAULT_DETAIL.unhealthy);
+      if (body === undefined) {
         return (
           `Unhealthy: ${service} at ${url} responded with HTTP ${status} and an invalid JSON body. ` +
           `Please check the ${service} logs for error details.`
         );
       }
       return (
-        `Unhealthy: ${service} at ${url} responded with HTTP ${status} and body: ${serdeJsonCompact(json)}. ` +
+        `Unhealthy: ${service} at ${url} responded with HTTP ${status} and body: ${body}. ` +
         `Please check the ${service} logs for more information.`
       );
     }

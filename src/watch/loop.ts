@@ -4,7 +4,7 @@
  * return into the state and give the notices they call for, in the order they are due.
  */
 import type { ClusterEventStatus } from '../api/types.js';
-import { DEFAULT_STALE_AFTER_MS } from '../domain/verdict.js';
+import { STALE_DEFAULT_MS } from '../domain/stale-limit.js';
 import { CliError } from '../errors.js';
 import type { Clock } from '../util/clock.js';
 import { backoffDelay, classify, credentialRefreshed, failed, initialHealth, jittered, noEventsYet, type Health, type Transition } from './backoff.js';
@@ -19,7 +19,8 @@ export interface Settings {
   intervalMs: number;
   jitter: number;
   random: () => number;
-  staleAfterMs: number;
+  /** Read at every judgement: a watch may learn the instance's healthy period as it goes. */
+  readonly staleAfterMs: number;
   backoffBaseMs: number;
   backoffCapMs: number;
   until: UntilCondition | undefined;
@@ -63,11 +64,14 @@ export interface Loop {
 export function createLoop(opts: WatchOptions): Loop {
   const { client, clock, intervalMs } = opts;
   const startedAt = clock.now();
+  const staleAfter = opts.staleAfterMs ?? STALE_DEFAULT_MS;
   const settings: Settings = {
     intervalMs,
     jitter: opts.jitter ?? 0.1,
     random: opts.random ?? Math.random,
-    staleAfterMs: opts.staleAfterMs ?? DEFAULT_STALE_AFTER_MS,
+    get staleAfterMs() {
+      return typeof staleAfter === 'function' ? staleAfter() : staleAfter;
+    },
     backoffBaseMs: opts.backoffBaseMs ?? Math.min(intervalMs, 1000),
     backoffCapMs: opts.backoffCapMs ?? Math.max(intervalMs, 60_000),
     until: opts.until,

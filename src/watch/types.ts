@@ -93,7 +93,8 @@ export interface WatchOptions {
   random?: () => number;
   since?: SinceSpec;
   details?: boolean;
-  staleAfterMs?: number;
+  /** The stale limit; a function when it may change during the watch (default: 20 min). */
+  staleAfterMs?: number | (() => number);
   until?: UntilCondition;
   timeoutMs?: number;
   /** First back-off delay (default min(interval, 1 s)) and the cap (default max(interval, 60 s)). */

@@ -249,6 +249,21 @@ describe('errors, one line each with a hint', () => {
     expect(e.hint).toContain('cluster login');
   });
 
+  it('401 for a token that is not an API key: the challenge says why, no body', async () => {
+    const s = await serve(() => ({ status: 401, body: '', headers: { 'www-authenticate': 'Bearer error_description="Malformed JWT: missing iss claim"' } }));
+    const e = await failure((await client(conn(s.url, { FELDERA_API_KEY: 'not-a-key' }))).getEvent('latest'));
+    expect(e.apiKind).toBe('unauthorized');
+    expect(e.message).toBe(`not authorised: ${s.url} refused the bearer token (Malformed JWT: missing iss claim)`);
+    expect(e.hint).toContain('FELDERA_API_KEY');
+  });
+
+  it('401 AuthenticationFailed sent as text/plain (actix\'s internal error): still read as Feldera\'s body', async () => {
+    const s = await serve(() => ({ status: 401, body: '{"message":"Unauthorized API key","error_code":"AuthenticationFailed"}', headers: { 'content-type': 'text/plain; charset=utf-8' } }));
+    const e = await failure((await client(conn(s.url, { FELDERA_API_KEY: KEY }))).getEvent('latest'));
+    expect(e.message).toBe('not authorised: Unauthorized API key');
+    expect(e.errorCode).toBe('AuthenticationFailed');
+  });
+
   it('401 AuthenticationFailed with a key from the environment names FELDERA_API_KEY', async () => {
     const s = await serve(() => feldera(401, 'Unauthorized API key', 'AuthenticationFailed', undefined));
     const e = await failure((await client(conn(s.url, { FELDERA_API_KEY: KEY }))).getEvent('latest'));
@@ -265,10 +280,10 @@ describe('errors, one line each with a hint', () => {
   });
 
   it('403: the role is too low', async () => {
-    const s = await serve(() => feldera(403, "Insufficient permissions: the 'read' role or higher is required", 'InsufficientPermissions'));
+    const s = await serve(() => feldera(403, 'No authenticated principal', 'InsufficientPermissions', undefined));
     const e = await failure((await client(conn(s.url))).getEvent('latest'));
     expect(e.apiKind).toBe('forbidden');
-    expect(e.message).toContain('Insufficient permissions');
+    expect(e.message).toBe('forbidden: No authenticated principal');
     expect(e.hint).toContain('read');
   });
 

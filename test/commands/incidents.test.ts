@@ -4,6 +4,7 @@ import { SERVICES } from '../../src/api/types.js';
 import { newCmdIncidents as run } from '../../src/commands/event/incidents.js';
 import { EXIT } from '../../src/errors.js';
 import type { IncidentJson } from '../../src/domain/incidents.js';
+import { parseScenario } from '../../src/simulator/index.js';
 import { HOUR, MIN, closedPort, getJson, rows, runCommand, sim, type Sim } from './list-helpers.js';
 
 /** Incidents the slow obvious way, from the server's list: runs of non-Healthy per service. */
@@ -120,5 +121,45 @@ describe('event incidents: other scenarios', () => {
     expect((await runCommand(run, { since: 'last week' }, { host: dead })).code).toBe(EXIT.USAGE);
     expect((await runCommand(run, { service: 'db' }, { host: dead })).code).toBe(EXIT.USAGE);
     expect((await runCommand(run, {}, { host: dead })).code).toBe(EXIT.FAILURE);
+  });
+});
+
+describe('event incidents: changes recorded late, at a back-off insert', () => {
+  // The compiler is down from 5m to 40m; the runner fails at 12m, while the cluster is already
+  // unhealthy, so Feldera stores that only at its next back-off insert.
+  const scenario = parseScenario({
+    name: 'two-down',
+    services: {
+      compiler: [{ at: '5m', kind: 'unreachable' }, { at: '40m', kind: 'healthy' }],
+      runner: [{ at: '12m', kind: 'unreachable' }, { at: '30m', kind: 'healthy' }],
+    },
+  });
+
+  it('--json says how late (the window since the event before); the table marks the time with ~ and explains it', async () => {
+    const s = await sim({ scenario, history: 2 * HOUR });
+    try {
+      const all = (await getJson(`${s.url}/v0/cluster/events`)).body as ClusterEventStatus[];
+      const got = JSON.parse((await runCommand(run, { json: true }, { host: s.url })).out) as IncidentJson[];
+      const runner = got.find((x) => x.service === 'runner')!;
+      const compiler = got.find((x) => x.service === 'compiler')!;
+      // the compiler's start changed the overall verdict: recorded at once
+      expect(compiler.start_precision_seconds).toBeNull();
+      // the runner's start: somewhere between the event before it and its own
+      const asc = [...all].reverse();
+      const startIdx = asc.findIndex((e) => e.id === runner.first_event_id);
+      const window = (Date.parse(asc[startIdx]!.recorded_at) - Date.parse(asc[startIdx - 1]!.recorded_at)) / 1000;
+      expect(runner.start_precision_seconds).toBe(window);
+      expect(window).toBeGreaterThan(10);
+      expect(window).toBeLessThanOrEqual(11 * 60);
+      // the runner recovered while the compiler was still down: its end was recorded late too
+      expect(runner.end_precision_seconds).toBeGreaterThan(10);
+      // the compiler's recovery made all healthy again: at once
+      expect(compiler.end_precision_seconds).toBeNull();
+      const t = await runCommand(run, { utc: true }, { host: s.url, tty: true, columns: 160 });
+      expect(t.out).toMatch(/\nrunner +✗ Unhealthy +~ \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ.* ~ \d{4}-/);
+      expect(t.out).toMatch(/\n~ recorded late, up to \d+m( \d+s)? after it happened: a service that changes while the cluster is already unhealthy is stored only at Feldera's next back-off insert/);
+    } finally {
+      await s.close();
+    }
   });
 });

@@ -18,6 +18,8 @@ import { newCmdProfileList } from '../../src/commands/profile/list.js';
 import { newCmdProfileUse } from '../../src/commands/profile/use.js';
 import { newCmdSimulate } from '../../src/commands/simulate.js';
 import { newCmdStatus } from '../../src/commands/status.js';
+import { newCmdVersion } from '../../src/commands/version.js';
+import { AUTO } from '../../src/domain/stale-limit.js';
 import { parse, parseFails, type NewCmd } from '../helpers/command.js';
 
 const MIN = 60_000;
@@ -33,7 +35,7 @@ async function refused<O>(newCmd: NewCmd<O>, argv: string[], message: RegExp): P
 
 describe('newCmdGet', () => {
   it('defaults', async () => {
-    expect(await parse(newCmdGet, ['latest'])).toEqual({ id: { kind: 'latest' }, selector: 'status', json: false, utc: false, staleAfterMs: 12 * MIN, exitStatus: false });
+    expect(await parse(newCmdGet, ['latest'])).toEqual({ id: { kind: 'latest' }, selector: 'status', json: false, utc: false, staleAfter: AUTO, exitStatus: false });
   });
   it('every flag', async () => {
     expect(await parse(newCmdGet, ['0193A5C2', '-s', 'all', '--json', '--utc', '--stale-after', '30m', '--exit-status'])).toEqual({
@@ -41,13 +43,19 @@ describe('newCmdGet', () => {
       selector: 'all',
       json: true,
       utc: true,
-      staleAfterMs: 30 * MIN,
+      staleAfter: { kind: 'fixed', ms: 30 * MIN },
       exitStatus: true,
     });
     expect((await parse(newCmdGet, ['0193A5C2-1234-7ABC-8DEF-0123456789AB'])).id).toEqual({ kind: 'uuid', id: '0193a5c2-1234-7abc-8def-0123456789ab' });
   });
+  it('--stale-after: auto (any case) or a duration, typed once', async () => {
+    expect((await parse(newCmdGet, ['latest', '--stale-after', 'auto'])).staleAfter).toEqual(AUTO);
+    expect((await parse(newCmdGet, ['latest', '--stale-after', 'AUTO'])).staleAfter).toEqual(AUTO);
+    expect((await parse(newCmdGet, ['latest', '--stale-after', '1h30m'])).staleAfter).toEqual({ kind: 'fixed', ms: 90 * MIN });
+  });
   it('bad argv', async () => {
     await refused(newCmdGet, [], /missing required argument 'id'/);
+    await refused(newCmdGet, ['latest', '--stale-after', 'automatic'], /invalid --stale-after "automatic": expected auto or a duration/);
     await refused(newCmdGet, ['abc'], /event id prefix "abc" is too short/);
     await refused(newCmdGet, ['latest', '-s', 'everything'], /invalid --selector "everything": expected status or all/);
     await refused(newCmdGet, ['latest', '--stale-after', 'later'], /invalid --stale-after "later"/);
@@ -69,7 +77,7 @@ describe('newCmdList', () => {
       wide: false,
       utc: false,
       json: false,
-      staleAfterMs: 12 * MIN,
+      staleAfter: AUTO,
     });
   });
   it('filters', async () => {
@@ -116,8 +124,8 @@ describe('newCmdIncidents', () => {
 
 describe('newCmdTimeline', () => {
   it('defaults and flags', async () => {
-    expect(await parse(newCmdTimeline, [])).toEqual({ since: undefined, staleAfterMs: 12 * MIN, width: undefined, utc: false, json: false });
-    expect(await parse(newCmdTimeline, ['--width', '120', '--stale-after', '20m', '--json'])).toMatchObject({ width: 120, staleAfterMs: 20 * MIN, json: true });
+    expect(await parse(newCmdTimeline, [])).toEqual({ since: undefined, staleAfter: AUTO, width: undefined, utc: false, json: false });
+    expect(await parse(newCmdTimeline, ['--width', '120', '--stale-after', '20m', '--json'])).toMatchObject({ width: 120, staleAfter: { kind: 'fixed', ms: 20 * MIN }, json: true });
   });
   it('bad argv', async () => {
     await refused(newCmdTimeline, ['--width', '5'], /invalid --width "5": expected a whole number of columns from 20 to 2000/);
@@ -133,7 +141,7 @@ describe('newCmdWatch', () => {
       details: false,
       json: false,
       utc: false,
-      staleAfterMs: 12 * MIN,
+      staleAfter: AUTO,
       until: undefined,
       timeoutMs: undefined,
     });
@@ -145,7 +153,7 @@ describe('newCmdWatch', () => {
       details: true,
       json: true,
       utc: true,
-      staleAfterMs: 15 * MIN,
+      staleAfter: { kind: 'fixed', ms: 15 * MIN },
       until: 'healthy',
       timeoutMs: 5 * MIN,
     });
@@ -174,15 +182,15 @@ describe('newCmdWatch', () => {
 
 describe('newCmdStatus', () => {
   it('one instance, or a fleet', async () => {
-    expect(await parse(newCmdStatus, [])).toEqual({ json: false, staleAfterMs: 12 * MIN, utc: false });
-    expect(await parse(newCmdStatus, ['--all-profiles', '--json'])).toEqual({ json: true, staleAfterMs: 12 * MIN, utc: false, fleet: { all: true } });
+    expect(await parse(newCmdStatus, [])).toEqual({ json: false, staleAfter: AUTO, utc: false });
+    expect(await parse(newCmdStatus, ['--all-profiles', '--json'])).toEqual({ json: true, staleAfter: AUTO, utc: false, fleet: { all: true } });
     expect((await parse(newCmdStatus, ['-p', 'prod, staging,,prod'])).fleet).toEqual({ names: ['prod', 'staging'] });
   });
   it('--format: text (the default), json (as --json), nagios', async () => {
-    expect(await parse(newCmdStatus, ['--format', 'text'])).toEqual({ json: false, staleAfterMs: 12 * MIN, utc: false });
-    expect(await parse(newCmdStatus, ['--format', 'json'])).toEqual({ json: true, staleAfterMs: 12 * MIN, utc: false });
-    expect(await parse(newCmdStatus, ['--format', 'json', '--json'])).toEqual({ json: true, staleAfterMs: 12 * MIN, utc: false });
-    expect(await parse(newCmdStatus, ['--format', 'nagios', '--stale-after', '20m'])).toEqual({ json: false, staleAfterMs: 20 * MIN, utc: false, nagios: true });
+    expect(await parse(newCmdStatus, ['--format', 'text'])).toEqual({ json: false, staleAfter: AUTO, utc: false });
+    expect(await parse(newCmdStatus, ['--format', 'json'])).toEqual({ json: true, staleAfter: AUTO, utc: false });
+    expect(await parse(newCmdStatus, ['--format', 'json', '--json'])).toEqual({ json: true, staleAfter: AUTO, utc: false });
+    expect(await parse(newCmdStatus, ['--format', 'nagios', '--stale-after', '20m'])).toEqual({ json: false, staleAfter: { kind: 'fixed', ms: 20 * MIN }, utc: false, nagios: true });
   });
   it('bad argv', async () => {
     await refused(newCmdStatus, ['--all-profiles', '-p', 'prod'], /give either --all-profiles or -p\/--profiles, not both/);
@@ -197,13 +205,13 @@ describe('newCmdStatus', () => {
 
 describe('newCmdExporter', () => {
   it('defaults: the current connection on 127.0.0.1:9464, Feldera read at most every 10 s', async () => {
-    expect(await parse(newCmdExporter, [])).toEqual({ listen: { host: '127.0.0.1', port: 9464 }, minIntervalMs: 10_000, staleAfterMs: 12 * MIN });
+    expect(await parse(newCmdExporter, [])).toEqual({ listen: { host: '127.0.0.1', port: 9464 }, minIntervalMs: 10_000, staleAfter: AUTO });
   });
   it('every flag', async () => {
     expect(await parse(newCmdExporter, ['--listen', ':9100', '--min-interval', '30s', '--stale-after', '20m', '--all-profiles'])).toEqual({
       listen: { host: undefined, port: 9100 },
       minIntervalMs: 30_000,
-      staleAfterMs: 20 * MIN,
+      staleAfter: { kind: 'fixed', ms: 20 * MIN },
       fleet: { all: true },
     });
     expect((await parse(newCmdExporter, ['--listen', '[::1]:0'])).listen).toEqual({ host: '::1', port: 0 });
@@ -261,6 +269,17 @@ describe('newCmdProfileList / newCmdProfileUse / auth status', () => {
   it('bad argv', async () => {
     await refused(newCmdProfileUse, [], /missing required argument 'name'/);
     await refused(newCmdProfileList, ['extra'], /too many arguments/);
+  });
+});
+
+describe('newCmdVersion', () => {
+  it('defaults and flags', async () => {
+    expect(await parse(newCmdVersion, [])).toEqual({ json: false, client: false });
+    expect(await parse(newCmdVersion, ['--client', '--json'])).toEqual({ json: true, client: true });
+  });
+  it('bad argv', async () => {
+    await refused(newCmdVersion, ['--server'], /unknown option '--server'/);
+    await refused(newCmdVersion, ['extra'], /too many arguments/);
   });
 });
 

@@ -1,13 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newCmdStatus as run } from '../../src/commands/status.js';
 import { EXIT } from '../../src/errors.js';
+import type { FakeServer } from '../api/fake-server.js';
+import { oldFeldera } from '../helpers/old-feldera.js';
 import { HOUR, closedPort, configWith, rows, runCommand, sim, slowServer, type Sim } from './list-helpers.js';
 
 describe('status --all-profiles / -p (the fleet view)', () => {
   let ok: Sim;
   let sick: Sim;
   let stale: Sim;
-  let old: Sim;
+  /** A Feldera v0.150: /v0/cluster_healthz in the {runner, compiler} shape, no event routes. */
+  let old: FakeServer;
   let slow: Awaited<ReturnType<typeof slowServer>>;
   let down: string;
   let dir: string;
@@ -17,7 +20,7 @@ describe('status --all-profiles / -p (the fleet view)', () => {
       sim({ scenario: 'healthy', history: 72 * HOUR }),
       sim({ scenario: 'flapping', history: 6 * HOUR + 150_000 }), // 30 s into a runner failure
       sim({ scenario: 'stalled', history: 2 * HOUR }),
-      sim({ scenario: 'healthy', history: HOUR, omitRoutes: ['cluster_healthz'] }),
+      oldFeldera(),
       slowServer(10_000),
     ]);
     down = `http://127.0.0.1:${await closedPort()}`;
@@ -38,7 +41,7 @@ describe('status --all-profiles / -p (the fleet view)', () => {
       ['slow', slow.url, 'unreachable'],
     ]);
     expect(rs[0]!.slice(3, 6)).toEqual(['healthy', 'healthy', 'healthy']);
-    expect(rs[0]![6]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+    expect(rs[0]![6]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3}|\.\d{6})?Z$/);
     expect(rs.map((c) => c.length)).toEqual([8, 8, 8]); // same fields on every row
     expect(rs[0]![7]).toBe('-');
     expect(rs[1]!.slice(3, 7)).toEqual(['-', '-', '-', '-']);
@@ -66,8 +69,10 @@ describe('status --all-profiles / -p (the fleet view)', () => {
     const r = await runCommand(run, { profiles: 'sick,old,down', json: true }, { configDir: dir, flags: { requestTimeout: '1' } });
     const j = JSON.parse(r.out);
     expect(Object.keys(j)).toEqual(['sick', 'old', 'down']);
-    expect(j.sick).toMatchObject({ host: sick.url, verdict: 'unhealthy', exit_code: 2, computed: false, error: null, health: { all_healthy: false, runner: { healthy: false } } });
-    expect(j.old).toMatchObject({ verdict: 'healthy', exit_code: 0, computed: true, health: { all_healthy: true } });
+    expect(j.sick).toMatchObject({ host: sick.url, verdict: 'unhealthy', exit_code: 2, legacy: false, error: null, health: { all_healthy: false, runner: { healthy: false } } });
+    // the old server's answer as it sent it: compiler and runner only
+    expect(j.old).toMatchObject({ verdict: 'healthy', exit_code: 0, legacy: true, health: { runner: { healthy: true }, compiler: { healthy: true } } });
+    expect(Object.keys(j.old.health)).toEqual(['runner', 'compiler']);
     expect(j.down).toMatchObject({ host: down, verdict: 'unreachable', exit_code: 1, health: null, error: { kind: 'unreachable' } });
     expect(r.code).toBe(EXIT.FAILURE);
   });
@@ -77,7 +82,7 @@ describe('status --all-profiles / -p (the fleet view)', () => {
     const lines = r.out.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^PROFILE +HOST +VERDICT +API +COMPILER +RUNNER +CHECKED +NOTE$/);
     expect(lines[1]).toMatch(/^ok +http:\/\/127\.0\.0\.1:\d+ +healthy +✓ +✓ +✓ +(just now|\d+[sm]( \d+s)? ago)$/);
-    expect(lines[2]).toMatch(/^stale +\S+ +stale +✓ +✓ +✓ +1h 5\dm ago +no check for 1h 5\dm \(limit 12m\): health unknown$/);
+    expect(lines[2]).toMatch(/^stale +\S+ +stale +✓ +✓ +✓ +1h 5\dm ago +no check for 1h 5\dm \(limit 20m\): health unknown$/);
     expect(lines[3]).toMatch(/^down +\S+ +unreachable +- +- +- +- +cannot reach .*: connection refused$/);
     const narrow = await runCommand(run, { profiles: 'down' }, { configDir: dir, tty: true, columns: 95 });
     const [table, notes] = narrow.out.split('\n\n');

@@ -50,7 +50,7 @@ describe('status --format nagios', () => {
   it('OK: all healthy and fresh, exit 0; perfdata: the age against the staleness limit, 1/0 per service', async () => {
     const r = await nagios(healthy.url);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^FELDERA CLUSTER OK - all services healthy, checked (just now|\d+m( \d+s)? ago) \| age=\d+s;;720 api=1 compiler=1 runner=1\n$/);
+    expect(r.out).toMatch(/^FELDERA CLUSTER OK - all services healthy, checked (just now|\d+m( \d+s)? ago) \| age=\d+s;;1200 api=1 compiler=1 runner=1\n$/);
     expect((await nagios(healthy.url, { staleAfter: '20m' })).out).toMatch(/ \| age=\d+s;;1200 /);
   });
 
@@ -59,21 +59,21 @@ describe('status --format nagios', () => {
     expect(since).toBe(new Date(T0 - 5 * MIN).toISOString().slice(11, 16)); // the compiler went down 5 minutes ago
     const r = await nagios(outage.url);
     expect(r.code).toBe(2);
-    expect(r.out).toBe(`FELDERA CLUSTER CRITICAL - compiler Unhealthy since ${since}Z | age=${Math.round((T0 - Date.parse(outage.model.health()!.compiler.checked_at)) / 1000)}s;;720 api=1 compiler=0 runner=1\n`);
-    // An older server without /v0/cluster_healthz: the same, computed from the events.
-    expect((await nagios(older.url)).out).toMatch(/^FELDERA CLUSTER CRITICAL - compiler Unhealthy since \d\d:\d\dZ \| age=\d+s;;720 api=1 compiler=0 runner=1\n$/);
+    expect(r.out).toBe(`FELDERA CLUSTER CRITICAL - compiler Unhealthy since ${since}Z | age=${Math.round((T0 - Date.parse(outage.model.health()!.compiler.checked_at)) / 1000)}s;;1200 api=1 compiler=0 runner=1\n`);
+    // A server without /v0/cluster_healthz answers with an error: CRITICAL, saying which route is missing.
+    expect((await nagios(older.url)).out).toMatch(/^FELDERA CLUSTER CRITICAL - \S+ has no \/v0\/cluster_healthz \(\/v0\/cluster_healthz answered 404\)\n$/);
   });
 
   it('WARNING: only services still starting (InitialUnhealthy), exit 1', async () => {
     const r = await nagios(starting.url);
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/^FELDERA CLUSTER WARNING - (\w+ InitialUnhealthy since \d\d:\d\dZ(, )?)+ \| age=\d+s;;720 /);
+    expect(r.out).toMatch(/^FELDERA CLUSTER WARNING - (\w+ InitialUnhealthy since \d\d:\d\dZ(, )?)+ \| age=\d+s;;1200 /);
   });
 
   it('UNKNOWN: stale data (the recorder stopped), or no events yet, exit 3', async () => {
     const r = await nagios(stalled.url);
     expect(r.code).toBe(3);
-    expect(r.out).toMatch(/^FELDERA CLUSTER UNKNOWN - no check for 1h 5\dm( \d+s)? \(limit 12m\): the monitor has stopped recording, health unknown \| age=\d+s;;720 api=1 compiler=1 runner=1\n$/);
+    expect(r.out).toMatch(/^FELDERA CLUSTER UNKNOWN - no check for 1h 5\dm( \d+s)? \(limit 20m\): the monitor has stopped recording, health unknown \| age=\d+s;;1200 api=1 compiler=1 runner=1\n$/);
     const none = await nagios(empty.url);
     expect(none.code).toBe(3);
     expect(none.out).toBe('FELDERA CLUSTER UNKNOWN - no cluster monitor events recorded yet\n');

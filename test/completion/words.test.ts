@@ -11,7 +11,7 @@ const values = (line: string) => complete(root, line.split(' '), profiles).candi
 
 describe('completion candidates from the command tree', () => {
   it('commands and subcommands; the hidden __complete is never offered', () => {
-    expect(values('')).toEqual(['simulate', 'login', 'logout', 'profile', 'auth', 'event', 'status', 'exporter', 'completion', 'help']);
+    expect(values('')).toEqual(['simulate', 'login', 'logout', 'profile', 'auth', 'event', 'status', 'version', 'exporter', 'completion', 'help']);
     expect(values('_')).toEqual([]);
     expect(values('events w')).toEqual(['watch']); // the alias leads to the same verbs
   });

@@ -1,54 +1,59 @@
 import { describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/errors.js';
-import { computeHealthStatus, healthVerdict } from '../../src/domain/health.js';
-import { HOUR, MIN, S, T0, ev, full, serverOrder } from './fixtures.js';
+import type { HealthStatus } from '../../src/api/types.js';
+import { healthVerdict, normalizeHealth, unchangedSince } from '../../src/domain/health.js';
+import { HOUR, MIN, T0 } from './fixtures.js';
 
-describe('computeHealthStatus (the fallback for servers without /v0/cluster_healthz)', () => {
-  const events = serverOrder([
-    ev(0, S.I, S.I, S.I),
-    ev(1 * MIN, S.H, S.I, S.I),
-    ev(2 * MIN, S.H, S.U, S.I), // compiler: Initial → Unhealthy is the same (unhealthy) conclusion
-    ev(3 * MIN, S.H, S.H, S.U),
-    ev(13 * MIN, S.H, S.H, S.U),
-  ]);
-  const latest = full(events[0]!, { api: 'Healthy: api ok', compiler: 'Healthy: compiler ok', runner: 'Unreachable: runner down' });
+/** A HealthStatus as a server of today sends it for one event recorded at `at` (everything unchanged since `since`). */
+function status(healthy: Record<'api' | 'compiler' | 'runner', boolean>, at = iso(T0), since = at): HealthStatus {
+  const svc = (ok: boolean) => ({ healthy: ok, message: ok ? 'Healthy: ok' : 'Unreachable: down', unchanged_since: since, checked_at: at });
+  return { all_healthy: healthy.api && healthy.compiler && healthy.runner, api: svc(healthy.api), compiler: svc(healthy.compiler), runner: svc(healthy.runner) };
+}
 
-  it('unchanged_since: the oldest retained consecutive event with the same healthy conclusion', () => {
-    const h = computeHealthStatus(latest, events);
-    expect(h.all_healthy).toBe(false);
-    expect(h.api).toEqual({ healthy: true, message: 'Healthy: api ok', unchanged_since: events[3]!.recorded_at, checked_at: latest.recorded_at });
-    expect(h.compiler).toEqual({ healthy: true, message: 'Healthy: compiler ok', unchanged_since: events[1]!.recorded_at, checked_at: latest.recorded_at });
-    // runner: Unhealthy, Unhealthy, Initial, Initial, Initial — all "not healthy", back to the oldest retained
-    expect(h.runner).toEqual({ healthy: false, message: 'Unreachable: runner down', unchanged_since: events[4]!.recorded_at, checked_at: latest.recorded_at });
+const iso = (ms: number) => new Date(ms).toISOString();
+const ALL = { api: true, compiler: true, runner: true };
+
+describe('normalizeHealth: the v0.121–v0.200 shape {runner, compiler}', () => {
+  // As Feldera v0.200 serialized it (chrono, nanoseconds): no api, no all_healthy.
+  const legacy = {
+    runner: { healthy: true, message: 'Healthy: The runner service responded successfully to the last health check.', unchanged_since: '2025-11-20T08:00:00.123456789Z', checked_at: '2025-12-08T12:00:05.987654321Z' },
+    compiler: { healthy: false, message: 'Unreachable: …', unchanged_since: '2025-12-08T11:40:00.5Z', checked_at: '2025-12-08T12:00:05.000001Z' },
+  };
+
+  it('api is taken as healthy (it answered); all_healthy is compiler and runner', () => {
+    const { health, legacy: isLegacy } = normalizeHealth(legacy);
+    expect(isLegacy).toBe(true);
+    expect(health.all_healthy).toBe(false);
+    expect(health.api).toMatchObject({ healthy: true, checked_at: '2025-12-08T12:00:05.987654321Z' });
+    expect(health.compiler).toBe(legacy.compiler);
+    expect(healthVerdict(health, Date.parse('2025-12-08T12:00:10Z'), 20 * MIN)).toMatchObject({ verdict: 'unhealthy', unhealthy: ['compiler'], exitCode: EXIT.UNHEALTHY });
+    const fine = normalizeHealth({ ...legacy, compiler: { ...legacy.compiler, healthy: true } }).health;
+    expect(healthVerdict(fine, Date.parse('2025-12-08T12:00:10Z'), 20 * MIN)).toMatchObject({ verdict: 'healthy', exitCode: EXIT.OK });
   });
 
-  it('an event recorded between the two requests: the list may be newer or older than latest', () => {
-    const newer = ev(23 * MIN); // all healthy, after `latest`
-    const h = computeHealthStatus(latest, [newer, ...events]);
-    expect(h.runner.unchanged_since).toBe(events[4]!.recorded_at);
-    expect(h.api.checked_at).toBe(latest.recorded_at);
-    const newest = full(newer);
-    const h2 = computeHealthStatus(newest, events); // list fetched before `newer` was recorded
-    expect(h2.all_healthy).toBe(true);
-    expect(h2.runner).toMatchObject({ healthy: true, unchanged_since: newer.recorded_at, checked_at: newer.recorded_at });
-    expect(h2.api.unchanged_since).toBe(events[3]!.recorded_at);
+  it('today\'s shape passes through untouched', () => {
+    const h = status(ALL);
+    expect(normalizeHealth(h)).toEqual({ health: h, legacy: false });
+  });
+});
+
+describe('unchangedSince', () => {
+  it('today\'s shape: equal to checked_at (the pre-83023b83e answer, or a change the history would have to confirm) is unknown', () => {
+    const h = status(ALL, '2025-12-08T12:00:05.120Z', '2025-12-08T12:00:05.120000Z');
+    expect(unchangedSince(h, 'api', false)).toBeUndefined();
+    const older = status(ALL, iso(T0 + HOUR), iso(T0));
+    expect(unchangedSince(older, 'runner', false)).toBe(T0);
   });
 
-  it('one event; missing self info becomes an empty message', () => {
-    const only = ev(0);
-    const h = computeHealthStatus(full(only, { api: null }), [only]);
-    expect(h.api).toEqual({ healthy: true, message: '', unchanged_since: only.recorded_at, checked_at: only.recorded_at });
-  });
-
-  it('same key order as the server answer', () => {
-    const h = computeHealthStatus(latest, events);
-    expect(Object.keys(h)).toEqual(['all_healthy', 'api', 'compiler', 'runner']);
-    expect(Object.keys(h.api)).toEqual(['healthy', 'message', 'unchanged_since', 'checked_at']);
+  it('legacy: the server kept it itself, so it stands; api was never reported', () => {
+    const { health } = normalizeHealth({ runner: status(ALL).runner, compiler: status(ALL).compiler });
+    expect(unchangedSince(health, 'runner', true)).toBe(T0);
+    expect(unchangedSince(health, 'api', true)).toBeUndefined();
   });
 });
 
 describe('healthVerdict', () => {
-  const healthy = computeHealthStatus(full(ev(0)), [ev(0)]);
+  const healthy = status(ALL);
   const checked = T0;
 
   it('healthy when all healthy and recent (exactly stale-after is still fresh)', () => {
@@ -61,7 +66,7 @@ describe('healthVerdict', () => {
   });
 
   it('unhealthy (exit 2) whatever the age, naming the services', () => {
-    const sick = computeHealthStatus(full(ev(0, S.H, S.U, S.I)), [ev(0, S.H, S.U, S.I)]);
+    const sick = status({ api: true, compiler: false, runner: false });
     expect(healthVerdict(sick, checked + 20 * HOUR, 12 * MIN)).toMatchObject({ verdict: 'unhealthy', exitCode: EXIT.UNHEALTHY, unhealthy: ['compiler', 'runner'] });
   });
 

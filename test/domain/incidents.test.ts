@@ -91,6 +91,29 @@ describe('incidentsInWindow', () => {
   });
 });
 
+describe('how exact a start or end is', () => {
+  it('a change of the overall verdict is recorded at once: exact', () => {
+    const [x] = groupIncidents([ev(0), ev(10 * MIN, S.H, S.U), ev(14 * MIN)], NOW);
+    expect(x).toMatchObject({ startPrecisionMs: undefined, endPrecisionMs: undefined });
+  });
+
+  it('a service that changes while the cluster is already unhealthy waits for the next back-off insert', () => {
+    // compiler down at 10m; the runner fails too, recorded at a back-off insert at 18m; the compiler
+    // recovers first (recorded at 26m, the runner still down), then the runner (at once, all healthy at 30m)
+    const events = [ev(0), ev(10 * MIN, S.H, S.U), ev(18 * MIN, S.H, S.U, S.U), ev(26 * MIN, S.H, S.H, S.U), ev(30 * MIN)];
+    const byService = Object.fromEntries(groupIncidents(events, NOW).map((x) => [x.service, x]));
+    expect(byService.compiler).toMatchObject({ startPrecisionMs: undefined, endPrecisionMs: 8 * MIN });
+    expect(byService.runner).toMatchObject({ startPrecisionMs: 8 * MIN, endPrecisionMs: undefined });
+    expect(incidentJson(byService.runner!)).toMatchObject({ start_precision_seconds: 480, end_precision_seconds: null });
+    expect(incidentJson(byService.compiler!)).toMatchObject({ start_precision_seconds: null, end_precision_seconds: 480 });
+  });
+
+  it('the oldest retained event has no event before it: its start is marked as beginning before the window instead', () => {
+    const [x] = groupIncidents([ev(0, S.H, S.U), ev(5 * MIN)], NOW);
+    expect(x).toMatchObject({ beganBeforeWindow: true, startPrecisionMs: undefined });
+  });
+});
+
 describe('incidentJson', () => {
   it('snake_case, server times, null end while ongoing', () => {
     const events = [ev(0), ev(10 * MIN, S.U), ev(20 * MIN), ev(60 * MIN, S.H, S.H, S.I)];
@@ -107,6 +130,8 @@ describe('incidentJson', () => {
       last_event_id: events[1]!.id,
       end_event_id: events[2]!.id,
       began_before_window: false,
+      start_precision_seconds: null,
+      end_precision_seconds: null,
     });
     expect(ongoing).toMatchObject({ service: 'runner', worst_status: 'InitialUnhealthy', ended_at: null, ongoing: true, end_event_id: null, duration_seconds: (NOW - T0 - 60 * MIN) / 1000 });
   });

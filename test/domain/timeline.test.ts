@@ -46,6 +46,25 @@ describe('serviceSegments', () => {
     expect(rel(serviceSegments(chronological([ev(0), ev(12 * MIN)]), 'api', T0, T0 + 20 * MIN, STALE))).toEqual([[0, 20, 'Healthy']]);
   });
 
+  it('only an all-healthy stretch is cut: while another service is unhealthy, Feldera records with back-off, so a long gap is not missing data', () => {
+    // compiler down: events 25 min apart (back-off plus timeouts) — the healthy api and runner are not unknown in between
+    const asc = chronological([ev(0, S.H, S.U), ev(25 * MIN, S.H, S.U), ev(50 * MIN)]);
+    expect(rel(serviceSegments(asc, 'api', T0, T0 + 55 * MIN, STALE))).toEqual([[0, 55, 'Healthy']]);
+    expect(rel(serviceSegments(asc, 'compiler', T0, T0 + 55 * MIN, STALE))).toEqual([
+      [0, 50, 'Unhealthy'],
+      [50, 55, 'Healthy'],
+    ]);
+    // an all-healthy stretch with the same gap is cut for every service
+    const quiet = chronological([ev(0), ev(25 * MIN)]);
+    for (const svc of ['api', 'compiler', 'runner'] as const) {
+      expect(rel(serviceSegments(quiet, svc, T0, T0 + 30 * MIN, STALE))).toEqual([
+        [0, 12, 'Healthy'],
+        [12, 25, 'Unknown'],
+        [25, 30, 'Healthy'],
+      ]);
+    }
+  });
+
   it('a non-healthy stretch is not cut, however long', () => {
     const asc = chronological([ev(0, S.H, S.U), ev(60 * MIN)]);
     expect(rel(serviceSegments(asc, 'compiler', T0, T0 + 61 * MIN, STALE))).toEqual([

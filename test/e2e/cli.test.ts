@@ -40,6 +40,12 @@ describe('the cluster binary', () => {
     expect(r.stdout).toContain('Usage: cluster event get');
   });
 
+  it('-V prints only its own version; `cluster version --client` says the same as a key: value line', async () => {
+    const [v, c] = await Promise.all([runCli(['-V']), runCli(['version', '--client'])]);
+    expect(v.stdout).toBe(`${pkg.version}\n`);
+    expect(c).toMatchObject({ code: 0, stdout: `client: ${pkg.version}\n`, stderr: '' });
+  });
+
   it('answers to both binary names', () => {
     expect(pkg.bin.cluster).toBe('bin/cluster.js');
     expect(pkg.bin['feldera-cluster']).toBe('bin/cluster.js');

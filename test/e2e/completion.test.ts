@@ -67,7 +67,7 @@ describe('e2e: completion', () => {
     );
     expect(registered).toMatch(/^complete .*-F _cluster_completion cluster$/);
     expect(offered).toEqual([
-      '[auth completion event exporter help login logout profile simulate status]',
+      '[auth completion event exporter help login logout profile simulate status version]',
       '[event]',
       '[get help incidents list timeline watch]',
       '[latest]',
@@ -81,7 +81,7 @@ describe('e2e: completion', () => {
       '[staging]',
       '[nagios]',
       '[bash fish zsh]',
-      '[scenario.json stalled startup]',
+      '[scenario.json slow-checks stalled startup]',
     ]);
   });
 

@@ -31,7 +31,7 @@ describe('e2e: status --format nagios', () => {
       expect(r.stdout.split('\n')).toHaveLength(2);
       expect(r.stderr).toBe('');
     }
-    expect(results[2]!.stdout).toMatch(/^FELDERA CLUSTER CRITICAL - compiler Unhealthy since \d\d:\d\d \| age=\d+s;;720 api=1 compiler=0 runner=1\n$/);
+    expect(results[2]!.stdout).toMatch(/^FELDERA CLUSTER CRITICAL - compiler Unhealthy since \d\d:\d\d \| age=\d+s;;1200 api=1 compiler=0 runner=1\n$/);
     expect(results[4]!.stdout).toMatch(/^FELDERA CLUSTER CRITICAL - cannot reach .*connection refused\n$/);
   });
 });

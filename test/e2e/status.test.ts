@@ -1,23 +1,19 @@
-/** `cluster status` as scripts use it: exit codes, --json, the fallback, the fleet. */
+/** `cluster status` as scripts use it: exit codes, --json, older servers, the fleet. */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempConfigDir } from '../helpers/cli.js';
-import { HOUR, closedPort, getJson, sim, slowServer, type Sim } from '../commands/list-helpers.js';
+import { HOUR, closedPort, sim, slowServer, type Sim } from '../commands/list-helpers.js';
+import { oldFeldera } from '../helpers/old-feldera.js';
 
 describe('e2e: status', () => {
   let healthy: Sim;
   let stalled: Sim;
-  let old: Sim;
   const env = { CLUSTER_CONFIG_DIR: tempConfigDir() };
   beforeAll(async () => {
-    [healthy, stalled, old] = await Promise.all([
-      sim({ scenario: 'compiler-outage', history: 72 * HOUR, seed: 3 }),
-      sim({ scenario: 'stalled', history: 20 * HOUR }),
-      sim({ scenario: 'compiler-outage', history: 72 * HOUR, seed: 3, omitRoutes: ['cluster_healthz'] }),
-    ]);
+    [healthy, stalled] = await Promise.all([sim({ scenario: 'compiler-outage', history: 72 * HOUR, seed: 3 }), sim({ scenario: 'stalled', history: 20 * HOUR })]);
   });
-  afterAll(() => Promise.all([healthy.close(), stalled.close(), old.close()]));
+  afterAll(() => Promise.all([healthy.close(), stalled.close()]));
 
   it('healthy: exit 0; stalled: exit 3 with "stale"; unreachable: exit 1', async () => {
     const a = await runCli(['status', '--host', healthy.url], { env });
@@ -33,12 +29,25 @@ describe('e2e: status', () => {
     expect(c.stderr).toMatch(/^error: cannot reach/);
   });
 
-  it('an older server: the computed --json equals the newer server\'s; --verbose says so', async () => {
-    const server = (await getJson(`${healthy.url}/v0/cluster_healthz`)).body;
-    const r = await runCli(['status', '--host', old.url, '--json', '--verbose'], { env });
-    expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual(server);
-    expect(r.stderr).toMatch(/answered 404 for \/v0\/cluster_healthz \(an older server\): computing the same answer/);
+  it('Feldera v0.121–v0.200 ({runner, compiler} only): a verdict, --json as sent; without event routes, event commands name the version', async () => {
+    const up = await oldFeldera({ version: '0.150.0' });
+    const down = await oldFeldera({ version: '0.150.0', compiler: false });
+    try {
+      const a = await runCli(['status', '--host', up.url, '--verbose'], { env });
+      expect(a.code).toBe(0);
+      expect(a.stdout).toMatch(/^verdict: healthy\n/);
+      expect(a.stdout).toContain('source: Feldera v0.121–v0.200: compiler and runner only; api answered, so taken as healthy\n');
+      expect(a.stderr).toMatch(/in the shape of Feldera v0\.121–v0\.200/);
+      const b = await runCli(['status', '--host', down.url, '--json'], { env });
+      expect(b.code).toBe(2);
+      expect(Object.keys(JSON.parse(b.stdout))).toEqual(['runner', 'compiler']);
+      const e = await runCli(['event', 'list', '--host', up.url], { env });
+      expect(e.code).toBe(1);
+      expect(e.stderr).toMatch(/^error: \S+ runs Feldera 0\.150\.0, which predates cluster monitor events \(added in v0\.201\.0\)/);
+      expect(e.stderr).toMatch(/\nhint: use `cluster status`/);
+    } finally {
+      await Promise.all([up.close(), down.close()]);
+    }
   });
 
   it('fleet: three profiles, one down, one slow — rows, exit 1, total time bounded', async () => {

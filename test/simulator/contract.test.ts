@@ -1,6 +1,8 @@
 /**
  * Contract: every answer of every endpoint, for every scenario, edition and selector, validates
- * against the schemas copied from Feldera's OpenAPI document (test/fixtures, v0.337.0).
+ * against the schemas copied from Feldera's OpenAPI document (test/fixtures, v0.337.0) — and,
+ * where the spec says nothing, matches the facts read from Feldera's source that
+ * test/fixtures/README.md lists (error bodies and headers, timestamp format).
  */
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_SCENARIO_NAMES, manualClock, startSimulator } from '../../src/simulator/index.js';
@@ -21,6 +23,13 @@ const fixtureScenario = new URL('../fixtures/scenarios/db-trouble.json', import.
 /** Simulated moments (after the server opened) at which every endpoint is asked. */
 const MOMENTS = [0, 30 * SEC, 3 * MIN, 9 * MIN, 12 * MIN, 30 * MIN, 2 * HOUR];
 const API_KEY = 'apikey:contract';
+/** chrono's AutoSi: none, 3 or 6 fraction digits, the shortest that is exact. */
+const AUTO_SI = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3}|\.\d{6})?Z$/;
+
+function expectAutoSi(t: string, what: string): void {
+  expect(t, what).toMatch(AUTO_SI);
+  expect(t, what).not.toMatch(/\.\d{3}000Z$/);
+}
 
 function expectValid(schema: string, r: HttpAnswer, what: string): void {
   expect(r.headers['content-type'], what).toBe('application/json');
@@ -57,6 +66,47 @@ describe('the validator itself', () => {
   });
 });
 
+/** The 401s of an instance with authentication on (facts not in the spec: test/fixtures/README.md). */
+async function expectAuthRefusals(client: ReturnType<typeof httpClient>): Promise<void> {
+  // A wrong API key: the JSON text inside actix's internal error, sent as text/plain; no details.
+  const wrong = await client.get('/v0/cluster/events/latest', { headers: { authorization: 'Bearer apikey:nope' } });
+  expect(wrong.status).toBe(401);
+  expect(wrong.headers['content-type']).toBe('text/plain; charset=utf-8');
+  expect(wrong.headers['www-authenticate']).toBeUndefined();
+  expect(wrong.text).toBe('{"message":"Unauthorized API key","error_code":"AuthenticationFailed"}');
+  // the spec requires `details`: with one added, the rest fits ErrorResponse
+  expect(schemas.check('ErrorResponse', { ...JSON.parse(wrong.text), details: null })).toBe('');
+  // A bearer token that is neither an API key nor a JWT with an issuer: no body, the reason in the challenge.
+  for (const token of ['not-a-key', 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln']) {
+    const jwt = await client.get('/v0/cluster/events/latest', { headers: { authorization: `Bearer ${token}` } });
+    expect(jwt.status).toBe(401);
+    expect(jwt.text).toBe('');
+    expect(jwt.headers['content-type']).toBeUndefined();
+    expect(jwt.headers['www-authenticate']).toBe('Bearer error_description="Malformed JWT: missing iss claim"');
+  }
+  // No credential at all: the bare challenge.
+  const none = await client.get('/v0/cluster_healthz');
+  expect([none.status, none.text, none.headers['www-authenticate']]).toEqual([401, '', 'Bearer']);
+}
+
+describe('403 on the cluster routes', () => {
+  it('only "No authenticated principal" (read is the lowest role), without details', async () => {
+    const sim = await startSimulator({ clock: manualClock(T0), history: HOUR, role: 'none', seed: 2 });
+    const client = httpClient(sim.url);
+    try {
+      for (const path of ['/v0/cluster/events', '/v0/cluster/events/latest', '/v0/cluster_healthz']) {
+        const r = await client.get(path);
+        expect(r.status, path).toBe(403);
+        expect(r.headers['content-type']).toBe('application/json');
+        expect(r.json).toEqual({ message: 'No authenticated principal', error_code: 'InsufficientPermissions' });
+      }
+    } finally {
+      client.close();
+      await sim.close();
+    }
+  });
+});
+
 const configs = [
   ...BUILTIN_SCENARIO_NAMES.map((scenario) => ({ scenario, edition: 'community' as const, apiKey: undefined as string | undefined })),
   ...BUILTIN_SCENARIO_NAMES.map((scenario) => ({ scenario, edition: 'enterprise' as const, apiKey: API_KEY as string | undefined })),
@@ -85,8 +135,9 @@ describe.each(configs)('scenario $scenario, $edition edition', ({ scenario, edit
         expect(list.headers.date).toBe(new Date(T0 + moment).toUTCString());
         expect(Array.isArray(list.json)).toBe(true);
         expect(schemas.checkList('ClusterMonitorEventSelectedInfo', list.json), at).toBe('');
-        const events = list.json as { id: string }[];
+        const events = list.json as { id: string; recorded_at: string }[];
         for (const e of events) expect(Object.keys(e).sort()).toEqual(STATUS_KEYS);
+        for (const e of events) expectAutoSi(e.recorded_at, `${at} recorded_at`);
         answers++;
 
         const ids = events.length <= 40 ? events.map((e) => e.id) : [...events.slice(0, 20), ...events.slice(-20)].map((e) => e.id);
@@ -97,7 +148,8 @@ describe.each(configs)('scenario $scenario, $edition edition', ({ scenario, edit
             answers++;
             if (id === 'latest' && events.length === 0) {
               expectError(r, 404, `${at} ${path}`);
-              expect((r.json as { error_code: string }).error_code).toBe('NoClusterMonitorEventsAvailable');
+              // details is {} (ManagerError flattens the unit variant), not null
+              expect(r.json).toEqual({ message: 'There are not yet any cluster monitor events recorded', error_code: 'NoClusterMonitorEventsAvailable', details: {} });
               continue;
             }
             expect(r.status, `${at} ${path}`).toBe(200);
@@ -112,10 +164,15 @@ describe.each(configs)('scenario $scenario, $edition edition', ({ scenario, edit
         answers++;
         if (events.length === 0) {
           expectError(health, 404, `${at} healthz`);
+          expect((health.json as { details: unknown }).details).toEqual({});
         } else {
-          const body = health.json as { all_healthy: boolean };
+          const body = health.json as { all_healthy: boolean } & Record<'api' | 'compiler' | 'runner', { unchanged_since: string; checked_at: string }>;
           expect(health.status).toBe(body.all_healthy ? 200 : 503);
           expectValid('HealthStatus', health, `${at} healthz`);
+          for (const svc of ['api', 'compiler', 'runner'] as const) {
+            expectAutoSi(body[svc].unchanged_since, `${at} ${svc}.unchanged_since`);
+            expectAutoSi(body[svc].checked_at, `${at} ${svc}.checked_at`);
+          }
         }
 
         const config = await get('/v0/config');
@@ -137,13 +194,7 @@ describe.each(configs)('scenario $scenario, $edition edition', ({ scenario, edit
       // error answers are Feldera ErrorResponses too
       expectError(await get('/v0/cluster/events/not-a-uuid'), 400, 'invalid uuid');
       expectError(await get('/v0/cluster/events/019afe45-ec1f-7abc-8def-0123456789ab?selector=all'), 404, 'unknown id');
-      if (apiKey) {
-        const wrong = await client.get('/v0/cluster/events/latest', { headers: { authorization: 'Bearer apikey:nope' } });
-        expect(wrong.status).toBe(401);
-        // the spec requires `details`; Feldera leaves it out of this 401: accepted explicitly
-        expect(wrong.json).toEqual({ message: 'Unauthorized API key', error_code: 'AuthenticationFailed' });
-        expect(schemas.check('ErrorResponse', { ...(wrong.json as object), details: null })).toBe('');
-      }
+      if (apiKey) await expectAuthRefusals(client);
       expect(sawEvent).toBe(true);
       expect(answers).toBeGreaterThan(MOMENTS.length * 6);
     } finally {

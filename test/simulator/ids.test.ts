@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { formatMicros, parseUuid, uuidv7, uuidv7Millis } from '../../src/simulator/ids.js';
+import { timeKey } from '../../src/domain/order.js';
+import { formatTimestamp, parseUuid, uuidv7, uuidv7Millis } from '../../src/simulator/ids.js';
 import { createRng } from '../../src/simulator/rng.js';
 
 describe('uuidv7', () => {
@@ -104,10 +105,24 @@ describe('parseUuid (the Rust uuid crate)', () => {
   });
 });
 
-describe('formatMicros', () => {
-  it('writes RFC 3339 UTC with exactly six fractional digits', () => {
-    expect(formatMicros(Date.UTC(2025, 11, 8, 14, 3, 6) * 1000 + 655_736)).toBe('2025-12-08T14:03:06.655736Z');
-    expect(formatMicros(Date.UTC(2025, 0, 1) * 1000)).toBe('2025-01-01T00:00:00.000000Z');
-    expect(formatMicros(Date.UTC(2025, 0, 1) * 1000 + 7)).toBe('2025-01-01T00:00:00.000007Z');
+describe('formatTimestamp', () => {
+  it('writes RFC 3339 UTC as chrono AutoSi does: 0, 3 or 6 fraction digits, as the value needs', () => {
+    expect(formatTimestamp(Date.UTC(2025, 11, 8, 14, 3, 6) * 1000 + 655_736)).toBe('2025-12-08T14:03:06.655736Z');
+    expect(formatTimestamp(Date.UTC(2025, 11, 8, 14, 3, 5) * 1000 + 120_431)).toBe('2025-12-08T14:03:05.120431Z');
+    expect(formatTimestamp(Date.UTC(2025, 11, 8, 14, 3, 5) * 1000 + 120_000)).toBe('2025-12-08T14:03:05.120Z');
+    expect(formatTimestamp(Date.UTC(2025, 11, 8, 14, 3, 5) * 1000)).toBe('2025-12-08T14:03:05Z');
+    expect(formatTimestamp(Date.UTC(2025, 0, 1) * 1000 + 7)).toBe('2025-01-01T00:00:00.000007Z');
+    expect(formatTimestamp(Date.UTC(2025, 0, 1) * 1000 + 7000)).toBe('2025-01-01T00:00:00.007Z');
+  });
+
+  it('the shortest exact form: parsing it back gives the same microsecond', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: Date.UTC(2020, 0, 1) * 1000, max: Date.UTC(2040, 0, 1) * 1000 }), (us) => {
+        const t = formatTimestamp(us);
+        expect(t).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3}|\.\d{6})?Z$/);
+        expect(t).not.toMatch(/\.\d{3}000Z$/);
+        expect(timeKey(t)).toBe(us);
+      }),
+    );
   });
 });

@@ -92,7 +92,7 @@ describe('recording policy', () => {
     const ev = logged(run(builtinScenario('flapping')!, 3 * HOUR));
     expect(ev.length).toBeGreaterThan(50);
     for (const [i, e] of ev.entries()) {
-      expect(e.recorded_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+      expect(e.recorded_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3}|\.\d{6})?Z$/);
       expect(Date.parse(e.recorded_at) * 1000 + (e.recordedAtUs % 1000)).toBe(e.recordedAtUs);
       const idMs = uuidv7Millis(e.id);
       expect(idMs).toBeLessThanOrEqual(Math.floor(e.recordedAtUs / 1000));
@@ -338,7 +338,7 @@ describe('info texts in events', () => {
     expect(e.runner_self_info).toContain('\n');
     expect(e.runner_self_info).toContain('\u001b[31m');
     expect(e.runner_self_info).toMatch(/^Error: An unexpected error occurred while checking the health of runner at /);
-    expect(e.compiler_self_info).toMatch(/^Unhealthy: compiler at \S+ responded with HTTP 503 Service Unavailable and body: \{"details":"001: /);
+    expect(e.compiler_self_info).toMatch(/^Unhealthy: compiler at \S+ responded with HTTP 503 Service Unavailable and body: \{"status":"unhealthy: compilation workers crashed","details":"001: /);
     expect(e.runner_resources_info).toMatch(/^Pods \(ℹ️ 🧪 diagnostics follow\):\n001: /);
     expect(e.api_self_info).toBe('Healthy: The api service responded successfully to the last health check.');
     // Community edition has no Kubernetes objects to describe, whatever the scenario says
@@ -368,5 +368,59 @@ describe('info texts in events', () => {
     const info = 'é'.repeat(9000);
     const m = run({ services: { api: [{ at: 0, kind: 'error', info }] } }, MIN);
     expect(m.latest()!.api_self_info).toBe('é'.repeat(8192) + TRUNCATION_SUFFIX);
+  });
+});
+
+describe('round timing: checks one after another, then the 10 s sleep', () => {
+  it('slow-checks: three 1 s checks make 13 s rounds, so a healthy event every ~13 minutes', () => {
+    const ev = logged(run(builtinScenario('slow-checks')!, 3 * HOUR));
+    expect(rounds(ev).slice(0, 4)).toEqual([0, 1, 61, 121]);
+    for (const g of gaps(ev.map(atMs)).slice(1)) {
+      expect(g).toBeGreaterThan(13 * MIN);
+      expect(g).toBeLessThan(13 * MIN + 15 * SEC);
+    }
+    expect(ev.every((e) => e.api_status === 'Healthy' && e.compiler_status === 'Healthy' && e.runner_status === 'Healthy')).toBe(true);
+  });
+
+  it('a timing-out check takes its 5 s: an unhealthy round is 15 s longer with all three timing out', () => {
+    const down = run({ services: { api: [{ at: 0, kind: 'timeout' }], compiler: [{ at: 0, kind: 'timeout' }], runner: [{ at: 0, kind: 'timeout' }] } }, HOUR);
+    const ev = logged(down);
+    // back-off 1, 2, 4, 8, 16, 32, 60 rounds: the 60-round gap is 60 × (10 s + 15 s) = 25 min
+    const last = gaps(ev.map(atMs)).at(-1)!;
+    expect(gaps(rounds(ev)).at(-1)).toBe(60);
+    expect(last).toBeGreaterThan(25 * MIN);
+    expect(last).toBeLessThan(25 * MIN + 2 * SEC);
+  });
+
+  it('each check sees the scenario at the moment it runs, not at the start of the round', () => {
+    // api and compiler take 4 s each: the runner is checked ~8 s into the round, after its step at 6 s
+    const m = run({ services: { api: { steps: [], latency: '4s' }, compiler: { steps: [], latency: '4s' }, runner: [{ at: '6s', kind: 'unreachable' }] } }, SEC * 20);
+    expect(logged(m)[0]).toMatchObject({ api_status: 'Healthy', compiler_status: 'Healthy', runner_status: 'InitialUnhealthy' });
+  });
+
+  it('a step\'s latency wins over its service\'s', () => {
+    const m = run({ services: { api: { steps: [{ at: 0, kind: 'healthy', latency: '100ms' }], latency: '4s' } } }, HOUR);
+    const g = gaps(logged(m).map(atMs)).at(-1)!;
+    expect(g).toBeGreaterThan(60 * 10_100);
+    expect(g).toBeLessThan(60 * 10_300);
+  });
+});
+
+describe('resources monitoring disabled in the configuration', () => {
+  const scenario = { resourcesDisabled: true, services: { runner: [{ at: '5m', kind: 'unreachable' }] } };
+
+  it('every resources text says so, resources count as healthy, no Kubernetes time', () => {
+    const m = run(scenario, 10 * MIN, { edition: 'enterprise' });
+    const e = m.latest()!;
+    for (const t of [e.api_resources_info, e.compiler_resources_info, e.runner_resources_info]) {
+      expect(t).toBe('Cluster monitoring resources information is disabled in the configuration.');
+    }
+    expect(e.runner_status).toBe('Unhealthy'); // its own check still fails
+    expect(e.api_status).toBe('Healthy');
+    // healthy rounds without the three Kubernetes queries: 60 × (10 s + a few ms)
+    const healthy = run({ resourcesDisabled: true }, HOUR, { edition: 'enterprise' });
+    for (const g of gaps(logged(healthy).map(atMs)).slice(1)) expect(g).toBeLessThan(601_000);
+    const community = run(scenario, 10 * MIN).latest()!;
+    expect(community.api_resources_info).toBe('Cluster monitoring resources information is disabled in the configuration.');
   });
 });

@@ -38,9 +38,15 @@ describe('authenticate', () => {
     for (const header of [undefined, 'Bearer', 'bearer secret-key', 'Basic abcdefgh', 'Bearerxx']) {
       expect(authenticate(header, 'secret-key')).toEqual(challenge);
     }
+    // an API key that is not the one: the JSON text Feldera sends as text/plain
+    expect(authenticate('Bearer apikey:other', 'secret-key')).toEqual({
+      status: 401,
+      text: '{"message":"Unauthorized API key","error_code":"AuthenticationFailed"}',
+    });
+    // any other token is taken for a JWT, and this one has no issuer
     expect(authenticate('Bearer other-key', 'secret-key')).toEqual({
       status: 401,
-      json: { message: 'Unauthorized API key', error_code: 'AuthenticationFailed' },
+      headers: { 'www-authenticate': 'Bearer error_description="Malformed JWT: missing iss claim"' },
     });
     expect(authenticate('Bearer secret-key', 'secret-key')).toBeUndefined();
   });

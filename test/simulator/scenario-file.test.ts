@@ -44,3 +44,16 @@ describe('scenario file readers', () => {
     );
   });
 });
+
+describe('check latency and resource monitoring', () => {
+  it('a latency below the 5 s timeout, per service or per step; not for a timeout step', () => {
+    const s = parseScenario({ services: { api: { steps: [{ at: 0, kind: 'healthy', latency: '250ms' }], latency: '1s' } }, resourcesDisabled: true });
+    expect(s.services.api).toEqual({ steps: [{ at: 0, kind: 'healthy', latency: 250 }], start: 0, latency: 1000 });
+    expect(s.resourcesDisabled).toBe(true);
+    expect(message({ services: { api: { steps: [], latency: '5s' } } })).toBe('f.json: services.api.latency: a check that takes 5 s or more times out: use "kind": "timeout"');
+    expect(message({ services: { api: [{ at: 0, kind: 'timeout', latency: '1s' }] } })).toBe('f.json: services.api[0].latency: a timeout always takes the full 5 s');
+    expect(message({ services: { api: [{ at: 0, kind: 'healthy', latency: 'slow' }] } })).toMatch(/services\.api\[0\]\.latency: expected a duration/);
+    expect(message({ resourcesDisabled: 'yes' })).toBe('f.json: resourcesDisabled: expected true or false, got "yes"');
+    expect(parseScenario({ resourcesDisabled: false }).resourcesDisabled).toBeUndefined();
+  });
+});

@@ -16,7 +16,7 @@ const fixture = new URL('../fixtures/scenarios/db-trouble.json', import.meta.url
 
 describe('built-in scenarios', () => {
   it('has the documented names', () => {
-    expect(BUILTIN_SCENARIO_NAMES).toEqual(['healthy', 'startup', 'compiler-outage', 'flapping', 'stalled', 'long-info', 'retention']);
+    expect(BUILTIN_SCENARIO_NAMES).toEqual(['healthy', 'startup', 'compiler-outage', 'flapping', 'slow-checks', 'stalled', 'long-info', 'retention']);
   });
 
   it('loads each by name', () => {
@@ -43,7 +43,7 @@ describe('scenario files', () => {
 
   const bad: [string, unknown, string][] = [
     ['not an object', [], 'x.json: top level: expected an object, got a list'],
-    ['unknown top key', { servics: {} }, 'x.json: top level: unknown key "servics" (expected name, description, history, services, recorder)'],
+    ['unknown top key', { servics: {} }, 'x.json: top level: unknown key "servics" (expected name, description, history, services, recorder, resourcesDisabled)'],
     ['unknown service', { services: { db: [] } }, 'x.json: services: unknown key "db" (expected api, compiler, runner)'],
     ['bad kind', { services: { runner: [{ at: '1m', kind: 'down' }] } }, 'x.json: services.runner[0].kind: expected one of healthy, unhealthy, unreachable, timeout, error, got "down"'],
     ['missing at', { services: { runner: [{ kind: 'healthy' }] } }, 'x.json: services.runner[0]: missing "at"'],
@@ -53,7 +53,7 @@ describe('scenario files', () => {
     ['at past repeat', { services: { api: { repeat: '1m', steps: [{ at: '1m', kind: 'timeout' }] } } }, 'x.json: services.api[0].at: must be below the repeat period'],
     ['status on healthy', { services: { api: [{ at: 0, kind: 'healthy', status: 500 }] } }, 'x.json: services.api[0].status: only an "unhealthy" step has an HTTP status'],
     ['2xx status', { services: { api: [{ at: 0, kind: 'unhealthy', status: 204 }] } }, 'x.json: services.api[0].status: expected an HTTP error status (100-199 or 300-599), got 204'],
-    ['typo in step', { services: { api: [{ at: 0, kind: 'error', mesage: 'x' }] } }, 'x.json: services.api[0]: unknown key "mesage" (expected at, kind, message, status, info, resources, resourcesInfo)'],
+    ['typo in step', { services: { api: [{ at: 0, kind: 'error', mesage: 'x' }] } }, 'x.json: services.api[0]: unknown key "mesage" (expected at, kind, message, status, info, resources, resourcesInfo, latency)'],
     ['bad resources', { services: { api: [{ at: 0, kind: 'error', resources: 'down' }] } }, 'x.json: services.api[0].resources: expected "healthy" or "unhealthy", got "down"'],
     ['recorder running type', { recorder: [{ at: '1m', running: 'no' }] }, 'x.json: recorder[0].running: expected true or false, got "no"'],
     ['recorder order', { recorder: [{ at: '2m', running: false }, { at: '1m', running: true }] }, 'x.json: recorder[1].at: recorder changes must be in time order'],
@@ -79,7 +79,7 @@ describe('scenario files', () => {
 
   it('reports unknown names, unreadable files and invalid JSON', () => {
     expect(() => loadScenario('nope')).toThrow(
-      'unknown scenario "nope": expected one of healthy, startup, compiler-outage, flapping, stalled, long-info, retention, or the path of a scenario JSON file',
+      'unknown scenario "nope": expected one of healthy, startup, compiler-outage, flapping, slow-checks, stalled, long-info, retention, or the path of a scenario JSON file',
     );
     expect(() => loadScenario('/no/such/file.json')).toThrow('cannot read scenario file /no/such/file.json: ENOENT');
     const dir = mkdtempSync(join(tmpdir(), 'sim-scenario-'));

@@ -98,7 +98,8 @@ describe('routes', () => {
     expect(config.edition).toBe('Enterprise');
     expect(config.version).toBe('0.337.0');
     expect(config.revision).toMatch(/^[0-9a-f]{40}$/);
-    expect((config.license_validity as { Exists: { current: string } }).Exists.current).toBe(new Date(T0).toISOString().replace('Z', '000Z'));
+    // chrono AutoSi: a whole second has no fraction digits
+    expect((config.license_validity as { Exists: { current: string } }).Exists.current).toBe(new Date(T0).toISOString().replace('.000Z', 'Z'));
     expect((await s.get('/v0/config/session')).json).toEqual({
       tenant_id: '00000000-0000-0000-0000-000000000000',
       tenant_name: 'default',
@@ -123,7 +124,7 @@ describe('errors, exactly as Feldera answers them', () => {
       expect(r.headers['content-type']).toBe('application/json');
       expect(r.headers['cache-control']).toBeUndefined();
       expect(r.text).toBe(
-        '{"message":"There are not yet any cluster monitor events recorded","error_code":"NoClusterMonitorEventsAvailable","details":null}',
+        '{"message":"There are not yet any cluster monitor events recorded","error_code":"NoClusterMonitorEventsAvailable","details":{}}',
       );
     }
     expect((await s.get('/v0/cluster/events')).json).toEqual([]);
@@ -247,14 +248,34 @@ describe('authentication', () => {
     }
   });
 
-  it('a wrong key: 401 AuthenticationFailed without details', async () => {
+  it('a wrong key: 401 AuthenticationFailed without details, as text/plain (actix\'s internal error)', async () => {
     const s = await sim({ apiKey: API_KEY });
     s.clock.advance(MIN);
     const r = await s.get('/v0/cluster/events/latest', { headers: { authorization: 'Bearer apikey:wrong' } });
     expect(r.status).toBe(401);
-    expect(r.headers['content-type']).toBe('application/json');
+    expect(r.headers['content-type']).toBe('text/plain; charset=utf-8');
     expect(r.headers['www-authenticate']).toBeUndefined();
     expect(r.text).toBe('{"message":"Unauthorized API key","error_code":"AuthenticationFailed"}');
+  });
+
+  it('a token that is not an API key: 401, no body, why in WWW-Authenticate', async () => {
+    const s = await sim({ apiKey: API_KEY });
+    s.clock.advance(MIN);
+    const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+    const cases: [string, string][] = [
+      ['opaque-token', 'Malformed JWT: missing iss claim'],
+      [`${b64({ alg: 'RS256' })}.${b64({ sub: 'me' })}.sig`, 'Malformed JWT: missing iss claim'],
+      [`${b64({ alg: 'RS256', kid: 'k' })}.${b64({ iss: `${s.url}/simulated-oidc` })}.sig`, 'Authentication failed - unable to fetch JWT keys'],
+      [`${b64({ alg: 'HS256' })}.${b64({ iss: 'https://other.example' })}.sig`, 'Unsupported JWT algorithm HS256'],
+      [`${b64({ alg: 'RS256' })}.${b64({ iss: 'https://other.example' })}.sig`, 'JWT header missing kid'],
+      [`${b64({ alg: 'RS256', kid: 'k' })}.${b64({ iss: 'https://other.example' })}.sig`, 'No OIDC trust relationship matches this token'],
+      [`!!.${b64({ iss: 'https://other.example' })}.sig`, 'Malformed JWT header'],
+    ];
+    for (const [token, why] of cases) {
+      const r = await s.get('/v0/cluster/events/latest', { headers: { authorization: `Bearer ${token}` } });
+      expect([r.status, r.text, r.headers['content-length']]).toEqual([401, '', '0']);
+      expect(r.headers['www-authenticate'], token).toBe(`Bearer error_description="${why}"`);
+    }
   });
 
   it('the right key opens /v0; authentication config and healthz need none', async () => {
@@ -346,7 +367,7 @@ describe('connections', () => {
     const lines: string[] = [];
     const s = await sim({ verbose: true, log: (l) => lines.push(l), apiKey: API_KEY });
     await s.get('/v0/cluster/events/latest?selector=all', { headers: { authorization: `Bearer ${API_KEY}` } });
-    expect(lines).toEqual(['2025-12-08T14:00:00.000Z GET /v0/cluster/events/latest?selector=all -> 404 (129 B)']);
+    expect(lines).toEqual(['2025-12-08T14:00:00.000Z GET /v0/cluster/events/latest?selector=all -> 404 (127 B)']);
     const quietLines: string[] = [];
     const q = await sim({ log: (l) => quietLines.push(l) });
     await q.get('/healthz');

@@ -95,7 +95,7 @@ describe('cluster simulate', () => {
     [{ apiKey: '' }, 'invalid --api-key: expected a non-empty key without spaces or control characters'],
     [
       { scenario: 'calm' },
-      'unknown scenario "calm": expected one of healthy, startup, compiler-outage, flapping, stalled, long-info, retention, or the path of a scenario JSON file',
+      'unknown scenario "calm": expected one of healthy, startup, compiler-outage, flapping, slow-checks, stalled, long-info, retention, or the path of a scenario JSON file',
     ],
   ];
   it.each(bad)('rejects %j as a usage error', async (opts, message) => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../../src/simulator/event.js';
 import { healthOf } from '../../src/simulator/health.js';
 import { createEventTable, RETENTION_COUNT, RETENTION_MS, retentionCut } from '../../src/simulator/table.js';
-import { formatMicros } from '../../src/simulator/ids.js';
+import { formatTimestamp } from '../../src/simulator/ids.js';
 
 const HOUR_US = 3600 * 1e6;
 
@@ -10,7 +10,7 @@ function row(n: number, atUs: number, runner: StoredEvent['runner_status'] = 'He
   return {
     id: `00000000-0000-7000-8000-${String(n).padStart(12, '0')}`,
     recordedAtUs: atUs,
-    recorded_at: formatMicros(atUs),
+    recorded_at: formatTimestamp(atUs),
     api_status: 'Healthy',
     api_self_info: 'api ok',
     api_resources_info: '',

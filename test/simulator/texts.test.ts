@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import {
   charCount,
   INFO_MAX_CHARS,
+  RESOURCES_DISABLED,
   RESOURCES_NOT_AVAILABLE,
   resourcesInfoText,
   selfInfoText,
-  serdeJsonCompact,
   TRUNCATION_SUFFIX,
   truncateInfo,
 } from '../../src/simulator/texts.js';
@@ -52,13 +52,14 @@ describe('info texts in Feldera wording', () => {
     expect(t).toMatch(
       /^Unreachable: Unable to connect to the compiler at http:\/\/[^ ]+\/healthz\?check_storage=true\. This likely means the service is not running, /,
     );
-    expect(t).toContain('Underlying connection error: client error (Connect): tcp connect error: Connection refused (os error 111).');
+    // source_error(): the innermost cause only, not hyper's wrapping of it
+    expect(t).toContain('Underlying connection error: Connection refused (os error 111). Please ensure');
   });
 
-  it('unhealthy re-serializes a JSON body compactly with sorted keys, or says it was invalid', () => {
+  it('unhealthy re-serializes a JSON body compactly in the server\'s key order, or says it was invalid', () => {
     const t = selfInfoText('api', { kind: 'unhealthy', status: 500, message: '{ "status": "unhealthy: db", "a": [1, 2] }' }, 'community');
     expect(t).toBe(
-      'Unhealthy: api at http://127.0.0.1:8080/healthz responded with HTTP 500 Internal Server Error and body: {"a":[1,2],"status":"unhealthy: db"}. Please check the api logs for more information.',
+      'Unhealthy: api at http://127.0.0.1:8080/healthz responded with HTTP 500 Internal Server Error and body: {"status":"unhealthy: db","a":[1,2]}. Please check the api logs for more information.',
     );
     expect(selfInfoText('api', { kind: 'unhealthy', message: '<html>' }, 'community')).toBe(
       'Unhealthy: api at http://127.0.0.1:8080/healthz responded with HTTP 503 Service Unavailable and an invalid JSON body. Please check the api logs for error details.',
@@ -84,7 +85,7 @@ describe('info texts in Feldera wording', () => {
     expect(resourcesInfoText('api', false, 'enterprise', 'abc-def')).toContain('CrashLoopBackOff');
   });
 
-  it('serdeJsonCompact keeps non-ASCII and escapes control characters', () => {
-    expect(serdeJsonCompact({ b: 'é🦀\n', a: null })).toBe('{"a":null,"b":"é🦀\\n"}');
+  it('the resources text when resource monitoring is disabled in the configuration', () => {
+    expect(RESOURCES_DISABLED).toBe('Cluster monitoring resources information is disabled in the configuration.');
   });
 });

@@ -76,7 +76,7 @@ export async function probe(
   conn: Connection,
   makeClient: (conn: Connection) => Promise<ClusterClient>,
 ): Promise<Pick<AuthStatusReport, 'server' | 'session' | 'ok' | 'error'>> {
-  const server: AuthStatusReport['server'] = { reachable: false, authentication: null, provider: null, authorised: null, version: null, edition: null };
+  const server: AuthStatusReport['server'] = { reachable: false, authentication: null, provider: null, authorised: null, version: null, edition: null, revision: null };
   let session: AuthStatusReport['session'] = null;
 
   const anon = await makeClient({ ...conn, credential: { kind: 'none' } });
@@ -108,6 +108,7 @@ export async function probe(
     server.authorised = true;
     server.version = data.version;
     server.edition = data.edition;
+    server.revision = data.revision ?? null;
   } catch (e) {
     if (e instanceof ApiError && (e.apiKind === 'unauthorized' || e.apiKind === 'forbidden')) server.authorised = false;
     client.close();

@@ -10,6 +10,7 @@ import { Command } from 'commander';
 import type { ClusterEvent, Selector } from '../../api/types.js';
 import { assessEvent, type Assessment } from '../../domain/assess.js';
 import type { EventIdSpec } from '../../domain/event-id.js';
+import type { StaleAfterSpec, StaleLimit } from '../../domain/stale-limit.js';
 import type { Context } from '../../context.js';
 import { EXIT } from '../../errors.js';
 import { renderEvent } from '../../render/event.js';
@@ -20,13 +21,15 @@ import type { Factory, Run } from '../factory.js';
 import { eventIdArgument, examples, jsonOption, selectorOption, staleAfterOption, utcOption } from '../flags.js';
 import { serverNow } from '../shared/server-now.js';
 import { resolveEvent } from '../shared/resolve-event.js';
+import { explainMissingRoute } from '../shared/server-version.js';
+import { limitPhrase, resolveStaleLimit } from '../shared/stale-limit.js';
 
 export interface GetOptions {
   id: EventIdSpec;
   selector: Selector;
   json: boolean;
   utc: boolean;
-  staleAfterMs: number;
+  staleAfter: StaleAfterSpec;
   exitStatus: boolean;
 }
 
@@ -34,7 +37,7 @@ interface GetFlags {
   selector: Selector;
   json?: boolean;
   utc?: boolean;
-  staleAfter: number;
+  staleAfter: StaleAfterSpec;
   exitStatus?: boolean;
 }
 
@@ -54,19 +57,19 @@ export function newCmdGet(f: Factory, runF: Run<GetOptions> = getRun): Command {
         selector: flags.selector,
         json: flags.json ?? false,
         utc: flags.utc ?? false,
-        staleAfterMs: flags.staleAfter,
+        staleAfter: flags.staleAfter,
         exitStatus: flags.exitStatus ?? false,
       };
       await f.run(cmd, runF, opts, { json: opts.json });
     });
 }
 
-/** Warnings for stderr: staleness, a flag that disagrees with the statuses. */
-export function warningsFor(a: Assessment): string[] {
+/** Warnings for stderr: staleness (with the limit and where it came from), a flag that disagrees with the statuses. */
+export function warningsFor(a: Assessment, limit: string): string[] {
   const out: string[] = [];
   if (a.stale) {
     out.push(
-      `the latest event is ${formatDuration(a.ageMs)} old (more than --stale-after ${formatDuration(a.staleAfterMs)}): ` +
+      `the latest event is ${formatDuration(a.ageMs)} old (more than ${limit}): ` +
         'the monitor has stopped recording, so current health is unknown',
     );
   }
@@ -97,6 +100,8 @@ async function fetchEvent(opts: GetOptions, ctx: Context): Promise<{ event: Clus
     if (resolved.listed && opts.selector === 'status') return { event: resolved.listed, serverDate: resolved.serverDate };
     const answer = await client.getEvent(resolved.id, opts.selector);
     return { event: answer.data, serverDate: answer.serverDate };
+  } catch (e) {
+    throw await explainMissingRoute(e, client);
   } finally {
     client.close();
   }
@@ -105,9 +110,11 @@ async function fetchEvent(opts: GetOptions, ctx: Context): Promise<{ event: Clus
 export async function getRun(opts: GetOptions, ctx: Context): Promise<number> {
   const { io } = ctx;
   const { event, serverDate } = await fetchEvent(opts, ctx);
-  const a = assessEvent(event, { latest: opts.id.kind === 'latest', serverNow: serverNow(ctx, serverDate), localNow: ctx.clock.now(), staleAfterMs: opts.staleAfterMs });
+  // Never a request to learn: the limit comes from the flag, the stored period, or the default.
+  const limit: StaleLimit = resolveStaleLimit(ctx, opts.staleAfter);
+  const a = assessEvent(event, { latest: opts.id.kind === 'latest', serverNow: serverNow(ctx, serverDate), localNow: ctx.clock.now(), staleAfterMs: limit.ms });
   if (opts.json) writeJson(io, event);
   else io.stdout.write(await renderEvent(event, a, { utc: opts.utc, columns: io.columns }, io));
-  for (const w of warningsFor(a)) ctx.printer.warn(w);
+  for (const w of warningsFor(a, limitPhrase(ctx, limit))) ctx.printer.warn(w);
   return exitCodeFor(a, opts.exitStatus);
 }

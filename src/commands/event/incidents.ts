@@ -8,6 +8,7 @@ import { SERVICES, type Service } from '../../api/types.js';
 import type { Context } from '../../context.js';
 import { checkWindowOrder, windowAt } from '../../domain/history.js';
 import { groupIncidents, incidentJson, incidentsInWindow } from '../../domain/incidents.js';
+import { AUTO } from '../../domain/stale-limit.js';
 import { EXIT } from '../../errors.js';
 import { writeJson } from '../../render/json.js';
 import { terminalKit } from '../../render/kit.js';
@@ -16,6 +17,7 @@ import type { When } from '../../util/when.js';
 import type { Factory, Run } from '../factory.js';
 import { examples, jsonOption, serviceOption, utcOption, whenOption } from '../flags.js';
 import { NO_EVENTS, fetchEvents } from '../shared/history.js';
+import { resolveStaleLimit } from '../shared/stale-limit.js';
 
 export interface IncidentsOptions {
   since?: When;
@@ -57,6 +59,8 @@ export function newCmdIncidents(f: Factory, runF: Run<IncidentsOptions> = incide
 export async function incidentsRun(opts: IncidentsOptions, ctx: Context): Promise<number> {
   const { io } = ctx;
   const { events, now } = await fetchEvents(ctx);
+  // Incidents judge no staleness, but they have the history in hand: learn its healthy period for later.
+  resolveStaleLimit(ctx, AUTO, { history: events });
   const { since, until } = windowAt(opts, now);
   const incidents = incidentsInWindow(groupIncidents(events, now, opts.service ? [opts.service] : SERVICES), since, until, now);
 

@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import type { Service } from '../../api/types.js';
 import type { Context } from '../../context.js';
 import { checkWindowOrder, filterEvents, newestFirst, shortIdLength, timeOf, windowAt } from '../../domain/history.js';
+import type { StaleAfterSpec } from '../../domain/stale-limit.js';
 import { isStale } from '../../domain/verdict.js';
 import { EXIT, usageError } from '../../errors.js';
 import { writeJson } from '../../render/json.js';
@@ -16,6 +17,7 @@ import type { When } from '../../util/when.js';
 import type { Factory, Run } from '../factory.js';
 import { examples, jsonOption, limitOption, serviceOption, staleAfterOption, utcOption, whenOption } from '../flags.js';
 import { NO_EVENTS, fetchEvents } from '../shared/history.js';
+import { limitPhrase, resolveStaleLimit } from '../shared/stale-limit.js';
 import { incidentsOptions, incidentsRun, type IncidentsOptions } from './incidents.js';
 import { timelineOptions, timelineRun, widthOption, type TimelineOptions } from './timeline.js';
 
@@ -29,7 +31,7 @@ export interface ListFilters {
   wide: boolean;
   utc: boolean;
   json: boolean;
-  staleAfterMs: number;
+  staleAfter: StaleAfterSpec;
 }
 
 /** What `event list` shows: the events, or (with --incidents / --timeline) the other views. */
@@ -45,7 +47,7 @@ interface ListFlags {
   wide?: boolean;
   utc?: boolean;
   json?: boolean;
-  staleAfter: number;
+  staleAfter: StaleAfterSpec;
   incidents?: boolean;
   timeline?: boolean;
   width?: number;
@@ -88,7 +90,7 @@ export function listOptions(flags: ListFlags): ListOptions {
     wide: flags.wide ?? false,
     utc: flags.utc ?? false,
     json: flags.json ?? false,
-    staleAfterMs: flags.staleAfter,
+    staleAfter: flags.staleAfter,
   };
 }
 
@@ -125,9 +127,10 @@ export async function listRun(opts: ListOptions, ctx: Context): Promise<number> 
   const { since, until } = windowAt(opts, now);
   const shown = filterEvents(events, { since, until, unhealthy: opts.unhealthy, service: opts.service, limit: opts.limit, reverse: opts.reverse });
 
+  const limit = resolveStaleLimit(ctx, opts.staleAfter, { history: events });
   const newest = newestFirst(events)[0];
   const newestAge = newest ? now - timeOf(newest) : 0;
-  const staleId = newest && isStale(newest, newestAge, opts.staleAfterMs) ? newest.id : undefined;
+  const staleId = newest && isStale(newest, newestAge, limit.ms) ? newest.id : undefined;
 
   if (opts.json) writeJson(io, shown);
   if (events.length === 0) {
@@ -146,7 +149,7 @@ export async function listRun(opts: ListOptions, ctx: Context): Promise<number> 
     }
   }
   if (staleId) {
-    ctx.printer.warn(`the newest event is ${formatDuration(newestAge)} old (more than --stale-after ${formatDuration(opts.staleAfterMs)}): the monitor has stopped recording, so current health is unknown`);
+    ctx.printer.warn(`the newest event is ${formatDuration(newestAge)} old (more than ${limitPhrase(ctx, limit)}): the monitor has stopped recording, so current health is unknown`);
   }
   return EXIT.OK;
 }

@@ -6,6 +6,7 @@
 import { Command, Option } from 'commander';
 import type { Context } from '../../context.js';
 import { windowAt } from '../../domain/history.js';
+import { summarizeLimit, type StaleAfterSpec } from '../../domain/stale-limit.js';
 import { buildTimeline, timelineJson, timelineWindow } from '../../domain/timeline.js';
 import { EXIT, usageError } from '../../errors.js';
 import { writeJson } from '../../render/json.js';
@@ -15,10 +16,11 @@ import type { When } from '../../util/when.js';
 import type { Factory, Run } from '../factory.js';
 import { examples, jsonOption, staleAfterOption, utcOption, whenOption } from '../flags.js';
 import { NO_EVENTS, fetchEvents } from '../shared/history.js';
+import { resolveStaleLimit } from '../shared/stale-limit.js';
 
 export interface TimelineOptions {
   since?: When;
-  staleAfterMs: number;
+  staleAfter: StaleAfterSpec;
   /** Columns of the picture, labels included; undefined: the terminal's width. */
   width?: number;
   utc: boolean;
@@ -27,7 +29,7 @@ export interface TimelineOptions {
 
 interface TimelineFlags {
   since?: When;
-  staleAfter: number;
+  staleAfter: StaleAfterSpec;
   width?: number;
   utc?: boolean;
   json?: boolean;
@@ -52,14 +54,14 @@ export function widthOption(help: string): Option {
 
 /** The typed options from parsed flags; shared with `event list --timeline`. */
 export function timelineOptions(flags: TimelineFlags): TimelineOptions {
-  return { since: flags.since, staleAfterMs: flags.staleAfter, width: flags.width, utc: flags.utc ?? false, json: flags.json ?? false };
+  return { since: flags.since, staleAfter: flags.staleAfter, width: flags.width, utc: flags.utc ?? false, json: flags.json ?? false };
 }
 
 export function newCmdTimeline(f: Factory, runF: Run<TimelineOptions> = timelineRun): Command {
   return new Command('timeline')
     .description('a picture of the retained window: one row per service, availability below')
     .addOption(whenOption('--since', 'start of the window: a duration (6h) or an RFC 3339 time (default: all retained)'))
-    .addOption(staleAfterOption('a healthy stretch with no event for longer than this is drawn as unknown'))
+    .addOption(staleAfterOption('an all-healthy stretch with no event for longer than this is drawn as unknown'))
     .addOption(widthOption('width of the picture in columns, labels included (default: the terminal width)'))
     .addOption(utcOption())
     .addOption(jsonOption('print slices and availability as JSON'))
@@ -77,10 +79,11 @@ export async function timelineRun(opts: TimelineOptions, ctx: Context): Promise<
   const { since } = windowAt({ since: opts.since }, now);
   if (since !== undefined && since >= now) throw usageError(`--since "${opts.since!.text}" is not in the past`);
   const { start, end } = timelineWindow(events, now, since);
-  const t = buildTimeline(events, { start, end, cells: width - LABEL_WIDTH, staleAfterMs: opts.staleAfterMs, now });
+  const limit = resolveStaleLimit(ctx, opts.staleAfter, { history: events });
+  const t = buildTimeline(events, { start, end, cells: width - LABEL_WIDTH, staleAfterMs: limit.ms, now });
 
   if (opts.json) {
-    writeJson(io, timelineJson(t));
+    writeJson(io, timelineJson(t, limit.source));
     if (events.length === 0) ctx.printer.note(NO_EVENTS);
     return EXIT.OK;
   }
@@ -88,6 +91,6 @@ export async function timelineRun(opts: TimelineOptions, ctx: Context): Promise<
     ctx.printer.note(NO_EVENTS);
     return EXIT.OK;
   }
-  io.stdout.write(renderTimeline(t, { utc: opts.utc, color: io.color, columns: width }, await terminalKit(io.color)));
+  io.stdout.write(renderTimeline(t, { utc: opts.utc, color: io.color, columns: width, staleLimit: summarizeLimit(limit) }, await terminalKit(io.color)));
   return EXIT.OK;
 }

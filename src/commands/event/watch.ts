@@ -5,12 +5,15 @@
 import { Command } from 'commander';
 import type { Context } from '../../context.js';
 import { parseSince, type SinceSpec } from '../../domain/since.js';
+import type { StaleAfterSpec } from '../../domain/stale-limit.js';
 import { CliError, EXIT, usageError } from '../../errors.js';
 import { EXEC_ON, type ExecOn, type ExecOptions } from '../../hooks/payload.js';
 import { formatDuration } from '../../util/duration.js';
 import { createWatcher, type UntilCondition } from '../../watch/engine.js';
 import type { Factory, Run } from '../factory.js';
 import { choiceOption, durationOption, examples, jsonOption, staleAfterOption, utcOption } from '../flags.js';
+import { explainWithOwnClient } from '../shared/server-version.js';
+import { followStaleLimit, limitPhrase } from '../shared/stale-limit.js';
 
 export interface WatchOptions {
   intervalMs: number;
@@ -18,7 +21,7 @@ export interface WatchOptions {
   details: boolean;
   json: boolean;
   utc: boolean;
-  staleAfterMs: number;
+  staleAfter: StaleAfterSpec;
   until?: UntilCondition;
   timeoutMs?: number;
   /** `--exec`: a shell command run for each line (or each change), with the event. */
@@ -31,7 +34,7 @@ interface WatchFlags {
   details?: boolean;
   json?: boolean;
   utc?: boolean;
-  staleAfter: number;
+  staleAfter: StaleAfterSpec;
   until?: UntilCondition;
   timeout?: number;
   exec?: string;
@@ -72,7 +75,7 @@ export function newCmdWatch(f: Factory, runF: Run<WatchOptions> = watchRun): Com
         details: flags.details ?? false,
         json: flags.json ?? false,
         utc: flags.utc ?? false,
-        staleAfterMs: flags.staleAfter,
+        staleAfter: flags.staleAfter,
         until: flags.until,
         timeoutMs: flags.timeout,
         ...execOf(flags, cmd),
@@ -95,7 +98,10 @@ function execOf(flags: WatchFlags, cmd: Command): { exec?: ExecOptions } {
 export async function watchRun(opts: WatchOptions, ctx: Context): Promise<number> {
   // The engine owns retries (back-off, outage reporting): the client makes one attempt per request.
   const connection = ctx.connection();
-  const client = await ctx.client({ keepAlive: true, connection: { ...connection, retries: 0 } });
+  const raw = await ctx.client({ keepAlive: true, connection: { ...connection, retries: 0 } });
+  // With `auto`, every event list the engine reads anyway teaches the instance's healthy period.
+  const limit = followStaleLimit(ctx, opts.staleAfter, connection);
+  const client = { ...raw, listEvents: () => raw.listEvents().then((a) => (limit.learn(a.data), a)) };
   // Loaded here, not at start-up: the watch renderer draws with chalk.
   const { createWatchRenderer, summaryText } = await import('../../render/watch.js');
   const reports = opts.details && !opts.json ? (await import('../../render/event.js')).renderServiceReports : undefined;
@@ -104,6 +110,7 @@ export async function watchRun(opts: WatchOptions, ctx: Context): Promise<number
     utc: opts.utc,
     statusLine: ctx.io.stderrIsTTY && ctx.io.stdoutIsTTY && !ctx.flags.verbose,
     now: () => ctx.clock.now(),
+    describeLimit: () => limitPhrase(ctx, limit.current()),
     ...(reports && { reports }),
   });
   // Hooks see what the renderer sees, after it has printed it (src/hooks/).
@@ -112,7 +119,7 @@ export async function watchRun(opts: WatchOptions, ctx: Context): Promise<number
     intervalMs: opts.intervalMs,
     since: opts.since,
     details: opts.details,
-    staleAfterMs: opts.staleAfterMs,
+    staleAfterMs: () => limit.current().ms,
     until: opts.until,
     timeoutMs: opts.timeoutMs,
     client,
@@ -143,6 +150,6 @@ export async function watchRun(opts: WatchOptions, ctx: Context): Promise<number
       renderer.note(summaryText(watcher.snapshot()));
       return end.exitCode;
     case 'fatal':
-      throw end.error;
+      throw await explainWithOwnClient(end.error, ctx);
   }
 }

@@ -9,10 +9,12 @@ import { resolveConnection, type Connection } from '../../config/connection.js';
 import type { Context } from '../../context.js';
 import { FLEET_CONCURRENCY, fleetInputs, mapLimit } from '../../domain/fleet.js';
 import { healthVerdict } from '../../domain/health.js';
+import type { StaleAfterSpec } from '../../domain/stale-limit.js';
 import { CliError, EXIT } from '../../errors.js';
 import type { FleetRow } from '../../render/status.js';
 import { formatDuration } from '../../util/duration.js';
 import { fetchHealth } from './health.js';
+import { resolveStaleLimit } from './stale-limit.js';
 
 /** Resolve with `work`, or with `onTimeout()` after `ms` — whichever comes first. */
 async function within<T>(ctx: Context, ms: number, work: Promise<T>, onTimeout: () => T): Promise<T> {
@@ -45,7 +47,7 @@ export interface RowReads {
  * One row: the health answer of the instance `connect` resolves, bounded by its request timeout,
  * or the error, as a row (never thrown). `name` labels the row and its --verbose lines.
  */
-export async function checkRow(ctx: Context, name: string, connect: () => Connection, staleAfterMs: number, reads: RowReads = {}): Promise<FleetRow> {
+export async function checkRow(ctx: Context, name: string, connect: () => Connection, staleAfter: StaleAfterSpec, reads: RowReads = {}): Promise<FleetRow> {
   let host = ctx.config().profiles[name]?.host ?? '?';
   let client: ClusterClient | undefined;
   try {
@@ -55,12 +57,25 @@ export async function checkRow(ctx: Context, name: string, connect: () => Connec
     client = await ctx.client({ connection, retryBudgetMs: connection.timeoutMs, trace });
     const c = client;
     const verbose = (l: string) => ctx.verbose(`[${name}] ${l}`);
-    // A backstop over the whole row (the fallback makes more than one request): the timeout plus a little.
+    // The row's own limit: its profile's stored period, else the default (never a history read here).
+    const limit = resolveStaleLimit({ ...ctx, verbose }, staleAfter, { connection });
     const row = (async (): Promise<FleetRow> => {
       const a = await fetchHealth(c, { verbose, clock: ctx.clock }, reads);
-      const v = healthVerdict(a.health, a.now, staleAfterMs);
-      return { profile: name, host, exitCode: v.exitCode, health: a.health, verdict: v, computed: a.computed, now: a.now, ...(a.statuses && { statuses: a.statuses.statuses }) };
+      const v = healthVerdict(a.health, a.now, limit.ms);
+      return {
+        profile: name,
+        host,
+        exitCode: v.exitCode,
+        health: a.health,
+        body: a.body,
+        verdict: v,
+        legacy: a.legacy,
+        now: a.now,
+        staleAfterMs: limit.ms,
+        ...(a.statuses && { statuses: a.statuses.statuses }),
+      };
     })();
+    // A backstop over the whole row: the timeout plus a little.
     const timedOut = new ApiError('timeout', `no answer from ${host} within the request timeout (${formatDuration(connection.timeoutMs)})`, { endpoint: '/v0/cluster_healthz', transient: true });
     return await within<FleetRow>(ctx, connection.timeoutMs + 500, row.catch((e: unknown) => failedRow(ctx, name, host, e)), () => failedRow(ctx, name, host, timedOut));
   } catch (e) {
@@ -71,11 +86,11 @@ export async function checkRow(ctx: Context, name: string, connect: () => Connec
 }
 
 /** A stored profile's row, over its own connection only (domain/fleet.ts). */
-export function checkProfile(ctx: Context, name: string, staleAfterMs: number, reads: RowReads = {}): Promise<FleetRow> {
+export function checkProfile(ctx: Context, name: string, staleAfter: StaleAfterSpec, reads: RowReads = {}): Promise<FleetRow> {
   const { flags, env } = fleetInputs(ctx.flags, ctx.env, name);
-  return checkRow(ctx, name, () => resolveConnection(flags, env, ctx.config()), staleAfterMs, reads);
+  return checkRow(ctx, name, () => resolveConnection(flags, env, ctx.config()), staleAfter, reads);
 }
 
-export function checkProfiles(ctx: Context, names: readonly string[], staleAfterMs: number, reads: RowReads = {}): Promise<FleetRow[]> {
-  return mapLimit(names, FLEET_CONCURRENCY, (name) => checkProfile(ctx, name, staleAfterMs, reads));
+export function checkProfiles(ctx: Context, names: readonly string[], staleAfter: StaleAfterSpec, reads: RowReads = {}): Promise<FleetRow[]> {
+  return mapLimit(names, FLEET_CONCURRENCY, (name) => checkProfile(ctx, name, staleAfter, reads));
 }

@@ -1,21 +1,28 @@
 /**
- * "Is it healthy now": the server's HealthStatus (`GET /v0/cluster_healthz`, whose 200 and 503
- * both carry it), or the same computed from the events on a server that answers 404 there.
+ * "Is it healthy now": the server's `GET /v0/cluster_healthz` (whose 200 and 503 both carry the
+ * answer), in today's shape or in the `{runner, compiler}` shape of Feldera v0.121–v0.200.
+ *
+ * There is no fallback for a server that answers 404 there: every Feldera with cluster monitor
+ * events (v0.201+) has `/v0/cluster_healthz`, which came first (v0.121). A 404 is explained by
+ * the server's version instead (server-version.ts).
  */
 import type { ClusterClient } from '../../api/client.js';
-import { ApiError } from '../../api/errors.js';
-import type { HealthStatus } from '../../api/types.js';
-import { computeHealthStatus } from '../../domain/health.js';
-import { serviceStatuses, type StatusesOf } from '../../domain/service-status.js';
+import { SERVICES, type HealthBody, type HealthStatus } from '../../api/types.js';
 import type { Context } from '../../context.js';
+import { normalizeHealth, unchangedSince } from '../../domain/health.js';
+import { serviceStatuses, type StatusesOf } from '../../domain/service-status.js';
+import { explainMissingRoute } from './server-version.js';
 import { nowOf } from './server-now.js';
 
 export interface HealthAnswer {
+  /** As the server sent it (what --json prints). */
+  body: HealthBody;
+  /** The same in today's shape, for verdicts and tables. */
   health: HealthStatus;
+  /** The server sent the v0.121–v0.200 shape: the API server is taken as healthy (it answered). */
+  legacy: boolean;
   /** The server's now (Date header), or the local clock's. */
   now: number;
-  /** Computed from the events because the server has no /v0/cluster_healthz. */
-  computed: boolean;
   /** Each service's MonitorStatus, when asked for (`statuses`; domain/service-status.ts). */
   statuses?: StatusesOf;
 }
@@ -25,25 +32,30 @@ export interface HealthAnswer {
  * 250 bytes, at the same time), for callers that tell a starting service from a failing one.
  */
 export async function fetchHealth(
-  client: Pick<ClusterClient, 'clusterHealth' | 'getEvent' | 'listEvents' | 'connection'>,
+  client: Pick<ClusterClient, 'clusterHealth' | 'getEvent' | 'platformConfig' | 'connection'>,
   ctx: Pick<Context, 'verbose' | 'clock'>,
   opts: { statuses?: boolean } = {},
 ): Promise<HealthAnswer> {
-  // Read beside the HealthStatus; if it fails, the statuses are inferred (serviceStatuses).
+  // Read beside the HealthStatus; if it fails (an older server has no events), the statuses are inferred.
   const latest = opts.statuses ? client.getEvent('latest', 'status').then((a) => a.data, () => undefined) : undefined;
+  let a;
   try {
-    const a = await client.clusterHealth();
-    const answer: HealthAnswer = { health: a.data, now: nowOf(ctx, a.serverDate), computed: false };
-    if (latest) answer.statuses = serviceStatuses(a.data, await latest);
-    if (answer.statuses && !answer.statuses.exact) ctx.verbose('the latest event is not the one the health answer was made from: a service that is not healthy counts as Unhealthy');
-    return answer;
+    a = await client.clusterHealth();
   } catch (e) {
-    if (!(e instanceof ApiError) || e.apiKind !== 'no-api') throw e;
+    throw await explainMissingRoute(e, client);
   }
-  ctx.verbose(
-    `${client.connection.host} answered 404 for /v0/cluster_healthz (an older server): computing the same answer from /v0/cluster/events/latest?selector=all and /v0/cluster/events`,
-  );
-  const [full, list] = await Promise.all([client.getEvent('latest', 'all'), client.listEvents()]);
-  const health = computeHealthStatus(full.data, list.data);
-  return { health, now: nowOf(ctx, full.serverDate ?? list.serverDate), computed: true, ...(opts.statuses && { statuses: serviceStatuses(health, full.data) }) };
+  const { health, legacy } = normalizeHealth(a.data);
+  if (legacy) ctx.verbose(`${client.connection.host} answered /v0/cluster_healthz in the shape of Feldera v0.121–v0.200 (compiler and runner only): the API server is taken as healthy, since it answered`);
+  const unknown = SERVICES.filter((s) => unchangedSince(health, s, legacy) === undefined && !(legacy && s === 'api'));
+  if (unknown.length) {
+    ctx.verbose(
+      `unchanged_since equals checked_at for ${unknown.join(', ')}: before Feldera v0.336 (commit 83023b83e) that is only the latest event's time, not a change, so it is shown as unknown`,
+    );
+  }
+  const answer: HealthAnswer = { body: a.data, health, legacy, now: nowOf(ctx, a.serverDate) };
+  if (latest) {
+    answer.statuses = serviceStatuses(health, await latest);
+    if (!answer.statuses.exact) ctx.verbose('the latest event is not the one the health answer was made from: a service that is not healthy counts as Unhealthy');
+  }
+  return answer;
 }

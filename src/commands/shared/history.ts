@@ -5,6 +5,7 @@
 import type { ClusterEventStatus } from '../../api/types.js';
 import type { Context } from '../../context.js';
 import { nowOf } from './server-now.js';
+import { explainMissingRoute } from './server-version.js';
 
 export interface Fetched {
   events: ClusterEventStatus[];
@@ -17,6 +18,8 @@ export async function fetchEvents(ctx: Context): Promise<Fetched> {
   try {
     const answer = await client.listEvents();
     return { events: answer.data, now: nowOf(ctx, answer.serverDate) };
+  } catch (e) {
+    throw await explainMissingRoute(e, client);
   } finally {
     client.close();
   }
