@@ -177,29 +177,36 @@ function colorFlag(argv: string[]): boolean | undefined {
   return last === undefined ? undefined : last === '--color';
 }
 
+/**
+ * A long-running command (watch, simulate) stops cleanly on Ctrl-C / SIGTERM: the signal aborts
+ * its context's signal, and a second one ends the process at once. A one-shot command installs no
+ * handler, so the signal ends it at once by the default action (the shell shows 130 / 143) — a
+ * handler would have to wait until a long synchronous step (parsing or printing a large answer)
+ * let it run.
+ */
+function stopOnSignals(controller: AbortController): void {
+  for (const [sig, exit] of [['SIGINT', EXIT.SIGINT], ['SIGTERM', EXIT.SIGTERM]] as const) {
+    process.on(sig, () => {
+      if (controller.signal.aborted) process.exit(exit);
+      controller.abort(sig);
+    });
+  }
+}
+
 /** The process: real streams, signals, a closed stdout pipe, the exit code. */
 export async function main(argv: string[]): Promise<number> {
   const args = argv.slice(2);
   const state: RunState = { code: EXIT.OK, json: false };
-  let controller: AbortController | undefined;
-  let longRunning = false;
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(state.code);
     throw e;
   });
-  for (const [sig, exit] of [['SIGINT', EXIT.SIGINT], ['SIGTERM', EXIT.SIGTERM]] as const) {
-    process.on(sig, () => {
-      // A one-shot command ends at once; a long-running one stops cleanly, and a second signal ends it now.
-      if (!longRunning || !controller || controller.signal.aborted) process.exit(exit);
-      controller.abort(sig);
-    });
-  }
   const f: Factory = {
     async run(cmd, runF, opts, mode: RunMode = {}) {
       const flags = globalFlags(cmd);
       state.json = mode.json ?? false;
-      longRunning = mode.longRunning ?? false;
-      controller = new AbortController();
+      const controller = new AbortController();
+      if (mode.longRunning) stopOnSignals(controller);
       const ctx = makeContext({ io: processIO(flags.color), flags, signal: controller.signal });
       state.printer = ctx.printer;
       state.code = await runF(opts, ctx);
