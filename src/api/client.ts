@@ -18,7 +18,8 @@ import { createAuthorizer, credentialTransportProblem, maskSecret, scrubSecret, 
 import { Undecoded, decoderFor } from './decode.js';
 import { ApiError, describeAnswer, explainTransport, undecodedFailure, type ClientTarget } from './errors.js';
 import { NO_ANSWER_STATUS, RETRY_STATUSES, parseRetryAfter, planRetry } from './retry.js';
-import { MiniHeaders, TransportError, createNodeFetch, type NodeFetch } from './transport.js';
+import { ANSWER_LIMIT } from './limits.js';
+import { MiniHeaders, TransportError, createNodeFetch, type NodeFetch, type SendOptions } from './transport.js';
 import type { AuthConfig, ClusterEvent, HealthStatus, PlatformConfig, Selector, SessionInfo } from './types.js';
 import { checkAuthConfig, checkEvent, checkEventList, checkHealth, checkPlatformConfig, checkSession } from './validate.js';
 
@@ -114,7 +115,7 @@ interface RequestDeps {
  * `accept` lists statuses besides 200 whose body is an answer when it has the right shape (the
  * 503 of /v0/cluster_healthz), so that a proxy's 503 page is still retried and explained.
  */
-async function getJson<T>(d: RequestDeps, path: string, check: (v: unknown) => T, accept: readonly number[] = []): Promise<Answer<T>> {
+async function getJson<T>(d: RequestDeps, path: string, check: (v: unknown) => T, maxBytes: number, accept: readonly number[] = []): Promise<Answer<T>> {
   const { target, clock, trace } = d;
   const endpoint = endpointOf(path);
   const started = clock.now();
@@ -140,8 +141,9 @@ async function getJson<T>(d: RequestDeps, path: string, check: (v: unknown) => T
     await clock.sleep(plan.waitMs);
   };
 
-  const options: FetchOptions<'json'> = {
+  const options: FetchOptions<'json'> & SendOptions = {
     baseURL: target.baseUrl,
+    maxBytes,
     retry: target.retries,
     retryStatusCodes: [...RETRY_STATUSES, NO_ANSWER_STATUS],
     retryDelay: 0, // waited in `decide`, on the injected clock
@@ -216,19 +218,19 @@ export async function createClient(target: ClientTarget, opts: ClientOptions = {
   auth = createAuthorizer(target.credential, { runTokenCommand: opts.runTokenCommand, trace, fromEnv: target.sources?.credential === 'env' });
   const deps: RequestDeps = { target, $fetch, transport, auth, clock, trace, budgetMs: opts.retryBudgetMs ?? Math.max(30_000, target.timeoutMs * 3) };
   /** No message, hint or trace that leaves the client carries the secret. */
-  const get = <T>(path: string, check: (v: unknown) => T, accept?: readonly number[]) =>
-    getJson(deps, path, check, accept).catch((e: unknown) => {
+  const get = <T>(path: string, check: (v: unknown) => T, maxBytes: number, accept?: readonly number[]) =>
+    getJson(deps, path, check, maxBytes, accept).catch((e: unknown) => {
       throw e instanceof Error ? scrubSecret(e, auth.secret()) : e;
     });
 
   return {
     connection: target,
-    getEvent: (id, selector = 'status') => get(`/v0/cluster/events/${encodeURIComponent(id)}?selector=${selector}`, (v) => checkEvent(v)),
-    listEvents: () => get('/v0/cluster/events', checkEventList),
-    clusterHealth: () => get('/v0/cluster_healthz', checkHealth, [503]),
-    platformConfig: () => get('/v0/config', checkPlatformConfig),
-    session: () => get('/v0/config/session', checkSession),
-    authConfig: () => get('/config/authentication', checkAuthConfig),
+    getEvent: (id, selector = 'status') => get(`/v0/cluster/events/${encodeURIComponent(id)}?selector=${selector}`, (v) => checkEvent(v), ANSWER_LIMIT.event),
+    listEvents: () => get('/v0/cluster/events', checkEventList, ANSWER_LIMIT.list),
+    clusterHealth: () => get('/v0/cluster_healthz', checkHealth, ANSWER_LIMIT.small, [503]),
+    platformConfig: () => get('/v0/config', checkPlatformConfig, ANSWER_LIMIT.small),
+    session: () => get('/v0/config/session', checkSession, ANSWER_LIMIT.small),
+    authConfig: () => get('/config/authentication', checkAuthConfig, ANSWER_LIMIT.small),
     refreshCredential: () => auth.refresh(),
     stats: () => ({ ...transport.stats }),
     close: () => transport.close(),
