@@ -20,11 +20,15 @@ import { newCmdSimulate } from './commands/simulate.js';
 import { newCmdStatus } from './commands/status.js';
 import { makeContext } from './context.js';
 import { CliError, EXIT } from './errors.js';
+import type { ClientOptions } from './api/client.js';
 import { processIO, type IO } from './io/io.js';
+import { createProgress } from './io/progress.js';
 import { createPrinter, type Printer } from './io/printer.js';
 import { wrapWords } from './io/wrap.js';
 
 export const VERSION = '0.1.0';
+
+type RequestProgressCallback = NonNullable<ClientOptions['progress']>;
 
 const GLOBAL_OPTIONS: [flags: string, help: string][] = [
   ['--host <url>', 'Feldera instance URL (env FELDERA_HOST; default http://127.0.0.1:8080)'],
@@ -193,6 +197,26 @@ function stopOnSignals(controller: AbortController): void {
   }
 }
 
+/**
+ * The spinner of slow requests on stderr. While it shows, the process waits on the network, so a
+ * handler can erase it before Ctrl-C / SIGTERM end the process (otherwise no handler is installed).
+ */
+function terminalProgress(io: IO): RequestProgressCallback {
+  const signals = [['SIGINT', EXIT.SIGINT], ['SIGTERM', EXIT.SIGTERM]] as const;
+  const handlers = signals.map(([sig, exit]) => [sig, () => (p.clear(), process.exit(exit))] as const);
+  const p = createProgress({
+    write: (s) => io.stderr.write(s),
+    columns: io.stderrColumns ?? io.columns,
+    onShown: (shown) => {
+      for (const [sig, h] of handlers) {
+        if (shown) process.on(sig, h);
+        else process.off(sig, h);
+      }
+    },
+  });
+  return (e) => p.report(e);
+}
+
 /** The process: real streams, signals, a closed stdout pipe, the exit code. */
 export async function main(argv: string[]): Promise<number> {
   const args = argv.slice(2);
@@ -207,7 +231,9 @@ export async function main(argv: string[]): Promise<number> {
       state.json = mode.json ?? false;
       const controller = new AbortController();
       if (mode.longRunning) stopOnSignals(controller);
-      const ctx = makeContext({ io: processIO(flags.color), flags, signal: controller.signal });
+      const io = processIO(flags.color);
+      const progress = io.stdoutIsTTY && io.stderrIsTTY && !flags.verbose && !mode.longRunning ? terminalProgress(io) : undefined;
+      const ctx = makeContext({ io, flags, signal: controller.signal, progress });
       state.printer = ctx.printer;
       state.code = await runF(opts, ctx);
     },

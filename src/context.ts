@@ -35,6 +35,8 @@ export interface ContextInit {
   signal?: AbortSignal;
   /** For tests: a token command runner, passed to every client. */
   runTokenCommand?: ClientOptions['runTokenCommand'];
+  /** Told what each request is doing (a spinner at a terminal: io/progress.ts). */
+  progress?: ClientOptions['progress'];
 }
 
 export function makeContext(init: ContextInit): Context {
@@ -61,6 +63,7 @@ export function makeContext(init: ContextInit): Context {
         clock,
         trace: flags.verbose ? verbose : undefined,
         runTokenCommand: init.runTokenCommand,
+        progress: init.progress,
         ...opts,
       });
     },

@@ -35,8 +35,20 @@ export interface Answer<T> {
   bytes: number;
 }
 
+/**
+ * What a request is doing, for a progress display at a terminal (the client draws nothing): it
+ * started, it failed and is tried again after `waitMs`, it ended (answered or not). `id` tells
+ * concurrent requests apart.
+ */
+export type RequestProgress =
+  | { kind: 'start'; id: number; host: string; endpoint: string }
+  | { kind: 'retry'; id: number; attempt: number; attempts: number; reason: string; waitMs: number }
+  | { kind: 'end'; id: number };
+
 export interface ClientOptions {
   clock?: Clock;
+  /** Told when each request starts, is retried and ends (a spinner at a terminal). */
+  progress?: (p: RequestProgress) => void;
   /** Keep one connection open (watch loops). */
   keepAlive?: boolean;
   /** Receives one line per request and retry for --verbose; never sees credentials. */
@@ -100,7 +112,10 @@ function transportCode(error: unknown): { code: string; message: string } {
   return { code: typeof e?.code === 'string' ? e.code : 'EUNKNOWN', message: e?.message ?? String(error) };
 }
 
+let requestIds = 0;
+
 interface RequestDeps {
+  progress: ((p: RequestProgress) => void) | undefined;
   target: ClientTarget;
   $fetch: ReturnType<typeof createFetch>;
   transport: NodeFetch;
@@ -125,16 +140,18 @@ async function getJson<T>(d: RequestDeps, path: string, check: (v: unknown) => T
   // The explanation of the last failed attempt: what the user sees if no retry succeeds.
   let failure: ApiError | undefined;
 
-  const decide = async (ctx: FetchContext, f: ApiError, retryAfterMs: number | undefined) => {
+  const id = ++requestIds;
+  const decide = async (ctx: FetchContext, f: ApiError, retryAfterMs: number | undefined, refused = false) => {
     failure = f;
     const attempt = target.retries - (typeof ctx.options.retry === 'number' ? ctx.options.retry : 0);
-    const plan = planRetry({ attempt, retries: target.retries, elapsedMs: clock.now() - started, budgetMs: d.budgetMs, transient: f.transient, retryAfterMs });
+    const plan = planRetry({ attempt, retries: target.retries, elapsedMs: clock.now() - started, budgetMs: d.budgetMs, transient: f.transient, retryAfterMs, refused });
     if (!plan.retry) {
       if (plan.why === 'budget') trace?.(`not retrying: waiting ${Math.round(plan.waitMs ?? 0)} ms would exceed the ${Math.round(d.budgetMs / 1000)} s limit`);
       ctx.options.retry = false;
       return;
     }
     trace?.(`retrying in ${Math.round(plan.waitMs)} ms${retryAfterMs !== undefined ? ' (Retry-After)' : ''} (attempt ${attempt + 2} of ${target.retries + 1}): ${f.message}`);
+    d.progress?.({ kind: 'retry', id, attempt: attempt + 2, attempts: target.retries + 1, reason: f.message, waitMs: plan.waitMs });
     // ofetch hands the retry this attempt's options, timeout signal included; once that signal has
     // fired, the retry would be aborted before it is sent. Without it, ofetch arms a fresh timeout.
     ctx.options.signal = undefined;
@@ -160,7 +177,7 @@ async function getJson<T>(d: RequestDeps, path: string, check: (v: unknown) => T
     async onRequestError(ctx) {
       const { code, message } = transportCode(ctx.error);
       trace?.(`GET ${path} → ${code} (${clock.now() - attemptStart} ms)`);
-      await decide(ctx, explainTransport(target, endpoint, code, message, ctx.error), undefined);
+      await decide(ctx, explainTransport(target, endpoint, code, message, ctx.error), undefined, code === 'ECONNREFUSED');
     },
     onResponse(ctx) {
       const { response } = ctx;
@@ -186,12 +203,15 @@ async function getJson<T>(d: RequestDeps, path: string, check: (v: unknown) => T
     },
   };
 
+  d.progress?.({ kind: 'start', id, host: target.host, endpoint });
   try {
     const data = await d.$fetch<T>(path, options);
     return { data, status: answered?.status ?? 200, serverDate: answered?.serverDate, bytes: d.transport.stats.bytesReceived - bytesBefore };
   } catch (e) {
     if (e instanceof CliError) throw e;
     throw failure ?? explainTransport(target, endpoint, transportCode(e).code, transportCode(e).message, e);
+  } finally {
+    d.progress?.({ kind: 'end', id });
   }
 }
 
@@ -216,7 +236,7 @@ export async function createClient(target: ClientTarget, opts: ClientOptions = {
   };
   const trace = opts.trace ? (line: string) => opts.trace!(masked(line)) : undefined;
   auth = createAuthorizer(target.credential, { runTokenCommand: opts.runTokenCommand, trace, fromEnv: target.sources?.credential === 'env' });
-  const deps: RequestDeps = { target, $fetch, transport, auth, clock, trace, budgetMs: opts.retryBudgetMs ?? Math.max(30_000, target.timeoutMs * 3) };
+  const deps: RequestDeps = { progress: opts.progress, target, $fetch, transport, auth, clock, trace, budgetMs: opts.retryBudgetMs ?? Math.max(30_000, target.timeoutMs * 3) };
   /** No message, hint or trace that leaves the client carries the secret. */
   const get = <T>(path: string, check: (v: unknown) => T, maxBytes: number, accept?: readonly number[]) =>
     getJson(deps, path, check, maxBytes, accept).catch((e: unknown) => {

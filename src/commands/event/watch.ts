@@ -65,7 +65,8 @@ export function newCmdWatch(f: Factory, runF: Run<WatchOptions> = watchRun): Com
 export async function watchRun(opts: WatchOptions, ctx: Context): Promise<number> {
   // The engine owns retries (back-off, outage reporting): the client makes one attempt per request.
   const connection = ctx.connection();
-  const client = await ctx.client({ keepAlive: true, connection: { ...connection, retries: 0 } });
+  // No spinner: the watch says what it is doing itself (outage notices, its status line).
+  const client = await ctx.client({ keepAlive: true, connection: { ...connection, retries: 0 }, progress: undefined });
   // Loaded here, not at start-up: the watch renderer draws with chalk.
   const { createWatchRenderer, summaryText } = await import('../../render/watch.js');
   const reports = opts.details && !opts.json ? (await import('../../render/event.js')).renderServiceReports : undefined;
