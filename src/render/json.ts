@@ -2,7 +2,7 @@
  * JSON for `--json`: the server's values exactly as they arrived (key order kept, strings
  * untouched), pretty and coloured for a person at a terminal, one compact line for a pipe.
  *
- * Strings are escaped as JSON.stringify escapes them, plus C1 controls, bidi overrides and the
+ * Strings are escaped as JSON.stringify escapes them, plus DEL, C1 controls, bidi overrides and the
  * line/paragraph separators, which JSON allows raw but a terminal may act on: the escaped form
  * parses back to the identical value. No dependencies (colour is plain SGR), so a piped
  * `--json` run loads nothing else.
@@ -23,7 +23,7 @@ export interface JsonFormat {
 }
 
 // eslint-disable-next-line no-control-regex
-const RISKY = /[\u0080-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const RISKY = /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 const escapeRisky = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
 
