@@ -59,7 +59,7 @@ const CASES = [
   ['list under the cap with one huge string, --json at a terminal (pretty, coloured)', ['event', 'list', '--json'], (res) => res.end(bigString), { TTY: '1' }],
   ['list under the cap of 1000 events with big strings, --json at a terminal', ['event', 'list', '--json'], (res) => res.end(manyStrings), { TTY: '1' }],
   ['list under the cap with one huge string, table', ['event', 'list'], (res) => res.end(bigString)],
-  ['empty objects up to the cap objects (structure bomb)', ['event', 'list', '--json'], (res) => res.end(bomb)],
+  ['empty objects up to the cap (structure bomb)', ['event', 'list', '--json'], (res) => res.end(bomb)],
 ];
 
 let answer = () => {};

@@ -8,12 +8,11 @@ import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createClient } from '../../src/api/client.js';
-import { ApiError } from '../../src/api/errors.js';
 import { ANSWER_LIMIT, MAX_JSON_DEPTH, MiB, jsonBeyondLimits } from '../../src/api/limits.js';
 import { resolveConnection } from '../../src/config/connection.js';
 import { EXIT } from '../../src/errors.js';
 import { formatJson } from '../../src/render/json.js';
-import { EVENT, recordingClock } from './fake-server.js';
+import { EVENT, failure, recordingClock } from './fake-server.js';
 
 describe('jsonBeyondLimits', () => {
   it('measures depth and values outside strings only', () => {
@@ -62,15 +61,6 @@ async function hostile(answer: (res: import('node:http').ServerResponse) => void
   return { url: `http://127.0.0.1:${(s.address() as AddressInfo).port}`, requests: () => n };
 }
 
-async function failure(p: Promise<unknown>): Promise<ApiError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof ApiError) return e;
-    throw e;
-  }
-  throw new Error('expected a failure');
-}
 
 async function clientFor(url: string) {
   return createClient(resolveConnection({ host: url, retries: '3' }, {}, { profiles: {} }), { clock: recordingClock() });

@@ -14,6 +14,7 @@
  * figures (SOAK_REPORT).
  */
 import { describe, expect, it } from 'vitest';
+import { mulberry } from '../helpers/random.js';
 import { newCmdWatch } from '../../src/commands/event/watch.js';
 import { compareKeys, keyOf } from '../../src/domain/order.js';
 import { startSimulator } from '../../src/simulator/index.js';
@@ -29,17 +30,6 @@ const OUTAGE_AT_START_S = 10;
 const CALM_TAIL_S = 4;
 /** Of the requests outside the outage and the calm tail, this many start a fault. */
 const FAULT_RATE = Number(process.env.SOAK_FAULT_RATE ?? 0.15);
-
-function mulberry(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('chaos soak: event watch through a fault proxy', () => {
   it(`${SECONDS} s of flapping at --speed ${SPEED}: nothing missed, duplicated or out of order`, { timeout: (SECONDS + 30) * 1000 }, async () => {

@@ -1,11 +1,14 @@
 /**
- * A slow server at a terminal: after a second a spinner says what is going on (and why it
- * retries), and it is gone before the error is printed. Piped: not a character of it.
+ * A server that never answers. At a terminal, after a second a spinner says what is going on (and
+ * why it retries), and it is gone before the error is printed; piped, not a character of it.
+ * Ctrl-C on a one-shot command: no handler stands between the signal and the end of the process,
+ * so it ends at once by the signal's default action (a shell shows 130), even in the middle of a
+ * long synchronous step (how fast: bench/render.mjs).
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, tempConfigDir } from '../helpers/cli.js';
+import { runCli, startCli, tempConfigDir } from '../helpers/cli.js';
 import { hasPty, inPty } from '../helpers/pty.js';
 
 const ERASE = '\r\u001b[2K';
@@ -40,5 +43,16 @@ describe('progress of a slow request', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^error: no answer from /);
     expect(r.stderr).not.toMatch(/waiting for|retrying|\u001b/);
+  });
+});
+
+describe('Ctrl-C on a one-shot command', () => {
+  it.each([['SIGINT'], ['SIGTERM']] as const)('%s ends it by the signal while it waits for an answer', async (sig) => {
+    const c = startCli(['event', 'get', 'latest', '--host', host], { env: { CLUSTER_CONFIG_DIR: tempConfigDir() } });
+    await new Promise((r) => setTimeout(r, 500));
+    c.child.kill(sig);
+    const end = await c.exited;
+    expect(end.signal).toBe(sig);
+    expect(c.output().stdout).toBe('');
   });
 });
