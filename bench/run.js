@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run bench`: the start-up benchmark (bench/startup.mjs), then the watch benchmark
-// (bench/watch.mjs) when it exists. Builds first, since both run bin/cluster.js / dist/.
+// (bench/watch.mjs) when it exists, then rendering and Ctrl-C (bench/render.mjs). Builds first, since both run bin/cluster.js / dist/.
 // Extra arguments go to startup.mjs (e.g. `npm run bench -- 50` for 50 rounds).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -24,3 +24,5 @@ if (existsSync(watch)) {
   // The flags its own header asks for.
   run(['--expose-gc', '--max-semi-space-size=1', watch]);
 }
+console.log('\n== rendering and Ctrl-C (bench/render.mjs)');
+run([join(here, 'render.mjs')]);

@@ -34,6 +34,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadSources } from './sources.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const polls = Number(process.argv[2] ?? 10_000);
@@ -45,34 +46,18 @@ const CASES = {
 const wanted = process.argv.slice(3).length ? process.argv.slice(3) : Object.keys(CASES);
 
 // The engine and client from src/, bundled for this run (dist/ is a bundle of the CLI only).
-const { createWatcher, createClient, resolveConnection, systemClock, startSimulator, manualClock } = await loadSources();
+const { createWatcher, createClient, resolveConnection, systemClock, startSimulator, manualClock } = await loadSources(
+  'watch-bench',
+  [
+    "export { createWatcher } from './src/watch/engine.ts';",
+    "export { createClient } from './src/api/client.ts';",
+    "export { resolveConnection } from './src/config/connection.ts';",
+    "export { systemClock } from './src/util/clock.ts';",
+    "export { startSimulator, manualClock } from './src/simulator/index.ts';",
+  ],
+  ['conf'],
+);
 
-async function loadSources() {
-  const { build } = await import('esbuild');
-  const out = join(mkdtempSync(join(tmpdir(), 'cluster-bench-')), 'watch-bench.mjs');
-  await build({
-    stdin: {
-      contents: [
-        "export { createWatcher } from './src/watch/engine.ts';",
-        "export { createClient } from './src/api/client.ts';",
-        "export { resolveConnection } from './src/config/connection.ts';",
-        "export { systemClock } from './src/util/clock.ts';",
-        "export { startSimulator, manualClock } from './src/simulator/index.ts';",
-      ].join('\n'),
-      resolveDir: root,
-      loader: 'ts',
-    },
-    outfile: out,
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    external: ['conf'],
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-    logLevel: 'warning',
-  });
-  return import(out);
-}
 
 const gc = globalThis.gc ?? (() => {});
 const mb = (n) => (n / 1_048_576).toFixed(1);

@@ -23,7 +23,9 @@ import { newCmdStatus } from './commands/status.js';
 import { newCmdVersion } from './commands/version.js';
 import { makeContext } from './context.js';
 import { CliError, EXIT } from './errors.js';
+import type { ClientOptions } from './api/client.js';
 import { processIO, type IO } from './io/io.js';
+import { createProgress } from './io/progress.js';
 import { createPrinter, type Printer } from './io/printer.js';
 import { createScrubber, scrubbedIO, type Scrubber } from './io/secrets.js';
 import { wrapWords } from './io/wrap.js';
@@ -33,6 +35,8 @@ export { VERSION } from './version.js';
 
 /** Help is wrapped to the terminal, but never wider than this (the help text is pre-rendered at this width). */
 export const HELP_WIDTH = 80;
+
+type RequestProgressCallback = NonNullable<ClientOptions['progress']>;
 
 const GLOBAL_OPTIONS: [flags: string, help: string][] = [
   ['--host <url>', 'Feldera instance URL (env FELDERA_HOST; default http://127.0.0.1:8080)'],
@@ -205,30 +209,61 @@ export function rootHelp(): string {
   return text;
 }
 
+/**
+ * A long-running command (watch, simulate) stops cleanly on Ctrl-C / SIGTERM: the signal aborts
+ * its context's signal, and a second one ends the process at once. A one-shot command installs no
+ * handler, so the signal ends it at once by the default action (the shell shows 130 / 143) — a
+ * handler would have to wait until a long synchronous step (parsing or printing a large answer)
+ * let it run.
+ */
+function stopOnSignals(controller: AbortController): void {
+  for (const [sig, exit] of [['SIGINT', EXIT.SIGINT], ['SIGTERM', EXIT.SIGTERM]] as const) {
+    process.on(sig, () => {
+      if (controller.signal.aborted) process.exit(exit);
+      controller.abort(sig);
+    });
+  }
+}
+
+/**
+ * The spinner of slow requests on stderr. While it shows, the process waits on the network, so a
+ * handler can erase it before Ctrl-C / SIGTERM end the process (otherwise no handler is installed).
+ */
+function terminalProgress(io: IO): RequestProgressCallback {
+  const signals = [['SIGINT', EXIT.SIGINT], ['SIGTERM', EXIT.SIGTERM]] as const;
+  const handlers = signals.map(([sig, exit]) => [sig, () => (p.clear(), process.exit(exit))] as const);
+  const p = createProgress({
+    write: (s) => io.stderr.write(s),
+    columns: io.stderrColumns ?? io.columns,
+    onShown: (shown) => {
+      for (const [sig, h] of handlers) {
+        if (shown) process.on(sig, h);
+        else process.off(sig, h);
+      }
+    },
+  });
+  return (e) => p.report(e);
+}
+
 /** The process: real streams, signals, a closed stdout pipe, the exit code. */
 export async function main(argv: string[]): Promise<number> {
   const args = argv.slice(2);
   const state: RunState = { code: EXIT.OK, json: false };
-  let controller: AbortController | undefined;
-  let longRunning = false;
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(state.code);
     throw e;
   });
-  for (const [sig, exit] of [['SIGINT', EXIT.SIGINT], ['SIGTERM', EXIT.SIGTERM]] as const) {
-    process.on(sig, () => {
-      // A one-shot command ends at once; a long-running one stops cleanly, and a second signal ends it now.
-      if (!longRunning || !controller || controller.signal.aborted) process.exit(exit);
-      controller.abort(sig);
-    });
-  }
   const f: Factory = {
     async run(cmd, runF, opts, mode: RunMode = {}) {
       const flags = globalFlags(cmd);
       state.json = mode.json ?? false;
-      longRunning = mode.longRunning ?? false;
-      controller = new AbortController();
-      const ctx = makeContext({ io: processIO(flags.color), flags, signal: controller.signal, scrubber: state.scrubber });
+      const controller = new AbortController();
+      if (mode.longRunning) stopOnSignals(controller);
+      const io = processIO(flags.color);
+      const scrubber = (state.scrubber ??= createScrubber());
+      // The spinner writes through the same credential filter as everything else (it quotes retry reasons).
+      const progress = io.stdoutIsTTY && io.stderrIsTTY && !flags.verbose && !mode.longRunning ? terminalProgress(scrubbedIO(io, scrubber)) : undefined;
+      const ctx = makeContext({ io, flags, signal: controller.signal, scrubber, progress });
       state.printer = ctx.printer;
       state.code = await runF(opts, ctx);
     },

@@ -39,6 +39,8 @@ export interface ContextInit {
   runTokenCommand?: ClientOptions['runTokenCommand'];
   /** The scrubber of the streams (one is made when not given). */
   scrubber?: Scrubber;
+  /** Told what each request is doing (a spinner at a terminal: io/progress.ts). */
+  progress?: ClientOptions['progress'];
 }
 
 /** The secrets a connection may send: they are scrubbed from everything written. */
@@ -85,6 +87,7 @@ export function makeContext(init: ContextInit): Context {
         trace: flags.verbose ? verbose : undefined,
         runTokenCommand: init.runTokenCommand,
         onSecret: (s) => scrubber.add(s),
+        progress: init.progress,
         ...opts,
       });
     },

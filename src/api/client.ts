@@ -17,7 +17,8 @@ import { createAuthorizer, credentialTransportProblem, maskSecret, scrubSecret, 
 import { Undecoded, decoderFor } from './decode.js';
 import { ApiError, describeAnswer, explainTransport, undecodedFailure, type ClientTarget } from './errors.js';
 import { NO_ANSWER_STATUS, RETRY_STATUSES, parseRetryAfter, planRetry } from './retry.js';
-import { MiniHeaders, TransportError, createNodeFetch, type NodeFetch } from './transport.js';
+import { ANSWER_LIMIT } from './limits.js';
+import { MiniHeaders, TransportError, createNodeFetch, type NodeFetch, type SendOptions } from './transport.js';
 import type { AuthConfig, ClusterEvent, HealthBody, PlatformConfig, Selector, SessionInfo } from './types.js';
 import { checkAuthConfig, checkEvent, checkEventList, checkHealth, checkPlatformConfig, checkSession } from './validate.js';
 
@@ -33,8 +34,20 @@ export interface Answer<T> {
   bytes: number;
 }
 
+/**
+ * What a request is doing, for a progress display at a terminal (the client draws nothing): it
+ * started, it failed and is tried again after `waitMs`, it ended (answered or not). `id` tells
+ * concurrent requests apart.
+ */
+export type RequestProgress =
+  | { kind: 'start'; id: number; host: string; endpoint: string }
+  | { kind: 'retry'; id: number; attempt: number; attempts: number; reason: string; waitMs: number }
+  | { kind: 'end'; id: number };
+
 export interface ClientOptions {
   clock?: Clock;
+  /** Told when each request starts, is retried and ends (a spinner at a terminal). */
+  progress?: (p: RequestProgress) => void;
   /** Keep one connection open (watch loops). */
   keepAlive?: boolean;
   /** Receives one line per request and retry for --verbose; never sees credentials. */
@@ -149,7 +162,10 @@ function transportCode(error: unknown): { code: string; message: string } {
   return { code: typeof e?.code === 'string' ? e.code : 'EUNKNOWN', message: e?.message ?? String(error) };
 }
 
+let requestIds = 0;
+
 interface RequestDeps {
+  progress: ((p: RequestProgress) => void) | undefined;
   target: ClientTarget;
   $fetch: ReturnType<typeof createFetch>;
   transport: NodeFetch;
@@ -164,7 +180,7 @@ interface RequestDeps {
  * `accept` lists statuses besides 200 whose body is an answer when it has the right shape (the
  * 503 of /v0/cluster_healthz), so that a proxy's 503 page is still retried and explained.
  */
-async function getJson<T>(d: RequestDeps, path: string, check: (v: unknown) => T, accept: readonly number[] = []): Promise<Answer<T>> {
+async function getJson<T>(d: RequestDeps, path: string, check: (v: unknown) => T, maxBytes: number, accept: readonly number[] = []): Promise<Answer<T>> {
   const { target, clock, trace } = d;
   const endpoint = endpointOf(path);
   const started = clock.now();
@@ -174,24 +190,27 @@ async function getJson<T>(d: RequestDeps, path: string, check: (v: unknown) => T
   // The explanation of the last failed attempt: what the user sees if no retry succeeds.
   let failure: ApiError | undefined;
 
-  const decide = async (ctx: FetchContext, f: ApiError, retryAfterMs: number | undefined) => {
+  const id = ++requestIds;
+  const decide = async (ctx: FetchContext, f: ApiError, retryAfterMs: number | undefined, refused = false) => {
     failure = f;
     const attempt = target.retries - (typeof ctx.options.retry === 'number' ? ctx.options.retry : 0);
-    const plan = planRetry({ attempt, retries: target.retries, elapsedMs: clock.now() - started, budgetMs: d.budgetMs, transient: f.transient, retryAfterMs });
+    const plan = planRetry({ attempt, retries: target.retries, elapsedMs: clock.now() - started, budgetMs: d.budgetMs, transient: f.transient, retryAfterMs, refused });
     if (!plan.retry) {
       if (plan.why === 'budget') trace?.(`not retrying: waiting ${Math.round(plan.waitMs ?? 0)} ms would exceed the ${Math.round(d.budgetMs / 1000)} s limit`);
       ctx.options.retry = false;
       return;
     }
     trace?.(`retrying in ${Math.round(plan.waitMs)} ms${retryAfterMs !== undefined ? ' (Retry-After)' : ''} (attempt ${attempt + 2} of ${target.retries + 1}): ${f.message}`);
+    d.progress?.({ kind: 'retry', id, attempt: attempt + 2, attempts: target.retries + 1, reason: f.message, waitMs: plan.waitMs });
     // ofetch hands the retry this attempt's options, timeout signal included; once that signal has
     // fired, the retry would be aborted before it is sent. Without it, ofetch arms a fresh timeout.
     ctx.options.signal = undefined;
     await clock.sleep(plan.waitMs);
   };
 
-  const options: FetchOptions<'json'> = {
+  const options: FetchOptions<'json'> & SendOptions = {
     baseURL: target.baseUrl,
+    maxBytes,
     retry: target.retries,
     retryStatusCodes: [...RETRY_STATUSES, NO_ANSWER_STATUS],
     retryDelay: 0, // waited in `decide`, on the injected clock
@@ -208,7 +227,7 @@ async function getJson<T>(d: RequestDeps, path: string, check: (v: unknown) => T
     async onRequestError(ctx) {
       const { code, message } = transportCode(ctx.error);
       trace?.(`GET ${path} → ${code} (${clock.now() - attemptStart} ms)`);
-      await decide(ctx, explainTransport(target, endpoint, code, message, ctx.error), undefined);
+      await decide(ctx, explainTransport(target, endpoint, code, message, ctx.error), undefined, code === 'ECONNREFUSED');
     },
     onResponse(ctx) {
       const { response } = ctx;
@@ -234,12 +253,15 @@ async function getJson<T>(d: RequestDeps, path: string, check: (v: unknown) => T
     },
   };
 
+  d.progress?.({ kind: 'start', id, host: target.host, endpoint });
   try {
     const data = await d.$fetch<T>(path, options);
     return { data, status: answered?.status ?? 200, serverDate: answered?.serverDate, bytes: d.transport.stats.bytesReceived - bytesBefore };
   } catch (e) {
     if (e instanceof CliError) throw e;
     throw failure ?? explainTransport(target, endpoint, transportCode(e).code, transportCode(e).message, e);
+  } finally {
+    d.progress?.({ kind: 'end', id });
   }
 }
 
@@ -264,21 +286,21 @@ export async function createClient(target: ClientTarget, opts: ClientOptions = {
   };
   const trace = opts.trace ? (line: string) => opts.trace!(masked(line)) : undefined;
   auth = createAuthorizer(target.credential, { runTokenCommand: opts.runTokenCommand, trace, onSecret: opts.onSecret, fromEnv: target.sources?.credential === 'env' });
-  const deps: RequestDeps = { target, $fetch, transport, auth, clock, trace, budgetMs: opts.retryBudgetMs ?? Math.max(30_000, target.timeoutMs * 3) };
+  const deps: RequestDeps = { progress: opts.progress, target, $fetch, transport, auth, clock, trace, budgetMs: opts.retryBudgetMs ?? Math.max(30_000, target.timeoutMs * 3) };
   /** No message, hint or trace that leaves the client carries the secret. */
-  const get = <T>(path: string, check: (v: unknown) => T, accept?: readonly number[]) =>
-    getJson(deps, path, check, accept).catch((e: unknown) => {
+  const get = <T>(path: string, check: (v: unknown) => T, maxBytes: number, accept?: readonly number[]) =>
+    getJson(deps, path, check, maxBytes, accept).catch((e: unknown) => {
       throw e instanceof Error ? scrubSecret(e, auth.secret()) : e;
     });
 
   return {
     connection: target,
-    getEvent: (id, selector = 'status') => get(`/v0/cluster/events/${encodeURIComponent(id)}?selector=${selector}`, (v) => checkEvent(v)),
-    listEvents: () => get('/v0/cluster/events', checkEventList),
-    clusterHealth: () => get('/v0/cluster_healthz', checkHealth, [503]),
-    platformConfig: () => get('/v0/config', checkPlatformConfig),
-    session: () => get('/v0/config/session', checkSession),
-    authConfig: () => get('/config/authentication', checkAuthConfig),
+    getEvent: (id, selector = 'status') => get(`/v0/cluster/events/${encodeURIComponent(id)}?selector=${selector}`, (v) => checkEvent(v), ANSWER_LIMIT.event),
+    listEvents: () => get('/v0/cluster/events', checkEventList, ANSWER_LIMIT.list),
+    clusterHealth: () => get('/v0/cluster_healthz', checkHealth, ANSWER_LIMIT.small, [503]),
+    platformConfig: () => get('/v0/config', checkPlatformConfig, ANSWER_LIMIT.small),
+    session: () => get('/v0/config/session', checkSession, ANSWER_LIMIT.small),
+    authConfig: () => get('/config/authentication', checkAuthConfig, ANSWER_LIMIT.small),
     refreshCredential: () => auth.refresh(),
     stats: () => ({ ...transport.stats }),
     close: () => transport.close(),

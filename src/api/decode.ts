@@ -4,6 +4,7 @@
  * ofetch parses error answers too, before it looks at their status: a proxy's HTML 502 must still
  * reach the retry policy and the error explanation.
  */
+import { jsonBeyondLimits } from './limits.js';
 import { ShapeError } from './validate.js';
 
 /** A body that is not the expected value: the text as received, its JSON if it parsed, and why. */
@@ -24,6 +25,9 @@ function parseProblem(text: string, e: Error): string {
 /** `parseResponse` for a value checked by `check` (a shape check from validate.ts). */
 export function decoderFor<T>(check: (v: unknown) => T): (text: string) => T | Undecoded {
   return (text) => {
+    // Checked before parsing: a deep or value-packed body would exhaust the stack or the memory of whatever walks it.
+    const beyond = jsonBeyondLimits(text);
+    if (beyond) return new Undecoded(text, undefined, beyond);
     let json: unknown;
     try {
       json = JSON.parse(text);

@@ -6,6 +6,7 @@ import { CliError, EXIT } from '../errors.js';
 import { sanitizeLine } from '../io/sanitize.js';
 import type { Credential } from './auth.js';
 import { Undecoded } from './decode.js';
+import { describeLimit } from './limits.js';
 import { asErrorBody } from './validate.js';
 
 /**
@@ -46,7 +47,8 @@ export type ApiErrorKind =
   | 'proxy'
   | 'invalid-response'
   | 'insecure-credential'
-  | 'token-command';
+  | 'token-command'
+  | 'too-large';
 
 export class ApiError extends CliError {
   readonly apiKind: ApiErrorKind;
@@ -122,6 +124,14 @@ export function transportFailure(endpoint: string, host: string, code: string, m
     return new ApiError('tls', `TLS failure talking to ${host}: ${sanitizeLine(reason ?? message)}`, {
       endpoint,
       hint: 'if the server uses a private CA, pass its certificate with --ca-cert FILE (or FELDERA_HTTPS_TLS_CERT); --insecure skips verification',
+      cause,
+    });
+  }
+  if (code === 'ERR_TOO_LARGE') {
+    const limit = (cause as { limit?: unknown } | undefined)?.limit;
+    return new ApiError('too-large', `answer too large: ${host} sent more than ${typeof limit === 'number' ? describeLimit(limit) : 'the limit'} for ${endpoint}; stopped reading`, {
+      endpoint,
+      hint: 'Feldera never sends this much; check --host (another server or a proxy may be answering)',
       cause,
     });
   }

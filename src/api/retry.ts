@@ -44,6 +44,8 @@ export interface RetryInput {
   transient: boolean;
   /** What `Retry-After` asked for, if anything. */
   retryAfterMs?: number;
+  /** The connection was refused: nothing listens there, which one more try may see change, not three. */
+  refused?: boolean;
   random?: () => number;
 }
 
@@ -51,7 +53,7 @@ export type RetryPlan = { retry: true; waitMs: number } | { retry: false; why: '
 
 export function planRetry(p: RetryInput): RetryPlan {
   if (!p.transient) return { retry: false, why: 'permanent' };
-  if (p.attempt >= p.retries) return { retry: false, why: 'exhausted' };
+  if (p.attempt >= p.retries || (p.refused && p.attempt >= 1)) return { retry: false, why: 'exhausted' };
   const waitMs = p.retryAfterMs ?? backoffMs(p.attempt, p.random);
   if (p.elapsedMs + waitMs > p.budgetMs) return { retry: false, why: 'budget', waitMs };
   return { retry: true, waitMs };

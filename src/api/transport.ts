@@ -78,34 +78,46 @@ export class MiniHeaders implements Headers {
   }
 }
 
-/** A complete answer, body in memory. */
+const NO_BODY = Buffer.alloc(0);
+
+/**
+ * A complete answer, body in memory. As with any Fetch `Response`, the body is read once: reading
+ * it lets go of the bytes, so a large body is not held twice (bytes and text) while it is parsed.
+ */
 export class NodeResponse implements Response {
   readonly ok: boolean;
   readonly redirected = false;
   readonly type: ResponseType = 'default';
   /** Never a stream: the body is read whole before the answer is handed over. */
   readonly body = null;
-  readonly bodyUsed = false;
+  bodyUsed = false;
   /**
    * ofetch decides whether there is a body to parse from `body`, or from `_bodyInit` for
    * fetch implementations without streams (ofetch issue 294); an empty body has none.
    */
-  readonly _bodyInit: Buffer | undefined;
+  _bodyInit: Buffer | undefined;
   constructor(
     readonly status: number,
     readonly statusText: string,
     readonly headers: MiniHeaders,
     readonly url: string,
-    private readonly data: Buffer,
+    private data: Buffer,
   ) {
     this.ok = status >= 200 && status < 300;
     this._bodyInit = data.length > 0 ? data : undefined;
   }
+  private take(): Buffer {
+    const d = this.data;
+    this.data = NO_BODY;
+    this._bodyInit = undefined;
+    this.bodyUsed = true;
+    return d;
+  }
   async text(): Promise<string> {
-    return this.data.toString('utf8');
+    return this.take().toString('utf8');
   }
   async json(): Promise<unknown> {
-    return JSON.parse(this.data.toString('utf8'));
+    return JSON.parse(await this.text());
   }
   async bytes(): Promise<Uint8Array<ArrayBuffer>> {
     return new Uint8Array(this.arrayBufferSync());
@@ -123,8 +135,9 @@ export class NodeResponse implements Response {
     return new NodeResponse(this.status, this.statusText, this.headers, this.url, this.data);
   }
   private arrayBufferSync(): ArrayBuffer {
-    const out = new ArrayBuffer(this.data.byteLength);
-    new Uint8Array(out).set(this.data);
+    const data = this.take();
+    const out = new ArrayBuffer(data.byteLength);
+    new Uint8Array(out).set(data);
     return out;
   }
 }
@@ -132,11 +145,23 @@ export class NodeResponse implements Response {
 /** A transport failure before any response: carries the socket/TLS error code. */
 export class TransportError extends Error {
   readonly code: string;
-  constructor(message: string, code: string, cause?: unknown) {
+  /** With `ERR_TOO_LARGE`: the cap the body passed, in bytes. */
+  readonly limit: number | undefined;
+  constructor(message: string, code: string, cause?: unknown, limit?: number) {
     super(message, { cause });
     this.name = 'TransportError';
     this.code = code;
+    this.limit = limit;
   }
+}
+
+/** Per request, besides the Fetch options: the most bytes its body may have (default: no cap). */
+export interface SendOptions {
+  maxBytes?: number;
+}
+
+function tooLarge(maxBytes: number): TransportError {
+  return new TransportError(`the answer is larger than ${maxBytes} bytes`, 'ERR_TOO_LARGE', undefined, maxBytes);
 }
 
 /** Rough size of a status line and headers as they crossed the wire. */
@@ -196,8 +221,39 @@ function toTransportError(e: unknown): TransportError {
   return new TransportError(err?.message ?? String(e), err?.code ?? 'EUNKNOWN', e);
 }
 
-/** One GET (or other body-less request), the whole answer read before it resolves. Redirects are answers, never followed. */
-function send(req: Requester, url: URL, init: RequestInit | undefined, stats: TransportStats): Promise<NodeResponse> {
+/**
+ * A body as it arrives. With a Content-Length it goes straight into one buffer of that size, so
+ * a large body is never held twice (chunks, then their concatenation); without one the chunks are
+ * joined at the end.
+ */
+function bodyBuffer(declared: number): { size: number; add(c: Buffer): void; done(): Buffer } {
+  const whole = Number.isSafeInteger(declared) && declared > 0 ? Buffer.allocUnsafe(declared) : undefined;
+  const chunks: Buffer[] = [];
+  const b = {
+    size: 0,
+    add(c: Buffer) {
+      if (whole && b.size + c.length <= whole.length) c.copy(whole, b.size);
+      else chunks.push(c);
+      b.size += c.length;
+    },
+    done(): Buffer {
+      if (whole && chunks.length === 0) return b.size === whole.length ? whole : whole.subarray(0, b.size);
+      const all = whole ? [whole.subarray(0, b.size - chunks.reduce((n, c) => n + c.length, 0)), ...chunks] : chunks;
+      const out = Buffer.concat(all, b.size);
+      chunks.length = 0;
+      return out;
+    },
+  };
+  return b;
+}
+
+/**
+ * One GET (or other body-less request), the whole answer read before it resolves. Redirects are
+ * answers, never followed. A body past `maxBytes` (by its Content-Length, or as it arrives) ends
+ * the request at once with `ERR_TOO_LARGE`: nothing more is read.
+ */
+function send(req: Requester, url: URL, init: (RequestInit & SendOptions) | undefined, stats: TransportStats): Promise<NodeResponse> {
+  const maxBytes = init?.maxBytes ?? Infinity;
   return new Promise<NodeResponse>((resolve, reject) => {
     const signal = init?.signal ?? undefined;
     if (signal?.aborted) return reject(signal.reason ?? new Error('aborted'));
@@ -210,12 +266,20 @@ function send(req: Requester, url: URL, init: RequestInit | undefined, stats: Tr
     };
     const fail = (e: unknown) => settle(() => reject(toTransportError(e)));
     const cutOff = () => fail(new TransportError('connection closed before the answer was complete', 'ERR_INCOMPLETE'));
+    const stop = (e: TransportError) => {
+      request.destroy();
+      fail(e);
+    };
     const request = req.request(url, { method: init?.method ?? 'GET', headers: headersOf(init), agent: req.agent }, (res) => {
-      const chunks: Buffer[] = [];
       stats.bytesReceived += headerBytes(res);
+      const declared = Number(res.headers['content-length'] ?? NaN);
+      if (declared > maxBytes) return stop(tooLarge(maxBytes));
+      const body = bodyBuffer(declared);
       res.on('data', (c: Buffer) => {
+        if (settled) return;
         stats.bytesReceived += c.length;
-        chunks.push(c);
+        if (body.size + c.length > maxBytes) return stop(tooLarge(maxBytes));
+        body.add(c);
       });
       res.on('error', fail);
       res.on('aborted', cutOff);
@@ -223,7 +287,7 @@ function send(req: Requester, url: URL, init: RequestInit | undefined, stats: Tr
         if (!res.complete) return cutOff();
         const headers = new MiniHeaders();
         for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) headers.append(res.rawHeaders[i]!, res.rawHeaders[i + 1]!);
-        settle(() => resolve(new NodeResponse(res.statusCode ?? 0, res.statusMessage ?? '', headers, url.href, Buffer.concat(chunks))));
+        settle(() => resolve(new NodeResponse(res.statusCode ?? 0, res.statusMessage ?? '', headers, url.href, body.done())));
       });
     });
     const onAbort = () => {
@@ -240,7 +304,7 @@ function send(req: Requester, url: URL, init: RequestInit | undefined, stats: Tr
 export function createNodeFetch(opts: TransportOptions = {}): NodeFetch {
   const stats: TransportStats = { requests: 0, bytesReceived: 0 };
   const pool = agents(opts);
-  const nodeFetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+  const nodeFetch = async (input: RequestInfo | URL, init?: RequestInit & SendOptions): Promise<Response> => {
     const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       throw new TransportError(`unsupported protocol ${url.protocol}`, 'ERR_PROTOCOL');

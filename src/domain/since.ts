@@ -15,8 +15,9 @@ export type SinceSpec = { kind: 'time'; at: number } | { kind: 'ago'; ms: number
 
 export function parseSince(text: string): SinceSpec {
   const t = text.trim();
-  // A bare number of 8+ digits is an id prefix (ids start with 8 hex digits), never a count of seconds.
-  if (!/^\d{8,}$/.test(t)) {
+  // 8+ hex digits are an id prefix (ids start with 8 hex digits), never a count of seconds, nor of
+  // days when the last digit is a `d` (`0123456d`); upper or lower case alike.
+  if (!/^[0-9a-f]{8,}$/i.test(t)) {
     const ago = parseDuration(t);
     if (ago !== undefined) return { kind: 'ago', ms: ago };
     try {

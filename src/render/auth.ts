@@ -76,7 +76,7 @@ export function renderReport(r: AuthStatusReport, paint: { dim(s: string): strin
   const w1 = Math.max(...lines.map((l) => l[0].length)) + 2;
   const w2 = Math.max(...lines.filter((l) => l[2]).map((l) => visibleWidth(l[1]))) + 2;
   return lines
-    .map(([k, v, f]) => (f ? `${k.padEnd(w1)}${v}${' '.repeat(Math.max(1, w2 - visibleWidth(v)))}${paint.dim(f)}` : `${k.padEnd(w1)}${v}`).replace(/\s+$/, ''))
+    .map(([k, v, f]) => (f ? `${k.padEnd(w1)}${v}${' '.repeat(Math.max(1, w2 - visibleWidth(v)))}${paint.dim(f)}` : `${k.padEnd(w1)}${v}`).trimEnd())
     .join('\n') + '\n';
 }
 

@@ -18,7 +18,7 @@ import type { IO } from '../io/io.js';
 import { sanitizeLine, sanitizeText } from '../io/sanitize.js';
 import { terminalKit, type TerminalKit } from './kit.js';
 import { VERDICT_MARK, paintStatus, paintVerdict, statusSymbol } from './paint.js';
-import { textWidth, visibleWidth, wrapText } from './text.js';
+import { capText, textWidth, visibleWidth, wrapText } from './text.js';
 import { formatAge, formatTimestamp } from './time.js';
 
 export interface EventViewOptions {
@@ -68,7 +68,7 @@ export function renderServiceReports(event: ClusterEvent, service: Service, opts
   for (const { key, label } of REPORTS) {
     const value = infoOf(event, service, key);
     if (value === undefined) continue;
-    const text = value === null ? null : value.trim() === '' ? '' : sanitizeText(value);
+    const text = value === null ? null : value.trim() === '' ? '' : sanitizeText(capText(value));
     const head = `${pad}  ${c.dim(label.padEnd(labelWidth))}`;
     const hang = narrow ? `${pad}    ` : `${pad}  ${' '.repeat(labelWidth)}`;
     if (text === null || text === '') {
@@ -175,7 +175,7 @@ export function renderEventPlain(event: ClusterEvent, a: Assessment, opts: Pick<
     for (const { key } of REPORTS) {
       const v = infoOf(event, s, key);
       if (v === undefined) continue;
-      lines.push(...keyed(`${s}_${key}`, v === null ? '(none)' : sanitizeText(v).replace(/\s+$/, '')));
+      lines.push(...keyed(`${s}_${key}`, v === null ? '(none)' : sanitizeText(v).trimEnd()));
     }
   }
   return lines.join('\n') + '\n';

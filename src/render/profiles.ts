@@ -53,7 +53,7 @@ export function renderProfileTable(rows: readonly ProfileRow[], columns: number,
       chars: { ...NO_BORDER, middle: '' },
     });
     for (const row of cells) table.push([row.mark, ...shown.map((k) => row[k])]);
-    text = table.toString().replace(/[ \t]+$/gm, '');
+    text = table.toString().split('\n').map((l) => l.trimEnd()).join('\n');
     if (Math.max(...text.split('\n').map(visibleWidth)) <= columns) break;
   }
   return text + '\n';

@@ -32,6 +32,6 @@ export function plainTable(kit: TerminalKit, head: string[], rows: string[][]): 
   return t
     .toString()
     .split('\n')
-    .map((l) => l.replace(/\s+$/, ''))
+    .map((l) => l.trimEnd())
     .join('\n');
 }

@@ -11,8 +11,10 @@ import type { WatchNotice } from './types.js';
 export interface Health {
   /** An outage is going on: since when, why it started, how many failures so far. */
   outage: { since: number; reason: string; failures: number } | undefined;
-  /** Failures in a row: the exponent of the back-off. */
+  /** Polls in a row that got no answer at all: the exponent of the back-off (any answer resets it). */
   attempt: number;
+  /** Polls in a row whose list failed although `latest` answered: the exponent while only the list fails. */
+  listAttempt: number;
   /** The server has answered once: a garbled answer after that is a hiccup, not the wrong host. */
   hadAnswer: boolean;
   /** The credential was refreshed since the last whole poll. */
@@ -33,7 +35,7 @@ export type Failure =
   | { kind: 'outage'; error: ApiError }
   | { kind: 'fatal'; error: CliError };
 
-export const initialHealth: Health = { outage: undefined, attempt: 0, hadAnswer: false, credentialRefreshed: false, noEventsSaid: false };
+export const initialHealth: Health = { outage: undefined, attempt: 0, listAttempt: 0, hadAnswer: false, credentialRefreshed: false, noEventsSaid: false };
 
 export function classify(e: CliError, hadAnswer: boolean): Failure {
   if (!(e instanceof ApiError)) return { kind: 'fatal', error: e };
@@ -52,9 +54,13 @@ export function heals(e: ApiError, hadAnswer: boolean): boolean {
   return e.apiKind === 'invalid-response' && hadAnswer;
 }
 
-/** The server answered (`latest` at least). */
+/**
+ * The server answered (`latest` at least): the back-off starts over, so that a flaky link (every
+ * other request failing) is retried within a second rather than after a wait that doubled on every
+ * unlucky poll. The outage itself ends only once a whole poll went through.
+ */
 export function heard(h: Health): Health {
-  return h.hadAnswer ? h : { ...h, hadAnswer: true };
+  return h.hadAnswer && h.attempt === 0 ? h : { ...h, hadAnswer: true, attempt: 0 };
 }
 
 /**
@@ -62,9 +68,9 @@ export function heard(h: Health): Health {
  * list it calls for fails: the gap is filled only once the list came too.)
  */
 export function answered(h: Health, now: number): Transition {
-  if (h.attempt === 0 && !h.outage) return { health: h, notices: [] };
+  if (h.attempt === 0 && h.listAttempt === 0 && !h.outage) return { health: h, notices: [] };
   const notices: WatchNotice[] = h.outage ? [{ kind: 'outage-end', durationMs: now - h.outage.since, failures: h.outage.failures }] : [];
-  return { health: { ...h, attempt: 0, outage: undefined }, notices };
+  return { health: { ...h, attempt: 0, listAttempt: 0, outage: undefined }, notices };
 }
 
 /** The server says no event was recorded yet: an answer (any outage is over), said once. */
@@ -74,12 +80,22 @@ export function noEventsYet(h: Health, now: number): Transition {
   return { health: { ...health, noEventsSaid: true }, notices: [...notices, { kind: 'no-events' }] };
 }
 
-/** A failure that may heal: the outage starts (said once) or goes on, and the back-off grows. */
-export function failed(h: Health, now: number, reason: string): Transition {
+/**
+ * A failure that may heal: the outage starts (said once) or goes on, and the back-off grows — the
+ * list's own when `latest` answered in the same poll and the list then failed (a list that keeps
+ * failing is not asked for every second), otherwise that of polls without an answer.
+ */
+export function failed(h: Health, now: number, reason: string, stage: 'latest' | 'list' = 'latest'): Transition {
   const start = h.outage === undefined;
   const outage = h.outage ?? { since: now, reason, failures: 0 };
-  const health = { ...h, outage: { ...outage, failures: outage.failures + 1 }, attempt: h.attempt + 1 };
+  const grown = stage === 'list' ? { listAttempt: h.listAttempt + 1 } : { attempt: h.attempt + 1 };
+  const health = { ...h, outage: { ...outage, failures: outage.failures + 1 }, ...grown };
   return { health, notices: start ? [{ kind: 'outage-start', reason, at: now }] : [] };
+}
+
+/** The exponent of the wait after a failed poll. */
+export function backoffAttempt(h: Health): number {
+  return Math.max(h.attempt, h.listAttempt, 1);
 }
 
 /** The wait after the `attempt`-th failure in a row: `baseMs` doubling, capped at `capMs`. */

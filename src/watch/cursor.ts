@@ -11,13 +11,24 @@ import type { SinceSpec, WatchNotice } from './types.js';
 
 /**
  * start: show the latest first; empty: started before any event existed, so show every one;
- * since: replay history first; after: show what follows this event.
+ * from: the first poll failed, so show what was latest when the watch started (`localStart`, by
+ * the local clock) and every event recorded since; since: replay history first; after: show what
+ * follows this event.
  */
 export type Cursor =
   | { kind: 'start' }
   | { kind: 'empty' }
+  | { kind: 'from'; localStart: number }
   | { kind: 'since'; spec: SinceSpec }
   | { kind: 'after'; key: EventKey; event: ClusterEventStatus };
+
+/**
+ * Allowance when the start is put on the server's clock: an event is stamped when its insert
+ * begins and seen once it commits, and the Date header is cut to the second.
+ */
+export const START_MARGIN_MS = 3_000;
+/** Without the server's Date the local clock stands in for it, allowing for this much skew. */
+export const START_MARGIN_NO_DATE_MS = 60_000;
 
 export type LostNotice = Extract<WatchNotice, { kind: 'lost' }>;
 
@@ -54,7 +65,25 @@ export function isNews(cursor: Cursor, latest: Pick<ClusterEventStatus, 'id'>): 
 
 /** Watching since before the first event: every event recorded from now on is news. */
 export function whenNoEvents(cursor: Cursor): Cursor {
-  return cursor.kind === 'start' ? { kind: 'empty' } : cursor;
+  return cursor.kind === 'start' || cursor.kind === 'from' ? { kind: 'empty' } : cursor;
+}
+
+/**
+ * The first poll failed (an outage at start): the promise still holds from the moment the watch
+ * started, so the first poll that goes through reads the list from then on.
+ */
+export function whenStartFailed(cursor: Cursor, localStart: number): Cursor {
+  return cursor.kind === 'start' ? { kind: 'from', localStart } : cursor;
+}
+
+/**
+ * The watch's start on the server's clock, learned from the first answer: its Date less the local
+ * time that passed since the start (the answer's own latency and the Date's cut to the second only
+ * move it earlier), less a margin. Without a Date, the local start less an allowance for skew.
+ */
+export function startOnServerClock(localStart: number, localNow: number, serverDate: number | undefined): number {
+  if (serverDate === undefined) return localStart - START_MARGIN_NO_DATE_MS;
+  return serverDate - Math.max(0, localNow - localStart) - START_MARGIN_MS;
 }
 
 /** Only a cursor that stands on an event can do without the list (the first poll shows the latest alone). */
@@ -82,6 +111,7 @@ export function batchFromList(
   list: readonly ClusterEvent[],
   latest: ClusterEvent,
   serverNow: number,
+  startedAt = serverNow,
 ): Batch | CliError {
   const id = latest.id.toLowerCase();
   const items = list.some((x) => x.id.toLowerCase() === id) ? list : [...list, latest];
@@ -90,6 +120,8 @@ export function batchFromList(
       return latestAlone(cursor, previous, latest);
     case 'empty':
       return { events: oldestFirst(items), replay: false, cursor, previous, lost: undefined };
+    case 'from':
+      return fromStartBatch(cursor, items, startedAt);
     case 'since':
       return replayBatch(cursor.spec, items, serverNow);
     case 'after': {
@@ -99,6 +131,13 @@ export function batchFromList(
       return { events: after.events, replay: false, cursor, previous, lost };
     }
   }
+}
+
+/** What was latest when the watch started (`startedAt`, server clock) and every event since, as seen live. */
+function fromStartBatch(cursor: Cursor, items: readonly ClusterEvent[], startedAt: number): Batch {
+  const r = replayFrom({ kind: 'time', at: startedAt }, items, startedAt);
+  const events = r instanceof CliError ? oldestFirst(items).slice(-1) : r.before ? [r.before, ...r.events] : r.events;
+  return { events, replay: false, cursor, previous: undefined, lost: undefined };
 }
 
 function replayBatch(spec: SinceSpec, items: readonly ClusterEvent[], serverNow: number): Batch | CliError {

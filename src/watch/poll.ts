@@ -13,7 +13,7 @@ import { changesBetween, servicesTurnedUnhealthy } from '../domain/order.js';
 import { CliError } from '../errors.js';
 import { answered, heard, pollDone } from './backoff.js';
 import { earlyLook, firstLook, learnCadence, listRead, provablyNext, sawLatest, skipped } from './cadence.js';
-import { batchFromList, cursorAfter, cursorKey, isNews, latestAlone, needsList, newestAfter, type Batch } from './cursor.js';
+import { batchFromList, cursorAfter, cursorKey, isNews, latestAlone, needsList, newestAfter, startOnServerClock, type Batch } from './cursor.js';
 import { apply, end, fatal, intervalDelay, notice, onFailure, report, say, type Loop } from './loop.js';
 import { judgeStaleness, resumed, staleAfterPoll, untilHolds, untilMetBy, type StaleVerdict } from './staleness.js';
 import { abortable, isStop } from './stop.js';
@@ -50,7 +50,8 @@ export async function step(w: Loop): Promise<StepOutcome> {
 /** Show every event since the cursor. An outcome only when the poll ends here (failure, stop, `until`). */
 async function showNews(w: Loop, b: Batch, newestStale: boolean): Promise<StepOutcome | undefined> {
   const { s } = w;
-  const live = s.cursor.kind === 'after';
+  // Events after the cursor, or recorded after the start during an outage at start, are seen live.
+  const live = s.cursor.kind === 'after' || s.cursor.kind === 'from';
   if (b.lost) notice(w, b.lost);
   s.cursor = b.cursor;
   s.lastShown = b.previous;
@@ -83,12 +84,14 @@ async function batchFor(w: Loop, latest: Answer<ClusterEvent>): Promise<Batch | 
   try {
     list = await abortable(w.stop.signal, () => w.client.listEvents());
   } catch (e) {
-    return onFailure(w, e);
+    return onFailure(w, e, 'list');
   }
   const read = listRead(s.cadence, latest.serverDate, list.data, key);
   s.cadence = read.cadence;
   showLate(w, read.late);
-  const b = batchFromList(s.cursor, s.lastShown, list.data, latest.data, latest.serverDate ?? w.clock.now());
+  const serverNow = latest.serverDate ?? w.clock.now();
+  const startedAt = s.cursor.kind === 'from' ? startOnServerClock(s.cursor.localStart, w.clock.now(), latest.serverDate) : serverNow;
+  const b = batchFromList(s.cursor, s.lastShown, list.data, latest.data, serverNow, startedAt);
   return b instanceof CliError ? fatal(w, b) : b;
 }
 

@@ -97,7 +97,7 @@ export interface WatchOptions {
   staleAfterMs?: number | (() => number);
   until?: UntilCondition;
   timeoutMs?: number;
-  /** First back-off delay (default min(interval, 1 s)) and the cap (default max(interval, 60 s)). */
+  /** First back-off delay (default min(interval, 1 s)) and the cap (default the interval). */
   backoffBaseMs?: number;
   backoffCapMs?: number;
   /** Cut waits into slices of this length and report status after each (for a live status line). */

@@ -2,10 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { redactSecrets } from '../../src/api/auth.js';
 import { createClient, type ClientOptions } from '../../src/api/client.js';
 import { parseRetryAfter } from '../../src/api/retry.js';
-import { ApiError } from '../../src/api/errors.js';
 import { resolveConnection, type Connection, type GlobalFlags } from '../../src/config/connection.js';
 import { CliError } from '../../src/errors.js';
-import { EVENT, HEALTH, PLATFORM, fakeServer, feldera, recordingClock, selfSignedCert, type FakeServer, type Step } from './fake-server.js';
+import { EVENT, HEALTH, PLATFORM, failure, fakeServer, feldera, recordingClock, selfSignedCert, type FakeServer, type Step } from './fake-server.js';
 
 const KEY = 'apikey:' + 'AbCd'.padEnd(124, 'x') + 'wxyz';
 
@@ -25,15 +24,6 @@ function conn(host: string, env: Record<string, string> = {}, flags: GlobalFlags
   return resolveConnection({ host, ...flags }, env, { profiles: {} });
 }
 
-async function failure(p: Promise<unknown>): Promise<ApiError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof ApiError) return e;
-    throw e;
-  }
-  throw new Error('expected a failure');
-}
 
 function client(c: Connection, opts: ClientOptions = {}) {
   return createClient(c, { clock: recordingClock(), ...opts });

@@ -10,6 +10,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ApiError } from '../../src/api/errors.js';
 import type { Clock } from '../../src/util/clock.js';
 
 export interface Seen {
@@ -140,4 +141,15 @@ export function selfSignedCert(): { key: string; cert: string; certFile: string 
   } catch {
     return undefined;
   }
+}
+
+/** The ApiError a request ends with (anything else, or success, fails the test). */
+export async function failure(p: Promise<unknown>): Promise<ApiError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof ApiError) return e;
+    throw e;
+  }
+  throw new Error('expected a failure');
 }

@@ -95,6 +95,11 @@ describe('--since values', () => {
     expect(parseSince('0193a5c2')).toEqual({ kind: 'id', id: '0193a5c2' });
     expect(parseSince('01936512')).toEqual({ kind: 'id', id: '01936512' });
     expect(parseSince('0193a5c2-12')).toEqual({ kind: 'id', id: '0193a5c2-12' });
+    // upper case, and hex digits that would also read as a duration in days
+    expect(parseSince('01A23258')).toEqual({ kind: 'id', id: '01a23258' });
+    expect(parseSince('0123456d')).toEqual({ kind: 'id', id: '0123456d' });
+    expect(parseSince('0123456D')).toEqual({ kind: 'id', id: '0123456d' });
+    expect(parseSince('3d')).toEqual({ kind: 'ago', ms: 3 * 86_400_000 });
   });
   it('anything else is a usage error (exit 64)', () => {
     for (const bad of ['yesterday', 'abc', '0193a5c2-1234-7abc-8def-0123456789abX', '']) {

@@ -4,6 +4,7 @@ import { ApiError, type ApiErrorKind } from '../../src/api/errors.js';
 import { CliError } from '../../src/errors.js';
 import {
   answered,
+  backoffAttempt,
   backoffDelay,
   classify,
   credentialRefreshed,
@@ -88,5 +89,21 @@ describe('answers that are not events', () => {
     expect(t.notices).toEqual([{ kind: 'credential-refresh', status: 401 }]);
     expect(t.health.credentialRefreshed).toBe(true);
     expect(pollDone(t.health).credentialRefreshed).toBe(false);
+  });
+});
+
+describe('back-off on a flaky link', () => {
+  it('any answer starts the back-off over; a list that keeps failing grows its own; a whole poll resets both', () => {
+    let h = failed(failed(failed(initialHealth, 0, 'reset').health, 1, 'reset').health, 2, 'reset').health;
+    expect(backoffAttempt(h)).toBe(3);
+    h = heard(h);
+    expect(h.attempt).toBe(0);
+    expect(h.outage).toBeDefined(); // the outage goes on until a whole poll went through
+    h = failed(h, 3, 'list reset', 'list').health;
+    h = failed(heard(h), 4, 'list reset', 'list').health;
+    expect(backoffAttempt(h)).toBe(2);
+    const end = answered(h, 5);
+    expect(end.health).toMatchObject({ attempt: 0, listAttempt: 0, outage: undefined });
+    expect(end.notices).toEqual([{ kind: 'outage-end', durationMs: 5, failures: 5 }]);
   });
 });

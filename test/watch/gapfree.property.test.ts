@@ -7,6 +7,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { mulberry } from '../helpers/random.js';
 import type { FaultKind } from './support.js';
 import { T0, rig } from './harness.js';
 
@@ -102,14 +103,3 @@ describe('event watch engine: gap-free under faults (property)', () => {
     expect(listsSkipped).toBeGreaterThan(0);
   });
 });
-
-function mulberry(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

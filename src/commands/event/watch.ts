@@ -98,7 +98,8 @@ function execOf(flags: WatchFlags, cmd: Command): { exec?: ExecOptions } {
 export async function watchRun(opts: WatchOptions, ctx: Context): Promise<number> {
   // The engine owns retries (back-off, outage reporting): the client makes one attempt per request.
   const connection = ctx.connection();
-  const raw = await ctx.client({ keepAlive: true, connection: { ...connection, retries: 0 } });
+  // No spinner: the watch says what it is doing itself (outage notices, its status line).
+  const raw = await ctx.client({ keepAlive: true, connection: { ...connection, retries: 0 }, progress: undefined });
   // With `auto`, every event list the engine reads anyway teaches the instance's healthy period.
   const limit = followStaleLimit(ctx, opts.staleAfter, connection);
   const client = { ...raw, listEvents: () => raw.listEvents().then((a) => (limit.learn(a.data), a)) };

@@ -1,0 +1,58 @@
+/**
+ * A server that never answers. At a terminal, after a second a spinner says what is going on (and
+ * why it retries), and it is gone before the error is printed; piped, not a character of it.
+ * Ctrl-C on a one-shot command: no handler stands between the signal and the end of the process,
+ * so it ends at once by the signal's default action (a shell shows 130), even in the middle of a
+ * long synchronous step (how fast: bench/render.mjs).
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, startCli, tempConfigDir } from '../helpers/cli.js';
+import { hasPty, inPty } from '../helpers/pty.js';
+
+const ERASE = '\r\u001b[2K';
+let server: Server;
+let host = '';
+
+beforeAll(async () => {
+  server = createServer(() => undefined); // never answers
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  host = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => {
+  server.closeAllConnections();
+  return new Promise<void>((r) => server.close(() => r()));
+});
+
+const argv = () => ['event', 'get', 'latest', '--host', host, '--request-timeout', '1.5', '--retries', '1'];
+
+describe('progress of a slow request', () => {
+  it.skipIf(!hasPty)('at a terminal: a spinner, then the retry and why, erased before the error', async () => {
+    const r = await inPty(argv(), { CLUSTER_CONFIG_DIR: tempConfigDir(), NO_COLOR: '1' }, []);
+    expect(r.code).toBe(1);
+    const out = r.out;
+    expect(out).toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] waiting for http:\/\/127\.0\.0\.1:\d+ · 1s/);
+    expect(out).toMatch(/retrying \(2\/2\) in \d+s: no answer from/);
+    // the line was erased right before the error
+    expect(out).toContain(`${ERASE}error: no answer from ${host}`);
+  });
+
+  it('piped: nothing but the error', async () => {
+    const r = await runCli(argv(), { env: { CLUSTER_CONFIG_DIR: tempConfigDir() } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error: no answer from /);
+    expect(r.stderr).not.toMatch(/waiting for|retrying|\u001b/);
+  });
+});
+
+describe('Ctrl-C on a one-shot command', () => {
+  it.each([['SIGINT'], ['SIGTERM']] as const)('%s ends it by the signal while it waits for an answer', async (sig) => {
+    const c = startCli(['event', 'get', 'latest', '--host', host], { env: { CLUSTER_CONFIG_DIR: tempConfigDir() } });
+    await new Promise((r) => setTimeout(r, 500));
+    c.child.kill(sig);
+    const end = await c.exited;
+    expect(end.signal).toBe(sig);
+    expect(c.output().stdout).toBe('');
+  });
+});

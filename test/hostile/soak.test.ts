@@ -1,0 +1,114 @@
+/**
+ * The chaos soak: `cluster event watch --json` (the command, in-process, through its own parser)
+ * through the fault proxy of test/watch/support.ts against the simulator playing `flapping` at
+ * `--speed 60` in real time. The proxy drops connections (resets), answers bursts of HTML 502s,
+ * answers slowly and, beyond the request timeout, not at all; the first 10 s nothing gets
+ * through (an outage at start), the last few seconds are calm so the watch can catch up. Then:
+ * every event recorded from the watch's start is printed, each once, in order.
+ *
+ * The watch runs on the simulator's clock, as a watch of a real Feldera runs on a clock that keeps
+ * pace with the server's (at --speed 60 the local clock would not: ten local seconds are ten
+ * simulated minutes). Request timeouts, delays and the soak's length are real time.
+ *
+ * `npm test` runs a 20-second version (SOAK_SECONDS); `npm run soak` runs 5 minutes and prints the
+ * figures (SOAK_REPORT).
+ */
+import { describe, expect, it } from 'vitest';
+import { mulberry } from '../helpers/random.js';
+import { newCmdWatch } from '../../src/commands/event/watch.js';
+import { compareKeys, keyOf } from '../../src/domain/order.js';
+import { startSimulator } from '../../src/simulator/index.js';
+import type { Clock } from '../../src/util/clock.js';
+import { invoke } from '../helpers/command.js';
+import { bufferIO } from '../helpers/io.js';
+import { startFaultProxy, type FaultKind } from '../watch/support.js';
+import { tempConfigDir } from '../helpers/cli.js';
+
+const SECONDS = Number(process.env.SOAK_SECONDS ?? 20);
+const SPEED = 60;
+const OUTAGE_AT_START_S = 10;
+const CALM_TAIL_S = 4;
+/** Of the requests outside the outage and the calm tail, this many start a fault. */
+const FAULT_RATE = Number(process.env.SOAK_FAULT_RATE ?? 0.15);
+
+describe('chaos soak: event watch through a fault proxy', () => {
+  it(`${SECONDS} s of flapping at --speed ${SPEED}: nothing missed, duplicated or out of order`, { timeout: (SECONDS + 30) * 1000 }, async () => {
+    const sim = await startSimulator({ scenario: 'flapping', speed: SPEED, history: 3_600_000, seed: 60 });
+    const proxy = await startFaultProxy(sim.url, { slowMs: 250, hangMs: 1500 });
+    const random = mulberry(Number(process.env.SOAK_SEED ?? 7));
+    const realStart = performance.now();
+    const elapsedS = () => (performance.now() - realStart) / 1000;
+    let burst = 0;
+    proxy.fault = (): FaultKind | undefined => {
+      const t = elapsedS();
+      if (t < OUTAGE_AT_START_S) return random() < 0.5 ? 'drop' : 'bad-gateway';
+      if (t > SECONDS - CALM_TAIL_S) return undefined;
+      if (burst > 0) return burst--, 'bad-gateway';
+      const r = random();
+      if (r >= FAULT_RATE) return undefined;
+      const kind = (['drop', 'bad-gateway', 'slow', 'hang'] as const)[Math.floor((r / FAULT_RATE) * 4)]!;
+      if (kind === 'bad-gateway') burst = Math.floor(random() * 5);
+      return kind;
+    };
+    // The watch's clock is the simulator's: waits are real waits of a sixtieth.
+    const clock: Clock = {
+      now: () => Math.floor(sim.clock.now()),
+      sleep: (ms, signal) =>
+        new Promise((resolve, reject) => {
+          if (signal?.aborted) return reject(signal.reason);
+          const onAbort = () => {
+            clearTimeout(t);
+            reject(signal!.reason);
+          };
+          const t = setTimeout(() => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+          }, ms / SPEED);
+          signal?.addEventListener('abort', onAbort, { once: true });
+        }),
+    };
+    const io = bufferIO({ env: { CLUSTER_CONFIG_DIR: tempConfigDir() } });
+    const latestAtStart = sim.model.latest()!;
+    const argv = ['--json', '--interval', '10s', '--timeout', `${SECONDS * SPEED}s`, '--host', proxy.url, '--request-timeout', '1'];
+    const r = await invoke(newCmdWatch, argv, { io, clock });
+    const simEnd = sim.clock.now();
+    await proxy.close();
+    await sim.close();
+
+    const emitted = io
+      .out()
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => JSON.parse(l) as { id?: string; recorded_at?: string; error?: { kind: string } })
+      // the last line is the timeout's error object
+      .filter((e): e is { id: string; recorded_at: string } => e.error === undefined);
+    const log = sim.model.log.map((l) => l.event);
+    const from = log.findIndex((e) => e.id === latestAtStart.id);
+    // Every event from the latest at the start on, recorded before the calm tail's last seconds.
+    const due = log.slice(from).filter((e) => Date.parse(e.recorded_at) < simEnd - 2 * CALM_TAIL_S * 1000);
+    const ids = new Set(emitted.map((e) => e.id));
+    const missed = due.filter((e) => !ids.has(e.id)).length;
+    const duplicated = emitted.length - ids.size;
+    const outOfOrder = emitted.filter((e, i) => i > 0 && compareKeys(keyOf(emitted[i - 1]!), keyOf(e)) >= 0).length;
+    const faults = Object.values(proxy.injected).reduce((a, b) => a + b, 0);
+    const figures = {
+      seconds: SECONDS,
+      requests: proxy.requests.length,
+      faults,
+      injected: proxy.injected,
+      recordedSinceStart: log.length - from,
+      emitted: emitted.length,
+      missed,
+      duplicated,
+      outOfOrder,
+      outages: (io.err().match(/^outage: /gm) ?? []).length,
+    };
+    if (process.env.SOAK_REPORT) console.log(JSON.stringify(figures));
+    expect(r.code, io.err()).toBe(124);
+    expect(figures).toMatchObject({ missed: 0, duplicated: 0, outOfOrder: 0 });
+    expect(emitted[0]!.id).toBe(latestAtStart.id);
+    expect(emitted.length).toBeGreaterThanOrEqual(due.length);
+    expect(faults).toBeGreaterThanOrEqual(SECONDS >= 300 ? 100 : 20);
+    expect(figures.outages).toBeGreaterThanOrEqual(1);
+  });
+});
