@@ -5,7 +5,8 @@
  * fails here, not on a user's machine.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,6 +42,30 @@ describe('an installed package', () => {
     const files = JSON.parse(execFileSync(npm, ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' }))[0].files.map((f: { path: string }) => f.path) as string[];
     expect(files).toEqual(expect.arrayContaining(['bin/cluster.js', 'bin/package.json', 'dist/cli.cjs', 'dist/help.txt', 'package.json', 'README.md']));
     expect(files.some((f) => f.startsWith('src/') || f.startsWith('test/'))).toBe(false);
+  });
+
+  it('holds every file the bundle loads on demand (dist/lazy/*.cjs), each loading on its own', () => {
+    const pkgDir = join(prefix, 'lib', 'node_modules', 'feldera-cluster');
+    const main = readFileSync(join(pkgDir, 'dist', 'cli.cjs'), 'utf8');
+    const chunks = [...new Set([...main.matchAll(/require\("\.\/(lazy\/[\w.-]+\.cjs)"\)/g)].map((m) => m[1]!))].sort();
+    expect(chunks).toEqual(['lazy/cli-table3.cjs', 'lazy/conf.cjs', 'lazy/prom-client.cjs', 'lazy/proper-lockfile.cjs', 'lazy/simulator.cjs']);
+    const load = createRequire(join(pkgDir, 'dist', 'cli.cjs'));
+    for (const chunk of chunks) expect(existsSync(join(pkgDir, 'dist', chunk)), chunk).toBe(true);
+    expect(typeof load('./lazy/conf.cjs').default).toBe('function');
+    expect(typeof load('./lazy/cli-table3.cjs')).toBe('function');
+    expect(typeof load('./lazy/prom-client.cjs').Registry).toBe('function');
+    expect(typeof load('./lazy/proper-lockfile.cjs').lock).toBe('function');
+    expect(typeof load('./lazy/simulator.cjs').startSimulator).toBe('function');
+  });
+
+  it('stores a profile and serves as the simulator from the global prefix (their code is loaded on demand)', async () => {
+    const dir = tempConfigDir();
+    const env = cleanEnv({ CLUSTER_CONFIG_DIR: dir });
+    const login = spawnSync(installed, ['login', '--host', url, '--no-verify'], { env, encoding: 'utf8' });
+    expect(login.status).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'))).toMatchObject({ current: 'default', profiles: { default: { host: url } } });
+    const sim2 = spawnSync(installed, ['simulate', '--port', '0', '--seed', '1'], { env, encoding: 'utf8', timeout: 3000, killSignal: 'SIGTERM' });
+    expect(sim2.stdout).toMatch(/^http:\/\/127\.0\.0\.1:\d+\n/);
   });
 
   it('runs --version and event get latest from the global prefix', () => {
