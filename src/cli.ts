@@ -81,31 +81,51 @@ function noun(name: string, description: string, verbs: Command[], ...lines: str
   return cmd;
 }
 
-/** The whole tree. */
-export function buildProgram(f: Factory): Command {
+/** The top-level commands by name (aliases too), each built on demand; `__complete` needs them all. */
+function topLevel(f: Factory): { names: string[]; build: () => Command; hidden?: boolean }[] {
+  return [
+    { names: ['simulate'], build: () => newCmdSimulate(f) },
+    { names: ['login'], build: () => newCmdLogin(f) },
+    { names: ['logout'], build: () => newCmdLogout(f) },
+    {
+      names: ['profile'],
+      build: () =>
+        noun('profile', 'list and choose stored profiles', [newCmdProfileList(f), newCmdProfileUse(f)], 'cluster profile list', 'cluster profile use prod', 'CLUSTER_PROFILE=staging cluster status     (one command only)'),
+    },
+    { names: ['auth'], build: () => noun('auth', 'inspect authentication', [newCmdAuthStatus(f)], 'cluster auth status', 'cluster auth status --profile prod --json | jq .server') },
+    {
+      names: ['event', 'events'],
+      build: () =>
+        noun(
+          'event',
+          'read cluster monitor events',
+          [newCmdGet(f), newCmdList(f), newCmdIncidents(f), newCmdTimeline(f), newCmdWatch(f)],
+          'cluster event get latest',
+          'cluster event list --since 6h --unhealthy',
+          'cluster event incidents --service compiler',
+          'cluster event watch --until healthy --timeout 5m',
+        ).alias('events'),
+    },
+    { names: ['status'], build: () => newCmdStatus(f) },
+    { names: ['version'], build: () => newCmdVersion(f) },
+    { names: ['exporter'], build: () => newCmdExporter(f) },
+    { names: ['completion'], build: () => newCmdCompletion(f) },
+    { names: [], build: () => newCmdComplete(f), hidden: true },
+  ];
+}
+
+/**
+ * The command tree. Given the command line, and its first word names a command, only that
+ * command's branch is built: the rest would cost a run ~3 ms (Node 24) to ~5 ms (Node 20) for
+ * nothing. Anything else — no word, an option first, a typo, `help`, `__complete` — gets the whole
+ * tree, so root help, suggestions and completion see every command.
+ */
+export function buildProgram(f: Factory, args?: readonly string[]): Command {
   const program = rootCommand();
-  program.addCommand(newCmdSimulate(f));
-  program.addCommand(newCmdLogin(f));
-  program.addCommand(newCmdLogout(f));
-  program.addCommand(
-    noun('profile', 'list and choose stored profiles', [newCmdProfileList(f), newCmdProfileUse(f)], 'cluster profile list', 'cluster profile use prod', 'CLUSTER_PROFILE=staging cluster status     (one command only)'),
-  );
-  program.addCommand(noun('auth', 'inspect authentication', [newCmdAuthStatus(f)], 'cluster auth status', 'cluster auth status --profile prod --json | jq .server'));
-  const event = noun(
-    'event',
-    'read cluster monitor events',
-    [newCmdGet(f), newCmdList(f), newCmdIncidents(f), newCmdTimeline(f), newCmdWatch(f)],
-    'cluster event get latest',
-    'cluster event list --since 6h --unhealthy',
-    'cluster event incidents --service compiler',
-    'cluster event watch --until healthy --timeout 5m',
-  );
-  program.addCommand(event.alias('events'));
-  program.addCommand(newCmdStatus(f));
-  program.addCommand(newCmdVersion(f));
-  program.addCommand(newCmdExporter(f));
-  program.addCommand(newCmdCompletion(f));
-  program.addCommand(newCmdComplete(f), { hidden: true });
+  const all = topLevel(f);
+  const first = args?.[0];
+  const only = first === undefined ? undefined : all.find((c) => c.names.includes(first));
+  for (const c of only ? [only] : all) program.addCommand(c.build(), { hidden: c.hidden ?? false });
   return program;
 }
 
@@ -268,5 +288,5 @@ export async function main(argv: string[]): Promise<number> {
       state.code = await runF(opts, ctx);
     },
   };
-  return execute(buildProgram(f), args, processIO(colorFlag(args)), state);
+  return execute(buildProgram(f, args), args, processIO(colorFlag(args)), state);
 }
