@@ -16,7 +16,7 @@ import { serviceStatuses } from '../domain/service-status.js';
 import type { StaleAfterSpec } from '../domain/stale-limit.js';
 import { CliError, EXIT, usageError } from '../errors.js';
 import { writeJson } from '../render/json.js';
-import { terminalKit } from '../render/kit.js';
+import { paintKit } from '../render/kit.js';
 import { pluginLine, renderNagios } from '../render/nagios.js';
 import { fleetJson, renderFleetPlain, renderFleetTerminal, renderStatusPlain, renderStatusTerminal } from '../render/status.js';
 import { formatDuration } from '../util/duration.js';
@@ -98,7 +98,7 @@ export async function statusRun(opts: StatusOptions, ctx: Context): Promise<numb
     return v.exitCode;
   }
   const view = { utc: opts.utc, now, columns: io.columns, staleLimit: limitPhrase(ctx, limit), legacy };
-  if (io.stdoutIsTTY) io.stdout.write(renderStatusTerminal(health, v, view, await terminalKit(io.color)));
+  if (io.stdoutIsTTY) io.stdout.write(renderStatusTerminal(health, v, view, await paintKit(io.color)));
   else io.stdout.write(renderStatusPlain(health, v, view));
   return v.exitCode;
 }
@@ -141,7 +141,7 @@ async function fleetRun(opts: StatusOptions, fleet: FleetChoice, ctx: Context): 
     writeJson(io, fleetJson(rows));
     return code;
   }
-  if (io.stdoutIsTTY) io.stdout.write(renderFleetTerminal(rows, { ...(await terminalKit(io.color)), columns: io.columns }));
+  if (io.stdoutIsTTY) io.stdout.write(renderFleetTerminal(rows, { ...(await paintKit(io.color)), columns: io.columns }));
   else io.stdout.write(renderFleetPlain(rows));
   const bad = rows.filter((r) => r.exitCode !== EXIT.OK).length;
   if (bad && io.stderrIsTTY) ctx.printer.note(`${bad} of ${rows.length} not healthy`);

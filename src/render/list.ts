@@ -14,7 +14,7 @@ import type { Incident } from '../domain/incidents.js';
 import type { Verdict } from '../domain/verdict.js';
 import { sanitizeLine } from '../io/sanitize.js';
 import { formatDuration } from '../util/duration.js';
-import type { TerminalKit } from './kit.js';
+import type { PaintKit } from './kit.js';
 import { paintStatusCell, paintVerdict } from './paint.js';
 import { plainTable } from './table.js';
 import { widest, wrapText } from './text.js';
@@ -70,7 +70,7 @@ export interface ListView {
 }
 
 /** Terminal table for `event list`. */
-export function renderEventTable(events: readonly ClusterEventStatus[], v: ListView, kit: TerminalKit): string {
+export function renderEventTable(events: readonly ClusterEventStatus[], v: ListView, kit: PaintKit): string {
   const c = kit.color;
   const draw = (f: Fit) => {
     const rows = events.map((e) => {
@@ -105,7 +105,7 @@ export interface IncidentView {
 }
 
 /** Terminal table for `event incidents`. */
-export function renderIncidentTable(incidents: readonly Incident[], v: IncidentView, kit: TerminalKit): string {
+export function renderIncidentTable(incidents: readonly Incident[], v: IncidentView, kit: PaintKit): string {
   const c = kit.color;
   const draw = (f: Fit) => {
     const rows = incidents.map((x) => {

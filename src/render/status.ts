@@ -10,7 +10,7 @@ import { unchangedSince, type HealthVerdict } from '../domain/health.js';
 import type { ServiceStatuses } from '../domain/service-status.js';
 import { sanitizeLine } from '../io/sanitize.js';
 import { formatDuration } from '../util/duration.js';
-import type { TerminalKit } from './kit.js';
+import type { PaintKit } from './kit.js';
 import { VERDICT_MARK, paintVerdict } from './paint.js';
 import { plainTable } from './table.js';
 import { cut, widest } from './text.js';
@@ -38,7 +38,7 @@ export function verdictReason(h: HealthStatus, v: HealthVerdict, staleLimit: str
   return `${v.unhealthy.join(', ')} ${v.unhealthy.length === 1 ? 'is' : 'are'} not healthy`;
 }
 
-export function renderStatusTerminal(h: HealthStatus, v: HealthVerdict, view: StatusView, kit: TerminalKit): string {
+export function renderStatusTerminal(h: HealthStatus, v: HealthVerdict, view: StatusView, kit: PaintKit): string {
   const c = kit.color;
   const lines: string[] = [];
   lines.push(`${paintVerdict(c, v.verdict, `${VERDICT_MARK[v.verdict]} ${v.verdict}`)}  ${c.dim('·')}  ${verdictReason(h, v, view.staleLimit)}`);
@@ -126,7 +126,7 @@ export function fleetNote(r: FleetRow): string {
   return r.legacy ? (note ? `${note}; ` : '') + 'Feldera v0.121–v0.200 (api not reported)' : note;
 }
 
-export function renderFleetTerminal(rows: readonly FleetRow[], deps: TerminalKit & { columns: number }): string {
+export function renderFleetTerminal(rows: readonly FleetRow[], deps: PaintKit & { columns: number }): string {
   const c = deps.color;
   const cells = rows.map((r) => {
     const word = fleetVerdictWord(r);

@@ -1,8 +1,9 @@
 /**
- * Borderless tables (cli-table3): columns separated by two spaces, a bold header, no trailing
- * blanks — the look of every table the tool draws.
+ * Borderless tables: columns separated by two spaces, a bold header, no trailing blanks — the look
+ * of every table the tool draws.
  */
-import type { TerminalKit } from './kit.js';
+import type { PaintKit } from './kit.js';
+import { visibleWidth } from './text.js';
 
 export const NO_BORDER = {
   top: '',
@@ -22,16 +23,25 @@ export const NO_BORDER = {
   middle: '  ',
 };
 
-export function plainTable(kit: TerminalKit, head: string[], rows: string[][]): string {
-  const t = new kit.Table({
-    chars: NO_BORDER,
-    head: head.map((h) => kit.color.bold(h)),
-    style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 },
-  });
-  for (const r of rows) t.push(r);
-  return t
-    .toString()
-    .split('\n')
-    .map((l) => l.trimEnd())
-    .join('\n');
+/**
+ * The borderless table, laid out here (the same text cli-table3 draws with NO_BORDER and no
+ * padding, which test/render/table.test.ts checks against it): each column as wide as its widest
+ * cell, colour codes not counted; two spaces between columns; a cell with line breaks spans lines.
+ * Drawn without the table library, so piped output and the history commands never load it.
+ */
+export function plainTable(kit: PaintKit, head: string[], rows: string[][]): string {
+  const grid = [head.map((h) => kit.color.bold(h)), ...rows].map((row) => head.map((_, i) => (row[i] ?? '').split('\n')));
+  const widths = head.map((_, i) => grid.reduce((w, row) => row[i]!.reduce((m, line) => Math.max(m, visibleWidth(line)), w), 0));
+  const out: string[] = [];
+  for (const row of grid) {
+    const height = row.reduce((h, cell) => Math.max(h, cell.length), 1);
+    for (let at = 0; at < height; at++) {
+      out.push(row.map((cell, i) => pad(cell[at] ?? '', widths[i]!)).join('  ').trimEnd());
+    }
+  }
+  return out.join('\n');
+}
+
+function pad(text: string, width: number): string {
+  return text + ' '.repeat(Math.max(0, width - visibleWidth(text)));
 }

@@ -9,7 +9,7 @@
 import type { ChalkInstance } from 'chalk';
 import type { CellStatus, Timeline } from '../domain/timeline.js';
 import { formatDuration } from '../util/duration.js';
-import type { TerminalKit } from './kit.js';
+import type { PaintKit } from './kit.js';
 import { plainTable } from './table.js';
 import { wrapText } from './text.js';
 import { formatTimestamp } from './time.js';
@@ -112,7 +112,7 @@ function span(ms: number): string {
   return ms === 0 ? '0s' : formatDuration(ms);
 }
 
-export function renderTimeline(t: Timeline, v: TimelineView, deps: TerminalKit): string {
+export function renderTimeline(t: Timeline, v: TimelineView, deps: PaintKit): string {
   const c = deps.color;
   const pad = ' '.repeat(LABEL_WIDTH);
   const lines: string[] = [];

@@ -14,7 +14,7 @@ import type { Context } from '../../context.js';
 import { CliError, EXIT } from '../../errors.js';
 import { renderReport, type AuthStatusReport, type Setting } from '../../render/auth.js';
 import { writeJson } from '../../render/json.js';
-import { terminalKit } from '../../render/kit.js';
+import { paintKit } from '../../render/kit.js';
 import type { Factory, Run } from '../factory.js';
 
 export type { AuthStatusReport, Setting };
@@ -153,7 +153,7 @@ export async function authStatusRun(opts: AuthStatusOptions, ctx: Context): Prom
   const report: AuthStatusReport = { ...settingsOf(conn), ...(await probe(conn, (c) => ctx.client({ connection: c }))) };
   if (opts.json) writeJson(io, report);
   else {
-    const c = (await terminalKit(io.color)).color;
+    const c = (await paintKit(io.color)).color;
     io.stdout.write(renderReport(report, { dim: c.dim, green: c.green, red: c.red, yellow: c.yellow }));
   }
   if (report.error) ctx.printer.error({ message: report.error.message, hint: report.error.hint ?? undefined, kind: report.error.kind, exitCode: EXIT.FAILURE });

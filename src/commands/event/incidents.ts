@@ -11,7 +11,7 @@ import { groupIncidents, incidentJson, incidentsInWindow } from '../../domain/in
 import { AUTO } from '../../domain/stale-limit.js';
 import { EXIT } from '../../errors.js';
 import { writeJson } from '../../render/json.js';
-import { terminalKit } from '../../render/kit.js';
+import { paintKit } from '../../render/kit.js';
 import { renderIncidentRows, renderIncidentTable } from '../../render/list.js';
 import type { When } from '../../util/when.js';
 import type { Factory, Run } from '../factory.js';
@@ -75,7 +75,7 @@ export async function incidentsRun(opts: IncidentsOptions, ctx: Context): Promis
     return EXIT.OK;
   }
   if (opts.json) return EXIT.OK;
-  if (io.stdoutIsTTY) io.stdout.write(renderIncidentTable(incidents, { utc: opts.utc, now, columns: io.columns }, await terminalKit(io.color)));
+  if (io.stdoutIsTTY) io.stdout.write(renderIncidentTable(incidents, { utc: opts.utc, now, columns: io.columns }, await paintKit(io.color)));
   else io.stdout.write(renderIncidentRows(incidents));
   return EXIT.OK;
 }

@@ -10,7 +10,7 @@ import type { StaleAfterSpec } from '../../domain/stale-limit.js';
 import { isStale } from '../../domain/verdict.js';
 import { EXIT, usageError } from '../../errors.js';
 import { writeJson } from '../../render/json.js';
-import { terminalKit } from '../../render/kit.js';
+import { paintKit } from '../../render/kit.js';
 import { renderEventRows, renderEventTable } from '../../render/list.js';
 import { formatDuration } from '../../util/duration.js';
 import type { When } from '../../util/when.js';
@@ -143,7 +143,7 @@ export async function listRun(opts: ListOptions, ctx: Context): Promise<number> 
   } else if (!opts.json) {
     if (io.stdoutIsTTY) {
       const idLength = opts.wide ? undefined : shortIdLength(events.map((e) => e.id));
-      io.stdout.write(renderEventTable(shown, { utc: opts.utc, now, idLength, staleId, columns: io.columns }, await terminalKit(io.color)));
+      io.stdout.write(renderEventTable(shown, { utc: opts.utc, now, idLength, staleId, columns: io.columns }, await paintKit(io.color)));
     } else {
       io.stdout.write(renderEventRows(shown, staleId));
     }

@@ -10,7 +10,7 @@ import { summarizeLimit, type StaleAfterSpec } from '../../domain/stale-limit.js
 import { buildTimeline, timelineJson, timelineWindow } from '../../domain/timeline.js';
 import { EXIT, usageError } from '../../errors.js';
 import { writeJson } from '../../render/json.js';
-import { terminalKit } from '../../render/kit.js';
+import { paintKit } from '../../render/kit.js';
 import { LABEL_WIDTH, renderTimeline } from '../../render/timeline.js';
 import type { When } from '../../util/when.js';
 import type { Factory, Run } from '../factory.js';
@@ -91,6 +91,6 @@ export async function timelineRun(opts: TimelineOptions, ctx: Context): Promise<
     ctx.printer.note(NO_EVENTS);
     return EXIT.OK;
   }
-  io.stdout.write(renderTimeline(t, { utc: opts.utc, color: io.color, columns: width, staleLimit: summarizeLimit(limit) }, await terminalKit(io.color)));
+  io.stdout.write(renderTimeline(t, { utc: opts.utc, color: io.color, columns: width, staleLimit: summarizeLimit(limit) }, await paintKit(io.color)));
   return EXIT.OK;
 }
