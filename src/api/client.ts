@@ -175,6 +175,28 @@ interface RequestDeps {
   trace: ((line: string) => void) | undefined;
 }
 
+/** After a failed attempt: wait for the retry the plan allows (on the injected clock), or stop retrying. */
+async function waitOrStop(
+  d: RequestDeps,
+  a: { id: number; started: number; ctx: FetchContext; f: ApiError; retryAfterMs: number | undefined; refused: boolean },
+): Promise<void> {
+  const { target, clock, trace } = d;
+  const { ctx, f, retryAfterMs } = a;
+  const attempt = target.retries - (typeof ctx.options.retry === 'number' ? ctx.options.retry : 0);
+  const plan = planRetry({ attempt, retries: target.retries, elapsedMs: clock.now() - a.started, budgetMs: d.budgetMs, transient: f.transient, retryAfterMs, refused: a.refused });
+  if (!plan.retry) {
+    if (plan.why === 'budget') trace?.(`not retrying: waiting ${Math.round(plan.waitMs ?? 0)} ms would exceed the ${Math.round(d.budgetMs / 1000)} s limit`);
+    ctx.options.retry = false;
+    return;
+  }
+  trace?.(`retrying in ${Math.round(plan.waitMs)} ms${retryAfterMs !== undefined ? ' (Retry-After)' : ''} (attempt ${attempt + 2} of ${target.retries + 1}): ${f.message}`);
+  d.progress?.({ kind: 'retry', id: a.id, attempt: attempt + 2, attempts: target.retries + 1, reason: f.message, waitMs: plan.waitMs });
+  // ofetch hands the retry this attempt's options, timeout signal included; once that signal has
+  // fired, the retry would be aborted before it is sent. Without it, ofetch arms a fresh timeout.
+  ctx.options.signal = undefined;
+  await clock.sleep(plan.waitMs);
+}
+
 /**
  * One GET for a JSON value: the options ofetch runs it with (hooks included) and the answer.
  * `accept` lists statuses besides 200 whose body is an answer when it has the right shape (the
@@ -193,19 +215,7 @@ async function getJson<T>(d: RequestDeps, path: string, check: (v: unknown) => T
   const id = ++requestIds;
   const decide = async (ctx: FetchContext, f: ApiError, retryAfterMs: number | undefined, refused = false) => {
     failure = f;
-    const attempt = target.retries - (typeof ctx.options.retry === 'number' ? ctx.options.retry : 0);
-    const plan = planRetry({ attempt, retries: target.retries, elapsedMs: clock.now() - started, budgetMs: d.budgetMs, transient: f.transient, retryAfterMs, refused });
-    if (!plan.retry) {
-      if (plan.why === 'budget') trace?.(`not retrying: waiting ${Math.round(plan.waitMs ?? 0)} ms would exceed the ${Math.round(d.budgetMs / 1000)} s limit`);
-      ctx.options.retry = false;
-      return;
-    }
-    trace?.(`retrying in ${Math.round(plan.waitMs)} ms${retryAfterMs !== undefined ? ' (Retry-After)' : ''} (attempt ${attempt + 2} of ${target.retries + 1}): ${f.message}`);
-    d.progress?.({ kind: 'retry', id, attempt: attempt + 2, attempts: target.retries + 1, reason: f.message, waitMs: plan.waitMs });
-    // ofetch hands the retry this attempt's options, timeout signal included; once that signal has
-    // fired, the retry would be aborted before it is sent. Without it, ofetch arms a fresh timeout.
-    ctx.options.signal = undefined;
-    await clock.sleep(plan.waitMs);
+    await waitOrStop(d, { id, started, ctx, f, retryAfterMs, refused });
   };
 
   const options: FetchOptions<'json'> & SendOptions = {
