@@ -71,10 +71,9 @@ const startup = {
   },
 };
 
-await build({
+/** Both builds: CommonJS for Node 20 and later, minified, the version put in, the plugin above. */
+const common = {
   absWorkingDir: root,
-  entryPoints: ['src/cli.ts'],
-  outfile: 'dist/cli.cjs',
   bundle: true,
   format: 'cjs',
   platform: 'node',
@@ -84,23 +83,9 @@ await build({
   logLevel: 'warning',
   define: { CLUSTER_VERSION: JSON.stringify(version) },
   plugins: [startup],
-});
-
-await build({
-  absWorkingDir: root,
-  entryPoints: CHUNKS,
-  outdir: 'dist/lazy',
-  outExtension: { '.js': '.cjs' },
-  bundle: true,
-  format: 'cjs',
-  platform: 'node',
-  target: 'node20',
-  minify: true,
-  legalComments: 'none',
-  logLevel: 'warning',
-  define: { CLUSTER_VERSION: JSON.stringify(version) },
-  plugins: [startup],
-});
+};
+await build({ ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.cjs' });
+await build({ ...common, entryPoints: CHUNKS, outdir: 'dist/lazy', outExtension: { '.js': '.cjs' } });
 
 // `cluster --help`, rendered once here: bin/cluster.js prints it without loading the program.
 writeFileSync(join(root, 'dist', 'help.txt'), require(join(root, 'dist', 'cli.cjs')).rootHelp());
