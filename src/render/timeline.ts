@@ -142,7 +142,7 @@ export function renderTimeline(t: Timeline, v: TimelineView, deps: PaintKit): st
   ]);
   lines.push(plainTable(deps, ['SERVICE', 'AVAILABILITY', 'UNHEALTHY', 'UNKNOWN', 'INCIDENTS'], rows));
   const limit = v.staleLimit ?? formatDuration(t.staleAfterMs);
-  const explain = `availability = healthy time / known time. Unknown: before the first retained event, or an all-healthy stretch with no event for more than ${limit} (the recorder was not running).`;
+  const explain = `availability = healthy time / known time. Unknown: before the first retained event, or an all-healthy stretch with no event for more than ${limit}: the recorder was not running.`;
   for (const l of wrapText(explain, Math.max(40, v.columns))) lines.push(c.dim(l));
   return lines.join('\n') + '\n';
 }
