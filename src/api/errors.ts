@@ -102,6 +102,15 @@ const VERIFY_CODES = new Set([
   'CERT_REJECTED',
 ]);
 
+/**
+ * Node 24 ends a certificate failure with advice for whoever starts Node ("; if the root CA is
+ * installed locally, try running Node.js with --use-system-ca"): not something a user of this
+ * tool types, and our hint says what to do instead. The same failure reads the same on every Node.
+ */
+function withoutNodeAdvice(message: string): string {
+  return message.replace(/;\s*if the root CA is installed locally, try running Node\.js with --use-system-ca\.?$/i, '');
+}
+
 export function transportFailure(endpoint: string, host: string, code: string, message: string, cause: unknown): ApiError {
   if (code === 'TIMEOUT') {
     return new ApiError('timeout', `no answer from ${host} within the request timeout (${endpoint})`, {
@@ -121,7 +130,7 @@ export function transportFailure(endpoint: string, host: string, code: string, m
         cause,
       });
     }
-    return new ApiError('tls', `TLS failure talking to ${host}: ${sanitizeLine(reason ?? message)}`, {
+    return new ApiError('tls', `TLS failure talking to ${host}: ${sanitizeLine(reason ?? withoutNodeAdvice(message))}`, {
       endpoint,
       hint: 'if the server uses a private CA, pass its certificate with --ca-cert FILE (or FELDERA_HTTPS_TLS_CERT); --insecure skips verification',
       cause,
