@@ -31,7 +31,7 @@ export function durationOption(flags: string, help: string, minMs: number): Opti
  * with commands/shared/stale-limit.ts.
  */
 export function staleAfterOption(help = 'an all-healthy latest event older than this means the recorder stopped'): Option {
-  return new Option('--stale-after <auto|duration>', `${help}; auto: 1.5 × the healthy period learned from this instance's history`)
+  return new Option('--stale-after <auto|duration>', `${help}; auto: 1.5 × this instance's healthy period as learned from its event history (20m until one is known)`)
     .argParser(parseStaleAfterSpec)
     .default(AUTO, 'auto');
 }
