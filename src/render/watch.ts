@@ -150,8 +150,12 @@ export function noticeText(n: WatchNotice, opts: { utc: boolean; describeLimit?:
       return `outage over after ${formatDuration(n.durationMs)} (${plural(n.failures, 'failed request')}); catching up from the event list`;
     case 'lost': {
       const at = Date.parse(n.lastSeenAt);
-      const what = `the last event seen (${shortId(n.lastSeenId)}, ${Number.isNaN(at) ? sanitizeLine(n.lastSeenAt) : formatTimestamp(at, opts.utc)}) has been deleted by retention`;
-      const span = `between it and the oldest retained event (${formatTimestamp(Date.parse(n.oldestRetainedAt), opts.utc)})`;
+      const when = Number.isNaN(at) ? sanitizeLine(n.lastSeenAt) : formatTimestamp(at, opts.utc);
+      const what =
+        n.lastSeenId === undefined
+          ? `the watch started (${when}) while the server could not be reached, and retention has since deleted the events of that time`
+          : `the last event seen (${shortId(n.lastSeenId)}, ${when}) has been deleted by retention`;
+      const span = `between ${n.lastSeenId === undefined ? 'the start' : 'it'} and the oldest retained event (${formatTimestamp(Date.parse(n.oldestRetainedAt), opts.utc)})`;
       return n.upTo > 0
         ? `warning: ${what}; up to ${plural(n.upTo, 'event')} recorded ${span} may have been lost`
         : `warning: ${what}; no event can have been recorded ${span}, so none was lost`;

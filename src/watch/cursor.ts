@@ -5,7 +5,9 @@
  * retention deleted events that were never shown.
  */
 import type { ClusterEvent, ClusterEventStatus } from '../api/types.js';
+import { matchPrefix } from '../domain/event-id.js';
 import { compareKeys, eventsAfter, keyOf, maxEventsBetween, oldestFirst, timeKey, uuidv7Millis, type EventKey } from '../domain/order.js';
+import { RETENTION_MS } from '../domain/timeline.js';
 import { CliError, EXIT } from '../errors.js';
 import type { SinceSpec, WatchNotice } from './types.js';
 
@@ -121,7 +123,7 @@ export function batchFromList(
     case 'empty':
       return { events: oldestFirst(items), replay: false, cursor, previous, lost: undefined };
     case 'from':
-      return fromStartBatch(cursor, items, startedAt);
+      return fromStartBatch(cursor, items, startedAt, serverNow);
     case 'since':
       return replayBatch(cursor.spec, items, serverNow);
     case 'after': {
@@ -133,11 +135,22 @@ export function batchFromList(
   }
 }
 
-/** What was latest when the watch started (`startedAt`, server clock) and every event since, as seen live. */
-function fromStartBatch(cursor: Cursor, items: readonly ClusterEvent[], startedAt: number): Batch {
+/** The most events Feldera retains (with RETENTION_MS, the age limit). */
+const RETAINED_MAX = 1000;
+
+/**
+ * What was latest when the watch started (`startedAt`, server clock) and every event since, as
+ * seen live. When none of the retained events is older than the start and the list shows
+ * retention at work (full, or reaching back to its age limit), events recorded after the start
+ * may have been deleted before the watch could read them: said, as for a lost cursor.
+ */
+function fromStartBatch(cursor: Cursor, items: readonly ClusterEvent[], startedAt: number, serverNow: number): Batch {
   const r = replayFrom({ kind: 'time', at: startedAt }, items, startedAt);
   const events = r instanceof CliError ? oldestFirst(items).slice(-1) : r.before ? [r.before, ...r.events] : r.events;
-  return { events, replay: false, cursor, previous: undefined, lost: undefined };
+  const oldest = events[0];
+  const retentionAtWork = items.length >= RETAINED_MAX || (oldest !== undefined && serverNow - Date.parse(oldest.recorded_at) >= RETENTION_MS - 3_600_000);
+  const lost = !(r instanceof CliError) && !r.before && oldest && retentionAtWork ? lostNotice(undefined, new Date(startedAt).toISOString(), startedAt * 1000, oldest) : undefined;
+  return { events, replay: false, cursor, previous: undefined, lost };
 }
 
 function replayBatch(spec: SinceSpec, items: readonly ClusterEvent[], serverNow: number): Batch | CliError {
@@ -168,7 +181,7 @@ export function replayFrom(spec: SinceSpec, list: readonly ClusterEvent[], serve
     return { events: sorted.slice(from), before: from > 0 ? sorted[from - 1] : undefined, lost: undefined };
   }
   const want = spec.id.toLowerCase().replace(/-/g, '');
-  const matches = sorted.filter((e) => e.id.toLowerCase().replace(/-/g, '').startsWith(want));
+  const matches = matchPrefix(sorted, want);
   if (matches.length > 1) {
     return new CliError(`--since ${spec.id} matches ${matches.length} retained events`, { exitCode: EXIT.USAGE, hint: 'give more digits of the id', kind: 'usage' });
   }
@@ -195,7 +208,7 @@ function replayAfterGoneId(id: string, hex: string, sorted: readonly ClusterEven
 }
 
 /** At most how many events retention may have deleted between the last one known and the oldest retained. */
-function lostNotice(lastSeenId: string, lastSeenAt: string, lastSeenUs: number, oldest: ClusterEventStatus): LostNotice {
+function lostNotice(lastSeenId: string | undefined, lastSeenAt: string, lastSeenUs: number, oldest: ClusterEventStatus): LostNotice {
   const upTo = maxEventsBetween(lastSeenUs, timeKey(oldest.recorded_at));
   return { kind: 'lost', lastSeenId, lastSeenAt, oldestRetainedAt: oldest.recorded_at, upTo };
 }

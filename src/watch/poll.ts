@@ -50,8 +50,9 @@ export async function step(w: Loop): Promise<StepOutcome> {
 /** Show every event since the cursor. An outcome only when the poll ends here (failure, stop, `until`). */
 async function showNews(w: Loop, b: Batch, newestStale: boolean): Promise<StepOutcome | undefined> {
   const { s } = w;
-  // Events after the cursor, or recorded after the start during an outage at start, are seen live.
-  const live = s.cursor.kind === 'after' || s.cursor.kind === 'from';
+  // Seen live: events after the cursor, those recorded after the start (an outage at start, or no
+  // event yet when it started). Only the latest at start and a --since replay are not.
+  const live = s.cursor.kind !== 'start' && s.cursor.kind !== 'since';
   if (b.lost) notice(w, b.lost);
   s.cursor = b.cursor;
   s.lastShown = b.previous;

@@ -42,7 +42,8 @@ export type WatchNotice =
   | { kind: 'no-events' }
   | { kind: 'outage-start'; reason: string; at: number }
   | { kind: 'outage-end'; durationMs: number; failures: number }
-  | { kind: 'lost'; lastSeenId: string; lastSeenAt: string; oldestRetainedAt: string; upTo: number }
+  /** `lastSeenId` undefined: nothing was seen yet; `lastSeenAt` is then when the watch started. */
+  | { kind: 'lost'; lastSeenId: string | undefined; lastSeenAt: string; oldestRetainedAt: string; upTo: number }
   | { kind: 'stale'; recordedAt: string; ageMs: number; staleAfterMs: number }
   | { kind: 'resumed'; silentMs: number }
   | { kind: 'credential-refresh'; status: number | undefined }

@@ -51,6 +51,23 @@ describe('cursor', () => {
     expect(b.lost).toEqual({ kind: 'lost', lastSeenId: e1.id, lastSeenAt: e1.recorded_at, oldestRetainedAt: e8.recorded_at, upTo: 8 });
   });
 
+  it('an outage at start outlasting retention: every retained event, and a bound on what may be lost', () => {
+    // The watch started at BASE; by the first answer, 73 h later, the list is full and starts 20 s after the start.
+    const retained = Array.from({ length: 1000 }, (_, i) => ev(100 + i, 20 + i * 10));
+    const newest = retained.at(-1)!;
+    const b = batch(batchFromList({ kind: 'from', localStart: BASE }, undefined, [...retained].reverse(), newest, BASE + 73 * 3_600_000, BASE));
+    expect(b.events).toHaveLength(1000);
+    // 20 s between the start and the oldest retained event: at most one event in between.
+    expect(b.lost).toEqual({ kind: 'lost', lastSeenId: undefined, lastSeenAt: new Date(BASE).toISOString(), oldestRetainedAt: retained[0]!.recorded_at, upTo: 1 });
+  });
+
+  it('an outage at start on a young instance (a short list, no event before the start): nothing is said lost', () => {
+    const list = [ev(2, 20), ev(1, 10)];
+    const b = batch(batchFromList({ kind: 'from', localStart: BASE }, undefined, list, list[0]!, BASE + 60_000, BASE));
+    expect(ids(b.events)).toEqual(ids([list[1]!, list[0]!]));
+    expect(b.lost).toBeUndefined();
+  });
+
   it('older events still retained: the cursor was not deleted by retention, nothing is said lost', () => {
     const [e1, e2, e3] = [ev(1, 0), ev(2, 10), ev(3, 20)];
     const gone = ev(5, 15);

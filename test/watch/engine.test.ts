@@ -373,6 +373,32 @@ describe('--until and --timeout', () => {
     expect(r.events.filter((e) => e.changes.length === 0).length).toBeGreaterThan(1);
   });
 
+  it('unhealthy and change: met by an event in the middle of the first batch after "no events recorded yet"', async () => {
+    const [a, b, c] = [ev(1, 100), ev(2, 110, { all_healthy: false, runner_status: 'Unhealthy' }), ev(3, 120)];
+    for (const until of ['unhealthy', 'change'] as const) {
+      const script = [{ now: 95, latest: undefined }, { now: 125, latest: c }];
+      let i = -1;
+      const answer = <T>(data: T) => ({ data, status: 200, serverDate: BASE + script[i]!.now * 1000, bytes: 1 });
+      const client = {
+        getEvent: async () => {
+          const p = script[++i]!;
+          if (!p.latest) throw new ApiError('no-events', 'no events recorded yet', { endpoint: '/v0/cluster/events/latest', status: 404 });
+          return answer(p.latest);
+        },
+        listEvents: async () => answer([c, b, a]),
+        refreshCredential: () => false,
+        stats: () => ({ requests: 0, bytesReceived: 0 }),
+      };
+      const shown: string[] = [];
+      const w = createWatcher({ client, clock: { now: () => BASE, sleep: async () => undefined }, intervalMs: 10_000, jitter: 0, until, observer: { event: (x) => shown.push(x.event.id) } });
+      expect((await w.step()).done).toBe(false);
+      const end = ended(await w.step());
+      expect(end).toMatchObject({ reason: 'until', condition: until, exitCode: 0 });
+      // It stops at the event that met it: the runner's outage, not the recovery after it.
+      expect(shown).toEqual([a.id, b.id]);
+    }
+  });
+
   it('--timeout: exit 124 when the condition never holds', async () => {
     const r = await make({ watch: { until: 'unhealthy', timeoutMs: 5 * MIN, intervalMs: 20 * S } });
     const end = await r.watcher.run();

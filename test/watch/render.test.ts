@@ -130,6 +130,9 @@ describe('notices, status line and summary', () => {
     ).toBe(
       'warning: the last event seen (019afdd5-3607, 2025-12-08 14:03:06Z) has been deleted by retention; up to 12 events recorded between it and the oldest retained event (2025-12-08 14:05:16Z) may have been lost',
     );
+    expect(noticeText({ kind: 'lost', lastSeenId: undefined, lastSeenAt: healthy.recorded_at, oldestRetainedAt: down.recorded_at, upTo: 12 }, { utc: true })).toBe(
+      'warning: the watch started (2025-12-08 14:03:06Z) while the server could not be reached, and retention has since deleted the events of that time; up to 12 events recorded between the start and the oldest retained event (2025-12-08 14:05:16Z) may have been lost',
+    );
     expect(noticeText({ kind: 'stale', recordedAt: healthy.recorded_at, ageMs: 25 * 60_000, staleAfterMs: 12 * 60_000 }, { utc: true })).toMatch(
       // The same words as `event get` / `event list` use for it.
       /^warning: the latest event is 25m old \(more than --stale-after 12m\): the monitor has stopped recording, so current health is unknown$/,
