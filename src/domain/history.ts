@@ -12,6 +12,7 @@ import { SERVICES } from '../api/types.js';
 export { newestFirst };
 import { usageError } from '../errors.js';
 import { whenAt, type When } from '../util/when.js';
+import { isAllHealthy } from './verdict.js';
 
 /** An event with its `recorded_at` in ms since the epoch (microseconds dropped). */
 export interface Timed<E extends ClusterEventStatus = ClusterEventStatus> {
@@ -52,7 +53,7 @@ export function filterEvents<E extends ClusterEventStatus>(events: readonly E[],
       (t) =>
         (f.since === undefined || t.at >= f.since) &&
         (f.until === undefined || t.at <= f.until) &&
-        (!f.unhealthy || !t.e.all_healthy) &&
+        (!f.unhealthy || !isAllHealthy(t.e)) &&
         (f.service === undefined || t.e[`${f.service}_status`] !== 'Healthy'),
     )
     .map((t) => t.e);

@@ -25,7 +25,12 @@ export function isAllHealthy(e: ClusterEventStatus): boolean {
 }
 
 export function isStale(event: ClusterEventStatus, ageMs: number, staleAfterMs: number): boolean {
-  return event.all_healthy && ageMs > staleAfterMs;
+  return isAllHealthy(event) && ageMs > staleAfterMs;
+}
+
+/** The verdict of one shown event (a watch line, a list row): `stale` is decided by the caller, for the newest event only. */
+export function eventVerdict(event: ClusterEventStatus, stale: boolean): Verdict {
+  return !isAllHealthy(event) ? 'unhealthy' : stale ? 'stale' : 'healthy';
 }
 
 /** Rank for "worst status": Healthy < InitialUnhealthy < Unhealthy. */

@@ -4,7 +4,7 @@
  * (payload.ts). The watch engine is untouched: it sees one observer, as before.
  */
 import type { ClusterEvent } from '../api/types.js';
-import type { Verdict } from '../domain/verdict.js';
+import { eventVerdict, type Verdict } from '../domain/verdict.js';
 import type { WatchedEvent, WatchNotice, WatchObserver } from '../watch/types.js';
 import { hookJob, shouldRun, type ExecOn, type HookOrigin, type HookSubject } from './payload.js';
 import type { HookRunner } from './runner.js';
@@ -18,7 +18,7 @@ export interface HookObserverOptions {
 
 /** The verdict of a line, as watch prints it: stale only for the newest event, all healthy but too old. */
 export function lineVerdict(w: Pick<WatchedEvent, 'event' | 'stale'>): Verdict {
-  return !w.event.all_healthy ? 'unhealthy' : w.stale ? 'stale' : 'healthy';
+  return eventVerdict(w.event, w.stale);
 }
 
 export function withHooks(inner: WatchObserver, o: HookObserverOptions): WatchObserver {

@@ -11,7 +11,7 @@
  */
 import { SERVICES, type ClusterEventStatus } from '../api/types.js';
 import type { Incident } from '../domain/incidents.js';
-import type { Verdict } from '../domain/verdict.js';
+import { eventVerdict, type Verdict } from '../domain/verdict.js';
 import { sanitizeLine } from '../io/sanitize.js';
 import { formatDuration } from '../util/duration.js';
 import type { PaintKit } from './kit.js';
@@ -53,8 +53,7 @@ function stamp(ms: number, utc: boolean, f: Fit): string {
 }
 
 function verdictOfRow(e: ClusterEventStatus, staleId: string | undefined): Verdict {
-  if (!e.all_healthy) return 'unhealthy';
-  return e.id === staleId ? 'stale' : 'healthy';
+  return eventVerdict(e, e.id === staleId);
 }
 
 export interface ListView {

@@ -22,6 +22,7 @@ import { VERDICT_MARK, paintStatus, paintSymbol, paintVerdict, statusSymbol } fr
 import { palette } from './style.js';
 import { plural, visibleWidth } from './text.js';
 import { formatClock, formatTimestamp } from './time.js';
+import { eventVerdict, type Verdict } from '../domain/verdict.js';
 
 export interface WatchView {
   json: boolean;
@@ -65,8 +66,8 @@ function shortSpan(ms: number): string {
 }
 
 /** The verdict of a shown event: stale when it is the newest, all healthy, and too old (as `event list` says it). */
-function verdictOfEvent(w: Shown): 'healthy' | 'unhealthy' | 'stale' {
-  return !w.event.all_healthy ? 'unhealthy' : w.stale ? 'stale' : 'healthy';
+function verdictOfEvent(w: Shown): Verdict {
+  return eventVerdict(w.event, w.stale ?? false);
 }
 
 /** `compiler Healthy → Unhealthy, runner Healthy → InitialUnhealthy` */

@@ -8,6 +8,7 @@
  */
 import type { ClusterEventStatus } from '../api/types.js';
 import { MONITOR_ROUND_MS, changesBetween, compareKeys, keyOf, oldestFirst, type EventKey } from '../domain/order.js';
+import { isAllHealthy } from '../domain/verdict.js';
 
 /** Allowance for the time between reading the table and stamping the Date header, and for clock skew. */
 export const SKIP_MARGIN_MS = 3_000;
@@ -78,7 +79,7 @@ export function sawLatest(c: Cadence, cursor: EventKey | undefined, latest: Clus
 
 /** Two healthy events in a row with no change between them are periodic: their gap is the cadence. */
 export function learnCadence(c: Cadence, prev: ClusterEventStatus | undefined, e: ClusterEventStatus): Cadence {
-  if (!prev || !prev.all_healthy || !e.all_healthy || changesBetween(prev, e).length > 0) return c;
+  if (!prev || !isAllHealthy(prev) || !isAllHealthy(e) || changesBetween(prev, e).length > 0) return c;
   const gap = Date.parse(e.recorded_at) - Date.parse(prev.recorded_at);
   return gap > 590_000 && gap < 620_000 ? { ...c, periodicGapMs: gap } : c;
 }
@@ -98,7 +99,7 @@ export interface NextPoll {
  */
 export function earlyLook(c: Cadence, newest: ClusterEventStatus, stale: boolean, next: NextPoll): number {
   const { intervalMs, delayMs, serverDate } = next;
-  if (serverDate === undefined || stale || !newest.all_healthy) return delayMs;
+  if (serverDate === undefined || stale || !isAllHealthy(newest)) return delayMs;
   // Polls this close together see every event within the provable window anyway.
   if (intervalMs <= MONITOR_ROUND_MS - SKIP_MARGIN_MS - 1000) return delayMs;
   if (!c.seenAsLatest || c.seenAsLatest.id !== newest.id.toLowerCase()) return delayMs;

@@ -5,7 +5,7 @@
  */
 import type { ClusterEventStatus } from '../api/types.js';
 import { changesBetween } from '../domain/order.js';
-import { eventAge, isStale } from '../domain/verdict.js';
+import { eventAge, isAllHealthy, isStale } from '../domain/verdict.js';
 import type { UntilCondition, WatchNotice } from './types.js';
 
 export interface Staleness {
@@ -51,14 +51,14 @@ export function resumed(s: Staleness, first: ClusterEventStatus | undefined, pre
  * Stale data never counts as healthy; `change` is never a state.
  */
 export function untilHolds(cond: UntilCondition, newest: ClusterEventStatus, stale: boolean): boolean {
-  if (cond === 'healthy') return newest.all_healthy && !stale;
-  if (cond === 'unhealthy') return !newest.all_healthy;
+  if (cond === 'healthy') return isAllHealthy(newest) && !stale;
+  if (cond === 'unhealthy') return !isAllHealthy(newest);
   return false;
 }
 
 /** An event seen live meets `unhealthy` by being unhealthy, `change` by a status change against the one before. */
 export function untilMetBy(cond: UntilCondition, prev: ClusterEventStatus | undefined, e: ClusterEventStatus): boolean {
-  if (cond === 'unhealthy') return !e.all_healthy;
+  if (cond === 'unhealthy') return !isAllHealthy(e);
   if (cond === 'change') return prev !== undefined && changesBetween(prev, e).length > 0;
   return false;
 }

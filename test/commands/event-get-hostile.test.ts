@@ -155,8 +155,8 @@ describe('misc server behaviour', () => {
     expect(r.error?.message).toBe(
       [
         'event id prefix 019afe41-4c7c-72be-a474-68be688e549 is ambiguous: 2 events match',
-        '  019afe41-4c7c-72be-a474-68be688e5490  2025-12-08 14:05:03Z  healthy',
-        '  019afe41-4c7c-72be-a474-68be688e5491  2025-12-08 14:04:03Z  healthy',
+        '  019afe41-4c7c-72be-a474-68be688e5490  2025-12-08 14:05:03Z  unhealthy',
+        '  019afe41-4c7c-72be-a474-68be688e5491  2025-12-08 14:04:03Z  unhealthy',
       ].join('\n'),
     );
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { chronological, filterEvents, newestFirst, parseLimit, parseService, windowAt, shortIdLength, checkWindowOrder } from '../../src/domain/history.js';
 import { parseWhenSpec } from '../../src/util/when.js';
+import { eventVerdict } from '../../src/domain/verdict.js';
 
 /** The flags as typed, parsed as the command line does, then placed against `now`. */
 function parseWindow(o: { since?: string; until?: string }, now: number) {
@@ -37,6 +38,11 @@ describe('ordering', () => {
 });
 
 describe('filterEvents', () => {
+  it('--unhealthy keeps an event whose all_healthy flag contradicts its statuses (not healthy, as event get says)', () => {
+    const mismatch = { ...ev(50 * MIN, S.H, S.U, S.H), all_healthy: true };
+    expect(times(filterEvents([mismatch, ...list], { unhealthy: true }))).toEqual([50, 30, 20, 10]);
+  });
+
   it('no filter: newest first, the very objects the server sent', () => {
     const out = filterEvents(list, {});
     expect(times(out)).toEqual([40, 30, 20, 10, 0]);
@@ -139,5 +145,15 @@ describe('shortIdLength', () => {
     expect(shortIdLength(ids)).toBe(13);
     expect(new Set(ids.map((i) => i.slice(0, shortIdLength(ids)))).size).toBe(2);
     expect(shortIdLength(['0193a5c2-a000-7000-8000-000000000001', '0193a5c2-b000-7000-8000-000000000001'])).toBe(10);
+  });
+});
+
+describe('eventVerdict (watch lines, list rows, hooks)', () => {
+  it('unhealthy when the flag or a status says so; stale only when asked and all healthy', () => {
+    const mismatch = { ...ev(0, S.H, S.U, S.H), all_healthy: true };
+    expect(eventVerdict(mismatch, true)).toBe('unhealthy');
+    expect(eventVerdict(ev(0), true)).toBe('stale');
+    expect(eventVerdict(ev(0), false)).toBe('healthy');
+    expect(eventVerdict({ ...ev(0), all_healthy: false }, false)).toBe('unhealthy');
   });
 });

@@ -53,4 +53,11 @@ describe('--until', () => {
     expect(untilMetBy('change', undefined, down(2, 10))).toBe(false);
     expect(untilMetBy('healthy', down(1, 0), ev(2, 10))).toBe(false);
   });
+
+  it('a flag that contradicts the statuses counts as not healthy, as event get and event list say it', () => {
+    const mismatch = ev(1, 0, { all_healthy: true, compiler_status: 'Unhealthy' });
+    expect(untilHolds('healthy', mismatch, false)).toBe(false);
+    expect(untilHolds('unhealthy', mismatch, false)).toBe(true);
+    expect(untilMetBy('unhealthy', undefined, mismatch)).toBe(true);
+  });
 });

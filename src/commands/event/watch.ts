@@ -62,7 +62,7 @@ export function newCmdWatch(f: Factory, runF: Run<WatchOptions> = watchRun): Com
       'after',
       examples(
         'cluster event watch',
-        "cluster event watch --json | jq -c 'select(.all_healthy|not)'",
+        "cluster event watch --json | jq -c 'select(.all_healthy == false)'",
         'cluster event watch --until healthy --timeout 5m',
         'cluster event watch --since 6h --details',
         "cluster event watch --exec-on change --exec './notify.sh'   (event JSON on stdin)",

@@ -7,6 +7,7 @@ import { ApiError } from '../../api/errors.js';
 import type { ClusterEventStatus } from '../../api/types.js';
 import { matchPrefix, type EventIdSpec } from '../../domain/event-id.js';
 import { CliError } from '../../errors.js';
+import { isAllHealthy } from '../../domain/verdict.js';
 
 export interface ResolveOptions {
   /** How a candidate's `recorded_at` is shown in the "ambiguous" message. Default: as sent. */
@@ -51,7 +52,7 @@ export async function resolveEvent(
   }
   const max = opts.maxCandidates ?? 10;
   const fmt = opts.formatTime ?? ((t: string) => t);
-  const rows = found.slice(0, max).map((e) => `  ${e.id}  ${fmt(e.recorded_at)}  ${e.all_healthy ? 'healthy' : 'unhealthy'}`);
+  const rows = found.slice(0, max).map((e) => `  ${e.id}  ${fmt(e.recorded_at)}  ${isAllHealthy(e) ? 'healthy' : 'unhealthy'}`);
   if (found.length > max) rows.push(`  … and ${found.length - max} more`);
   throw new CliError(`event id prefix ${spec.text} is ambiguous: ${found.length} events match\n${rows.join('\n')}`, {
     hint: 'give more characters of the id',
