@@ -7,7 +7,15 @@
  * A holder refreshes the lock's mtime every STALE_MS / 2; a lock not refreshed for STALE_MS is
  * taken to be left by a killed process and is removed, so a `kill -9` during a login costs the next
  * writer at most a few seconds. Waiting for a live holder gives up after about WAIT_MS.
+ *
+ * Taking the lock goes through a guard (`config.json.lock.takeover`, another mkdir): proper-lockfile
+ * removes a stale lock and then makes its own, and two processes doing that at once would both
+ * think they hold it (one removing the other's fresh lock) — 20 logins over a stale lock lost
+ * profiles. Under the guard only one process at a time may find the lock stale and replace it.
+ * The guard is held for a few milliseconds; one older than GUARD_STALE_MS was left by a process
+ * killed in between and is removed.
  */
+import { mkdirSync, rmdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CliError } from '../errors.js';
 
@@ -18,6 +26,32 @@ export const STALE_MS = 5_000;
 const WAIT_MS = 15_000;
 
 export const LOCK_NAME = 'config.json.lock';
+
+const GUARD_STALE_MS = 2_000;
+
+/** Enter the guard; false when another process is in it (or just left a dead one, now removed). */
+function enterGuard(path: string): boolean {
+  try {
+    mkdirSync(path);
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+  }
+  try {
+    if (Date.now() - statSync(path).mtimeMs > GUARD_STALE_MS) rmdirSync(path);
+  } catch {
+    // gone meanwhile: the next try may enter
+  }
+  return false;
+}
+
+function leaveGuard(path: string): void {
+  try {
+    rmdirSync(path);
+  } catch {
+    // removed as dead by another process after a long stall: nothing to do
+  }
+}
 
 /**
  * Run `fn` holding the config folder's lock; the lock is released whatever `fn` does. A lock held
@@ -40,14 +74,21 @@ export async function withConfigLock<T>(dir: string, fn: () => Promise<T> | T): 
   // folder that cannot be written (EACCES) for as long as it waits for a holder.
   const deadline = Date.now() + WAIT_MS;
   let release: () => Promise<void>;
+  const guard = `${lockfilePath}.takeover`;
   for (let wait = 10; ; wait = Math.min(wait * 1.5, 200)) {
-    try {
-      release = await lockfile.lock(target, options);
-      break;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ELOCKED' || Date.now() + wait > deadline) throw lockError(lockfilePath, e);
-      await new Promise((r) => setTimeout(r, wait * (0.5 + Math.random())));
+    if (enterGuard(guard)) {
+      try {
+        release = await lockfile.lock(target, options);
+        break;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ELOCKED' || Date.now() + wait > deadline) throw lockError(lockfilePath, e);
+      } finally {
+        leaveGuard(guard);
+      }
+    } else if (Date.now() + wait > deadline) {
+      throw lockError(lockfilePath, Object.assign(new Error('locked'), { code: 'ELOCKED' }));
     }
+    await new Promise((r) => setTimeout(r, wait * (0.5 + Math.random())));
   }
   try {
     const out = await fn();

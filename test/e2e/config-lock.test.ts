@@ -4,7 +4,7 @@
  * while holding it is recovered. The built bin/cluster.js against `cluster simulate --api-key`.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCK_NAME, STALE_MS } from '../../src/config/lock.js';
@@ -45,6 +45,24 @@ describe(`${PARALLEL} logins at once into one config folder`, () => {
     // exactly one became current: the first to take the lock
     expect(results.filter((r) => r.stdout.includes('(now the current profile)'))).toHaveLength(1);
     expect(existsSync(join(dir, LOCK_NAME))).toBe(false);
+  });
+});
+
+describe(`${PARALLEL} logins at once over a lock left stale by a killed process`, () => {
+  it.each([1, 2, 3, 4, 5])('round %i: one of them takes the stale lock over, every profile is stored', { timeout: 90_000 }, async () => {
+    const dir = tempConfigDir();
+    const lock = join(dir, LOCK_NAME);
+    mkdirSync(lock);
+    utimesSync(lock, new Date('2020-01-01'), new Date('2020-01-01'));
+    const names = Array.from({ length: PARALLEL }, (_, i) => `p${i}`);
+    const results = await Promise.all(names.map((n) => login(dir, n)));
+    for (const r of results) {
+      expect(r.stderr).not.toMatch(/error|warning/);
+      expect(r.code).toBe(0);
+    }
+    expect(storedProfiles(dir)).toEqual([...names].sort());
+    expect(existsSync(lock)).toBe(false);
+    expect(existsSync(`${lock}.takeover`)).toBe(false);
   });
 });
 
