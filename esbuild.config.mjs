@@ -4,12 +4,11 @@
 // - Every library is in the build: an installed package needs nothing else (package.json lists
 //   them as devDependencies).
 // - dist/cli.cjs holds the program and the libraries every run needs (commander, chalk, ofetch).
-//   V8 pre-parses every byte of a file it compiles, so conf (with ajv and semver), prom-client,
-//   proper-lockfile, cli-table3 and the simulator's server — 350 kB of the 590 kB — are each a
-//   file of their own, required by the dynamic import that loads them. Measured in alternating
-//   runs (event get latest, CPU medians, Node 20 / 24): all in one file 121 / 58 ms; libraries
-//   apart 105 / 55 ms; the simulator apart too, and only the running command's branch of the tree
-//   built (src/cli.ts), 101 / 52 ms. (Node 22+ keeps the
+//   V8 pre-parses every byte of a file it compiles, so prom-client, proper-lockfile, cli-table3
+//   and the simulator's server are each a file of their own, required by the dynamic import that
+//   loads them. Measured in alternating runs (event get latest, CPU medians, Node 20 / 24): all in
+//   one file 121 / 58 ms; libraries apart 105 / 55 ms; the simulator apart too, and only the
+//   running command's branch of the tree built (src/cli.ts), 101 / 52 ms. (Node 22+ keeps the
 //   compiled code on disk, so it gains less there than Node 20, which must pre-parse every run.)
 //   Code shared with the main file is not shared with a chunk: a chunk gets its own copy of what it
 //   imports, so nothing whose identity matters (an error class tested with instanceof) crosses over.
@@ -43,7 +42,7 @@ const [, alias, core] = /import \{ (\w+) as createFetch \} from '(\.\/shared\/[^
  * libraries by package name, and the simulator's server (the command's options and scenario
  * parsing stay in the main file; what crosses over is plain data and the errors it wraps).
  */
-const CHUNKS = { conf: 'conf', 'prom-client': 'prom-client', 'proper-lockfile': 'proper-lockfile', 'cli-table3': 'cli-table3', simulator: 'src/simulator/index.ts' };
+const CHUNKS = { 'prom-client': 'prom-client', 'proper-lockfile': 'proper-lockfile', 'cli-table3': 'cli-table3', simulator: 'src/simulator/index.ts' };
 const chunkOf = (spec, importer) =>
   spec === '../simulator/index.js' && /[\\/]src[\\/]commands[\\/]/.test(importer) ? 'simulator' : Object.hasOwn(CHUNKS, spec) && CHUNKS[spec] === spec ? spec : undefined;
 

@@ -1,16 +1,16 @@
 /**
- * Stored profiles: `<config dir>/config.json`, written through `conf` (atomic writes, mode 0600,
- * folder 0700). Reading takes the fast path of a plain `readFileSync` so that read-only commands
- * (`event get`, `status`, `watch`) do not load conf and its validator at start-up.
+ * Stored profiles: `<config dir>/config.json`, mode 0600 in a folder 0700, read with the owner and
+ * mode checks of trust.ts and written atomically under the config lock (write-file.ts).
  */
-import { closeSync, existsSync, fstatSync, lstatSync, openSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, lstatSync, openSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { CliError } from '../errors.js';
 import { sanitizeLine } from '../io/sanitize.js';
 import { jsonErrorOffset, lineColumn } from './json-position.js';
 import { withConfigLock } from './lock.js';
-import { checkConfigFile, checkConfigFolder } from './trust.js';
+import { checkConfigFile, checkConfigFolder, checkConfigLink } from './trust.js';
+import { writeConfigFile } from './write-file.js';
 
 export type StoredAuth =
   | { kind: 'none' }
@@ -83,14 +83,16 @@ function readTrusted(file: string): string | undefined {
   } catch (e) {
     // Missing: no profiles yet. Anything else (a folder we may not enter, a directory in the
     // file's place) is said as it is, not mistaken for "no profiles".
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT' && !existsSync(file)) return undefined;
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw configAccessError('read', file, e);
   }
   try {
     const st = fstatSync(fd);
     if (st.isDirectory()) throw configAccessError('read', file, Object.assign(new Error('is a directory'), { code: 'EISDIR' }));
-    const target = lstatSync(file).isSymbolicLink() ? realpathSync(file) : undefined;
+    const link = lstatSync(file);
+    const target = link.isSymbolicLink() ? realpathSync(file) : undefined;
     const unsafe =
+      (target ? checkConfigLink(file, link) : undefined) ??
       checkConfigFile(target ? `${file} (a link to ${target})` : file, target ?? file, st) ??
       checkConfigFolder(dirname(file), statSync(dirname(file))) ??
       (target ? checkConfigFolder(dirname(target), statSync(dirname(target))) : undefined);
@@ -182,10 +184,10 @@ export function validProfileName(name: string): boolean {
 }
 
 /**
- * Change the stored config through conf. `mutate` gets a copy of the config as it is on disk at
- * that moment — read again while holding the config lock, so concurrent logins each add their
- * profile — and returns the new data, written atomically (conf writes a temporary file and renames
- * it). Ensures the folder is 0700 and the file 0600 even if they existed with looser modes.
+ * Change the stored config. `mutate` gets a copy of the config as it is on disk at that moment —
+ * read again while holding the config lock, so concurrent logins each add their profile — and
+ * returns the new data, written atomically (write-file.ts: a new 0600 file renamed over the old).
+ * The folder is made 0700, and tightened when it is ours (see below).
  */
 export async function updateConfig(
   env: Record<string, string | undefined>,
@@ -213,23 +215,14 @@ export async function updateConfig(
   }
   const unsafe = checkConfigFolder(dir, statSync(dir));
   if (unsafe) throw unsafe;
-  const { default: Conf } = await import('conf');
   return withConfigLock(dir, () => {
     const next = mutate(structuredClone(readConfig(env)));
     const out: Record<string, unknown> = { profiles: next.profiles };
     if (next.current !== undefined) out.current = next.current;
     try {
-      const store = new Conf<Record<string, unknown>>({
-        projectName: 'feldera-cluster',
-        cwd: dir,
-        configName: 'config',
-        configFileMode: 0o600,
-        clearInvalidConfig: false,
-      });
-      store.store = out;
-      chmodSync(file, 0o600);
+      writeConfigFile(file, `${JSON.stringify(out, null, '\t')}\n`);
     } catch (e) {
-      throw configAccessError('write', file, e);
+      throw e instanceof CliError ? e : configAccessError('write', file, e);
     }
     return next;
   }).catch((e: unknown) => {

@@ -9,12 +9,15 @@
  * keeps its host, so a profile that now points elsewhere does not inherit another instance's period.
  *
  * Nothing here is needed: a missing, unreadable or broken file is no knowledge, and a failed write
- * is reported by the caller (--verbose) and otherwise ignored. Writes are atomic (a temporary file
- * in the same folder, renamed over the old one), mode 0600.
+ * is reported by the caller (--verbose) and otherwise ignored. A file someone else could have
+ * written (not yours, or writable by others) is ignored too. Writes go through write-file.ts, as
+ * config.json's do.
  */
-import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, lstatSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { configDir } from './profiles.js';
+import { checkConfigFile, checkConfigLink } from './trust.js';
+import { writeConfigFile } from './write-file.js';
 
 export const STATE_FILE = 'state.json';
 
@@ -47,10 +50,23 @@ function validEntry(v: unknown): v is PeriodEntry {
   return typeof e.host === 'string' && typeof e.period_ms === 'number' && e.period_ms > 0 && typeof e.samples === 'number' && typeof e.learned_at === 'string';
 }
 
+/** The file's text when it may be trusted as config.json is (yours, not writable by others); else nothing. */
+function readTrustedState(file: string): string | undefined {
+  const link = lstatSync(file, { throwIfNoEntry: false });
+  if (!link || (link.isSymbolicLink() && checkConfigLink(file, link))) return undefined;
+  const fd = openSync(file, 'r');
+  try {
+    return checkConfigFile(file, file, fstatSync(fd)) ? undefined : readFileSync(fd, 'utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function readState(env: Env): StateData {
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(statePath(env), 'utf8'));
+    // A period planted by someone else would turn "stale" into "healthy": such a file is no knowledge.
+    raw = JSON.parse(readTrustedState(statePath(env)) ?? 'null');
   } catch {
     return { healthy_periods: {} };
   }
@@ -75,17 +91,5 @@ export function storePeriod(env: Env, key: string, entry: PeriodEntry): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const state = readState(env);
   Object.defineProperty(state.healthy_periods, key, { value: entry, enumerable: true, writable: true, configurable: true });
-  const file = statePath(env);
-  const tmp = `${file}.${process.pid}.${Date.now().toString(36)}.tmp`;
-  try {
-    writeFileSync(tmp, JSON.stringify(state, null, 2) + '\n', { mode: 0o600 });
-    renameSync(tmp, file);
-  } catch (e) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // never written
-    }
-    throw e;
-  }
+  writeConfigFile(statePath(env), JSON.stringify(state, null, 2) + '\n');
 }

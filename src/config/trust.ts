@@ -5,8 +5,8 @@
  * - a config file not owned by you (or root), or writable by group or others;
  * - a config folder not owned by you (or root), or writable by group or others — unless it has
  *   the sticky bit (like /tmp), where others cannot replace or remove your file.
- * A config file that is a symbolic link is judged by its target, and the target's folder by the
- * same rule. Windows has no such owner and mode bits: nothing is checked there.
+ * A config file that is a symbolic link must be yours (or root's), and is judged by its target,
+ * and the target's folder by the same rule. Windows has no such owner and mode bits: nothing is checked there.
  */
 import type { Stats } from 'node:fs';
 import { CliError } from '../errors.js';
@@ -29,6 +29,22 @@ function refusal(message: string, hint: string): CliError {
 /** Owned by someone other than you and root: the owner's uid, else undefined. */
 function foreignOwner(st: Pick<Stats, 'uid'>, uid: number): number | undefined {
   return st.uid === uid || st.uid === 0 ? undefined : st.uid;
+}
+
+/**
+ * A symbolic link in the config file's place: followed only when it is yours or root's. In a
+ * shared folder anyone can plant one, and the target's checks alone would let it point your
+ * writes at a file of yours elsewhere.
+ */
+export function checkConfigLink(path: string, st: Pick<Stats, 'uid'>): CliError | undefined {
+  const uid = me();
+  if (uid === undefined) return undefined;
+  const owner = foreignOwner(st, uid);
+  if (owner === undefined) return undefined;
+  return refusal(
+    `refusing to use ${path}: it is a symbolic link made by uid ${owner}, not by you (uid ${uid})`,
+    `remove it (\`rm ${path}\`), or choose your own folder with CLUSTER_CONFIG_DIR`,
+  );
 }
 
 /** `what` names the file as the message shows it (with its link target, when it is a link). */

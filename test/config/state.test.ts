@@ -47,18 +47,25 @@ describe('the learned-period state file', () => {
     expect(storedPeriod(env, 'profile:a', 'h')?.period_ms).toBe(780_000);
   });
 
-  it('a folder it may not write: the write throws (the caller says so with --verbose), the old file stays', () => {
+  it.skipIf(process.getuid?.() === 0)('a folder it may not write: the write throws (the caller says so with --verbose), the old file stays', () => {
     const dir = join(tempConfigDir(), 'locked');
     mkdirSync(dir);
     const env = { CLUSTER_CONFIG_DIR: dir };
     storePeriod(env, 'profile:a', entry('h'));
     chmodSync(dir, 0o500);
     try {
-      if (process.getuid?.() === 0) return; // root writes anyway
       expect(() => storePeriod(env, 'profile:a', entry('h', 1))).toThrow(/EACCES/);
       expect(storedPeriod(env, 'profile:a', 'h')?.period_ms).toBe(780_000);
     } finally {
       chmodSync(dir, 0o700);
     }
+  });
+
+  it('a file in the config folder\'s place (as root too): the write throws, nothing is read', () => {
+    const file = join(tempConfigDir(), 'not-a-folder');
+    writeFileSync(file, 'x');
+    const env = { CLUSTER_CONFIG_DIR: file };
+    expect(() => storePeriod(env, 'profile:a', entry('h'))).toThrow(/EEXIST|ENOTDIR/);
+    expect(storedPeriod(env, 'profile:a', 'h')).toBeUndefined();
   });
 });

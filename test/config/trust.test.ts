@@ -3,12 +3,13 @@
  * such a `~/.ssh/config`; a parse error names the place, never the content. Owner tests need root
  * (to give a file to another uid): they run as root here and in CI, and are skipped otherwise.
  */
-import { chmodSync, chownSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, lchownSync, lstatSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { jsonErrorOffset, lineColumn } from '../../src/config/json-position.js';
 import { withConfigLock } from '../../src/config/lock.js';
 import { configPath, readConfig, updateConfig } from '../../src/config/profiles.js';
+import { statePath, storedPeriod, storePeriod } from '../../src/config/state.js';
 import { CliError } from '../../src/errors.js';
 import { tempConfigDir } from '../helpers/cli.js';
 
@@ -102,6 +103,16 @@ describe.skipIf(!posix)('who may have written the config', () => {
     expect(failure(() => readConfig({ CLUSTER_CONFIG_DIR: dir })).message).toContain(`config folder ${elsewhere}`);
   });
 
+  it('a link of your own is written through: it stays a link, its target is replaced by a 0600 file', async () => {
+    const dir = tempConfigDir();
+    const target = configIn(tempConfigDir(), 0o640);
+    symlinkSync(target, configPath({ CLUSTER_CONFIG_DIR: dir }));
+    await updateConfig({ CLUSTER_CONFIG_DIR: dir }, (d) => ({ ...d, current: 'b', profiles: { ...d.profiles, b: { host: 'http://127.0.0.1:2', auth: { kind: 'none' } } } }));
+    expect(lstatSync(configPath({ CLUSTER_CONFIG_DIR: dir })).isSymbolicLink()).toBe(true);
+    expect(JSON.parse(readFileSync(target, 'utf8'))).toMatchObject({ current: 'b', profiles: { a: {}, b: {} } });
+    expect(statSync(target).mode & 0o777).toBe(0o600);
+  });
+
   describe.skipIf(!isRoot)('as root: files of another uid', () => {
     it('a config file owned by another user is refused: its token commands are never run', async () => {
       const dir = tempConfigDir();
@@ -126,6 +137,33 @@ describe.skipIf(!posix)('who may have written the config', () => {
       expect(failure(() => readConfig({ CLUSTER_CONFIG_DIR: theirs })).message).toBe(
         `refusing to use the config folder ${theirs}: it is owned by uid ${OTHER_UID}, not by you (uid 0), so its owner can replace the config file`,
       );
+    });
+
+    it('a link planted by another user in a shared (sticky) folder is refused for reading and writing; its target is untouched', async () => {
+      const shared = tempConfigDir();
+      chmodSync(shared, 0o1777);
+      const mine = join(tempConfigDir(), 'settings.json');
+      writeFileSync(mine, 'my own file\n', { mode: 0o600 });
+      const link = join(shared, 'config.json');
+      symlinkSync(mine, link);
+      lchownSync(link, OTHER_UID, OTHER_UID);
+      const e = failure(() => readConfig({ CLUSTER_CONFIG_DIR: shared }));
+      expect(e.message).toBe(`refusing to use ${link}: it is a symbolic link made by uid ${OTHER_UID}, not by you (uid 0)`);
+      expect((await writeFailure({ CLUSTER_CONFIG_DIR: shared })).message).toBe(e.message);
+      expect(readFileSync(mine, 'utf8')).toBe('my own file\n');
+      expect(statSync(mine).uid).toBe(0);
+    });
+
+    it('state.json written by another user is no knowledge: its period is not used', () => {
+      const dir = tempConfigDir();
+      const env = { CLUSTER_CONFIG_DIR: dir };
+      storePeriod(env, 'profile:a', { host: 'h', period_ms: 86_400_000, samples: 12, learned_at: '2026-01-01T00:00:00.000Z' });
+      expect(storedPeriod(env, 'profile:a', 'h')?.period_ms).toBe(86_400_000);
+      chownSync(statePath(env), OTHER_UID, OTHER_UID);
+      expect(storedPeriod(env, 'profile:a', 'h')).toBeUndefined();
+      chownSync(statePath(env), 0, 0);
+      chmodSync(statePath(env), 0o622);
+      expect(storedPeriod(env, 'profile:a', 'h')).toBeUndefined();
     });
 
     it('a root-owned file in a root-owned folder is fine (root is trusted, as by ssh)', () => {
