@@ -61,6 +61,14 @@ export interface Connection extends ClientTarget {
   };
 }
 
+/**
+ * The host as typed, for an error message: a `user:password@` part and a query (where a token may
+ * be) are not repeated back — the scrubber does not know them as secrets.
+ */
+function shownHost(input: string): string {
+  return input.replace(/(\/\/|^)[^/?#@\s]*@/, '$1***@').replace(/([?#]).*$/s, '$1…');
+}
+
 /** Normalise a host the way users type it: `localhost:8080` → `http://localhost:8080`. */
 export function normaliseHost(input: string): string {
   let text = input.trim();
@@ -69,18 +77,17 @@ export function normaliseHost(input: string): string {
   try {
     url = new URL(text);
   } catch {
-    throw usageError(`invalid host "${input}": expected a URL such as https://feldera.example.com or http://127.0.0.1:8080`);
+    throw usageError(`invalid host "${shownHost(input)}": expected a URL such as https://feldera.example.com or http://127.0.0.1:8080`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw usageError(`invalid host "${input}": only http:// and https:// are supported`);
+    throw usageError(`invalid host "${shownHost(input)}": only http:// and https:// are supported`);
   }
   if (url.username || url.password) {
-    throw usageError(`invalid host "${input}": credentials do not belong in the URL`, 'use `cluster login` or FELDERA_API_KEY');
+    throw usageError(`invalid host "${shownHost(input)}": credentials do not belong in the URL`, 'use `cluster login` or FELDERA_API_KEY');
   }
-  if (url.search || url.hash) throw usageError(`invalid host "${input}": a host has no query or fragment`);
+  if (url.search || url.hash) throw usageError(`invalid host "${shownHost(input)}": a host has no query or fragment`);
   return url.toString().replace(/\/+$/, '');
 }
-
 
 function parsePositive(text: string, what: string, min: number): number {
   const n = Number(text);

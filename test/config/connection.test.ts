@@ -155,6 +155,23 @@ describe('hosts', () => {
     expect(normaliseHost(input)).toBe(out);
   });
 
+  it('an invalid host is quoted back without its user:password or query', () => {
+    const message = (h: string) => {
+      try {
+        normaliseHost(h);
+      } catch (e) {
+        return (e as CliError).message;
+      }
+      throw new Error(`accepted ${h}`);
+    };
+    expect(message('https://admin:S3cretPassw0rd99@f.example.com')).toBe('invalid host "https://***@f.example.com": credentials do not belong in the URL');
+    expect(message('https://f.example.com/?token=tok-123456789')).toBe('invalid host "https://f.example.com/?…": a host has no query or fragment');
+    expect(message('ftp://u:pw-12345678@f')).toBe('invalid host "ftp://***@f": only http:// and https:// are supported');
+    for (const h of ['https://admin:S3cretPassw0rd99@f.example.com', 'https://f.example.com/#tok-123456789', 'ftp://u:pw-12345678@f']) {
+      expect(message(h)).not.toMatch(/S3cret|tok-1|pw-1/);
+    }
+  });
+
   it('isLoopback', () => {
     for (const h of ['localhost', '127.0.0.1', '127.1.2.3', '[::1]', '::1']) expect(isLoopback(h), h).toBe(true);
     for (const h of ['0.0.0.0', '10.0.0.1', 'example.com', 'localhost.example.com', '128.0.0.1', 'api.localhost']) expect(isLoopback(h), h).toBe(false);
