@@ -144,6 +144,16 @@ export function transportFailure(endpoint: string, host: string, code: string, m
       cause,
     });
   }
+  if (code.startsWith('HPE_')) {
+    // Node's HTTP parser refused what came back (headers too large, a malformed status line): a
+    // server answered, not in HTTP it can read. Trying again brings the same answer.
+    const overflow = code === 'HPE_HEADER_OVERFLOW';
+    return new ApiError(overflow ? 'too-large' : 'invalid-response', `${host} sent ${overflow ? 'headers too large to read' : `an answer that is not valid HTTP (${sanitizeLine(message)})`} for ${endpoint}`, {
+      endpoint,
+      hint: 'Feldera never sends this; check --host (another server or a proxy may be answering)',
+      cause,
+    });
+  }
   if (code === 'ERR_INCOMPLETE') {
     return new ApiError('unreachable', `the answer from ${host} for ${endpoint} was cut off: the connection closed before it was complete`, {
       endpoint,

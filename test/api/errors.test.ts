@@ -20,4 +20,12 @@ describe('transportFailure', () => {
     const m = 'unable to verify the first certificate';
     expect(transportFailure('/v0/cluster_healthz', 'https://h', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', m, new Error(m)).message).toBe(`TLS failure talking to https://h: ${m}`);
   });
+
+  it('an answer Node cannot parse as HTTP (headers too large, a bad status line) is said as such and not retried', () => {
+    const big = transportFailure('/v0/cluster_healthz', 'http://h', 'HPE_HEADER_OVERFLOW', 'Parse Error: Header overflow', new Error('x'));
+    expect(big).toMatchObject({ apiKind: 'too-large', transient: false, message: 'http://h sent headers too large to read for /v0/cluster_healthz' });
+    const bad = transportFailure('/v0/cluster_healthz', 'http://h', 'HPE_INVALID_CONSTANT', 'Parse Error: Expected HTTP/', new Error('x'));
+    expect(bad).toMatchObject({ apiKind: 'invalid-response', transient: false });
+    expect(bad.message).toBe('http://h sent an answer that is not valid HTTP (Parse Error: Expected HTTP/) for /v0/cluster_healthz');
+  });
 });
