@@ -15,7 +15,7 @@ import { sanitizeLine } from '../io/sanitize.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { createAuthorizer, credentialTransportProblem, maskSecret, scrubSecret, type Authorizer, type RunTokenCommand } from './auth.js';
 import { Undecoded, decoderFor } from './decode.js';
-import { ApiError, describeAnswer, explainTransport, undecodedFailure, type ClientTarget } from './errors.js';
+import { ApiError, describeAnswer, explainTransport, serverDateOf, undecodedFailure, type ClientTarget } from './errors.js';
 import { NO_ANSWER_STATUS, RETRY_STATUSES, parseRetryAfter, planRetry } from './retry.js';
 import { ANSWER_LIMIT } from './limits.js';
 import { MiniHeaders, TransportError, createNodeFetch, type NodeFetch, type SendOptions } from './transport.js';
@@ -77,13 +77,6 @@ export interface ClusterClient {
 
 function endpointOf(path: string): string {
   return path.split('?')[0]!;
-}
-
-function serverDateOf(headers: Pick<Headers, 'get'>): number | undefined {
-  const d = headers.get('date');
-  if (!d) return undefined;
-  const ms = Date.parse(d);
-  return Number.isNaN(ms) ? undefined : ms;
 }
 
 /** A CA bundle is a few KB (the whole Mozilla bundle about 220 KB): more than this is not one. */

@@ -317,7 +317,8 @@ interface AnswerLike {
   headers: Pick<Headers, 'get'>;
 }
 
-function serverDate(headers: Pick<Headers, 'get'>): number | undefined {
+/** The server's clock, from its Date header (undefined when missing or unreadable). */
+export function serverDateOf(headers: Pick<Headers, 'get'>): number | undefined {
   const ms = Date.parse(headers.get('date') ?? '');
   return Number.isNaN(ms) ? undefined : ms;
 }
@@ -335,7 +336,7 @@ export function describeAnswer(target: ClientTarget, endpoint: string, res: Answ
     return new ApiError('server', `${target.host} redirects ${endpoint} to ${sanitizeLine(to).slice(0, 200)} (${res.status})`, {
       endpoint,
       status: res.status,
-      serverDate: serverDate(res.headers),
+      serverDate: serverDateOf(res.headers),
       hint: 'use the address it redirects to as the host (--host, FELDERA_HOST or `cluster login`); redirects are not followed, so credentials never travel on to another address',
     });
   }
@@ -349,7 +350,7 @@ export function describeAnswer(target: ClientTarget, endpoint: string, res: Answ
     contentType: res.headers.get('content-type') ?? '',
     text,
     feldera: asErrorBody(json),
-    serverDate: serverDate(res.headers),
+    serverDate: serverDateOf(res.headers),
     challenge: res.headers.get('www-authenticate') ?? undefined,
   });
   return failure.apiKind === 'unauthorized' ? unauthorizedHint(target, failure) : failure;
@@ -373,16 +374,12 @@ function unauthorizedHint(target: ClientTarget, failure: ApiError): ApiError {
   return new ApiError('unauthorized', failure.message, { endpoint: failure.endpoint, status: failure.status, errorCode: failure.errorCode, serverDate: failure.serverDate, hint });
 }
 
-function htmlTitle(text: string): string {
-  const t = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1]?.trim();
-  return t ? `: "${t.slice(0, 80)}"` : '';
-}
 
 /** Why a successful status came with a body that is not the value: HTML from a proxy, empty, not JSON, the wrong shape. */
 export function undecodedFailure(endpoint: string, status: number, contentType: string, body: Undecoded | undefined, serverDate: number | undefined): ApiError {
   const text = body?.text ?? '';
   if (/html/i.test(contentType) || /^\s*</.test(text)) {
-    return invalidResponse(endpoint, `got an HTML page instead of JSON (status ${status}${htmlTitle(text)})`, serverDate);
+    return invalidResponse(endpoint, `got an HTML page instead of JSON (status ${status}${fromHtml(text) ? `: "${fromHtml(text)}"` : ''})`, serverDate);
   }
   return invalidResponse(endpoint, body?.problem ?? 'empty body', serverDate);
 }

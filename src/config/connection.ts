@@ -11,8 +11,6 @@ import type { ClientTarget } from '../api/client.js';
 import { CliError, usageError } from '../errors.js';
 import type { ConfigData, Profile, StoredAuth } from './profiles.js';
 
-export { credentialTransportProblem, describeCredential, isLoopback, maskSecret, type Credential } from '../api/auth.js';
-
 export const DEFAULT_HOST = 'http://127.0.0.1:8080';
 export const DEFAULT_TIMEOUT_S = 10;
 export const DEFAULT_RETRIES = 3;

@@ -1,15 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  DEFAULT_HOST,
-  credentialTransportProblem,
-  describeCredential,
-  isLoopback,
-  maskSecret,
-  normaliseHost,
-  resolveConnection,
-  type GlobalFlags,
-} from '../../src/config/connection.js';
+import { credentialTransportProblem, describeCredential, isLoopback, maskSecret } from '../../src/api/auth.js';
+import { DEFAULT_HOST, normaliseHost, resolveConnection, type GlobalFlags } from '../../src/config/connection.js';
 import type { ConfigData } from '../../src/config/profiles.js';
 import { CliError } from '../../src/errors.js';
 
