@@ -81,13 +81,22 @@ export interface FollowedLimit {
 
 export function followStaleLimit(ctx: Ctx, spec: StaleAfterSpec, connection?: Connection): FollowedLimit {
   let limit = resolveStaleLimit(ctx, spec, { connection });
+  let storedAt = -Infinity;
   return {
     current: () => limit,
     learn(history) {
       if (spec.kind !== 'auto') return;
-      const next = autoLimit(ctx, connection ?? ctx.connection(), history);
-      if (next.source !== 'learned') return;
-      if (limit.source !== 'learned' || next.ms !== limit.ms) ctx.verbose(`stale after ${describeLimit(next, ctx.clock.now())}`);
+      const learned = learnHealthyPeriod(history);
+      if (learned.periodMs === undefined) return; // nothing new: the limit and state.json stay as they are
+      const next: StaleLimit = { ms: limitForPeriod(learned.periodMs), source: 'learned', periodMs: learned.periodMs, samples: learned.samples };
+      const now = ctx.clock.now();
+      // state.json is touched when the period moved, or once an hour, not on every list the watch reads.
+      const moved = limit.periodMs === undefined || Math.abs(limit.periodMs - learned.periodMs) >= REWRITE_DIFF_MS;
+      if (moved || now - storedAt >= REWRITE_AGE_MS) {
+        remember(ctx, connection ?? ctx.connection(), learned.periodMs, learned.samples);
+        storedAt = now;
+      }
+      if (limit.source !== 'learned' || next.ms !== limit.ms) ctx.verbose(`stale after ${describeLimit(next, now)}`);
       limit = next;
     },
   };
