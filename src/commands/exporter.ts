@@ -10,7 +10,7 @@
  * server are loaded only here.
  */
 import { Command, Option } from 'commander';
-import type { Connection } from '../config/connection.js';
+import { normaliseHost, type Connection } from '../config/connection.js';
 import type { Context } from '../context.js';
 import { FLEET_CONCURRENCY, FLEET_IGNORED_ENV, fleetChoice, fleetInputs, fleetNames, mapLimit, type FleetChoice } from '../domain/fleet.js';
 import { CliError, EXIT } from '../errors.js';
@@ -82,7 +82,9 @@ function targetsOf(opts: ExporterOptions, ctx: Context): Target[] {
   if (!opts.fleet) {
     // Resolved now, so a bad host or profile fails at start rather than on every scrape.
     const connection: Connection = ctx.connection();
-    const name = connection.profileName ?? 'default';
+    // The profile label names the profile only when its host is the one read; otherwise (no profile,
+    // or --host / FELDERA_HOST pointing elsewhere) it is `default`, as without any profile.
+    const name = connection.profileName !== undefined && profileHostInUse(connection) ? connection.profileName : 'default';
     return [{ name, read: (c, ms) => checkRow(c, name, () => connection, ms, reads) }];
   }
   const names = fleetNames(opts.fleet, ctx.config());
@@ -90,6 +92,15 @@ function targetsOf(opts: ExporterOptions, ctx: Context): Target[] {
   const ignored = FLEET_IGNORED_ENV.filter((k) => ctx.env[k]);
   if (ignored.length) ctx.verbose(`ignoring ${ignored.join(', ')}: each profile uses its own host and credential`);
   return names.map((name) => ({ name, read: (c, ms) => checkProfile(c, name, ms, reads) }));
+}
+
+function profileHostInUse(c: Connection): boolean {
+  if (c.sources.host === 'profile') return true;
+  try {
+    return c.profile !== undefined && normaliseHost(c.profile.host) === c.host;
+  } catch {
+    return false;
+  }
 }
 
 /** Every target at once (bounded as for `status`), each row timed. */
@@ -108,8 +119,10 @@ function changeLogger(ctx: Context): (rows: readonly ExportedRow[]) => void {
     for (const { row } of rows) {
       const note = fleetNote(row);
       const state = `${fleetVerdictWord(row)}${note ? `: ${note}` : ''}`;
-      if (last.get(row.profile) === state) continue;
-      last.set(row.profile, state);
+      // A stale row's note carries its age, which moves on every read: the state is the verdict then.
+      const key = row.verdict?.verdict === 'stale' && !row.error ? 'stale' : state;
+      if (last.get(row.profile) === key) continue;
+      last.set(row.profile, key);
       const line = `${new Date(ctx.clock.now()).toISOString()} ${row.profile}: ${state}`;
       if (row.error) ctx.printer.warn(line);
       else ctx.printer.note(line);

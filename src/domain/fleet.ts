@@ -78,7 +78,7 @@ export function fleetInputs(
 ): { flags: GlobalFlags; env: Record<string, string | undefined> } {
   for (const [key, flag] of FLEET_REFUSED_FLAGS) {
     if (flags[key] !== undefined && flags[key] !== false) {
-      throw usageError(`${flag} cannot be combined with --all-profiles or -p: each row uses its own profile's settings`, `drop ${flag}, or check one instance with \`cluster status ${flag} …\``);
+      throw usageError(`${flag} cannot be combined with --all-profiles or -p: each row uses its own profile's settings`, `drop ${flag}, or give ${flag} without --all-profiles / -p to read that one instance`);
     }
   }
   const rowEnv = { ...env };

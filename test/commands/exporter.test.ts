@@ -183,6 +183,24 @@ describe('exporter', () => {
     await e.stop();
   });
 
+  it('--host elsewhere than the current profile: labelled default, not with that profile\'s name', async () => {
+    const e = await startExporter({ host: ok.url }, { configDir: configWith({ sick: sick.url }, 'sick'), clock: heldClock(ok.clock) });
+    const { text } = await e.scrape();
+    expect(value(text, 'feldera_cluster_up', { profile: 'default', host: ok.url })).toBe(1);
+    expect(text).not.toContain('profile="sick"');
+    await e.stop();
+  });
+
+  it('a stale profile is logged once, not on every read as its age grows', async () => {
+    const e = await startExporter({ host: stale.url }, { clock: heldClock(stale.clock) });
+    for (let i = 0; i < 3; i++) {
+      expect(value((await e.scrape()).text, 'feldera_cluster_stale', { host: stale.url })).toBe(1);
+      stale.clock.advance(10 * SEC);
+    }
+    await e.stop();
+    expect(e.io.err().match(/Z default: stale: no check for /g)).toHaveLength(1);
+  });
+
   it('its own /healthz, an index, 404 and 405; the credential appears nowhere', async () => {
     const key = 'apikey:exporter-secret-0123456789';
     const secured = await sim({ scenario: 'healthy', apiKey: key, history: HOUR });
