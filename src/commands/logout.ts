@@ -5,7 +5,7 @@
  * current until `cluster profile use`.
  */
 import { Command } from 'commander';
-import type { ConfigData } from '../config/profiles.js';
+import type { ConfigData, Profile } from '../config/profiles.js';
 import { getProfile, profileNames, updateConfig } from '../config/profiles.js';
 import type { Context } from '../context.js';
 import { CliError, EXIT, usageError } from '../errors.js';
@@ -63,16 +63,23 @@ export async function logoutRun(opts: LogoutOptions, ctx: Context): Promise<numb
     ctx.printer.note('no stored profiles; nothing to remove');
     return EXIT.OK;
   }
-  const hosts = new Map(removed.map((n) => [n, getProfile(config, n)!]));
-  const next = nextCurrent(config, removed);
+  // Decided again on the config as it is under the lock: another process may have changed it since.
+  const hosts = new Map<string, Profile>();
+  let before: string | undefined;
   const saved = await updateConfig(env, (data) => {
-    for (const n of removed) delete data.profiles[n];
-    data.current = next;
+    before = data.current;
+    const gone = opts.all ? profileNames(data) : removed.filter((n) => getProfile(data, n));
+    data.current = nextCurrent(data, gone);
+    for (const n of gone) {
+      hosts.set(n, getProfile(data, n)!);
+      delete data.profiles[n];
+    }
     return data;
   });
 
   for (const [n, p] of hosts) io.stdout.write(`Removed profile "${n}" (${sanitizeLine(p.host)}).\n`);
-  const wasCurrent = config.current !== undefined && removed.includes(config.current);
+  if (hosts.size === 0) ctx.printer.note(`profile "${removed[0]}" was removed meanwhile by another cluster process; nothing to remove`);
+  const wasCurrent = before !== undefined && hosts.has(before);
   if (wasCurrent && saved.current !== undefined) io.stdout.write(`The current profile is now "${saved.current}".\n`);
   else if (wasCurrent && profileNames(saved).length > 0) {
     ctx.printer.note(`note: no profile is current now; choose one with \`cluster profile use NAME\` (known: ${profileNames(saved).join(', ')})`);

@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { newCmdLogout, nextCurrent } from '../../src/commands/logout.js';
+import { withConfigLock } from '../../src/config/lock.js';
 import { configPath, readConfig, type ConfigData } from '../../src/config/profiles.js';
 import { CliError } from '../../src/errors.js';
 import { tempConfigDir } from '../helpers/cli.js';
@@ -47,6 +48,19 @@ describe('logout', () => {
     expect(await t.go({ profile: 'staging' })).toBe(0);
     expect(t.read().current).toBe('prod');
     expect(Object.keys(t.read().profiles).sort()).toEqual(['default', 'prod']);
+  });
+
+  it('decides on the config as it is under the lock: a current profile chosen meanwhile by another process stays', async () => {
+    const t = stored(three);
+    let run: Promise<number> | undefined;
+    await withConfigLock(t.env.CLUSTER_CONFIG_DIR, async () => {
+      run = t.go({ profile: 'default' }); // reads the config (current: prod), then waits for the lock
+      await new Promise((r) => setTimeout(r, 300));
+      writeFileSync(configPath(t.env), JSON.stringify({ ...three, current: 'staging' }));
+    });
+    expect(await run).toBe(0);
+    expect(t.read().current).toBe('staging');
+    expect(Object.keys(t.read().profiles).sort()).toEqual(['prod', 'staging']);
   });
 
   it('CLUSTER_PROFILE picks the profile when --profile is absent', async () => {
