@@ -117,12 +117,12 @@ async function nagiosRun(opts: StatusOptions, ctx: Context): Promise<number> {
   } finally {
     client?.close();
   }
-  const { health, now, statuses } = answer;
+  const { health, now, statuses, legacy } = answer;
   const limit = resolveStaleLimit(ctx, opts.staleAfter);
   const v = healthVerdict(health, now, limit.ms);
   const current = statuses?.statuses ?? serviceStatuses(health).statuses;
   const state = healthState(v, current);
-  ctx.io.stdout.write(renderNagios(state, health, v, current, { utc: opts.utc, now, staleAfterMs: limit.ms }));
+  ctx.io.stdout.write(renderNagios(state, health, v, current, { utc: opts.utc, now, staleAfterMs: limit.ms, legacy }));
   return PLUGIN_EXIT[state];
 }
 

@@ -8,6 +8,7 @@
  */
 import type * as Prom from 'prom-client';
 import { MONITOR_STATUSES, SERVICES } from '../api/types.js';
+import { unchangedSince } from '../domain/health.js';
 import type { FleetRow } from '../render/status.js';
 
 export interface ExportedRow {
@@ -69,7 +70,9 @@ function setRow(g: Record<GaugeKey, Prom.Gauge>, { row, durationMs }: ExportedRo
     const s = health[service];
     const labels = { ...base, service };
     g.serviceHealthy.set(labels, s.healthy ? 1 : 0);
-    g.unchangedSince.set(labels, Date.parse(s.unchanged_since) / 1000);
+    // Only where the server's record says it (domain/health.ts): not an `unchanged_since` that is only the last check.
+    const since = unchangedSince(health, service, row.legacy ?? false);
+    if (since !== undefined) g.unchangedSince.set(labels, since / 1000);
     const current = row.statuses?.[service] ?? (s.healthy ? 'Healthy' : 'Unhealthy');
     for (const status of MONITOR_STATUSES) g.serviceStatus.set({ ...labels, status }, status === current ? 1 : 0);
   }

@@ -7,7 +7,7 @@
  * server is sanitised and freed of both.
  */
 import { SERVICES, type HealthStatus } from '../api/types.js';
-import type { HealthVerdict } from '../domain/health.js';
+import { unchangedSince, type HealthVerdict } from '../domain/health.js';
 import type { PluginState } from '../domain/nagios.js';
 import type { ServiceStatuses } from '../domain/service-status.js';
 import { sanitizeLine } from '../io/sanitize.js';
@@ -19,6 +19,8 @@ export interface NagiosView {
   /** The server's now. */
   now: number;
   staleAfterMs: number;
+  /** The v0.121–v0.200 shape (domain/health.ts unchangedSince). */
+  legacy: boolean;
 }
 
 export function pluginLine(state: PluginState, summary: string, perfdata?: string): string {
@@ -37,7 +39,10 @@ function summaryOf(h: HealthStatus, v: HealthVerdict, statuses: ServiceStatuses,
   if (v.verdict === 'stale') {
     return `no check for ${formatAge(v.ageMs).replace(/ ago$/, '')} (limit ${formatDuration(view.staleAfterMs)}): the monitor has stopped recording, health unknown`;
   }
-  const parts = SERVICES.filter((s) => statuses[s] !== 'Healthy').map((s) => `${s} ${statuses[s]} since ${since(Date.parse(h[s].unchanged_since), view)}`);
+  const parts = SERVICES.filter((s) => statuses[s] !== 'Healthy').map((s) => {
+    const at = unchangedSince(h, s, view.legacy);
+    return `${s} ${statuses[s]} since ${at === undefined ? 'unknown' : since(at, view)}`;
+  });
   return parts.length ? parts.join(', ') : 'the server says not all healthy (all_healthy is false)';
 }
 

@@ -64,6 +64,26 @@ describe('status --format nagios', () => {
     expect((await nagios(older.url)).out).toMatch(/^FELDERA CLUSTER CRITICAL - \S+ has no \/v0\/cluster_healthz \(\/v0\/cluster_healthz answered 404\)\n$/);
   });
 
+  it('CRITICAL with "since unknown" when unchanged_since is only the latest check (Feldera before v0.336 says so)', async () => {
+    const at = new Date(Date.now() - 30 * SEC).toISOString();
+    const svc = (healthy: boolean) => ({ healthy, message: healthy ? 'Healthy' : 'Unhealthy: down', unchanged_since: at, checked_at: at });
+    const health = { all_healthy: false, api: svc(true), compiler: svc(false), runner: svc(true) };
+    const latest = { id: '019afe41-4c7c-72be-a474-68be688e5490', recorded_at: at, all_healthy: false, api_status: 'Healthy', compiler_status: 'Unhealthy', runner_status: 'Healthy' };
+    const server = createServer((req, res) => {
+      const body = req.url?.startsWith('/v0/cluster_healthz') ? health : latest;
+      res.writeHead(req.url?.startsWith('/v0/cluster_healthz') ? 503 : 200, { 'content-type': 'application/json', date: new Date().toUTCString() });
+      res.end(JSON.stringify(body));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const r = await nagios(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+      expect(r.code).toBe(2);
+      expect(r.out).toMatch(/^FELDERA CLUSTER CRITICAL - compiler Unhealthy since unknown \| /);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
+
   it('WARNING: only services still starting (InitialUnhealthy), exit 1', async () => {
     const r = await nagios(starting.url);
     expect(r.code).toBe(1);
