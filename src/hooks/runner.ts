@@ -1,9 +1,11 @@
 /**
  * Runs hooks one at a time, in the order they were queued: `/bin/sh -c CMD` with the job's
  * environment, its JSON on stdin, in a process group of its own so that a hook that outlives
- * `timeoutMs` is stopped whole (SIGTERM to the group, SIGKILL 2 s later). A hook that fails, hangs
- * or cannot start is reported and the queue goes on: no failure of a hook stops the watch or skips
- * the next event. Its output is kept (the last 16 kB of each stream) for the report.
+ * `timeoutMs` is stopped whole (SIGTERM to the group, SIGKILL 2 s later — even when the shell
+ * itself went at the SIGTERM, for what it started and ignores SIGTERM). A hook still running when
+ * the process exits (a second Ctrl-C) has its group killed. A hook that fails, hangs or cannot
+ * start is reported and the queue goes on: no failure of a hook stops the watch or skips the next
+ * event. Its output is kept (the last 16 kB of each stream) for the report.
  *
  * The timeout runs on a real timer, not the injected clock: a hook is a real process.
  */
@@ -92,9 +94,14 @@ async function runHook(job: HookJob, opts: RunnerOptions): Promise<HookResult> {
     // A hook that does not read its stdin closes the pipe: that is its business, not an error.
     child.stdin.on('error', () => {});
     child.stdin.end(job.stdin);
+    // The process leaving (a second Ctrl-C ends it at once) takes the hook's group with it.
+    const onExit = () => signalGroup('SIGKILL');
+    process.on('exit', onExit);
     const finish = (r: Pick<HookResult, 'code' | 'signal' | 'timedOut' | 'spawnError'>) => {
       clearTimeout(timer);
-      if (kill) clearTimeout(kill);
+      process.off('exit', onExit);
+      // After a timeout the SIGKILL stays due: the shell going at SIGTERM does not mean all it started did.
+      if (kill && !timedOut) clearTimeout(kill);
       resolve(done(r));
     };
     child.on('error', (e) => finish({ code: null, signal: null, timedOut: false, spawnError: e.message }));

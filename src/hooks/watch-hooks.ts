@@ -32,14 +32,36 @@ export function reportHook(ctx: Pick<Context, 'printer' | 'verbose'>, exec: Exec
   }
 }
 
+/** Hooks waiting beyond this many mean they are slower than the events: said once. */
+export const BACKLOG_WARN = 10;
+
 export function startHooks(exec: ExecOptions, ctx: Context, origin: HookOrigin): WatchHooks {
   const runner = createHookRunner({ command: exec.command, timeoutMs: exec.timeoutMs, report: (r) => reportHook(ctx, exec, r) });
+  let warned = false;
+  const queue = {
+    push(job: Parameters<typeof runner.push>[0]) {
+      runner.push(job);
+      if (!warned && runner.pending() > BACKLOG_WARN) {
+        warned = true;
+        ctx.printer.warn(`${runner.pending()} hooks are waiting: the hook is slower than the events (each may run up to --exec-timeout ${formatDuration(exec.timeoutMs)}); they still run in order`);
+      }
+    },
+  };
+  const finishing = () => {
+    const n = runner.pending();
+    if (n > 0) ctx.printer.note(`finishing ${n === 1 ? '1 hook' : `${n} hooks`} (Ctrl-C again to stop at once)`);
+  };
   return {
-    observe: (inner) => withHooks(inner, { on: exec.on, origin, env: ctx.env, runner }),
+    observe: (inner) => withHooks(inner, { on: exec.on, origin, env: ctx.env, runner: queue }),
     async drain(aborted) {
-      const n = runner.pending();
-      if (n > 0 && aborted) ctx.printer.note(`finishing ${n === 1 ? '1 hook' : `${n} hooks`} (Ctrl-C again to stop at once)`);
-      await runner.drain();
+      if (aborted) finishing();
+      // A Ctrl-C while waiting (after --until or --timeout ended the watch) is answered too.
+      else ctx.signal.addEventListener('abort', finishing, { once: true });
+      try {
+        await runner.drain();
+      } finally {
+        ctx.signal.removeEventListener('abort', finishing);
+      }
     },
   };
 }

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { newCmdWatch } from '../../src/commands/event/watch.js';
+import { BACKLOG_WARN } from '../../src/hooks/watch-hooks.js';
 import { manualClock, startSimulator, type Simulator } from '../../src/simulator/index.js';
 import type { Clock } from '../../src/util/clock.js';
 import { tempConfigDir } from '../helpers/cli.js';
@@ -138,5 +139,30 @@ describe('event watch --exec', () => {
     const w = await watch({ exec: 'echo "posted $CLUSTER_VERDICT"', verbose: true }, { scenario: 'healthy', polls: 1 });
     expect(w.io.err()).toMatch(/^\* the hook for event \S+ finished in \d+ ms\n\* hook stdout: posted healthy$/m);
     expect(w.io.err()).not.toContain('hook-secret');
+  });
+
+  it('hooks slower than the events: a warning once, and every event still gets its hook in order', async () => {
+    const hook = 'echo "$CLUSTER_EVENT_ID" >> "$HOOKS/ran"; sleep 0.05';
+    const w = await watch({ exec: hook, since: '45m' }, { scenario: 'flapping', history: 3_600_000, polls: 1 });
+    const ids = w.io.out().split('\n').filter((l) => l !== '').map((l) => /id=(\S+)/.exec(l)![1]);
+    expect(ids.length).toBeGreaterThan(BACKLOG_WARN + 1);
+    expect(w.io.err().match(/^warning: \d+ hooks are waiting: the hook is slower than the events/gm)).toHaveLength(1);
+    expect(readFileSync(join(w.dir, 'ran'), 'utf8').trim().split('\n')).toEqual(ids);
+  });
+
+  it('Ctrl-C while the hooks of a finished watch (--timeout) still run: said, and they finish', async () => {
+    const simClock = manualClock(T0);
+    const sim = await startSimulator({ clock: simClock, scenario: 'healthy', seed: 5, history: 3_600_000 });
+    sims.push(sim);
+    const vclock = virtualClock(simClock);
+    const ctl = new AbortController();
+    const dir = mkdtempSync(join(tmpdir(), 'cluster-hooks-'));
+    const io = bufferIO({ env: { CLUSTER_CONFIG_DIR: tempConfigDir(), PATH: process.env.PATH, HOOKS: dir } });
+    setTimeout(() => ctl.abort('SIGINT'), 300);
+    const r = await invoke(newCmdWatch, argvOf({ host: sim.url, exec: 'sleep 1; echo done >> "$HOOKS/ran"', timeout: '1m' }), { io, clock: vclock, signal: ctl.signal });
+    expect(r.code).toBe(124);
+    expect(io.err()).toMatch(/^finishing \d+ hooks? \(Ctrl-C again to stop at once\)$/m);
+    const lines = io.out().split('\n').filter((l) => l !== '').length;
+    expect(readFileSync(join(dir, 'ran'), 'utf8')).toBe('done\n'.repeat(lines));
   });
 });
