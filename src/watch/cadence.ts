@@ -95,13 +95,17 @@ export interface NextPoll {
  * A healthy cluster's next event is due `periodicGapMs` after the last one. Looking once just
  * before that time (one small request) lets the poll that finds it prove it is the next event,
  * which saves reading the whole list. The interval stays the longest wait: the delay is only ever
- * shortened, and not while the newest event is unhealthy or stale (no periodic event is due then).
+ * shortened, and not while the newest event is unhealthy or stale (no periodic event is due then),
+ * nor when the interval is as long as the periodic gap (nothing to prove then).
  */
 export function earlyLook(c: Cadence, newest: ClusterEventStatus, stale: boolean, next: NextPoll): number {
   const { intervalMs, delayMs, serverDate } = next;
   if (serverDate === undefined || stale || !isAllHealthy(newest)) return delayMs;
   // Polls this close together see every event within the provable window anyway.
   if (intervalMs <= MONITOR_ROUND_MS - SKIP_MARGIN_MS - 1000) return delayMs;
+  // Polls a periodic gap or more apart: the one after the look would find later events too, and
+  // read the list anyway — the look would only double the polls.
+  if (intervalMs >= c.periodicGapMs) return delayMs;
   if (!c.seenAsLatest || c.seenAsLatest.id !== newest.id.toLowerCase()) return delayMs;
   const wait = Date.parse(newest.recorded_at) + c.periodicGapMs - EARLY_LOOK_MS - serverDate;
   return wait >= 1000 && wait < delayMs ? wait : delayMs;

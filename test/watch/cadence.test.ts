@@ -96,5 +96,9 @@ describe('the 10-minute cadence', () => {
     expect(earlyLook(c, e1, false, { ...next, serverDate: undefined })).toBe(10 * S);
     expect(earlyLook(initialCadence, e1, false, next)).toBe(10 * S);
     expect(earlyLook(c, e1, false, { ...next, intervalMs: 5 * S, delayMs: 5 * S })).toBe(5 * S);
+    // Polls a periodic gap (10 min) or more apart: the poll after a look would read the list anyway.
+    const hourly = { intervalMs: 60 * 60 * S, delayMs: 60 * 60 * S, serverDate: BASE + 300 * S };
+    expect(earlyLook(c, e1, false, hourly)).toBe(60 * 60 * S);
+    expect(earlyLook(c, e1, false, { ...hourly, intervalMs: 5 * 60 * S, delayMs: 5 * 60 * S })).toBe(300 * S - 1500);
   });
 });
