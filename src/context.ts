@@ -3,6 +3,7 @@
  * flags, an abort signal (Ctrl-C / SIGTERM), the printer for stderr, and lazy access to config and
  * client. Tests build one with `makeContext` and a buffer IO.
  */
+import { defaultRunTokenCommand, sharedTokenRunner } from './api/auth.js';
 import { createClient, type ClientOptions, type ClusterClient } from './api/client.js';
 import { resolveConnection, type Connection, type GlobalFlags } from './config/connection.js';
 import { readConfig, type ConfigData } from './config/profiles.js';
@@ -58,6 +59,8 @@ export function makeContext(init: ContextInit): Context {
   let config: ConfigData | undefined;
   let connection: Connection | undefined;
   const verbose = (line: string) => printer.verbose(line);
+  // One run of a token command at a time for all the clients of this run (api/auth.ts).
+  const tokens = sharedTokenRunner(init.runTokenCommand ?? defaultRunTokenCommand, () => clock.now());
   const ctx: Context = {
     io,
     clock,
@@ -85,7 +88,7 @@ export function makeContext(init: ContextInit): Context {
       return createClient(conn, {
         clock,
         trace: flags.verbose ? verbose : undefined,
-        runTokenCommand: init.runTokenCommand,
+        runTokenCommand: tokens,
         onSecret: (s) => scrubber.add(s),
         progress: init.progress,
         ...opts,

@@ -58,7 +58,33 @@ export function credentialTransportProblem(host: string, credential: Credential 
   });
 }
 
-export type RunTokenCommand = (command: string) => Promise<string>;
+/** Run a token command; `fresh`: a token run earlier will not do (the server refused it). */
+export type RunTokenCommand = (command: string, opts?: { fresh?: boolean }) => Promise<string>;
+
+/** How long a token from a finished run may be handed to another client of the same process. */
+export const TOKEN_REUSE_MS = 60_000;
+
+/**
+ * A token runner shared by the clients of one process (context.ts). The exporter and the fleet
+ * view make a client per read: without this each read ran the command again, and a command that
+ * hangs was started anew on every read while the earlier ones still ran. Now a command runs once
+ * at a time — a client that asks meanwhile gets that run's result — and its token serves other
+ * clients for TOKEN_REUSE_MS; a refresh (after a 401) waits for no cache.
+ */
+export function sharedTokenRunner(run: RunTokenCommand, now: () => number): RunTokenCommand {
+  const runs = new Map<string, { token: Promise<string>; doneAt?: number }>();
+  return (command, o = {}) => {
+    const last = runs.get(command);
+    if (last && (last.doneAt === undefined || (!o.fresh && now() - last.doneAt < TOKEN_REUSE_MS))) return last.token;
+    const entry: { token: Promise<string>; doneAt?: number } = { token: run(command) };
+    runs.set(command, entry);
+    entry.token.then(
+      () => (entry.doneAt = now()),
+      () => runs.get(command) === entry && runs.delete(command),
+    );
+    return entry.token;
+  };
+}
 
 /**
  * A failing token command's message is shown (it says what to fix), but a token it mentions is
@@ -131,7 +157,7 @@ export function createAuthorizer(
       }
       if (stale || token === undefined) {
         opts.trace?.('running the token command');
-        const t = await run(c.command);
+        const t = await run(c.command, { fresh: token !== undefined });
         opts.onSecret?.(t);
         if (!validToken(t)) {
           throw new CliError('the token command printed something that is not a single bearer token (spaces, several lines or control characters)', {
