@@ -106,6 +106,7 @@ describe('newCmdList', () => {
     await refused(newCmdList, ['--until', '12/08/2025'], /invalid --until "12\/08\/2025"/);
     await refused(newCmdList, ['--incidents', '--timeline'], /give either --incidents or --timeline, not both/);
     await refused(newCmdList, ['--incidents', '--limit', '3'], /--limit does not apply with --incidents/);
+    await refused(newCmdList, ['--incidents', '--stale-after', '1m'], /--stale-after does not apply with --incidents/);
     await refused(newCmdList, ['--timeline', '--service', 'api'], /--service does not apply with --timeline/);
     await refused(newCmdList, ['--width', '100'], /--width applies only with --timeline/);
   });

@@ -66,11 +66,16 @@ function refuse(flags: ListFlags, mode: string, refused: readonly (readonly [key
   }
 }
 
-/** The typed options from parsed flags: every combination that makes no sense is a usage error here. */
-export function listOptions(flags: ListFlags): ListOptions {
+/**
+ * The typed options from parsed flags: every combination that makes no sense is a usage error here.
+ * `staleAfterGiven`: --stale-after was on the command line (it has a default, so the flags cannot say).
+ */
+export function listOptions(flags: ListFlags, staleAfterGiven = false): ListOptions {
   if (flags.incidents && flags.timeline) throw usageError('give either --incidents or --timeline, not both');
   if (flags.incidents) {
     refuse(flags, '--incidents', [...LIST_ONLY, ['width', '--width']]);
+    // Incidents are the statuses' runs: no staleness in them (`event incidents` has no such flag).
+    if (staleAfterGiven) throw usageError('--stale-after does not apply with --incidents', 'see `cluster event incidents --help`');
     return { view: 'incidents', incidents: incidentsOptions(flags) };
   }
   if (flags.timeline) {
@@ -113,7 +118,7 @@ export function newCmdList(f: Factory, runF: Run<ListOptions> = listRun): Comman
     .addOption(widthOption('with --timeline: width of the picture in columns'))
     .addHelpText('after', examples('cluster event list --since 6h', 'cluster event list --unhealthy --service compiler --json | jq length', 'cluster event list --limit 20 --reverse'))
     .action(async (flags: ListFlags, cmd: Command) => {
-      const opts = listOptions(flags);
+      const opts = listOptions(flags, cmd.getOptionValueSource('staleAfter') === 'cli');
       const json = opts.view === 'events' ? opts.json : opts.view === 'incidents' ? opts.incidents.json : opts.timeline.json;
       await f.run(cmd, runF, opts, { json });
     });
