@@ -31,6 +31,8 @@ export type Step =
 export interface FakeServer {
   url: string;
   seen: Seen[];
+  /** TCP connections accepted (a TLS handshake to a plain server is one, though no request is seen). */
+  connections(): number;
   close(): Promise<void>;
 }
 
@@ -68,7 +70,9 @@ export async function fakeServer(route: (req: IncomingMessage, n: number) => Ste
     else send();
   };
   const server: Server = tls ? createHttpsServer({ key: tls.key, cert: tls.cert }, handler) : createHttpServer(handler);
+  let connections = 0;
   server.on('connection', (s) => {
+    connections++;
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
@@ -81,6 +85,7 @@ export async function fakeServer(route: (req: IncomingMessage, n: number) => Ste
   return {
     url: `${tls ? 'https' : 'http'}://${address}:${port}`,
     seen,
+    connections: () => connections,
     close: () =>
       new Promise<void>((r) => {
         for (const s of sockets) s.destroy();

@@ -75,7 +75,7 @@ describe('a lock left by a killed process', () => {
       process.execPath,
       [
         '-e',
-        `require('proper-lockfile').lock(process.argv[1], { realpath: false, lockfilePath: process.argv[2], stale: ${STALE_MS} }).then(() => console.log('locked'))`,
+        `require('proper-lockfile').lock(process.argv[1], { realpath: false, lockfilePath: process.argv[2], stale: ${STALE_MS} }).then(() => { console.log('locked'); setInterval(() => {}, 1e9); })`, // held until killed (the lock's own timer does not keep it alive)
         join(dir, 'config.json'),
         join(dir, LOCK_NAME),
       ],

@@ -19,17 +19,25 @@ const SGR = /\u001b\[[0-9;]*m/g;
 const BOX = /[┌┐└┘├┤┬┴┼─│]/;
 
 /**
- * Proves a path does not draw with the terminal kit (cli-table3 and chalk, loaded together by
- * render/kit.ts and bundled into dist/): chalk asks tty.isatty(1) and (2) as it loads, and nothing
- * else on a piped path does. A preload wraps isatty to fail loudly.
+ * Proves a path does not draw with the terminal kit (render/kit.ts: chalk, bundled into dist/cli.cjs,
+ * and cli-table3, its own file dist/lazy/cli-table3.cjs): chalk asks tty.isatty(1) and (2) as it
+ * loads, and nothing else on a piped path does; cli-table3 is a require of its file. A preload makes
+ * both fail loudly.
  */
 const hookFile = join(configDir, 'forbid-ui.cjs');
 writeFileSync(
   hookFile,
   `const tty = require('node:tty');
-tty.isatty = (fd) => {
-  process.stderr.write('forbidden import: the terminal kit asked isatty(' + fd + ')\\n');
+const Module = require('node:module');
+const forbid = (what) => {
+  process.stderr.write('forbidden import: ' + what + '\\n');
   process.exit(1);
+};
+tty.isatty = (fd) => forbid('the terminal kit asked isatty(' + fd + ')');
+const load = Module._load;
+Module._load = function (request, ...rest) {
+  if (/lazy[\\\\/]cli-table3\\.cjs$/.test(request)) forbid(request);
+  return load.call(this, request, ...rest);
 };
 `,
 );

@@ -24,9 +24,11 @@ let url = '';
 beforeAll(async () => {
   const work = mkdtempSync(join(tmpdir(), 'cluster-release-'));
   // --ignore-scripts: package the dist/ the test run built (a rebuild would race the other e2e tests).
-  const [packed] = JSON.parse(execFileSync(npm, ['pack', '--json', '--ignore-scripts', '--pack-destination', work], { cwd: root, encoding: 'utf8' })) as { filename: string }[];
+  // npm's cache in the run's temporary folder too: nothing is left in the developer's ~/.npm.
+  const cache = ['--cache', join(work, 'npm-cache')];
+  const [packed] = JSON.parse(execFileSync(npm, ['pack', '--json', '--ignore-scripts', ...cache, '--pack-destination', work], { cwd: root, encoding: 'utf8' })) as { filename: string }[];
   prefix = join(work, 'prefix');
-  execFileSync(npm, ['install', '--global', '--offline', '--no-audit', '--no-fund', '--prefix', prefix, join(work, packed!.filename)], { stdio: 'ignore' });
+  execFileSync(npm, ['install', '--global', '--offline', '--no-audit', '--no-fund', ...cache, '--prefix', prefix, join(work, packed!.filename)], { stdio: 'ignore' });
   installed = join(prefix, 'bin', 'cluster');
   sim = startCli(['simulate', '--port', '0', '--seed', '3', '--history', '30m']);
   url = await sim.firstLine;

@@ -121,6 +121,13 @@ describe('when it stops', () => {
     s.child.kill('SIGTERM');
     expect((await s.exited).code).toBe(0);
     expect(existsSync(file)).toBe(false);
-    expect(existsSync(CERT)).toBe(true);
+    // One that wrote to --cert-out, stopped the same way: the file stays.
+    const out = join(tempConfigDir(), 'kept.pem');
+    const k = startCli(['simulate', '--port', '0', '--tls', '--cert-out', out]);
+    await k.firstLine;
+    await summaryOf(k);
+    k.child.kill('SIGTERM');
+    expect((await k.exited).code).toBe(0);
+    expect(readFileSync(out, 'utf8')).toMatch(/^-----BEGIN CERTIFICATE-----/);
   });
 });

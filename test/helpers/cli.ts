@@ -17,9 +17,19 @@ export function tempConfigDir(): string {
   return mkdtempSync(join(tmpdir(), 'cluster-test-'));
 }
 
-/** Env with nothing from the developer's shell that could change behaviour. */
+/**
+ * Env with nothing from the developer's shell that could change behaviour. Temporary files and the
+ * compile cache (Node 22+) go under the run's temporary folder, not the developer's home.
+ */
 export function cleanEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
-  const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LANG: 'C.UTF-8', TZ: 'UTC' };
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '/tmp',
+    LANG: 'C.UTF-8',
+    TZ: 'UTC',
+    TMPDIR: tmpdir(),
+    XDG_CACHE_HOME: join(tmpdir(), 'cache'),
+  };
   for (const [k, v] of Object.entries(extra)) if (v !== undefined) env[k] = v;
   return env;
 }
