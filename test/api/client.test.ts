@@ -5,6 +5,8 @@ import { parseRetryAfter } from '../../src/api/retry.js';
 import { resolveConnection, type Connection, type GlobalFlags } from '../../src/config/connection.js';
 import { CliError } from '../../src/errors.js';
 import { EVENT, HEALTH, PLATFORM, failure, fakeServer, feldera, recordingClock, selfSignedCert, type FakeServer, type Step } from './fake-server.js';
+// .invalid names fail here without a DNS query: tests send nothing off this machine.
+import '../helpers/test-names.cjs';
 
 const KEY = 'apikey:' + 'AbCd'.padEnd(124, 'x') + 'wxyz';
 

@@ -1,5 +1,4 @@
 import { writeFileSync } from 'node:fs';
-import { networkInterfaces } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newCmdStatus, type AuthStatusReport } from '../../src/commands/auth/status.js';
 import { configPath, type ConfigData } from '../../src/config/profiles.js';
@@ -9,6 +8,7 @@ import { fakeServer } from '../api/fake-server.js';
 import { tempConfigDir } from '../helpers/cli.js';
 import { bufferIO } from '../helpers/io.js';
 import { argvOf, runOrThrow } from '../helpers/command.js';
+import '../helpers/test-names.cjs';
 
 const KEY = 'apikey:' + 'AbCd' + 's'.repeat(120) + 'wxyz';
 let sim: Simulator;
@@ -109,13 +109,11 @@ describe('auth status', () => {
     expect(t.io.err()).toContain(`error: cannot reach ${url}: connection refused`);
   });
 
-  const lan = Object.values(networkInterfaces())
-    .flat()
-    .find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
-  it.skipIf(!lan)('an http host that is not loopback with a key: reachable, but the key is not sent; exit 1', async () => {
-    const f = await fakeServer(() => ({ status: 200, json: {} }), undefined, lan);
+  it('an http host that is not loopback with a key: reachable, but the key is not sent; exit 1', async () => {
+    // A host NAME that is not a loopback name, resolved to 127.0.0.1 by test-names.cjs.
+    const f = await fakeServer(() => ({ status: 200, json: {} }));
     try {
-      const t = setup({ profiles: {} }, { FELDERA_API_KEY: KEY }, { host: f.url, json: true });
+      const t = setup({ profiles: {} }, { FELDERA_API_KEY: KEY }, { host: f.url.replace('127.0.0.1', 'feldera.test'), json: true });
       expect(await t.go()).toBe(1);
       const r = JSON.parse(t.io.out()) as AuthStatusReport;
       expect(r.server.reachable).toBe(true);

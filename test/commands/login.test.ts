@@ -1,7 +1,6 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { networkInterfaces } from 'node:os';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loginRun, newCmdLogin, parseKey, type LoginDeps } from '../../src/commands/login.js';
 import { configPath, readConfig } from '../../src/config/profiles.js';
@@ -12,6 +11,7 @@ import { EVENT, PLATFORM, fakeServer, feldera, selfSignedCert, type FakeServer }
 import { tempConfigDir } from '../helpers/cli.js';
 import { bufferIO } from '../helpers/io.js';
 import { argvOf, runOrThrow } from '../helpers/command.js';
+import '../helpers/test-names.cjs';
 
 const KEY = 'apikey:' + 'AbCd' + 'k'.repeat(120) + 'wxyz';
 
@@ -310,17 +310,15 @@ describe('bearer over plain http to a non-loopback host', () => {
     expect(existsSync(t.file)).toBe(false);
   });
 
-  const lan = Object.values(networkInterfaces())
-    .flat()
-    .find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
-  it.skipIf(!lan)('refuses before asking for the key when the instance has auth on', async () => {
+  it('refuses before asking for the key when the instance has auth on', async () => {
     const server = createServer((req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(req.url === '/config/authentication' ? { GenericOidc: { issuer: 'i', client_id: 'c', extra_oidc_scopes: [] } } : {}));
     });
-    await new Promise<void>((r) => server.listen(0, lan, r));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {
-      const url = `http://${lan}:${(server.address() as AddressInfo).port}`;
+      // A host NAME that is not a loopback name, resolved to 127.0.0.1 by test-names.cjs.
+      const url = `http://feldera.test:${(server.address() as AddressInfo).port}`;
       const t = setup({ tty: true, answers: [KEY] });
       const e = await failure(t.go({ host: url }));
       expect(e.message).toContain(`refusing to send a bearer credential in clear text to ${url}`);
