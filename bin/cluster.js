@@ -7,12 +7,14 @@
 
 // Fast paths that need nothing of the program: the version (package.json's, which the build puts
 // into the program too) and the root help as the build rendered it (dist/help.txt, at the width
-// the program never exceeds, so only where the terminal is at least that wide).
+// the program never exceeds, so only where the program's width — the terminal's, else COLUMNS,
+// else 80, as src/io/io.ts decides it — is at least that).
 const args = process.argv.slice(2);
+const helpWidth = () => (require('node:tty').isatty(1) && process.stdout.columns) || Number(process.env.COLUMNS) || 80;
 const fast =
   args.length === 1 && (args[0] === '--version' || args[0] === '-V')
     ? () => `${require('../package.json').version}\n`
-    : args.length === 1 && (args[0] === '--help' || args[0] === '-h') && !(require('node:tty').isatty(1) && process.stdout.columns < 80)
+    : args.length === 1 && (args[0] === '--help' || args[0] === '-h') && helpWidth() >= 80
       ? () => require('node:fs').readFileSync(require('node:path').join(__dirname, '..', 'dist', 'help.txt'), 'utf8')
       : undefined;
 if (fast) {

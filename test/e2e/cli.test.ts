@@ -20,6 +20,10 @@ describe('the cluster binary', () => {
     expect((await runCli(['-h'])).stdout).toBe(slowHelp.stdout);
     expect((await runCli(['-V'])).stdout).toBe(`${pkg.version}\n`);
     for (const l of fastHelp.stdout.split('\n')) expect(l.length).toBeLessThanOrEqual(80);
+    // Piped with a narrow COLUMNS the program wraps narrower: the fast path must not answer then.
+    const narrow = await runCli(['--help'], { env: { COLUMNS: '40' } });
+    expect(narrow.stdout).toBe((await runCli(['--help', '--verbose'], { env: { COLUMNS: '40' } })).stdout);
+    expect(narrow.stdout).not.toBe(fastHelp.stdout);
   });
 
   it('a pipe closed before the output is written ends quietly (EPIPE), fast paths and the program alike', async () => {
