@@ -55,9 +55,7 @@ const { createWatcher, createClient, resolveConnection, systemClock, startSimula
     "export { systemClock } from './src/util/clock.ts';",
     "export { startSimulator, manualClock } from './src/simulator/index.ts';",
   ],
-  ['conf'],
 );
-
 
 const gc = globalThis.gc ?? (() => {});
 const mb = (n) => (n / 1_048_576).toFixed(1);
