@@ -137,6 +137,7 @@ async function start(p: SimulateOptions, ctx: Context): Promise<Simulator> {
       speed: p.speed,
       edition: p.edition,
       omitRoutes: p.omitRoutes,
+      keepLog: false,
       verbose: Boolean(ctx.flags.verbose),
       log: (line) => void ctx.io.stderr.write(`${line}\n`),
       ...(p.apiKey !== undefined && { apiKey: p.apiKey }),

@@ -41,6 +41,11 @@ export interface SimulatorOptions {
    * and `names` (clients trust it with `--ca-cert`; `Simulator.tls.cert` is the PEM).
    */
   tls?: boolean | { names?: readonly string[] };
+  /**
+   * Keep every event ever recorded in `model.log` (default true, for tests). `cluster simulate`
+   * turns it off: at high --speed or with a long --history it would hold them all in memory.
+   */
+  keepLog?: boolean;
 }
 
 export interface Simulator {
@@ -93,7 +98,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const seed = (opts.seed ?? randomInt(0, 2 ** 32 - 1)) >>> 0;
   const history = opts.history ?? scenario.history ?? 0;
   const edition = opts.edition ?? 'community';
-  const raw = createModel({ scenario, edition, seed, monitorStart: start - history });
+  const raw = createModel({ scenario, edition, seed, monitorStart: start - history, keepLog: opts.keepLog ?? true });
   raw.catchUp(clock.now()); // pre-fill now rather than on the first request
   const model = liveModel(raw, clock);
 

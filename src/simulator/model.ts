@@ -29,6 +29,8 @@ export interface ModelOptions {
   seed: number;
   /** Epoch ms at which the monitor (the manager) started: the scenario's time zero. */
   monitorStart: number;
+  /** Keep every event ever recorded in `log` (default true; see table.ts). */
+  keepLog?: boolean;
 }
 
 export interface MonitorModel {
@@ -60,7 +62,7 @@ function roundContext(opts: ModelOptions): RoundContext {
 
 export function createModel(opts: ModelOptions): MonitorModel {
   const ctx = roundContext(opts);
-  const table = createEventTable();
+  const table = createEventTable(opts.keepLog ?? true);
   let cursor: LoopCursor = firstCursor(ctx.lifetimes, FRESH_LOOP);
   // The next round is planned (drawing its randomness) as soon as the previous one is applied,
   // and waits here until simulated time reaches its end.

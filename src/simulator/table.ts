@@ -1,7 +1,8 @@
 /**
  * The `cluster_monitor_event` table: rows oldest first, an index by id, the retention clean-up
- * that follows every insert, and an append-only log of every row ever written (with when and why
- * retention deleted it) so tests and the start-up summary can see past the clean-up.
+ * that follows every insert, and (when asked: tests) an append-only log of every row ever written,
+ * with when and why retention deleted it, to see past the clean-up. Without the log a simulator
+ * holds its retained rows only, however long it runs.
  */
 import type { StoredEvent } from './event.js';
 
@@ -23,6 +24,7 @@ export interface EventTable {
   latest(): StoredEvent | undefined;
   /** A retained row by canonical id. */
   get(id: string): StoredEvent | undefined;
+  /** Every row ever written (empty unless the table keeps a log). */
   readonly log: readonly LogEntry[];
   /** Appends a row, then runs the clean-up as of 1 ms after its `recorded_at`. */
   insert(e: StoredEvent): void;
@@ -41,7 +43,7 @@ export function retentionCut(rows: readonly Pick<StoredEvent, 'recordedAtUs'>[],
   return { count: Math.max(byAge, n - RETENTION_COUNT), byAge };
 }
 
-export function createEventTable(): EventTable {
+export function createEventTable(keepLog = true): EventTable {
   let rows: StoredEvent[] = [];
   const byId = new Map<string, StoredEvent>();
   const log: LogEntry[] = [];
@@ -52,7 +54,9 @@ export function createEventTable(): EventTable {
     if (count === 0) return;
     rows.slice(0, count).forEach((e, i) => {
       byId.delete(e.id);
-      const entry = logIndex.get(e.id)!;
+      const entry = logIndex.get(e.id);
+      if (!entry) return;
+      logIndex.delete(e.id);
       entry.deletedAtUs = nowUs;
       entry.deletedBecause = i < byAge ? 'age' : 'count';
     });
@@ -68,9 +72,11 @@ export function createEventTable(): EventTable {
     insert(e) {
       rows.push(e);
       byId.set(e.id, e);
-      const entry: LogEntry = { event: e };
-      log.push(entry);
-      logIndex.set(e.id, entry);
+      if (keepLog) {
+        const entry: LogEntry = { event: e };
+        log.push(entry);
+        logIndex.set(e.id, entry);
+      }
       cleanUp(e.recordedAtUs + 1000);
     },
   };

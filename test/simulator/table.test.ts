@@ -59,6 +59,15 @@ describe('event table', () => {
       [3, undefined, undefined],
     ]);
   });
+
+  it('without a log (cluster simulate): the same rows, nothing kept of what retention deleted', () => {
+    const t = createEventTable(false);
+    for (let i = 0; i < RETENTION_COUNT + 50; i++) t.insert(row(i, i * 10_000_000));
+    expect(t.rows()).toHaveLength(RETENTION_COUNT);
+    expect(t.rows()[0]!.round).toBe(50);
+    expect(t.get(row(49, 0).id)).toBeUndefined();
+    expect(t.log).toEqual([]);
+  });
 });
 
 describe('healthOf', () => {
