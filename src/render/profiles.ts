@@ -4,8 +4,8 @@
  * Credentials arrive already masked; every stored string is sanitised.
  */
 import { sanitizeLine } from '../io/sanitize.js';
-import type { TerminalKit } from './kit.js';
-import { NO_BORDER } from './table.js';
+import type { PaintKit } from './kit.js';
+import { plainTable } from './table.js';
 import { visibleWidth } from './text.js';
 
 export interface ProfileRow {
@@ -33,7 +33,7 @@ const OPTIONAL = ['SERVER', 'TENANT', 'CREDENTIAL'] as const;
 const COLUMNS = ['NAME', 'HOST', 'AUTH', 'CREDENTIAL', 'TENANT', 'SERVER'] as const;
 
 /** The terminal table, at most `columns` wide: drops SERVER, then TENANT, then CREDENTIAL (`auth status` shows them all). */
-export function renderProfileTable(rows: readonly ProfileRow[], columns: number, kit: TerminalKit): string {
+export function renderProfileTable(rows: readonly ProfileRow[], columns: number, kit: PaintKit): string {
   const c = kit.color;
   const cells = rows.map((r) => ({
     mark: r.current ? c.green('*') : '',
@@ -47,13 +47,7 @@ export function renderProfileTable(rows: readonly ProfileRow[], columns: number,
   let text = '';
   for (let drop = 0; drop <= OPTIONAL.length; drop++) {
     const shown = COLUMNS.filter((k) => !(OPTIONAL.slice(0, drop) as readonly string[]).includes(k));
-    const table = new kit.Table({
-      head: ['', ...shown].map((h) => c.bold(h)),
-      style: { head: [], border: [], 'padding-left': 0, 'padding-right': 2 },
-      chars: { ...NO_BORDER, middle: '' },
-    });
-    for (const row of cells) table.push([row.mark, ...shown.map((k) => row[k])]);
-    text = table.toString().split('\n').map((l) => l.trimEnd()).join('\n');
+    text = plainTable(kit, ['', ...shown], cells.map((row) => [row.mark, ...shown.map((k) => row[k])]));
     if (Math.max(...text.split('\n').map(visibleWidth)) <= columns) break;
   }
   return text + '\n';

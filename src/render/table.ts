@@ -5,29 +5,13 @@
 import type { PaintKit } from './kit.js';
 import { visibleWidth } from './text.js';
 
-export const NO_BORDER = {
-  top: '',
-  'top-mid': '',
-  'top-left': '',
-  'top-right': '',
-  bottom: '',
-  'bottom-mid': '',
-  'bottom-left': '',
-  'bottom-right': '',
-  left: '',
-  'left-mid': '',
-  mid: '',
-  'mid-mid': '',
-  right: '',
-  'right-mid': '',
-  middle: '  ',
-};
-
 /**
- * The borderless table, laid out here (the same text cli-table3 draws with NO_BORDER and no
- * padding, which test/render/table.test.ts checks against it): each column as wide as its widest
- * cell, colour codes not counted; two spaces between columns; a cell with line breaks spans lines.
- * Drawn without the table library, so piped output and the history commands never load it.
+ * The borderless table, laid out here: each column as wide as its widest cell, colour codes not
+ * counted and characters measured as render/text.ts does (wide East Asian and emoji as two); two
+ * spaces between columns; a cell with line breaks spans lines. For text without emoji that is the
+ * text cli-table3 draws with no border and no padding (test/render/table.test.ts holds it to that);
+ * its string-width measures some emoji and joined sequences otherwise. Drawn without the table
+ * library, so only event get's bordered table loads it.
  */
 export function plainTable(kit: PaintKit, head: string[], rows: string[][]): string {
   const grid = [head.map((h) => kit.color.bold(h)), ...rows].map((row) => head.map((_, i) => (row[i] ?? '').split('\n')));

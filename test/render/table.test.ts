@@ -6,7 +6,26 @@ import Table from 'cli-table3';
 import { Chalk } from 'chalk';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { NO_BORDER, plainTable } from '../../src/render/table.js';
+import { plainTable } from '../../src/render/table.js';
+
+/** cli-table3 with no border at all and two spaces between columns: what plainTable draws. */
+const NO_BORDER = {
+  top: '',
+  'top-mid': '',
+  'top-left': '',
+  'top-right': '',
+  bottom: '',
+  'bottom-mid': '',
+  'bottom-left': '',
+  'bottom-right': '',
+  left: '',
+  'left-mid': '',
+  mid: '',
+  'mid-mid': '',
+  right: '',
+  'right-mid': '',
+  middle: '  ',
+};
 
 function oracle(color: InstanceType<typeof Chalk>, head: string[], rows: string[][]): string {
   const t = new Table({ chars: NO_BORDER, head: head.map((h) => color.bold(h)), style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 } });

@@ -9,7 +9,7 @@ import { profileNames, type ConfigData, type Profile } from '../../config/profil
 import type { Context } from '../../context.js';
 import { EXIT } from '../../errors.js';
 import { writeJson } from '../../render/json.js';
-import { terminalKit } from '../../render/kit.js';
+import { paintKit } from '../../render/kit.js';
 import { plainRows, renderProfileTable, type ProfileRow } from '../../render/profiles.js';
 import type { Factory, Run } from '../factory.js';
 import { examples, jsonOption } from '../flags.js';
@@ -84,7 +84,7 @@ export async function profileListRun(opts: ProfileListOptions, ctx: Context): Pr
     io.stdout.write(plainRows(rows));
     return EXIT.OK;
   }
-  io.stdout.write(renderProfileTable(rows, io.columns, await terminalKit(io.color)));
+  io.stdout.write(renderProfileTable(rows, io.columns, await paintKit(io.color)));
   if (env.CLUSTER_PROFILE && !rows.some((r) => r.current)) ctx.printer.note(`note: CLUSTER_PROFILE=${env.CLUSTER_PROFILE} names no stored profile`);
   return EXIT.OK;
 }
