@@ -62,14 +62,6 @@ export function newCmdExporter(f: Factory, runF: Run<ExporterOptions> = exporter
     });
 }
 
-/**
- * The staleness threshold the exporter judges with: the same rule as `status`. The one place to
- * change when that rule changes.
- */
-export function staleAfterOf(opts: ExporterOptions): StaleAfterSpec {
-  return opts.staleAfter;
-}
-
 /** One instance to read: its row label and how its connection is resolved. */
 interface Target {
   name: string;
@@ -132,7 +124,7 @@ function changeLogger(ctx: Context): (rows: readonly ExportedRow[]) => void {
 
 export async function exporterRun(opts: ExporterOptions, ctx: Context): Promise<number> {
   const targets = targetsOf(opts, ctx);
-  const staleAfter = staleAfterOf(opts);
+  const staleAfter = opts.staleAfter;
   // Loaded here: prom-client, node:http and the metrics are the exporter's alone.
   const [prom, { createMetrics }, { createReadCache }, { startExporterServer }] = await Promise.all([
     import('prom-client'),

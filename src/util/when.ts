@@ -31,11 +31,6 @@ export function whenAt(w: When, now: number): number {
   return w.kind === 'ago' ? now - w.ms : w.ms;
 }
 
-/** Absolute ms since the epoch, relative to `now` for durations. Throws a usage error naming the flag. */
-export function parseWhen(text: string, now: number, flag: string): number {
-  return whenAt(parseWhenSpec(text, flag), now);
-}
-
 /** A duration flag (`--interval 5s`), in ms, with a lower bound. */
 export function parseDurationFlag(text: string, flag: string, minMs = 0): number {
   const d = parseDuration(text);

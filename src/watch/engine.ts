@@ -32,7 +32,6 @@ export type {
   WatchedEvent,
   Watcher,
 } from './types.js';
-export { DEFAULT_PERIODIC_GAP_MS, EARLY_LOOK_MS, SKIP_MARGIN_MS, VERIFY_LIST_EVERY_MS } from './cadence.js';
 
 /** The longest delay setTimeout takes; a longer timeout is left to the injected clock alone. */
 const MAX_TIMER_MS = 2_147_483_647;

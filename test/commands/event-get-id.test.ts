@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { matchPrefix, parseEventId } from '../../src/domain/event-id.js';
-import { resolveEvent, resolveEventId } from '../../src/commands/shared/resolve-event.js';
+import { resolveEvent } from '../../src/commands/shared/resolve-event.js';
 import { ApiError } from '../../src/api/errors.js';
 import type { ClusterEvent } from '../../src/api/types.js';
 import { CliError, EXIT } from '../../src/errors.js';
@@ -82,7 +82,8 @@ describe('parseEventId', () => {
   });
 });
 
-describe('resolveEventId', () => {
+describe('resolveEvent', () => {
+  const resolveEventId = async (...a: Parameters<typeof resolveEvent>) => (await resolveEvent(...a)).id;
   const ev = (id: string, recorded_at: string): ClusterEvent => ({
     id,
     recorded_at,

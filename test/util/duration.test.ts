@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { formatDuration, parseDuration } from '../../src/util/duration.js';
-import { parseDurationFlag, parseWhen } from '../../src/util/when.js';
+import { parseDurationFlag, parseWhenSpec, whenAt } from '../../src/util/when.js';
+
+/** A --since value as the commands read it: parsed with the command line, placed against now later. */
+const parseWhen = (text: string, now: number, flag: string) => whenAt(parseWhenSpec(text, flag), now);
 import { CliError } from '../../src/errors.js';
 
 describe('parseDuration', () => {

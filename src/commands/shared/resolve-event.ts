@@ -59,8 +59,3 @@ export async function resolveEvent(
     kind: 'ambiguous-id',
   });
 }
-
-/** The event id to request for a parsed spec (see resolveEvent). */
-export async function resolveEventId(client: Pick<ClusterClient, 'listEvents'>, spec: EventIdSpec, opts: ResolveOptions = {}): Promise<string> {
-  return (await resolveEvent(client, spec, opts)).id;
-}
