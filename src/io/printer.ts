@@ -9,6 +9,7 @@
  */
 import type { IO } from './io.js';
 import { sanitizeLine } from './sanitize.js';
+import { textWidth } from './width.js';
 import { wrapWords } from './wrap.js';
 
 export interface Problem {
@@ -41,7 +42,7 @@ export function stderrBlock(io: Pick<IO, 'stderrIsTTY' | 'stderrColumns' | 'colu
   const out: string[] = [];
   text.split('\n').forEach((raw, i) => {
     const line = sanitizeLine(raw);
-    const wrapped = Number.isFinite(width) && label.length + line.length > width ? wrapWords(line, width - label.length) : [line];
+    const wrapped = Number.isFinite(width) && label.length + textWidth(line) > width ? wrapWords(line, width - label.length) : [line];
     wrapped.forEach((w, j) => out.push(i === 0 && j === 0 ? `${painted}${w}` : `${i === 0 ? pad : ''}${w}`));
   });
   return out;
