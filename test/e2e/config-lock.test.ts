@@ -32,19 +32,25 @@ function storedProfiles(dir: string): string[] {
   return Object.keys(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')).profiles).sort();
 }
 
+/** PARALLEL logins into `dir` at once: every one exits 0 without a word on stderr, every profile is stored, no lock is left. */
+async function loginAll(dir: string) {
+  const names = Array.from({ length: PARALLEL }, (_, i) => `p${i}`);
+  const results = await Promise.all(names.map((n) => login(dir, n)));
+  for (const r of results) {
+    expect(r.stderr).not.toMatch(/error|warning/);
+    expect(r.code).toBe(0);
+  }
+  expect(storedProfiles(dir)).toEqual([...names].sort());
+  expect(existsSync(join(dir, LOCK_NAME))).toBe(false);
+  expect(existsSync(join(dir, `${LOCK_NAME}.takeover`))).toBe(false);
+  return results;
+}
+
 describe(`${PARALLEL} logins at once into one config folder`, () => {
   it.each([1, 2, 3, 4, 5])('round %i: every login exits 0 and every profile is stored', { timeout: 90_000 }, async () => {
-    const dir = tempConfigDir();
-    const names = Array.from({ length: PARALLEL }, (_, i) => `p${i}`);
-    const results = await Promise.all(names.map((n) => login(dir, n)));
-    for (const r of results) {
-      expect(r.stderr).not.toMatch(/error|warning/);
-      expect(r.code).toBe(0);
-    }
-    expect(storedProfiles(dir)).toEqual([...names].sort());
+    const results = await loginAll(tempConfigDir());
     // exactly one became current: the first to take the lock
     expect(results.filter((r) => r.stdout.includes('(now the current profile)'))).toHaveLength(1);
-    expect(existsSync(join(dir, LOCK_NAME))).toBe(false);
   });
 });
 
@@ -54,15 +60,7 @@ describe(`${PARALLEL} logins at once over a lock left stale by a killed process`
     const lock = join(dir, LOCK_NAME);
     mkdirSync(lock);
     utimesSync(lock, new Date('2020-01-01'), new Date('2020-01-01'));
-    const names = Array.from({ length: PARALLEL }, (_, i) => `p${i}`);
-    const results = await Promise.all(names.map((n) => login(dir, n)));
-    for (const r of results) {
-      expect(r.stderr).not.toMatch(/error|warning/);
-      expect(r.code).toBe(0);
-    }
-    expect(storedProfiles(dir)).toEqual([...names].sort());
-    expect(existsSync(lock)).toBe(false);
-    expect(existsSync(`${lock}.takeover`)).toBe(false);
+    await loginAll(dir);
   });
 });
 
