@@ -25,42 +25,64 @@
 //   program does not have: it gets the module on first use instead.
 // - Minified: a smaller file reads and compiles faster.
 // - dist/help.txt: the root help, for bin/cluster.js's fast path (see there).
-import { build } from 'esbuild';
-import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { build } from 'esbuild';
 
 const require = createRequire(import.meta.url);
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 const root = dirname(new URL(import.meta.url).pathname);
 const ofetchDist = join(dirname(require.resolve('ofetch/package.json')), 'dist');
 // index.mjs starts `import { c as createFetch } from './shared/ofetch.<hash>.mjs'`: re-export that alone.
-const [, alias, core] = /import \{ (\w+) as createFetch \} from '(\.\/shared\/[^']+)'/.exec(readFileSync(join(ofetchDist, 'index.mjs'), 'utf8'));
+const [, alias, core] = /import \{ (\w+) as createFetch \} from '(\.\/shared\/[^']+)'/.exec(
+  readFileSync(join(ofetchDist, 'index.mjs'), 'utf8'),
+);
 
 /**
  * What only some commands load, each by a dynamic import, each its own file dist/lazy/<name>.cjs:
  * libraries by package name, and the simulator's server (the command's options and scenario
  * parsing stay in the main file; what crosses over is plain data and the errors it wraps).
  */
-const CHUNKS = { 'prom-client': 'prom-client', 'proper-lockfile': 'proper-lockfile', 'cli-table3': 'cli-table3', simulator: 'src/simulator/index.ts' };
+const CHUNKS = {
+  'prom-client': 'prom-client',
+  'proper-lockfile': 'proper-lockfile',
+  'cli-table3': 'cli-table3',
+  simulator: 'src/simulator/index.ts',
+};
 const chunkOf = (spec, importer) =>
-  spec === '../simulator/index.js' && /[\\/]src[\\/]commands[\\/]/.test(importer) ? 'simulator' : Object.hasOwn(CHUNKS, spec) && CHUNKS[spec] === spec ? spec : undefined;
+  spec === '../simulator/index.js' && /[\\/]src[\\/]commands[\\/]/.test(importer)
+    ? 'simulator'
+    : Object.hasOwn(CHUNKS, spec) && CHUNKS[spec] === spec
+      ? spec
+      : undefined;
 
 const startup = {
   name: 'startup',
   setup(b) {
     b.onResolve({ filter: /^ofetch$/ }, () => ({ path: 'ofetch', namespace: 'ofetch-core' }));
-    b.onLoad({ filter: /.*/, namespace: 'ofetch-core' }, () => ({ contents: `export { ${alias} as createFetch } from './${core}';`, resolveDir: ofetchDist }));
+    b.onLoad({ filter: /.*/, namespace: 'ofetch-core' }, () => ({
+      contents: `export { ${alias} as createFetch } from './${core}';`,
+      resolveDir: ofetchDist,
+    }));
     b.onResolve({ filter: /.*/ }, (args) => {
-      const name = args.kind === 'dynamic-import' && args.namespace === 'file' ? chunkOf(args.path, args.importer) : undefined;
+      const name =
+        args.kind === 'dynamic-import' && args.namespace === 'file' ? chunkOf(args.path, args.importer) : undefined;
       return name && { path: name, namespace: 'chunk' };
     });
     // An ES module that re-exports the chunk's file: the importer gets what import() of the
     // original would give (an ES module's exports, `default` included; a CommonJS module.exports).
-    b.onLoad({ filter: /.*/, namespace: 'chunk' }, (args) => ({ contents: `export * from './lazy/${args.path}.cjs'; export { default } from './lazy/${args.path}.cjs';` }));
+    b.onLoad({ filter: /.*/, namespace: 'chunk' }, (args) => ({
+      contents: `export * from './lazy/${args.path}.cjs'; export { default } from './lazy/${args.path}.cjs';`,
+    }));
     b.onResolve({ filter: /.*/, namespace: 'chunk' }, (args) => ({ path: args.path, external: true }));
-    b.onResolve({ filter: /^node:/ }, (args) => (args.kind === 'dynamic-import' ? { path: args.path, namespace: 'lazy' } : undefined));
-    b.onResolve({ filter: /^node:child_process$/ }, (args) => (/[\\/]commander[\\/]/.test(args.importer) ? { path: 'child_process', namespace: 'lazy' } : undefined));
+    b.onResolve({ filter: /^node:/ }, (args) =>
+      args.kind === 'dynamic-import' ? { path: args.path, namespace: 'lazy' } : undefined,
+    );
+    b.onResolve({ filter: /^node:child_process$/ }, (args) =>
+      /[\\/]commander[\\/]/.test(args.importer) ? { path: 'child_process', namespace: 'lazy' } : undefined,
+    );
     b.onLoad({ filter: /.*/, namespace: 'lazy' }, (args) => ({
       contents:
         args.path === 'child_process'
@@ -90,5 +112,8 @@ await build({ ...common, entryPoints: CHUNKS, outdir: 'dist/lazy', outExtension:
 writeFileSync(join(root, 'dist', 'help.txt'), require(join(root, 'dist', 'cli.cjs')).rootHelp());
 
 // Files of earlier builds go only now, so a running `cluster` never sees dist/ half-empty.
-for (const name of readdirSync(join(root, 'dist'))) if (name !== 'cli.cjs' && name !== 'help.txt' && name !== 'lazy') rmSync(join(root, 'dist', name), { recursive: true });
-for (const name of readdirSync(join(root, 'dist', 'lazy'))) if (!Object.hasOwn(CHUNKS, name.replace(/\.cjs$/, ''))) rmSync(join(root, 'dist', 'lazy', name), { recursive: true });
+for (const name of readdirSync(join(root, 'dist')))
+  if (name !== 'cli.cjs' && name !== 'help.txt' && name !== 'lazy')
+    rmSync(join(root, 'dist', name), { recursive: true });
+for (const name of readdirSync(join(root, 'dist', 'lazy')))
+  if (!Object.hasOwn(CHUNKS, name.replace(/\.cjs$/, ''))) rmSync(join(root, 'dist', 'lazy', name), { recursive: true });

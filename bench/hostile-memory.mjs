@@ -31,7 +31,10 @@ const EVENT = {
 
 /** Send `total` bytes (Infinity: never stop) of `fill` after `head`, at the pace the client reads. */
 function stream(res, { total, head = '[', fill = ' ', length = false }) {
-  res.writeHead(200, { 'content-type': 'application/json', ...(length && Number.isFinite(total) ? { 'content-length': String(total) } : {}) });
+  res.writeHead(200, {
+    'content-type': 'application/json',
+    ...(length && Number.isFinite(total) ? { 'content-length': String(total) } : {}),
+  });
   const chunk = Buffer.alloc(MB, fill);
   let sent = 0;
   res.write(head);
@@ -48,8 +51,14 @@ function stream(res, { total, head = '[', fill = ' ', length = false }) {
 }
 
 const bigString = JSON.stringify([{ ...EVENT, note: 'z'.repeat(LIST_MB * MB) }]);
-const manyStrings = JSON.stringify(Array.from({ length: 1000 }, (_, i) => ({ ...EVENT, id: `019afe41-4c7c-72be-a474-${String(i).padStart(12, '0')}`, note: 'z'.repeat((LIST_MB * MB) / 1000 - 300) })));
-const bomb = '[' + '{},'.repeat((LIST_MB * MB) / 3 - 1) + '{}]';
+const manyStrings = JSON.stringify(
+  Array.from({ length: 1000 }, (_, i) => ({
+    ...EVENT,
+    id: `019afe41-4c7c-72be-a474-${String(i).padStart(12, '0')}`,
+    note: 'z'.repeat((LIST_MB * MB) / 1000 - 300),
+  })),
+);
+const bomb = `[${'{},'.repeat((LIST_MB * MB) / 3 - 1)}{}]`;
 const CASES = [
   ['100 MB body, Content-Length declared', ['event', 'list'], (res) => stream(res, { total: 100 * MB, length: true })],
   ['100 MB body, chunked', ['event', 'list'], (res) => stream(res, { total: 100 * MB })],
@@ -57,8 +66,18 @@ const CASES = [
   ['endless body', ['event', 'list'], (res) => stream(res, { total: Infinity })],
   ['endless body, one event', ['event', 'get', 'latest', '-s', 'all'], (res) => stream(res, { total: Infinity })],
   ['list under the cap with one huge string, --json piped', ['event', 'list', '--json'], (res) => res.end(bigString)],
-  ['list under the cap with one huge string, --json at a terminal (pretty, coloured)', ['event', 'list', '--json'], (res) => res.end(bigString), { TTY: '1' }],
-  ['list under the cap of 1000 events with big strings, --json at a terminal', ['event', 'list', '--json'], (res) => res.end(manyStrings), { TTY: '1' }],
+  [
+    'list under the cap with one huge string, --json at a terminal (pretty, coloured)',
+    ['event', 'list', '--json'],
+    (res) => res.end(bigString),
+    { TTY: '1' },
+  ],
+  [
+    'list under the cap of 1000 events with big strings, --json at a terminal',
+    ['event', 'list', '--json'],
+    (res) => res.end(manyStrings),
+    { TTY: '1' },
+  ],
   ['list under the cap with one huge string, table', ['event', 'list'], (res) => res.end(bigString)],
   ['empty objects up to the cap (structure bomb)', ['event', 'list', '--json'], (res) => res.end(bomb)],
 ];
@@ -75,12 +94,28 @@ const host = `http://127.0.0.1:${server.address().port}`;
 function run(args, env) {
   return new Promise((resolve) => {
     const t = performance.now();
-    const argv = ['/usr/bin/time', '-f', 'maxrss_kb=%M', process.execPath, join(root, 'bin/cluster.js'), '--host', host, '--retries', '0', ...args];
+    const argv = [
+      '/usr/bin/time',
+      '-f',
+      'maxrss_kb=%M',
+      process.execPath,
+      join(root, 'bin/cluster.js'),
+      '--host',
+      host,
+      '--retries',
+      '0',
+      ...args,
+    ];
     // At a terminal: stdout is a pseudo-terminal made by util-linux `script` (stderr stays a pipe).
     const [cmd, ...rest] = env?.TTY ? ['script', '-qefc', `${argv.join(' ')} 2>&3`, '/dev/null'] : argv;
     const child = spawn(cmd, rest, {
       stdio: ['ignore', 'pipe', 'pipe', ...(env?.TTY ? ['pipe'] : [])],
-      env: { PATH: process.env.PATH, HOME: tmpdir(), CLUSTER_CONFIG_DIR: mkdtempSync(join(tmpdir(), 'cluster-bench-')), ...env },
+      env: {
+        PATH: process.env.PATH,
+        HOME: tmpdir(),
+        CLUSTER_CONFIG_DIR: mkdtempSync(join(tmpdir(), 'cluster-bench-')),
+        ...env,
+      },
     });
     if (env?.TTY) child.stdio[3].on('data', (d) => (err += d));
     let out = 0;
@@ -89,16 +124,26 @@ function run(args, env) {
     child.stderr.on('data', (d) => (err += d));
     child.on('close', (code) => {
       const kb = Number(/maxrss_kb=(\d+)/.exec(err)?.[1]);
-      resolve({ code, ms: performance.now() - t, rssMb: kb / 1024, out, err: err.replace(/maxrss_kb=\d+\n?/, '').split('\n')[0] });
+      resolve({
+        code,
+        ms: performance.now() - t,
+        rssMb: kb / 1024,
+        out,
+        err: err.replace(/maxrss_kb=\d+\n?/, '').split('\n')[0],
+      });
     });
   });
 }
 
-console.log('| answer | command | peak RSS | exit | time | stdout | stderr |\n| --- | --- | --- | --- | --- | --- | --- |');
+console.log(
+  '| answer | command | peak RSS | exit | time | stdout | stderr |\n| --- | --- | --- | --- | --- | --- | --- |',
+);
 for (const [name, args, fn, env] of CASES) {
   answer = fn;
   const r = await run(args, env);
-  console.log(`| ${name} | \`${args.join(' ')}\` | ${r.rssMb.toFixed(0)} MB | ${r.code} | ${(r.ms / 1000).toFixed(2)} s | ${(r.out / MB).toFixed(1)} MB | ${r.err.slice(0, 110)} |`);
+  console.log(
+    `| ${name} | \`${args.join(' ')}\` | ${r.rssMb.toFixed(0)} MB | ${r.code} | ${(r.ms / 1000).toFixed(2)} s | ${(r.out / MB).toFixed(1)} MB | ${r.err.slice(0, 110)} |`,
+  );
 }
 server.closeAllConnections();
 server.close();

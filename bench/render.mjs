@@ -18,7 +18,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSources, root } from './sources.mjs';
 
-
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
@@ -71,11 +70,17 @@ for (let i = 0; i < 5; i++) {
 }
 console.log('| case | median |\n| --- | --- |');
 for (const [name, fn] of cases) console.log(`| ${name} | ${time(fn).toFixed(1)} ms |`);
-console.log(`| event get -s all at a terminal, six 1 MB reports (cut at 8,192 characters: ${rendered.length.toLocaleString('en-US')} characters out) | ${median(renderMs).toFixed(1)} ms |`);
+console.log(
+  `| event get -s all at a terminal, six 1 MB reports (cut at 8,192 characters: ${rendered.length.toLocaleString('en-US')} characters out) | ${median(renderMs).toFixed(1)} ms |`,
+);
 
 // 2. Ctrl-C against the built CLI.
 const listBody = JSON.stringify(
-  Array.from({ length: 1000 }, (_, i) => ({ ...Object.fromEntries(Object.entries(event).filter(([k]) => !k.endsWith('_info'))), id: `019afe41-4c7c-72be-a474-${String(i).padStart(12, '0')}`, note: 'y'.repeat(14_000) })),
+  Array.from({ length: 1000 }, (_, i) => ({
+    ...Object.fromEntries(Object.entries(event).filter(([k]) => !k.endsWith('_info'))),
+    id: `019afe41-4c7c-72be-a474-${String(i).padStart(12, '0')}`,
+    note: 'y'.repeat(14_000),
+  })),
 );
 const server = createServer((req, res) => {
   if (req.url.startsWith('/v0/cluster/events/latest')) return; // never answers
@@ -88,7 +93,14 @@ const host = `http://127.0.0.1:${server.address().port}`;
 /** Start the CLI, wait `afterMs` (or for its first output), send SIGINT; ms from the signal to the end. */
 function interrupt(args, afterMs, onOutput) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(root, 'bin/cluster.js'), '--host', host, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH, HOME: tmpdir(), CLUSTER_CONFIG_DIR: mkdtempSync(join(tmpdir(), 'cluster-bench-')) } });
+    const child = spawn(process.execPath, [join(root, 'bin/cluster.js'), '--host', host, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        PATH: process.env.PATH,
+        HOME: tmpdir(),
+        CLUSTER_CONFIG_DIR: mkdtempSync(join(tmpdir(), 'cluster-bench-')),
+      },
+    });
     let sentAt = 0;
     const send = () => {
       if (sentAt) return;
@@ -108,4 +120,6 @@ for (let i = 0; i < 5; i++) {
   prints.push((await interrupt(['event', 'list', '--json'], 0, true)).ms);
 }
 server.close();
-console.log(`\nCtrl-C → process gone (median of 5): waiting for an answer ${median(waits).toFixed(1)} ms; while printing a ${(listBody.length / MB).toFixed(0)} MB --json list ${median(prints).toFixed(1)} ms`);
+console.log(
+  `\nCtrl-C → process gone (median of 5): waiting for an answer ${median(waits).toFixed(1)} ms; while printing a ${(listBody.length / MB).toFixed(0)} MB --json list ${median(prints).toFixed(1)} ms`,
+);

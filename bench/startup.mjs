@@ -25,7 +25,9 @@ const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'cluster.
 const node = process.execPath;
 const work = mkdtempSync(join(tmpdir(), 'cluster-bench-'));
 
-const sim = spawn(node, [bin, 'simulate', '--port', '0', '--seed', '1', '--scenario', 'retention'], { stdio: ['ignore', 'pipe', 'ignore'] });
+const sim = spawn(node, [bin, 'simulate', '--port', '0', '--seed', '1', '--scenario', 'retention'], {
+  stdio: ['ignore', 'pipe', 'ignore'],
+});
 const url = await new Promise((resolve) => {
   let buf = '';
   sim.stdout.on('data', (d) => {
@@ -35,7 +37,9 @@ const url = await new Promise((resolve) => {
 });
 
 // 50 profiles, all pointing at the simulator: the fleet view's worth of rows.
-const profiles = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`p${String(i).padStart(2, '0')}`, { host: url, auth: { kind: 'none' } }]));
+const profiles = Object.fromEntries(
+  Array.from({ length: 50 }, (_, i) => [`p${String(i).padStart(2, '0')}`, { host: url, auth: { kind: 'none' } }]),
+);
 writeFileSync(join(work, 'config.json'), JSON.stringify({ current: 'p00', profiles }), { mode: 0o600 });
 const env = { ...process.env, CLUSTER_CONFIG_DIR: work, NO_COLOR: '1' };
 delete env.FELDERA_HOST;
@@ -83,7 +87,10 @@ for (let r = 0; r < rounds + 2; r++) {
 // Peak memory: each process reports its own maximum resident set size as it exits.
 const rssFile = join(work, 'rss');
 const preload = join(work, 'rss.cjs');
-writeFileSync(preload, `process.on('exit', () => require('fs').appendFileSync(${JSON.stringify(rssFile)}, process.resourceUsage().maxRSS + '\\n'));`);
+writeFileSync(
+  preload,
+  `process.on('exit', () => require('fs').appendFileSync(${JSON.stringify(rssFile)}, process.resourceUsage().maxRSS + '\\n'));`,
+);
 const rss = { 'node -e 0': [], 'event get latest': [] };
 for (let r = 0; r < Math.max(5, Math.floor(rounds / 2)); r++) {
   for (const name of Object.keys(rss)) {
@@ -114,6 +121,9 @@ const rows = [
 console.log(`Node ${process.version}, ${rounds} rounds alternating, medians`);
 console.log('\n| command | median |\n| --- | --- |');
 for (const [name, ms] of Object.entries(m)) console.log(`| \`${name}\` | ${ms.toFixed(1)} ms |`);
-console.log(`| peak RSS \`node -e 0\` / \`event get latest\` | ${(median(rss['node -e 0']) / 1024).toFixed(1)} MB / ${(median(rss['event get latest']) / 1024).toFixed(1)} MB |`);
+console.log(
+  `| peak RSS \`node -e 0\` / \`event get latest\` | ${(median(rss['node -e 0']) / 1024).toFixed(1)} MB / ${(median(rss['event get latest']) / 1024).toFixed(1)} MB |`,
+);
 console.log('\n| ratio | measured | target | |\n| --- | --- | --- | --- |');
-for (const [name, ratio, target] of rows) console.log(`| ${name} | ${ratio.toFixed(2)}x | ≤ ${target.toFixed(2)}x | ${ratio <= target ? 'met' : 'NOT met'} |`);
+for (const [name, ratio, target] of rows)
+  console.log(`| ${name} | ${ratio.toFixed(2)}x | ≤ ${target.toFixed(2)}x | ${ratio <= target ? 'met' : 'NOT met'} |`);

@@ -30,8 +30,6 @@
 // is not retained data (a bare client loop without the engine shows the same); a watcher polling
 // every few seconds never triggers that growth. The heap used after a full GC is printed too.
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadSources } from './sources.mjs';
@@ -77,7 +75,20 @@ async function startSim({ scenario, speed, history, intervalMs }) {
   }
   const sim = spawn(
     process.execPath,
-    [join(root, 'bin/cluster.js'), 'simulate', '--port', '0', '--speed', String(speed), '--scenario', scenario, '--history', history, '--seed', '1'],
+    [
+      join(root, 'bin/cluster.js'),
+      'simulate',
+      '--port',
+      '0',
+      '--speed',
+      String(speed),
+      '--scenario',
+      scenario,
+      '--history',
+      history,
+      '--seed',
+      '1',
+    ],
     { stdio: ['ignore', 'pipe', 'ignore'] },
   );
   const url = await new Promise((resolve, reject) => {
@@ -96,7 +107,9 @@ async function runWatcher(conn, clock, intervalMs) {
   // What the engine asked for, per poll, beside the transport's own request count.
   const calls = { status: 0, all: 0, list: 0 };
   const counted = {
-    getEvent: (id, selector = 'status') => (calls[selector === 'all' ? 'all' : 'status']++, client.getEvent(id, selector)),
+    getEvent: (id, selector = 'status') => (
+      calls[selector === 'all' ? 'all' : 'status']++, client.getEvent(id, selector)
+    ),
     listEvents: () => (calls.list++, client.listEvents()),
     refreshCredential: () => client.refreshCredential(),
     stats: () => client.stats(),

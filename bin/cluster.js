@@ -65,7 +65,7 @@ main(process.argv).then(
     process.exitCode = code;
   },
   (e) => {
-    process.stderr.write(`error: ${e && e.message ? e.message : e}\n`);
+    process.stderr.write(`error: ${e?.message ? e.message : e}\n`);
     process.exitCode = 1;
   },
 );

@@ -11,9 +11,13 @@ const bin = join(dirname(fileURLToPath(import.meta.url)), 'cluster.js');
 const configDir = mkdtempSync(join(tmpdir(), 'cluster-demo-'));
 const scenario = process.argv[2] ?? 'compiler-outage';
 
-const sim = spawn(process.execPath, [bin, 'simulate', '--port', '0', '--scenario', scenario, '--speed', '60', '--history', '20m', '--seed', '7'], {
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
+const sim = spawn(
+  process.execPath,
+  [bin, 'simulate', '--port', '0', '--scenario', scenario, '--speed', '60', '--history', '20m', '--seed', '7'],
+  {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  },
+);
 const stop = () => {
   sim.kill('SIGTERM');
   rmSync(configDir, { recursive: true, force: true });

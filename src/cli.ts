@@ -4,15 +4,16 @@
  * wrong becomes one printed error and its exit code (README "Exit codes").
  */
 import { Command, CommanderError } from 'commander';
+import type { ClientOptions } from './api/client.js';
 import { newCmdStatus as newCmdAuthStatus } from './commands/auth/status.js';
+import { newCmdComplete, newCmdCompletion } from './commands/completion.js';
 import { newCmdGet } from './commands/event/get.js';
 import { newCmdIncidents } from './commands/event/incidents.js';
 import { newCmdList } from './commands/event/list.js';
 import { newCmdTimeline } from './commands/event/timeline.js';
 import { newCmdWatch } from './commands/event/watch.js';
-import { newCmdComplete, newCmdCompletion } from './commands/completion.js';
 import { newCmdExporter } from './commands/exporter.js';
-import { globalFlags, type Factory, type RunMode } from './commands/factory.js';
+import { type Factory, globalFlags, type RunMode } from './commands/factory.js';
 import { examples } from './commands/flags.js';
 import { newCmdLogin } from './commands/login.js';
 import { newCmdLogout } from './commands/logout.js';
@@ -23,11 +24,10 @@ import { newCmdStatus } from './commands/status.js';
 import { newCmdVersion } from './commands/version.js';
 import { makeContext } from './context.js';
 import { CliError, EXIT } from './errors.js';
-import type { ClientOptions } from './api/client.js';
-import { processIO, type IO } from './io/io.js';
-import { createProgress } from './io/progress.js';
+import { type IO, processIO } from './io/io.js';
 import { createPrinter, type Printer } from './io/printer.js';
-import { createScrubber, scrubbedIO, type Scrubber } from './io/secrets.js';
+import { createProgress } from './io/progress.js';
+import { createScrubber, type Scrubber, scrubbedIO } from './io/secrets.js';
 import { wrapWords } from './io/wrap.js';
 import { VERSION } from './version.js';
 
@@ -54,7 +54,9 @@ const GLOBAL_OPTIONS: [flags: string, help: string][] = [
 /** The root: name, version, the global flags every command takes, the overview help. */
 export function rootCommand(): Command {
   const program = new Command('cluster')
-    .description('Watch the health of a Feldera instance: its cluster monitor events, at a terminal, in scripts, in watch loops.')
+    .description(
+      'Watch the health of a Feldera instance: its cluster monitor events, at a terminal, in scripts, in watch loops.',
+    )
     .version(VERSION, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help');
   for (const [flags, help] of GLOBAL_OPTIONS) program.option(flags, help);
@@ -70,7 +72,8 @@ export function rootCommand(): Command {
       'cluster exporter --all-profiles            metrics for Prometheus (port 9464)',
       'cluster completion bash                    shell completion script',
       'cluster simulate --port 0                  a Feldera-like server on loopback',
-    ) + '\n\nExit codes: 0 ok/healthy, 1 failed, 2 not all healthy, 3 stale, 64 usage,\n            124 timeout, 130 interrupted.',
+    ) +
+      '\n\nExit codes: 0 ok/healthy, 1 failed, 2 not all healthy, 3 stale, 64 usage,\n            124 timeout, 130 interrupted.',
   );
 }
 
@@ -90,9 +93,26 @@ function topLevel(f: Factory): { names: string[]; build: () => Command; hidden?:
     {
       names: ['profile'],
       build: () =>
-        noun('profile', 'list and choose stored profiles', [newCmdProfileList(f), newCmdProfileUse(f)], 'cluster profile list', 'cluster profile use prod', 'CLUSTER_PROFILE=staging cluster status     (one command only)'),
+        noun(
+          'profile',
+          'list and choose stored profiles',
+          [newCmdProfileList(f), newCmdProfileUse(f)],
+          'cluster profile list',
+          'cluster profile use prod',
+          'CLUSTER_PROFILE=staging cluster status     (one command only)',
+        ),
     },
-    { names: ['auth'], build: () => noun('auth', 'inspect authentication', [newCmdAuthStatus(f)], 'cluster auth status', 'cluster auth status --profile prod --json | jq .server') },
+    {
+      names: ['auth'],
+      build: () =>
+        noun(
+          'auth',
+          'inspect authentication',
+          [newCmdAuthStatus(f)],
+          'cluster auth status',
+          'cluster auth status --profile prod --json | jq .server',
+        ),
+    },
     {
       names: ['event', 'events'],
       build: () =>
@@ -135,14 +155,21 @@ function pathOf(cmd: Command): string {
   return names.join(' ');
 }
 
-const FOLDED_GLOBALS = ['', ...wrapWords(`Global options (see \`cluster --help\`): ${GLOBAL_OPTIONS.map(([f]) => f).join(', ')}`, 78)].join('\n');
+const FOLDED_GLOBALS = [
+  '',
+  ...wrapWords(`Global options (see \`cluster --help\`): ${GLOBAL_OPTIONS.map(([f]) => f).join(', ')}`, 78),
+].join('\n');
 
 /**
  * Every command of the tree: errors thrown to `execute` instead of exiting, help to the IO's
  * streams, suggestions for typos, and — below the root — the global options folded into one line
  * after the command's own options and examples.
  */
-function prepare(cmd: Command, io: Pick<IO, 'stdout' | 'stderr' | 'columns' | 'stderrColumns'>, errors: { path: string; text: string }[]): void {
+function prepare(
+  cmd: Command,
+  io: Pick<IO, 'stdout' | 'stderr' | 'columns' | 'stderrColumns'>,
+  errors: { path: string; text: string }[],
+): void {
   cmd.exitOverride().showSuggestionAfterError(true);
   cmd.configureOutput({
     writeOut: (s) => io.stdout.write(s),
@@ -189,7 +216,8 @@ export async function execute(program: Command, argv: string[], rawIO: IO, state
   const printer = () => state.printer ?? createPrinter(io);
   // A usage error found while parsing comes before the command knows it prints JSON: `--json` on
   // the command line is enough for the error object on stdout too.
-  const json = () => state.json || argv.slice(0, argv.includes('--') ? argv.indexOf('--') : undefined).includes('--json');
+  const json = () =>
+    state.json || argv.slice(0, argv.includes('--') ? argv.indexOf('--') : undefined).includes('--json');
   prepare(program, io, errors);
   try {
     await program.parseAsync(argv, { from: 'user' });
@@ -197,9 +225,18 @@ export async function execute(program: Command, argv: string[], rawIO: IO, state
   } catch (e) {
     state.error = e;
     if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.OK;
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help')
+        return EXIT.OK;
       const err = errors.at(-1);
-      printer().error({ message: (err?.text ?? e.message).replace(/^error: /, '').trim(), hint: usageHint(err?.path ?? 'cluster'), kind: 'usage', exitCode: EXIT.USAGE }, { json: json() });
+      printer().error(
+        {
+          message: (err?.text ?? e.message).replace(/^error: /, '').trim(),
+          hint: usageHint(err?.path ?? 'cluster'),
+          kind: 'usage',
+          exitCode: EXIT.USAGE,
+        },
+        { json: json() },
+      );
       return EXIT.USAGE;
     }
     if (e instanceof CliError) {
@@ -208,8 +245,13 @@ export async function execute(program: Command, argv: string[], rawIO: IO, state
       return e.exitCode;
     }
     const err = e as Error;
-    printer().error({ message: `unexpected failure: ${err?.message ?? String(e)}`, hint: 'this is a bug in cluster; run again with --verbose and report it', kind: 'bug', exitCode: EXIT.FAILURE });
-    if (argv.includes('--verbose') && err?.stack) io.stderr.write(err.stack + '\n');
+    printer().error({
+      message: `unexpected failure: ${err?.message ?? String(e)}`,
+      hint: 'this is a bug in cluster; run again with --verbose and report it',
+      kind: 'bug',
+      exitCode: EXIT.FAILURE,
+    });
+    if (argv.includes('--verbose') && err?.stack) io.stderr.write(`${err.stack}\n`);
     return EXIT.FAILURE;
   }
 }
@@ -237,7 +279,10 @@ export function rootHelp(): string {
  * let it run.
  */
 function stopOnSignals(controller: AbortController): void {
-  for (const [sig, exit] of [['SIGINT', EXIT.SIGINT], ['SIGTERM', EXIT.SIGTERM]] as const) {
+  for (const [sig, exit] of [
+    ['SIGINT', EXIT.SIGINT],
+    ['SIGTERM', EXIT.SIGTERM],
+  ] as const) {
     process.on(sig, () => {
       if (controller.signal.aborted) process.exit(exit);
       controller.abort(sig);
@@ -250,7 +295,10 @@ function stopOnSignals(controller: AbortController): void {
  * handler can erase it before Ctrl-C / SIGTERM end the process (otherwise no handler is installed).
  */
 function terminalProgress(io: IO): RequestProgressCallback {
-  const signals = [['SIGINT', EXIT.SIGINT], ['SIGTERM', EXIT.SIGTERM]] as const;
+  const signals = [
+    ['SIGINT', EXIT.SIGINT],
+    ['SIGTERM', EXIT.SIGTERM],
+  ] as const;
   const handlers = signals.map(([sig, exit]) => [sig, () => (p.clear(), process.exit(exit))] as const);
   const p = createProgress({
     write: (s) => io.stderr.write(s),
@@ -282,7 +330,10 @@ export async function main(argv: string[]): Promise<number> {
       const io = processIO(flags.color);
       const scrubber = (state.scrubber ??= createScrubber());
       // The spinner writes through the same credential filter as everything else (it quotes retry reasons).
-      const progress = io.stdoutIsTTY && io.stderrIsTTY && !flags.verbose && !mode.longRunning ? terminalProgress(scrubbedIO(io, scrubber)) : undefined;
+      const progress =
+        io.stdoutIsTTY && io.stderrIsTTY && !flags.verbose && !mode.longRunning
+          ? terminalProgress(scrubbedIO(io, scrubber))
+          : undefined;
       const ctx = makeContext({ io, flags, signal: controller.signal, scrubber, progress });
       state.printer = ctx.printer;
       state.code = await runF(opts, ctx);

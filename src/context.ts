@@ -4,13 +4,13 @@
  * client. Tests build one with `makeContext` and a buffer IO.
  */
 import { defaultRunTokenCommand, sharedTokenRunner } from './api/auth.js';
-import { createClient, type ClientOptions, type ClusterClient } from './api/client.js';
-import { resolveConnection, type Connection, type GlobalFlags } from './config/connection.js';
-import { readConfig, type ConfigData } from './config/profiles.js';
+import { type ClientOptions, type ClusterClient, createClient } from './api/client.js';
+import { type Connection, type GlobalFlags, resolveConnection } from './config/connection.js';
+import { type ConfigData, readConfig } from './config/profiles.js';
 import type { IO } from './io/io.js';
 import { createPrinter, type Printer } from './io/printer.js';
-import { createScrubber, scrubbedIO, type Scrubber } from './io/secrets.js';
-import { systemClock, type Clock } from './util/clock.js';
+import { createScrubber, type Scrubber, scrubbedIO } from './io/secrets.js';
+import { type Clock, systemClock } from './util/clock.js';
 
 export interface Context {
   /** The streams; every write is scrubbed of the credentials this run knows of (io/secrets.ts). */
@@ -72,13 +72,17 @@ export function makeContext(init: ContextInit): Context {
       if (config) return config;
       config = readConfig(io.env);
       // every stored credential: a fleet check uses each profile's own
-      for (const p of Object.values(config.profiles)) scrubber.add(p.auth.kind === 'apikey' ? p.auth.apiKey : p.auth.kind === 'token' ? p.auth.token : undefined);
+      for (const p of Object.values(config.profiles))
+        scrubber.add(p.auth.kind === 'apikey' ? p.auth.apiKey : p.auth.kind === 'token' ? p.auth.token : undefined);
       return config;
     },
     connection() {
       if (connection) return connection;
       connection = resolveConnection(flags, io.env, ctx.config());
-      if (connection.ignoredEnv) verbose(`profile "${connection.profileName}" was named with --profile, so it wins over ${connection.ignoredEnv.join(', ')} (not used)`);
+      if (connection.ignoredEnv)
+        verbose(
+          `profile "${connection.profileName}" was named with --profile, so it wins over ${connection.ignoredEnv.join(', ')} (not used)`,
+        );
       return connection;
     },
     async client(opts = {}) {

@@ -42,7 +42,10 @@ export function isLoopback(hostname: string): boolean {
  * Bearer credentials travel over https, or over plain http to a loopback address only. Returns the
  * refusal to throw for any other http host, or undefined when sending is fine.
  */
-export function credentialTransportProblem(host: string, credential: Credential | Credential['kind']): CliError | undefined {
+export function credentialTransportProblem(
+  host: string,
+  credential: Credential | Credential['kind'],
+): CliError | undefined {
   const kind = typeof credential === 'string' ? credential : credential.kind;
   if (kind === 'none') return undefined;
   let url: URL;
@@ -99,24 +102,35 @@ function redactOpaque(text: string): string {
 export async function defaultRunTokenCommand(command: string): Promise<string> {
   const { execFile } = await import('node:child_process');
   return new Promise((resolve, reject) => {
-    const child = execFile('/bin/sh', ['-c', command], { timeout: 30_000, maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
-      if (err) {
-        const first = redactOpaque(redactSecrets(sanitizeLine(String(stderr).trim().split('\n')[0] ?? '')));
-        const code = (err as { code?: unknown }).code;
-        const killed = (err as { killed?: boolean }).killed;
-        const status = killed ? ' (timed out after 30 s)' : typeof code === 'number' ? ` (exit ${code})` : '';
-        reject(
-          new CliError(`the token command failed${status}${first ? `: ${first.slice(0, 200)}` : ''}`, {
-            hint: "check FELDERA_AUTH_TOKEN_COMMAND or the profile's --token-command (see `cluster auth status`)",
-            kind: 'token-command',
-          }),
-        );
-        return;
-      }
-      const token = String(stdout).trim();
-      if (!token) reject(new CliError('the token command printed nothing', { hint: 'it should print a bearer token on standard output', kind: 'token-command' }));
-      else resolve(token);
-    });
+    const child = execFile(
+      '/bin/sh',
+      ['-c', command],
+      { timeout: 30_000, maxBuffer: 1 << 20 },
+      (err, stdout, stderr) => {
+        if (err) {
+          const first = redactOpaque(redactSecrets(sanitizeLine(String(stderr).trim().split('\n')[0] ?? '')));
+          const code = (err as { code?: unknown }).code;
+          const killed = (err as { killed?: boolean }).killed;
+          const status = killed ? ' (timed out after 30 s)' : typeof code === 'number' ? ` (exit ${code})` : '';
+          reject(
+            new CliError(`the token command failed${status}${first ? `: ${first.slice(0, 200)}` : ''}`, {
+              hint: "check FELDERA_AUTH_TOKEN_COMMAND or the profile's --token-command (see `cluster auth status`)",
+              kind: 'token-command',
+            }),
+          );
+          return;
+        }
+        const token = String(stdout).trim();
+        if (!token)
+          reject(
+            new CliError('the token command printed nothing', {
+              hint: 'it should print a bearer token on standard output',
+              kind: 'token-command',
+            }),
+          );
+        else resolve(token);
+      },
+    );
     child.stdin?.end(); // a command that reads stdin gets end-of-file, not a 30 s wait
   });
 }
@@ -137,7 +151,12 @@ export interface Authorizer {
 
 export function createAuthorizer(
   credential: Credential,
-  opts: { runTokenCommand?: RunTokenCommand; trace?: (line: string) => void; onSecret?: (token: string) => void; fromEnv?: boolean } = {},
+  opts: {
+    runTokenCommand?: RunTokenCommand;
+    trace?: (line: string) => void;
+    onSecret?: (token: string) => void;
+    fromEnv?: boolean;
+  } = {},
 ): Authorizer {
   const run = opts.runTokenCommand ?? defaultRunTokenCommand;
   let token: string | undefined;
@@ -148,10 +167,13 @@ export function createAuthorizer(
       if (c.kind === 'none') return undefined;
       if (c.kind === 'apikey' || c.kind === 'token') {
         if (!validToken(c.token)) {
-          throw new CliError(`the ${c.kind === 'apikey' ? 'API key' : 'token'} (${opts.fromEnv ? 'FELDERA_API_KEY' : 'stored credential'}) contains spaces or control characters`, {
-            hint: 'a bearer credential is one word of printable characters; check for stray quotes or line breaks',
-            kind: 'config',
-          });
+          throw new CliError(
+            `the ${c.kind === 'apikey' ? 'API key' : 'token'} (${opts.fromEnv ? 'FELDERA_API_KEY' : 'stored credential'}) contains spaces or control characters`,
+            {
+              hint: 'a bearer credential is one word of printable characters; check for stray quotes or line breaks',
+              kind: 'config',
+            },
+          );
         }
         return `Bearer ${c.token}`;
       }
@@ -160,10 +182,13 @@ export function createAuthorizer(
         const t = await run(c.command, { fresh: token !== undefined });
         opts.onSecret?.(t);
         if (!validToken(t)) {
-          throw new CliError('the token command printed something that is not a single bearer token (spaces, several lines or control characters)', {
-            hint: 'it should print only the token on standard output',
-            kind: 'token-command',
-          });
+          throw new CliError(
+            'the token command printed something that is not a single bearer token (spaces, several lines or control characters)',
+            {
+              hint: 'it should print only the token on standard output',
+              kind: 'token-command',
+            },
+          );
         }
         token = t;
         stale = false;
@@ -187,6 +212,7 @@ export function scrubSecret<E extends Error>(e: E, secret: string | undefined): 
   const mask = maskSecret(secret);
   if (e.message.includes(secret)) e.message = e.message.split(secret).join(mask);
   const hint = (e as { hint?: unknown }).hint;
-  if (typeof hint === 'string' && hint.includes(secret)) Object.defineProperty(e, 'hint', { value: hint.split(secret).join(mask) });
+  if (typeof hint === 'string' && hint.includes(secret))
+    Object.defineProperty(e, 'hint', { value: hint.split(secret).join(mask) });
   return e;
 }

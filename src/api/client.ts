@@ -12,15 +12,36 @@
 import { createFetch, type FetchContext, type FetchOptions } from 'ofetch';
 import { CliError } from '../errors.js';
 import { sanitizeLine } from '../io/sanitize.js';
-import { systemClock, type Clock } from '../util/clock.js';
-import { createAuthorizer, credentialTransportProblem, maskSecret, scrubSecret, type Authorizer, type RunTokenCommand } from './auth.js';
-import { Undecoded, decoderFor } from './decode.js';
-import { ApiError, describeAnswer, explainTransport, serverDateOf, undecodedFailure, type ClientTarget } from './errors.js';
-import { NO_ANSWER_STATUS, RETRY_STATUSES, parseRetryAfter, planRetry } from './retry.js';
+import { type Clock, systemClock } from '../util/clock.js';
+import {
+  type Authorizer,
+  createAuthorizer,
+  credentialTransportProblem,
+  maskSecret,
+  type RunTokenCommand,
+  scrubSecret,
+} from './auth.js';
+import { decoderFor, Undecoded } from './decode.js';
+import {
+  ApiError,
+  type ClientTarget,
+  describeAnswer,
+  explainTransport,
+  serverDateOf,
+  undecodedFailure,
+} from './errors.js';
 import { ANSWER_LIMIT } from './limits.js';
-import { MiniHeaders, TransportError, createNodeFetch, type NodeFetch, type SendOptions } from './transport.js';
+import { NO_ANSWER_STATUS, parseRetryAfter, planRetry, RETRY_STATUSES } from './retry.js';
+import { createNodeFetch, MiniHeaders, type NodeFetch, type SendOptions, TransportError } from './transport.js';
 import type { AuthConfig, ClusterEvent, HealthBody, PlatformConfig, Selector, SessionInfo } from './types.js';
-import { checkAuthConfig, checkEvent, checkEventList, checkHealth, checkPlatformConfig, checkSession } from './validate.js';
+import {
+  checkAuthConfig,
+  checkEvent,
+  checkEventList,
+  checkHealth,
+  checkPlatformConfig,
+  checkSession,
+} from './validate.js';
 
 export type { ClientTarget } from './errors.js';
 
@@ -104,14 +125,18 @@ async function readCa(file: string): Promise<string> {
     fh = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw caError(file, code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (code ?? (e as Error).message));
+    throw caError(
+      file,
+      code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (code ?? (e as Error).message),
+    );
   }
   let ca: string;
   try {
     const st = await fh.stat();
     if (st.isDirectory()) throw caError(file, 'it is a directory');
     if (!st.isFile() && !st.isFIFO()) throw caError(file, 'it is a device, not a file');
-    if (st.size > CA_MAX_BYTES) throw caError(file, `it is larger than ${CA_MAX_BYTES >> 20} MB, too large for a CA bundle`);
+    if (st.size > CA_MAX_BYTES)
+      throw caError(file, `it is larger than ${CA_MAX_BYTES >> 20} MB, too large for a CA bundle`);
     ca = await readCapped(fh, file);
   } finally {
     await fh.close();
@@ -150,7 +175,8 @@ async function readCapped(fh: import('node:fs/promises').FileHandle, file: strin
 /** What a failed attempt with no answer was: a timeout, or the socket's / TLS layer's error code. */
 function transportCode(error: unknown): { code: string; message: string } {
   const e = error as { name?: string; code?: unknown; message?: string } | undefined;
-  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return { code: 'TIMEOUT', message: e.message ?? 'timeout' };
+  if (e?.name === 'TimeoutError' || e?.name === 'AbortError')
+    return { code: 'TIMEOUT', message: e.message ?? 'timeout' };
   if (error instanceof TransportError) return { code: error.code, message: error.message };
   return { code: typeof e?.code === 'string' ? e.code : 'EUNKNOWN', message: e?.message ?? String(error) };
 }
@@ -171,19 +197,46 @@ interface RequestDeps {
 /** After a failed attempt: wait for the retry the plan allows (on the injected clock), or stop retrying. */
 async function waitOrStop(
   d: RequestDeps,
-  a: { id: number; started: number; ctx: FetchContext; f: ApiError; retryAfterMs: number | undefined; refused: boolean },
+  a: {
+    id: number;
+    started: number;
+    ctx: FetchContext;
+    f: ApiError;
+    retryAfterMs: number | undefined;
+    refused: boolean;
+  },
 ): Promise<void> {
   const { target, clock, trace } = d;
   const { ctx, f, retryAfterMs } = a;
   const attempt = target.retries - (typeof ctx.options.retry === 'number' ? ctx.options.retry : 0);
-  const plan = planRetry({ attempt, retries: target.retries, elapsedMs: clock.now() - a.started, budgetMs: d.budgetMs, transient: f.transient, retryAfterMs, refused: a.refused });
+  const plan = planRetry({
+    attempt,
+    retries: target.retries,
+    elapsedMs: clock.now() - a.started,
+    budgetMs: d.budgetMs,
+    transient: f.transient,
+    retryAfterMs,
+    refused: a.refused,
+  });
   if (!plan.retry) {
-    if (plan.why === 'budget') trace?.(`not retrying: waiting ${Math.round(plan.waitMs ?? 0)} ms would exceed the ${Math.round(d.budgetMs / 1000)} s limit`);
+    if (plan.why === 'budget')
+      trace?.(
+        `not retrying: waiting ${Math.round(plan.waitMs ?? 0)} ms would exceed the ${Math.round(d.budgetMs / 1000)} s limit`,
+      );
     ctx.options.retry = false;
     return;
   }
-  trace?.(`retrying in ${Math.round(plan.waitMs)} ms${retryAfterMs !== undefined ? ' (Retry-After)' : ''} (attempt ${attempt + 2} of ${target.retries + 1}): ${f.message}`);
-  d.progress?.({ kind: 'retry', id: a.id, attempt: attempt + 2, attempts: target.retries + 1, reason: f.message, waitMs: plan.waitMs });
+  trace?.(
+    `retrying in ${Math.round(plan.waitMs)} ms${retryAfterMs !== undefined ? ' (Retry-After)' : ''} (attempt ${attempt + 2} of ${target.retries + 1}): ${f.message}`,
+  );
+  d.progress?.({
+    kind: 'retry',
+    id: a.id,
+    attempt: attempt + 2,
+    attempts: target.retries + 1,
+    reason: f.message,
+    waitMs: plan.waitMs,
+  });
   // ofetch hands the retry this attempt's options, timeout signal included; once that signal has
   // fired, the retry would be aborted before it is sent. Without it, ofetch arms a fresh timeout.
   ctx.options.signal = undefined;
@@ -195,7 +248,13 @@ async function waitOrStop(
  * `accept` lists statuses besides 200 whose body is an answer when it has the right shape (the
  * 503 of /v0/cluster_healthz), so that a proxy's 503 page is still retried and explained.
  */
-async function getJson<T>(d: RequestDeps, path: string, check: (v: unknown) => T, maxBytes: number, accept: readonly number[] = []): Promise<Answer<T>> {
+async function getJson<T>(
+  d: RequestDeps,
+  path: string,
+  check: (v: unknown) => T,
+  maxBytes: number,
+  accept: readonly number[] = [],
+): Promise<Answer<T>> {
   const { target, clock, trace } = d;
   const endpoint = endpointOf(path);
   const started = clock.now();
@@ -230,16 +289,32 @@ async function getJson<T>(d: RequestDeps, path: string, check: (v: unknown) => T
     async onRequestError(ctx) {
       const { code, message } = transportCode(ctx.error);
       trace?.(`GET ${path} → ${code} (${clock.now() - attemptStart} ms)`);
-      await decide(ctx, explainTransport(target, endpoint, code, message, ctx.error), undefined, code === 'ECONNREFUSED');
+      await decide(
+        ctx,
+        explainTransport(target, endpoint, code, message, ctx.error),
+        undefined,
+        code === 'ECONNREFUSED',
+      );
     },
     onResponse(ctx) {
       const { response } = ctx;
       const serverDate = serverDateOf(response.headers);
       const body: unknown = response._data;
-      trace?.(`GET ${path} → ${response.status} ${sanitizeLine(response.statusText)} (${clock.now() - attemptStart} ms)`);
-      if (response.status === 200 || (accept.includes(response.status) && !(body instanceof Undecoded) && body !== undefined)) {
+      trace?.(
+        `GET ${path} → ${response.status} ${sanitizeLine(response.statusText)} (${clock.now() - attemptStart} ms)`,
+      );
+      if (
+        response.status === 200 ||
+        (accept.includes(response.status) && !(body instanceof Undecoded) && body !== undefined)
+      ) {
         if (body instanceof Undecoded || body === undefined) {
-          throw undecodedFailure(endpoint, response.status, response.headers.get('content-type') ?? '', body, serverDate);
+          throw undecodedFailure(
+            endpoint,
+            response.status,
+            response.headers.get('content-type') ?? '',
+            body,
+            serverDate,
+          );
         }
         answered = { status: response.status, serverDate };
         ctx.options.ignoreResponseError = true;
@@ -251,7 +326,10 @@ async function getJson<T>(d: RequestDeps, path: string, check: (v: unknown) => T
     async onResponseError(ctx) {
       const { response } = ctx;
       const f = describeAnswer(target, endpoint, response, response._data);
-      const retryAfter = parseRetryAfter(response.headers.get('retry-after'), serverDateOf(response.headers) ?? clock.now());
+      const retryAfter = parseRetryAfter(
+        response.headers.get('retry-after'),
+        serverDateOf(response.headers) ?? clock.now(),
+      );
       await decide(ctx, f, RETRY_STATUSES.includes(response.status) ? retryAfter : undefined);
     },
   };
@@ -259,7 +337,12 @@ async function getJson<T>(d: RequestDeps, path: string, check: (v: unknown) => T
   d.progress?.({ kind: 'start', id, host: target.host, endpoint });
   try {
     const data = await d.$fetch<T>(path, options);
-    return { data, status: answered?.status ?? 200, serverDate: answered?.serverDate, bytes: d.transport.stats.bytesReceived - bytesBefore };
+    return {
+      data,
+      status: answered?.status ?? 200,
+      serverDate: answered?.serverDate,
+      bytes: d.transport.stats.bytesReceived - bytesBefore,
+    };
   } catch (e) {
     if (e instanceof CliError) throw e;
     throw failure ?? explainTransport(target, endpoint, transportCode(e).code, transportCode(e).message, e);
@@ -272,11 +355,17 @@ export async function createClient(target: ClientTarget, opts: ClientOptions = {
   const clock = opts.clock ?? systemClock;
   const url = new URL(target.baseUrl);
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new CliError(`unsupported protocol in ${target.host}: only http:// and https:// are supported`, { exitCode: 64, kind: 'usage' });
+    throw new CliError(`unsupported protocol in ${target.host}: only http:// and https:// are supported`, {
+      exitCode: 64,
+      kind: 'usage',
+    });
   }
   const refusal = credentialTransportProblem(url.href, target.credential);
   if (refusal) {
-    throw new ApiError('insecure-credential', refusal.message.replace(url.href, target.host), { endpoint: '', hint: refusal.hint });
+    throw new ApiError('insecure-credential', refusal.message.replace(url.href, target.host), {
+      endpoint: '',
+      hint: refusal.hint,
+    });
   }
   const ca = target.caCert ? await readCa(target.caCert) : undefined;
   const transport = createNodeFetch({ insecure: target.insecure, ca, keepAlive: opts.keepAlive });
@@ -288,8 +377,22 @@ export async function createClient(target: ClientTarget, opts: ClientOptions = {
     return s && s.length >= 4 ? line.split(s).join(maskSecret(s)) : line;
   };
   const trace = opts.trace ? (line: string) => opts.trace!(masked(line)) : undefined;
-  auth = createAuthorizer(target.credential, { runTokenCommand: opts.runTokenCommand, trace, onSecret: opts.onSecret, fromEnv: target.sources?.credential === 'env' });
-  const deps: RequestDeps = { progress: opts.progress, target, $fetch, transport, auth, clock, trace, budgetMs: opts.retryBudgetMs ?? Math.max(30_000, target.timeoutMs * 3) };
+  auth = createAuthorizer(target.credential, {
+    runTokenCommand: opts.runTokenCommand,
+    trace,
+    onSecret: opts.onSecret,
+    fromEnv: target.sources?.credential === 'env',
+  });
+  const deps: RequestDeps = {
+    progress: opts.progress,
+    target,
+    $fetch,
+    transport,
+    auth,
+    clock,
+    trace,
+    budgetMs: opts.retryBudgetMs ?? Math.max(30_000, target.timeoutMs * 3),
+  };
   /** No message, hint or trace that leaves the client carries the secret. */
   const get = <T>(path: string, check: (v: unknown) => T, maxBytes: number, accept?: readonly number[]) =>
     getJson(deps, path, check, maxBytes, accept).catch((e: unknown) => {
@@ -298,7 +401,12 @@ export async function createClient(target: ClientTarget, opts: ClientOptions = {
 
   return {
     connection: target,
-    getEvent: (id, selector = 'status') => get(`/v0/cluster/events/${encodeURIComponent(id)}?selector=${selector}`, (v) => checkEvent(v), ANSWER_LIMIT.event),
+    getEvent: (id, selector = 'status') =>
+      get(
+        `/v0/cluster/events/${encodeURIComponent(id)}?selector=${selector}`,
+        (v) => checkEvent(v),
+        ANSWER_LIMIT.event,
+      ),
     listEvents: () => get('/v0/cluster/events', checkEventList, ANSWER_LIMIT.list),
     clusterHealth: () => get('/v0/cluster_healthz', checkHealth, ANSWER_LIMIT.small, [503]),
     platformConfig: () => get('/v0/config', checkPlatformConfig, ANSWER_LIMIT.small),

@@ -63,7 +63,15 @@ export class ApiError extends CliError {
   constructor(
     apiKind: ApiErrorKind,
     message: string,
-    opts: { endpoint: string; status?: number; errorCode?: string; hint?: string; transient?: boolean; serverDate?: number; cause?: unknown },
+    opts: {
+      endpoint: string;
+      status?: number;
+      errorCode?: string;
+      hint?: string;
+      transient?: boolean;
+      serverDate?: number;
+      cause?: unknown;
+    },
   ) {
     super(message, { exitCode: EXIT.FAILURE, hint: opts.hint, kind: apiKind, cause: opts.cause });
     this.name = 'ApiError';
@@ -111,7 +119,13 @@ function withoutNodeAdvice(message: string): string {
   return message.replace(/;\s*if the root CA is installed locally, try running Node\.js with --use-system-ca\.?$/i, '');
 }
 
-export function transportFailure(endpoint: string, host: string, code: string, message: string, cause: unknown): ApiError {
+export function transportFailure(
+  endpoint: string,
+  host: string,
+  code: string,
+  message: string,
+  cause: unknown,
+): ApiError {
   if (code === 'TIMEOUT') {
     return new ApiError('timeout', `no answer from ${host} within the request timeout (${endpoint})`, {
       endpoint,
@@ -120,47 +134,72 @@ export function transportFailure(endpoint: string, host: string, code: string, m
       cause,
     });
   }
-  if (TLS_CODES.has(code) || code.startsWith('ERR_TLS') || code.startsWith('ERR_SSL') || /certificate|ssl|tls/i.test(message)) {
+  if (
+    TLS_CODES.has(code) ||
+    code.startsWith('ERR_TLS') ||
+    code.startsWith('ERR_SSL') ||
+    /certificate|ssl|tls/i.test(message)
+  ) {
     // OpenSSL's own text (`write EPROTO 80…:error:0A00010B:SSL routines:…:wrong version number:…`) is cut to its reason.
     const reason = /SSL routines:[^:]*:([^:]+)/.exec(message)?.[1]?.trim();
     if (reason === 'wrong version number' || code === 'ERR_SSL_WRONG_VERSION_NUMBER') {
-      return new ApiError('tls', `TLS failure talking to ${host}: the server did not answer in TLS (wrong version number)`, {
-        endpoint,
-        hint: 'the server may speak plain HTTP on that port: try http:// instead of https://',
-        cause,
-      });
+      return new ApiError(
+        'tls',
+        `TLS failure talking to ${host}: the server did not answer in TLS (wrong version number)`,
+        {
+          endpoint,
+          hint: 'the server may speak plain HTTP on that port: try http:// instead of https://',
+          cause,
+        },
+      );
     }
-    return new ApiError('tls', `TLS failure talking to ${host}: ${sanitizeLine(reason ?? withoutNodeAdvice(message))}`, {
-      endpoint,
-      hint: 'if the server uses a private CA, pass its certificate with --ca-cert FILE (or FELDERA_HTTPS_TLS_CERT); --insecure skips verification',
-      cause,
-    });
+    return new ApiError(
+      'tls',
+      `TLS failure talking to ${host}: ${sanitizeLine(reason ?? withoutNodeAdvice(message))}`,
+      {
+        endpoint,
+        hint: 'if the server uses a private CA, pass its certificate with --ca-cert FILE (or FELDERA_HTTPS_TLS_CERT); --insecure skips verification',
+        cause,
+      },
+    );
   }
   if (code === 'ERR_TOO_LARGE') {
     const limit = (cause as { limit?: unknown } | undefined)?.limit;
-    return new ApiError('too-large', `answer too large: ${host} sent more than ${typeof limit === 'number' ? describeLimit(limit) : 'the limit'} for ${endpoint}; stopped reading`, {
-      endpoint,
-      hint: 'Feldera never sends this much; check --host (another server or a proxy may be answering)',
-      cause,
-    });
+    return new ApiError(
+      'too-large',
+      `answer too large: ${host} sent more than ${typeof limit === 'number' ? describeLimit(limit) : 'the limit'} for ${endpoint}; stopped reading`,
+      {
+        endpoint,
+        hint: 'Feldera never sends this much; check --host (another server or a proxy may be answering)',
+        cause,
+      },
+    );
   }
   if (code.startsWith('HPE_')) {
     // Node's HTTP parser refused what came back (headers too large, a malformed status line): a
     // server answered, not in HTTP it can read. Trying again brings the same answer.
     const overflow = code === 'HPE_HEADER_OVERFLOW';
-    return new ApiError(overflow ? 'too-large' : 'invalid-response', `${host} sent ${overflow ? 'headers too large to read' : `an answer that is not valid HTTP (${sanitizeLine(message)})`} for ${endpoint}`, {
-      endpoint,
-      hint: 'Feldera never sends this; check --host (another server or a proxy may be answering)',
-      cause,
-    });
+    return new ApiError(
+      overflow ? 'too-large' : 'invalid-response',
+      `${host} sent ${overflow ? 'headers too large to read' : `an answer that is not valid HTTP (${sanitizeLine(message)})`} for ${endpoint}`,
+      {
+        endpoint,
+        hint: 'Feldera never sends this; check --host (another server or a proxy may be answering)',
+        cause,
+      },
+    );
   }
   if (code === 'ERR_INCOMPLETE') {
-    return new ApiError('unreachable', `the answer from ${host} for ${endpoint} was cut off: the connection closed before it was complete`, {
-      endpoint,
-      hint: 'a proxy or the network dropped the connection; try again',
-      transient: true,
-      cause,
-    });
+    return new ApiError(
+      'unreachable',
+      `the answer from ${host} for ${endpoint} was cut off: the connection closed before it was complete`,
+      {
+        endpoint,
+        hint: 'a proxy or the network dropped the connection; try again',
+        transient: true,
+        cause,
+      },
+    );
   }
   const why =
     code === 'ECONNREFUSED'
@@ -221,17 +260,25 @@ export function httpFailure(a: ErrorAnswer): ApiError {
   const common = { endpoint, status, errorCode: code, serverDate: a.serverDate };
   if (status === 401) {
     const why = challengeDescription(a.challenge);
-    const message = feldera ? `not authorised: ${msg}` : why ? `not authorised: ${a.host} refused the bearer token (${why})` : `not authorised: ${a.host} requires credentials`;
+    const message = feldera
+      ? `not authorised: ${msg}`
+      : why
+        ? `not authorised: ${a.host} refused the bearer token (${why})`
+        : `not authorised: ${a.host} requires credentials`;
     return new ApiError('unauthorized', message, {
       ...common,
       hint: 'run `cluster login` (or set FELDERA_API_KEY)',
     });
   }
   if (status === 403) {
-    return new ApiError('forbidden', `forbidden: ${feldera ? msg : 'the credential lacks the role to read cluster events'}`, {
-      ...common,
-      hint: 'reading cluster events needs the `read` role or higher; ask an administrator',
-    });
+    return new ApiError(
+      'forbidden',
+      `forbidden: ${feldera ? msg : 'the credential lacks the role to read cluster events'}`,
+      {
+        ...common,
+        hint: 'reading cluster events needs the `read` role or higher; ask an administrator',
+      },
+    );
   }
   if (status === 404 && code === 'UnknownClusterMonitorEvent') {
     return new ApiError('unknown-event', msg || 'no such cluster monitor event', {
@@ -247,10 +294,14 @@ export function httpFailure(a: ErrorAnswer): ApiError {
   }
   if (status === 404 && !feldera) {
     const events = endpoint.startsWith('/v0/cluster/events');
-    return new ApiError('no-api', `${a.host} has no ${events ? 'cluster-events API' : endpoint} (${endpoint} answered 404)`, {
-      ...common,
-      hint: `the server is too old for ${events ? 'cluster monitor events' : endpoint}, or not a Feldera instance; check --host`,
-    });
+    return new ApiError(
+      'no-api',
+      `${a.host} has no ${events ? 'cluster-events API' : endpoint} (${endpoint} answered 404)`,
+      {
+        ...common,
+        hint: `the server is too old for ${events ? 'cluster monitor events' : endpoint}, or not a Feldera instance; check --host`,
+      },
+    );
   }
   if (status === 400) {
     const detail = feldera ? msg : sanitizeLine(a.text).slice(0, 200);
@@ -260,10 +311,17 @@ export function httpFailure(a: ErrorAnswer): ApiError {
     const raw = a.contentType.includes('html') ? fromHtml(a.text) : sanitizeLine(a.text).slice(0, 120);
     const said = `${status} ${sanitizeLine(a.statusText)}`;
     // A page that only repeats the status line ("502 Bad Gateway") adds nothing.
-    const page = raw.replace(/\s+/g, ' ').trim().toLowerCase() === said.toLowerCase() || raw.trim().toLowerCase() === sanitizeLine(a.statusText).toLowerCase() ? '' : raw;
+    const page =
+      raw.replace(/\s+/g, ' ').trim().toLowerCase() === said.toLowerCase() ||
+      raw.trim().toLowerCase() === sanitizeLine(a.statusText).toLowerCase()
+        ? ''
+        : raw;
     return new ApiError('proxy', `${a.host} answered ${said}${page ? ` (${page})` : ''} for ${endpoint}`, {
       ...common,
-      hint: status === 429 ? 'the server is rate-limiting; wait and try again' : 'a proxy or load balancer could not reach Feldera; try again, or check the instance',
+      hint:
+        status === 429
+          ? 'the server is rate-limiting; wait and try again'
+          : 'a proxy or load balancer could not reach Feldera; try again, or check the instance',
       transient: true,
     });
   }
@@ -280,7 +338,11 @@ export function httpFailure(a: ErrorAnswer): ApiError {
     });
   }
   const page = a.contentType.includes('html') ? fromHtml(a.text) : sanitizeLine(a.text).slice(0, 160);
-  return new ApiError('server', `${a.host} answered ${status} ${sanitizeLine(a.statusText)} for ${endpoint}${page ? `: ${page}` : ''}`, common);
+  return new ApiError(
+    'server',
+    `${a.host} answered ${status} ${sanitizeLine(a.statusText)} for ${endpoint}${page ? `: ${page}` : ''}`,
+    common,
+  );
 }
 
 export function invalidResponse(endpoint: string, what: string, serverDate?: number): ApiError {
@@ -292,7 +354,13 @@ export function invalidResponse(endpoint: string, what: string, serverDate?: num
 }
 
 /** Explain a transport failure, with the configuration hint when the host is only the default. */
-export function explainTransport(target: ClientTarget, endpoint: string, code: string, message: string, cause: unknown): ApiError {
+export function explainTransport(
+  target: ClientTarget,
+  endpoint: string,
+  code: string,
+  message: string,
+  cause: unknown,
+): ApiError {
   const failure = transportFailure(endpoint, target.host, code, message, cause);
   if (failure.apiKind === 'tls' && target.caCert && !target.insecure && VERIFY_CODES.has(code)) {
     // A CA was given and it is not the one: say so, rather than suggest giving one.
@@ -303,12 +371,16 @@ export function explainTransport(target: ClientTarget, endpoint: string, code: s
     });
   }
   if (failure.apiKind !== 'unreachable' || target.sources?.host !== 'default') return failure;
-  return new ApiError('unreachable', `${failure.message} (no host is configured; this is the default, where a local Feldera listens)`, {
-    endpoint,
-    hint: 'log in with `cluster login`, choose a stored profile with `cluster profile use NAME`, or pass --host URL / set FELDERA_HOST',
-    transient: failure.transient,
-    cause,
-  });
+  return new ApiError(
+    'unreachable',
+    `${failure.message} (no host is configured; this is the default, where a local Feldera listens)`,
+    {
+      endpoint,
+      hint: 'log in with `cluster login`, choose a stored profile with `cluster profile use NAME`, or pass --host URL / set FELDERA_HOST',
+      transient: failure.transient,
+      cause,
+    },
+  );
 }
 
 interface AnswerLike {
@@ -333,12 +405,16 @@ export function describeAnswer(target: ClientTarget, endpoint: string, res: Answ
     } catch {
       // keep it as sent
     }
-    return new ApiError('server', `${target.host} redirects ${endpoint} to ${sanitizeLine(to).slice(0, 200)} (${res.status})`, {
-      endpoint,
-      status: res.status,
-      serverDate: serverDateOf(res.headers),
-      hint: 'use the address it redirects to as the host (--host, FELDERA_HOST or `cluster login`); redirects are not followed, so credentials never travel on to another address',
-    });
+    return new ApiError(
+      'server',
+      `${target.host} redirects ${endpoint} to ${sanitizeLine(to).slice(0, 200)} (${res.status})`,
+      {
+        endpoint,
+        status: res.status,
+        serverDate: serverDateOf(res.headers),
+        hint: 'use the address it redirects to as the host (--host, FELDERA_HOST or `cluster login`); redirects are not followed, so credentials never travel on to another address',
+      },
+    );
   }
   const text = body instanceof Undecoded ? body.text : body === undefined ? '' : JSON.stringify(body);
   const json = body instanceof Undecoded ? body.json : body;
@@ -366,20 +442,38 @@ function unauthorizedHint(target: ClientTarget, failure: ApiError): ApiError {
   } else if (c.kind === 'none') {
     hint = 'this instance needs a credential: run `cluster login` (or set FELDERA_API_KEY)';
   } else if (src === 'env') {
-    hint = c.kind === 'token-command' ? 'the token printed by FELDERA_AUTH_TOKEN_COMMAND was rejected; check the command' : 'FELDERA_API_KEY was rejected; check it, or unset it to use the stored profile';
+    hint =
+      c.kind === 'token-command'
+        ? 'the token printed by FELDERA_AUTH_TOKEN_COMMAND was rejected; check the command'
+        : 'FELDERA_API_KEY was rejected; check it, or unset it to use the stored profile';
   } else {
     const name = target.profileName ?? 'default';
     hint = `the credential stored in profile "${name}" was rejected (revoked or expired?); run \`cluster login --profile ${name}\` again`;
   }
-  return new ApiError('unauthorized', failure.message, { endpoint: failure.endpoint, status: failure.status, errorCode: failure.errorCode, serverDate: failure.serverDate, hint });
+  return new ApiError('unauthorized', failure.message, {
+    endpoint: failure.endpoint,
+    status: failure.status,
+    errorCode: failure.errorCode,
+    serverDate: failure.serverDate,
+    hint,
+  });
 }
 
-
 /** Why a successful status came with a body that is not the value: HTML from a proxy, empty, not JSON, the wrong shape. */
-export function undecodedFailure(endpoint: string, status: number, contentType: string, body: Undecoded | undefined, serverDate: number | undefined): ApiError {
+export function undecodedFailure(
+  endpoint: string,
+  status: number,
+  contentType: string,
+  body: Undecoded | undefined,
+  serverDate: number | undefined,
+): ApiError {
   const text = body?.text ?? '';
   if (/html/i.test(contentType) || /^\s*</.test(text)) {
-    return invalidResponse(endpoint, `got an HTML page instead of JSON (status ${status}${fromHtml(text) ? `: "${fromHtml(text)}"` : ''})`, serverDate);
+    return invalidResponse(
+      endpoint,
+      `got an HTML page instead of JSON (status ${status}${fromHtml(text) ? `: "${fromHtml(text)}"` : ''})`,
+      serverDate,
+    );
   }
   return invalidResponse(endpoint, body?.problem ?? 'empty body', serverDate);
 }

@@ -47,7 +47,11 @@ const COMMA = 0x2c;
  * is within both. One pass, no allocation; strings are skipped whole. Malformed JSON is left to
  * JSON.parse to describe.
  */
-export function jsonBeyondLimits(text: string, maxDepth = MAX_JSON_DEPTH, maxValues = MAX_JSON_VALUES): string | undefined {
+export function jsonBeyondLimits(
+  text: string,
+  maxDepth = MAX_JSON_DEPTH,
+  maxValues = MAX_JSON_VALUES,
+): string | undefined {
   let depth = 0;
   let values = 1;
   const n = text.length;

@@ -49,7 +49,9 @@ export interface RetryInput {
   random?: () => number;
 }
 
-export type RetryPlan = { retry: true; waitMs: number } | { retry: false; why: 'permanent' | 'exhausted' | 'budget'; waitMs?: number };
+export type RetryPlan =
+  | { retry: true; waitMs: number }
+  | { retry: false; why: 'permanent' | 'exhausted' | 'budget'; waitMs?: number };
 
 export function planRetry(p: RetryInput): RetryPlan {
   if (!p.transient) return { retry: false, why: 'permanent' };

@@ -252,7 +252,12 @@ function bodyBuffer(declared: number): { size: number; add(c: Buffer): void; don
  * answers, never followed. A body past `maxBytes` (by its Content-Length, or as it arrives) ends
  * the request at once with `ERR_TOO_LARGE`: nothing more is read.
  */
-function send(req: Requester, url: URL, init: (RequestInit & SendOptions) | undefined, stats: TransportStats): Promise<NodeResponse> {
+function send(
+  req: Requester,
+  url: URL,
+  init: (RequestInit & SendOptions) | undefined,
+  stats: TransportStats,
+): Promise<NodeResponse> {
   const maxBytes = init?.maxBytes ?? Infinity;
   return new Promise<NodeResponse>((resolve, reject) => {
     const signal = init?.signal ?? undefined;
@@ -270,26 +275,33 @@ function send(req: Requester, url: URL, init: (RequestInit & SendOptions) | unde
       request.destroy();
       fail(e);
     };
-    const request = req.request(url, { method: init?.method ?? 'GET', headers: headersOf(init), agent: req.agent }, (res) => {
-      stats.bytesReceived += headerBytes(res);
-      const declared = Number(res.headers['content-length'] ?? NaN);
-      if (declared > maxBytes) return stop(tooLarge(maxBytes));
-      const body = bodyBuffer(declared);
-      res.on('data', (c: Buffer) => {
-        if (settled) return;
-        stats.bytesReceived += c.length;
-        if (body.size + c.length > maxBytes) return stop(tooLarge(maxBytes));
-        body.add(c);
-      });
-      res.on('error', fail);
-      res.on('aborted', cutOff);
-      res.on('end', () => {
-        if (!res.complete) return cutOff();
-        const headers = new MiniHeaders();
-        for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) headers.append(res.rawHeaders[i]!, res.rawHeaders[i + 1]!);
-        settle(() => resolve(new NodeResponse(res.statusCode ?? 0, res.statusMessage ?? '', headers, url.href, body.done())));
-      });
-    });
+    const request = req.request(
+      url,
+      { method: init?.method ?? 'GET', headers: headersOf(init), agent: req.agent },
+      (res) => {
+        stats.bytesReceived += headerBytes(res);
+        const declared = Number(res.headers['content-length'] ?? NaN);
+        if (declared > maxBytes) return stop(tooLarge(maxBytes));
+        const body = bodyBuffer(declared);
+        res.on('data', (c: Buffer) => {
+          if (settled) return;
+          stats.bytesReceived += c.length;
+          if (body.size + c.length > maxBytes) return stop(tooLarge(maxBytes));
+          body.add(c);
+        });
+        res.on('error', fail);
+        res.on('aborted', cutOff);
+        res.on('end', () => {
+          if (!res.complete) return cutOff();
+          const headers = new MiniHeaders();
+          for (let i = 0; i + 1 < res.rawHeaders.length; i += 2)
+            headers.append(res.rawHeaders[i]!, res.rawHeaders[i + 1]!);
+          settle(() =>
+            resolve(new NodeResponse(res.statusCode ?? 0, res.statusMessage ?? '', headers, url.href, body.done())),
+          );
+        });
+      },
+    );
     const onAbort = () => {
       const reason: unknown = signal?.reason ?? new Error('aborted');
       request.destroy(reason instanceof Error ? reason : new Error(String(reason)));

@@ -3,7 +3,16 @@
  * fields, enum values. Unknown extra fields are ignored; values are never rewritten, so `--json`
  * prints what arrived. Hand-written (no schema library) to keep start-up lean.
  */
-import { INFO_FIELDS, MONITOR_STATUSES, SERVICES, type AuthConfig, type ClusterEvent, type HealthBody, type PlatformConfig, type SessionInfo } from './types.js';
+import {
+  type AuthConfig,
+  type ClusterEvent,
+  type HealthBody,
+  INFO_FIELDS,
+  MONITOR_STATUSES,
+  type PlatformConfig,
+  SERVICES,
+  type SessionInfo,
+} from './types.js';
 
 export class ShapeError extends Error {
   constructor(message: string) {
@@ -23,7 +32,8 @@ function describe(v: unknown): string {
 }
 
 function obj(v: unknown, where: string): Record<string, unknown> {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ShapeError(`${where} is ${describe(v)}, expected an object`);
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    throw new ShapeError(`${where} is ${describe(v)}, expected an object`);
   return v as Record<string, unknown>;
 }
 
@@ -43,7 +53,8 @@ function bool(o: Record<string, unknown>, key: string, where: string): boolean {
 
 function dateTime(o: Record<string, unknown>, key: string, where: string): string {
   const v = str(o, key, where);
-  if (!DATE_TIME.test(v) || Number.isNaN(Date.parse(v))) throw new ShapeError(`${where}."${key}" is "${v.slice(0, 40)}", expected an RFC 3339 date-time`);
+  if (!DATE_TIME.test(v) || Number.isNaN(Date.parse(v)))
+    throw new ShapeError(`${where}."${key}" is "${v.slice(0, 40)}", expected an RFC 3339 date-time`);
   return v;
 }
 
@@ -54,7 +65,6 @@ function status(o: Record<string, unknown>, key: string, where: string): void {
     throw new ShapeError(`${where}."${key}" is ${describe(v)}, expected one of ${MONITOR_STATUSES.join(', ')}`);
   }
 }
-
 
 /** `ClusterMonitorEventSelectedInfo`. */
 export function checkEvent(v: unknown, where = 'the event'): ClusterEvent {
@@ -68,7 +78,8 @@ export function checkEvent(v: unknown, where = 'the event'): ClusterEvent {
   status(o, 'runner_status', where);
   for (const k of INFO_FIELDS) {
     const val = o[k];
-    if (val !== undefined && val !== null && typeof val !== 'string') throw new ShapeError(`${where}."${k}" is ${describe(val)}, expected a string or null`);
+    if (val !== undefined && val !== null && typeof val !== 'string')
+      throw new ShapeError(`${where}."${k}" is ${describe(val)}, expected a string or null`);
   }
   return o as unknown as ClusterEvent;
 }
@@ -109,15 +120,14 @@ export function asErrorBody(v: unknown): { message: string; error_code: string; 
   return o as { message: string; error_code: string; details?: unknown };
 }
 
-
-
 /** `Configuration` (`GET /v0/config`): this tool needs `edition` and `version` as strings; the rest passes through. */
 export function checkPlatformConfig(v: unknown): PlatformConfig {
   const where = 'the platform configuration';
   const o = obj(v, where);
   str(o, 'edition', where);
   str(o, 'version', where);
-  if (o.revision !== undefined && typeof o.revision !== 'string') throw new ShapeError(`${where}."revision" is ${describe(o.revision)}, expected a string`);
+  if (o.revision !== undefined && typeof o.revision !== 'string')
+    throw new ShapeError(`${where}."revision" is ${describe(o.revision)}, expected a string`);
   return o as PlatformConfig;
 }
 
@@ -128,7 +138,11 @@ export function checkSession(v: unknown): SessionInfo {
   const where = 'the session';
   const o = obj(v, where);
   if (!Array.isArray(o.memberships)) {
-    throw new ShapeError(o.memberships === undefined ? `${where} has no "memberships"` : `${where}."memberships" is ${describe(o.memberships)}, expected an array`);
+    throw new ShapeError(
+      o.memberships === undefined
+        ? `${where} has no "memberships"`
+        : `${where}."memberships" is ${describe(o.memberships)}, expected an array`,
+    );
   }
   o.memberships.forEach((m, i) => {
     const w = `${where}.memberships[${i}]`;
@@ -138,7 +152,8 @@ export function checkSession(v: unknown): SessionInfo {
     str(mo, 'role', w);
   });
   for (const key of ['tenant_id', 'tenant_name'] as const) {
-    if (o[key] !== undefined && o[key] !== null && typeof o[key] !== 'string') throw new ShapeError(`${where}."${key}" is ${describe(o[key])}, expected a string or null`);
+    if (o[key] !== undefined && o[key] !== null && typeof o[key] !== 'string')
+      throw new ShapeError(`${where}."${key}" is ${describe(o[key])}, expected a string or null`);
   }
   if (o.role !== undefined && o.role !== null && !ROLES.includes(o.role as string)) {
     throw new ShapeError(`${where}."role" is ${describe(o.role)}, expected one of ${ROLES.join(', ')} or null`);

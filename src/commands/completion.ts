@@ -5,7 +5,7 @@
  * a completion that goes wrong offers nothing rather than printing into the user's prompt.
  */
 import { Argument, Command } from 'commander';
-import { SHELLS, completionAnswer, completionScript, type Shell } from '../completion/scripts.js';
+import { completionAnswer, completionScript, SHELLS, type Shell } from '../completion/scripts.js';
 import { complete } from '../completion/words.js';
 import type { Context } from '../context.js';
 import { EXIT } from '../errors.js';

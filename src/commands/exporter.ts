@@ -10,17 +10,25 @@
  * server are loaded only here.
  */
 import { Command, Option } from 'commander';
-import { normaliseHost, type Connection } from '../config/connection.js';
+import { type Connection, normaliseHost } from '../config/connection.js';
 import type { Context } from '../context.js';
-import { FLEET_CONCURRENCY, FLEET_IGNORED_ENV, fleetChoice, fleetInputs, fleetNames, mapLimit, type FleetChoice } from '../domain/fleet.js';
+import {
+  FLEET_CONCURRENCY,
+  FLEET_IGNORED_ENV,
+  type FleetChoice,
+  fleetChoice,
+  fleetInputs,
+  fleetNames,
+  mapLimit,
+} from '../domain/fleet.js';
+import type { StaleAfterSpec } from '../domain/stale-limit.js';
 import { CliError, EXIT } from '../errors.js';
+import { DEFAULT_LISTEN, type ListenAddress, parseListen } from '../exporter/listen.js';
 import type { ExportedRow } from '../exporter/metrics.js';
-import { DEFAULT_LISTEN, parseListen, type ListenAddress } from '../exporter/listen.js';
 import { fleetNote, fleetVerdictWord } from '../render/status.js';
 import { formatDuration } from '../util/duration.js';
-import { globalFlags, type Factory, type Run } from './factory.js';
+import { type Factory, globalFlags, type Run } from './factory.js';
 import { durationOption, examples, staleAfterOption } from './flags.js';
-import type { StaleAfterSpec } from '../domain/stale-limit.js';
 import { checkProfile, checkRow } from './shared/fleet.js';
 
 export interface ExporterOptions {
@@ -44,20 +52,40 @@ export const DEFAULT_MIN_INTERVAL_MS = 10_000;
 export function newCmdExporter(f: Factory, runF: Run<ExporterOptions> = exporterRun): Command {
   return new Command('exporter')
     .description('serve cluster health as Prometheus metrics (/metrics), for one instance or several profiles')
-    .addOption(new Option('--listen <address>', 'HOST:PORT to listen on, or :PORT for every interface').argParser(parseListen).default(parseListen(DEFAULT_LISTEN), DEFAULT_LISTEN))
-    .addOption(durationOption('--min-interval <duration>', 'read Feldera at most this often; scrapes in between get the last answer', 1000).default(DEFAULT_MIN_INTERVAL_MS, '10s'))
+    .addOption(
+      new Option('--listen <address>', 'HOST:PORT to listen on, or :PORT for every interface')
+        .argParser(parseListen)
+        .default(parseListen(DEFAULT_LISTEN), DEFAULT_LISTEN),
+    )
+    .addOption(
+      durationOption(
+        '--min-interval <duration>',
+        'read Feldera at most this often; scrapes in between get the last answer',
+        1000,
+      ).default(DEFAULT_MIN_INTERVAL_MS, '10s'),
+    )
     .addOption(staleAfterOption())
     .option('--all-profiles', 'export every stored profile')
     .option('-p, --profiles <names>', 'export these profiles (comma-separated)')
     .addHelpText(
       'after',
-      examples('cluster exporter', 'cluster exporter --all-profiles --listen :9464', 'cluster exporter -p prod,staging --min-interval 30s', 'curl -s 127.0.0.1:9464/metrics | grep feldera_cluster_healthy'),
+      examples(
+        'cluster exporter',
+        'cluster exporter --all-profiles --listen :9464',
+        'cluster exporter -p prod,staging --min-interval 30s',
+        'curl -s 127.0.0.1:9464/metrics | grep feldera_cluster_healthy',
+      ),
     )
     .action(async (flags: ExporterFlags, cmd: Command) => {
       const fleet = fleetChoice(flags);
       // Flags that would point every row at one place are refused before anything starts.
       if (fleet) fleetInputs(globalFlags(cmd), {}, '');
-      const opts: ExporterOptions = { listen: flags.listen, minIntervalMs: flags.minInterval, staleAfter: flags.staleAfter, ...(fleet && { fleet }) };
+      const opts: ExporterOptions = {
+        listen: flags.listen,
+        minIntervalMs: flags.minInterval,
+        staleAfter: flags.staleAfter,
+        ...(fleet && { fleet }),
+      };
       await f.run(cmd, runF, opts, { longRunning: true });
     });
 }
@@ -76,11 +104,16 @@ function targetsOf(opts: ExporterOptions, ctx: Context): Target[] {
     const connection: Connection = ctx.connection();
     // The profile label names the profile only when its host is the one read; otherwise (no profile,
     // or --host / FELDERA_HOST pointing elsewhere) it is `default`, as without any profile.
-    const name = connection.profileName !== undefined && profileHostInUse(connection) ? connection.profileName : 'default';
+    const name =
+      connection.profileName !== undefined && profileHostInUse(connection) ? connection.profileName : 'default';
     return [{ name, read: (c, ms) => checkRow(c, name, () => connection, ms, reads) }];
   }
   const names = fleetNames(opts.fleet, ctx.config());
-  if (names.length === 0) throw new CliError('no profiles are stored, so there is nothing to export', { hint: 'add one with `cluster login --profile NAME`', kind: 'config' });
+  if (names.length === 0)
+    throw new CliError('no profiles are stored, so there is nothing to export', {
+      hint: 'add one with `cluster login --profile NAME`',
+      kind: 'config',
+    });
   const ignored = FLEET_IGNORED_ENV.filter((k) => ctx.env[k]);
   if (ignored.length) ctx.verbose(`ignoring ${ignored.join(', ')}: each profile uses its own host and credential`);
   return names.map((name) => ({ name, read: (c, ms) => checkProfile(c, name, ms, reads) }));
@@ -145,7 +178,9 @@ export async function exporterRun(opts: ExporterOptions, ctx: Context): Promise<
     metrics.update(read.value, ctx.clock.now() - read.startedAt - read.durationMs);
     return { contentType: metrics.registry.contentType, body: await metrics.registry.metrics() };
   };
-  const server = await startExporterServer(opts.listen, scrape, (e) => ctx.printer.warn(`a scrape failed: ${e instanceof Error ? e.message : String(e)}`));
+  const server = await startExporterServer(opts.listen, scrape, (e) =>
+    ctx.printer.warn(`a scrape failed: ${e instanceof Error ? e.message : String(e)}`),
+  );
   ctx.io.stdout.write(`${server.url}\n`);
   const where = opts.listen.host === undefined ? `every interface, port ${new URL(server.url).port}` : server.url;
   ctx.printer.note(

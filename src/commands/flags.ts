@@ -5,7 +5,7 @@
  */
 import { Option } from 'commander';
 import { SELECTORS, type Selector } from '../api/types.js';
-import { parseEventId, type EventIdSpec } from '../domain/event-id.js';
+import { type EventIdSpec, parseEventId } from '../domain/event-id.js';
 import { parseLimit, parseService } from '../domain/history.js';
 import { AUTO, parseStaleAfterSpec } from '../domain/stale-limit.js';
 import { usageError } from '../errors.js';
@@ -30,8 +30,13 @@ export function durationOption(flags: string, help: string, minMs: number): Opti
  * `--stale-after auto|DURATION`: typed once (`StaleAfterSpec`); commands resolve it into a limit
  * with commands/shared/stale-limit.ts.
  */
-export function staleAfterOption(help = 'an all-healthy latest event older than this means the recorder stopped'): Option {
-  return new Option('--stale-after <auto|duration>', `${help}; auto: 1.5 × this instance's healthy period as learned from its event history (20m until one is known)`)
+export function staleAfterOption(
+  help = 'an all-healthy latest event older than this means the recorder stopped',
+): Option {
+  return new Option(
+    '--stale-after <auto|duration>',
+    `${help}; auto: 1.5 × this instance's healthy period as learned from its event history (20m until one is known)`,
+  )
     .argParser(parseStaleAfterSpec)
     .default(AUTO, 'auto');
 }
@@ -54,12 +59,18 @@ export function choiceOption<T extends string>(flags: string, help: string, valu
   const name = flags.split(/[ ,]/).find((p) => p.startsWith('--'))!;
   return new Option(flags, help).choices(values).argParser((v: string): T => {
     if ((values as readonly string[]).includes(v)) return v as T;
-    throw usageError(`invalid ${name} "${v}": expected ${values.length === 2 ? values.join(' or ') : `one of ${values.join(', ')}`}`);
+    throw usageError(
+      `invalid ${name} "${v}": expected ${values.length === 2 ? values.join(' or ') : `one of ${values.join(', ')}`}`,
+    );
   });
 }
 
 export function selectorOption(): Option {
-  return choiceOption<Selector>('-s, --selector <selector>', "status: statuses only; all: with the services' reports", SELECTORS).default('status');
+  return choiceOption<Selector>(
+    '-s, --selector <selector>',
+    "status: statuses only; all: with the services' reports",
+    SELECTORS,
+  ).default('status');
 }
 
 /** The `<id>` argument: `latest`, a full event id, or a prefix of 8+ hex characters. */

@@ -5,18 +5,33 @@
  * No flag carries a secret: the key comes from a hidden prompt or from stdin (--api-key-stdin),
  * or a token command is stored instead (--token-command, run on every invocation).
  */
-import { Command } from 'commander';
+
 import { resolve as resolvePath } from 'node:path';
+import { Command } from 'commander';
 import { credentialTransportProblem, describeCredential } from '../api/auth.js';
-import { DEFAULT_HOST, credentialOf, normaliseHost, resolveConnection, type Connection, type GlobalFlags } from '../config/connection.js';
-import { configPath, getProfile, updateConfig, validProfileName, type Profile, type StoredAuth } from '../config/profiles.js';
+import {
+  type Connection,
+  credentialOf,
+  DEFAULT_HOST,
+  type GlobalFlags,
+  normaliseHost,
+  resolveConnection,
+} from '../config/connection.js';
+import {
+  configPath,
+  getProfile,
+  type Profile,
+  type StoredAuth,
+  updateConfig,
+  validProfileName,
+} from '../config/profiles.js';
 import type { Context } from '../context.js';
 import { EXIT, usageError } from '../errors.js';
 import type { Prompter } from '../io/prompt.js';
 import { sanitizeLine } from '../io/sanitize.js';
 import type { Factory, Run } from './factory.js';
 import { examples } from './flags.js';
-import { loginFailure, readAuthMode, verifyAccess, type AuthMode, type Verified } from './shared/verify.js';
+import { type AuthMode, loginFailure, readAuthMode, type Verified, verifyAccess } from './shared/verify.js';
 
 export interface LoginOptions {
   apiKeyStdin: boolean;
@@ -40,16 +55,25 @@ export interface LoginDeps {
 }
 
 export function loginOptions(flags: LoginFlags): LoginOptions {
-  if (flags.apiKeyStdin && flags.tokenCommand !== undefined) throw usageError('--api-key-stdin and --token-command exclude each other', 'give one way to get the credential');
-  if (flags.tokenCommand !== undefined && flags.tokenCommand.trim() === '') throw usageError('--token-command needs a command', 'e.g. --token-command "gcloud auth print-identity-token"');
-  return { apiKeyStdin: flags.apiKeyStdin ?? false, verify: flags.verify, ...(flags.tokenCommand !== undefined && { tokenCommand: flags.tokenCommand }) };
+  if (flags.apiKeyStdin && flags.tokenCommand !== undefined)
+    throw usageError('--api-key-stdin and --token-command exclude each other', 'give one way to get the credential');
+  if (flags.tokenCommand !== undefined && flags.tokenCommand.trim() === '')
+    throw usageError('--token-command needs a command', 'e.g. --token-command "gcloud auth print-identity-token"');
+  return {
+    apiKeyStdin: flags.apiKeyStdin ?? false,
+    verify: flags.verify,
+    ...(flags.tokenCommand !== undefined && { tokenCommand: flags.tokenCommand }),
+  };
 }
 
 export function newCmdLogin(f: Factory, runF: Run<LoginOptions> = loginRun): Command {
   return new Command('login')
     .description('store a host and credential as a profile, verified against the server first')
     .option('--api-key-stdin', 'read the API key from standard input')
-    .option('--token-command <cmd>', 'shell command that prints a bearer token, run on every invocation (OIDC workload identity)')
+    .option(
+      '--token-command <cmd>',
+      'shell command that prints a bearer token, run on every invocation (OIDC workload identity)',
+    )
     .option('--no-verify', 'save without contacting the server')
     .addHelpText(
       'after',
@@ -69,7 +93,10 @@ export function newCmdLogin(f: Factory, runF: Run<LoginOptions> = loginRun): Com
 export function loginProfileName(flags: GlobalFlags, env: Record<string, string | undefined>): string {
   const name = flags.profile ?? (env.CLUSTER_PROFILE || 'default');
   if (!validProfileName(name)) {
-    throw usageError(`invalid profile name "${sanitizeLine(name)}"`, 'use letters, digits, ".", "-" and "_" (at most 64, starting with a letter or digit)');
+    throw usageError(
+      `invalid profile name "${sanitizeLine(name)}"`,
+      'use letters, digits, ".", "-" and "_" (at most 64, starting with a letter or digit)',
+    );
   }
   return name;
 }
@@ -77,9 +104,17 @@ export function loginProfileName(flags: GlobalFlags, env: Record<string, string 
 /** A key as typed or piped: one word. `apikey:…` is an API key; anything else is kept as a bearer token. */
 export function parseKey(text: string, from: string): StoredAuth {
   const key = text.trim();
-  if (key === '') throw usageError(`no API key ${from}`, 'API keys start with `apikey:`; create one in the Feldera web console');
-  if (/\s/.test(key)) throw usageError(`the API key ${from} has more than one word or line`, 'give only the key, e.g. `cluster login --api-key-stdin < key.txt`');
-  if (!/^[\x21-\x7e]+$/.test(key)) throw usageError(`the API key ${from} contains control or non-ASCII characters, which cannot be sent in an HTTP header`);
+  if (key === '')
+    throw usageError(`no API key ${from}`, 'API keys start with `apikey:`; create one in the Feldera web console');
+  if (/\s/.test(key))
+    throw usageError(
+      `the API key ${from} has more than one word or line`,
+      'give only the key, e.g. `cluster login --api-key-stdin < key.txt`',
+    );
+  if (!/^[\x21-\x7e]+$/.test(key))
+    throw usageError(
+      `the API key ${from} contains control or non-ASCII characters, which cannot be sent in an HTTP header`,
+    );
   return key.startsWith('apikey:') ? { kind: 'apikey', apiKey: key } : { kind: 'token', token: key };
 }
 
@@ -101,7 +136,13 @@ async function defaultPrompter(ctx: Context): Promise<Prompter | undefined> {
 
 /** The connection to verify with: the host chosen, tenant/TLS/timeout/retries from flags > environment (never another profile's). */
 function connectionFor(host: string, ctx: Context): Connection {
-  const quiet = { ...ctx.env, FELDERA_API_KEY: undefined, FELDERA_AUTH_TOKEN_COMMAND: undefined, FELDERA_HOST: undefined, CLUSTER_PROFILE: undefined };
+  const quiet = {
+    ...ctx.env,
+    FELDERA_API_KEY: undefined,
+    FELDERA_AUTH_TOKEN_COMMAND: undefined,
+    FELDERA_HOST: undefined,
+    CLUSTER_PROFILE: undefined,
+  };
   const base = resolveConnection({ ...ctx.flags, host, profile: undefined }, quiet, { profiles: {} });
   return { ...base, caCert: base.caCert !== undefined ? resolvePath(base.caCert) : undefined };
 }
@@ -126,12 +167,19 @@ interface Obtained {
 }
 
 /** The credential to store: a token command, a key from stdin or the prompt, or none when the instance needs none. */
-async function obtainCredential(opts: LoginOptions, ctx: Context, host: string, mode: AuthMode | undefined, deps: { prompter?: Prompter | undefined; readStdin: () => Promise<string> }): Promise<Obtained> {
+async function obtainCredential(
+  opts: LoginOptions,
+  ctx: Context,
+  host: string,
+  mode: AuthMode | undefined,
+  deps: { prompter?: Prompter | undefined; readStdin: () => Promise<string> },
+): Promise<Obtained> {
   const { io } = ctx;
   const notes: string[] = [];
   if (mode && !mode.on) {
     if (opts.apiKeyStdin && !io.stdinIsTTY) await deps.readStdin(); // drain the pipe
-    if (opts.apiKeyStdin || opts.tokenCommand !== undefined) notes.push('authentication is off on this instance: no credential was stored');
+    if (opts.apiKeyStdin || opts.tokenCommand !== undefined)
+      notes.push('authentication is off on this instance: no credential was stored');
     return { auth: { kind: 'none' }, notes };
   }
   // Refuse before asking for a secret that could not be sent anyway.
@@ -140,9 +188,14 @@ async function obtainCredential(opts: LoginOptions, ctx: Context, host: string, 
   let auth: StoredAuth = { kind: 'none' };
   if (opts.tokenCommand !== undefined) auth = { kind: 'token-command', command: opts.tokenCommand };
   else if (opts.apiKeyStdin) {
-    auth = io.stdinIsTTY && deps.prompter ? parseKey(await deps.prompter.askSecret('API key'), 'given') : parseKey(await deps.readStdin(), 'on standard input');
+    auth =
+      io.stdinIsTTY && deps.prompter
+        ? parseKey(await deps.prompter.askSecret('API key'), 'given')
+        : parseKey(await deps.readStdin(), 'on standard input');
   } else if (deps.prompter) {
-    const answer = await deps.prompter.askSecret(mode ? 'API key' : 'API key (empty if the instance has authentication off)');
+    const answer = await deps.prompter.askSecret(
+      mode ? 'API key' : 'API key (empty if the instance has authentication off)',
+    );
     if (answer !== '' || mode !== undefined) auth = parseKey(answer, 'given');
   } else if (mode?.on) {
     throw usageError(
@@ -151,14 +204,18 @@ async function obtainCredential(opts: LoginOptions, ctx: Context, host: string, 
     );
   } else notes.push('no credential given and the server was not asked whether it needs one (--no-verify)');
   if (auth.kind === 'token') {
-    notes.push('the credential does not start with `apikey:`; it is stored as a bearer token (identity-provider tokens expire: --token-command fetches a fresh one each time)');
+    notes.push(
+      'the credential does not start with `apikey:`; it is stored as a bearer token (identity-provider tokens expire: --token-command fetches a fresh one each time)',
+    );
   }
   return { auth, notes };
 }
 
 /** Check that the credential reads cluster events, and learn the server's version. */
 async function verify(conn: Connection, auth: StoredAuth, ctx: Context): Promise<Verified> {
-  const client = await ctx.client({ connection: { ...conn, credential: credentialOf(auth), sources: { ...conn.sources, credential: 'flag' } } });
+  const client = await ctx.client({
+    connection: { ...conn, credential: credentialOf(auth), sources: { ...conn.sources, credential: 'flag' } },
+  });
   try {
     return await verifyAccess(client);
   } catch (e) {
@@ -181,10 +238,19 @@ function profileOf(conn: Connection, auth: StoredAuth, verified: Verified | unde
 }
 
 /** Save the profile; the first one saved (or one replacing a vanished current) becomes current. */
-async function save(ctx: Context, name: string, profile: Profile): Promise<{ current: string | undefined; becameCurrent: boolean }> {
+async function save(
+  ctx: Context,
+  name: string,
+  profile: Profile,
+): Promise<{ current: string | undefined; becameCurrent: boolean }> {
   let becameCurrent = false;
   const saved = await updateConfig(ctx.env, (data) => {
-    Object.defineProperty(data.profiles, name, { value: profile, enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(data.profiles, name, {
+      value: profile,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
     if (data.current === undefined || getProfile(data, data.current) === undefined) {
       data.current = name;
       becameCurrent = true;
@@ -194,11 +260,20 @@ async function save(ctx: Context, name: string, profile: Profile): Promise<{ cur
   return { current: saved.current, becameCurrent };
 }
 
-function summary(ctx: Context, name: string, profile: Profile, verified: Verified | undefined, saved: { current: string | undefined; becameCurrent: boolean }, notes: string[]): void {
+function summary(
+  ctx: Context,
+  name: string,
+  profile: Profile,
+  verified: Verified | undefined,
+  saved: { current: string | undefined; becameCurrent: boolean },
+  notes: string[],
+): void {
   const { io, env } = ctx;
   const isCurrent = saved.current === name;
   const status = isCurrent ? (saved.becameCurrent ? ' (now the current profile)' : ' (the current profile)') : '';
-  io.stdout.write(`${verified ? 'Logged in to' : 'Saved without verifying'} ${profile.host} as profile "${name}"${status}.\n`);
+  io.stdout.write(
+    `${verified ? 'Logged in to' : 'Saved without verifying'} ${profile.host} as profile "${name}"${status}.\n`,
+  );
   const rows: [string, string][] = [
     ['host', profile.host],
     ['auth', describeAuth(profile.auth)],
@@ -212,8 +287,10 @@ function summary(ctx: Context, name: string, profile: Profile, verified: Verifie
   } else rows.push(['server', 'not contacted (--no-verify)']);
   rows.push(['config', configPath(env)]);
   for (const [k, v] of rows) io.stdout.write(`  ${k.padEnd(8)}${v}\n`);
-  if (!isCurrent) ctx.printer.note(`note: the current profile is "${saved.current}"; switch with \`cluster profile use ${name}\``);
-  else if (env.CLUSTER_PROFILE && env.CLUSTER_PROFILE !== name) ctx.printer.note(`note: CLUSTER_PROFILE=${env.CLUSTER_PROFILE} selects another profile in this shell`);
+  if (!isCurrent)
+    ctx.printer.note(`note: the current profile is "${saved.current}"; switch with \`cluster profile use ${name}\``);
+  else if (env.CLUSTER_PROFILE && env.CLUSTER_PROFILE !== name)
+    ctx.printer.note(`note: CLUSTER_PROFILE=${env.CLUSTER_PROFILE} selects another profile in this shell`);
   for (const n of notes) ctx.printer.note(`note: ${n}`);
 }
 
@@ -226,10 +303,14 @@ export async function loginRun(opts: LoginOptions, ctx: Context, deps: LoginDeps
     // but a profile named with --profile keeps its own host over FELDERA_HOST, as everywhere.
     const named = ctx.flags.profile !== undefined ? existing?.host : undefined;
     const suggested = named ?? (ctx.env.FELDERA_HOST || existing?.host || DEFAULT_HOST);
-    const hostText = ctx.flags.host ?? (prompter ? await prompter.ask('Feldera host', normaliseHost(suggested)) : suggested);
+    const hostText =
+      ctx.flags.host ?? (prompter ? await prompter.ask('Feldera host', normaliseHost(suggested)) : suggested);
     const conn = connectionFor(normaliseHost(hostText), ctx);
     const mode = opts.verify ? await authMode(conn, ctx) : undefined;
-    const { auth, notes } = await obtainCredential(opts, ctx, conn.host, mode, { prompter, readStdin: deps.readStdin ?? defaultReadStdin });
+    const { auth, notes } = await obtainCredential(opts, ctx, conn.host, mode, {
+      prompter,
+      readStdin: deps.readStdin ?? defaultReadStdin,
+    });
     prompter?.close();
     let verified: Verified | undefined;
     if (opts.verify) verified = await verify(conn, auth, ctx);

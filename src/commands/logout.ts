@@ -10,7 +10,7 @@ import { getProfile, profileNames, updateConfig } from '../config/profiles.js';
 import type { Context } from '../context.js';
 import { CliError, EXIT, usageError } from '../errors.js';
 import { sanitizeLine } from '../io/sanitize.js';
-import { globalFlags, type Factory, type Run } from './factory.js';
+import { type Factory, globalFlags, type Run } from './factory.js';
 import { examples } from './flags.js';
 
 export interface LogoutOptions {
@@ -22,9 +22,17 @@ export function newCmdLogout(f: Factory, runF: Run<LogoutOptions> = logoutRun): 
   return new Command('logout')
     .description('remove a stored profile and its credential')
     .option('--all', 'remove every profile')
-    .addHelpText('after', examples('cluster logout                  the current profile', 'cluster logout --profile prod', 'cluster logout --all'))
+    .addHelpText(
+      'after',
+      examples(
+        'cluster logout                  the current profile',
+        'cluster logout --profile prod',
+        'cluster logout --all',
+      ),
+    )
     .action(async (flags: { all?: boolean }, cmd: Command) => {
-      if (flags.all && globalFlags(cmd).profile !== undefined) throw usageError('--all and --profile exclude each other');
+      if (flags.all && globalFlags(cmd).profile !== undefined)
+        throw usageError('--all and --profile exclude each other');
       await f.run(cmd, runF, { all: flags.all ?? false });
     });
 }
@@ -42,15 +50,25 @@ export function nextCurrent(config: ConfigData, removed: string[]): string | und
 function toRemove(opts: LogoutOptions, ctx: Context, config: ConfigData): string[] {
   const known = profileNames(config);
   if (opts.all) return known;
-  const name = ctx.flags.profile ?? (ctx.env.CLUSTER_PROFILE || config.current || (getProfile(config, 'default') ? 'default' : undefined));
+  const name =
+    ctx.flags.profile ??
+    (ctx.env.CLUSTER_PROFILE || config.current || (getProfile(config, 'default') ? 'default' : undefined));
   if (name === undefined) {
-    throw new CliError(known.length ? 'no current profile to log out of' : 'not logged in: there are no stored profiles', {
-      hint: known.length ? `name one with --profile NAME (known: ${known.join(', ')}), or remove all with --all` : undefined,
-      kind: 'config',
-    });
+    throw new CliError(
+      known.length ? 'no current profile to log out of' : 'not logged in: there are no stored profiles',
+      {
+        hint: known.length
+          ? `name one with --profile NAME (known: ${known.join(', ')}), or remove all with --all`
+          : undefined,
+        kind: 'config',
+      },
+    );
   }
   if (!getProfile(config, name)) {
-    throw new CliError(`no profile named "${name}"`, { hint: known.length ? `known profiles: ${known.join(', ')}` : 'there are no stored profiles', kind: 'config' });
+    throw new CliError(`no profile named "${name}"`, {
+      hint: known.length ? `known profiles: ${known.join(', ')}` : 'there are no stored profiles',
+      kind: 'config',
+    });
   }
   return [name];
 }
@@ -78,14 +96,19 @@ export async function logoutRun(opts: LogoutOptions, ctx: Context): Promise<numb
   });
 
   for (const [n, p] of hosts) io.stdout.write(`Removed profile "${n}" (${sanitizeLine(p.host)}).\n`);
-  if (hosts.size === 0) ctx.printer.note(`profile "${removed[0]}" was removed meanwhile by another cluster process; nothing to remove`);
+  if (hosts.size === 0)
+    ctx.printer.note(`profile "${removed[0]}" was removed meanwhile by another cluster process; nothing to remove`);
   const wasCurrent = before !== undefined && hosts.has(before);
   if (wasCurrent && saved.current !== undefined) io.stdout.write(`The current profile is now "${saved.current}".\n`);
   else if (wasCurrent && profileNames(saved).length > 0) {
-    ctx.printer.note(`note: no profile is current now; choose one with \`cluster profile use NAME\` (known: ${profileNames(saved).join(', ')})`);
+    ctx.printer.note(
+      `note: no profile is current now; choose one with \`cluster profile use NAME\` (known: ${profileNames(saved).join(', ')})`,
+    );
   }
   if ([...hosts.values()].some((p) => p.auth.kind === 'apikey')) {
-    ctx.printer.note('note: an API key stays valid on the server until it is deleted there (Feldera web console or API)');
+    ctx.printer.note(
+      'note: an API key stays valid on the server until it is deleted there (Feldera web console or API)',
+    );
   }
   return EXIT.OK;
 }

@@ -8,7 +8,7 @@ import { CliError, EXIT, usageError } from '../errors.js';
 import { wrapWords } from '../io/wrap.js';
 import type { Simulator } from '../simulator/index.js';
 import { OMIT_ROUTES, type OmitRoute } from '../simulator/options.js';
-import { BUILTIN_SCENARIO_NAMES, loadScenario, ScenarioError, type Scenario } from '../simulator/scenario.js';
+import { BUILTIN_SCENARIO_NAMES, loadScenario, type Scenario, ScenarioError } from '../simulator/scenario.js';
 import type { Edition } from '../simulator/texts.js';
 import { formatDuration, parseDuration } from '../util/duration.js';
 import type { Factory, Run } from './factory.js';
@@ -29,11 +29,17 @@ export interface SimulateOptions {
 }
 
 /** What commander parsed: the options, but `--omit-route` repeated as given and the TLS flags apart. */
-type SimulateFlags = Omit<SimulateOptions, 'omitRoutes' | 'tls'> & { omitRoute?: OmitRoute[]; tls?: boolean; tlsName?: string[]; certOut?: string };
+type SimulateFlags = Omit<SimulateOptions, 'omitRoutes' | 'tls'> & {
+  omitRoute?: OmitRoute[];
+  tls?: boolean;
+  tlsName?: string[];
+  certOut?: string;
+};
 
 function parsePort(text: string): number {
   const port = text.trim();
-  if (!/^\d{1,5}$/.test(port) || Number(port) > 65535) throw usageError(`invalid --port "${text}": expected a port number from 0 to 65535 (0 picks a free port)`);
+  if (!/^\d{1,5}$/.test(port) || Number(port) > 65535)
+    throw usageError(`invalid --port "${text}": expected a port number from 0 to 65535 (0 picks a free port)`);
   return Number(port);
 }
 
@@ -41,24 +47,29 @@ function parseSpeed(text: string): number {
   const t = text.trim().replace(/x$/i, '');
   const speed = Number(t);
   if (t === '' || !Number.isFinite(speed) || speed <= 0 || speed > 1_000_000) {
-    throw usageError(`invalid --speed "${text}": expected a positive number of simulated seconds per real second, e.g. 1 or 60`);
+    throw usageError(
+      `invalid --speed "${text}": expected a positive number of simulated seconds per real second, e.g. 1 or 60`,
+    );
   }
   return speed;
 }
 
 function parseHistory(text: string): number {
   const ms = parseDuration(text);
-  if (ms === undefined) throw usageError(`invalid --history "${text}": expected a duration such as 30m, 2h, 3d or 1h30m`);
+  if (ms === undefined)
+    throw usageError(`invalid --history "${text}": expected a duration such as 30m, 2h, 3d or 1h30m`);
   return ms;
 }
 
 function parseSeed(text: string): number {
-  if (!/^\d{1,10}$/.test(text.trim()) || Number(text) > 0xffff_ffff) throw usageError(`invalid --seed "${text}": expected a whole number from 0 to 4294967295`);
+  if (!/^\d{1,10}$/.test(text.trim()) || Number(text) > 0xffff_ffff)
+    throw usageError(`invalid --seed "${text}": expected a whole number from 0 to 4294967295`);
   return Number(text);
 }
 
 function parseApiKey(text: string): string {
-  if (text === '' || /[\s\x00-\x1f\x7f]/.test(text)) throw usageError('invalid --api-key: expected a non-empty key without spaces or control characters');
+  if (text === '' || /[\s\x00-\x1f\x7f]/.test(text))
+    throw usageError('invalid --api-key: expected a non-empty key without spaces or control characters');
   return text;
 }
 
@@ -66,13 +77,15 @@ function parseScenarioArg(text: string): Scenario {
   try {
     return loadScenario(text);
   } catch (err) {
-    if (err instanceof ScenarioError) throw usageError(err.message, `built-in scenarios: ${BUILTIN_SCENARIO_NAMES.join(', ')}`);
+    if (err instanceof ScenarioError)
+      throw usageError(err.message, `built-in scenarios: ${BUILTIN_SCENARIO_NAMES.join(', ')}`);
     throw err;
   }
 }
 
 function parseOmitRoute(text: string, previous: OmitRoute[] = []): OmitRoute[] {
-  if (!OMIT_ROUTES.includes(text as OmitRoute)) throw usageError(`invalid --omit-route "${text}": expected ${OMIT_ROUTES.join(' or ')}`);
+  if (!OMIT_ROUTES.includes(text as OmitRoute))
+    throw usageError(`invalid --omit-route "${text}": expected ${OMIT_ROUTES.join(' or ')}`);
   return [...previous, text as OmitRoute];
 }
 
@@ -81,15 +94,19 @@ function parseTlsName(text: string, previous: string[] = []): string[] {
   const name = text.trim().toLowerCase();
   const dns = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
   // (node:net's isIP would do, but this module is loaded by every command)
-  const ip = /^(\d{1,3}\.){3}\d{1,3}$/.test(name) ? name.split('.').every((o) => Number(o) <= 255) : /^[0-9a-f]{0,4}(:[0-9a-f]{0,4}){2,7}$/.test(name);
-  if (!dns.test(name) && !ip) throw usageError(`invalid --tls-name "${text}": expected a host name (feldera.test) or an IP address`);
+  const ip = /^(\d{1,3}\.){3}\d{1,3}$/.test(name)
+    ? name.split('.').every((o) => Number(o) <= 255)
+    : /^[0-9a-f]{0,4}(:[0-9a-f]{0,4}){2,7}$/.test(name);
+  if (!dns.test(name) && !ip)
+    throw usageError(`invalid --tls-name "${text}": expected a host name (feldera.test) or an IP address`);
   return [...previous, name];
 }
 
 /** `--tls` with its companions, or a usage error when a companion comes without it. */
 function tlsOptions(flags: SimulateFlags): SimulateOptions['tls'] {
   if (!flags.tls) {
-    if (flags.tlsName || flags.certOut !== undefined) throw usageError(`${flags.tlsName ? '--tls-name' : '--cert-out'} needs --tls`, 'add --tls to serve HTTPS');
+    if (flags.tlsName || flags.certOut !== undefined)
+      throw usageError(`${flags.tlsName ? '--tls-name' : '--cert-out'} needs --tls`, 'add --tls to serve HTTPS');
     return undefined;
   }
   return { names: flags.tlsName ?? [], ...(flags.certOut !== undefined && { certOut: flags.certOut }) };
@@ -98,18 +115,48 @@ function tlsOptions(flags: SimulateFlags): SimulateOptions['tls'] {
 export function newCmdSimulate(f: Factory, runF: Run<SimulateOptions> = simulateRun): Command {
   return new Command('simulate')
     .description('run a Feldera-compatible cluster-monitor server on 127.0.0.1 (for demos and tests)')
-    .addOption(new Option('--port <port>', 'port to listen on; 0 picks a free one (the URL is printed first)').argParser(parsePort).default(8080))
-    .addOption(new Option('--api-key <key>', 'require this bearer API key (auth on, like an instance with an identity provider)').argParser(parseApiKey))
     .addOption(
-      new Option('--scenario <name|file>', `${BUILTIN_SCENARIO_NAMES.join(', ')}, or a JSON file`).argParser(parseScenarioArg).default(loadScenario('healthy'), 'healthy'),
+      new Option('--port <port>', 'port to listen on; 0 picks a free one (the URL is printed first)')
+        .argParser(parsePort)
+        .default(8080),
+    )
+    .addOption(
+      new Option(
+        '--api-key <key>',
+        'require this bearer API key (auth on, like an instance with an identity provider)',
+      ).argParser(parseApiKey),
+    )
+    .addOption(
+      new Option('--scenario <name|file>', `${BUILTIN_SCENARIO_NAMES.join(', ')}, or a JSON file`)
+        .argParser(parseScenarioArg)
+        .default(loadScenario('healthy'), 'healthy'),
     )
     .addOption(new Option('--speed <n>', 'simulated seconds per real second').argParser(parseSpeed).default(1))
-    .addOption(new Option('--history <duration>', 'pre-fill this much past history, e.g. 2h, 72h').argParser(parseHistory))
+    .addOption(
+      new Option('--history <duration>', 'pre-fill this much past history, e.g. 2h, 72h').argParser(parseHistory),
+    )
     .addOption(new Option('--seed <n>', 'seed for deterministic ids and texts').argParser(parseSeed))
-    .addOption(choiceOption<Edition>('--edition <edition>', 'changes resources texts and /v0/config', ['community', 'enterprise']).default('community'))
-    .addOption(new Option('--omit-route <route>', `answer 404 like an older server for ${OMIT_ROUTES.join(' or ')} (repeatable)`).argParser(parseOmitRoute))
-    .addOption(new Option('--tls', 'serve HTTPS with a self-signed certificate made at start (its file is named on stderr)'))
-    .addOption(new Option('--tls-name <name>', 'another name or address the certificate is valid for (repeatable; with --tls)').argParser(parseTlsName))
+    .addOption(
+      choiceOption<Edition>('--edition <edition>', 'changes resources texts and /v0/config', [
+        'community',
+        'enterprise',
+      ]).default('community'),
+    )
+    .addOption(
+      new Option(
+        '--omit-route <route>',
+        `answer 404 like an older server for ${OMIT_ROUTES.join(' or ')} (repeatable)`,
+      ).argParser(parseOmitRoute),
+    )
+    .addOption(
+      new Option('--tls', 'serve HTTPS with a self-signed certificate made at start (its file is named on stderr)'),
+    )
+    .addOption(
+      new Option(
+        '--tls-name <name>',
+        'another name or address the certificate is valid for (repeatable; with --tls)',
+      ).argParser(parseTlsName),
+    )
     .addOption(new Option('--cert-out <file>', 'write the certificate here instead of a temporary file (with --tls)'))
     .addHelpText(
       'after',
@@ -147,8 +194,12 @@ async function start(p: SimulateOptions, ctx: Context): Promise<Simulator> {
     });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new CliError(`port ${p.port} on 127.0.0.1 is already in use`, { hint: 'choose another with --port, or --port 0 for any free port' });
-    if (code === 'EACCES') throw new CliError(`not allowed to listen on port ${p.port}`, { hint: 'use a port above 1023, or --port 0' });
+    if (code === 'EADDRINUSE')
+      throw new CliError(`port ${p.port} on 127.0.0.1 is already in use`, {
+        hint: 'choose another with --port, or --port 0 for any free port',
+      });
+    if (code === 'EACCES')
+      throw new CliError(`not allowed to listen on port ${p.port}`, { hint: 'use a port above 1023, or --port 0' });
     throw new CliError(`cannot start the simulator: ${(err as Error).message}`, { cause: err });
   }
 }
@@ -175,7 +226,10 @@ function summary(p: SimulateOptions, sim: Simulator, certFile: string | undefine
 }
 
 /** The certificate where clients can read it: `--cert-out`, else a new temporary folder (removed again at the end). */
-async function writeCertificate(p: SimulateOptions, sim: Simulator): Promise<{ file: string; cleanup(): Promise<void> } | undefined> {
+async function writeCertificate(
+  p: SimulateOptions,
+  sim: Simulator,
+): Promise<{ file: string; cleanup(): Promise<void> } | undefined> {
   if (!sim.tls || !p.tls) return undefined;
   const { mkdtemp, rm, writeFile } = await import('node:fs/promises');
   const { tmpdir } = await import('node:os');
@@ -186,7 +240,10 @@ async function writeCertificate(p: SimulateOptions, sim: Simulator): Promise<{ f
     await writeFile(file, sim.tls.cert, { mode: 0o644 });
   } catch (e) {
     await sim.close();
-    throw new CliError(`cannot write the certificate to ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { hint: 'choose a writable path with --cert-out' });
+    throw new CliError(
+      `cannot write the certificate to ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      { hint: 'choose a writable path with --cert-out' },
+    );
   }
   return { file, cleanup: async () => void (dir && (await rm(dir, { recursive: true, force: true }))) };
 }

@@ -9,18 +9,31 @@
  */
 import { Command } from 'commander';
 import type { Context } from '../context.js';
-import { FLEET_IGNORED_ENV, fleetChoice, fleetExit, fleetInputs, fleetNames, type FleetChoice } from '../domain/fleet.js';
+import {
+  FLEET_IGNORED_ENV,
+  type FleetChoice,
+  fleetChoice,
+  fleetExit,
+  fleetInputs,
+  fleetNames,
+} from '../domain/fleet.js';
 import { healthVerdict } from '../domain/health.js';
-import { PLUGIN_EXIT, failureState, healthState } from '../domain/nagios.js';
+import { failureState, healthState, PLUGIN_EXIT } from '../domain/nagios.js';
 import { serviceStatuses } from '../domain/service-status.js';
 import type { StaleAfterSpec } from '../domain/stale-limit.js';
 import { CliError, EXIT, usageError } from '../errors.js';
 import { writeJson } from '../render/json.js';
 import { paintKit } from '../render/kit.js';
 import { pluginLine, renderNagios } from '../render/nagios.js';
-import { fleetJson, renderFleetPlain, renderFleetTerminal, renderStatusPlain, renderStatusTerminal } from '../render/status.js';
+import {
+  fleetJson,
+  renderFleetPlain,
+  renderFleetTerminal,
+  renderStatusPlain,
+  renderStatusTerminal,
+} from '../render/status.js';
 import { formatDuration } from '../util/duration.js';
-import { globalFlags, type Factory, type Run } from './factory.js';
+import { type Factory, globalFlags, type Run } from './factory.js';
 import { choiceOption, examples, jsonOption, staleAfterOption, utcOption } from './flags.js';
 import { checkProfiles } from './shared/fleet.js';
 import { fetchHealth } from './shared/health.js';
@@ -51,29 +64,52 @@ export function newCmdStatus(f: Factory, runF: Run<StatusOptions> = statusRun): 
   return new Command('status')
     .description('is it healthy now? exit 0 healthy, 2 not, 3 stale, 1 unreachable')
     .addOption(jsonOption('print the HealthStatus object (per profile with --all-profiles)'))
-    .addOption(choiceOption<StatusFormat>('--format <format>', 'text (default), json (as --json), or nagios: one Monitoring Plugins line, exit 0/1/2/3', ['text', 'json', 'nagios']))
+    .addOption(
+      choiceOption<StatusFormat>(
+        '--format <format>',
+        'text (default), json (as --json), or nagios: one Monitoring Plugins line, exit 0/1/2/3',
+        ['text', 'json', 'nagios'],
+      ),
+    )
     .addOption(staleAfterOption())
     .option('--all-profiles', 'check every stored profile concurrently')
     .option('-p, --profiles <names>', 'check these profiles (comma-separated)')
     .addOption(utcOption())
     .addHelpText(
       'after',
-      examples('cluster status', 'cluster status --all-profiles', 'cluster status --json | jq .compiler.healthy', 'cluster status -p prod,staging || page-someone', 'cluster status --profile prod --format nagios   (Icinga, Nagios, Sensu)'),
+      examples(
+        'cluster status',
+        'cluster status --all-profiles',
+        'cluster status --json | jq .compiler.healthy',
+        'cluster status -p prod,staging || page-someone',
+        'cluster status --profile prod --format nagios   (Icinga, Nagios, Sensu)',
+      ),
     )
     .action(async (flags: StatusFlags, cmd: Command) => {
       const fleet = fleetChoice(flags);
       // Flags that would point every row at one place are refused before any request.
       if (fleet) fleetInputs(globalFlags(cmd), {}, '');
       const nagios = formatOf(flags) === 'nagios';
-      if (nagios && fleet) throw usageError('--format nagios checks one instance: drop --all-profiles / -p', 'one check per profile: `cluster status --profile NAME --format nagios`');
-      const opts: StatusOptions = { json: formatOf(flags) === 'json', staleAfter: flags.staleAfter, utc: flags.utc ?? false, ...(fleet && { fleet }), ...(nagios && { nagios }) };
+      if (nagios && fleet)
+        throw usageError(
+          '--format nagios checks one instance: drop --all-profiles / -p',
+          'one check per profile: `cluster status --profile NAME --format nagios`',
+        );
+      const opts: StatusOptions = {
+        json: formatOf(flags) === 'json',
+        staleAfter: flags.staleAfter,
+        utc: flags.utc ?? false,
+        ...(fleet && { fleet }),
+        ...(nagios && { nagios }),
+      };
       await f.run(cmd, runF, opts, { json: opts.json });
     });
 }
 
 /** `--json` is `--format json`; it cannot be combined with another format. */
 function formatOf(flags: StatusFlags): StatusFormat {
-  if (flags.json && flags.format !== undefined && flags.format !== 'json') throw usageError(`--json cannot be combined with --format ${flags.format}`);
+  if (flags.json && flags.format !== undefined && flags.format !== 'json')
+    throw usageError(`--json cannot be combined with --format ${flags.format}`);
   return flags.json ? 'json' : (flags.format ?? 'text');
 }
 
@@ -94,7 +130,10 @@ export async function statusRun(opts: StatusOptions, ctx: Context): Promise<numb
   const v = healthVerdict(health, now, limit.ms);
   if (opts.json) {
     writeJson(io, body);
-    if (v.verdict === 'stale') ctx.printer.warn(`the latest check is ${formatDuration(v.ageMs)} old (more than ${limitPhrase(ctx, limit)}): stale`);
+    if (v.verdict === 'stale')
+      ctx.printer.warn(
+        `the latest check is ${formatDuration(v.ageMs)} old (more than ${limitPhrase(ctx, limit)}): stale`,
+      );
     return v.exitCode;
   }
   const view = { utc: opts.utc, now, columns: io.columns, staleLimit: limitPhrase(ctx, limit), legacy };
@@ -130,10 +169,14 @@ async function fleetRun(opts: StatusOptions, fleet: FleetChoice, ctx: Context): 
   const { io } = ctx;
   const names = fleetNames(fleet, ctx.config());
   if (names.length === 0) {
-    throw new CliError('no profiles are stored, so there is no fleet to check', { hint: 'add one with `cluster login --profile NAME`', kind: 'config' });
+    throw new CliError('no profiles are stored, so there is no fleet to check', {
+      hint: 'add one with `cluster login --profile NAME`',
+      kind: 'config',
+    });
   }
   const ignored = FLEET_IGNORED_ENV.filter((k) => ctx.env[k]);
-  if (ignored.length) ctx.verbose(`ignoring ${ignored.join(', ')} for the fleet: each row uses its own profile's host and credential`);
+  if (ignored.length)
+    ctx.verbose(`ignoring ${ignored.join(', ')} for the fleet: each row uses its own profile's host and credential`);
 
   const rows = await checkProfiles(ctx, names, opts.staleAfter);
   const code = fleetExit(rows.map((r) => r.exitCode));
@@ -141,7 +184,8 @@ async function fleetRun(opts: StatusOptions, fleet: FleetChoice, ctx: Context): 
     writeJson(io, fleetJson(rows));
     return code;
   }
-  if (io.stdoutIsTTY) io.stdout.write(renderFleetTerminal(rows, { ...(await paintKit(io.color)), columns: io.columns }));
+  if (io.stdoutIsTTY)
+    io.stdout.write(renderFleetTerminal(rows, { ...(await paintKit(io.color)), columns: io.columns }));
   else io.stdout.write(renderFleetPlain(rows));
   const bad = rows.filter((r) => r.exitCode !== EXIT.OK).length;
   if (bad && io.stderrIsTTY) ctx.printer.note(`${bad} of ${rows.length} not healthy`);

@@ -27,7 +27,14 @@ export function newCmdVersion(f: Factory, runF: Run<VersionOptions> = versionRun
     .description("this tool's version, and the server's version, edition and revision")
     .option('--client', "only this tool's version (no request)")
     .addOption(jsonOption())
-    .addHelpText('after', examples('cluster version', 'cluster version --profile prod --json | jq -r .server.version', 'cluster version --client'))
+    .addHelpText(
+      'after',
+      examples(
+        'cluster version',
+        'cluster version --profile prod --json | jq -r .server.version',
+        'cluster version --client',
+      ),
+    )
     .action(async (flags: { json?: boolean; client?: boolean }, cmd: Command) => {
       const opts: VersionOptions = { json: flags.json ?? false, client: flags.client ?? false };
       await f.run(cmd, runF, opts, { json: opts.json });
@@ -38,14 +45,24 @@ export function newCmdVersion(f: Factory, runF: Run<VersionOptions> = versionRun
 export function supportOf(version: string): Supports | null {
   const v = parseVersion(version);
   if (!v) return null;
-  return { cluster_healthz: !olderThan(v, FIRST_HEALTHZ), cluster_events: !olderThan(v, FIRST_EVENTS), unchanged_since_from_history: !olderThan(v, FIRST_HISTORY_SINCE) };
+  return {
+    cluster_healthz: !olderThan(v, FIRST_HEALTHZ),
+    cluster_events: !olderThan(v, FIRST_EVENTS),
+    unchanged_since_from_history: !olderThan(v, FIRST_HISTORY_SINCE),
+  };
 }
 
 async function askServer(ctx: Context): Promise<VersionReport['server']> {
   const client = await ctx.client();
   try {
     const { data } = await client.platformConfig();
-    return { host: client.connection.host, version: data.version, edition: data.edition, revision: data.revision ?? null, supports: supportOf(data.version) };
+    return {
+      host: client.connection.host,
+      version: data.version,
+      edition: data.edition,
+      revision: data.revision ?? null,
+      supports: supportOf(data.version),
+    };
   } finally {
     client.close();
   }
@@ -66,6 +83,7 @@ export async function versionRun(opts: VersionOptions, ctx: Context): Promise<nu
   }
   if (opts.json) writeJson(io, report);
   else io.stdout.write(renderVersion(report, { tty: io.stdoutIsTTY }));
-  if (failure) ctx.printer.error({ message: failure.message, hint: failure.hint, kind: failure.kind, exitCode: EXIT.FAILURE });
+  if (failure)
+    ctx.printer.error({ message: failure.message, hint: failure.hint, kind: failure.kind, exitCode: EXIT.FAILURE });
   return failure ? EXIT.FAILURE : EXIT.OK;
 }

@@ -80,5 +80,8 @@ export function completionScript(shell: Shell): string {
 /** The answer `__complete` prints: a line per candidate, then the directive. */
 export function completionAnswer(c: { candidates: { value: string; description: string }[]; files: boolean }): string {
   const clean = (s: string) => s.replace(/[\t\n\r]/g, ' ');
-  return [...c.candidates.map((x) => `${clean(x.value)}\t${clean(x.description)}`), c.files ? ':files' : ':'].join('\n') + '\n';
+  return (
+    [...c.candidates.map((x) => `${clean(x.value)}\t${clean(x.description)}`), c.files ? ':files' : ':'].join('\n') +
+    '\n'
+  );
 }

@@ -62,7 +62,10 @@ function profileList(prefix: string, src: CompletionSources): Candidate[] {
   const done = prefix.split(',');
   const last = done.pop()!;
   const head = done.length ? `${done.join(',')},` : '';
-  return src.profiles().filter((p) => p.startsWith(last) && !done.includes(p)).map((p) => ({ value: head + p, description: 'profile' }));
+  return src
+    .profiles()
+    .filter((p) => p.startsWith(last) && !done.includes(p))
+    .map((p) => ({ value: head + p, description: 'profile' }));
 }
 
 function flagValues(flag: Option, prefix: string, src: CompletionSources): Completion {
@@ -113,9 +116,21 @@ export function complete(root: Command, words: readonly string[], src: Completio
     return { ...v, candidates: v.candidates.map((c) => ({ ...c, value: `${eq[1]}=${c.value}` })) };
   }
   if (current.startsWith('-')) {
-    const flags = flagsOf(cmd, root).flatMap((o) => [o.long, o.short].filter((f): f is string => f !== undefined && f.startsWith(current)).slice(0, 1).map((value) => ({ value, description: o.description })));
+    const flags = flagsOf(cmd, root).flatMap((o) =>
+      [o.long, o.short]
+        .filter((f): f is string => typeof f === 'string' && f.startsWith(current))
+        .slice(0, 1)
+        .map((value) => ({ value, description: o.description })),
+    );
     return { candidates: flags, files: false };
   }
-  const subs = positional === 0 ? cmd.createHelp().visibleCommands(cmd).filter((c) => c.name().startsWith(current)).map((c) => ({ value: c.name(), description: c.description() })) : [];
+  const subs =
+    positional === 0
+      ? cmd
+          .createHelp()
+          .visibleCommands(cmd)
+          .filter((c) => c.name().startsWith(current))
+          .map((c) => ({ value: c.name(), description: c.description() }))
+      : [];
   return { candidates: [...subs, ...argumentValues(cmd, positional, current, src)], files: false };
 }

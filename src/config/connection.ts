@@ -75,13 +75,18 @@ export function normaliseHost(input: string): string {
   try {
     url = new URL(text);
   } catch {
-    throw usageError(`invalid host "${shownHost(input)}": expected a URL such as https://feldera.example.com or http://127.0.0.1:8080`);
+    throw usageError(
+      `invalid host "${shownHost(input)}": expected a URL such as https://feldera.example.com or http://127.0.0.1:8080`,
+    );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw usageError(`invalid host "${shownHost(input)}": only http:// and https:// are supported`);
   }
   if (url.username || url.password) {
-    throw usageError(`invalid host "${shownHost(input)}": credentials do not belong in the URL`, 'use `cluster login` or FELDERA_API_KEY');
+    throw usageError(
+      `invalid host "${shownHost(input)}": credentials do not belong in the URL`,
+      'use `cluster login` or FELDERA_API_KEY',
+    );
   }
   if (url.search || url.hash) throw usageError(`invalid host "${shownHost(input)}": a host has no query or fragment`);
   return url.toString().replace(/\/+$/, '');
@@ -111,19 +116,29 @@ function boolEnv(name: string, v: string | undefined): boolean | undefined {
 function checkTenant(tenant: string | undefined, source: Source, profileName: string | undefined): string | undefined {
   if (tenant === undefined || /^[\x20-\x7e]+$/.test(tenant)) return tenant;
   const bad = [...tenant].find((c) => !/[\x20-\x7e]/.test(c))!;
-  const what = bad === '\r' || bad === '\n' ? 'a line break' : bad < ' ' || bad === '\x7f' ? 'a control character' : `a non-ASCII character (${JSON.stringify(bad)})`;
+  const what =
+    bad === '\r' || bad === '\n'
+      ? 'a line break'
+      : bad < ' ' || bad === '\x7f'
+        ? 'a control character'
+        : `a non-ASCII character (${JSON.stringify(bad)})`;
   const message = `the tenant contains ${what}; it is sent as the Feldera-Tenant header, which takes printable ASCII only`;
   if (source === 'profile') {
-    throw new CliError(`${message} (profile "${profileName ?? ''}")`, { hint: `log in again with \`cluster login --profile ${profileName ?? 'NAME'} --tenant NAME\``, kind: 'config' });
+    throw new CliError(`${message} (profile "${profileName ?? ''}")`, {
+      hint: `log in again with \`cluster login --profile ${profileName ?? 'NAME'} --tenant NAME\``,
+      kind: 'config',
+    });
   }
-  throw usageError(`invalid ${source === 'flag' ? '--tenant' : 'FELDERA_TENANT'}: ${message}`, 'give the tenant name as the instance knows it, e.g. --tenant acme');
+  throw usageError(
+    `invalid ${source === 'flag' ? '--tenant' : 'FELDERA_TENANT'}: ${message}`,
+    'give the tenant name as the instance knows it, e.g. --tenant acme',
+  );
 }
 
 /** Own properties only: a profile named `constructor` must not find Object.prototype's. */
 function ownProfile(config: ConfigData, name: string): Profile | undefined {
-  return Object.prototype.hasOwnProperty.call(config.profiles, name) ? config.profiles[name] : undefined;
+  return Object.hasOwn(config.profiles, name) ? config.profiles[name] : undefined;
 }
-
 
 /** The credential a stored profile's auth entry stands for. */
 export function credentialOf(auth: StoredAuth): Credential {
@@ -143,7 +158,13 @@ type Env = Record<string, string | undefined>;
 
 /** The first of flag, environment, profile, default that is set, and which it was. */
 function pick<T>(flag: T | undefined, envVal: T | undefined, prof: T | undefined, dflt: T): [T, Source] {
-  return flag !== undefined ? [flag, 'flag'] : envVal !== undefined ? [envVal, 'env'] : prof !== undefined ? [prof, 'profile'] : [dflt, 'default'];
+  return flag !== undefined
+    ? [flag, 'flag']
+    : envVal !== undefined
+      ? [envVal, 'env']
+      : prof !== undefined
+        ? [prof, 'profile']
+        : [dflt, 'default'];
 }
 
 interface Selected {
@@ -154,12 +175,19 @@ interface Selected {
 
 /** Profile selection: --profile > CLUSTER_PROFILE > config's current > "default" if present. A name no profile has: exit 1. */
 function selectProfile(flags: GlobalFlags, env: Env, config: ConfigData): Selected {
-  const [name, source] = pick<string | undefined>(flags.profile, env.CLUSTER_PROFILE || undefined, config.current || undefined, ownProfile(config, 'default') ? 'default' : undefined);
+  const [name, source] = pick<string | undefined>(
+    flags.profile,
+    env.CLUSTER_PROFILE || undefined,
+    config.current || undefined,
+    ownProfile(config, 'default') ? 'default' : undefined,
+  );
   const profile = name !== undefined ? ownProfile(config, name) : undefined;
   if (name !== undefined && !profile && source !== 'default') {
     const known = Object.keys(config.profiles);
     throw new CliError(`no profile named "${name}"`, {
-      hint: known.length ? `known profiles: ${known.join(', ')}; create one with \`cluster login --profile ${name}\`` : `create it with \`cluster login --profile ${name}\``,
+      hint: known.length
+        ? `known profiles: ${known.join(', ')}; create one with \`cluster login --profile ${name}\``
+        : `create it with \`cluster login --profile ${name}\``,
       kind: 'config',
     });
   }
@@ -178,27 +206,49 @@ function withheldOf(profile: Profile): NonNullable<Connection['withheld']> {
 
 /** FELDERA_API_KEY > FELDERA_AUTH_TOKEN_COMMAND > the profile's (when it belongs to this host). */
 function chooseCredential(env: Env, usable: Profile | undefined): [Credential, Source] {
-  if (env.FELDERA_API_KEY && env.FELDERA_API_KEY.trim()) return [{ kind: 'apikey', token: env.FELDERA_API_KEY.trim() }, 'env'];
-  if (env.FELDERA_AUTH_TOKEN_COMMAND && env.FELDERA_AUTH_TOKEN_COMMAND.trim()) return [{ kind: 'token-command', command: env.FELDERA_AUTH_TOKEN_COMMAND }, 'env'];
+  if (env.FELDERA_API_KEY?.trim()) return [{ kind: 'apikey', token: env.FELDERA_API_KEY.trim() }, 'env'];
+  if (env.FELDERA_AUTH_TOKEN_COMMAND?.trim())
+    return [{ kind: 'token-command', command: env.FELDERA_AUTH_TOKEN_COMMAND }, 'env'];
   if (usable && usable.auth.kind !== 'none') return [credentialOf(usable.auth), 'profile'];
   return [{ kind: 'none' }, 'default'];
 }
 
 /** --request-timeout / FELDERA_REQUEST_TIMEOUT and --retries / FELDERA_RETRIES, checked. */
-function tuning(flags: GlobalFlags, env: Env): { timeoutMs: number; retries: number; timeoutSource: Source; retriesSource: Source } {
-  const [timeoutText, timeoutSource] = pick<string>(flags.requestTimeout, env.FELDERA_REQUEST_TIMEOUT || undefined, undefined, String(DEFAULT_TIMEOUT_S));
-  const [retriesText, retriesSource] = pick<string>(flags.retries, env.FELDERA_RETRIES || undefined, undefined, String(DEFAULT_RETRIES));
+function tuning(
+  flags: GlobalFlags,
+  env: Env,
+): { timeoutMs: number; retries: number; timeoutSource: Source; retriesSource: Source } {
+  const [timeoutText, timeoutSource] = pick<string>(
+    flags.requestTimeout,
+    env.FELDERA_REQUEST_TIMEOUT || undefined,
+    undefined,
+    String(DEFAULT_TIMEOUT_S),
+  );
+  const [retriesText, retriesSource] = pick<string>(
+    flags.retries,
+    env.FELDERA_RETRIES || undefined,
+    undefined,
+    String(DEFAULT_RETRIES),
+  );
   const timeoutName = timeoutSource === 'env' ? 'FELDERA_REQUEST_TIMEOUT' : '--request-timeout';
   const timeoutS = parsePositive(timeoutText, timeoutName, 0.001);
   if (timeoutS > 3600) throw usageError(`invalid ${timeoutName} "${timeoutText}": at most 3600 seconds`);
   const retriesName = retriesSource === 'env' ? 'FELDERA_RETRIES' : '--retries';
   const retries = parsePositive(retriesText, retriesName, 0);
-  if (!Number.isInteger(retries) || retries > 100) throw usageError(`invalid ${retriesName} "${retriesText}": expected a whole number from 0 to 100`);
+  if (!Number.isInteger(retries) || retries > 100)
+    throw usageError(`invalid ${retriesName} "${retriesText}": expected a whole number from 0 to 100`);
   return { timeoutMs: Math.round(timeoutS * 1000), retries, timeoutSource, retriesSource };
 }
 
 /** What a profile holds for its host: with `--profile`, these variables of the environment give way to it. */
-export const PROFILE_BEATS_ENV = ['FELDERA_HOST', 'FELDERA_API_KEY', 'FELDERA_AUTH_TOKEN_COMMAND', 'FELDERA_TENANT', 'FELDERA_TLS_INSECURE', 'FELDERA_HTTPS_TLS_CERT'] as const;
+export const PROFILE_BEATS_ENV = [
+  'FELDERA_HOST',
+  'FELDERA_API_KEY',
+  'FELDERA_AUTH_TOKEN_COMMAND',
+  'FELDERA_TENANT',
+  'FELDERA_TLS_INSECURE',
+  'FELDERA_HTTPS_TLS_CERT',
+] as const;
 
 /**
  * A profile named with `--profile` is an explicit choice: the FELDERA_* variables that describe a
@@ -229,12 +279,29 @@ export function resolveConnection(flags: GlobalFlags, fullEnv: Env, config: Conf
   const withheld = profile && !sameHost ? withheldOf(profile) : [];
   const [credential, credentialSource] = chooseCredential(env, usable);
   const credentialWithheld =
-    credentialSource !== 'env' && withheld.includes('credential') ? `the credential of profile "${profileName}" belongs to ${profileHost}, not ${host}` : undefined;
+    credentialSource !== 'env' && withheld.includes('credential')
+      ? `the credential of profile "${profileName}" belongs to ${profileHost}, not ${host}`
+      : undefined;
 
-  const [tenantText, tenantSource] = pick<string | undefined>(flags.tenant || undefined, env.FELDERA_TENANT || undefined, usable?.tenant || undefined, undefined);
+  const [tenantText, tenantSource] = pick<string | undefined>(
+    flags.tenant || undefined,
+    env.FELDERA_TENANT || undefined,
+    usable?.tenant || undefined,
+    undefined,
+  );
   const tenant = checkTenant(tenantText, tenantSource, profileName);
-  const [insecure, insecureSource] = pick<boolean>(flags.insecure ? true : undefined, boolEnv('FELDERA_TLS_INSECURE', env.FELDERA_TLS_INSECURE), usable?.insecure, false);
-  const [caCert, caSource] = pick<string | undefined>(flags.caCert || undefined, env.FELDERA_HTTPS_TLS_CERT || undefined, usable?.caCert || undefined, undefined);
+  const [insecure, insecureSource] = pick<boolean>(
+    flags.insecure ? true : undefined,
+    boolEnv('FELDERA_TLS_INSECURE', env.FELDERA_TLS_INSECURE),
+    usable?.insecure,
+    false,
+  );
+  const [caCert, caSource] = pick<string | undefined>(
+    flags.caCert || undefined,
+    env.FELDERA_HTTPS_TLS_CERT || undefined,
+    usable?.caCert || undefined,
+    undefined,
+  );
   const t = tuning(flags, env);
 
   return {

@@ -51,7 +51,12 @@ export function jsonErrorOffset(text: string): number {
         if (c === '{' && !key()) return i;
         continue;
       }
-      const end = c === '"' ? matchAt(STRING, text, i) : c === '-' || (c !== undefined && c >= '0' && c <= '9') ? matchAt(NUMBER, text, i) : matchAt(LITERAL, text, i);
+      const end =
+        c === '"'
+          ? matchAt(STRING, text, i)
+          : c === '-' || (c !== undefined && c >= '0' && c <= '9')
+            ? matchAt(NUMBER, text, i)
+            : matchAt(LITERAL, text, i);
       if (end < 0) return i;
       i = end;
       wantValue = false;

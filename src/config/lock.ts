@@ -81,7 +81,8 @@ export async function withConfigLock<T>(dir: string, fn: () => Promise<T> | T): 
         release = await lockfile.lock(target, options);
         break;
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'ELOCKED' || Date.now() + wait > deadline) throw lockError(lockfilePath, e);
+        if ((e as NodeJS.ErrnoException).code !== 'ELOCKED' || Date.now() + wait > deadline)
+          throw lockError(lockfilePath, e);
       } finally {
         leaveGuard(guard);
       }
@@ -108,10 +109,13 @@ function lockError(lockfilePath: string, e: unknown): unknown {
     });
   }
   if (code === 'ECOMPROMISED') {
-    return new CliError(`the lock ${lockfilePath} was lost while the config file was being changed; the change may not have been saved`, {
-      hint: 'run the command again',
-      kind: 'config',
-    });
+    return new CliError(
+      `the lock ${lockfilePath} was lost while the config file was being changed; the change may not have been saved`,
+      {
+        hint: 'run the command again',
+        kind: 'config',
+      },
+    );
   }
   return e; // the folder cannot be written: the caller says so, naming the config file
 }

@@ -39,7 +39,8 @@ export const CONFIG_FILE = 'config.json';
 /** `CLUSTER_CONFIG_DIR`, else `$XDG_CONFIG_HOME/feldera-cluster`, else the platform's config folder. */
 export function configDir(env: Record<string, string | undefined>): string {
   if (env.CLUSTER_CONFIG_DIR) return env.CLUSTER_CONFIG_DIR;
-  if (process.platform === 'win32') return join(env.APPDATA || join(homedir(), 'AppData', 'Roaming'), 'feldera-cluster');
+  if (process.platform === 'win32')
+    return join(env.APPDATA || join(homedir(), 'AppData', 'Roaming'), 'feldera-cluster');
   if (process.platform === 'darwin') return join(homedir(), 'Library', 'Preferences', 'feldera-cluster');
   return join(env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'feldera-cluster');
 }
@@ -62,8 +63,11 @@ export function readConfig(env: Record<string, string | undefined>): ConfigData 
     raw = JSON.parse(text);
   } catch {
     const offset = jsonErrorOffset(text);
-    const { line, column } = lineColumn(text, offset < 0 ? 0 : offset);
-    const where = offset >= text.length ? `it ends too early, at line ${line}, column ${column}` : `at line ${line}, column ${column}`;
+    const { line, column } = lineColumn(text, Math.max(offset, 0));
+    const where =
+      offset >= text.length
+        ? `it ends too early, at line ${line}, column ${column}`
+        : `at line ${line}, column ${column}`;
     throw new CliError(`the config file ${file} is not valid JSON (${text.trim() === '' ? 'it is empty' : where})`, {
       hint: 'fix it by hand or move it away; it is left untouched',
       kind: 'config',
@@ -88,7 +92,8 @@ function readTrusted(file: string): string | undefined {
   }
   try {
     const st = fstatSync(fd);
-    if (st.isDirectory()) throw configAccessError('read', file, Object.assign(new Error('is a directory'), { code: 'EISDIR' }));
+    if (st.isDirectory())
+      throw configAccessError('read', file, Object.assign(new Error('is a directory'), { code: 'EISDIR' }));
     const link = lstatSync(file);
     const target = link.isSymbolicLink() ? realpathSync(file) : undefined;
     const unsafe =
@@ -126,11 +131,19 @@ export function configAccessError(op: 'read' | 'write', file: string, e: unknown
   });
 }
 
-const AUTH_FIELDS: Record<string, string | undefined> = { none: undefined, apikey: 'apiKey', token: 'token', 'token-command': 'command' };
+const AUTH_FIELDS: Record<string, string | undefined> = {
+  none: undefined,
+  apikey: 'apiKey',
+  token: 'token',
+  'token-command': 'command',
+};
 
 function normaliseConfig(raw: unknown, file: string): ConfigData {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new CliError(`the config file ${file} does not hold an object`, { hint: 'fix it by hand or move it away; it is left untouched', kind: 'config' });
+    throw new CliError(`the config file ${file} does not hold an object`, {
+      hint: 'fix it by hand or move it away; it is left untouched',
+      kind: 'config',
+    });
   }
   const r = raw as { current?: unknown; profiles?: unknown };
   const profiles: Record<string, Profile> = {};
@@ -144,25 +157,40 @@ function normaliseConfig(raw: unknown, file: string): ConfigData {
     for (const [name, p] of Object.entries(r.profiles as Record<string, unknown>)) {
       const broken = (why: string) =>
         new CliError(`the config file ${file} has a broken profile "${sanitizeLine(name)}" (${why})`, {
-          hint: validProfileName(name) ? `remove it with \`cluster logout --profile ${name}\` or fix the file by hand` : 'fix the file by hand',
+          hint: validProfileName(name)
+            ? `remove it with \`cluster logout --profile ${name}\` or fix the file by hand`
+            : 'fix the file by hand',
           kind: 'config',
         });
       if (!validProfileName(name)) throw broken('not a valid profile name');
       const prof = p as Partial<Profile> | null;
-      if (!prof || typeof prof !== 'object' || typeof prof.host !== 'string' || typeof prof.auth !== 'object' || prof.auth === null) {
+      if (
+        !prof ||
+        typeof prof !== 'object' ||
+        typeof prof.host !== 'string' ||
+        typeof prof.auth !== 'object' ||
+        prof.auth === null
+      ) {
         throw broken('needs "host" and "auth"');
       }
       const kind = (prof.auth as { kind?: unknown }).kind;
-      if (typeof kind !== 'string' || !Object.prototype.hasOwnProperty.call(AUTH_FIELDS, kind)) {
+      if (typeof kind !== 'string' || !Object.hasOwn(AUTH_FIELDS, kind)) {
         throw broken('"auth.kind" must be none, apikey, token or token-command');
       }
       const field = AUTH_FIELDS[kind];
-      if (field && typeof (prof.auth as Record<string, unknown>)[field] !== 'string') throw broken(`"auth.${field}" is missing`);
+      if (field && typeof (prof.auth as Record<string, unknown>)[field] !== 'string')
+        throw broken(`"auth.${field}" is missing`);
       for (const key of ['tenant', 'caCert', 'serverVersion', 'serverEdition'] as const) {
         if (prof[key] !== undefined && typeof prof[key] !== 'string') throw broken(`"${key}" must be a string`);
       }
-      if (prof.insecure !== undefined && typeof prof.insecure !== 'boolean') throw broken('"insecure" must be true or false');
-      Object.defineProperty(profiles, name, { value: prof as Profile, enumerable: true, writable: true, configurable: true });
+      if (prof.insecure !== undefined && typeof prof.insecure !== 'boolean')
+        throw broken('"insecure" must be true or false');
+      Object.defineProperty(profiles, name, {
+        value: prof as Profile,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
   }
   return { current: typeof r.current === 'string' ? r.current : undefined, profiles };
@@ -170,7 +198,7 @@ function normaliseConfig(raw: unknown, file: string): ConfigData {
 
 /** The named profile, own properties only (so `constructor` is not found on Object.prototype). */
 export function getProfile(config: ConfigData, name: string): Profile | undefined {
-  return Object.prototype.hasOwnProperty.call(config.profiles, name) ? config.profiles[name] : undefined;
+  return Object.hasOwn(config.profiles, name) ? config.profiles[name] : undefined;
 }
 
 /** Profile names in a stable order. */

@@ -41,13 +41,21 @@ export function statePath(env: Env): string {
 
 /** Which entry a connection reads and writes (see the module comment). */
 export function periodKey(conn: { host: string; profileName?: string; profileHost?: string }): string {
-  return conn.profileName !== undefined && conn.profileHost === conn.host ? `profile:${conn.profileName}` : `host:${conn.host}`;
+  return conn.profileName !== undefined && conn.profileHost === conn.host
+    ? `profile:${conn.profileName}`
+    : `host:${conn.host}`;
 }
 
 function validEntry(v: unknown): v is PeriodEntry {
   if (typeof v !== 'object' || v === null) return false;
   const e = v as Record<string, unknown>;
-  return typeof e.host === 'string' && typeof e.period_ms === 'number' && e.period_ms > 0 && typeof e.samples === 'number' && typeof e.learned_at === 'string';
+  return (
+    typeof e.host === 'string' &&
+    typeof e.period_ms === 'number' &&
+    e.period_ms > 0 &&
+    typeof e.samples === 'number' &&
+    typeof e.learned_at === 'string'
+  );
 }
 
 /** The file's text when it may be trusted as config.json is (yours, not writable by others); else nothing. */
@@ -73,7 +81,9 @@ function readState(env: Env): StateData {
   const periods = (raw as { healthy_periods?: unknown } | null)?.healthy_periods;
   const out: Record<string, PeriodEntry> = {};
   if (typeof periods === 'object' && periods !== null) {
-    for (const [k, v] of Object.entries(periods)) if (validEntry(v)) Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+    for (const [k, v] of Object.entries(periods))
+      if (validEntry(v))
+        Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
   }
   return { healthy_periods: out };
 }
@@ -90,6 +100,11 @@ export function storePeriod(env: Env, key: string, entry: PeriodEntry): void {
   const dir = configDir(env);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const state = readState(env);
-  Object.defineProperty(state.healthy_periods, key, { value: entry, enumerable: true, writable: true, configurable: true });
-  writeConfigFile(statePath(env), JSON.stringify(state, null, 2) + '\n');
+  Object.defineProperty(state.healthy_periods, key, {
+    value: entry,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
+  writeConfigFile(statePath(env), `${JSON.stringify(state, null, 2)}\n`);
 }

@@ -3,7 +3,7 @@
  * exit status agree: the verdict (healthy / unhealthy / stale), the age by the server's clock,
  * and whether the server's `all_healthy` disagrees with its own statuses.
  */
-import { SERVICES, type ClusterEventStatus, type Service } from '../api/types.js';
+import { type ClusterEventStatus, SERVICES, type Service } from '../api/types.js';
 import type { Verdict } from './verdict.js';
 import { computedAllHealthy, eventAge } from './verdict.js';
 

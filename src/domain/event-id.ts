@@ -4,8 +4,9 @@
  * request, so a malformed id is a usage error (exit 64). Resolving a prefix against the retained
  * event list is commands/shared/resolve-event.ts.
  */
-import { usageError } from '../errors.js';
+
 import type { ClusterEventStatus } from '../api/types.js';
+import { usageError } from '../errors.js';
 
 export const MIN_PREFIX_HEX = 8;
 
@@ -40,7 +41,11 @@ export function parseEventId(input: string): EventIdSpec {
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
     if (ch === '-') {
-      if (!DASH_AT.has(i)) throw usageError(`invalid event id ${show(text)}: a dash at position ${i + 1} is not where a UUID has one`, HINT);
+      if (!DASH_AT.has(i))
+        throw usageError(
+          `invalid event id ${show(text)}: a dash at position ${i + 1} is not where a UUID has one`,
+          HINT,
+        );
     } else if (!/[0-9a-f]/i.test(ch)) {
       throw usageError(`invalid event id ${show(text)}: ${show(ch)} at position ${i + 1} is not a hex digit`, HINT);
     } else if (i < 36 && DASH_AT.has(i) && text.includes('-')) {
@@ -52,7 +57,10 @@ export function parseEventId(input: string): EventIdSpec {
   if (hex.length > 32 || text.length > 36) throw usageError(`invalid event id ${show(text)}: longer than a UUID`, HINT);
   if (hex.length === 32) return { kind: 'uuid', id: canonical(hex) };
   if (hex.length < MIN_PREFIX_HEX) {
-    throw usageError(`event id prefix ${show(text)} is too short: give at least ${MIN_PREFIX_HEX} hex characters`, HINT);
+    throw usageError(
+      `event id prefix ${show(text)} is too short: give at least ${MIN_PREFIX_HEX} hex characters`,
+      HINT,
+    );
   }
   return { kind: 'prefix', hex, text };
 }

@@ -40,7 +40,8 @@ export type FleetChoice = { all: true } | { names: string[] };
 
 /** `--all-profiles` / `-p a,b,c` as given on the command line; undefined for a single-instance check. */
 export function fleetChoice(flags: { allProfiles?: boolean; profiles?: string }): FleetChoice | undefined {
-  if (flags.allProfiles && flags.profiles !== undefined) throw usageError('give either --all-profiles or -p/--profiles, not both');
+  if (flags.allProfiles && flags.profiles !== undefined)
+    throw usageError('give either --all-profiles or -p/--profiles, not both');
   if (flags.allProfiles) return { all: true };
   if (flags.profiles === undefined) return undefined;
   const names = [
@@ -63,7 +64,9 @@ export function fleetNames(choice: FleetChoice, config: ConfigData): string[] {
   if (unknown.length) {
     // Exit 1 like `--profile NAME` naming no stored profile: the flag is well-formed, the lookup failed.
     throw new CliError(`unknown profile${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`, {
-      hint: known.length ? `known profiles: ${known.join(', ')}` : 'no profiles are stored yet; add one with `cluster login --profile NAME`',
+      hint: known.length
+        ? `known profiles: ${known.join(', ')}`
+        : 'no profiles are stored yet; add one with `cluster login --profile NAME`',
       kind: 'config',
     });
   }
@@ -78,12 +81,18 @@ export function fleetInputs(
 ): { flags: GlobalFlags; env: Record<string, string | undefined> } {
   for (const [key, flag] of FLEET_REFUSED_FLAGS) {
     if (flags[key] !== undefined && flags[key] !== false) {
-      throw usageError(`${flag} cannot be combined with --all-profiles or -p: each row uses its own profile's settings`, `drop ${flag}, or give ${flag} without --all-profiles / -p to read that one instance`);
+      throw usageError(
+        `${flag} cannot be combined with --all-profiles or -p: each row uses its own profile's settings`,
+        `drop ${flag}, or give ${flag} without --all-profiles / -p to read that one instance`,
+      );
     }
   }
   const rowEnv = { ...env };
   for (const k of FLEET_IGNORED_ENV) delete rowEnv[k];
-  return { flags: { requestTimeout: flags.requestTimeout, retries: flags.retries, verbose: flags.verbose, profile }, env: rowEnv };
+  return {
+    flags: { requestTimeout: flags.requestTimeout, retries: flags.retries, verbose: flags.verbose, profile },
+    env: rowEnv,
+  };
 }
 
 /** Exit code severity for a fleet: 1 (unreachable/failed) before 3 (stale) before 2 (unhealthy) before 0. */
@@ -98,7 +107,11 @@ export function fleetExit(codes: readonly number[]): number {
 }
 
 /** Run `fn` over `items` with at most `limit` at a time; results in input order. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {

@@ -10,19 +10,32 @@
  *   the unbroken run. So an `unchanged_since` equal to `checked_at` says nothing on its own: it is
  *   shown as unknown (the history would have to confirm it, and `status` reads no history).
  */
-import { SERVICES, isLegacyHealth, type HealthBody, type HealthStatus, type Service, type ServiceHealth } from '../api/types.js';
+import {
+  type HealthBody,
+  type HealthStatus,
+  isLegacyHealth,
+  SERVICES,
+  type Service,
+  type ServiceHealth,
+} from '../api/types.js';
 import { EXIT } from '../errors.js';
-import type { Verdict } from './verdict.js';
 import { timeKey } from './order.js';
+import type { Verdict } from './verdict.js';
 
-export const LEGACY_API_MESSAGE = 'answered this request (Feldera before v0.201 does not report the API server in /v0/cluster_healthz)';
+export const LEGACY_API_MESSAGE =
+  'answered this request (Feldera before v0.201 does not report the API server in /v0/cluster_healthz)';
 
 /** The answer in today's shape, for verdicts and tables; `legacy` when the server sent the v0.121–v0.200 one. */
 export function normalizeHealth(body: HealthBody): { health: HealthStatus; legacy: boolean } {
   if (!isLegacyHealth(body)) return { health: body, legacy: false };
   const { compiler, runner } = body;
   const newest = timeKey(compiler.checked_at) >= timeKey(runner.checked_at) ? compiler.checked_at : runner.checked_at;
-  const api: ServiceHealth = { healthy: true, message: LEGACY_API_MESSAGE, unchanged_since: newest, checked_at: newest };
+  const api: ServiceHealth = {
+    healthy: true,
+    message: LEGACY_API_MESSAGE,
+    unchanged_since: newest,
+    checked_at: newest,
+  };
   return { health: { all_healthy: compiler.healthy && runner.healthy, api, compiler, runner }, legacy: true };
 }
 

@@ -5,13 +5,15 @@
  * The server sends the list newest first, ordered by `recorded_at` then `id`; every function
  * here re-establishes that order itself instead of trusting it.
  */
-import { newestFirst, oldestFirst } from './order.js';
+
 import type { ClusterEventStatus, Service } from '../api/types.js';
 import { SERVICES } from '../api/types.js';
+import { newestFirst, oldestFirst } from './order.js';
 
 export { newestFirst };
+
 import { usageError } from '../errors.js';
-import { whenAt, type When } from '../util/when.js';
+import { type When, whenAt } from '../util/when.js';
 import { isAllHealthy } from './verdict.js';
 
 /** An event with its `recorded_at` in ms since the epoch (microseconds dropped). */
@@ -94,7 +96,8 @@ const ORDER_HINT = 'a duration counts back from now: --since 6h --until 2h is th
 export function checkWindowOrder(since: When | undefined, until: When | undefined): void {
   if (!since || !until || since.kind !== until.kind) return;
   // Both count back from now: say it in their own words, not as times from a made-up "now".
-  if (since.kind === 'ago' && since.ms < until.ms) throw usageError(`--since ${since.text} ago is after --until ${until.text} ago`, ORDER_HINT);
+  if (since.kind === 'ago' && since.ms < until.ms)
+    throw usageError(`--since ${since.text} ago is after --until ${until.text} ago`, ORDER_HINT);
   if (since.kind === 'at') windowAt({ since, until }, 0);
 }
 
@@ -103,7 +106,10 @@ export function windowAt(w: { since?: When | undefined; until?: When | undefined
   const since = w.since && whenAt(w.since, now);
   const until = w.until && whenAt(w.until, now);
   if (since !== undefined && until !== undefined && since > until) {
-    throw usageError(`--since (${new Date(since).toISOString()}) is after --until (${new Date(until).toISOString()})`, ORDER_HINT);
+    throw usageError(
+      `--since (${new Date(since).toISOString()}) is after --until (${new Date(until).toISOString()})`,
+      ORDER_HINT,
+    );
   }
   return { since, until };
 }

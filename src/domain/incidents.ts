@@ -17,9 +17,9 @@
  * not all healthy, happened at some moment after the event before; `startPrecisionMs` /
  * `endPrecisionMs` say how long that window is (undefined: recorded within its round).
  */
-import { SERVICES, type ClusterEventStatus, type MonitorStatus, type Service } from '../api/types.js';
-import { isAllHealthy, severity } from './verdict.js';
+import { type ClusterEventStatus, type MonitorStatus, SERVICES, type Service } from '../api/types.js';
 import { chronological } from './history.js';
+import { isAllHealthy, severity } from './verdict.js';
 
 export interface Incident {
   service: Service;
@@ -107,7 +107,12 @@ export function groupIncidents(
 }
 
 /** Incidents that overlap [since, until] (either bound optional); an ongoing one lasts until `now`. */
-export function incidentsInWindow(incidents: readonly Incident[], since: number | undefined, until: number | undefined, now: number): Incident[] {
+export function incidentsInWindow(
+  incidents: readonly Incident[],
+  since: number | undefined,
+  until: number | undefined,
+  now: number,
+): Incident[] {
   return incidents.filter((x) => {
     const end = x.endedAt ?? now;
     return (since === undefined || end >= since) && (until === undefined || x.startedAt <= until);

@@ -9,8 +9,9 @@
  * - UNKNOWN: the data is stale (the recorder stopped: health unknown), there is nothing to judge
  *   yet (no events), an answer we cannot read, or a local problem (config, token command).
  */
-import { SERVICES } from '../api/types.js';
+
 import { ApiError, type ApiErrorKind } from '../api/errors.js';
+import { SERVICES } from '../api/types.js';
 import type { HealthVerdict } from './health.js';
 import type { ServiceStatuses } from './service-status.js';
 
@@ -25,7 +26,12 @@ export function healthState(v: HealthVerdict, statuses: ServiceStatuses): Plugin
 }
 
 /** Failures that say nothing about Feldera's health. */
-const UNKNOWN_KINDS: readonly ApiErrorKind[] = ['no-events', 'invalid-response', 'insecure-credential', 'token-command'];
+const UNKNOWN_KINDS: readonly ApiErrorKind[] = [
+  'no-events',
+  'invalid-response',
+  'insecure-credential',
+  'token-command',
+];
 
 export function failureState(e: unknown): PluginState {
   if (!(e instanceof ApiError)) return 'UNKNOWN';

@@ -3,7 +3,7 @@
  * from the monitor's cadence (at most one event per 10-second round). The only definition of event
  * order: the watch engine's gap-free cursor and the history maths (list, incidents, timeline) use it.
  */
-import { SERVICES, type ClusterEventStatus, type MonitorStatus, type Service } from '../api/types.js';
+import { type ClusterEventStatus, type MonitorStatus, SERVICES, type Service } from '../api/types.js';
 
 /** The monitor runs one round every 10 s and records at most one event per round. */
 export const MONITOR_ROUND_MS = 10_000;
@@ -62,7 +62,10 @@ export interface NewEvents<T> {
  * still in the list this is exactly what follows it; when retention has deleted it, everything
  * newer that is still there.
  */
-export function eventsAfter<T extends Pick<ClusterEventStatus, 'id' | 'recorded_at'>>(list: readonly T[], cursor: EventKey): NewEvents<T> {
+export function eventsAfter<T extends Pick<ClusterEventStatus, 'id' | 'recorded_at'>>(
+  list: readonly T[],
+  cursor: EventKey,
+): NewEvents<T> {
   const sorted = oldestFirst(list);
   const seen = new Set<string>();
   const events: T[] = [];
@@ -112,7 +115,9 @@ export function changesBetween(prev: ClusterEventStatus | undefined, next: Clust
  * previous event, every service that is not healthy).
  */
 export function servicesTurnedUnhealthy(prev: ClusterEventStatus | undefined, next: ClusterEventStatus): Service[] {
-  return SERVICES.filter((s) => next[`${s}_status`] !== 'Healthy' && (!prev || prev[`${s}_status`] !== next[`${s}_status`]));
+  return SERVICES.filter(
+    (s) => next[`${s}_status`] !== 'Healthy' && (!prev || prev[`${s}_status`] !== next[`${s}_status`]),
+  );
 }
 
 /** The millisecond timestamp inside a UUID version 7, or undefined for other UUIDs. */

@@ -7,7 +7,13 @@
  * requests, or no event read — a service that is not healthy counts as `Unhealthy`, the more
  * serious of the two, and `exact` is false.
  */
-import { SERVICES, type ClusterEventStatus, type HealthStatus, type MonitorStatus, type Service } from '../api/types.js';
+import {
+  type ClusterEventStatus,
+  type HealthStatus,
+  type MonitorStatus,
+  SERVICES,
+  type Service,
+} from '../api/types.js';
 import { timeKey } from './order.js';
 
 export type ServiceStatuses = Record<Service, MonitorStatus>;

@@ -53,7 +53,8 @@ export function parseStaleAfterSpec(text: string): StaleAfterSpec {
   const t = text.trim();
   if (t.toLowerCase() === 'auto') return AUTO;
   const ms = parseDuration(t);
-  if (ms === undefined) throw usageError(`invalid --stale-after "${text}": expected auto or a duration such as 15m, 1h`);
+  if (ms === undefined)
+    throw usageError(`invalid --stale-after "${text}": expected auto or a duration such as 15m, 1h`);
   if (ms < 1000) throw usageError(`invalid --stale-after "${text}": must be at least 1s`);
   return { kind: 'fixed', ms };
 }
@@ -85,7 +86,9 @@ export function median(values: readonly number[]): number {
 }
 
 /** This instance's healthy period from its history (the median usable gap), or how many gaps it had when too few. */
-export function learnHealthyPeriod(events: readonly ClusterEventStatus[]): LearnedPeriod | { samples: number; periodMs?: undefined } {
+export function learnHealthyPeriod(
+  events: readonly ClusterEventStatus[],
+): LearnedPeriod | { samples: number; periodMs?: undefined } {
   const gaps = healthyGaps(events);
   if (gaps.length < PERIOD_MIN_SAMPLES) return { samples: gaps.length };
   return { periodMs: Math.round(median(gaps)), samples: gaps.length };

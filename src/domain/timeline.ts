@@ -16,7 +16,7 @@
  *   Unhealthy > InitialUnhealthy > Unknown > Healthy, so a short outage or gap is never hidden.
  * - Slices are half-open [start, end): an event exactly on a border belongs to the later slice.
  */
-import { SERVICES, type ClusterEventStatus, type MonitorStatus, type Service } from '../api/types.js';
+import { type ClusterEventStatus, type MonitorStatus, SERVICES, type Service } from '../api/types.js';
 import { chronological, type Timed } from './history.js';
 import { groupIncidents, incidentsInWindow } from './incidents.js';
 import { isAllHealthy } from './verdict.js';
@@ -74,7 +74,12 @@ export function serviceSegments(
  * Cut [windowStart, windowEnd) into `cells` equal slices; each gets the worst status of the
  * segments that overlap it. Integer arithmetic on the slice index keeps borders exact.
  */
-export function sliceSegments(segments: readonly Segment[], windowStart: number, windowEnd: number, cells: number): CellStatus[] {
+export function sliceSegments(
+  segments: readonly Segment[],
+  windowStart: number,
+  windowEnd: number,
+  cells: number,
+): CellStatus[] {
   const out: CellStatus[] = new Array<CellStatus>(cells).fill('Healthy');
   const covered = new Array<boolean>(cells).fill(false);
   const span = windowEnd - windowStart;
@@ -140,7 +145,11 @@ export const RETENTION_MS = 72 * 3_600_000;
  * The default window: from the oldest retained event (no earlier than 72 h, the retention
  * limit) to now. With `since`, from there; time before the first retained event is then unknown.
  */
-export function timelineWindow(events: readonly ClusterEventStatus[], now: number, since?: number): { start: number; end: number } {
+export function timelineWindow(
+  events: readonly ClusterEventStatus[],
+  now: number,
+  since?: number,
+): { start: number; end: number } {
   if (since !== undefined) return { start: since, end: now };
   let oldest = Infinity;
   for (const e of events) oldest = Math.min(oldest, Date.parse(e.recorded_at));

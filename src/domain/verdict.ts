@@ -4,13 +4,17 @@
  * means the recorder stopped and current health is unknown — Feldera's own server keeps answering
  * "all healthy" then.
  */
-import { SERVICES, type ClusterEventStatus, type MonitorStatus } from '../api/types.js';
+import { type ClusterEventStatus, type MonitorStatus, SERVICES } from '../api/types.js';
 
 /** The one verdict vocabulary of every command: healthy, unhealthy, or stale (all healthy, but too old to trust). */
 export type Verdict = 'healthy' | 'unhealthy' | 'stale';
 
 /** Age of an event by the server's clock (falls back to `localNow` when the server sent no Date). */
-export function eventAge(event: Pick<ClusterEventStatus, 'recorded_at'>, serverNow: number | undefined, localNow: number): number {
+export function eventAge(
+  event: Pick<ClusterEventStatus, 'recorded_at'>,
+  serverNow: number | undefined,
+  localNow: number,
+): number {
   return (serverNow ?? localNow) - Date.parse(event.recorded_at);
 }
 

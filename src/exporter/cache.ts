@@ -20,7 +20,11 @@ export interface ReadCache<T> {
   get(): Promise<Read<T>>;
 }
 
-export function createReadCache<T>(read: () => Promise<T>, minIntervalMs: number, clock: Pick<Clock, 'now'>): ReadCache<T> {
+export function createReadCache<T>(
+  read: () => Promise<T>,
+  minIntervalMs: number,
+  clock: Pick<Clock, 'now'>,
+): ReadCache<T> {
   let last: Read<T> | undefined;
   let inFlight: Promise<Read<T>> | undefined;
   let generation = 0;

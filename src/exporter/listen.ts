@@ -14,7 +14,9 @@ export function parseListen(text: string): ListenAddress {
   const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]\s]*)):(\d{1,5})$/.exec(text.trim());
   const port = m ? Number(m[3]) : NaN;
   if (!m || port > 65535) {
-    throw usageError(`invalid --listen "${text}": expected HOST:PORT (127.0.0.1:9464, [::1]:9464) or :PORT for every interface`);
+    throw usageError(
+      `invalid --listen "${text}": expected HOST:PORT (127.0.0.1:9464, [::1]:9464) or :PORT for every interface`,
+    );
   }
   const host = m[1] ?? m[2];
   return { host: host === '' ? undefined : host, port };

@@ -27,12 +27,24 @@ export interface ClusterMetrics {
 export const CLUSTER_GAUGES = {
   up: ['feldera_cluster_up', '1 when the last read of /v0/cluster_healthz succeeded, else 0'],
   healthy: ['feldera_cluster_healthy', '1 when all services are healthy and the data is not stale, else 0'],
-  stale: ['feldera_cluster_stale', '1 when the health data is stale: all healthy, but the latest check is too old to trust (the recorder stopped)'],
+  stale: [
+    'feldera_cluster_stale',
+    '1 when the health data is stale: all healthy, but the latest check is too old to trust (the recorder stopped)',
+  ],
   serviceHealthy: ['feldera_cluster_service_healthy', '1 when the service passed its latest health check, else 0'],
-  serviceStatus: ['feldera_cluster_service_status', "1 for the service's current monitor status (Healthy, InitialUnhealthy, Unhealthy), 0 for the others"],
-  lastCheck: ['feldera_cluster_last_check_timestamp_seconds', "the latest check's time (checked_at), seconds since the epoch"],
+  serviceStatus: [
+    'feldera_cluster_service_status',
+    "1 for the service's current monitor status (Healthy, InitialUnhealthy, Unhealthy), 0 for the others",
+  ],
+  lastCheck: [
+    'feldera_cluster_last_check_timestamp_seconds',
+    "the latest check's time (checked_at), seconds since the epoch",
+  ],
   checkAge: ['feldera_cluster_check_age_seconds', "age of the latest check by the server's clock (Date header)"],
-  unchangedSince: ['feldera_cluster_service_unchanged_since_timestamp_seconds', 'since when the service has been healthy (or not), seconds since the epoch; bounded by retention'],
+  unchangedSince: [
+    'feldera_cluster_service_unchanged_since_timestamp_seconds',
+    'since when the service has been healthy (or not), seconds since the epoch; bounded by retention',
+  ],
   duration: ['feldera_cluster_scrape_duration_seconds', 'how long the last read of this instance took'],
 } as const;
 
@@ -44,7 +56,12 @@ export function createMetrics(prom: typeof Prom): ClusterMetrics {
   prom.collectDefaultMetrics({ register: registry });
   const gauges = {} as Record<GaugeKey, Prom.Gauge>;
   for (const [key, [name, help]] of Object.entries(CLUSTER_GAUGES) as [GaugeKey, readonly [string, string]][]) {
-    const labelNames = ['profile', 'host', ...(SERVICE_GAUGES.has(key) ? ['service'] : []), ...(key === 'serviceStatus' ? ['status'] : [])];
+    const labelNames = [
+      'profile',
+      'host',
+      ...(SERVICE_GAUGES.has(key) ? ['service'] : []),
+      ...(key === 'serviceStatus' ? ['status'] : []),
+    ];
     gauges[key] = new prom.Gauge({ name, help, labelNames, registers: [registry] });
   }
   return {

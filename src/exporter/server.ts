@@ -20,17 +20,30 @@ export interface ExporterServer {
 
 const TEXT = { 'content-type': 'text/plain; charset=utf-8' };
 
-function answer(res: ServerResponse, status: number, headers: Record<string, string>, body: string, head: boolean): void {
+function answer(
+  res: ServerResponse,
+  status: number,
+  headers: Record<string, string>,
+  body: string,
+  head: boolean,
+): void {
   res.writeHead(status, { ...headers, 'content-length': String(Buffer.byteLength(body)) });
   res.end(head ? undefined : body);
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, scrape: () => Promise<Scraped>, onError: (e: unknown) => void): Promise<void> {
+async function handle(
+  req: IncomingMessage,
+  res: ServerResponse,
+  scrape: () => Promise<Scraped>,
+  onError: (e: unknown) => void,
+): Promise<void> {
   const path = (req.url ?? '/').split('?')[0];
   const head = req.method === 'HEAD';
-  if (req.method !== 'GET' && !head) return answer(res, 405, { ...TEXT, allow: 'GET, HEAD' }, 'only GET and HEAD\n', false);
+  if (req.method !== 'GET' && !head)
+    return answer(res, 405, { ...TEXT, allow: 'GET, HEAD' }, 'only GET and HEAD\n', false);
   if (path === '/healthz') return answer(res, 200, TEXT, 'ok\n', head);
-  if (path === '/') return answer(res, 200, TEXT, 'Feldera cluster exporter: metrics at /metrics, its own health at /healthz\n', head);
+  if (path === '/')
+    return answer(res, 200, TEXT, 'Feldera cluster exporter: metrics at /metrics, its own health at /healthz\n', head);
   if (path !== '/metrics') return answer(res, 404, TEXT, 'not found: metrics are at /metrics\n', head);
   try {
     const s = await scrape();
@@ -41,7 +54,11 @@ async function handle(req: IncomingMessage, res: ServerResponse, scrape: () => P
   }
 }
 
-export async function startExporterServer(listen: ListenAddress, scrape: () => Promise<Scraped>, onError: (e: unknown) => void): Promise<ExporterServer> {
+export async function startExporterServer(
+  listen: ListenAddress,
+  scrape: () => Promise<Scraped>,
+  onError: (e: unknown) => void,
+): Promise<ExporterServer> {
   const server = createServer((req, res) => void handle(req, res, scrape, onError));
   const where = `${listen.host === undefined ? '' : listen.host.includes(':') ? `[${listen.host}]` : listen.host}:${listen.port}`;
   try {
@@ -51,13 +68,29 @@ export async function startExporterServer(listen: ListenAddress, scrape: () => P
     });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new CliError(`${where} is already in use`, { hint: 'choose another address with --listen, e.g. --listen 127.0.0.1:9465', kind: 'listen' });
-    if (code === 'EACCES') throw new CliError(`not allowed to listen on ${where}`, { hint: 'use a port above 1023', kind: 'listen' });
-    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new CliError(`cannot listen on ${where}: no such local address`, { hint: 'give an address of this machine, or :PORT for every interface', kind: 'listen' });
+    if (code === 'EADDRINUSE')
+      throw new CliError(`${where} is already in use`, {
+        hint: 'choose another address with --listen, e.g. --listen 127.0.0.1:9465',
+        kind: 'listen',
+      });
+    if (code === 'EACCES')
+      throw new CliError(`not allowed to listen on ${where}`, { hint: 'use a port above 1023', kind: 'listen' });
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
+      throw new CliError(`cannot listen on ${where}: no such local address`, {
+        hint: 'give an address of this machine, or :PORT for every interface',
+        kind: 'listen',
+      });
     throw new CliError(`cannot listen on ${where}: ${(e as Error).message}`, { kind: 'listen', cause: e });
   }
   const port = (server.address() as AddressInfo).port;
-  const shown = listen.host === undefined || listen.host === '0.0.0.0' ? '127.0.0.1' : listen.host === '::' ? '[::1]' : listen.host.includes(':') ? `[${listen.host}]` : listen.host;
+  const shown =
+    listen.host === undefined || listen.host === '0.0.0.0'
+      ? '127.0.0.1'
+      : listen.host === '::'
+        ? '[::1]'
+        : listen.host.includes(':')
+          ? `[${listen.host}]`
+          : listen.host;
   return {
     url: `http://${shown}:${port}/metrics`,
     close: () =>

@@ -6,7 +6,7 @@
 import type { ClusterEvent } from '../api/types.js';
 import { eventVerdict, type Verdict } from '../domain/verdict.js';
 import type { WatchedEvent, WatchNotice, WatchObserver } from '../watch/types.js';
-import { hookJob, shouldRun, type ExecOn, type HookOrigin, type HookSubject } from './payload.js';
+import { type ExecOn, type HookOrigin, type HookSubject, hookJob, shouldRun } from './payload.js';
 import type { HookRunner } from './runner.js';
 
 export interface HookObserverOptions {
@@ -37,7 +37,8 @@ export function withHooks(inner: WatchObserver, o: HookObserverOptions): WatchOb
     notice(n: WatchNotice) {
       inner.notice?.(n);
       // The newest event, shown before, has gone stale: its line said healthy, this one says otherwise.
-      if (n.kind === 'stale' && last && previous !== 'stale') offer({ event: last, verdict: 'stale', previous, changes: [] });
+      if (n.kind === 'stale' && last && previous !== 'stale')
+        offer({ event: last, verdict: 'stale', previous, changes: [] });
     },
     status: inner.status?.bind(inner),
   };

@@ -61,7 +61,8 @@ export function changedText(changes: readonly StatusChange[]): string {
 /** The hook's environment: ours without the credential variables, plus the event's. */
 export function hookJob(s: HookSubject, origin: HookOrigin, env: Record<string, string | undefined>): HookJob {
   const base: Record<string, string> = {};
-  for (const [k, v] of Object.entries(env)) if (v !== undefined && !(CREDENTIAL_ENV as readonly string[]).includes(k)) base[k] = v;
+  for (const [k, v] of Object.entries(env))
+    if (v !== undefined && !(CREDENTIAL_ENV as readonly string[]).includes(k)) base[k] = v;
   return {
     id: s.event.id,
     stdin: `${formatJson(s.event)}\n`,

@@ -72,9 +72,18 @@ async function runHook(job: HookJob, opts: RunnerOptions): Promise<HookResult> {
   const { spawn } = await import('node:child_process');
   const started = performance.now();
   const out = { stdout: '', stderr: '' };
-  const done = (r: Pick<HookResult, 'code' | 'signal' | 'timedOut' | 'spawnError'>): HookResult => ({ job, ...r, durationMs: performance.now() - started, ...out });
+  const done = (r: Pick<HookResult, 'code' | 'signal' | 'timedOut' | 'spawnError'>): HookResult => ({
+    job,
+    ...r,
+    durationMs: performance.now() - started,
+    ...out,
+  });
   return new Promise<HookResult>((resolve) => {
-    const child = spawn('/bin/sh', ['-c', opts.command], { env: job.env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+    const child = spawn('/bin/sh', ['-c', opts.command], {
+      env: job.env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      detached: true,
+    });
     let timedOut = false;
     let kill: NodeJS.Timeout | undefined;
     const signalGroup = (sig: NodeJS.Signals) => {

@@ -24,11 +24,22 @@ export function reportHook(ctx: Pick<Context, 'printer' | 'verbose'>, exec: Exec
   const what = `the hook for event ${r.job.id}`;
   const why = lastLine(r.stderr);
   if (r.spawnError !== undefined) ctx.printer.warn(`${what} could not start: ${r.spawnError}`);
-  else if (r.timedOut) ctx.printer.warn(`${what} ran longer than --exec-timeout ${formatDuration(exec.timeoutMs)} and was stopped`);
-  else if (r.code !== 0) ctx.printer.warn(`${what} failed (${r.signal ? `killed by ${r.signal}` : `exit ${r.code}`})${why ? `: ${why}` : ''}`);
+  else if (r.timedOut)
+    ctx.printer.warn(`${what} ran longer than --exec-timeout ${formatDuration(exec.timeoutMs)} and was stopped`);
+  else if (r.code !== 0)
+    ctx.printer.warn(
+      `${what} failed (${r.signal ? `killed by ${r.signal}` : `exit ${r.code}`})${why ? `: ${why}` : ''}`,
+    );
   else ctx.verbose(`${what} finished in ${Math.round(r.durationMs)} ms`);
-  for (const [name, text] of [['stdout', r.stdout], ['stderr', r.stderr]] as const) {
-    for (const line of text.trimEnd().split('\n').filter((l) => l !== '')) ctx.verbose(`hook ${name}: ${line}`);
+  for (const [name, text] of [
+    ['stdout', r.stdout],
+    ['stderr', r.stderr],
+  ] as const) {
+    for (const line of text
+      .trimEnd()
+      .split('\n')
+      .filter((l) => l !== ''))
+      ctx.verbose(`hook ${name}: ${line}`);
   }
 }
 
@@ -36,14 +47,20 @@ export function reportHook(ctx: Pick<Context, 'printer' | 'verbose'>, exec: Exec
 export const BACKLOG_WARN = 10;
 
 export function startHooks(exec: ExecOptions, ctx: Context, origin: HookOrigin): WatchHooks {
-  const runner = createHookRunner({ command: exec.command, timeoutMs: exec.timeoutMs, report: (r) => reportHook(ctx, exec, r) });
+  const runner = createHookRunner({
+    command: exec.command,
+    timeoutMs: exec.timeoutMs,
+    report: (r) => reportHook(ctx, exec, r),
+  });
   let warned = false;
   const queue = {
     push(job: Parameters<typeof runner.push>[0]) {
       runner.push(job);
       if (!warned && runner.pending() > BACKLOG_WARN) {
         warned = true;
-        ctx.printer.warn(`${runner.pending()} hooks are waiting: the hook is slower than the events (each may run up to --exec-timeout ${formatDuration(exec.timeoutMs)}); they still run in order`);
+        ctx.printer.warn(
+          `${runner.pending()} hooks are waiting: the hook is slower than the events (each may run up to --exec-timeout ${formatDuration(exec.timeoutMs)}); they still run in order`,
+        );
       }
     },
   };

@@ -31,7 +31,11 @@ export interface IO {
  * Colour decision, in order: --color / --no-color, then FORCE_COLOR (non-empty, not "0") forces it,
  * then NO_COLOR (non-empty) turns it off, then it follows whether the stream is a TTY.
  */
-export function decideColor(flag: boolean | undefined, env: Record<string, string | undefined>, isTTY: boolean): boolean {
+export function decideColor(
+  flag: boolean | undefined,
+  env: Record<string, string | undefined>,
+  isTTY: boolean,
+): boolean {
   if (flag !== undefined) return flag;
   const force = env.FORCE_COLOR;
   if (force !== undefined && force !== '' && force !== '0') return true;

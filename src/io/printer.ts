@@ -30,19 +30,29 @@ export interface Printer {
   verbose(line: string): void;
 }
 
-const SGR = { red: ['\u001b[31m', '\u001b[39m'], yellow: ['\u001b[33m', '\u001b[39m'], dim: ['\u001b[2m', '\u001b[22m'] } as const;
+const SGR = {
+  red: ['\u001b[31m', '\u001b[39m'],
+  yellow: ['\u001b[33m', '\u001b[39m'],
+  dim: ['\u001b[2m', '\u001b[22m'],
+} as const;
 
 /**
  * `label text` as it goes to stderr: each line of `text` sanitised and, at a terminal, wrapped at
  * word boundaries under the label. `painted` is the label as shown (coloured or not).
  */
-export function stderrBlock(io: Pick<IO, 'stderrIsTTY' | 'stderrColumns' | 'columns'>, label: string, painted: string, text: string): string[] {
+export function stderrBlock(
+  io: Pick<IO, 'stderrIsTTY' | 'stderrColumns' | 'columns'>,
+  label: string,
+  painted: string,
+  text: string,
+): string[] {
   const width = io.stderrIsTTY ? Math.max(20, (io.stderrColumns ?? io.columns) - 1) : Infinity;
   const pad = ' '.repeat(label.length);
   const out: string[] = [];
   text.split('\n').forEach((raw, i) => {
     const line = sanitizeLine(raw);
-    const wrapped = Number.isFinite(width) && label.length + textWidth(line) > width ? wrapWords(line, width - label.length) : [line];
+    const wrapped =
+      Number.isFinite(width) && label.length + textWidth(line) > width ? wrapWords(line, width - label.length) : [line];
     wrapped.forEach((w, j) => out.push(i === 0 && j === 0 ? `${painted}${w}` : `${i === 0 ? pad : ''}${w}`));
   });
   return out;
@@ -56,7 +66,7 @@ export function createPrinter(io: IO, opts: { verbose?: boolean } = {}): Printer
   const paint = (c: keyof typeof SGR, s: string) => paintErr(io, c, s);
   const write = (label: string, painted: string, text: string, dim = false) => {
     const out = stderrBlock(io, label, painted, text);
-    io.stderr.write((dim ? out.map((l) => paint('dim', l)) : out).join('\n') + '\n');
+    io.stderr.write(`${(dim ? out.map((l) => paint('dim', l)) : out).join('\n')}\n`);
   };
 
   return {
@@ -64,8 +74,13 @@ export function createPrinter(io: IO, opts: { verbose?: boolean } = {}): Printer
       write('error: ', `${paint('red', 'error:')} `, p.message);
       if (p.hint) write('hint: ', 'hint: ', p.hint, true);
       if (o.json) {
-        const error = { kind: p.kind, message: sanitizeLine(p.message), hint: p.hint === undefined ? null : sanitizeLine(p.hint), exit_code: p.exitCode };
-        io.stdout.write(JSON.stringify({ error }) + '\n');
+        const error = {
+          kind: p.kind,
+          message: sanitizeLine(p.message),
+          hint: p.hint === undefined ? null : sanitizeLine(p.hint),
+          exit_code: p.exitCode,
+        };
+        io.stdout.write(`${JSON.stringify({ error })}\n`);
       }
     },
     warn: (text) => write('warning: ', `${paint('yellow', 'warning:')} `, text),

@@ -33,7 +33,11 @@ function interrupted(): CliError {
 }
 
 function endOfInput(): CliError {
-  return new CliError('no answer: the input ended', { kind: 'usage', exitCode: EXIT.USAGE, hint: 'in scripts use --host with --api-key-stdin or --token-command' });
+  return new CliError('no answer: the input ended', {
+    kind: 'usage',
+    exitCode: EXIT.USAGE,
+    hint: 'in scripts use --host with --api-key-stdin or --token-command',
+  });
 }
 
 /** The line being typed, and where an escape sequence (arrow keys) being skipped has got to. */
@@ -57,18 +61,22 @@ export function editLine(s: LineState, chunk: string, raw: boolean, echo: boolea
   for (let i = 0; i < chars.length; i++) {
     const ch = chars[i]!;
     if (s.escape !== 'none') {
-      s.escape = s.escape === 'esc' ? (ch === '[' || ch === 'O' ? 'csi' : 'none') : ch >= '@' && ch <= '~' ? 'none' : 'csi';
+      s.escape =
+        s.escape === 'esc' ? (ch === '[' || ch === 'O' ? 'csi' : 'none') : ch >= '@' && ch <= '~' ? 'none' : 'csi';
       continue;
     }
     if (ch === '\r' || ch === '\n') {
       // "\r\n" from a pasted line: swallow the "\n" too
       const rest = chars.slice(i + 1).join('');
-      return { out: out + '\n', end: { kind: 'enter', rest: ch === '\r' && rest.startsWith('\n') ? rest.slice(1) : rest } };
+      return {
+        out: `${out}\n`,
+        end: { kind: 'enter', rest: ch === '\r' && rest.startsWith('\n') ? rest.slice(1) : rest },
+      };
     }
     if (!raw) s.value += ch;
-    else if (ch === '\u0003') return { out: out + '\n', end: { kind: 'interrupt' } };
+    else if (ch === '\u0003') return { out: `${out}\n`, end: { kind: 'interrupt' } };
     else if (ch === '\u0004') {
-      if (s.value === '') return { out: out + '\n', end: { kind: 'eof' } };
+      if (s.value === '') return { out: `${out}\n`, end: { kind: 'eof' } };
     } else if (ch === '\u007f' || ch === '\b') {
       if (s.value) {
         s.value = [...s.value].slice(0, -1).join('');
@@ -153,7 +161,9 @@ export function terminalPrompter(input: PromptInput, output: Writable): Prompter
 }
 
 /** Scripted answers, for tests: each question takes the next answer; records what was asked. */
-export function scriptedPrompter(answers: string[]): Prompter & { asked: { question: string; hidden: boolean; defaultValue?: string }[] } {
+export function scriptedPrompter(
+  answers: string[],
+): Prompter & { asked: { question: string; hidden: boolean; defaultValue?: string }[] } {
   const queue = [...answers];
   const asked: { question: string; hidden: boolean; defaultValue?: string }[] = [];
   const next = () => {
@@ -184,7 +194,12 @@ export function readAll(input: NodeJS.ReadableStream, limit = 64 * 1024): Promis
       text += typeof c === 'string' ? c : c.toString('utf8');
       if (text.length > limit) {
         cleanup();
-        reject(new CliError(`standard input is longer than ${limit} bytes; expected one API key`, { exitCode: EXIT.USAGE, kind: 'usage' }));
+        reject(
+          new CliError(`standard input is longer than ${limit} bytes; expected one API key`, {
+            exitCode: EXIT.USAGE,
+            kind: 'usage',
+          }),
+        );
       }
     };
     const onEnd = () => {

@@ -6,7 +6,8 @@
 
 // CSI (ESC [ … final), OSC (ESC ] … BEL|ST), other two-byte ESC sequences, and C1 CSI/OSC forms.
 // eslint-disable-next-line no-control-regex
-const ESCAPES = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[PX^_][^\u001b]*(?:\u001b\\)?|\u001b[@-Z\\-_]?|\u009b[0-?]*[ -/]*[@-~]|\u009d[^\u0007\u009c]*[\u0007\u009c]?/g;
+const ESCAPES =
+  /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[PX^_][^\u001b]*(?:\u001b\\)?|\u001b[@-Z\\-_]?|\u009b[0-?]*[ -/]*[@-~]|\u009d[^\u0007\u009c]*[\u0007\u009c]?/g;
 // C0 controls except \t \n, DEL, C1 controls, and bidi overrides that can disguise text.
 // eslint-disable-next-line no-control-regex
 const CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
@@ -18,7 +19,10 @@ function visible(ch: string): string {
 
 /** One line: escapes stripped, line breaks and tabs become spaces, other controls shown as \uXXXX. */
 export function sanitizeLine(text: string): string {
-  return text.replace(ESCAPES, '').replace(/\r\n|[\r\n\t]/g, ' ').replace(CONTROLS, visible);
+  return text
+    .replace(ESCAPES, '')
+    .replace(/\r\n|[\r\n\t]/g, ' ')
+    .replace(CONTROLS, visible);
 }
 
 /** Multi-line text: escapes stripped, `\r\n` and lone `\r` become `\n`, tabs become spaces, other controls shown as \uXXXX. */

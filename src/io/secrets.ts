@@ -31,7 +31,10 @@ const BEARER = /(bearer\s+)(?=[A-Za-z0-9_.~+/=:-]*\d)[A-Za-z0-9_.~+/=:-]{12,}/gi
 /** Hide anything that looks like a bearer secret (API keys, JWTs, what follows `Bearer`), known or not. */
 export function redactSecrets(text: string): string {
   if (!/apikey:|eyJ|bearer/i.test(text)) return text;
-  return text.replace(API_KEY, (m) => maskSecret(m)).replace(JWT, '<token>').replace(BEARER, '$1<token>');
+  return text
+    .replace(API_KEY, (m) => maskSecret(m))
+    .replace(JWT, '<token>')
+    .replace(BEARER, '$1<token>');
 }
 
 /** Pieces of a secret this long or longer are redacted wherever they appear. */
@@ -74,7 +77,7 @@ export function createScrubber(): Scrubber {
     let h = hashAt(text, 0);
     for (let i = 0; ; i++) {
       const hit = (seen[(h & 0xffff) >>> 3]! & (1 << (h & 7))) !== 0 ? pieces.get(h) : undefined;
-      if (hit && hit.some((p) => text.startsWith(p, i))) {
+      if (hit?.some((p) => text.startsWith(p, i))) {
         const last = ranges.at(-1);
         if (last && last[1] >= i) last[1] = i + PIECE;
         else ranges.push([i, i + PIECE]);

@@ -11,13 +11,13 @@
  * when it runs; the piped path loads neither.
  */
 import type { ChalkInstance } from 'chalk';
-import { SERVICES, type ClusterEvent, type MonitorStatus, type Service } from '../api/types.js';
+import { type ClusterEvent, type MonitorStatus, SERVICES, type Service } from '../api/types.js';
 import type { Assessment } from '../domain/assess.js';
-import { formatDuration } from '../util/duration.js';
 import type { IO } from '../io/io.js';
 import { sanitizeLine, sanitizeText } from '../io/sanitize.js';
-import { terminalKit, type TerminalKit } from './kit.js';
-import { VERDICT_MARK, paintStatus, paintVerdict, statusSymbol } from './paint.js';
+import { formatDuration } from '../util/duration.js';
+import { type TerminalKit, terminalKit } from './kit.js';
+import { paintStatus, paintVerdict, statusSymbol, VERDICT_MARK } from './paint.js';
 import { capText, textWidth, visibleWidth, wrapText } from './text.js';
 import { formatAge, formatTimestamp } from './time.js';
 
@@ -87,7 +87,9 @@ export function renderServiceReports(event: ClusterEvent, service: Service, opts
 }
 
 function hasReports(event: ClusterEvent): boolean {
-  return SERVICES.some((s) => infoOf(event, s, 'self_info') !== undefined || infoOf(event, s, 'resources_info') !== undefined);
+  return SERVICES.some(
+    (s) => infoOf(event, s, 'self_info') !== undefined || infoOf(event, s, 'resources_info') !== undefined,
+  );
 }
 
 function recordedText(a: Assessment, utc: boolean): string {
@@ -96,7 +98,8 @@ function recordedText(a: Assessment, utc: boolean): string {
 
 /** The one-line reason after the verdict in the heading. */
 function verdictReason(event: ClusterEvent, a: Assessment): string {
-  if (a.verdict === 'stale') return `all healthy when recorded, but nothing recorded for ${formatAge(a.ageMs).replace(/ ago$/, '')}`;
+  if (a.verdict === 'stale')
+    return `all healthy when recorded, but nothing recorded for ${formatAge(a.ageMs).replace(/ ago$/, '')}`;
   if (a.verdict === 'healthy') return 'api, compiler and runner passed their last check';
   if (a.unhealthy.length === 0) return 'the server reports all_healthy false';
   return a.unhealthy.map((s) => `${s} ${event[`${s}_status`]}`).join(', ');
@@ -108,7 +111,12 @@ export function staleExplanation(a: Assessment): string {
 }
 
 /** The terminal form: heading, services table, reports. `Table` is cli-table3, `c` a chalk instance (level 0 for no colour). */
-export function renderEventTerminal(event: ClusterEvent, a: Assessment, opts: EventViewOptions, deps: TerminalKit): string {
+export function renderEventTerminal(
+  event: ClusterEvent,
+  a: Assessment,
+  opts: EventViewOptions,
+  deps: TerminalKit,
+): string {
   const c = deps.color;
   const lines: string[] = [];
   const verdict = `${VERDICT_MARK[a.verdict]} ${a.verdict}`;
@@ -120,13 +128,19 @@ export function renderEventTerminal(event: ClusterEvent, a: Assessment, opts: Ev
   }
   lines.push(`  ${c.dim('event'.padEnd(9))}${sanitizeLine(event.id)}`);
   const age = formatAge(a.ageMs);
-  lines.push(`  ${c.dim('recorded'.padEnd(9))}${recordedText(a, opts.utc)} (${a.verdict === 'stale' ? c.magenta.bold(age) : age})`);
+  lines.push(
+    `  ${c.dim('recorded'.padEnd(9))}${recordedText(a, opts.utc)} (${a.verdict === 'stale' ? c.magenta.bold(age) : age})`,
+  );
   if (a.stale) {
-    const text = wrapText(staleExplanation(a).replace(/^the/, 'The') + '.', opts.columns - 4);
+    const text = wrapText(`${staleExplanation(a).replace(/^the/, 'The')}.`, opts.columns - 4);
     lines.push(...text.map((l, i) => (i === 0 ? `  ${c.magenta.bold('!')} ${c.magenta(l)}` : `    ${c.magenta(l)}`)));
   }
   if (a.mismatch) {
-    lines.push(...wrapText(sanitizeLine(a.mismatch), opts.columns - 4).map((l, i) => `  ${i === 0 ? c.yellow('!') : ' '} ${c.yellow(l)}`));
+    lines.push(
+      ...wrapText(sanitizeLine(a.mismatch), opts.columns - 4).map(
+        (l, i) => `  ${i === 0 ? c.yellow('!') : ' '} ${c.yellow(l)}`,
+      ),
+    );
   }
 
   const table = (meaning: boolean): string => {
@@ -152,7 +166,7 @@ export function renderEventTerminal(event: ClusterEvent, a: Assessment, opts: Ev
       lines.push('', renderServiceReports(event, s, { columns: opts.columns, color: c }));
     }
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 function keyed(key: string, value: string): string[] {
@@ -178,11 +192,16 @@ export function renderEventPlain(event: ClusterEvent, a: Assessment, opts: Pick<
       lines.push(...keyed(`${s}_${key}`, v === null ? '(none)' : sanitizeText(v).trimEnd()));
     }
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 /** Render for this IO: the terminal form when stdout is a TTY (loading chalk and cli-table3 then), else the piped form. */
-export async function renderEvent(event: ClusterEvent, a: Assessment, opts: EventViewOptions, io: Pick<IO, 'stdoutIsTTY' | 'color'>): Promise<string> {
+export async function renderEvent(
+  event: ClusterEvent,
+  a: Assessment,
+  opts: EventViewOptions,
+  io: Pick<IO, 'stdoutIsTTY' | 'color'>,
+): Promise<string> {
   if (!io.stdoutIsTTY) return renderEventPlain(event, a, opts);
   return renderEventTerminal(event, a, opts, await terminalKit(io.color));
 }

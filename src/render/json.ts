@@ -85,7 +85,10 @@ export function formatJson(value: unknown, opts: JsonFormat = {}, pad = ''): str
     const obj = v as { toJSON?: () => unknown };
     if (typeof obj.toJSON === 'function') return write(obj.toJSON(), pad, depth);
     // Answers are refused past 64 levels when they arrive (api/limits.ts); this keeps any other value off the stack's edge.
-    if (depth >= MAX_PRINT_DEPTH) throw new CliError(`cannot print JSON nested more than ${MAX_PRINT_DEPTH} levels deep`, { kind: 'invalid-response' });
+    if (depth >= MAX_PRINT_DEPTH)
+      throw new CliError(`cannot print JSON nested more than ${MAX_PRINT_DEPTH} levels deep`, {
+        kind: 'invalid-response',
+      });
     const inner = pad + step;
     const nl = pretty ? '\n' : '';
     if (Array.isArray(v)) {
@@ -121,6 +124,10 @@ export function writeJson(io: Pick<IO, 'stdout' | 'stdoutIsTTY' | 'color'>, valu
   // A list at a terminal goes out element by element: the whole text is never held at once.
   const pad = ' '.repeat(f.indent ?? 2);
   io.stdout.write('[\n');
-  value.forEach((item, i) => io.stdout.write(`${pad}${item === undefined || typeof item === 'function' ? formatJson(null, f) : formatJson(item, f, pad)}${i < value.length - 1 ? ',' : ''}\n`));
+  value.forEach((item, i) =>
+    io.stdout.write(
+      `${pad}${item === undefined || typeof item === 'function' ? formatJson(null, f) : formatJson(item, f, pad)}${i < value.length - 1 ? ',' : ''}\n`,
+    ),
+  );
   io.stdout.write(']\n');
 }

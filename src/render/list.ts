@@ -9,7 +9,7 @@
  * Every server string is sanitised before it is written (ids and times are shape-checked by the
  * client already; they are sanitised anyway).
  */
-import { SERVICES, type ClusterEventStatus } from '../api/types.js';
+import { type ClusterEventStatus, SERVICES } from '../api/types.js';
 import type { Incident } from '../domain/incidents.js';
 import { eventVerdict, type Verdict } from '../domain/verdict.js';
 import { sanitizeLine } from '../io/sanitize.js';
@@ -84,14 +84,17 @@ export function renderEventTable(events: readonly ClusterEventStatus[], v: ListV
     });
     return plainTable(kit, ['ID', v.utc ? 'RECORDED (UTC)' : 'RECORDED', 'VERDICT', 'API', 'COMPILER', 'RUNNER'], rows);
   };
-  return fitted(v.columns, draw) + '\n';
+  return `${fitted(v.columns, draw)}\n`;
 }
 
 /** Piped rows for `event list`: id, recorded_at, verdict, api, compiler, runner — tab-separated. */
 export function renderEventRows(events: readonly ClusterEventStatus[], staleId?: string): string {
   return events
-    .map((e) =>
-      [e.id, e.recorded_at, verdictOfRow(e, staleId), ...SERVICES.map((s) => e[`${s}_status`])].map((x) => sanitizeLine(String(x))).join('\t') + '\n',
+    .map(
+      (e) =>
+        `${[e.id, e.recorded_at, verdictOfRow(e, staleId), ...SERVICES.map((s) => e[`${s}_status`])]
+          .map((x) => sanitizeLine(String(x)))
+          .join('\t')}\n`,
     )
     .join('');
 }
@@ -110,7 +113,10 @@ export function renderIncidentTable(incidents: readonly Incident[], v: IncidentV
     const rows = incidents.map((x) => {
       const mark = `${x.beganBeforeWindow ? '≤ ' : ''}${x.startPrecisionMs !== undefined ? '~ ' : ''}`;
       const started = `${mark}${stamp(x.startedAt, v.utc, f)}${f.ages ? `  ${c.dim(formatAge(v.now - x.startedAt))}` : ''}`;
-      const ended = x.ongoing || x.endedAt === undefined ? c.red.bold('ongoing') : `${x.endPrecisionMs !== undefined ? '~ ' : ''}${stamp(x.endedAt, v.utc, f)}`;
+      const ended =
+        x.ongoing || x.endedAt === undefined
+          ? c.red.bold('ongoing')
+          : `${x.endPrecisionMs !== undefined ? '~ ' : ''}${stamp(x.endedAt, v.utc, f)}`;
       return [
         c.bold(x.service),
         paintStatusCell(c, x.worst, f.short),
@@ -120,20 +126,26 @@ export function renderIncidentTable(incidents: readonly Incident[], v: IncidentV
         String(x.events),
       ];
     });
-    return plainTable(kit, ['SERVICE', 'WORST', v.utc ? 'STARTED (UTC)' : 'STARTED', 'ENDED', 'DURATION', 'EVENTS'], rows);
+    return plainTable(
+      kit,
+      ['SERVICE', 'WORST', v.utc ? 'STARTED (UTC)' : 'STARTED', 'ENDED', 'DURATION', 'EVENTS'],
+      rows,
+    );
   };
   const table = fitted(v.columns, draw);
   const notes: string[] = [];
-  const note = (text: string) => notes.push(...wrapText(text, Math.max(40, v.columns ?? text.length)).map((l) => c.dim(l)));
-  if (incidents.some((x) => x.beganBeforeWindow)) note('≤ began at or before the oldest retained event (older events are deleted after 72 h or beyond 1000)');
+  const note = (text: string) =>
+    notes.push(...wrapText(text, Math.max(40, v.columns ?? text.length)).map((l) => c.dim(l)));
+  if (incidents.some((x) => x.beganBeforeWindow))
+    note('≤ began at or before the oldest retained event (older events are deleted after 72 h or beyond 1000)');
   const late = Math.max(...incidents.flatMap((x) => [x.startPrecisionMs ?? 0, x.endPrecisionMs ?? 0]));
   if (late > 0) {
     note(
       `~ recorded late, up to ${formatDuration(late)} after it happened: a service that changes while the cluster is already ` +
-        'unhealthy is stored only at Feldera\'s next back-off insert (--json: start_precision_seconds, end_precision_seconds)',
+        "unhealthy is stored only at Feldera's next back-off insert (--json: start_precision_seconds, end_precision_seconds)",
     );
   }
-  return table + '\n' + (notes.length ? notes.join('\n') + '\n' : '');
+  return `${table}\n${notes.length ? `${notes.join('\n')}\n` : ''}`;
 }
 
 /** Piped rows for `event incidents`: service, worst, started_at, ended_at or "ongoing", duration, events. */
@@ -141,9 +153,16 @@ export function renderIncidentRows(incidents: readonly Incident[]): string {
   return incidents
     .map(
       (x) =>
-        [x.service, x.worst, x.startedAtText, x.ongoing ? 'ongoing' : (x.endedAtText ?? ''), formatDuration(x.durationMs), String(x.events)]
+        `${[
+          x.service,
+          x.worst,
+          x.startedAtText,
+          x.ongoing ? 'ongoing' : (x.endedAtText ?? ''),
+          formatDuration(x.durationMs),
+          String(x.events),
+        ]
           .map((s) => sanitizeLine(s))
-          .join('\t') + '\n',
+          .join('\t')}\n`,
     )
     .join('');
 }

@@ -6,8 +6,8 @@
  * its own and no `|` in the summary (it starts the performance data), so text that came from the
  * server is sanitised and freed of both.
  */
-import { SERVICES, type HealthStatus } from '../api/types.js';
-import { unchangedSince, type HealthVerdict } from '../domain/health.js';
+import { type HealthStatus, SERVICES } from '../api/types.js';
+import { type HealthVerdict, unchangedSince } from '../domain/health.js';
 import type { PluginState } from '../domain/nagios.js';
 import type { ServiceStatuses } from '../domain/service-status.js';
 import { sanitizeLine } from '../io/sanitize.js';
@@ -30,7 +30,8 @@ export function pluginLine(state: PluginState, summary: string, perfdata?: strin
 
 /** `14:02` within the last day, else `2026-11-26 14:02` (a `Z` with UTC). */
 function since(ms: number, view: NagiosView): string {
-  const text = view.now - ms < 86_400_000 ? formatClock(ms, view.utc).slice(0, 5) : formatTimestamp(ms, view.utc).slice(0, 16);
+  const text =
+    view.now - ms < 86_400_000 ? formatClock(ms, view.utc).slice(0, 5) : formatTimestamp(ms, view.utc).slice(0, 16);
   return view.utc ? `${text}Z` : text;
 }
 
@@ -46,7 +47,16 @@ function summaryOf(h: HealthStatus, v: HealthVerdict, statuses: ServiceStatuses,
   return parts.length ? parts.join(', ') : 'the server says not all healthy (all_healthy is false)';
 }
 
-export function renderNagios(state: PluginState, h: HealthStatus, v: HealthVerdict, statuses: ServiceStatuses, view: NagiosView): string {
-  const perf = [`age=${Math.max(0, Math.round(v.ageMs / 1000))}s;;${Math.round(view.staleAfterMs / 1000)}`, ...SERVICES.map((s) => `${s}=${h[s].healthy ? 1 : 0}`)];
+export function renderNagios(
+  state: PluginState,
+  h: HealthStatus,
+  v: HealthVerdict,
+  statuses: ServiceStatuses,
+  view: NagiosView,
+): string {
+  const perf = [
+    `age=${Math.max(0, Math.round(v.ageMs / 1000))}s;;${Math.round(view.staleAfterMs / 1000)}`,
+    ...SERVICES.map((s) => `${s}=${h[s].healthy ? 1 : 0}`),
+  ];
   return pluginLine(state, summaryOf(h, v, statuses, view), perf.join(' '));
 }

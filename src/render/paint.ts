@@ -15,7 +15,13 @@ export function statusSymbol(status: MonitorStatus | string): string {
 }
 
 function colourOf(c: ChalkInstance, status: MonitorStatus | string): (s: string) => string {
-  return status === 'Healthy' ? c.green : status === 'InitialUnhealthy' ? c.yellow : status === 'Unhealthy' ? c.red : (s: string) => s;
+  return status === 'Healthy'
+    ? c.green
+    : status === 'InitialUnhealthy'
+      ? c.yellow
+      : status === 'Unhealthy'
+        ? c.red
+        : (s: string) => s;
 }
 
 /** The status word, coloured. */
@@ -31,7 +37,9 @@ export function paintSymbol(c: ChalkInstance, status: MonitorStatus | string): s
 /** `✓ Healthy` as one coloured cell; `short` writes InitialUnhealthy as `starting` (narrow tables). */
 export function paintStatusCell(c: ChalkInstance, status: MonitorStatus | string, short = false): string {
   const word = short && status === 'InitialUnhealthy' ? 'starting' : sanitizeLine(status);
-  return (status === 'Healthy' || status === 'InitialUnhealthy' ? colourOf(c, status) : c.red)(`${statusSymbol(status)} ${word}`);
+  return (status === 'Healthy' || status === 'InitialUnhealthy' ? colourOf(c, status) : c.red)(
+    `${statusSymbol(status)} ${word}`,
+  );
 }
 
 export const VERDICT_MARK: Record<Verdict, string> = { healthy: '✓', unhealthy: '✗', stale: '!' };

@@ -25,7 +25,12 @@ export interface ProfileRow {
 /** Piped: one tab-separated line per profile, no header, nothing but sanitised text. */
 export function plainRows(rows: readonly ProfileRow[]): string {
   return rows
-    .map((r) => [r.name, r.host, r.auth, r.credential ?? '-', r.current ? 'current' : ''].map((f) => sanitizeLine(f).replace(/\t/g, ' ')).join('\t') + '\n')
+    .map(
+      (r) =>
+        `${[r.name, r.host, r.auth, r.credential ?? '-', r.current ? 'current' : '']
+          .map((f) => sanitizeLine(f).replace(/\t/g, ' '))
+          .join('\t')}\n`,
+    )
     .join('');
 }
 
@@ -42,13 +47,19 @@ export function renderProfileTable(rows: readonly ProfileRow[], columns: number,
     AUTH: r.auth,
     CREDENTIAL: sanitizeLine(r.credential ?? '-'),
     TENANT: sanitizeLine(r.tenant ?? ''),
-    SERVER: sanitizeLine(r.server_version ? `${r.server_version}${r.server_edition ? ` (${r.server_edition})` : ''}` : ''),
+    SERVER: sanitizeLine(
+      r.server_version ? `${r.server_version}${r.server_edition ? ` (${r.server_edition})` : ''}` : '',
+    ),
   }));
   let text = '';
   for (let drop = 0; drop <= OPTIONAL.length; drop++) {
     const shown = COLUMNS.filter((k) => !(OPTIONAL.slice(0, drop) as readonly string[]).includes(k));
-    text = plainTable(kit, ['', ...shown], cells.map((row) => [row.mark, ...shown.map((k) => row[k])]));
+    text = plainTable(
+      kit,
+      ['', ...shown],
+      cells.map((row) => [row.mark, ...shown.map((k) => row[k])]),
+    );
     if (Math.max(...text.split('\n').map(visibleWidth)) <= columns) break;
   }
-  return text + '\n';
+  return `${text}\n`;
 }

@@ -5,13 +5,13 @@
  * since, message cut to the width). Piped: `key: value` lines, times as the server wrote them,
  * messages whole (sanitised, on one line). Every server string is sanitised here.
  */
-import { SERVICES, type HealthBody, type HealthStatus } from '../api/types.js';
-import { unchangedSince, type HealthVerdict } from '../domain/health.js';
+import { type HealthBody, type HealthStatus, SERVICES } from '../api/types.js';
+import { type HealthVerdict, unchangedSince } from '../domain/health.js';
 import type { ServiceStatuses } from '../domain/service-status.js';
 import { sanitizeLine } from '../io/sanitize.js';
 import { formatDuration } from '../util/duration.js';
 import type { PaintKit } from './kit.js';
-import { VERDICT_MARK, paintVerdict } from './paint.js';
+import { paintVerdict, VERDICT_MARK } from './paint.js';
 import { plainTable } from './table.js';
 import { cut, widest } from './text.js';
 import { formatAge, formatTimestamp } from './time.js';
@@ -41,9 +41,13 @@ export function verdictReason(h: HealthStatus, v: HealthVerdict, staleLimit: str
 export function renderStatusTerminal(h: HealthStatus, v: HealthVerdict, view: StatusView, kit: PaintKit): string {
   const c = kit.color;
   const lines: string[] = [];
-  lines.push(`${paintVerdict(c, v.verdict, `${VERDICT_MARK[v.verdict]} ${v.verdict}`)}  ${c.dim('·')}  ${verdictReason(h, v, view.staleLimit)}`);
+  lines.push(
+    `${paintVerdict(c, v.verdict, `${VERDICT_MARK[v.verdict]} ${v.verdict}`)}  ${c.dim('·')}  ${verdictReason(h, v, view.staleLimit)}`,
+  );
   const age = formatAge(view.now - v.checkedAt);
-  lines.push(`  ${c.dim('checked at')}  ${formatTimestamp(v.checkedAt, view.utc)} (${v.verdict === 'stale' ? c.magenta.bold(age) : age})${view.legacy ? c.dim(`  · ${LEGACY_NOTE}`) : ''}`);
+  lines.push(
+    `  ${c.dim('checked at')}  ${formatTimestamp(v.checkedAt, view.utc)} (${v.verdict === 'stale' ? c.magenta.bold(age) : age})${view.legacy ? c.dim(`  · ${LEGACY_NOTE}`) : ''}`,
+  );
   lines.push('');
   const fixed = 10 + 13 + 18 + 6;
   const msgWidth = Math.max(20, view.columns - fixed);
@@ -58,7 +62,7 @@ export function renderStatusTerminal(h: HealthStatus, v: HealthVerdict, view: St
     ];
   });
   lines.push(plainTable(kit, ['SERVICE', 'HEALTH', 'UNCHANGED SINCE', 'MESSAGE'], rows));
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 /** The server's text of the newest `checked_at` (all three are the same event's in practice). */
@@ -78,10 +82,12 @@ export function renderStatusPlain(h: HealthStatus, v: HealthVerdict, view: Statu
   for (const s of SERVICES) {
     const x = h[s];
     lines.push(`${s}_healthy: ${x.healthy}`);
-    lines.push(`${s}_unchanged_since: ${unchangedSince(h, s, view.legacy) === undefined ? 'unknown' : sanitizeLine(x.unchanged_since)}`);
+    lines.push(
+      `${s}_unchanged_since: ${unchangedSince(h, s, view.legacy) === undefined ? 'unknown' : sanitizeLine(x.unchanged_since)}`,
+    );
     lines.push(`${s}_message: ${sanitizeLine(x.message)}`);
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 /** One fleet row: a health answer, or the error that prevented one. */
@@ -107,7 +113,9 @@ export interface FleetRow {
 
 export function fleetVerdictWord(r: FleetRow): string {
   if (r.verdict) return r.verdict.verdict;
-  return r.error?.kind === 'unreachable' || r.error?.kind === 'timeout' || r.error?.kind === 'tls' ? 'unreachable' : 'error';
+  return r.error?.kind === 'unreachable' || r.error?.kind === 'timeout' || r.error?.kind === 'tls'
+    ? 'unreachable'
+    : 'error';
 }
 
 /** The last column of a fleet row: why it is not healthy, or the error. */
@@ -123,7 +131,7 @@ export function fleetNote(r: FleetRow): string {
           ? `${v.unhealthy.join(', ')} not healthy`
           : 'all_healthy is false'
         : '';
-  return r.legacy ? (note ? `${note}; ` : '') + 'Feldera v0.121–v0.200 (api not reported)' : note;
+  return r.legacy ? `${note ? `${note}; ` : ''}Feldera v0.121–v0.200 (api not reported)` : note;
 }
 
 export function renderFleetTerminal(rows: readonly FleetRow[], deps: PaintKit & { columns: number }): string {
@@ -163,7 +171,7 @@ export function renderFleetTerminal(rows: readonly FleetRow[], deps: PaintKit & 
     return showNote ? [...cells[i]!, r.error ? c.red(note) : c.dim(note)] : cells[i]!;
   });
   const table = plainTable(deps, showNote ? [...head, 'NOTE'] : head, body);
-  return table + '\n' + (under.length ? '\n' + under.join('\n') + '\n' : '');
+  return `${table}\n${under.length ? `\n${under.join('\n')}\n` : ''}`;
 }
 
 /** Piped fleet rows: profile, host, verdict, api, compiler, runner, checked_at — or profile, host, verdict, error. Tab-separated. */
@@ -175,9 +183,16 @@ export function renderFleetPlain(rows: readonly FleetRow[]): string {
       const word = fleetVerdictWord(r);
       const cells =
         r.health && r.verdict
-          ? [r.profile, r.host, word, ...SERVICES.map((s) => (r.health![s].healthy ? 'healthy' : 'unhealthy')), newestCheck(r.health, r.verdict), '-']
+          ? [
+              r.profile,
+              r.host,
+              word,
+              ...SERVICES.map((s) => (r.health![s].healthy ? 'healthy' : 'unhealthy')),
+              newestCheck(r.health, r.verdict),
+              '-',
+            ]
           : [r.profile, r.host, word, '-', '-', '-', '-', r.error?.message ?? 'failed'];
-      return cells.map((x) => sanitizeLine(x).replace(/\t/g, ' ')).join('\t') + '\n';
+      return `${cells.map((x) => sanitizeLine(x).replace(/\t/g, ' ')).join('\t')}\n`;
     })
     .join('');
 }
@@ -203,7 +218,14 @@ export function fleetJson(rows: readonly FleetRow[]): Record<string, FleetJsonRo
       enumerable: true,
       writable: true,
       configurable: true,
-      value: { host: r.host, verdict: fleetVerdictWord(r), exit_code: r.exitCode, legacy: r.legacy ?? false, health: r.body ?? r.health ?? null, error: r.error ?? null },
+      value: {
+        host: r.host,
+        verdict: fleetVerdictWord(r),
+        exit_code: r.exitCode,
+        legacy: r.legacy ?? false,
+        health: r.body ?? r.health ?? null,
+        error: r.error ?? null,
+      },
     });
   }
   return out;

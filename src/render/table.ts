@@ -14,13 +14,22 @@ import { visibleWidth } from './text.js';
  * library, so only event get's bordered table loads it.
  */
 export function plainTable(kit: PaintKit, head: string[], rows: string[][]): string {
-  const grid = [head.map((h) => kit.color.bold(h)), ...rows].map((row) => head.map((_, i) => (row[i] ?? '').split('\n')));
-  const widths = head.map((_, i) => grid.reduce((w, row) => row[i]!.reduce((m, line) => Math.max(m, visibleWidth(line)), w), 0));
+  const grid = [head.map((h) => kit.color.bold(h)), ...rows].map((row) =>
+    head.map((_, i) => (row[i] ?? '').split('\n')),
+  );
+  const widths = head.map((_, i) =>
+    grid.reduce((w, row) => row[i]!.reduce((m, line) => Math.max(m, visibleWidth(line)), w), 0),
+  );
   const out: string[] = [];
   for (const row of grid) {
     const height = row.reduce((h, cell) => Math.max(h, cell.length), 1);
     for (let at = 0; at < height; at++) {
-      out.push(row.map((cell, i) => pad(cell[at] ?? '', widths[i]!)).join('  ').trimEnd());
+      out.push(
+        row
+          .map((cell, i) => pad(cell[at] ?? '', widths[i]!))
+          .join('  ')
+          .trimEnd(),
+      );
     }
   }
   return out.join('\n');

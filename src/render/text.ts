@@ -25,7 +25,7 @@ export function widest(text: string): number {
 export function cut(text: string, max: number): string {
   const cps = Array.from(text);
   if (max <= 1) return '';
-  return cps.length <= max ? text : cps.slice(0, max - 1).join('') + '…';
+  return cps.length <= max ? text : `${cps.slice(0, max - 1).join('')}…`;
 }
 
 /** Feldera cuts every info text at 8,192 characters, adding a suffix that says so (58 characters). */
@@ -113,7 +113,7 @@ export function wrapText(text: string, cols: number): string[] {
     for (const word of line.trimStart().split(/ +/)) {
       const w = textWidth(word);
       if (cur && curWidth + 1 + w <= avail) {
-        cur += ' ' + word;
+        cur += ` ${word}`;
         curWidth += 1 + w;
         continue;
       }

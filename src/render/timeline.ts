@@ -16,7 +16,12 @@ import { formatTimestamp } from './time.js';
 
 export const LABEL_WIDTH = 10;
 
-export const PLAIN_CELL: Record<CellStatus, string> = { Healthy: '=', InitialUnhealthy: '~', Unhealthy: 'X', Unknown: '?' };
+export const PLAIN_CELL: Record<CellStatus, string> = {
+  Healthy: '=',
+  InitialUnhealthy: '~',
+  Unhealthy: 'X',
+  Unknown: '?',
+};
 
 const LEGEND: readonly [CellStatus, string][] = [
   ['Healthy', 'healthy'],
@@ -29,7 +34,13 @@ const LEGEND: readonly [CellStatus, string][] = [
 function cellRun(c: ChalkInstance, color: boolean, s: CellStatus, n: number): string {
   if (!color) return PLAIN_CELL[s].repeat(n);
   const block = '█'.repeat(n);
-  return s === 'Healthy' ? c.green(block) : s === 'InitialUnhealthy' ? c.yellow(block) : s === 'Unhealthy' ? c.red(block) : c.gray('░'.repeat(n));
+  return s === 'Healthy'
+    ? c.green(block)
+    : s === 'InitialUnhealthy'
+      ? c.yellow(block)
+      : s === 'Unhealthy'
+        ? c.red(block)
+        : c.gray('░'.repeat(n));
 }
 
 /** Run-length painting: one escape sequence per run, not per cell. */
@@ -45,7 +56,10 @@ function paintRow(c: ChalkInstance, color: boolean, cells: readonly CellStatus[]
   return out;
 }
 
-const TICK_STEPS = [60_000, 120_000, 300_000, 600_000, 900_000, 1_800_000, 3_600_000, 7_200_000, 10_800_000, 21_600_000, 43_200_000, 86_400_000, 172_800_000, 604_800_000];
+const TICK_STEPS = [
+  60_000, 120_000, 300_000, 600_000, 900_000, 1_800_000, 3_600_000, 7_200_000, 10_800_000, 21_600_000, 43_200_000,
+  86_400_000, 172_800_000, 604_800_000,
+];
 
 export interface Tick {
   at: number;
@@ -69,7 +83,9 @@ export function axisTicks(start: number, end: number, cells: number, utc: boolea
     const column = Math.floor(((t - start) * cells) / span);
     if (column < 0 || column >= cells) continue;
     const d = new Date(t);
-    const [h, m, mo, day] = utc ? [d.getUTCHours(), d.getUTCMinutes(), d.getUTCMonth() + 1, d.getUTCDate()] : [d.getHours(), d.getMinutes(), d.getMonth() + 1, d.getDate()];
+    const [h, m, mo, day] = utc
+      ? [d.getUTCHours(), d.getUTCMinutes(), d.getUTCMonth() + 1, d.getUTCDate()]
+      : [d.getHours(), d.getMinutes(), d.getMonth() + 1, d.getDate()];
     const label = step >= 86_400_000 || (h === 0 && m === 0) ? `${two(mo)}-${two(day)}` : `${two(h)}:${two(m)}`;
     ticks.push({ at: t, column, label });
   }
@@ -119,7 +135,8 @@ export function renderTimeline(t: Timeline, v: TimelineView, deps: PaintKit): st
   const range = `${formatTimestamp(t.start, v.utc)} → ${formatTimestamp(t.end, v.utc)}`;
   const about = `(${formatDuration(t.end - t.start)}, ${formatDuration(t.sliceMs)} per cell, ${t.events} event${t.events === 1 ? '' : 's'})`;
   // One line when it fits the width, else the details go under the range.
-  if (`Timeline  ${range}  ${about}`.length <= v.columns) lines.push(`${c.bold('Timeline')}  ${range}  ${c.dim(about)}`);
+  if (`Timeline  ${range}  ${about}`.length <= v.columns)
+    lines.push(`${c.bold('Timeline')}  ${range}  ${c.dim(about)}`);
   else lines.push(`${c.bold('Timeline')}  ${range}`, `${' '.repeat(10)}${c.dim(about)}`);
   lines.push('');
   for (const s of t.services) lines.push(`${s.service.padEnd(LABEL_WIDTH)}${paintRow(c, v.color, s.cells)}`);
@@ -127,11 +144,24 @@ export function renderTimeline(t: Timeline, v: TimelineView, deps: PaintKit): st
   lines.push(c.dim(pad + marks), c.dim(pad + labels));
   lines.push('');
   // The legend on one line when it fits the width (3 spaces between entries, else 2), else two lines.
-  const entries = LEGEND.map(([s, text]) => ({ painted: `${cellRun(c, v.color, s, 1)} ${text}`, width: 2 + text.length }));
+  const entries = LEGEND.map(([s, text]) => ({
+    painted: `${cellRun(c, v.color, s, 1)} ${text}`,
+    width: 2 + text.length,
+  }));
   const legendWidth = (gap: number) => entries.reduce((w, e) => w + e.width, 0) + gap * (entries.length - 1);
   if (legendWidth(3) <= v.columns) lines.push(entries.map((e) => e.painted).join('   '));
   else if (legendWidth(2) <= v.columns) lines.push(entries.map((e) => e.painted).join('  '));
-  else lines.push(entries.slice(0, 2).map((e) => e.painted).join('  '), entries.slice(2).map((e) => e.painted).join('  '));
+  else
+    lines.push(
+      entries
+        .slice(0, 2)
+        .map((e) => e.painted)
+        .join('  '),
+      entries
+        .slice(2)
+        .map((e) => e.painted)
+        .join('  '),
+    );
   lines.push('');
   const rows = t.services.map((s) => [
     s.service,
@@ -144,5 +174,5 @@ export function renderTimeline(t: Timeline, v: TimelineView, deps: PaintKit): st
   const limit = v.staleLimit ?? formatDuration(t.staleAfterMs);
   const explain = `availability = healthy time / known time. Unknown: before the first retained event, or an all-healthy stretch with no event for more than ${limit}: the recorder was not running.`;
   for (const l of wrapText(explain, Math.max(40, v.columns))) lines.push(c.dim(l));
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }

@@ -21,17 +21,25 @@ export interface VersionReport {
 
 function supportsText(s: Supports): string {
   const yes = (ok: boolean, what: string) => `${what} ${ok ? 'yes' : 'no'}`;
-  return [yes(s.cluster_healthz, 'status'), yes(s.cluster_events, 'events'), yes(s.unchanged_since_from_history, 'unchanged_since from history')].join(', ');
+  return [
+    yes(s.cluster_healthz, 'status'),
+    yes(s.cluster_events, 'events'),
+    yes(s.unchanged_since_from_history, 'unchanged_since from history'),
+  ].join(', ');
 }
 
 export function renderVersion(r: VersionReport, view: { tty: boolean }): string {
   const rows: [string, string][] = [['client', r.client.version]];
   const s = r.server;
   if (s) {
-    rows.push(['host', sanitizeLine(s.host)], ['server', sanitizeLine(s.version)], ['edition', sanitizeLine(s.edition)]);
+    rows.push(
+      ['host', sanitizeLine(s.host)],
+      ['server', sanitizeLine(s.version)],
+      ['edition', sanitizeLine(s.edition)],
+    );
     if (s.revision !== null) rows.push(['revision', sanitizeLine(s.revision)]);
     if (s.supports) rows.push(['supports', supportsText(s.supports)]);
   }
   const width = view.tty ? Math.max(...rows.map(([k]) => k.length)) + 2 : 0;
-  return rows.map(([k, v]) => (view.tty ? `${k.padEnd(width)}${v}` : `${k}: ${v}`)).join('\n') + '\n';
+  return `${rows.map(([k, v]) => (view.tty ? `${k.padEnd(width)}${v}` : `${k}: ${v}`)).join('\n')}\n`;
 }

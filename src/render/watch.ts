@@ -10,19 +10,19 @@
  * Notices (outage, staleness, retention losses) always go to stderr. Server text is sanitised.
  */
 import type { ChalkInstance } from 'chalk';
-import { SERVICES, type ClusterEvent, type Service } from '../api/types.js';
+import { type ClusterEvent, SERVICES, type Service } from '../api/types.js';
 import type { StatusChange } from '../domain/order.js';
+import { eventVerdict, type Verdict } from '../domain/verdict.js';
 import type { IO } from '../io/io.js';
 import { paintErr, stderrBlock } from '../io/printer.js';
 import { sanitizeLine } from '../io/sanitize.js';
 import { formatDuration } from '../util/duration.js';
 import type { WatchedEvent, WatchNotice, WatchObserver, WatchSnapshot } from '../watch/engine.js';
 import { formatJson } from './json.js';
-import { VERDICT_MARK, paintStatus, paintSymbol, paintVerdict, statusSymbol } from './paint.js';
+import { paintStatus, paintSymbol, paintVerdict, statusSymbol, VERDICT_MARK } from './paint.js';
 import { palette } from './style.js';
 import { plural, visibleWidth } from './text.js';
 import { formatClock, formatTimestamp } from './time.js';
-import { eventVerdict, type Verdict } from '../domain/verdict.js';
 
 export interface WatchView {
   json: boolean;
@@ -35,7 +35,11 @@ export interface WatchView {
    * Multi-line reports of services that turned unhealthy (`--details`). Injected so the renderer
    * can use the single-event renderer's block; receives plain text when colour is off.
    */
-  reports?: (event: ClusterEvent, service: Service, opts: { columns: number; color: ChalkInstance; indent: number }) => string;
+  reports?: (
+    event: ClusterEvent,
+    service: Service,
+    opts: { columns: number; color: ChalkInstance; indent: number },
+  ) => string;
   /** The stale limit and where it came from, for the stale warning (default: `--stale-after` and the limit). */
   describeLimit?: () => string;
 }
@@ -102,7 +106,11 @@ export function shortId(id: string): string {
  * then only non-healthy and changed statuses spelled out, each change inline (`runner ✓ → ✗ Unhealthy`); then
  * without the id; then a changed status without where it came from (still emphasised).
  */
-export function terminalEventLine(w: Shown, c: ChalkInstance, opts: { utc: boolean; now: number; columns?: number }): string {
+export function terminalEventLine(
+  w: Shown,
+  c: ChalkInstance,
+  opts: { utc: boolean; now: number; columns?: number },
+): string {
   const e = w.event;
   const ms = Date.parse(e.recorded_at);
   const sameDay = formatTimestamp(ms, opts.utc).slice(0, 10) === formatTimestamp(opts.now, opts.utc).slice(0, 10);
@@ -224,7 +232,7 @@ export function createWatchRenderer(io: IO, view: WatchView): WatchRenderer {
     if (!statusLine || !last || closed) return;
     const text = statusText(last);
     const width = Math.max(10, io.columns - 1);
-    safeWrite(io.stderr, CLEAR_LINE + cErr.dim(text.length > width ? text.slice(0, width - 1) + '…' : text));
+    safeWrite(io.stderr, CLEAR_LINE + cErr.dim(text.length > width ? `${text.slice(0, width - 1)}…` : text));
     drawn = true;
   };
   const out = (text: string) => {
@@ -234,7 +242,7 @@ export function createWatchRenderer(io: IO, view: WatchView): WatchRenderer {
   };
   const note = (text: string) => {
     clear();
-    safeWrite(io.stderr, text + '\n');
+    safeWrite(io.stderr, `${text}\n`);
     redraw();
   };
 
@@ -243,21 +251,27 @@ export function createWatchRenderer(io: IO, view: WatchView): WatchRenderer {
     note,
     event(w) {
       if (view.json) {
-        out(formatJson(w.event) + '\n');
+        out(`${formatJson(w.event)}\n`);
         return;
       }
-      const lines = [io.stdoutIsTTY ? terminalEventLine(w, c, { utc: view.utc, now: now(), columns: io.columns }) : plainEventLine(w)];
+      const lines = [
+        io.stdoutIsTTY
+          ? terminalEventLine(w, c, { utc: view.utc, now: now(), columns: io.columns })
+          : plainEventLine(w),
+      ];
       if (view.reports) {
         for (const s of w.detailed) {
           lines.push(view.reports(w.event, s, { columns: io.columns, indent: 2, color: io.stdoutIsTTY ? c : plain }));
         }
       }
-      out(lines.join('\n') + '\n');
+      out(`${lines.join('\n')}\n`);
     },
     notice(n) {
       const text = noticeText(n, { utc: view.utc, ...(view.describeLimit && { describeLimit: view.describeLimit }) });
       const warning = text.startsWith('warning: ');
-      const block = warning ? stderrBlock(io, 'warning: ', `${paintErr(io, 'yellow', 'warning:')} `, text.slice('warning: '.length)) : stderrBlock(io, '', '', text);
+      const block = warning
+        ? stderrBlock(io, 'warning: ', `${paintErr(io, 'yellow', 'warning:')} `, text.slice('warning: '.length))
+        : stderrBlock(io, '', '', text);
       note(block.join('\n'));
     },
     status(s) {

@@ -21,8 +21,10 @@ export const NO_CACHE = { 'cache-control': 'no-cache' };
 export const ok = (json: unknown, headers?: Record<string, string>): Answer => ({ status: 200, headers, json });
 
 function encodeBody(answer: Answer): { body?: Buffer; contentType?: string } {
-  if (answer.text !== undefined) return { body: Buffer.from(answer.text, 'utf8'), contentType: 'text/plain; charset=utf-8' };
-  if (answer.json !== undefined) return { body: Buffer.from(JSON.stringify(answer.json), 'utf8'), contentType: 'application/json' };
+  if (answer.text !== undefined)
+    return { body: Buffer.from(answer.text, 'utf8'), contentType: 'text/plain; charset=utf-8' };
+  if (answer.json !== undefined)
+    return { body: Buffer.from(JSON.stringify(answer.json), 'utf8'), contentType: 'application/json' };
   return {};
 }
 

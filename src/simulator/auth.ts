@@ -21,7 +21,8 @@ export function authenticate(header: string | undefined, apiKey: string | undefi
   if (apiKey === undefined) return undefined;
   // actix-web-httpauth: "Bearer <token>" (scheme case-sensitive, at least 8 bytes), else a bare challenge.
   const space = header === undefined ? -1 : header.indexOf(' ');
-  if (header === undefined || header.length < 8 || space < 0 || header.slice(0, space) !== 'Bearer') return bearerChallenge();
+  if (header === undefined || header.length < 8 || space < 0 || header.slice(0, space) !== 'Bearer')
+    return bearerChallenge();
   const token = header.slice(space + 1);
   if (token === apiKey) return undefined;
   if (token.startsWith(API_KEY_PREFIX)) return unauthorizedApiKey();
@@ -29,4 +30,5 @@ export function authenticate(header: string | undefined, apiKey: string | undefi
 }
 
 /** The refusal for a route that needs `read`, or undefined when the role has it. */
-export const forbidden = (role: SimRole | undefined): Answer | undefined => (role === 'none' ? insufficientPermissions() : undefined);
+export const forbidden = (role: SimRole | undefined): Answer | undefined =>
+  role === 'none' ? insufficientPermissions() : undefined;

@@ -43,7 +43,12 @@ function oid(dotted: string): Buffer {
 function time(ms: number): Buffer {
   const d = new Date(ms);
   const p = (n: number) => String(n).padStart(2, '0');
-  return tlv(0x17, Buffer.from(`${p(d.getUTCFullYear() % 100)}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}Z`));
+  return tlv(
+    0x17,
+    Buffer.from(
+      `${p(d.getUTCFullYear() % 100)}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}Z`,
+    ),
+  );
 }
 
 function ipBytes(ip: string): Buffer {
@@ -56,7 +61,8 @@ function ipBytes(ip: string): Buffer {
   return Buffer.concat(groups.map((g) => Buffer.from(g.padStart(4, '0'), 'hex')));
 }
 
-const extension = (id: string, critical: boolean, value: Buffer) => seq(oid(id), ...(critical ? [bool(true)] : []), octets(value));
+const extension = (id: string, critical: boolean, value: Buffer) =>
+  seq(oid(id), ...(critical ? [bool(true)] : []), octets(value));
 
 export interface SelfSigned {
   /** PEM certificate: give it to clients as their CA (`--ca-cert`). */
@@ -67,7 +73,9 @@ export interface SelfSigned {
   names: string[];
 }
 
-export function selfSignedCertificate(opts: { names?: readonly string[]; now?: number; days?: number } = {}): SelfSigned {
+export function selfSignedCertificate(
+  opts: { names?: readonly string[]; now?: number; days?: number } = {},
+): SelfSigned {
   const names = [...new Set(['localhost', '127.0.0.1', '::1', ...(opts.names ?? [])])];
   const now = opts.now ?? Date.now();
   const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });

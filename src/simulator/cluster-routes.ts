@@ -2,15 +2,19 @@
  * The cluster monitor routes: the event list, one event by id (or `latest`), and
  * `/v0/cluster_healthz`.
  */
-import { NO_CACHE, ok, type Answer } from './answer.js';
-import { selectEvent, type StoredEvent } from './event.js';
+import { type Answer, NO_CACHE, ok } from './answer.js';
+import { type StoredEvent, selectEvent } from './event.js';
 import { invalidUuid, noEventsYet, queryError, unknownEvent } from './feldera-errors.js';
 import { parseUuid } from './ids.js';
 import type { MonitorModel } from './model.js';
 import { parseSelectorQuery, percentDecode } from './query.js';
 
 /** `GET /v0/cluster/events`: every retained event, newest first, statuses only. */
-export const eventList = (model: MonitorModel): Answer => ok(model.events().map((e) => selectEvent(e, 'status')), NO_CACHE);
+export const eventList = (model: MonitorModel): Answer =>
+  ok(
+    model.events().map((e) => selectEvent(e, 'status')),
+    NO_CACHE,
+  );
 
 /** `GET /v0/cluster/events/{id}`: the query is checked before the id, as the framework extracts it first. */
 export function clusterEvent(model: MonitorModel, rawId: string, query: string): Answer {

@@ -2,8 +2,9 @@
  * The bodies of `/v0/config`, `/v0/config/session` and `/config/authentication`: what a
  * Feldera of the simulated version and edition says about itself.
  */
-import { formatTimestamp } from './ids.js';
+
 import type { SimRole } from './auth.js';
+import { formatTimestamp } from './ids.js';
 import type { Edition } from './texts.js';
 
 export const FELDERA_VERSION = '0.337.0';
@@ -26,7 +27,10 @@ function revision(seed: number, salt: number): string {
   return out.slice(0, 40);
 }
 
-export const revisions = (seed: number): Revisions => ({ revision: revision(seed, 0x5eed), runtime: revision(seed, 0xfe1d) });
+export const revisions = (seed: number): Revisions => ({
+  revision: revision(seed, 0x5eed),
+  runtime: revision(seed, 0xfe1d),
+});
 
 /** Enterprise: a license valid for a year from simulated now, so it never lapses during a run. */
 function licenseValidity(nowMs: number): unknown {
@@ -83,7 +87,8 @@ export function sessionBody(role: SimRole | undefined, apiKey: string | undefine
 }
 
 /** The simulated identity provider's issuer, under the simulator's own URL. */
-export const issuerOf = (baseUrl: (() => string) | undefined): string => `${baseUrl?.() ?? 'http://127.0.0.1'}/simulated-oidc`;
+export const issuerOf = (baseUrl: (() => string) | undefined): string =>
+  `${baseUrl?.() ?? 'http://127.0.0.1'}/simulated-oidc`;
 
 /** No key: no authentication. With one: an OIDC provider under the simulator's own URL. */
 export function authenticationBody(apiKey: string | undefined, baseUrl: (() => string) | undefined): unknown {

@@ -8,7 +8,7 @@ import type { Service } from '../api/types.js';
 import type { Probe } from './probe.js';
 import type { Rng } from './rng.js';
 import type { Step } from './scenario.js';
-import { RESOURCES_DISABLED, resourcesInfoText, selfInfoText, truncateInfo, type Edition } from './texts.js';
+import { type Edition, RESOURCES_DISABLED, resourcesInfoText, selfInfoText, truncateInfo } from './texts.js';
 
 export interface ServiceTexts {
   self: string;
@@ -33,7 +33,10 @@ export function createTextLookup(edition: Edition, pod: string, resourcesDisable
   function passing(service: Service): ServiceTexts {
     let self = healthySelf.get(service);
     if (self === undefined) healthySelf.set(service, (self = selfInfoText(service, { kind: 'healthy' }, edition)));
-    return { self, resources: resourcesDisabled ? RESOURCES_DISABLED : truncateInfo(resourcesInfoText(service, true, edition, pod)) };
+    return {
+      self,
+      resources: resourcesDisabled ? RESOURCES_DISABLED : truncateInfo(resourcesInfoText(service, true, edition, pod)),
+    };
   }
 
   function forStep(service: Service, step: Step): { self: string; resources: [string, string] } {
@@ -41,7 +44,11 @@ export function createTextLookup(edition: Edition, pod: string, resourcesDisable
     const resources = (ok: boolean) =>
       resourcesDisabled
         ? RESOURCES_DISABLED
-        : truncateInfo(edition === 'enterprise' && step.resourcesInfo !== undefined ? step.resourcesInfo : resourcesInfoText(service, ok, edition, pod));
+        : truncateInfo(
+            edition === 'enterprise' && step.resourcesInfo !== undefined
+              ? step.resourcesInfo
+              : resourcesInfoText(service, ok, edition, pod),
+          );
     return { self, resources: [resources(true), resources(false)] };
   }
 

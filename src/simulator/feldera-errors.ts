@@ -44,7 +44,8 @@ export const unauthorizedApiKey = (): Answer => ({
  * rbac.rs `forbidden`: the only 403 a cluster route can give, since every role satisfies `read`,
  * the lowest; it comes when no principal was installed. No `details`.
  */
-export const insufficientPermissions = (): Answer => felderaError(403, 'No authenticated principal', 'InsufficientPermissions');
+export const insufficientPermissions = (): Answer =>
+  felderaError(403, 'No authenticated principal', 'InsufficientPermissions');
 
 /** Not Feldera's: a bug in the simulator, answered rather than crashing the server. */
 export const simulatorError = (message: string): Answer =>

@@ -2,14 +2,19 @@
  * The `/v0/cluster_healthz` body, worked out from the retained events as Feldera does.
  */
 import type { HealthStatus, Service, ServiceHealth } from '../api/types.js';
-import { allHealthy, selfKey, statusKey, type StoredEvent } from './event.js';
+import { allHealthy, type StoredEvent, selfKey, statusKey } from './event.js';
 
 /** The health of the cluster as of the newest of `rows` (oldest first), or undefined when there are none. */
 export function healthOf(rows: readonly StoredEvent[]): HealthStatus | undefined {
   const latest = rows[rows.length - 1];
   if (!latest) return undefined;
   const service = (s: Service) => serviceHealth(rows, latest, s);
-  return { all_healthy: allHealthy(latest), api: service('api'), compiler: service('compiler'), runner: service('runner') };
+  return {
+    all_healthy: allHealthy(latest),
+    api: service('api'),
+    compiler: service('compiler'),
+    runner: service('runner'),
+  };
 }
 
 /**

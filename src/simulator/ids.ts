@@ -42,9 +42,12 @@ export function parseUuid(input: string): UuidParse {
   else if (bytes.length === 45 && bytes.subarray(0, 9).toString('latin1') === 'urn:uuid:') core = bytes.subarray(9);
   if (core) {
     const digits = core.length === 32 ? core : hyphenatedDigits(core);
-    if (digits && digits.every(isHex)) {
+    if (digits?.every(isHex)) {
       const h = digits.toString('latin1').toLowerCase();
-      return { ok: true, uuid: `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}` };
+      return {
+        ok: true,
+        uuid: `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`,
+      };
     }
   }
   return { ok: false, error: uuidErrorText(input) };

@@ -2,10 +2,11 @@
  * The Feldera cluster-monitor simulator: `startSimulator(opts)` opens a real HTTP server on
  * 127.0.0.1 backed by the monitor model. Used by `cluster simulate` and by the tests.
  */
+
+import { randomInt } from 'node:crypto';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { randomInt } from 'node:crypto';
-import { scaledClock, type SimClock } from './clock.js';
+import { type SimClock, scaledClock } from './clock.js';
 import { createModel, type MonitorModel } from './model.js';
 import { loadScenario, type Scenario } from './scenario.js';
 import { createRequestHandler, type OmitRoute, type SimRole } from './server.js';
@@ -83,10 +84,20 @@ function liveModel(model: MonitorModel, clock: SimClock): MonitorModel {
 }
 
 /** An HTTPS server with a certificate made now (node:https and the key generation load only here). */
-async function tlsServer(o: { names?: readonly string[] }, handler: RequestListener): Promise<{ server: Server; cert: string; names: string[] }> {
-  const [{ createServer: createHttpsServer }, { selfSignedCertificate }] = await Promise.all([import('node:https'), import('./certificate.js')]);
+async function tlsServer(
+  o: { names?: readonly string[] },
+  handler: RequestListener,
+): Promise<{ server: Server; cert: string; names: string[] }> {
+  const [{ createServer: createHttpsServer }, { selfSignedCertificate }] = await Promise.all([
+    import('node:https'),
+    import('./certificate.js'),
+  ]);
   const made = selfSignedCertificate({ names: o.names ?? [] });
-  return { server: createHttpsServer({ key: made.key, cert: made.cert, keepAlive: true }, handler), cert: made.cert, names: made.names };
+  return {
+    server: createHttpsServer({ key: made.key, cert: made.cert, keepAlive: true }, handler),
+    cert: made.cert,
+    names: made.names,
+  };
 }
 
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
@@ -146,29 +157,29 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   });
 }
 
-export { manualClock, scaledClock, type ManualClock, type SimClock } from './clock.js';
-export { selfSignedCertificate, type SelfSigned } from './certificate.js';
-export { parseUuid, uuidv7, uuidv7Millis, formatTimestamp } from './ids.js';
+export { type SelfSigned, selfSignedCertificate } from './certificate.js';
+export { type ManualClock, manualClock, type SimClock, scaledClock } from './clock.js';
+export { formatTimestamp, parseUuid, uuidv7, uuidv7Millis } from './ids.js';
 export {
   createModel,
-  selectEvent,
-  nextStatus,
+  type LogEntry,
   MONITOR_INTERVAL_MS,
+  type MonitorModel,
+  nextStatus,
   RETENTION_COUNT,
   RETENTION_MS,
   STORE_EVERY_ROUNDS,
-  type LogEntry,
-  type MonitorModel,
   type StoredEvent,
+  selectEvent,
 } from './model.js';
 export {
   BUILTIN_SCENARIO_NAMES,
   builtinScenario,
   loadScenario,
   parseScenario,
-  ScenarioError,
   type Scenario,
+  ScenarioError,
   type Step,
 } from './scenario.js';
 export { FELDERA_VERSION, OMIT_ROUTES, type OmitRoute, type SimRole } from './server.js';
-export { INFO_MAX_CHARS, TRUNCATION_SUFFIX, truncateInfo, charCount, type Edition } from './texts.js';
+export { charCount, type Edition, INFO_MAX_CHARS, TRUNCATION_SUFFIX, truncateInfo } from './texts.js';

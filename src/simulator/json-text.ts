@@ -35,7 +35,16 @@ function reader(text: string) {
         continue;
       }
       const esc = text[i++];
-      const simple: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+      const simple: Record<string, string> = {
+        '"': '"',
+        '\\': '\\',
+        '/': '/',
+        b: '\b',
+        f: '\f',
+        n: '\n',
+        r: '\r',
+        t: '\t',
+      };
       if (esc !== undefined && esc in simple) out += simple[esc];
       else if (esc === 'u') out += unicode();
       else fail();
@@ -77,11 +86,11 @@ function reader(text: string) {
       i++;
       const arr: Value[] = [];
       ws();
-      if (text[i] === ']') return i++, { arr };
+      if (text[i] === ']') return (i++, { arr });
       for (;;) {
         arr.push(value(depth + 1));
         ws();
-        if (text[i] === ']') return i++, { arr };
+        if (text[i] === ']') return (i++, { arr });
         expect(',');
       }
     }
@@ -89,7 +98,7 @@ function reader(text: string) {
       i++;
       const obj = new Map<string, Value>();
       ws();
-      if (text[i] === '}') return i++, { obj };
+      if (text[i] === '}') return (i++, { obj });
       for (;;) {
         ws();
         const key = string();
@@ -97,12 +106,12 @@ function reader(text: string) {
         expect(':');
         obj.set(key, value(depth + 1)); // a repeated key keeps its place, takes the new value
         ws();
-        if (text[i] === '}') return i++, { obj };
+        if (text[i] === '}') return (i++, { obj });
         expect(',');
       }
     }
     for (const word of ['true', 'false', 'null']) {
-      if (text.startsWith(word, i)) return (i += word.length), { raw: word };
+      if (text.startsWith(word, i)) return ((i += word.length), { raw: word });
     }
     return { raw: number() };
   }

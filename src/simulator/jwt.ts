@@ -5,7 +5,20 @@
  * `error_description` Feldera would give for it.
  */
 
-const ALGORITHMS = ['HS256', 'HS384', 'HS512', 'ES256', 'ES384', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'EdDSA'];
+const ALGORITHMS = [
+  'HS256',
+  'HS384',
+  'HS512',
+  'ES256',
+  'ES384',
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'EdDSA',
+];
 
 /** base64 URL-safe without padding, as the `base64` crate's URL_SAFE_NO_PAD decodes it (strictly). */
 function b64urlJson(part: string | undefined): unknown {

@@ -13,15 +13,15 @@ import { createTextLookup, podSuffix } from './event-texts.js';
 import { healthOf } from './health.js';
 import { FRESH_LOOP } from './policy.js';
 import { createRng } from './rng.js';
-import { firstCursor, lifetimesUs, planRound, type LoopCursor, type PlannedRound, type RoundContext } from './round.js';
+import { firstCursor, type LoopCursor, lifetimesUs, type PlannedRound, planRound, type RoundContext } from './round.js';
 import type { Scenario } from './scenario.js';
 import { createEventTable, type LogEntry } from './table.js';
 import type { Edition } from './texts.js';
 
-export { nextStatus, selectEvent, type StoredEvent } from './event.js';
+export { nextStatus, type StoredEvent, selectEvent } from './event.js';
 export { STORE_EVERY_ROUNDS } from './policy.js';
 export { MONITOR_INTERVAL_MS } from './round.js';
-export { RETENTION_COUNT, RETENTION_MS, type LogEntry } from './table.js';
+export { type LogEntry, RETENTION_COUNT, RETENTION_MS } from './table.js';
 
 export interface ModelOptions {
   scenario: Scenario;

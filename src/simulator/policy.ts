@@ -50,7 +50,8 @@ function decide(s: LoopState, latestHealthy: boolean | undefined, newHealthy: bo
     return { insert: s.iterationsWithoutInsert >= STORE_EVERY_ROUNDS - 1, first: false, backoffThreshold: 1 };
   }
   if (!latestHealthy && !newHealthy) {
-    if (s.iterationsWithoutInsert < s.backoffThreshold - 1) return { insert: false, first: false, backoffThreshold: s.backoffThreshold };
+    if (s.iterationsWithoutInsert < s.backoffThreshold - 1)
+      return { insert: false, first: false, backoffThreshold: s.backoffThreshold };
     return { insert: true, first: false, backoffThreshold: Math.min(s.backoffThreshold * 2, STORE_EVERY_ROUNDS) };
   }
   // The overall verdict changed: record at once and start the back-off over.

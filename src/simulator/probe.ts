@@ -4,7 +4,7 @@
  */
 import type { Service } from '../api/types.js';
 import type { Rng } from './rng.js';
-import { stepAt, type Scenario, type Step } from './scenario.js';
+import { type Scenario, type Step, stepAt } from './scenario.js';
 import type { Edition } from './texts.js';
 
 export interface Probe {

@@ -4,13 +4,13 @@
  * Every random draw of a round happens here, in a fixed order, so a seed reproduces the run.
  */
 import type { Service } from '../api/types.js';
-import { allHealthy, nextStatus, statusKey, type StoredEvent } from './event.js';
+import { allHealthy, nextStatus, type StoredEvent, statusKey } from './event.js';
 import type { TextLookup } from './event-texts.js';
 import { formatTimestamp, uuidv7 } from './ids.js';
 import { decideRecording, type LoopState } from './policy.js';
-import { probeLatencyUs, probeService, type Probe } from './probe.js';
+import { type Probe, probeLatencyUs, probeService } from './probe.js';
 import type { Rng } from './rng.js';
-import { recorderLifetimes, type RecorderChange, type Scenario } from './scenario.js';
+import { type RecorderChange, recorderLifetimes, type Scenario } from './scenario.js';
 import type { Edition } from './texts.js';
 
 /** Interval between monitor rounds. */
@@ -78,7 +78,8 @@ export function roundStart(
     const life = lifetimes[i];
     if (!life) return undefined;
     if (startUs < life.startUs) startUs = life.startUs;
-    if (startUs < life.endUs) return { lifetime: i, startUs, restart: restart || (startUs === life.startUs && startUs !== monitorStartUs) };
+    if (startUs < life.endUs)
+      return { lifetime: i, startUs, restart: restart || (startUs === life.startUs && startUs !== monitorStartUs) };
     restart = true;
     startUs = lifetimes[i + 1]?.startUs ?? Infinity;
   }
@@ -94,7 +95,11 @@ export function planRound(
   if (!start) return undefined;
   const { probes, clockUs } = pollServices(ctx, start.startUs);
   const newHealthy = probes.api.ok && probes.compiler.ok && probes.runner.ok;
-  const decision = decideRecording(cursor.loop, { restart: start.restart, latestHealthy: latest && allHealthy(latest), newHealthy });
+  const decision = decideRecording(cursor.loop, {
+    restart: start.restart,
+    latestHealthy: latest && allHealthy(latest),
+    newHealthy,
+  });
   const next = (endUs: number): LoopCursor => ({
     nextRoundUs: endUs + MONITOR_INTERVAL_MS * 1000,
     lifetime: start.lifetime,
@@ -140,7 +145,10 @@ function recordEvent(
 ): { event: StoredEvent; endUs: number } {
   const recordedAtUs = clockUs + ctx.rng.int(300, 1500);
   const id = uuidv7(Math.floor(clockUs / 1000), ctx.rng);
-  const column = (s: Service) => ({ status: nextStatus(latest?.[statusKey(s)], probes[s].ok), ...ctx.texts(s, probes[s]) });
+  const column = (s: Service) => ({
+    status: nextStatus(latest?.[statusKey(s)], probes[s].ok),
+    ...ctx.texts(s, probes[s]),
+  });
   const api = column('api');
   const compiler = column('compiler');
   const runner = column('runner');

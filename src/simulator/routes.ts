@@ -3,14 +3,13 @@
  * in the order actix-web resolves them (authentication before the route, an omitted or unknown
  * route before the role check, the query before the id).
  */
-import { notFound, ok, type Answer } from './answer.js';
+import { type Answer, notFound, ok } from './answer.js';
 import { authenticate, forbidden, type SimRole } from './auth.js';
 import { clusterEvent, clusterHealth, eventList } from './cluster-routes.js';
-import { authenticationBody, configBody, issuerOf, sessionBody, type Revisions } from './config-body.js';
+import { authenticationBody, configBody, issuerOf, type Revisions, sessionBody } from './config-body.js';
 import type { MonitorModel } from './model.js';
-import type { Edition } from './texts.js';
-
 import type { OmitRoute } from './options.js';
+import type { Edition } from './texts.js';
 
 export { OMIT_ROUTES, type OmitRoute } from './options.js';
 
@@ -51,7 +50,11 @@ export function route(ctx: RouteContext, req: RequestLine, nowMs: number): Answe
 const EVENT_PATH = /^\/v0\/cluster\/events\/([^/]+)$/;
 
 /** The `/v0` GET routes, all of which need the `read` role; `optional` names those an older Feldera lacks. */
-function readRoute(ctx: RouteContext, req: RequestLine, nowMs: number): { optional?: OmitRoute; answer: () => Answer } | undefined {
+function readRoute(
+  ctx: RouteContext,
+  req: RequestLine,
+  nowMs: number,
+): { optional?: OmitRoute; answer: () => Answer } | undefined {
   const { model } = ctx;
   const { path } = req;
   if (path === '/v0/cluster/events') return { optional: 'cluster_events', answer: () => eventList(model) };

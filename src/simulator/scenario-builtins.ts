@@ -122,7 +122,8 @@ const BUILTINS: Record<string, () => Scenario> = {
     const t = longTexts();
     return {
       name: 'long-info',
-      description: 'Info texts past 8192 characters, multi-line, non-ASCII with astral characters and control characters.',
+      description:
+        'Info texts past 8192 characters, multi-line, non-ASCII with astral characters and control characters.',
       services: {
         compiler: { start: 0, steps: [{ at: 0, kind: 'unhealthy', status: 503, message: t.body }] },
         runner: {

@@ -72,7 +72,14 @@
  */
 import { SERVICES } from '../api/types.js';
 import { parseDuration } from '../util/duration.js';
-import { PROBE_KINDS, ScenarioError, type RecorderChange, type Scenario, type ServiceTimeline, type Step } from './scenario-types.js';
+import {
+  PROBE_KINDS,
+  type RecorderChange,
+  type Scenario,
+  ScenarioError,
+  type ServiceTimeline,
+  type Step,
+} from './scenario-types.js';
 import type { ProbeKind } from './texts.js';
 
 type Obj = Record<string, unknown>;
@@ -88,7 +95,8 @@ function describe(v: unknown): string {
 }
 
 /** Replaces lone surrogates (which Rust strings cannot hold) with U+FFFD. */
-const wellFormed = (s: string): string => s.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+const wellFormed = (s: string): string =>
+  s.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
 
 /** The checks every reader shares; each failure throws a ScenarioError naming `source` and `where`. */
 interface Checks {
@@ -106,7 +114,8 @@ function checks(source: string): Checks {
   const fail = (where: string, what: string): never => {
     throw new ScenarioError(`${source}: ${where}: ${what}`);
   };
-  const expected = (where: string, what: string, v: unknown): never => fail(where, `expected ${what}, got ${describe(v)}`);
+  const expected = (where: string, what: string, v: unknown): never =>
+    fail(where, `expected ${what}, got ${describe(v)}`);
   return {
     fail,
     object: (v, where, what) => (isObj(v) ? v : expected(where, what, v)),
@@ -116,7 +125,12 @@ function checks(source: string): Checks {
       if (unknown !== undefined) fail(where, `unknown key "${unknown}" (expected ${allowed.join(', ')})`);
     },
     duration(v, where) {
-      const ms = typeof v === 'string' ? parseDuration(v) : typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v * 1000 : undefined;
+      const ms =
+        typeof v === 'string'
+          ? parseDuration(v)
+          : typeof v === 'number' && Number.isFinite(v) && v >= 0
+            ? v * 1000
+            : undefined;
       return ms ?? expected(where, 'a duration ("90s", "5m", "1h30m") or seconds >= 0', v);
     },
     optString(o, key, where) {
@@ -128,7 +142,11 @@ function checks(source: string): Checks {
 }
 
 /** Reads a list whose entries each depend on the one before (for the time-order checks). */
-function sequence<T>(list: unknown[], where: string, read: (raw: unknown, where: string, previous: T | undefined) => T): T[] {
+function sequence<T>(
+  list: unknown[],
+  where: string,
+  read: (raw: unknown, where: string, previous: T | undefined) => T,
+): T[] {
   const out: T[] = [];
   list.forEach((raw, i) => out.push(read(raw, `${where}[${i}]`, out[out.length - 1])));
   return out;
@@ -142,9 +160,15 @@ export function parseScenario(value: unknown, source = 'scenario'): Scenario {
   const name = c.optString(root, 'name', 'top level') ?? source;
   const description = c.optString(root, 'description', 'top level') ?? '';
   const history = root.history === undefined ? undefined : c.duration(root.history, 'history');
-  const scenario: Scenario = { name, description, services: readServices(c, root.services), recorder: readRecorder(c, root.recorder) };
+  const scenario: Scenario = {
+    name,
+    description,
+    services: readServices(c, root.services),
+    recorder: readRecorder(c, root.recorder),
+  };
   if (root.resourcesDisabled !== undefined) {
-    if (typeof root.resourcesDisabled !== 'boolean') c.fail('resourcesDisabled', `expected true or false, got ${describe(root.resourcesDisabled)}`);
+    if (typeof root.resourcesDisabled !== 'boolean')
+      c.fail('resourcesDisabled', `expected true or false, got ${describe(root.resourcesDisabled)}`);
     if (root.resourcesDisabled) scenario.resourcesDisabled = true;
   }
   // `history` goes last, where a parsed scenario has always had it.
@@ -198,7 +222,13 @@ function readLatency(c: Checks, raw: unknown, where: string): number | undefined
   return ms;
 }
 
-function readStep(c: Checks, raw: unknown, where: string, previous: Step | undefined, repeat: number | undefined): Step {
+function readStep(
+  c: Checks,
+  raw: unknown,
+  where: string,
+  previous: Step | undefined,
+  repeat: number | undefined,
+): Step {
   const o = c.object(raw, where, 'a step object');
   c.onlyKeys(o, where, STEP_KEYS);
   const at = readAt(c, o, where);
@@ -225,7 +255,10 @@ function readStep(c: Checks, raw: unknown, where: string, previous: Step | undef
 }
 
 function readKind(c: Checks, raw: unknown, where: string): ProbeKind {
-  return PROBE_KINDS.find((k) => k === raw) ?? c.fail(where, `expected one of ${PROBE_KINDS.join(', ')}, got ${describe(raw)}`);
+  return (
+    PROBE_KINDS.find((k) => k === raw) ??
+    c.fail(where, `expected one of ${PROBE_KINDS.join(', ')}, got ${describe(raw)}`)
+  );
 }
 
 /** The required `at` of a step or recorder change. */
@@ -252,10 +285,17 @@ function readResources(c: Checks, raw: unknown, where: string): Step['resources'
 function readRecorder(c: Checks, raw: unknown): RecorderChange[] {
   if (raw === undefined) return [];
   const list = c.list(raw, 'recorder', 'a list of { "at", "running" }');
-  return sequence<RecorderChange>(list, 'recorder', (entry, where, previous) => readRecorderChange(c, entry, where, previous));
+  return sequence<RecorderChange>(list, 'recorder', (entry, where, previous) =>
+    readRecorderChange(c, entry, where, previous),
+  );
 }
 
-function readRecorderChange(c: Checks, raw: unknown, where: string, previous: RecorderChange | undefined): RecorderChange {
+function readRecorderChange(
+  c: Checks,
+  raw: unknown,
+  where: string,
+  previous: RecorderChange | undefined,
+): RecorderChange {
   const o = c.object(raw, where, '{ "at", "running" }');
   c.onlyKeys(o, where, ['at', 'running']);
   const at = readAt(c, o, where);

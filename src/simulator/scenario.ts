@@ -6,11 +6,24 @@
 import { readFileSync } from 'node:fs';
 import { BUILTIN_SCENARIO_NAMES, builtinScenario } from './scenario-builtins.js';
 import { parseScenario } from './scenario-file.js';
-import { ScenarioError, type RecorderChange, type Scenario, type ServiceTimeline, type Step } from './scenario-types.js';
+import {
+  type RecorderChange,
+  type Scenario,
+  ScenarioError,
+  type ServiceTimeline,
+  type Step,
+} from './scenario-types.js';
 
 export { BUILTIN_SCENARIO_NAMES, builtinScenario } from './scenario-builtins.js';
 export { parseScenario } from './scenario-file.js';
-export { PROBE_KINDS, ScenarioError, type RecorderChange, type Scenario, type ServiceTimeline, type Step } from './scenario-types.js';
+export {
+  PROBE_KINDS,
+  type RecorderChange,
+  type Scenario,
+  ScenarioError,
+  type ServiceTimeline,
+  type Step,
+} from './scenario-types.js';
 
 /** The step in force at `t` ms after the monitor start, or undefined when the check passes by default. */
 export function stepAt(timeline: ServiceTimeline | undefined, t: number): Step | undefined {

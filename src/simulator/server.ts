@@ -7,17 +7,17 @@
  * feldera-errors.ts, writing them in answer.ts.
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { writeAnswer, type Answer } from './answer.js';
+import { type Answer, writeAnswer } from './answer.js';
 import type { SimRole } from './auth.js';
 import type { SimClock } from './clock.js';
 import { revisions } from './config-body.js';
 import { simulatorError } from './feldera-errors.js';
 import type { MonitorModel } from './model.js';
 import { splitTarget } from './query.js';
-import { route, type OmitRoute, type RequestLine, type RouteContext } from './routes.js';
+import { type OmitRoute, type RequestLine, type RouteContext, route } from './routes.js';
 import type { Edition } from './texts.js';
 
-export { type SimRole } from './auth.js';
+export type { SimRole } from './auth.js';
 export { FELDERA_VERSION } from './config-body.js';
 export { parseSelectorQuery } from './query.js';
 export { OMIT_ROUTES, type OmitRoute } from './routes.js';
@@ -69,6 +69,8 @@ export function createRequestHandler(opts: HandlerOptions): RequestListener {
     const { path, query } = splitTarget(req.url ?? '/');
     const answer = answerFor(ctx, { method: req.method, path, query, authorization: req.headers.authorization }, nowMs);
     const bytes = writeAnswer(res, answer, nowMs);
-    opts.log?.(`${new Date(nowMs).toISOString()} ${req.method} ${path}${query ? '?' + query : ''} -> ${answer.status} (${bytes} B)`);
+    opts.log?.(
+      `${new Date(nowMs).toISOString()} ${req.method} ${path}${query ? `?${query}` : ''} -> ${answer.status} (${bytes} B)`,
+    );
   };
 }

@@ -34,7 +34,10 @@ export interface EventTable {
  * How many of the oldest rows the clean-up at `nowUs` deletes, and how many of those for age
  * (the rest for count). The newest row is never deleted, however old.
  */
-export function retentionCut(rows: readonly Pick<StoredEvent, 'recordedAtUs'>[], nowUs: number): { count: number; byAge: number } {
+export function retentionCut(
+  rows: readonly Pick<StoredEvent, 'recordedAtUs'>[],
+  nowUs: number,
+): { count: number; byAge: number } {
   const n = rows.length;
   if (n <= 1) return { count: 0, byAge: 0 };
   const threshold = nowUs - RETENTION_MS * 1000;

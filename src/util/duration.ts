@@ -26,7 +26,12 @@ export function formatDuration(ms: number): string {
   const abs = Math.abs(ms);
   if (abs < 1000) return `${sign}${Math.round(abs)}ms`;
   const s = Math.round(abs / 1000);
-  const units = [['d', 86400], ['h', 3600], ['m', 60], ['s', 1]] as const;
+  const units = [
+    ['d', 86400],
+    ['h', 3600],
+    ['m', 60],
+    ['s', 1],
+  ] as const;
   const i = units.findIndex(([, size]) => s >= size);
   const [u1, size1] = units[i]!;
   const first = Math.floor(s / size1);

@@ -21,9 +21,12 @@ export function parseWhenSpec(text: string, flag: string): When {
     // Date.parse rolls 2025-02-30 over to March 2: a day the month does not have is refused.
     const [y, m, day] = t.slice(0, 10).split('-').map(Number) as [number, number, number];
     const real = new Date(Date.UTC(y, m - 1, day));
-    if (!Number.isNaN(ms) && real.getUTCMonth() === m - 1 && real.getUTCDate() === day) return { kind: 'at', ms, text: t };
+    if (!Number.isNaN(ms) && real.getUTCMonth() === m - 1 && real.getUTCDate() === day)
+      return { kind: 'at', ms, text: t };
   }
-  throw usageError(`invalid ${flag} "${text}": expected a duration such as 30m, 2h, 3d or an RFC 3339 time such as 2025-12-08T14:00:00Z`);
+  throw usageError(
+    `invalid ${flag} "${text}": expected a duration such as 30m, 2h, 3d or an RFC 3339 time such as 2025-12-08T14:00:00Z`,
+  );
 }
 
 /** The time a `When` stands for, given now. */
@@ -35,6 +38,9 @@ export function whenAt(w: When, now: number): number {
 export function parseDurationFlag(text: string, flag: string, minMs = 0): number {
   const d = parseDuration(text);
   if (d === undefined) throw usageError(`invalid ${flag} "${text}": expected a duration such as 30s, 5m, 2h`);
-  if (d < minMs) throw usageError(`invalid ${flag} "${text}": must be at least ${minMs >= 1000 ? `${minMs / 1000}s` : `${minMs}ms`}`);
+  if (d < minMs)
+    throw usageError(
+      `invalid ${flag} "${text}": must be at least ${minMs >= 1000 ? `${minMs / 1000}s` : `${minMs}ms`}`,
+    );
   return d;
 }

@@ -35,7 +35,14 @@ export type Failure =
   | { kind: 'outage'; error: ApiError }
   | { kind: 'fatal'; error: CliError };
 
-export const initialHealth: Health = { outage: undefined, attempt: 0, listAttempt: 0, hadAnswer: false, credentialRefreshed: false, noEventsSaid: false };
+export const initialHealth: Health = {
+  outage: undefined,
+  attempt: 0,
+  listAttempt: 0,
+  hadAnswer: false,
+  credentialRefreshed: false,
+  noEventsSaid: false,
+};
 
 export function classify(e: CliError, hadAnswer: boolean): Failure {
   if (!(e instanceof ApiError)) return { kind: 'fatal', error: e };
@@ -69,7 +76,9 @@ export function heard(h: Health): Health {
  */
 export function answered(h: Health, now: number): Transition {
   if (h.attempt === 0 && h.listAttempt === 0 && !h.outage) return { health: h, notices: [] };
-  const notices: WatchNotice[] = h.outage ? [{ kind: 'outage-end', durationMs: now - h.outage.since, failures: h.outage.failures }] : [];
+  const notices: WatchNotice[] = h.outage
+    ? [{ kind: 'outage-end', durationMs: now - h.outage.since, failures: h.outage.failures }]
+    : [];
   return { health: { ...h, attempt: 0, listAttempt: 0, outage: undefined }, notices };
 }
 

@@ -7,7 +7,7 @@
  * skipped are reported late). Pure: the loop keeps a `Cadence` and replaces it with what these return.
  */
 import type { ClusterEventStatus } from '../api/types.js';
-import { MONITOR_ROUND_MS, changesBetween, compareKeys, keyOf, oldestFirst, type EventKey } from '../domain/order.js';
+import { changesBetween, compareKeys, type EventKey, keyOf, MONITOR_ROUND_MS, oldestFirst } from '../domain/order.js';
 import { isAllHealthy } from '../domain/verdict.js';
 
 /** Allowance for the time between reading the table and stamping the Date header, and for clock skew. */
@@ -30,7 +30,12 @@ export interface Cadence {
   periodicGapMs: number;
 }
 
-export const initialCadence: Cadence = { seenAsLatest: undefined, lastListAt: undefined, unverified: undefined, periodicGapMs: DEFAULT_PERIODIC_GAP_MS };
+export const initialCadence: Cadence = {
+  seenAsLatest: undefined,
+  lastListAt: undefined,
+  unverified: undefined,
+  periodicGapMs: DEFAULT_PERIODIC_GAP_MS,
+};
 
 /**
  * Can `next` (the new latest) only be the event right after the cursor? `recorded_at` is the insert
@@ -38,7 +43,12 @@ export const initialCadence: Cadence = { seenAsLatest: undefined, lastListAt: un
  * the cursor was last seen as latest (time P), and `next` was recorded at least a round after X:
  * next.recorded_at >= P + 10 s. When `next` was recorded earlier than that (less a margin), no X exists.
  */
-export function provablyNext(c: Cadence, cursor: EventKey, next: ClusterEventStatus, serverDate: number | undefined): boolean {
+export function provablyNext(
+  c: Cadence,
+  cursor: EventKey,
+  next: ClusterEventStatus,
+  serverDate: number | undefined,
+): boolean {
   if (serverDate === undefined || !c.seenAsLatest || c.seenAsLatest.id !== cursor.id) return false;
   if (c.lastListAt === undefined || serverDate - c.lastListAt >= VERIFY_LIST_EVERY_MS) return false;
   const nextKey = keyOf(next);
@@ -61,7 +71,12 @@ export function firstLook(c: Cadence, serverDate: number | undefined): Cadence {
  * A list was read: the hourly clock starts again, and events it holds between the anchor and the
  * cursor that were not shown are returned, oldest first, to be reported late.
  */
-export function listRead(c: Cadence, serverDate: number | undefined, list: readonly ClusterEventStatus[], cursor: EventKey | undefined): { cadence: Cadence; late: ClusterEventStatus[] } {
+export function listRead(
+  c: Cadence,
+  serverDate: number | undefined,
+  list: readonly ClusterEventStatus[],
+  cursor: EventKey | undefined,
+): { cadence: Cadence; late: ClusterEventStatus[] } {
   const u = c.unverified;
   const late = u && cursor ? oldestFirst(list).filter((e) => isMissed(keyOf(e), u, cursor)) : [];
   return { cadence: { ...c, lastListAt: serverDate ?? c.lastListAt, unverified: undefined }, late };
@@ -72,8 +87,16 @@ function isMissed(k: EventKey, u: NonNullable<Cadence['unverified']>, upTo: Even
 }
 
 /** After a poll: `latest` is the event the cursor stands on as of the answer's Date, or nothing is known. */
-export function sawLatest(c: Cadence, cursor: EventKey | undefined, latest: ClusterEventStatus, serverDate: number | undefined): Cadence {
-  const seen = cursor && cursor.id === latest.id.toLowerCase() && serverDate !== undefined ? { id: cursor.id, at: serverDate } : undefined;
+export function sawLatest(
+  c: Cadence,
+  cursor: EventKey | undefined,
+  latest: ClusterEventStatus,
+  serverDate: number | undefined,
+): Cadence {
+  const seen =
+    cursor && cursor.id === latest.id.toLowerCase() && serverDate !== undefined
+      ? { id: cursor.id, at: serverDate }
+      : undefined;
   return { ...c, seenAsLatest: seen };
 }
 

@@ -6,7 +6,16 @@
  */
 import type { ClusterEvent, ClusterEventStatus } from '../api/types.js';
 import { matchPrefix } from '../domain/event-id.js';
-import { compareKeys, eventsAfter, keyOf, maxEventsBetween, oldestFirst, timeKey, uuidv7Millis, type EventKey } from '../domain/order.js';
+import {
+  compareKeys,
+  type EventKey,
+  eventsAfter,
+  keyOf,
+  maxEventsBetween,
+  oldestFirst,
+  timeKey,
+  uuidv7Millis,
+} from '../domain/order.js';
 import { RETENTION_MS } from '../domain/timeline.js';
 import { CliError, EXIT } from '../errors.js';
 import type { SinceSpec, WatchNotice } from './types.js';
@@ -99,7 +108,11 @@ export function newestAfter(b: Batch, latest: ClusterEventStatus): ClusterEventS
 }
 
 /** The batch of a poll that read no list: the new latest alone. */
-export function latestAlone(cursor: Cursor, previous: ClusterEventStatus | undefined, latest: ClusterEventStatus): Batch {
+export function latestAlone(
+  cursor: Cursor,
+  previous: ClusterEventStatus | undefined,
+  latest: ClusterEventStatus,
+): Batch {
   return { events: [latest], replay: false, cursor, previous, lost: undefined };
 }
 
@@ -148,8 +161,13 @@ function fromStartBatch(cursor: Cursor, items: readonly ClusterEvent[], startedA
   const r = replayFrom({ kind: 'time', at: startedAt }, items, startedAt);
   const events = r instanceof CliError ? oldestFirst(items).slice(-1) : r.before ? [r.before, ...r.events] : r.events;
   const oldest = events[0];
-  const retentionAtWork = items.length >= RETAINED_MAX || (oldest !== undefined && serverNow - Date.parse(oldest.recorded_at) >= RETENTION_MS - 3_600_000);
-  const lost = !(r instanceof CliError) && !r.before && oldest && retentionAtWork ? lostNotice(undefined, new Date(startedAt).toISOString(), startedAt * 1000, oldest) : undefined;
+  const retentionAtWork =
+    items.length >= RETAINED_MAX ||
+    (oldest !== undefined && serverNow - Date.parse(oldest.recorded_at) >= RETENTION_MS - 3_600_000);
+  const lost =
+    !(r instanceof CliError) && !r.before && oldest && retentionAtWork
+      ? lostNotice(undefined, new Date(startedAt).toISOString(), startedAt * 1000, oldest)
+      : undefined;
   return { events, replay: false, cursor, previous: undefined, lost };
 }
 
@@ -157,7 +175,8 @@ function replayBatch(spec: SinceSpec, items: readonly ClusterEvent[], serverNow:
   const r = replayFrom(spec, items, serverNow);
   if (r instanceof CliError) return r;
   // Changes of the first replayed event are judged against the one before it (not shown).
-  if (r.events.length > 0) return { events: r.events, replay: true, cursor: { kind: 'since', spec }, previous: r.before, lost: r.lost };
+  if (r.events.length > 0)
+    return { events: r.events, replay: true, cursor: { kind: 'since', spec }, previous: r.before, lost: r.lost };
   // Nothing to replay: continue live from the newest retained event (the list holds `latest` at least).
   const newest = oldestFirst(items).at(-1)!;
   return { events: [], replay: true, cursor: cursorAfter(newest), previous: newest, lost: r.lost };
@@ -183,7 +202,11 @@ export function replayFrom(spec: SinceSpec, list: readonly ClusterEvent[], serve
   const want = spec.id.toLowerCase().replace(/-/g, '');
   const matches = matchPrefix(sorted, want);
   if (matches.length > 1) {
-    return new CliError(`--since ${spec.id} matches ${matches.length} retained events`, { exitCode: EXIT.USAGE, hint: 'give more digits of the id', kind: 'usage' });
+    return new CliError(`--since ${spec.id} matches ${matches.length} retained events`, {
+      exitCode: EXIT.USAGE,
+      hint: 'give more digits of the id',
+      kind: 'usage',
+    });
   }
   const found = matches[0];
   if (found) return { events: eventsAfter(sorted, keyOf(found)).events, before: found, lost: undefined };
@@ -208,7 +231,12 @@ function replayAfterGoneId(id: string, hex: string, sorted: readonly ClusterEven
 }
 
 /** At most how many events retention may have deleted between the last one known and the oldest retained. */
-function lostNotice(lastSeenId: string | undefined, lastSeenAt: string, lastSeenUs: number, oldest: ClusterEventStatus): LostNotice {
+function lostNotice(
+  lastSeenId: string | undefined,
+  lastSeenAt: string,
+  lastSeenUs: number,
+  oldest: ClusterEventStatus,
+): LostNotice {
   const upTo = maxEventsBetween(lastSeenUs, timeKey(oldest.recorded_at));
   return { kind: 'lost', lastSeenId, lastSeenAt, oldestRetainedAt: oldest.recorded_at, upTo };
 }

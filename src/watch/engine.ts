@@ -14,10 +14,10 @@
  * poll fills the gap from the list.
  */
 import { EXIT } from '../errors.js';
-import { createLoop, onFailure, snapshot, type Loop } from './loop.js';
+import { createLoop, type Loop, onFailure, snapshot } from './loop.js';
 import { step } from './poll.js';
 import { isStop, stopToken } from './stop.js';
-import type { WatchEnd, WatchOptions, Watcher } from './types.js';
+import type { WatchEnd, Watcher, WatchOptions } from './types.js';
 
 export type {
   SinceSpec,
@@ -25,12 +25,12 @@ export type {
   UntilCondition,
   WatchClient,
   WatchEnd,
+  WatchedEvent,
+  Watcher,
   WatchNotice,
   WatchObserver,
   WatchOptions,
   WatchSnapshot,
-  WatchedEvent,
-  Watcher,
 } from './types.js';
 
 /** The longest delay setTimeout takes; a longer timeout is left to the injected clock alone. */
@@ -42,7 +42,10 @@ export function createWatcher(opts: WatchOptions): Watcher {
   if (opts.signal?.aborted) onAbort();
   else opts.signal?.addEventListener('abort', onAbort, { once: true });
   // The request timeout runs in real time, so a deadline is guarded by a real timer as well.
-  const guardMs = opts.realTimeGuard !== false && opts.timeoutMs !== undefined && opts.timeoutMs <= MAX_TIMER_MS ? opts.timeoutMs : undefined;
+  const guardMs =
+    opts.realTimeGuard !== false && opts.timeoutMs !== undefined && opts.timeoutMs <= MAX_TIMER_MS
+      ? opts.timeoutMs
+      : undefined;
   return {
     step: () => step(w),
     run: () => run(w, guardMs, () => opts.signal?.removeEventListener('abort', onAbort)),

@@ -7,12 +7,32 @@ import type { ClusterEventStatus } from '../api/types.js';
 import { STALE_DEFAULT_MS } from '../domain/stale-limit.js';
 import { CliError } from '../errors.js';
 import type { Clock } from '../util/clock.js';
-import { backoffAttempt, backoffDelay, classify, credentialRefreshed, failed, initialHealth, jittered, noEventsYet, type Health, type Transition } from './backoff.js';
-import { initialCadence, type Cadence } from './cadence.js';
-import { startCursor, whenNoEvents, whenStartFailed, type Cursor } from './cursor.js';
+import {
+  backoffAttempt,
+  backoffDelay,
+  classify,
+  credentialRefreshed,
+  failed,
+  type Health,
+  initialHealth,
+  jittered,
+  noEventsYet,
+  type Transition,
+} from './backoff.js';
+import { type Cadence, initialCadence } from './cadence.js';
+import { type Cursor, startCursor, whenNoEvents, whenStartFailed } from './cursor.js';
 import { initialStaleness, type Said, type Staleness } from './staleness.js';
 import { isStop, stopEnd } from './stop.js';
-import type { StepOutcome, UntilCondition, WatchClient, WatchEnd, WatchNotice, WatchObserver, WatchOptions, WatchSnapshot } from './types.js';
+import type {
+  StepOutcome,
+  UntilCondition,
+  WatchClient,
+  WatchEnd,
+  WatchNotice,
+  WatchObserver,
+  WatchOptions,
+  WatchSnapshot,
+} from './types.js';
 
 /** The options with their defaults filled in. */
 export interface Settings {
@@ -97,7 +117,18 @@ export function createLoop(opts: WatchOptions): Loop {
   };
   const deadline = opts.timeoutMs !== undefined ? startedAt + opts.timeoutMs : undefined;
   const base = client.stats();
-  return { client, clock, obs: opts.observer ?? {}, settings, stop: new AbortController(), signal: opts.signal, startedAt, deadline, base, s };
+  return {
+    client,
+    clock,
+    obs: opts.observer ?? {},
+    settings,
+    stop: new AbortController(),
+    signal: opts.signal,
+    startedAt,
+    deadline,
+    base,
+    s,
+  };
 }
 
 export function snapshot(w: Loop): WatchSnapshot {

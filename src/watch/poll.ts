@@ -13,9 +13,19 @@ import { changesBetween, servicesTurnedUnhealthy } from '../domain/order.js';
 import { CliError } from '../errors.js';
 import { answered, heard, pollDone } from './backoff.js';
 import { earlyLook, firstLook, learnCadence, listRead, provablyNext, sawLatest, skipped } from './cadence.js';
-import { batchFromList, cursorAfter, cursorKey, isNews, latestAlone, needsList, newestAfter, startOnServerClock, type Batch } from './cursor.js';
-import { apply, end, fatal, intervalDelay, notice, onFailure, report, say, type Loop } from './loop.js';
-import { judgeStaleness, resumed, staleAfterPoll, untilHolds, untilMetBy, type StaleVerdict } from './staleness.js';
+import {
+  type Batch,
+  batchFromList,
+  cursorAfter,
+  cursorKey,
+  isNews,
+  latestAlone,
+  needsList,
+  newestAfter,
+  startOnServerClock,
+} from './cursor.js';
+import { apply, end, fatal, intervalDelay, type Loop, notice, onFailure, report, say } from './loop.js';
+import { judgeStaleness, resumed, type StaleVerdict, staleAfterPoll, untilHolds, untilMetBy } from './staleness.js';
 import { abortable, isStop } from './stop.js';
 import type { StepOutcome, UntilCondition, WatchedEvent } from './types.js';
 
@@ -91,7 +101,8 @@ async function batchFor(w: Loop, latest: Answer<ClusterEvent>): Promise<Batch | 
   s.cadence = read.cadence;
   showLate(w, read.late);
   const serverNow = latest.serverDate ?? w.clock.now();
-  const startedAt = s.cursor.kind === 'from' ? startOnServerClock(s.cursor.localStart, w.clock.now(), latest.serverDate) : serverNow;
+  const startedAt =
+    s.cursor.kind === 'from' ? startOnServerClock(s.cursor.localStart, w.clock.now(), latest.serverDate) : serverNow;
   const b = batchFromList(s.cursor, s.lastShown, list.data, latest.data, serverNow, startedAt);
   return b instanceof CliError ? fatal(w, b) : b;
 }
@@ -117,7 +128,11 @@ async function show(w: Loop, b: Batch, live: boolean, newestStale: boolean): Pro
 }
 
 /** With `details`, the service reports of an event where a service turned unhealthy (a failure is a warning). */
-async function withDetails(w: Loop, e: ClusterEventStatus, prev: ClusterEventStatus | undefined): Promise<Pick<WatchedEvent, 'event' | 'detailed'>> {
+async function withDetails(
+  w: Loop,
+  e: ClusterEventStatus,
+  prev: ClusterEventStatus | undefined,
+): Promise<Pick<WatchedEvent, 'event' | 'detailed'>> {
   const turned = w.settings.details ? servicesTurnedUnhealthy(prev, e) : [];
   if (turned.length === 0) return { event: e, detailed: [] };
   try {
@@ -137,12 +152,26 @@ function showLate(w: Loop, late: readonly ClusterEventStatus[]): void {
   notice(w, { kind: 'late', count: late.length });
   for (const e of late) {
     w.s.events++;
-    w.obs.event?.({ event: e, previous: undefined, changes: [], detailed: [], replay: false, stale: false, late: true });
+    w.obs.event?.({
+      event: e,
+      previous: undefined,
+      changes: [],
+      detailed: [],
+      replay: false,
+      stale: false,
+      late: true,
+    });
   }
 }
 
 /** After the events: what the newest one says about now, and when to poll next. */
-function settle(w: Loop, latest: Answer<ClusterEvent>, changed: boolean, newest: ClusterEventStatus, verdict: StaleVerdict): StepOutcome {
+function settle(
+  w: Loop,
+  latest: Answer<ClusterEvent>,
+  changed: boolean,
+  newest: ClusterEventStatus,
+  verdict: StaleVerdict,
+): StepOutcome {
   const { s, settings } = w;
   // `latest` was the latest at this answer's Date: the next event cannot come within a round of it.
   s.cadence = sawLatest(s.cadence, cursorKey(s.cursor), latest.data, latest.serverDate);
@@ -151,7 +180,11 @@ function settle(w: Loop, latest: Answer<ClusterEvent>, changed: boolean, newest:
   if (settings.until && untilHolds(settings.until, newest, s.staleness.now)) return untilMet(w, settings.until);
   s.health = pollDone(s.health);
   const next = { intervalMs: settings.intervalMs, delayMs: intervalDelay(w), serverDate: latest.serverDate };
-  return { done: false, delayMs: settings.shortcut ? earlyLook(s.cadence, newest, s.staleness.now, next) : next.delayMs, changed };
+  return {
+    done: false,
+    delayMs: settings.shortcut ? earlyLook(s.cadence, newest, s.staleness.now, next) : next.delayMs,
+    changed,
+  };
 }
 
 function untilMet(w: Loop, condition: UntilCondition): StepOutcome {

@@ -28,7 +28,12 @@ export interface Said {
 export const initialStaleness: Staleness = { now: false, said: false };
 
 /** The newest event's age by the server's clock (the local one when the answer had no Date). */
-export function judgeStaleness(newest: ClusterEventStatus, serverDate: number | undefined, localNow: number, staleAfterMs: number): StaleVerdict {
+export function judgeStaleness(
+  newest: ClusterEventStatus,
+  serverDate: number | undefined,
+  localNow: number,
+  staleAfterMs: number,
+): StaleVerdict {
   const ageMs = eventAge(newest, serverDate, localNow);
   return { stale: isStale(newest, ageMs, staleAfterMs), ageMs };
 }
@@ -36,11 +41,18 @@ export function judgeStaleness(newest: ClusterEventStatus, serverDate: number | 
 /** The verdict of a poll: said once, when the newest event first turns stale. */
 export function staleAfterPoll(s: Staleness, v: StaleVerdict, newest: ClusterEventStatus, staleAfterMs: number): Said {
   if (!v.stale || s.said) return { staleness: { ...s, now: v.stale }, notice: undefined };
-  return { staleness: { now: true, said: true }, notice: { kind: 'stale', recordedAt: newest.recorded_at, ageMs: v.ageMs, staleAfterMs } };
+  return {
+    staleness: { now: true, said: true },
+    notice: { kind: 'stale', recordedAt: newest.recorded_at, ageMs: v.ageMs, staleAfterMs },
+  };
 }
 
 /** Live events came after the stale notice: say how long the recorder was silent (since `previous`). */
-export function resumed(s: Staleness, first: ClusterEventStatus | undefined, previous: ClusterEventStatus | undefined): Said {
+export function resumed(
+  s: Staleness,
+  first: ClusterEventStatus | undefined,
+  previous: ClusterEventStatus | undefined,
+): Said {
   if (!s.said || !first) return { staleness: s, notice: undefined };
   const silentMs = previous ? Date.parse(first.recorded_at) - Date.parse(previous.recorded_at) : 0;
   return { staleness: { ...s, said: false }, notice: { kind: 'resumed', silentMs } };

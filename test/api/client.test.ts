@@ -1,14 +1,25 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { redactSecrets } from '../../src/api/auth.js';
-import { createClient, type ClientOptions } from '../../src/api/client.js';
+import { type ClientOptions, createClient } from '../../src/api/client.js';
 import { parseRetryAfter } from '../../src/api/retry.js';
-import { resolveConnection, type Connection, type GlobalFlags } from '../../src/config/connection.js';
+import { type Connection, type GlobalFlags, resolveConnection } from '../../src/config/connection.js';
 import { CliError } from '../../src/errors.js';
-import { EVENT, HEALTH, PLATFORM, failure, fakeServer, feldera, recordingClock, selfSignedCert, type FakeServer, type Step } from './fake-server.js';
+import {
+  EVENT,
+  type FakeServer,
+  failure,
+  fakeServer,
+  feldera,
+  HEALTH,
+  PLATFORM,
+  recordingClock,
+  type Step,
+  selfSignedCert,
+} from './fake-server.js';
 // .invalid names fail here without a DNS query: tests send nothing off this machine.
 import '../helpers/test-names.cjs';
 
-const KEY = 'apikey:' + 'AbCd'.padEnd(124, 'x') + 'wxyz';
+const KEY = `apikey:${'AbCd'.padEnd(124, 'x')}wxyz`;
 
 let servers: FakeServer[] = [];
 afterEach(async () => {
@@ -16,7 +27,10 @@ afterEach(async () => {
   servers = [];
 });
 
-async function serve(route: (path: string, n: number) => Step, tls?: { key: string; cert: string }): Promise<FakeServer> {
+async function serve(
+  route: (path: string, n: number) => Step,
+  tls?: { key: string; cert: string },
+): Promise<FakeServer> {
   const s = await fakeServer((req, n) => route(req.url ?? '', n), tls);
   servers.push(s);
   return s;
@@ -25,7 +39,6 @@ async function serve(route: (path: string, n: number) => Step, tls?: { key: stri
 function conn(host: string, env: Record<string, string> = {}, flags: GlobalFlags = {}): Connection {
   return resolveConnection({ host, ...flags }, env, { profiles: {} });
 }
-
 
 function client(c: Connection, opts: ClientOptions = {}) {
   return createClient(c, { clock: recordingClock(), ...opts });
@@ -64,29 +77,37 @@ describe('headers', () => {
 });
 
 describe('bearer over plain http', () => {
-  it.each(['http://feldera.example.com', 'http://10.0.0.5:8080', 'http://0.0.0.0:8080'])('refuses to send a credential to %s', async (host) => {
-    const e = await failure(createClient(conn(host, { FELDERA_API_KEY: KEY })));
-    expect(e.apiKind).toBe('insecure-credential');
-    expect(e.message).toContain('refusing to send a bearer credential in clear text');
-    expect(e.message).toContain(host.replace(/\/$/, ''));
-    expect(e.hint).toContain('https://');
-    expect(e.message + e.hint).not.toContain(KEY);
-  });
+  it.each(['http://feldera.example.com', 'http://10.0.0.5:8080', 'http://0.0.0.0:8080'])(
+    'refuses to send a credential to %s',
+    async (host) => {
+      const e = await failure(createClient(conn(host, { FELDERA_API_KEY: KEY })));
+      expect(e.apiKind).toBe('insecure-credential');
+      expect(e.message).toContain('refusing to send a bearer credential in clear text');
+      expect(e.message).toContain(host.replace(/\/$/, ''));
+      expect(e.hint).toContain('https://');
+      expect(e.message + e.hint).not.toContain(KEY);
+    },
+  );
 
   it('refuses a token command too, without running it', async () => {
     let ran = 0;
     const e = await failure(
-      createClient(conn('http://feldera.example.com', { FELDERA_AUTH_TOKEN_COMMAND: 'echo t' }), { runTokenCommand: async () => (ran++, 't') }),
+      createClient(conn('http://feldera.example.com', { FELDERA_AUTH_TOKEN_COMMAND: 'echo t' }), {
+        runTokenCommand: async () => (ran++, 't'),
+      }),
     );
     expect(e.apiKind).toBe('insecure-credential');
     expect(ran).toBe(0);
   });
 
-  it.each(['http://127.0.0.1:1', 'http://localhost:1', 'http://[::1]:1', 'https://feldera.example.com'])('allows %s', async (host) => {
-    const cl = await createClient(conn(host, { FELDERA_API_KEY: KEY }));
-    expect(cl.connection.host).toBe(host);
-    cl.close();
-  });
+  it.each(['http://127.0.0.1:1', 'http://localhost:1', 'http://[::1]:1', 'https://feldera.example.com'])(
+    'allows %s',
+    async (host) => {
+      const cl = await createClient(conn(host, { FELDERA_API_KEY: KEY }));
+      expect(cl.connection.host).toBe(host);
+      cl.close();
+    },
+  );
 
   it('allows plain http to any host without a credential', async () => {
     const cl = await createClient(conn('http://feldera.example.com')); // throws if refused
@@ -121,7 +142,11 @@ describe('retries', () => {
 
   it('honours Retry-After in seconds on 429 and 503', async () => {
     const s = await serve((_p, n) =>
-      n === 0 ? { status: 429, body: '', headers: { 'retry-after': '7' } } : n === 1 ? { status: 503, body: '', headers: { 'retry-after': '2' } } : { status: 200, json: EVENT },
+      n === 0
+        ? { status: 429, body: '', headers: { 'retry-after': '7' } }
+        : n === 1
+          ? { status: 503, body: '', headers: { 'retry-after': '2' } }
+          : { status: 200, json: EVENT },
     );
     const clock = recordingClock();
     const cl = await createClient(conn(s.url), { clock });
@@ -133,7 +158,14 @@ describe('retries', () => {
     const serverNow = Date.UTC(2030, 0, 1, 12, 0, 0);
     const s = await serve((_p, n) =>
       n === 0
-        ? { status: 503, body: '', headers: { date: new Date(serverNow).toUTCString(), 'retry-after': new Date(serverNow + 4000).toUTCString() } }
+        ? {
+            status: 503,
+            body: '',
+            headers: {
+              date: new Date(serverNow).toUTCString(),
+              'retry-after': new Date(serverNow + 4000).toUTCString(),
+            },
+          }
         : { status: 200, json: EVENT },
     );
     const clock = recordingClock();
@@ -214,13 +246,21 @@ describe('/v0/cluster_healthz', () => {
   });
 
   it('a proxy page that only repeats the status line is not quoted again', async () => {
-    const s = await serve(() => ({ status: 502, body: '<html><body><h1>502 Bad Gateway</h1></body></html>', headers: { 'content-type': 'text/html' } }));
+    const s = await serve(() => ({
+      status: 502,
+      body: '<html><body><h1>502 Bad Gateway</h1></body></html>',
+      headers: { 'content-type': 'text/html' },
+    }));
     const e = await failure((await client(conn(s.url, {}, { retries: '0' }))).getEvent('latest'));
     expect(e.message).toBe(`${s.url} answered 502 Bad Gateway for /v0/cluster/events/latest`);
   });
 
   it('a 503 page from a proxy is retried and reported as a proxy error', async () => {
-    const s = await serve(() => ({ status: 503, body: '<html><title>Service Unavailable</title></html>', headers: { 'content-type': 'text/html' } }));
+    const s = await serve(() => ({
+      status: 503,
+      body: '<html><title>Service Unavailable</title></html>',
+      headers: { 'content-type': 'text/html' },
+    }));
     const cl = await client(conn(s.url, {}, { retries: '2' }));
     const e = await failure(cl.clusterHealth());
     expect(s.seen).toHaveLength(3);
@@ -242,15 +282,23 @@ describe('errors, one line each with a hint', () => {
   });
 
   it('401 for a token that is not an API key: the challenge says why, no body', async () => {
-    const s = await serve(() => ({ status: 401, body: '', headers: { 'www-authenticate': 'Bearer error_description="Malformed JWT: missing iss claim"' } }));
+    const s = await serve(() => ({
+      status: 401,
+      body: '',
+      headers: { 'www-authenticate': 'Bearer error_description="Malformed JWT: missing iss claim"' },
+    }));
     const e = await failure((await client(conn(s.url, { FELDERA_API_KEY: 'not-a-key' }))).getEvent('latest'));
     expect(e.apiKind).toBe('unauthorized');
     expect(e.message).toBe(`not authorised: ${s.url} refused the bearer token (Malformed JWT: missing iss claim)`);
     expect(e.hint).toContain('FELDERA_API_KEY');
   });
 
-  it('401 AuthenticationFailed sent as text/plain (actix\'s internal error): still read as Feldera\'s body', async () => {
-    const s = await serve(() => ({ status: 401, body: '{"message":"Unauthorized API key","error_code":"AuthenticationFailed"}', headers: { 'content-type': 'text/plain; charset=utf-8' } }));
+  it("401 AuthenticationFailed sent as text/plain (actix's internal error): still read as Feldera's body", async () => {
+    const s = await serve(() => ({
+      status: 401,
+      body: '{"message":"Unauthorized API key","error_code":"AuthenticationFailed"}',
+      headers: { 'content-type': 'text/plain; charset=utf-8' },
+    }));
     const e = await failure((await client(conn(s.url, { FELDERA_API_KEY: KEY }))).getEvent('latest'));
     expect(e.message).toBe('not authorised: Unauthorized API key');
     expect(e.errorCode).toBe('AuthenticationFailed');
@@ -266,7 +314,11 @@ describe('errors, one line each with a hint', () => {
 
   it('401 with a stored key names the profile', async () => {
     const s = await serve(() => feldera(401, 'Unauthorized API key', 'AuthenticationFailed', undefined));
-    const c = resolveConnection({}, {}, { current: 'prod', profiles: { prod: { host: s.url, auth: { kind: 'apikey', apiKey: KEY } } } });
+    const c = resolveConnection(
+      {},
+      {},
+      { current: 'prod', profiles: { prod: { host: s.url, auth: { kind: 'apikey', apiKey: KEY } } } },
+    );
     const e = await failure((await client(c)).getEvent('latest'));
     expect(e.hint).toContain('cluster login --profile prod');
   });
@@ -281,7 +333,12 @@ describe('errors, one line each with a hint', () => {
 
   it('404 UnknownClusterMonitorEvent explains retention', async () => {
     const s = await serve(() =>
-      feldera(404, `Cluster monitor event with identifier '${EVENT.id}' does not exist -- it might have been deleted`, 'UnknownClusterMonitorEvent', { event_id: EVENT.id }),
+      feldera(
+        404,
+        `Cluster monitor event with identifier '${EVENT.id}' does not exist -- it might have been deleted`,
+        'UnknownClusterMonitorEvent',
+        { event_id: EVENT.id },
+      ),
     );
     const e = await failure((await client(conn(s.url))).getEvent(EVENT.id));
     expect(e.apiKind).toBe('unknown-event');
@@ -290,7 +347,9 @@ describe('errors, one line each with a hint', () => {
   });
 
   it('404 NoClusterMonitorEventsAvailable: no events yet', async () => {
-    const s = await serve(() => feldera(404, 'There are not yet any cluster monitor events recorded', 'NoClusterMonitorEventsAvailable'));
+    const s = await serve(() =>
+      feldera(404, 'There are not yet any cluster monitor events recorded', 'NoClusterMonitorEventsAvailable'),
+    );
     const e = await failure((await client(conn(s.url))).getEvent('latest'));
     expect(e.apiKind).toBe('no-events');
     expect(e.errorCode).toBe('NoClusterMonitorEventsAvailable');
@@ -305,7 +364,9 @@ describe('errors, one line each with a hint', () => {
   });
 
   it('500 and 501 carry the server message', async () => {
-    const s = await serve((_p, n) => (n === 0 ? feldera(500, 'database unreachable', 'DbError') : feldera(501, 'not in this edition', 'NotImplemented')));
+    const s = await serve((_p, n) =>
+      n === 0 ? feldera(500, 'database unreachable', 'DbError') : feldera(501, 'not in this edition', 'NotImplemented'),
+    );
     const cl = await client(conn(s.url));
     const e1 = await failure(cl.getEvent('latest'));
     expect(e1.apiKind).toBe('server');
@@ -324,7 +385,9 @@ describe('errors, one line each with a hint', () => {
   });
 
   it('server text is sanitised: no escape sequences or control characters', async () => {
-    const s = await serve(() => feldera(500, 'boom\u001b[31mRED\u001b[0m\u001b]0;title\u0007\r\nnext\u0000', 'X\u001b[2J'));
+    const s = await serve(() =>
+      feldera(500, 'boom\u001b[31mRED\u001b[0m\u001b]0;title\u0007\r\nnext\u0000', 'X\u001b[2J'),
+    );
     const e = await failure((await client(conn(s.url))).getEvent('latest'));
     // eslint-disable-next-line no-control-regex
     expect(e.message).not.toMatch(/[\u0000-\u0008\u000a-\u001f\u007f]/);
@@ -358,10 +421,16 @@ describe('errors, one line each with a hint', () => {
   });
 
   it('a redirect is not followed; the target is named', async () => {
-    const s = await serve(() => ({ status: 301, body: '', headers: { location: 'https://feldera.example.com/v0/cluster/events/latest' } }));
+    const s = await serve(() => ({
+      status: 301,
+      body: '',
+      headers: { location: 'https://feldera.example.com/v0/cluster/events/latest' },
+    }));
     const e = await failure((await client(conn(s.url, { FELDERA_API_KEY: KEY }))).getEvent('latest'));
     expect(s.seen).toHaveLength(1);
-    expect(e.message).toContain('redirects /v0/cluster/events/latest to https://feldera.example.com/v0/cluster/events/latest (301)');
+    expect(e.message).toContain(
+      'redirects /v0/cluster/events/latest to https://feldera.example.com/v0/cluster/events/latest (301)',
+    );
     expect(e.hint).toContain('not followed');
   });
 
@@ -376,12 +445,32 @@ describe('errors, one line each with a hint', () => {
 
 describe('shape checks name the endpoint', () => {
   const cases: [string, Step, RegExp][] = [
-    ['HTML from a proxy (200)', { status: 200, body: '<!doctype html><html><title>Login</title></html>', headers: { 'content-type': 'text/html' } }, /HTML page instead of JSON.*Login/],
-    ['truncated JSON', { status: 200, body: '{"id": "01938f2c-7a4b', headers: { 'content-type': 'application/json' } }, /not valid JSON, it ends too early/],
+    [
+      'HTML from a proxy (200)',
+      {
+        status: 200,
+        body: '<!doctype html><html><title>Login</title></html>',
+        headers: { 'content-type': 'text/html' },
+      },
+      /HTML page instead of JSON.*Login/,
+    ],
+    [
+      'truncated JSON',
+      { status: 200, body: '{"id": "01938f2c-7a4b', headers: { 'content-type': 'application/json' } },
+      /not valid JSON, it ends too early/,
+    ],
     ['empty body', { status: 200, body: '' }, /empty body/],
     ['a missing field', { status: 200, json: { ...EVENT, runner_status: undefined } }, /has no "runner_status"/],
-    ['an unknown status value', { status: 200, json: { ...EVENT, api_status: 'Sleepy' } }, /"api_status" is "Sleepy", expected one of Healthy, Unhealthy, InitialUnhealthy/],
-    ['a wrong type', { status: 200, json: { ...EVENT, all_healthy: 'yes' } }, /"all_healthy" is "yes", expected true or false/],
+    [
+      'an unknown status value',
+      { status: 200, json: { ...EVENT, api_status: 'Sleepy' } },
+      /"api_status" is "Sleepy", expected one of Healthy, Unhealthy, InitialUnhealthy/,
+    ],
+    [
+      'a wrong type',
+      { status: 200, json: { ...EVENT, all_healthy: 'yes' } },
+      /"all_healthy" is "yes", expected true or false/,
+    ],
     ['an array instead of an object', { status: 200, json: [EVENT] }, /is an array, expected an object/],
   ];
   it.each(cases)('%s', async (_name, step, re) => {
@@ -409,7 +498,11 @@ describe('shape checks name the endpoint', () => {
 
   it('platform config, session and auth config are checked', async () => {
     const s = await serve((p) =>
-      p === '/v0/config' ? { status: 200, json: { edition: 'Open source' } } : p === '/v0/config/session' ? { status: 200, json: { role: 'boss', memberships: [] } } : { status: 200, json: [] },
+      p === '/v0/config'
+        ? { status: 200, json: { edition: 'Open source' } }
+        : p === '/v0/config/session'
+          ? { status: 200, json: { role: 'boss', memberships: [] } }
+          : { status: 200, json: [] },
     );
     const cl = await client(conn(s.url));
     expect((await failure(cl.platformConfig())).message).toContain('has no "version"');
@@ -465,7 +558,11 @@ describe('token command', () => {
   });
 
   it('a failing command is a clear error that does not show the token', async () => {
-    const cl = await createClient(conn('http://127.0.0.1:1', { FELDERA_AUTH_TOKEN_COMMAND: 'echo "denied: apikey:SECRETSECRETSECRETSECRET" >&2; exit 3' }));
+    const cl = await createClient(
+      conn('http://127.0.0.1:1', {
+        FELDERA_AUTH_TOKEN_COMMAND: 'echo "denied: apikey:SECRETSECRETSECRETSECRET" >&2; exit 3',
+      }),
+    );
     const e = await cl.getEvent('latest').then(
       () => undefined,
       (x: unknown) => x as CliError,
@@ -483,14 +580,18 @@ describe('token command', () => {
   });
 
   it('output that is not one token is refused', async () => {
-    const cl = await client(conn('http://127.0.0.1:1', { FELDERA_AUTH_TOKEN_COMMAND: 'x' }), { runTokenCommand: async () => 'two\nlines' });
+    const cl = await client(conn('http://127.0.0.1:1', { FELDERA_AUTH_TOKEN_COMMAND: 'x' }), {
+      runTokenCommand: async () => 'two\nlines',
+    });
     await expect(cl.getEvent('latest')).rejects.toThrow(/not a single bearer token/);
   });
 });
 
 describe('secrets never leave', () => {
   it('--verbose traces and errors never carry the key', async () => {
-    const s = await serve((_p, n) => (n === 0 ? { status: 503, body: `echo Bearer ${KEY}` } : feldera(401, `bad key ${KEY}`, 'AuthenticationFailed')));
+    const s = await serve((_p, n) =>
+      n === 0 ? { status: 503, body: `echo Bearer ${KEY}` } : feldera(401, `bad key ${KEY}`, 'AuthenticationFailed'),
+    );
     const lines: string[] = [];
     const cl = await client(conn(s.url, { FELDERA_API_KEY: KEY }), { trace: (l) => lines.push(l) });
     const e = await failure(cl.getEvent('latest'));
@@ -520,11 +621,18 @@ describe('TLS', () => {
 
   it.skipIf(!tls)('works with --ca-cert, and with --insecure', async () => {
     const s = await serve(() => ({ status: 200, json: EVENT }), tls);
-    expect((await (await client(conn(s.url, {}, { caCert: tls!.certFile }))).getEvent('latest')).data.id).toBe(EVENT.id);
-    expect((await (await client(conn(s.url, { FELDERA_TLS_INSECURE: '1' }))).getEvent('latest')).data.id).toBe(EVENT.id);
+    expect((await (await client(conn(s.url, {}, { caCert: tls!.certFile }))).getEvent('latest')).data.id).toBe(
+      EVENT.id,
+    );
+    expect((await (await client(conn(s.url, { FELDERA_TLS_INSECURE: '1' }))).getEvent('latest')).data.id).toBe(
+      EVENT.id,
+    );
     // localhost matches the certificate's name too; a bearer key goes over https to any host
     const viaName = s.url.replace('127.0.0.1', 'localhost');
-    expect((await (await client(conn(viaName, { FELDERA_API_KEY: KEY }, { caCert: tls!.certFile }))).getEvent('latest')).data.id).toBe(EVENT.id);
+    expect(
+      (await (await client(conn(viaName, { FELDERA_API_KEY: KEY }, { caCert: tls!.certFile }))).getEvent('latest')).data
+        .id,
+    ).toBe(EVENT.id);
   });
 
   it('https to a plain http server is a TLS failure', async () => {
@@ -547,11 +655,15 @@ describe('TLS', () => {
     const { tmpdir } = await import('node:os');
     const file = join(mkdtempSync(join(tmpdir(), 'cluster-ca-')), 'not-a-cert.pem');
     writeFileSync(file, 'root:x:0:0:root:/root:/bin/bash\n');
-    await expect(createClient(conn('https://127.0.0.1:1', {}, { caCert: file }))).rejects.toThrow(/holds no PEM certificate/);
+    await expect(createClient(conn('https://127.0.0.1:1', {}, { caCert: file }))).rejects.toThrow(
+      /holds no PEM certificate/,
+    );
   });
 
   it('an unreadable --ca-cert is a clear error', async () => {
-    await expect(createClient(conn('https://127.0.0.1:1', {}, { caCert: '/nonexistent/ca.pem' }))).rejects.toThrow(/cannot read the CA certificate \/nonexistent\/ca.pem/);
+    await expect(createClient(conn('https://127.0.0.1:1', {}, { caCert: '/nonexistent/ca.pem' }))).rejects.toThrow(
+      /cannot read the CA certificate \/nonexistent\/ca.pem/,
+    );
   });
 });
 

@@ -37,7 +37,11 @@ export interface FakeServer {
 }
 
 /** `route(req, n)` gives the step for the n-th request (0-based) of the whole server. */
-export async function fakeServer(route: (req: IncomingMessage, n: number) => Step, tls?: { key: string; cert: string }, address = '127.0.0.1'): Promise<FakeServer> {
+export async function fakeServer(
+  route: (req: IncomingMessage, n: number) => Step,
+  tls?: { key: string; cert: string },
+  address = '127.0.0.1',
+): Promise<FakeServer> {
   const seen: Seen[] = [];
   const sockets = new Set<import('node:net').Socket>();
   const handler = (req: IncomingMessage, res: ServerResponse) => {
@@ -51,7 +55,10 @@ export async function fakeServer(route: (req: IncomingMessage, n: number) => Ste
     }
     if ('hang' in step) return;
     if ('cut' in step) {
-      res.writeHead(step.status ?? 200, { 'content-type': 'application/json', 'content-length': String(step.length ?? step.cut.length + 100) });
+      res.writeHead(step.status ?? 200, {
+        'content-type': 'application/json',
+        'content-length': String(step.length ?? step.cut.length + 100),
+      });
       res.write(step.cut);
       setTimeout(() => req.socket.destroy(), 10);
       return;
@@ -112,9 +119,24 @@ export const PLATFORM = { edition: 'Open source', version: '0.337.0', revision: 
 
 export const HEALTH = {
   all_healthy: false,
-  api: { healthy: true, message: 'ok', unchanged_since: '2025-12-08T14:03:06.655736Z', checked_at: '2025-12-08T14:03:06.655736Z' },
-  compiler: { healthy: false, message: 'Unreachable: …', unchanged_since: '2025-12-08T14:03:06.655736Z', checked_at: '2025-12-08T14:03:06.655736Z' },
-  runner: { healthy: true, message: 'ok', unchanged_since: '2025-12-08T14:03:06.655736Z', checked_at: '2025-12-08T14:03:06.655736Z' },
+  api: {
+    healthy: true,
+    message: 'ok',
+    unchanged_since: '2025-12-08T14:03:06.655736Z',
+    checked_at: '2025-12-08T14:03:06.655736Z',
+  },
+  compiler: {
+    healthy: false,
+    message: 'Unreachable: …',
+    unchanged_since: '2025-12-08T14:03:06.655736Z',
+    checked_at: '2025-12-08T14:03:06.655736Z',
+  },
+  runner: {
+    healthy: true,
+    message: 'ok',
+    unchanged_since: '2025-12-08T14:03:06.655736Z',
+    checked_at: '2025-12-08T14:03:06.655736Z',
+  },
 };
 
 /** A clock whose sleep returns at once and records the waits (time moves by the waits). */
@@ -139,7 +161,25 @@ export function selfSignedCert(): { key: string; cert: string; certFile: string 
     const cert = join(dir, 'cert.pem');
     execFileSync(
       'openssl',
-      ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost', '-keyout', key, '-out', cert],
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-days',
+        '2',
+        '-subj',
+        '/CN=localhost',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1,DNS:localhost',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+      ],
       { stdio: 'ignore' },
     );
     return { key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8'), certFile: cert };

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createClient } from '../../src/api/client.js';
-import { ANSWER_LIMIT, MAX_JSON_DEPTH, MiB, jsonBeyondLimits } from '../../src/api/limits.js';
+import { ANSWER_LIMIT, jsonBeyondLimits, MAX_JSON_DEPTH, MiB } from '../../src/api/limits.js';
 import { resolveConnection } from '../../src/config/connection.js';
 import { EXIT } from '../../src/errors.js';
 import { formatJson } from '../../src/render/json.js';
@@ -30,7 +30,8 @@ describe('jsonBeyondLimits', () => {
     fc.assert(
       fc.property(fc.jsonValue({ maxDepth: 6 }), (v) => {
         const text = JSON.stringify(v);
-        const depth = (x: unknown): number => (x !== null && typeof x === 'object' ? 1 + Math.max(0, ...Object.values(x).map(depth)) : 0);
+        const depth = (x: unknown): number =>
+          x !== null && typeof x === 'object' ? 1 + Math.max(0, ...Object.values(x).map(depth)) : 0;
         const d = depth(v);
         expect(jsonBeyondLimits(text, d, 1e9)).toBeUndefined();
         if (d > 0) expect(jsonBeyondLimits(text, d - 1, 1e9)).toMatch(/nests more than/);
@@ -48,7 +49,9 @@ afterEach(async () => {
 });
 
 /** A server whose every answer is made by `answer`; counts the requests. */
-async function hostile(answer: (res: import('node:http').ServerResponse) => void): Promise<{ url: string; requests: () => number }> {
+async function hostile(
+  answer: (res: import('node:http').ServerResponse) => void,
+): Promise<{ url: string; requests: () => number }> {
   let n = 0;
   const s = createServer((req, res) => {
     n++;
@@ -61,9 +64,10 @@ async function hostile(answer: (res: import('node:http').ServerResponse) => void
   return { url: `http://127.0.0.1:${(s.address() as AddressInfo).port}`, requests: () => n };
 }
 
-
 async function clientFor(url: string) {
-  return createClient(resolveConnection({ host: url, retries: '3' }, {}, { profiles: {} }), { clock: recordingClock() });
+  return createClient(resolveConnection({ host: url, retries: '3' }, {}, { profiles: {} }), {
+    clock: recordingClock(),
+  });
 }
 
 /** Writes 1 MiB chunks without end, as fast as the client reads them. */
@@ -86,7 +90,9 @@ describe('answer size caps', () => {
     c.close();
     expect(e.apiKind).toBe('too-large');
     expect(e.exitCode).toBe(EXIT.FAILURE);
-    expect(e.message).toBe(`answer too large: ${s.url} sent more than 4 MiB for /v0/cluster/events/latest; stopped reading`);
+    expect(e.message).toBe(
+      `answer too large: ${s.url} sent more than 4 MiB for /v0/cluster/events/latest; stopped reading`,
+    );
     expect(s.requests()).toBe(1);
     // it stopped reading: received at most the cap and what was in flight
     expect(c.stats().bytesReceived).toBeLessThan(ANSWER_LIMIT.event + 4 * MiB);
@@ -142,7 +148,9 @@ describe('deeply nested JSON', () => {
     const e = await failure(c.getEvent('latest'));
     c.close();
     expect(e.apiKind).toBe('invalid-response');
-    expect(e.message).toBe(`invalid answer from /v0/cluster/events/latest: its JSON nests more than ${MAX_JSON_DEPTH} levels deep`);
+    expect(e.message).toBe(
+      `invalid answer from /v0/cluster/events/latest: its JSON nests more than ${MAX_JSON_DEPTH} levels deep`,
+    );
   });
 
   it('formatJson refuses, rather than overflows, a value nested past its limit', () => {

@@ -7,11 +7,19 @@ import { resolveConnection } from '../../src/config/connection.js';
 import { closedPort } from '../commands/list-helpers.js';
 import { EVENT, recordingClock } from './fake-server.js';
 
-async function run(host: string, retries: string, call: (c: Awaited<ReturnType<typeof createClient>>) => Promise<unknown>) {
+async function run(
+  host: string,
+  retries: string,
+  call: (c: Awaited<ReturnType<typeof createClient>>) => Promise<unknown>,
+) {
   const events: RequestProgress[] = [];
   const trace: string[] = [];
   const clock = recordingClock();
-  const c = await createClient(resolveConnection({ host, retries, requestTimeout: '0.2' }, {}, { profiles: {} }), { clock, progress: (p) => events.push(p), trace: (l) => trace.push(l) });
+  const c = await createClient(resolveConnection({ host, retries, requestTimeout: '0.2' }, {}, { profiles: {} }), {
+    clock,
+    progress: (p) => events.push(p),
+    trace: (l) => trace.push(l),
+  });
   const result = await call(c).then(
     () => 'ok',
     (e: Error) => e.message,
@@ -38,7 +46,10 @@ describe('progress and fail-fast', () => {
       const r = await run(`http://127.0.0.1:${(s.address() as AddressInfo).port}`, '2', (c) => c.getEvent('latest'));
       expect(r.result).toContain('no answer');
       expect(r.events.map((e) => e.kind)).toEqual(['start', 'retry', 'retry', 'end']);
-      expect(r.events.filter((e) => e.kind === 'retry').map((e) => e.kind === 'retry' && e.reason)).toEqual([expect.stringContaining('no answer'), expect.stringContaining('no answer')]);
+      expect(r.events.filter((e) => e.kind === 'retry').map((e) => e.kind === 'retry' && e.reason)).toEqual([
+        expect.stringContaining('no answer'),
+        expect.stringContaining('no answer'),
+      ]);
     } finally {
       s.closeAllConnections();
       s.close();
@@ -55,7 +66,12 @@ describe('progress and fail-fast', () => {
       const r = await run(`http://127.0.0.1:${(s.address() as AddressInfo).port}`, '2', (c) => c.getEvent('latest'));
       expect(r.result).toBe('ok');
       expect(r.events).toEqual([
-        { kind: 'start', id: expect.any(Number), host: expect.stringContaining('http://127.0.0.1:'), endpoint: '/v0/cluster/events/latest' },
+        {
+          kind: 'start',
+          id: expect.any(Number),
+          host: expect.stringContaining('http://127.0.0.1:'),
+          endpoint: '/v0/cluster/events/latest',
+        },
         { kind: 'end', id: r.events[0]!.id },
       ]);
     } finally {

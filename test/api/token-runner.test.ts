@@ -13,7 +13,7 @@ function counting() {
 
 describe('sharedTokenRunner', () => {
   it('a second client asking while the command runs gets that run, not a new process', async () => {
-    let now = 0;
+    const now = 0;
     const c = counting();
     const shared = sharedTokenRunner(c.run, () => now);
     const a = shared('get-token');

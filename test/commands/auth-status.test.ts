@@ -1,16 +1,16 @@
 import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newCmdStatus, type AuthStatusReport } from '../../src/commands/auth/status.js';
-import { configPath, type ConfigData } from '../../src/config/profiles.js';
+import { type AuthStatusReport, newCmdStatus } from '../../src/commands/auth/status.js';
 import type { GlobalFlags } from '../../src/config/connection.js';
-import { startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { type ConfigData, configPath } from '../../src/config/profiles.js';
+import { type Simulator, startSimulator } from '../../src/simulator/index.js';
 import { fakeServer } from '../api/fake-server.js';
 import { tempConfigDir } from '../helpers/cli.js';
-import { bufferIO } from '../helpers/io.js';
 import { argvOf, runOrThrow } from '../helpers/command.js';
+import { bufferIO } from '../helpers/io.js';
 import '../helpers/test-names.cjs';
 
-const KEY = 'apikey:' + 'AbCd' + 's'.repeat(120) + 'wxyz';
+const KEY = `apikey:AbCd${'s'.repeat(120)}wxyz`;
 let sim: Simulator;
 let open: Simulator;
 beforeAll(async () => {
@@ -30,7 +30,10 @@ function setup(cfg: ConfigData, env: Record<string, string> = {}, flags: GlobalF
   return { io, go: () => runOrThrow(newCmdStatus, argvOf({ retries: '0', ...flags }), { io }) };
 }
 
-const withKey = (host: string): ConfigData => ({ current: 'prod', profiles: { prod: { host, auth: { kind: 'apikey', apiKey: KEY } } } });
+const withKey = (host: string): ConfigData => ({
+  current: 'prod',
+  profiles: { prod: { host, auth: { kind: 'apikey', apiKey: KEY } } },
+});
 
 describe('auth status', () => {
   it('a working profile: sources, version, auth on, session; exit 0; key masked', async () => {
@@ -58,7 +61,13 @@ describe('auth status', () => {
     expect(r.credential).toMatchObject({ kind: 'apikey', value: 'api key apikey:AbCd…wxyz', source: 'profile' });
     expect(r.tenant).toEqual({ value: 'acme', source: 'env', from: 'FELDERA_TENANT' });
     expect(r.retries).toEqual({ value: 0, source: 'flag', from: '--retries' });
-    expect(r.server).toMatchObject({ reachable: true, authentication: 'on', provider: 'GenericOidc', authorised: true, edition: 'Open source' });
+    expect(r.server).toMatchObject({
+      reachable: true,
+      authentication: 'on',
+      provider: 'GenericOidc',
+      authorised: true,
+      edition: 'Open source',
+    });
     expect(r.session).toMatchObject({ role: 'admin', tenant_name: 'default' });
     expect(r.error).toBeNull();
     expect(t.io.out()).not.toContain(KEY);
@@ -82,7 +91,7 @@ describe('auth status', () => {
   });
 
   it('a wrong key: exit 1; JSON has authorised false and the error', async () => {
-    const t = setup(withKey(sim.url), { FELDERA_API_KEY: 'apikey:' + 'n'.repeat(40) }, { json: true });
+    const t = setup(withKey(sim.url), { FELDERA_API_KEY: `apikey:${'n'.repeat(40)}` }, { json: true });
     expect(await t.go()).toBe(1);
     const r = JSON.parse(t.io.out()) as AuthStatusReport;
     expect(r.server.authorised).toBe(false);
@@ -113,7 +122,11 @@ describe('auth status', () => {
     // A host NAME that is not a loopback name, resolved to 127.0.0.1 by test-names.cjs.
     const f = await fakeServer(() => ({ status: 200, json: {} }));
     try {
-      const t = setup({ profiles: {} }, { FELDERA_API_KEY: KEY }, { host: f.url.replace('127.0.0.1', 'feldera.test'), json: true });
+      const t = setup(
+        { profiles: {} },
+        { FELDERA_API_KEY: KEY },
+        { host: f.url.replace('127.0.0.1', 'feldera.test'), json: true },
+      );
       expect(await t.go()).toBe(1);
       const r = JSON.parse(t.io.out()) as AuthStatusReport;
       expect(r.server.reachable).toBe(true);
@@ -127,7 +140,11 @@ describe('auth status', () => {
 
   it('an older server without /v0/config/session still passes', async () => {
     const f = await fakeServer((req) =>
-      req.url === '/config/authentication' ? { status: 200, json: {} } : req.url === '/v0/config' ? { status: 200, json: { edition: 'Open source', version: '0.100.0' } } : { status: 404, body: '' },
+      req.url === '/config/authentication'
+        ? { status: 200, json: {} }
+        : req.url === '/v0/config'
+          ? { status: 200, json: { edition: 'Open source', version: '0.100.0' } }
+          : { status: 404, body: '' },
     );
     try {
       const t = setup({ profiles: {} }, {}, { host: f.url, json: true });

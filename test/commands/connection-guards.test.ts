@@ -9,13 +9,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newCmdStatus as newCmdAuthStatus } from '../../src/commands/auth/status.js';
 import { newCmdStatus } from '../../src/commands/status.js';
-import { fakeServer, HEALTH, type FakeServer } from '../api/fake-server.js';
+import { type FakeServer, fakeServer, HEALTH } from '../api/fake-server.js';
 import { tempConfigDir } from '../helpers/cli.js';
-import { configWith, runCommand, sim, type Sim } from './list-helpers.js';
+import { configWith, runCommand, type Sim, sim } from './list-helpers.js';
 
-const KEY = 'apikey:' + 'Env7'.repeat(32);
+const KEY = `apikey:${'Env7'.repeat(32)}`;
 const BIG = join(tempConfigDir(), 'huge.pem');
-writeFileSync(BIG, '-----BEGIN CERTIFICATE-----\n' + 'A'.repeat(2 << 20));
+writeFileSync(BIG, `-----BEGIN CERTIFICATE-----\n${'A'.repeat(2 << 20)}`);
 let envHost: FakeServer;
 let staging: Sim;
 let dir: string;
@@ -35,16 +35,26 @@ describe('--profile wins over FELDERA_HOST and FELDERA_API_KEY', () => {
 
   it('status --profile staging asks staging, says why under --verbose, and sends FELDERA_API_KEY nowhere', async () => {
     const before = envHost.seen.length;
-    const r = await runCommand(newCmdStatus, { verbose: true }, { configDir: dir, env: env(), flags: { profile: 'staging' } });
+    const r = await runCommand(
+      newCmdStatus,
+      { verbose: true },
+      { configDir: dir, env: env(), flags: { profile: 'staging' } },
+    );
     expect(r.code).toBe(0);
     expect(envHost.seen.length).toBe(before);
-    expect(r.err).toContain('* profile "staging" was named with --profile, so it wins over FELDERA_HOST, FELDERA_API_KEY (not used)');
+    expect(r.err).toContain(
+      '* profile "staging" was named with --profile, so it wins over FELDERA_HOST, FELDERA_API_KEY (not used)',
+    );
     expect(r.out).toMatch(/healthy/);
   });
 
   it('without --profile the environment still wins (and nothing is said about it)', async () => {
     const before = envHost.seen.length;
-    const r = await runCommand(newCmdStatus, { verbose: true }, { configDir: dir, env: { ...env(), CLUSTER_PROFILE: 'staging' } });
+    const r = await runCommand(
+      newCmdStatus,
+      { verbose: true },
+      { configDir: dir, env: { ...env(), CLUSTER_PROFILE: 'staging' } },
+    );
     expect(envHost.seen.length).toBeGreaterThan(before);
     expect(envHost.seen.at(-1)!.headers.authorization).toBe(`Bearer ${KEY}`);
     expect(r.err).not.toContain('wins over');
@@ -53,8 +63,14 @@ describe('--profile wins over FELDERA_HOST and FELDERA_API_KEY', () => {
   it('auth status shows which variables were not used, as text and as JSON', async () => {
     const text = await runCommand(newCmdAuthStatus, {}, { configDir: dir, env: env(), flags: { profile: 'staging' } });
     expect(text.out).toMatch(new RegExp(`^Host +${staging.url.replace(/\./g, '\\.')} +\\(profile "staging"\\)$`, 'm'));
-    expect(text.out).toMatch(/^ +not used: FELDERA_HOST, FELDERA_API_KEY \(the profile named with --profile wins over the environment\)$/m);
-    const json = await runCommand(newCmdAuthStatus, { json: true }, { configDir: dir, env: env(), flags: { profile: 'staging' } });
+    expect(text.out).toMatch(
+      /^ +not used: FELDERA_HOST, FELDERA_API_KEY \(the profile named with --profile wins over the environment\)$/m,
+    );
+    const json = await runCommand(
+      newCmdAuthStatus,
+      { json: true },
+      { configDir: dir, env: env(), flags: { profile: 'staging' } },
+    );
     const report = JSON.parse(json.out);
     expect(report.ignored_env).toEqual(['FELDERA_HOST', 'FELDERA_API_KEY']);
     expect(report.host).toMatchObject({ value: staging.url, from: 'profile "staging"' });
@@ -64,14 +80,42 @@ describe('--profile wins over FELDERA_HOST and FELDERA_API_KEY', () => {
 
 describe('caught before any request', () => {
   it.each([
-    ['FELDERA_TENANT with a line break', { FELDERA_TENANT: 'acme\r\nX-Injected: 1' }, {}, 64, 'invalid FELDERA_TENANT: the tenant contains a line break'],
-    ['--tenant with a non-ASCII letter', {}, { tenant: 'ümlaut' }, 64, 'invalid --tenant: the tenant contains a non-ASCII character'],
-    ['FELDERA_HTTPS_TLS_CERT=/dev/zero', { FELDERA_HTTPS_TLS_CERT: '/dev/zero' }, {}, 1, 'cannot read the CA certificate /dev/zero: it is a device, not a file'],
+    [
+      'FELDERA_TENANT with a line break',
+      { FELDERA_TENANT: 'acme\r\nX-Injected: 1' },
+      {},
+      64,
+      'invalid FELDERA_TENANT: the tenant contains a line break',
+    ],
+    [
+      '--tenant with a non-ASCII letter',
+      {},
+      { tenant: 'ümlaut' },
+      64,
+      'invalid --tenant: the tenant contains a non-ASCII character',
+    ],
+    [
+      'FELDERA_HTTPS_TLS_CERT=/dev/zero',
+      { FELDERA_HTTPS_TLS_CERT: '/dev/zero' },
+      {},
+      1,
+      'cannot read the CA certificate /dev/zero: it is a device, not a file',
+    ],
     ['--ca-cert naming a folder', {}, { caCert: '/tmp' }, 1, 'cannot read the CA certificate /tmp: it is a directory'],
-    ['--ca-cert of 2 MB', {}, { caCert: BIG }, 1, `cannot read the CA certificate ${BIG}: it is larger than 1 MB, too large for a CA bundle`],
+    [
+      '--ca-cert of 2 MB',
+      {},
+      { caCert: BIG },
+      1,
+      `cannot read the CA certificate ${BIG}: it is larger than 1 MB, too large for a CA bundle`,
+    ],
   ])('%s', async (_name, env: Record<string, string>, flags, code, message) => {
     const before = envHost.connections();
-    const r = await runCommand(newCmdStatus, {}, { host: envHost.url.replace('http:', 'https:'), env, flags, configDir: dir });
+    const r = await runCommand(
+      newCmdStatus,
+      {},
+      { host: envHost.url.replace('http:', 'https:'), env, flags, configDir: dir },
+    );
     expect(r.code).toBe(code);
     expect(r.err).toContain(`error: ${message}`);
     // Not even a connection (an https request to this plain server would connect, then fail the handshake).

@@ -7,9 +7,9 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newCmdGet } from '../../src/commands/event/get.js';
 import { EXIT } from '../../src/errors.js';
-import { argvOf, invoke } from '../helpers/command.js';
 import { tempConfigDir } from '../helpers/cli.js';
-import { bufferIO, type BufferIO } from '../helpers/io.js';
+import { argvOf, invoke } from '../helpers/command.js';
+import { type BufferIO, bufferIO } from '../helpers/io.js';
 
 // eslint-disable-next-line no-control-regex
 const SGR = /\u001b\[[0-9;]*m/g;
@@ -25,7 +25,8 @@ const hostileEvent = {
   api_self_info: 'Healthy \u001b[2J\u001b[H\u001b]0;owned title\u0007 after-clear',
   api_resources_info: '\u001b]8;;https://evil.example/\u001b\\click me\u001b]8;;\u001b\\',
   compiler_status: 'Unhealthy',
-  compiler_self_info: 'Unhealthy:\r\n\tline two \u009b31m c1-csi \u202eexe.txt\u202c\r overwrite \u0008\u0008\u0008 bs \u0000 nul',
+  compiler_self_info:
+    'Unhealthy:\r\n\tline two \u009b31m c1-csi \u202eexe.txt\u202c\r overwrite \u0008\u0008\u0008 bs \u0000 nul',
   compiler_resources_info: 'Resources\u0085next-line \u2028sep \u001bc reset',
   runner_status: 'InitialUnhealthy',
   runner_self_info: null,
@@ -58,12 +59,23 @@ beforeAll(async () => {
       // no Date header: age and staleness fall back to the local clock
       res.sendDate = false;
       res.writeHead(200, { 'content-type': 'application/json' });
-      return res.end(JSON.stringify({ ...liar, id: '019afe41-0000-7000-8000-000000000000', all_healthy: true, compiler_status: 'Healthy' }));
+      return res.end(
+        JSON.stringify({
+          ...liar,
+          id: '019afe41-0000-7000-8000-000000000000',
+          all_healthy: true,
+          compiler_status: 'Healthy',
+        }),
+      );
     }
     if (path === '/v0/cluster/events/019afe41-1111-7000-8000-000000000000') {
       return send(500, { message: 'db down \u001b[31mRED\u001b[0m\u0007', error_code: 'DB\u001b[2J', details: {} });
     }
-    if (path === '/v0/cluster/events') return send(200, [liar, { ...liar, id: '019afe41-4c7c-72be-a474-68be688e5491', recorded_at: '2025-12-08T14:04:03.000001Z' }]);
+    if (path === '/v0/cluster/events')
+      return send(200, [
+        liar,
+        { ...liar, id: '019afe41-4c7c-72be-a474-68be688e5491', recorded_at: '2025-12-08T14:04:03.000001Z' },
+      ]);
     send(404, { message: 'nope', error_code: 'UnknownClusterMonitorEvent', details: {} });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
@@ -77,7 +89,17 @@ type GetOptions = Record<string, string | boolean>;
 
 async function get(id: string, opts: GetOptions, io: Partial<BufferIO> = {}, local = NOW, verbose = false) {
   const b = bufferIO({ env: { CLUSTER_CONFIG_DIR: configDir }, ...io });
-  const argv = [id, ...argvOf({ selector: 'status', staleAfter: '12m', ...opts, host: url, retries: '0', verbose: verbose || undefined })];
+  const argv = [
+    id,
+    ...argvOf({
+      selector: 'status',
+      staleAfter: '12m',
+      ...opts,
+      host: url,
+      retries: '0',
+      verbose: verbose || undefined,
+    }),
+  ];
   const r = await invoke(newCmdGet, argv, { io: b, clock: { now: () => local, sleep: async () => {} } });
   return r.error ? { error: r.error, io: b } : { code: r.code, io: b };
 }
@@ -107,7 +129,13 @@ describe('hostile server text', () => {
     const r = await get('latest', { selector: 'all' }, { stdoutIsTTY: true, columns: 80 });
     const text = r.io.out();
     // CR LF and a lone CR became line breaks, the tab became spaces, the indentation is kept under the label
-    expect(text).toContain('  self check  Unhealthy:\n' + ' '.repeat(14) + '    line two  c1-csi \\u202eexe.txt\\u202c\n' + ' '.repeat(14) + ' overwrite');
+    expect(text).toContain(
+      '  self check  Unhealthy:\n' +
+        ' '.repeat(14) +
+        '    line two  c1-csi \\u202eexe.txt\\u202c\n' +
+        ' '.repeat(14) +
+        ' overwrite',
+    );
     expect(text).toContain('  self check  Healthy  after-clear\n  resources   click me\n');
     expect(text).toContain('\\u0008\\u0008\\u0008 bs \\u0000 nul');
     const piped = (await get('latest', { selector: 'all' })).io.out();
@@ -122,10 +150,12 @@ describe('all_healthy disagreeing with the statuses', () => {
     expect(r.code).toBe(EXIT.UNHEALTHY);
     expect(r.io.out()).toContain('verdict: unhealthy\n');
     expect(r.io.out()).toContain('all_healthy: true\n');
-    expect(r.io.err()).toBe('warning: the server says all_healthy is true, but compiler is Unhealthy; treating the event as not healthy\n');
+    expect(r.io.err()).toBe(
+      'warning: the server says all_healthy is true, but compiler is Unhealthy; treating the event as not healthy\n',
+    );
     const j = await get(liar.id, { json: true, exitStatus: true });
     expect(j.code).toBe(EXIT.UNHEALTHY);
-    expect(j.io.out()).toBe(JSON.stringify(liar) + '\n');
+    expect(j.io.out()).toBe(`${JSON.stringify(liar)}\n`);
     expect(j.io.err()).toMatch(/^warning: the server says all_healthy is true/);
   });
 

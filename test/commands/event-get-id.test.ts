@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { matchPrefix, parseEventId } from '../../src/domain/event-id.js';
-import { resolveEvent } from '../../src/commands/shared/resolve-event.js';
 import { ApiError } from '../../src/api/errors.js';
 import type { ClusterEvent } from '../../src/api/types.js';
+import { resolveEvent } from '../../src/commands/shared/resolve-event.js';
+import { matchPrefix, parseEventId } from '../../src/domain/event-id.js';
 import { CliError, EXIT } from '../../src/errors.js';
 
 const ID = '019af3a1-59cf-7e2b-9c3d-0a1b2c3d4e5f';
@@ -35,7 +35,11 @@ describe('parseEventId', () => {
     expect(parseEventId('019af3a1')).toEqual({ kind: 'prefix', hex: '019af3a1', text: '019af3a1' });
     expect(parseEventId('019AF3A1-59')).toEqual({ kind: 'prefix', hex: '019af3a159', text: '019AF3A1-59' });
     expect(parseEventId('019af3a1-')).toEqual({ kind: 'prefix', hex: '019af3a1', text: '019af3a1-' });
-    expect(parseEventId('019af3a159cf7e2b')).toEqual({ kind: 'prefix', hex: '019af3a159cf7e2b', text: '019af3a159cf7e2b' });
+    expect(parseEventId('019af3a159cf7e2b')).toEqual({
+      kind: 'prefix',
+      hex: '019af3a159cf7e2b',
+      text: '019af3a159cf7e2b',
+    });
     expect(parseEventId(ID.slice(0, 35))).toMatchObject({ kind: 'prefix', hex: ID.replace(/-/g, '').slice(0, 31) });
   });
 
@@ -52,8 +56,8 @@ describe('parseEventId', () => {
     expect(usage('019af3a1x').message).toMatch(/"x" at position 9/);
     expect(usage('019a-f3a1').message).toMatch(/a dash at position 5 is not where a UUID has one/);
     expect(usage('019af3a1-59cf7e2b').message).toMatch(/expected a dash at position 14/);
-    expect(usage(ID + '0').message).toMatch(/longer than a UUID/);
-    expect(usage(ID.replace(/-/g, '') + 'ab').message).toMatch(/longer than a UUID/);
+    expect(usage(`${ID}0`).message).toMatch(/longer than a UUID/);
+    expect(usage(`${ID.replace(/-/g, '')}ab`).message).toMatch(/longer than a UUID/);
     expect(usage(`{${ID}}`).message).toMatch(/not a hex digit/);
   });
 
@@ -112,7 +116,7 @@ describe('resolveEvent', () => {
     expect(calls).toBe(0);
   });
 
-  it('a resolved prefix hands back the list entry and the list answer\'s Date', async () => {
+  it("a resolved prefix hands back the list entry and the list answer's Date", async () => {
     expect(await resolveEvent(client, parseEventId('latest'))).toEqual({ id: 'latest' });
     const r = await resolveEvent(client, parseEventId('0193ffff'));
     expect(r.listed).toBe(list[2]);

@@ -5,14 +5,20 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from '../../src/api/errors.js';
 import { newCmdGet } from '../../src/commands/event/get.js';
-import { argvOf, invoke } from '../helpers/command.js';
-import { CliError, EXIT } from '../../src/errors.js';
+import { type CliError, EXIT } from '../../src/errors.js';
 import { formatTimestamp } from '../../src/render/time.js';
-import { formatDuration } from '../../src/util/duration.js';
-import { manualClock, selectEvent, startSimulator, type ManualClock, type Simulator } from '../../src/simulator/index.js';
+import {
+  type ManualClock,
+  manualClock,
+  type Simulator,
+  selectEvent,
+  startSimulator,
+} from '../../src/simulator/index.js';
 import type { Clock } from '../../src/util/clock.js';
+import { formatDuration } from '../../src/util/duration.js';
 import { tempConfigDir } from '../helpers/cli.js';
-import { bufferIO, type BufferIO } from '../helpers/io.js';
+import { argvOf, invoke } from '../helpers/command.js';
+import { type BufferIO, bufferIO } from '../helpers/io.js';
 
 const START = Date.parse('2025-12-08T14:00:00Z');
 const MIN = 60_000;
@@ -29,9 +35,18 @@ interface Started {
 }
 
 const running: Simulator[] = [];
-async function simulator(scenario: string, opts: { history?: number; seed?: number; apiKey?: string } = {}): Promise<Started> {
+async function simulator(
+  scenario: string,
+  opts: { history?: number; seed?: number; apiKey?: string } = {},
+): Promise<Started> {
   const clock = manualClock(START);
-  const sim = await startSimulator({ scenario, clock, seed: opts.seed ?? 11, history: opts.history ?? HOUR, apiKey: opts.apiKey });
+  const sim = await startSimulator({
+    scenario,
+    clock,
+    seed: opts.seed ?? 11,
+    history: opts.history ?? HOUR,
+    apiKey: opts.apiKey,
+  });
   const requests: string[] = [];
   sim.server.on('request', (req) => requests.push(req.url ?? ''));
   running.push(sim);
@@ -65,7 +80,11 @@ async function get(
   env: Record<string, string> = {},
 ): Promise<Ran> {
   const b = bufferIO({ env: { CLUSTER_CONFIG_DIR: configDir, ...env }, ...io });
-  const r = await invoke(newCmdGet, [id, ...argvOf({ selector: 'status', staleAfter: '12m', ...opts, host: url, retries: '0' })], { io: b, clock: localClock(local) });
+  const r = await invoke(
+    newCmdGet,
+    [id, ...argvOf({ selector: 'status', staleAfter: '12m', ...opts, host: url, retries: '0' })],
+    { io: b, clock: localClock(local) },
+  );
   return r.error ? { error: r.error, io: b } : { code: r.code, io: b };
 }
 
@@ -91,7 +110,7 @@ describe('event get latest: output forms', () => {
     for (const line of out.trimEnd().split('\n')) expect(line).toMatch(/^[a-z_]+: \S/);
   });
 
-  it('piped, selector all: every service\'s reports as keyed rows', async () => {
+  it("piped, selector all: every service's reports as keyed rows", async () => {
     const { sim } = await simulator('compiler-outage', { history: 10 * MIN });
     const latest = sim.model.latest()!;
     const r = await get(sim.url, 'latest', { selector: 'all' });
@@ -146,13 +165,20 @@ describe('event get latest: output forms', () => {
 });
 
 describe('event get --json', () => {
-  it('piped: the server\'s object, byte for byte, on one line; status selector has no *_info keys', async () => {
+  it("piped: the server's object, byte for byte, on one line; status selector has no *_info keys", async () => {
     const { sim } = await simulator('healthy');
     const r = await get(sim.url, 'latest', { json: true });
     const sent = selectEvent(sim.model.latest()!, 'status');
-    expect(r.io.out()).toBe(JSON.stringify(sent) + '\n');
+    expect(r.io.out()).toBe(`${JSON.stringify(sent)}\n`);
     const parsed = JSON.parse(r.io.out());
-    expect(Object.keys(parsed)).toEqual(['id', 'recorded_at', 'all_healthy', 'api_status', 'compiler_status', 'runner_status']);
+    expect(Object.keys(parsed)).toEqual([
+      'id',
+      'recorded_at',
+      'all_healthy',
+      'api_status',
+      'compiler_status',
+      'runner_status',
+    ]);
     expect(parsed.recorded_at).toBe(sent.recorded_at); // as the server wrote it (0, 3 or 6 fraction digits)
     expect(Object.keys(parsed).some((k) => k.endsWith('_info'))).toBe(false);
   });
@@ -161,7 +187,7 @@ describe('event get --json', () => {
     const { sim } = await simulator('compiler-outage', { history: 10 * MIN });
     const r = await get(sim.url, 'latest', { json: true, selector: 'all' });
     const sent = selectEvent(sim.model.latest()!, 'all');
-    expect(r.io.out()).toBe(JSON.stringify(sent) + '\n');
+    expect(r.io.out()).toBe(`${JSON.stringify(sent)}\n`);
     expect(Object.keys(JSON.parse(r.io.out()))).toEqual(Object.keys(sent));
   });
 
@@ -183,13 +209,15 @@ describe('event get --json', () => {
 });
 
 describe('staleness and --exit-status', () => {
-  it('stalled recorder: latest is all healthy but old by the server\'s clock: verdict stale, warning, exit 0 / 3', async () => {
+  it("stalled recorder: latest is all healthy but old by the server's clock: verdict stale, warning, exit 0 / 3", async () => {
     const { sim } = await simulator('stalled', { history: 2 * HOUR });
     const plain = await get(sim.url, 'latest');
     expect(plain.code).toBe(0);
     expect(plain.io.out()).toContain('verdict: stale\n');
     expect(plain.io.out()).toMatch(/^age: 1h 59m/m);
-    expect(plain.io.err()).toMatch(/^warning: the latest event is 1h 59m old \(more than --stale-after 12m\): the monitor has stopped recording/);
+    expect(plain.io.err()).toMatch(
+      /^warning: the latest event is 1h 59m old \(more than --stale-after 12m\): the monitor has stopped recording/,
+    );
     const strict = await get(sim.url, 'latest', { exitStatus: true });
     expect(strict.code).toBe(EXIT.STALE);
     const screen = await get(sim.url, 'latest', {}, tty);
@@ -198,7 +226,7 @@ describe('staleness and --exit-status', () => {
     expect(text).toMatch(/! The latest event is 1h 59m old \(limit 12m\)/);
   });
 
-  it('judges the age by the server\'s Date, not the local clock', async () => {
+  it("judges the age by the server's Date, not the local clock", async () => {
     const { sim, clock } = await simulator('stalled', { history: 5 * MIN });
     // Fresh by the server's clock, although the local clock is a day ahead.
     const fresh = await get(sim.url, 'latest', { exitStatus: true }, {}, START + 24 * HOUR);
@@ -254,15 +282,16 @@ describe('ids: full, prefix, errors', () => {
     expect(requests.filter((u) => u === '/v0/cluster/events')).toHaveLength(0);
     // a prefix long enough to be unique among the retained ids
     let n = 8;
-    while (events.filter((e) => e.id.replace(/-/g, '').startsWith(target.id.replace(/-/g, '').slice(0, n))).length > 1) n++;
+    while (events.filter((e) => e.id.replace(/-/g, '').startsWith(target.id.replace(/-/g, '').slice(0, n))).length > 1)
+      n++;
     const prefix = target.id.slice(0, n + (n > 8 ? 1 : 0)).toUpperCase();
     const r = await get(sim.url, prefix, { json: true, selector: 'all' });
-    expect(r.io.out()).toBe(JSON.stringify(selectEvent(target, 'all')) + '\n');
+    expect(r.io.out()).toBe(`${JSON.stringify(selectEvent(target, 'all'))}\n`);
     expect(requests.filter((u) => u === '/v0/cluster/events')).toHaveLength(1);
     // with the status selector the list entry is the answer: one request in all
     const before = requests.length;
     const s = await get(sim.url, prefix, { json: true });
-    expect(s.io.out()).toBe(JSON.stringify(selectEvent(target, 'status')) + '\n');
+    expect(s.io.out()).toBe(`${JSON.stringify(selectEvent(target, 'status'))}\n`);
     expect(requests.slice(before)).toEqual(['/v0/cluster/events']);
   });
 
@@ -292,11 +321,13 @@ describe('ids: full, prefix, errors', () => {
     expect(r.error!.hint).toMatch(/72 h and at most the 1000 newest/);
   });
 
-  it('a full id that is no longer retained: the server\'s explanation of retention', async () => {
+  it("a full id that is no longer retained: the server's explanation of retention", async () => {
     const { sim } = await simulator('healthy');
     const r = await get(sim.url, '00000000-0000-7000-8000-000000000000');
     expect((r.error as ApiError).apiKind).toBe('unknown-event');
-    expect(r.error!.message).toMatch(/'00000000-0000-7000-8000-000000000000' does not exist -- it might have been deleted as monitor events are only retained for 72h and at most 1000/);
+    expect(r.error!.message).toMatch(
+      /'00000000-0000-7000-8000-000000000000' does not exist -- it might have been deleted as monitor events are only retained for 72h and at most 1000/,
+    );
     expect(r.error!.hint).toMatch(/cluster event list/);
   });
 

@@ -12,14 +12,15 @@ import { createReadCache } from '../../src/exporter/cache.js';
 import type { ManualClock } from '../../src/simulator/index.js';
 import type { Clock } from '../../src/util/clock.js';
 import { argvOf, invoke } from '../helpers/command.js';
-import { bufferIO, type BufferIO } from '../helpers/io.js';
-import { HOUR, MIN, SEC, closedPort, configWith, sim, slowServer, type Sim } from './list-helpers.js';
+import { type BufferIO, bufferIO } from '../helpers/io.js';
+import { closedPort, configWith, HOUR, MIN, SEC, type Sim, sim, slowServer } from './list-helpers.js';
 
 /** Now from the simulator's clock; sleeps end only when aborted (time moves when the test says). */
 function heldClock(c: ManualClock): Clock {
   return {
     now: () => Math.floor(c.now()),
-    sleep: (_ms, signal) => new Promise((_resolve, reject) => signal?.addEventListener('abort', () => reject(signal.reason), { once: true })),
+    sleep: (_ms, signal) =>
+      new Promise((_resolve, reject) => signal?.addEventListener('abort', () => reject(signal.reason), { once: true })),
   };
 }
 
@@ -30,10 +31,17 @@ interface Running {
   stop(): Promise<number>;
 }
 
-async function startExporter(flags: Record<string, unknown>, o: { configDir?: string; clock?: Clock; env?: Record<string, string> } = {}): Promise<Running> {
+async function startExporter(
+  flags: Record<string, unknown>,
+  o: { configDir?: string; clock?: Clock; env?: Record<string, string> } = {},
+): Promise<Running> {
   const io = bufferIO({ env: { CLUSTER_CONFIG_DIR: o.configDir ?? configWith({}), ...o.env } });
   const ctl = new AbortController();
-  const run = invoke(newCmdExporter, argvOf({ retries: '0', listen: '127.0.0.1:0', ...flags }), { io, clock: o.clock, signal: ctl.signal });
+  const run = invoke(newCmdExporter, argvOf({ retries: '0', listen: '127.0.0.1:0', ...flags }), {
+    io,
+    clock: o.clock,
+    signal: ctl.signal,
+  });
   for (let i = 0; i < 200 && !io.out().includes('\n'); i++) {
     if (await Promise.race([run.then(() => true), new Promise((r) => setTimeout(() => r(false), 10))])) break;
   }
@@ -110,13 +118,26 @@ describe('exporter', () => {
       for (const service of ['api', 'compiler', 'runner']) {
         expect(value(first.text, 'feldera_cluster_service_healthy', { ...labels, service })).toBe(1);
         expect(value(first.text, 'feldera_cluster_service_status', { ...labels, service, status: 'Healthy' })).toBe(1);
-        expect(value(first.text, 'feldera_cluster_service_status', { ...labels, service, status: 'Unhealthy' })).toBe(0);
-        expect(value(first.text, 'feldera_cluster_service_status', { ...labels, service, status: 'InitialUnhealthy' })).toBe(0);
+        expect(value(first.text, 'feldera_cluster_service_status', { ...labels, service, status: 'Unhealthy' })).toBe(
+          0,
+        );
+        expect(
+          value(first.text, 'feldera_cluster_service_status', { ...labels, service, status: 'InitialUnhealthy' }),
+        ).toBe(0);
       }
       const health = ok.model.health()!;
-      expect(value(first.text, 'feldera_cluster_last_check_timestamp_seconds', labels)).toBe(Date.parse(health.compiler.checked_at) / 1000);
-      expect(value(first.text, 'feldera_cluster_check_age_seconds', labels)).toBe((ok.clock.now() - Date.parse(health.compiler.checked_at)) / 1000);
-      expect(value(first.text, 'feldera_cluster_service_unchanged_since_timestamp_seconds', { ...labels, service: 'runner' })).toBe(Date.parse(health.runner.unchanged_since) / 1000);
+      expect(value(first.text, 'feldera_cluster_last_check_timestamp_seconds', labels)).toBe(
+        Date.parse(health.compiler.checked_at) / 1000,
+      );
+      expect(value(first.text, 'feldera_cluster_check_age_seconds', labels)).toBe(
+        (ok.clock.now() - Date.parse(health.compiler.checked_at)) / 1000,
+      );
+      expect(
+        value(first.text, 'feldera_cluster_service_unchanged_since_timestamp_seconds', {
+          ...labels,
+          service: 'runner',
+        }),
+      ).toBe(Date.parse(health.runner.unchanged_since) / 1000);
       expect(value(first.text, 'feldera_cluster_scrape_duration_seconds', labels)).toBeGreaterThanOrEqual(0);
       expect(first.text).toMatch(/^process_cpu_user_seconds_total /m);
       expect(first.text).toMatch(/^process_resident_memory_bytes /m);
@@ -127,13 +148,17 @@ describe('exporter', () => {
       const again = await Promise.all([e.scrape(), e.scrape(), e.scrape(), e.scrape()]);
       expect(requests).toBe(2);
       // The age grows with the time since the read, even from the cache.
-      expect(value(again[0]!.text, 'feldera_cluster_check_age_seconds', labels)).toBe(value(first.text, 'feldera_cluster_check_age_seconds', labels)! + 9);
+      expect(value(again[0]!.text, 'feldera_cluster_check_age_seconds', labels)).toBe(
+        value(first.text, 'feldera_cluster_check_age_seconds', labels)! + 9,
+      );
       // After it: one new read, shared by the scrapes that arrive together.
       ok.clock.advance(1 * SEC);
       await Promise.all([e.scrape(), e.scrape(), e.scrape()]);
       expect(requests).toBe(4);
       expect(await e.stop()).toBe(0);
-      expect(e.io.err()).toMatch(/^Exporting cluster health of default on http:\/\/127\.0\.0\.1:\d+\/metrics; Feldera is read at most every 10s\./);
+      expect(e.io.err()).toMatch(
+        /^Exporting cluster health of default on http:\/\/127\.0\.0\.1:\d+\/metrics; Feldera is read at most every 10s\./,
+      );
       expect(e.io.err()).toMatch(/Z default: healthy\n/);
     } finally {
       ok.server.off('request', count);
@@ -151,16 +176,22 @@ describe('exporter', () => {
     expect(value(text, 'feldera_cluster_up', { profile: 'down', host: down })).toBe(0);
     expect(value(text, 'feldera_cluster_up', { profile: 'slow', host: slow.url })).toBe(0);
     // No value outlives its answer: nothing but up and the read's duration for the failed rows.
-    expect([...samples(text).keys()].filter((k) => k.includes('profile="down"')).map((k) => k.split('{')[0]).sort()).toEqual([
-      'feldera_cluster_scrape_duration_seconds',
-      'feldera_cluster_up',
-    ]);
+    expect(
+      [...samples(text).keys()]
+        .filter((k) => k.includes('profile="down"'))
+        .map((k) => k.split('{')[0])
+        .sort(),
+    ).toEqual(['feldera_cluster_scrape_duration_seconds', 'feldera_cluster_up']);
     expect(value(text, 'feldera_cluster_healthy', { profile: 'ok' })).toBe(1);
     expect(value(text, 'feldera_cluster_healthy', { profile: 'sick' })).toBe(0);
     expect(value(text, 'feldera_cluster_service_healthy', { profile: 'sick', service: 'compiler' })).toBe(0);
     expect(value(text, 'feldera_cluster_service_healthy', { profile: 'sick', service: 'runner' })).toBe(1);
-    expect(value(text, 'feldera_cluster_service_status', { profile: 'sick', service: 'compiler', status: 'Unhealthy' })).toBe(1);
-    expect(value(text, 'feldera_cluster_service_status', { profile: 'sick', service: 'compiler', status: 'Healthy' })).toBe(0);
+    expect(
+      value(text, 'feldera_cluster_service_status', { profile: 'sick', service: 'compiler', status: 'Unhealthy' }),
+    ).toBe(1);
+    expect(
+      value(text, 'feldera_cluster_service_status', { profile: 'sick', service: 'compiler', status: 'Healthy' }),
+    ).toBe(0);
     expect(await e.stop()).toBe(0);
     // Changes are logged once each, failures as warnings.
     expect(e.io.err()).toMatch(/warning: \S+Z down: unreachable: cannot reach .*connection refused/);
@@ -175,16 +206,29 @@ describe('exporter', () => {
     expect(value(text, 'feldera_cluster_healthy', { profile: 'stale' })).toBe(0);
     expect(value(text, 'feldera_cluster_service_healthy', { profile: 'stale', service: 'runner' })).toBe(1);
     expect(value(text, 'feldera_cluster_check_age_seconds', { profile: 'stale' })).toBeGreaterThan(12 * 60);
-    expect([...new Set([...samples(text).keys()].filter((k) => k.startsWith('feldera_cluster_up{')).map((k) => /profile="(\w+)"/.exec(k)![1]))]).toEqual(['down', 'ok', 'sick', 'slow', 'stale', 'starting']);
+    expect([
+      ...new Set(
+        [...samples(text).keys()]
+          .filter((k) => k.startsWith('feldera_cluster_up{'))
+          .map((k) => /profile="(\w+)"/.exec(k)![1]),
+      ),
+    ]).toEqual(['down', 'ok', 'sick', 'slow', 'stale', 'starting']);
     // Services still starting: InitialUnhealthy, not Unhealthy.
-    const starting = [...samples(text)].filter(([k, v]) => k.startsWith('feldera_cluster_service_status{') && k.includes('profile="starting"') && v === 1).map(([k]) => /service="(\w+)",status="(\w+)"/.exec(k)!.slice(1).join('='));
+    const starting = [...samples(text)]
+      .filter(
+        ([k, v]) => k.startsWith('feldera_cluster_service_status{') && k.includes('profile="starting"') && v === 1,
+      )
+      .map(([k]) => /service="(\w+)",status="(\w+)"/.exec(k)!.slice(1).join('='));
     expect(starting).toContain('compiler=InitialUnhealthy');
     expect(starting.some((s) => s.endsWith('=Unhealthy'))).toBe(false);
     await e.stop();
   });
 
-  it('--host elsewhere than the current profile: labelled default, not with that profile\'s name', async () => {
-    const e = await startExporter({ host: ok.url }, { configDir: configWith({ sick: sick.url }, 'sick'), clock: heldClock(ok.clock) });
+  it("--host elsewhere than the current profile: labelled default, not with that profile's name", async () => {
+    const e = await startExporter(
+      { host: ok.url },
+      { configDir: configWith({ sick: sick.url }, 'sick'), clock: heldClock(ok.clock) },
+    );
     const { text } = await e.scrape();
     expect(value(text, 'feldera_cluster_up', { profile: 'default', host: ok.url })).toBe(1);
     expect(text).not.toContain('profile="sick"');
@@ -206,7 +250,10 @@ describe('exporter', () => {
     const secured = await sim({ scenario: 'healthy', apiKey: key, history: HOUR });
     try {
       const cfg = mkdtempSync(join(tmpdir(), 'cluster-exporter-'));
-      const profiles = { prod: { host: secured.url, auth: { kind: 'apikey', apiKey: key } }, wrong: { host: secured.url, auth: { kind: 'apikey', apiKey: `${key}-wrong` } } };
+      const profiles = {
+        prod: { host: secured.url, auth: { kind: 'apikey', apiKey: key } },
+        wrong: { host: secured.url, auth: { kind: 'apikey', apiKey: `${key}-wrong` } },
+      };
       writeFileSync(join(cfg, 'config.json'), JSON.stringify({ current: 'prod', profiles }), { mode: 0o600 });
       const e = await startExporter({ profiles: 'prod,wrong', verbose: true }, { configDir: cfg });
       const m = await e.scrape();
@@ -225,14 +272,20 @@ describe('exporter', () => {
   });
 
   it('refuses what would point every row at one place, and an address it cannot listen on', async () => {
-    const refused = await invoke(newCmdExporter, ['--all-profiles', '--host', ok.url], { io: bufferIO({ env: { CLUSTER_CONFIG_DIR: dir } }) });
+    const refused = await invoke(newCmdExporter, ['--all-profiles', '--host', ok.url], {
+      io: bufferIO({ env: { CLUSTER_CONFIG_DIR: dir } }),
+    });
     expect(refused.code).toBe(64);
     expect(refused.err).toMatch(/--host cannot be combined with --all-profiles or -p/);
     const held = await startExporter({ host: ok.url });
     const port = new URL(held.url).port;
-    const busy = await invoke(newCmdExporter, ['--host', ok.url, '--listen', `127.0.0.1:${port}`], { io: bufferIO({ env: { CLUSTER_CONFIG_DIR: dir } }) });
+    const busy = await invoke(newCmdExporter, ['--host', ok.url, '--listen', `127.0.0.1:${port}`], {
+      io: bufferIO({ env: { CLUSTER_CONFIG_DIR: dir } }),
+    });
     expect(busy.code).toBe(1);
-    expect(busy.err).toMatch(new RegExp(`error: 127\\.0\\.0\\.1:${port} is already in use\\nhint: choose another address with --listen`));
+    expect(busy.err).toMatch(
+      new RegExp(`error: 127\\.0\\.0\\.1:${port} is already in use\\nhint: choose another address with --listen`),
+    );
     await held.stop();
   });
 });

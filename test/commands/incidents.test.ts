@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterEventStatus, Service } from '../../src/api/types.js';
 import { SERVICES } from '../../src/api/types.js';
 import { newCmdIncidents as run } from '../../src/commands/event/incidents.js';
-import { EXIT } from '../../src/errors.js';
 import type { IncidentJson } from '../../src/domain/incidents.js';
+import { EXIT } from '../../src/errors.js';
 import { parseScenario } from '../../src/simulator/index.js';
-import { HOUR, MIN, closedPort, getJson, rows, runCommand, sim, type Sim } from './list-helpers.js';
+import { closedPort, getJson, HOUR, MIN, rows, runCommand, type Sim, sim } from './list-helpers.js';
 
 /** Incidents the slow obvious way, from the server's list: runs of non-Healthy per service. */
 function expected(events: ClusterEventStatus[], service: Service) {
@@ -41,14 +41,31 @@ describe('event incidents: compiler-outage, 72 h', () => {
     const want = expected(all, 'compiler');
     expect(want).toHaveLength(1);
     expect(got).toHaveLength(1);
-    expect(got[0]).toMatchObject({ service: 'compiler', worst_status: 'Unhealthy', ongoing: false, started_at: want[0]!.started, ended_at: want[0]!.ended, events: want[0]!.events, began_before_window: false });
+    expect(got[0]).toMatchObject({
+      service: 'compiler',
+      worst_status: 'Unhealthy',
+      ongoing: false,
+      started_at: want[0]!.started,
+      ended_at: want[0]!.ended,
+      events: want[0]!.events,
+      began_before_window: false,
+    });
     expect(got[0]!.duration_seconds).toBeGreaterThan(19 * 60);
     expect(got[0]!.duration_seconds).toBeLessThan(21 * 60);
   });
 
   it('piped rows and the terminal table', async () => {
     const r = await runCommand(run, {}, { host: s.url });
-    expect(rows(r.out)).toEqual([['compiler', 'Unhealthy', expected(all, 'compiler')[0]!.started, expected(all, 'compiler')[0]!.ended, expect.stringMatching(/^(19|20)m \d+s$/), expect.stringMatching(/^\d+$/)]]);
+    expect(rows(r.out)).toEqual([
+      [
+        'compiler',
+        'Unhealthy',
+        expected(all, 'compiler')[0]!.started,
+        expected(all, 'compiler')[0]!.ended,
+        expect.stringMatching(/^(19|20)m \d+s$/),
+        expect.stringMatching(/^\d+$/),
+      ],
+    ]);
     const t = await runCommand(run, { utc: true }, { host: s.url, tty: true });
     expect(t.out).toMatch(/^SERVICE +WORST +STARTED \(UTC\) +ENDED +DURATION +EVENTS\n/);
     expect(t.out).toMatch(/compiler +✗ Unhealthy +\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ +\d+d( \d+h)? ago +\d{4}-/);
@@ -78,7 +95,9 @@ describe('event incidents: other scenarios', () => {
       const want = expected(all, 'runner');
       expect(got.length).toBe(want.length);
       expect(got.length).toBeGreaterThan(55);
-      expect(got.map((x) => [x.started_at, x.ended_at, x.events])).toEqual(want.map((x) => [x.started, x.ended, x.events]));
+      expect(got.map((x) => [x.started_at, x.ended_at, x.events])).toEqual(
+        want.map((x) => [x.started, x.ended, x.events]),
+      );
       expect(got.every((x) => x.service === 'runner')).toBe(true);
       expect(got[0]!.ongoing).toBe(true);
       const t = await runCommand(run, { limit: undefined }, { host: s.url, tty: true, color: true });
@@ -95,7 +114,9 @@ describe('event incidents: other scenarios', () => {
       expect(all).toHaveLength(1000);
       const got = JSON.parse((await runCommand(run, { json: true }, { host: s.url })).out) as IncidentJson[];
       for (const svc of SERVICES) {
-        expect(got.filter((x) => x.service === svc).map((x) => x.started_at)).toEqual(expected(all, svc).map((x) => x.started));
+        expect(got.filter((x) => x.service === svc).map((x) => x.started_at)).toEqual(
+          expected(all, svc).map((x) => x.started),
+        );
       }
       const oldest = all.at(-1)!;
       const first = got.at(-1)!;
@@ -130,8 +151,14 @@ describe('event incidents: changes recorded late, at a back-off insert', () => {
   const scenario = parseScenario({
     name: 'two-down',
     services: {
-      compiler: [{ at: '5m', kind: 'unreachable' }, { at: '40m', kind: 'healthy' }],
-      runner: [{ at: '12m', kind: 'unreachable' }, { at: '30m', kind: 'healthy' }],
+      compiler: [
+        { at: '5m', kind: 'unreachable' },
+        { at: '40m', kind: 'healthy' },
+      ],
+      runner: [
+        { at: '12m', kind: 'unreachable' },
+        { at: '30m', kind: 'healthy' },
+      ],
     },
   });
 
@@ -157,7 +184,9 @@ describe('event incidents: changes recorded late, at a back-off insert', () => {
       expect(compiler.end_precision_seconds).toBeNull();
       const t = await runCommand(run, { utc: true }, { host: s.url, tty: true, columns: 160 });
       expect(t.out).toMatch(/\nrunner +✗ Unhealthy +~ \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ.* ~ \d{4}-/);
-      expect(t.out).toMatch(/\n~ recorded late, up to \d+m( \d+s)? after it happened: a service that changes while the cluster is already unhealthy is stored only at Feldera's next back-off insert/);
+      expect(t.out).toMatch(
+        /\n~ recorded late, up to \d+m( \d+s)? after it happened: a service that changes while the cluster is already unhealthy is stored only at Feldera's next back-off insert/,
+      );
     } finally {
       await s.close();
     }

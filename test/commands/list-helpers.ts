@@ -9,7 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GlobalFlags } from '../../src/config/connection.js';
 import type { CliError } from '../../src/errors.js';
-import { manualClock, startSimulator, type ManualClock, type Simulator, type SimulatorOptions } from '../../src/simulator/index.js';
+import {
+  type ManualClock,
+  manualClock,
+  type Simulator,
+  type SimulatorOptions,
+  startSimulator,
+} from '../../src/simulator/index.js';
 import { argvOf, invoke, type NewCmd } from '../helpers/command.js';
 import { bufferIO } from '../helpers/io.js';
 
@@ -47,7 +53,11 @@ export interface RunOptions {
 export const EMPTY_CONFIG_DIR = mkdtempSync(join(tmpdir(), 'cluster-history-'));
 
 /** Run a command in-process: `opts` are its flags as named in code (`{ since: '6h' }`), parsed as the CLI parses them. */
-export async function runCommand<O>(newCmd: NewCmd<O>, opts: Record<string, unknown>, ro: RunOptions = {}): Promise<Ran> {
+export async function runCommand<O>(
+  newCmd: NewCmd<O>,
+  opts: Record<string, unknown>,
+  ro: RunOptions = {},
+): Promise<Ran> {
   const io = bufferIO({
     stdoutIsTTY: ro.tty ?? false,
     stderrIsTTY: false,
@@ -109,7 +119,9 @@ export function configWith(profiles: Record<string, string>, current?: string): 
   const dir = mkdtempSync(join(tmpdir(), 'cluster-fleet-'));
   const data = {
     ...(current && { current }),
-    profiles: Object.fromEntries(Object.entries(profiles).map(([name, host]) => [name, { host, auth: { kind: 'none' } }])),
+    profiles: Object.fromEntries(
+      Object.entries(profiles).map(([name, host]) => [name, { host, auth: { kind: 'none' } }]),
+    ),
   };
   writeFileSync(join(dir, 'config.json'), JSON.stringify(data), { mode: 0o600 });
   return dir;

@@ -3,9 +3,10 @@ import type { ClusterEventStatus } from '../../src/api/types.js';
 import { newCmdList as run } from '../../src/commands/event/list.js';
 import { EXIT } from '../../src/errors.js';
 import { tempConfigDir } from '../helpers/cli.js';
-import { HOUR, MIN, closedPort, getJson, rows, runCommand, sim, type Sim } from './list-helpers.js';
+import { closedPort, getJson, HOUR, MIN, rows, runCommand, type Sim, sim } from './list-helpers.js';
 
-const ROW = /^[0-9a-f-]{36}\t\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3}|\.\d{6})?Z\t(healthy|unhealthy|stale)\t(Healthy|Unhealthy|InitialUnhealthy)\t(Healthy|Unhealthy|InitialUnhealthy)\t(Healthy|Unhealthy|InitialUnhealthy)$/;
+const ROW =
+  /^[0-9a-f-]{36}\t\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3}|\.\d{6})?Z\t(healthy|unhealthy|stale)\t(Healthy|Unhealthy|InitialUnhealthy)\t(Healthy|Unhealthy|InitialUnhealthy)\t(Healthy|Unhealthy|InitialUnhealthy)$/;
 
 async function serverList(s: Sim): Promise<ClusterEventStatus[]> {
   return (await getJson(`${s.url}/v0/cluster/events`)).body as ClusterEventStatus[];
@@ -54,7 +55,8 @@ describe('event list against the simulator (72 h of compiler-outage history)', (
 
   it('--since / --until by duration and RFC 3339, --limit, --reverse', async () => {
     const now = s.clock.now();
-    const within = (e: ClusterEventStatus, a: number, b: number) => Date.parse(e.recorded_at) >= a && Date.parse(e.recorded_at) <= b;
+    const within = (e: ClusterEventStatus, a: number, b: number) =>
+      Date.parse(e.recorded_at) >= a && Date.parse(e.recorded_at) <= b;
     const r = await runCommand(run, { since: '2h', json: true }, { host: s.url });
     const since2h = JSON.parse(r.out) as ClusterEventStatus[];
     const nowS = Math.floor(now / 1000) * 1000; // the Date header has whole seconds
@@ -66,7 +68,12 @@ describe('event list against the simulator (72 h of compiler-outage history)', (
     const lim = await runCommand(run, { limit: '3' }, { host: s.url });
     expect(rows(lim.out).map((c) => c[0])).toEqual(all.slice(0, 3).map((e) => e.id));
     const rev = await runCommand(run, { limit: '3', reverse: true }, { host: s.url });
-    expect(rows(rev.out).map((c) => c[0])).toEqual(all.slice(0, 3).reverse().map((e) => e.id));
+    expect(rows(rev.out).map((c) => c[0])).toEqual(
+      all
+        .slice(0, 3)
+        .reverse()
+        .map((e) => e.id),
+    );
     const oldest = await runCommand(run, { reverse: true }, { host: s.url });
     expect(rows(oldest.out)[0]![0]).toBe(all.at(-1)!.id);
   });
@@ -80,7 +87,9 @@ describe('event list against the simulator (72 h of compiler-outage history)', (
     expect(short.length).toBeGreaterThanOrEqual(8);
     expect(short.length).toBeLessThan(36);
     expect(all[0]!.id.startsWith(short)).toBe(true);
-    expect(lines[1]).toMatch(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d +(just now|\d+[sm]( \d+s)? ago) +healthy +✓ Healthy +✓ Healthy +✓ Healthy$/);
+    expect(lines[1]).toMatch(
+      /\d{4}-\d\d-\d\d \d\d:\d\d:\d\d +(just now|\d+[sm]( \d+s)? ago) +healthy +✓ Healthy +✓ Healthy +✓ Healthy$/,
+    );
     const wide = await runCommand(run, { limit: '1', wide: true, utc: true }, { host: s.url, tty: true });
     expect(wide.out).toContain(all[0]!.id);
     expect(wide.out).toMatch(/RECORDED \(UTC\)/);
@@ -88,8 +97,15 @@ describe('event list against the simulator (72 h of compiler-outage history)', (
   });
 
   it('an 80-column terminal: the table is drawn with less (no year, then no ages) until it fits', async () => {
-    const r = await runCommand(run, { unhealthy: true, limit: '3' }, { host: s.url, tty: true, color: true, columns: 80 });
-    const plain = r.out.replace(/\u001b\[[0-9;]*m/g, '').trimEnd().split('\n');
+    const r = await runCommand(
+      run,
+      { unhealthy: true, limit: '3' },
+      { host: s.url, tty: true, color: true, columns: 80 },
+    );
+    const plain = r.out
+      .replace(/\u001b\[[0-9;]*m/g, '')
+      .trimEnd()
+      .split('\n');
     expect(plain).toHaveLength(4);
     for (const l of plain) expect([...l].length).toBeLessThanOrEqual(80);
     expect(plain[1]).toMatch(/^\S+ {2}\d\d-\d\d \d\d:\d\d:\d\d +.*unhealthy +✓ Healthy +✗ Unhealthy +✓ Healthy$/);
@@ -105,7 +121,9 @@ describe('event list against the simulator (72 h of compiler-outage history)', (
 
   it('--incidents and --timeline delegate', async () => {
     const inc = await runCommand(run, { incidents: true, json: true }, { host: s.url });
-    expect(JSON.parse(inc.out)).toEqual([expect.objectContaining({ service: 'compiler', worst_status: 'Unhealthy', ongoing: false })]);
+    expect(JSON.parse(inc.out)).toEqual([
+      expect.objectContaining({ service: 'compiler', worst_status: 'Unhealthy', ongoing: false }),
+    ]);
     const tl = await runCommand(run, { timeline: true, json: true, staleAfter: '12m' }, { host: s.url });
     expect(JSON.parse(tl.out).services).toHaveLength(3);
   });
@@ -118,7 +136,10 @@ describe('event list: usage errors (exit 64, before any request)', () => {
   });
 
   it.each([
-    [{ since: 'yesterday' }, /^invalid --since "yesterday": expected a duration such as 30m, 2h, 3d or an RFC 3339 time/],
+    [
+      { since: 'yesterday' },
+      /^invalid --since "yesterday": expected a duration such as 30m, 2h, 3d or an RFC 3339 time/,
+    ],
     [{ until: '12/08/2025' }, /^invalid --until "12\/08\/2025": expected a duration/],
     [{ since: '1h', until: '2h' }, /--since .* is after --until/],
     // two durations: said in the user's words, never as dates from a made-up "now"
@@ -180,7 +201,11 @@ describe('event list: other histories', () => {
       expect(rs.length).toBeGreaterThan(50);
       expect(rs.every((c) => c[5] === 'Unhealthy' && c[2] === 'unhealthy')).toBe(true);
       const t = await runCommand(run, {}, { host: s.url, tty: true });
-      const shorts = t.out.trimEnd().split('\n').slice(1).map((l) => l.split(' ')[0]);
+      const shorts = t.out
+        .trimEnd()
+        .split('\n')
+        .slice(1)
+        .map((l) => l.split(' ')[0]);
       expect(new Set(shorts).size).toBe(shorts.length);
     } finally {
       await s.close();
@@ -193,9 +218,15 @@ describe('event list: other histories', () => {
       // a config dir of its own: no period stored by another test for a host on the same port
       const r = await runCommand(run, {}, { host: s.url, configDir: tempConfigDir() });
       expect(rows(r.out)[0]![2]).toBe('stale');
-      expect(rows(r.out).slice(1).every((c) => c[2] === 'healthy')).toBe(true);
+      expect(
+        rows(r.out)
+          .slice(1)
+          .every((c) => c[2] === 'healthy'),
+      ).toBe(true);
       // two events 10 s apart (the first round after start-up is recorded twice): no period to learn
-      expect(r.err).toMatch(/^warning: the newest event is 1h 5\dm old \(more than 20m, the default: the retained history has too few healthy periods to learn this instance's \(0 of 3\)\)/);
+      expect(r.err).toMatch(
+        /^warning: the newest event is 1h 5\dm old \(more than 20m, the default: the retained history has too few healthy periods to learn this instance's \(0 of 3\)\)/,
+      );
       const fresh = await runCommand(run, { staleAfter: '3h' }, { host: s.url });
       expect(fresh.err).toBe('');
       s.clock.advance(MIN); // still stale a minute later

@@ -2,15 +2,15 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { newCmdLogout, nextCurrent } from '../../src/commands/logout.js';
 import { withConfigLock } from '../../src/config/lock.js';
-import { configPath, readConfig, type ConfigData } from '../../src/config/profiles.js';
+import { type ConfigData, configPath, readConfig } from '../../src/config/profiles.js';
 import { CliError } from '../../src/errors.js';
 import { tempConfigDir } from '../helpers/cli.js';
-import { bufferIO, type BufferIO } from '../helpers/io.js';
 import { argvOf, runOrThrow } from '../helpers/command.js';
+import { type BufferIO, bufferIO } from '../helpers/io.js';
 
 const logout = (opts: Record<string, unknown>, io: BufferIO) => runOrThrow(newCmdLogout, argvOf(opts), { io });
 
-const KEY = 'apikey:' + 'AbCd' + 'z'.repeat(60) + 'wxyz';
+const KEY = `apikey:AbCd${'z'.repeat(60)}wxyz`;
 
 function stored(data: ConfigData, env: Record<string, string> = {}) {
   const dir = tempConfigDir();
@@ -105,7 +105,10 @@ describe('logout', () => {
   });
 
   it('when several remain and none is "default", no profile is current and the user is told how to pick one', async () => {
-    const t = stored({ current: 'a', profiles: { a: three.profiles.prod!, b: three.profiles.prod!, c: three.profiles.prod! } });
+    const t = stored({
+      current: 'a',
+      profiles: { a: three.profiles.prod!, b: three.profiles.prod!, c: three.profiles.prod! },
+    });
     await t.go();
     expect(t.read().current).toBeUndefined();
     expect(t.io.err()).toContain('cluster profile use NAME');

@@ -2,18 +2,18 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { loginRun, newCmdLogin, parseKey, type LoginDeps } from '../../src/commands/login.js';
+import { type LoginDeps, loginRun, newCmdLogin, parseKey } from '../../src/commands/login.js';
 import { configPath, readConfig } from '../../src/config/profiles.js';
-import { scriptedPrompter } from '../../src/io/prompt.js';
 import { CliError } from '../../src/errors.js';
-import { startSimulator, type Simulator } from '../../src/simulator/index.js';
-import { EVENT, PLATFORM, fakeServer, feldera, selfSignedCert, type FakeServer } from '../api/fake-server.js';
+import { scriptedPrompter } from '../../src/io/prompt.js';
+import { type Simulator, startSimulator } from '../../src/simulator/index.js';
+import { EVENT, type FakeServer, fakeServer, feldera, PLATFORM, selfSignedCert } from '../api/fake-server.js';
 import { tempConfigDir } from '../helpers/cli.js';
-import { bufferIO } from '../helpers/io.js';
 import { argvOf, runOrThrow } from '../helpers/command.js';
+import { bufferIO } from '../helpers/io.js';
 import '../helpers/test-names.cjs';
 
-const KEY = 'apikey:' + 'AbCd' + 'k'.repeat(120) + 'wxyz';
+const KEY = `apikey:AbCd${'k'.repeat(120)}wxyz`;
 
 let sim: Simulator;
 let open: Simulator;
@@ -53,7 +53,11 @@ function setup(s: Setup = {}) {
   };
   /** `cluster login` with these flags (global ones included), prompts and stdin from the setup. */
   const go = (opts: Record<string, unknown>) =>
-    runOrThrow(newCmdLogin, argvOf(opts), { io, runTokenCommand: s.runTokenCommand, runF: (o, ctx) => loginRun(o, ctx, deps) });
+    runOrThrow(newCmdLogin, argvOf(opts), {
+      io,
+      runTokenCommand: s.runTokenCommand,
+      runF: (o, ctx) => loginRun(o, ctx, deps),
+    });
   return { dir, env, io, prompter, go, stdinReads: () => stdinReads, file: configPath(env) };
 }
 
@@ -72,7 +76,12 @@ describe('login --api-key-stdin (scripts)', () => {
     expect(await t.go({ host: sim.url, apiKeyStdin: true })).toBe(0);
     const cfg = readConfig(t.env);
     expect(cfg.current).toBe('default');
-    expect(cfg.profiles.default).toMatchObject({ host: sim.url, auth: { kind: 'apikey', apiKey: KEY }, serverVersion: expect.any(String), serverEdition: 'Open source' });
+    expect(cfg.profiles.default).toMatchObject({
+      host: sim.url,
+      auth: { kind: 'apikey', apiKey: KEY },
+      serverVersion: expect.any(String),
+      serverEdition: 'Open source',
+    });
     expect(statSync(t.file).mode & 0o777).toBe(0o600);
     expect(statSync(t.dir).mode & 0o777).toBe(0o700);
     const out = t.io.out();
@@ -83,7 +92,7 @@ describe('login --api-key-stdin (scripts)', () => {
   });
 
   it('a wrong key: nothing saved, the reason said', async () => {
-    const t = setup({ stdin: 'apikey:' + 'w'.repeat(60) });
+    const t = setup({ stdin: `apikey:${'w'.repeat(60)}` });
     const e = await failure(t.go({ host: sim.url, apiKeyStdin: true }));
     expect(e.exitCode).toBe(1);
     expect(e.message).toContain('login failed');
@@ -111,7 +120,16 @@ describe('login --api-key-stdin (scripts)', () => {
     const tls = selfSignedCert();
     const ca = tls ? tls.certFile : undefined;
     if (ca) {
-      expect(await t.go({ host: sim.url, apiKeyStdin: true, profile: 'staging', tenant: 'acme', insecure: true, caCert: ca })).toBe(0);
+      expect(
+        await t.go({
+          host: sim.url,
+          apiKeyStdin: true,
+          profile: 'staging',
+          tenant: 'acme',
+          insecure: true,
+          caCert: ca,
+        }),
+      ).toBe(0);
       const cfg = readConfig(t.env);
       expect(cfg.current).toBe('default');
       expect(cfg.profiles.staging).toMatchObject({ tenant: 'acme', insecure: true, caCert: ca });
@@ -121,12 +139,20 @@ describe('login --api-key-stdin (scripts)', () => {
 
   it('sends the tenant while verifying', async () => {
     const f = await fakeServer((req) =>
-      req.url === '/config/authentication' ? { status: 200, json: { GenericOidc: { issuer: 'i', client_id: 'c', extra_oidc_scopes: [] } } } : req.url === '/v0/config' ? { status: 200, json: PLATFORM } : { status: 200, json: EVENT },
+      req.url === '/config/authentication'
+        ? { status: 200, json: { GenericOidc: { issuer: 'i', client_id: 'c', extra_oidc_scopes: [] } } }
+        : req.url === '/v0/config'
+          ? { status: 200, json: PLATFORM }
+          : { status: 200, json: EVENT },
     );
     fakes.push(f);
     const t = setup({ stdin: KEY, env: { FELDERA_TENANT: 'from-env' } });
     await t.go({ host: f.url, apiKeyStdin: true, tenant: 'acme' });
-    expect(f.seen.map((r) => r.url)).toEqual(['/config/authentication', '/v0/cluster/events/latest?selector=status', '/v0/config']);
+    expect(f.seen.map((r) => r.url)).toEqual([
+      '/config/authentication',
+      '/v0/cluster/events/latest?selector=status',
+      '/v0/config',
+    ]);
     expect(f.seen[0]!.headers.authorization).toBeUndefined();
     expect(f.seen[1]!.headers.authorization).toBe(`Bearer ${KEY}`);
     expect(f.seen[1]!.headers['feldera-tenant']).toBe('acme');
@@ -144,7 +170,9 @@ describe('authentication off', () => {
   it('no credential is asked for; saved with auth none', async () => {
     const t = setup({ tty: true, answers: [open.url] });
     expect(await t.go({})).toBe(0);
-    expect(t.prompter!.asked).toEqual([{ question: 'Feldera host', hidden: false, defaultValue: 'http://127.0.0.1:8080' }]);
+    expect(t.prompter!.asked).toEqual([
+      { question: 'Feldera host', hidden: false, defaultValue: 'http://127.0.0.1:8080' },
+    ]);
     expect(readConfig(t.env).profiles.default).toMatchObject({ host: open.url, auth: { kind: 'none' } });
     expect(t.io.out()).toContain('auth    none (authentication is off)');
   });
@@ -278,7 +306,13 @@ describe('verification failures', () => {
 
   it.skipIf(!selfSignedCert())('TLS problem: hint --ca-cert, nothing saved', async () => {
     const tls = selfSignedCert()!;
-    const f = await fakeServer((req) => ({ status: 200, json: req.url === '/config/authentication' ? {} : req.url === '/v0/config' ? PLATFORM : EVENT }), tls);
+    const f = await fakeServer(
+      (req) => ({
+        status: 200,
+        json: req.url === '/config/authentication' ? {} : req.url === '/v0/config' ? PLATFORM : EVENT,
+      }),
+      tls,
+    );
     fakes.push(f);
     const t = setup({ stdin: KEY });
     const e = await failure(t.go({ host: f.url, apiKeyStdin: true }));
@@ -313,7 +347,13 @@ describe('bearer over plain http to a non-loopback host', () => {
   it('refuses before asking for the key when the instance has auth on', async () => {
     const server = createServer((req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(req.url === '/config/authentication' ? { GenericOidc: { issuer: 'i', client_id: 'c', extra_oidc_scopes: [] } } : {}));
+      res.end(
+        JSON.stringify(
+          req.url === '/config/authentication'
+            ? { GenericOidc: { issuer: 'i', client_id: 'c', extra_oidc_scopes: [] } }
+            : {},
+        ),
+      );
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {

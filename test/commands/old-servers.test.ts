@@ -11,7 +11,7 @@ import { newCmdTimeline } from '../../src/commands/event/timeline.js';
 import { newCmdWatch } from '../../src/commands/event/watch.js';
 import { newCmdStatus } from '../../src/commands/status.js';
 import { EXIT } from '../../src/errors.js';
-import { EVENT, fakeServer, type FakeServer } from '../api/fake-server.js';
+import { EVENT, type FakeServer, fakeServer } from '../api/fake-server.js';
 import { tempConfigDir } from '../helpers/cli.js';
 import { invoke } from '../helpers/command.js';
 import { bufferIO } from '../helpers/io.js';
@@ -23,7 +23,11 @@ describe('Feldera v0.121–v0.200', () => {
   let down: FakeServer;
   let silent: FakeServer;
   beforeAll(async () => {
-    [up, down, silent] = await Promise.all([oldFeldera(), oldFeldera({ runner: false }), oldFeldera({ checkedAgoMs: 25 * 60_000 })]);
+    [up, down, silent] = await Promise.all([
+      oldFeldera(),
+      oldFeldera({ runner: false }),
+      oldFeldera({ checkedAgoMs: 25 * 60_000 }),
+    ]);
   });
   afterAll(() => Promise.all([up.close(), down.close(), silent.close()]));
 
@@ -53,8 +57,12 @@ describe('Feldera v0.121–v0.200', () => {
     ]);
     for (const r of runs) {
       expect(r.code).toBe(EXIT.FAILURE);
-      expect(r.error?.message).toBe(`${up.url} runs Feldera 0.150.0, which predates cluster monitor events (added in v0.201.0): /v0/cluster/events answered 404`);
-      expect(r.error?.hint).toMatch(/^use `cluster status`, which reads \/v0\/cluster_healthz \(Feldera v0\.121\.0 and newer\)/);
+      expect(r.error?.message).toBe(
+        `${up.url} runs Feldera 0.150.0, which predates cluster monitor events (added in v0.201.0): /v0/cluster/events answered 404`,
+      );
+      expect(r.error?.hint).toMatch(
+        /^use `cluster status`, which reads \/v0\/cluster_healthz \(Feldera v0\.121\.0 and newer\)/,
+      );
     }
     expect(JSON.parse(runs[1]!.out)).toMatchObject({ error: { kind: 'no-api', exit_code: 1 } });
   });
@@ -64,7 +72,9 @@ describe('Feldera v0.121–v0.200', () => {
       [newCmdGet, ['latest']],
       [newCmdWatch, []],
     ] as const) {
-      const r = await invoke(cmd as never, [...argv, '--host', up.url, '--retries', '0'], { io: bufferIO({ env: { CLUSTER_CONFIG_DIR: tempConfigDir() } }) });
+      const r = await invoke(cmd as never, [...argv, '--host', up.url, '--retries', '0'], {
+        io: bufferIO({ env: { CLUSTER_CONFIG_DIR: tempConfigDir() } }),
+      });
       expect(r.code).toBe(EXIT.FAILURE);
       expect(r.error?.message).toMatch(/runs Feldera 0\.150\.0, which predates cluster monitor events/);
     }
@@ -75,7 +85,9 @@ describe('Feldera v0.121–v0.200', () => {
     try {
       const r = await runCommand(newCmdStatus, {}, { host: ancient.url });
       expect(r.code).toBe(EXIT.FAILURE);
-      expect(r.error?.message).toBe(`${ancient.url} runs Feldera 0.100.0, which predates /v0/cluster_healthz (added in v0.121.0)`);
+      expect(r.error?.message).toBe(
+        `${ancient.url} runs Feldera 0.100.0, which predates /v0/cluster_healthz (added in v0.121.0)`,
+      );
     } finally {
       await ancient.close();
     }
@@ -83,23 +95,34 @@ describe('Feldera v0.121–v0.200', () => {
 });
 
 describe('timestamps in every form chrono writes', () => {
-  it('0, 3, 6 (and a v0.121 server\'s 9) fraction digits are accepted, and --json prints them unchanged', async () => {
+  it("0, 3, 6 (and a v0.121 server's 9) fraction digits are accepted, and --json prints them unchanged", async () => {
     const forms = ['2025-12-08T14:03:05Z', '2025-12-08T14:03:05.120Z', '2025-12-08T14:03:05.120431Z'];
     const events = forms.map((recorded_at, i) => ({ ...EVENT, id: EVENT.id.replace(/.$/, String(i)), recorded_at }));
-    const s = await fakeServer((req) => (req.url?.startsWith('/v0/cluster/events/') ? { status: 200, json: events[2] } : { status: 200, json: [...events].reverse() }));
+    const s = await fakeServer((req) =>
+      req.url?.startsWith('/v0/cluster/events/')
+        ? { status: 200, json: events[2] }
+        : { status: 200, json: [...events].reverse() },
+    );
     try {
       const list = await runCommand(newCmdList, { json: true, staleAfter: '1000d' }, { host: s.url });
       expect(list.code).toBe(EXIT.OK);
-      expect((JSON.parse(list.out) as { recorded_at: string }[]).map((e) => e.recorded_at)).toEqual([...forms].reverse());
+      expect((JSON.parse(list.out) as { recorded_at: string }[]).map((e) => e.recorded_at)).toEqual(
+        [...forms].reverse(),
+      );
       const plain = await runCommand(newCmdList, { staleAfter: '1000d', reverse: true }, { host: s.url });
-      expect(plain.out.split('\n').slice(0, 3).map((l) => l.split('\t')[1])).toEqual(forms);
+      expect(
+        plain.out
+          .split('\n')
+          .slice(0, 3)
+          .map((l) => l.split('\t')[1]),
+      ).toEqual(forms);
     } finally {
       await s.close();
     }
   });
 });
 
-describe('Feldera v0.201–v0.335: unchanged_since is only the latest event\'s time', () => {
+describe("Feldera v0.201–v0.335: unchanged_since is only the latest event's time", () => {
   it('status shows it as unknown, and --verbose says why; --json is untouched', async () => {
     const at = new Date(Date.now() - 60_000).toISOString();
     const svc = { healthy: true, message: 'Healthy: ok', unchanged_since: at, checked_at: at };
@@ -109,7 +132,9 @@ describe('Feldera v0.201–v0.335: unchanged_since is only the latest event\'s t
       const r = await runCommand(newCmdStatus, {}, { host: s.url, flags: { verbose: true } });
       expect(r.code).toBe(EXIT.OK);
       expect(r.out).toContain('api_unchanged_since: unknown\n');
-      expect(r.err).toMatch(/unchanged_since equals checked_at for api, compiler, runner: before Feldera v0\.336 \(commit 83023b83e\) that is only the latest event's time/);
+      expect(r.err).toMatch(
+        /unchanged_since equals checked_at for api, compiler, runner: before Feldera v0\.336 \(commit 83023b83e\) that is only the latest event's time/,
+      );
       const t = await runCommand(newCmdStatus, {}, { host: s.url, tty: true });
       expect(t.out).toMatch(/\napi +✓ healthy +unknown +Healthy: ok/);
       expect(JSON.parse((await runCommand(newCmdStatus, { json: true }, { host: s.url })).out)).toEqual(body);

@@ -2,23 +2,35 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { newCmdProfileList, plainRows, profileRows } from '../../src/commands/profile/list.js';
 import { newCmdProfileUse } from '../../src/commands/profile/use.js';
-import { configPath, readConfig, type ConfigData } from '../../src/config/profiles.js';
+import { type ConfigData, configPath, readConfig } from '../../src/config/profiles.js';
 import { CliError } from '../../src/errors.js';
 import type { IO } from '../../src/io/io.js';
 import { tempConfigDir } from '../helpers/cli.js';
-import { bufferIO, type BufferIO } from '../helpers/io.js';
 import { argvOf, runOrThrow } from '../helpers/command.js';
+import { type BufferIO, bufferIO } from '../helpers/io.js';
 
-const list = (opts: Record<string, unknown>, t: { io: BufferIO }) => runOrThrow(newCmdProfileList, argvOf(opts), { io: t.io });
-const use = (opts: Record<string, unknown>, t: { io: BufferIO }, args: string[]) => runOrThrow(newCmdProfileUse, [...args, ...argvOf(opts)], { io: t.io });
+const list = (opts: Record<string, unknown>, t: { io: BufferIO }) =>
+  runOrThrow(newCmdProfileList, argvOf(opts), { io: t.io });
+const use = (opts: Record<string, unknown>, t: { io: BufferIO }, args: string[]) =>
+  runOrThrow(newCmdProfileUse, [...args, ...argvOf(opts)], { io: t.io });
 
-const KEY = 'apikey:' + 'AbCd' + 'q'.repeat(120) + 'wxyz';
+const KEY = `apikey:AbCd${'q'.repeat(120)}wxyz`;
 const data: ConfigData = {
   current: 'prod',
   profiles: {
-    prod: { host: 'https://prod.example.com', auth: { kind: 'apikey', apiKey: KEY }, tenant: 'acme', serverVersion: '0.337.0', serverEdition: 'Enterprise' },
+    prod: {
+      host: 'https://prod.example.com',
+      auth: { kind: 'apikey', apiKey: KEY },
+      tenant: 'acme',
+      serverVersion: '0.337.0',
+      serverEdition: 'Enterprise',
+    },
     local: { host: 'http://127.0.0.1:8080', auth: { kind: 'none' } },
-    ci: { host: 'https://ci.example.com', auth: { kind: 'token-command', command: 'gcloud auth print-identity-token' }, insecure: true },
+    ci: {
+      host: 'https://ci.example.com',
+      auth: { kind: 'token-command', command: 'gcloud auth print-identity-token' },
+      insecure: true,
+    },
   },
 };
 
@@ -35,11 +47,11 @@ describe('profile list', () => {
     const t = stored(data);
     expect(await list({}, t.ctx)).toBe(0);
     expect(t.io.out()).toBe(
-      [
+      `${[
         'ci\thttps://ci.example.com\ttoken-command\tgcloud auth print-identity-token\t',
         'local\thttp://127.0.0.1:8080\tnone\t-\t',
         'prod\thttps://prod.example.com\tapikey\tapikey:AbCd…wxyz\tcurrent',
-      ].join('\n') + '\n',
+      ].join('\n')}\n`,
     );
     expect(t.io.out()).not.toContain(KEY);
   });
@@ -65,7 +77,13 @@ describe('profile list', () => {
   });
 
   it('at a narrow terminal: drops SERVER, then TENANT, then CREDENTIAL so the table fits', async () => {
-    const width = (out: string) => Math.max(...out.replace(/\u001b\[[0-9;]*m/g, '').split('\n').map((l) => [...l].length));
+    const width = (out: string) =>
+      Math.max(
+        ...out
+          .replace(/\u001b\[[0-9;]*m/g, '')
+          .split('\n')
+          .map((l) => [...l].length),
+      );
     const wide = stored(data, { stdoutIsTTY: true, columns: 130 });
     await list({}, wide.ctx);
     expect(width(wide.io.out())).toBeGreaterThan(80); // all columns need more than 80
@@ -104,7 +122,11 @@ describe('profile list', () => {
   });
 
   it('CLUSTER_PROFILE decides which one is marked', () => {
-    expect(profileRows(data, 'ci').filter((r) => r.current).map((r) => r.name)).toEqual(['ci']);
+    expect(
+      profileRows(data, 'ci')
+        .filter((r) => r.current)
+        .map((r) => r.name),
+    ).toEqual(['ci']);
   });
 
   it('empty: a hint on stderr, nothing on stdout; --json gives []', async () => {
@@ -118,7 +140,10 @@ describe('profile list', () => {
   });
 
   it('hand-edited hosts with escape sequences are sanitised', () => {
-    const rows = profileRows({ profiles: { x: { host: 'https://x\u001b[31m.example\u0007.com', auth: { kind: 'none' } } } }, undefined);
+    const rows = profileRows(
+      { profiles: { x: { host: 'https://x\u001b[31m.example\u0007.com', auth: { kind: 'none' } } } },
+      undefined,
+    );
     // eslint-disable-next-line no-control-regex
     expect(plainRows(rows)).not.toMatch(/[\u0000-\u0008\u000b-\u001f]/);
   });

@@ -20,7 +20,7 @@ import { newCmdIncidents } from '../../src/commands/event/incidents.js';
 import { newCmdList } from '../../src/commands/event/list.js';
 import { newCmdTimeline } from '../../src/commands/event/timeline.js';
 import { newCmdWatch } from '../../src/commands/event/watch.js';
-import { loginRun, newCmdLogin, type LoginOptions } from '../../src/commands/login.js';
+import { type LoginOptions, loginRun, newCmdLogin } from '../../src/commands/login.js';
 import { newCmdLogout } from '../../src/commands/logout.js';
 import { newCmdProfileList } from '../../src/commands/profile/list.js';
 import { newCmdProfileUse } from '../../src/commands/profile/use.js';
@@ -35,15 +35,16 @@ import { closedPort } from './list-helpers.js';
 
 // Three unrelated secrets: an API key (its shape is recognised anywhere), and two opaque bearer
 // tokens (nothing but knowing them can hide them).
-const API_KEY = 'apikey:' + 'Ka7Qm2Xz9Lp4Rt8Wv1Nc5Hd3Jf6Gs0By'.repeat(4);
-const TOKEN = 'opaq-' + '9c1e7b3f5a2d8e4c6b0a'.repeat(3);
-const CMD_TOKEN = 'cmdtok-' + '5f2e8a1c9d3b7e4f6a0c'.repeat(3);
+const API_KEY = `apikey:${'Ka7Qm2Xz9Lp4Rt8Wv1Nc5Hd3Jf6Gs0By'.repeat(4)}`;
+const TOKEN = `opaq-${'9c1e7b3f5a2d8e4c6b0a'.repeat(3)}`;
+const CMD_TOKEN = `cmdtok-${'5f2e8a1c9d3b7e4f6a0c'.repeat(3)}`;
 
 /** The secret in the text, or any PIECE-long piece of its body (an API key's `apikey:` prefix is shared by all keys). */
 function leaked(text: string, secret: string): string | undefined {
   if (text.includes(secret)) return secret;
   const body = secret.replace(/^apikey:/, '');
-  for (let i = 0; i + PIECE <= body.length; i++) if (text.includes(body.slice(i, i + PIECE))) return body.slice(i, i + PIECE);
+  for (let i = 0; i + PIECE <= body.length; i++)
+    if (text.includes(body.slice(i, i + PIECE))) return body.slice(i, i + PIECE);
   return undefined;
 }
 
@@ -63,19 +64,39 @@ const json = (res: ServerResponse, status: number, body: unknown, headers: Recor
   res.writeHead(status, { 'content-type': 'application/json', date: new Date().toUTCString(), ...headers });
   res.end(JSON.stringify(body));
 };
-const text = (res: ServerResponse, status: number, type: string, body: string, headers: Record<string, string> = {}) => {
+const text = (
+  res: ServerResponse,
+  status: number,
+  type: string,
+  body: string,
+  headers: Record<string, string> = {},
+) => {
   res.writeHead(status, { 'content-type': type, date: new Date().toUTCString(), ...headers });
   res.end(body);
 };
 
 /** Valid answers with the credential inside their texts: the data paths (stdout) must hide it too. */
 const echoData: Mode = (cred, path, _req, res) => {
-  const event = { ...EVENT, all_healthy: false, compiler_status: 'Unhealthy', api_self_info: `token ${cred}`, compiler_self_info: `Unhealthy: ${cred}`, runner_resources_info: cred };
-  if (path === '/config/authentication') return json(res, 200, { GenericOidc: { issuer: `https://idp/${cred}`, client_id: cred, extra_oidc_scopes: [] } });
+  const event = {
+    ...EVENT,
+    all_healthy: false,
+    compiler_status: 'Unhealthy',
+    api_self_info: `token ${cred}`,
+    compiler_self_info: `Unhealthy: ${cred}`,
+    runner_resources_info: cred,
+  };
+  if (path === '/config/authentication')
+    return json(res, 200, { GenericOidc: { issuer: `https://idp/${cred}`, client_id: cred, extra_oidc_scopes: [] } });
   if (path === '/v0/config') return json(res, 200, { ...PLATFORM, version: `0.337.0+${cred}`, edition: cred });
-  if (path === '/v0/config/session') return json(res, 200, { tenant_id: cred, tenant_name: cred, role: cred, memberships: [] });
-  if (path === '/v0/cluster_healthz') return json(res, 503, { ...HEALTH, compiler: { ...HEALTH.compiler, message: `down: ${cred}` } });
-  if (path === '/v0/cluster/events') return json(res, 200, [event, { ...EVENT, id: '01938f2c-7a4b-7c3d-8e5f-0123456789aa', recorded_at: '2025-12-08T13:03:06.655736Z' }]);
+  if (path === '/v0/config/session')
+    return json(res, 200, { tenant_id: cred, tenant_name: cred, role: cred, memberships: [] });
+  if (path === '/v0/cluster_healthz')
+    return json(res, 503, { ...HEALTH, compiler: { ...HEALTH.compiler, message: `down: ${cred}` } });
+  if (path === '/v0/cluster/events')
+    return json(res, 200, [
+      event,
+      { ...EVENT, id: '01938f2c-7a4b-7c3d-8e5f-0123456789aa', recorded_at: '2025-12-08T13:03:06.655736Z' },
+    ]);
   return json(res, 200, event);
 };
 
@@ -83,16 +104,29 @@ const MODES: Record<string, Mode> = {
   'valid answers carrying it': echoData,
   '200 plain text quoting it': (c, _p, _q, res) => text(res, 200, 'text/plain', `hello ${c}`),
   '200 JSON of the wrong shape quoting it': (c, p, _q, res) =>
-    json(res, 200, p === '/v0/cluster/events' ? [{ id: c, recorded_at: c }] : { id: c.slice(3), recorded_at: c, all_healthy: c, api: c, version: c, message: c, memberships: c }),
-  '200 HTML with it in the title': (c, _p, _q, res) => text(res, 200, 'text/html', `<html><head><title>Sign in ${c}</title></head></html>`),
-  '307 redirect with it in Location': (c, _p, _q, res) => text(res, 307, 'text/plain', '', { location: `http://127.0.0.1:1/steal?t=${c}` }),
-  '401 Feldera body quoting it': (c, _p, _q, res) => json(res, 401, { message: `Unauthorized API key ${c}`, error_code: 'AuthenticationFailed' }),
-  '401 challenge quoting it': (c, _p, _q, res) => text(res, 401, 'text/plain', '', { 'www-authenticate': `Bearer error_description="bad token ${c}"` }),
-  '403 quoting it': (c, _p, _q, res) => json(res, 403, { message: `${c} may not`, error_code: 'InsufficientPermissions', details: { token: c } }),
+    json(
+      res,
+      200,
+      p === '/v0/cluster/events'
+        ? [{ id: c, recorded_at: c }]
+        : { id: c.slice(3), recorded_at: c, all_healthy: c, api: c, version: c, message: c, memberships: c },
+    ),
+  '200 HTML with it in the title': (c, _p, _q, res) =>
+    text(res, 200, 'text/html', `<html><head><title>Sign in ${c}</title></head></html>`),
+  '307 redirect with it in Location': (c, _p, _q, res) =>
+    text(res, 307, 'text/plain', '', { location: `http://127.0.0.1:1/steal?t=${c}` }),
+  '401 Feldera body quoting it': (c, _p, _q, res) =>
+    json(res, 401, { message: `Unauthorized API key ${c}`, error_code: 'AuthenticationFailed' }),
+  '401 challenge quoting it': (c, _p, _q, res) =>
+    text(res, 401, 'text/plain', '', { 'www-authenticate': `Bearer error_description="bad token ${c}"` }),
+  '403 quoting it': (c, _p, _q, res) =>
+    json(res, 403, { message: `${c} may not`, error_code: 'InsufficientPermissions', details: { token: c } }),
   '404 text quoting it': (c, _p, _q, res) => text(res, 404, 'text/plain', `no route for ${c}`),
   '400 text quoting it': (c, _p, _q, res) => text(res, 400, 'text/plain', `bad request ${c}`),
-  '500 Feldera body quoting it': (c, _p, _q, res) => json(res, 500, { message: `boom ${c}`, error_code: c, details: c }),
-  '502 proxy page quoting it': (c, _p, _q, res) => text(res, 502, 'text/html', `<html><title>502 upstream said ${c}</title><h1>${c}</h1></html>`),
+  '500 Feldera body quoting it': (c, _p, _q, res) =>
+    json(res, 500, { message: `boom ${c}`, error_code: c, details: c }),
+  '502 proxy page quoting it': (c, _p, _q, res) =>
+    text(res, 502, 'text/html', `<html><title>502 upstream said ${c}</title><h1>${c}</h1></html>`),
   '429 text quoting it': (c, _p, _q, res) => text(res, 429, 'text/plain', `slow down ${c}`, { 'retry-after': '0' }),
   'a body cut off after it': (c, _p, req, res) => {
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100000' });
@@ -149,7 +183,11 @@ const COMMANDS: [string, NewCmd<unknown>, string[]][] = [
   ['event list', newCmdList as NewCmd<unknown>, []],
   ['event incidents', newCmdIncidents as NewCmd<unknown>, []],
   ['event timeline --json', newCmdTimeline as NewCmd<unknown>, ['--json']],
-  ['event watch --json --details', newCmdWatch as NewCmd<unknown>, ['--json', '--details', '--timeout', '40s', '--interval', '10s']],
+  [
+    'event watch --json --details',
+    newCmdWatch as NewCmd<unknown>,
+    ['--json', '--details', '--timeout', '40s', '--interval', '10s'],
+  ],
   ['status --json', newCmdStatus as NewCmd<unknown>, ['--json']],
   ['status', newCmdStatus as NewCmd<unknown>, []],
   ['auth status', newCmdAuthStatus as NewCmd<unknown>, []],
@@ -175,7 +213,13 @@ function configFor(way: Way, host: string): string {
   return dir;
 }
 
-async function run(newCmd: NewCmd<unknown>, argv: string[], way: Way, host: string, extra: { runF?: (o: unknown, ctx: never) => Promise<number> } = {}) {
+async function run(
+  newCmd: NewCmd<unknown>,
+  argv: string[],
+  way: Way,
+  host: string,
+  extra: { runF?: (o: unknown, ctx: never) => Promise<number> } = {},
+) {
   const io = bufferIO({ env: { CLUSTER_CONFIG_DIR: configFor(way, host), ...way.env } });
   const hostFlag = way.stored ? [] : ['--host', host];
   const r = await invoke(newCmd, [...argv, ...hostFlag, '--verbose', '--retries', '0', '--request-timeout', '2'], {
@@ -232,7 +276,10 @@ describe('no server, and broken configs, with a credential each way', () => {
         const { chmodSync } = await import('node:fs');
         chmodSync(join(dir, 'config.json'), mode);
         for (const [name, newCmd, argv] of [...COMMANDS, ...STORED_ONLY]) {
-          const r = await invoke(newCmd, [...argv, '--verbose', '--retries', '0'], { io: bufferIO({ env: { CLUSTER_CONFIG_DIR: dir } }), clock: recordingClock() });
+          const r = await invoke(newCmd, [...argv, '--verbose', '--retries', '0'], {
+            io: bufferIO({ env: { CLUSTER_CONFIG_DIR: dir } }),
+            clock: recordingClock(),
+          });
           if (i < 2) expect(r.code, `${name}: ${r.err}`).toBe(1);
           expectNoLeak(r.out + r.err, `config ${i} (mode ${mode.toString(8)}) / ${name}`);
         }
@@ -241,8 +288,15 @@ describe('no server, and broken configs, with a credential each way', () => {
   });
 
   it('a token command that fails, or prints more than a token, with the token in what it prints', async () => {
-    for (const command of [`echo "denied for $(${TOKEN_COMMAND})" >&2; exit 3`, `echo "$(${TOKEN_COMMAND}) extra words"`, `${TOKEN_COMMAND}; ${TOKEN_COMMAND}`]) {
-      for (const way of [{ secret: CMD_TOKEN, env: { FELDERA_AUTH_TOKEN_COMMAND: command } }, { secret: CMD_TOKEN, stored: { kind: 'token-command' as const, command } }]) {
+    for (const command of [
+      `echo "denied for $(${TOKEN_COMMAND})" >&2; exit 3`,
+      `echo "$(${TOKEN_COMMAND}) extra words"`,
+      `${TOKEN_COMMAND}; ${TOKEN_COMMAND}`,
+    ]) {
+      for (const way of [
+        { secret: CMD_TOKEN, env: { FELDERA_AUTH_TOKEN_COMMAND: command } },
+        { secret: CMD_TOKEN, stored: { kind: 'token-command' as const, command } },
+      ]) {
         for (const [name, newCmd, argv] of COMMANDS) {
           const r = await run(newCmd, argv, way, url);
           expect(r.code, name).toBe(1);
@@ -265,7 +319,8 @@ describe('login: the credential given on stdin or as a token command, against ev
       for (const host of [url, refusedUrl]) {
         const way: Way = { secret };
         const r = await run(newCmdLogin as NewCmd<unknown>, [...argv, '--profile', 'x'], way, host, {
-          runF: ((o: LoginOptions, ctx: Parameters<typeof loginRun>[1]) => loginRun(o, ctx, { readStdin: async () => `${secret}\n` })) as never,
+          runF: ((o: LoginOptions, ctx: Parameters<typeof loginRun>[1]) =>
+            loginRun(o, ctx, { readStdin: async () => `${secret}\n` })) as never,
         });
         expect([0, 1], `${name}: ${r.output}`).toContain(r.code);
         expectNoLeak(r.output, `login ${name} at ${host}`);

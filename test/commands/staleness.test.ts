@@ -19,15 +19,23 @@ import { tempConfigDir } from '../helpers/cli.js';
 import { argvOf, invoke } from '../helpers/command.js';
 import { bufferIO } from '../helpers/io.js';
 import { virtualClock } from '../watch/support.js';
-import { HOUR, MIN, SEC, configWith, rows, runCommand, sim, type Sim } from './list-helpers.js';
+import { configWith, HOUR, MIN, rows, runCommand, SEC, type Sim, sim } from './list-helpers.js';
 
 /** Age of the newest event by the simulated clock. */
 const latestAge = (s: Sim) => s.clock.now() - s.model.latest()!.recordedAtUs / 1000;
 
 /** status and `event get latest --exit-status` with the given config dir: both exit codes. */
-async function singleRequest(s: Sim, configDir: string, flags: Record<string, unknown> = {}): Promise<[number, number]> {
+async function singleRequest(
+  s: Sim,
+  configDir: string,
+  flags: Record<string, unknown> = {},
+): Promise<[number, number]> {
   const st = await runCommand(newCmdStatus, flags, { host: s.url, configDir });
-  const get = await invoke(newCmdGet, ['latest', ...argvOf({ exitStatus: true, host: s.url, retries: '0', ...flags })], { io: bufferIO({ env: { CLUSTER_CONFIG_DIR: configDir } }) });
+  const get = await invoke(
+    newCmdGet,
+    ['latest', ...argvOf({ exitStatus: true, host: s.url, retries: '0', ...flags })],
+    { io: bufferIO({ env: { CLUSTER_CONFIG_DIR: configDir } }) },
+  );
   return [st.code, get.code];
 }
 
@@ -44,7 +52,9 @@ describe('slow-checks: a healthy period of ~13 minutes', () => {
       const fresh = tempConfigDir();
       const learned = tempConfigDir();
       const list = await runCommand(newCmdList, {}, { host: s.url, configDir: learned, flags: { verbose: true } });
-      expect(list.err).toMatch(/stale after 19m 3\ds, 1\.5 × this instance's healthy period of 13m( \ds)? \(learned from \d+ gaps in its retained history\)/);
+      expect(list.err).toMatch(
+        /stale after 19m 3\ds, 1\.5 × this instance's healthy period of 13m( \ds)? \(learned from \d+ gaps in its retained history\)/,
+      );
       let worst = 0;
       let crying = 0;
       for (let minute = 0; minute < 27; minute++) {
@@ -72,7 +82,9 @@ describe('slow-checks: a healthy period of ~13 minutes', () => {
       expect(before.err).toMatch(/stale after 20m, the default until a command that reads the history/);
       await runCommand(newCmdList, {}, { host: s.url, configDir: dir });
       const after = await runCommand(newCmdStatus, {}, { host: s.url, configDir: dir, flags: { verbose: true } });
-      expect(after.err).toMatch(/stale after 19m 3\ds, 1\.5 × this instance's healthy period of 13m( \ds)? \(learned just now from its history\)/);
+      expect(after.err).toMatch(
+        /stale after 19m 3\ds, 1\.5 × this instance's healthy period of 13m( \ds)? \(learned just now from its history\)/,
+      );
       // another host: not this instance's period
       const other = await sim({ scenario: 'healthy', history: HOUR });
       try {
@@ -86,12 +98,15 @@ describe('slow-checks: a healthy period of ~13 minutes', () => {
     }
   });
 
-  it('stored per profile: the fleet view judges each row by its own profile\'s period', async () => {
+  it("stored per profile: the fleet view judges each row by its own profile's period", async () => {
     const other = await sim({ scenario: 'healthy', history: HOUR });
     try {
       const dir = configWith({ slow: s0.url, quiet: other.url });
       await runCommand(newCmdList, {}, { configDir: dir, flags: { profile: 'slow' } });
-      expect(JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')).healthy_periods['profile:slow']).toMatchObject({ host: s0.url, samples: expect.any(Number) });
+      expect(JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')).healthy_periods['profile:slow']).toMatchObject({
+        host: s0.url,
+        samples: expect.any(Number),
+      });
       const r = await runCommand(newCmdStatus, { allProfiles: true }, { configDir: dir, flags: { verbose: true } });
       expect(r.code).toBe(EXIT.OK);
       expect(r.err).toMatch(/\[slow\] stale after 19m 3\ds, 1\.5 × this instance's healthy period of 13m/);
@@ -109,14 +124,24 @@ describe('slow-checks: a healthy period of ~13 minutes', () => {
       const list = await runCommand(newCmdList, {}, { host: s.url, configDir: dir });
       expect(list.err).toBe('');
       expect(rows(list.out).every((r) => r[2] === 'healthy')).toBe(true);
-      const t = JSON.parse((await runCommand(newCmdTimeline, { json: true, width: '100' }, { host: s.url, configDir: dir })).out);
+      const t = JSON.parse(
+        (await runCommand(newCmdTimeline, { json: true, width: '100' }, { host: s.url, configDir: dir })).out,
+      );
       expect(t.stale_after_source).toBe('learned');
       for (const svc of t.services) {
         expect(svc.unknown_seconds).toBe(0);
         expect(svc.availability_percent).toBe(100);
       }
       // a fixed 12m draws gaps the instance never had
-      const fixed = JSON.parse((await runCommand(newCmdTimeline, { json: true, width: '100', staleAfter: '12m' }, { host: s.url, configDir: dir })).out);
+      const fixed = JSON.parse(
+        (
+          await runCommand(
+            newCmdTimeline,
+            { json: true, width: '100', staleAfter: '12m' },
+            { host: s.url, configDir: dir },
+          )
+        ).out,
+      );
       expect(fixed.services[0].unknown_seconds).toBeGreaterThan(0);
     } finally {
       await s.close();
@@ -137,7 +162,11 @@ describe('slow-checks: a healthy period of ~13 minutes', () => {
         },
       };
       const io = bufferIO({ env: { CLUSTER_CONFIG_DIR: tempConfigDir() } });
-      const r = await invoke(newCmdWatch, argvOf({ host: s.url, interval: '1m', since: '2h', retries: '0' }), { io, clock, signal: ctl.signal });
+      const r = await invoke(newCmdWatch, argvOf({ host: s.url, interval: '1m', since: '2h', retries: '0' }), {
+        io,
+        clock,
+        signal: ctl.signal,
+      });
       expect(r.code).toBe(130);
       const lines = io.out().trimEnd().split('\n');
       expect(lines.length).toBeGreaterThan(10);
@@ -153,7 +182,11 @@ describe('a recorder that stops on a slow-checks instance', () => {
   // Slow checks as in slow-checks, and the recorder dies after 3 hours.
   const scenario = parseScenario({
     name: 'slow-then-stalled',
-    services: { api: { steps: [], latency: '1s' }, compiler: { steps: [], latency: '1s' }, runner: { steps: [], latency: '1s' } },
+    services: {
+      api: { steps: [], latency: '1s' },
+      compiler: { steps: [], latency: '1s' },
+      runner: { steps: [], latency: '1s' },
+    },
     recorder: [{ at: '3h', running: false }],
   });
 
@@ -167,10 +200,14 @@ describe('a recorder that stops on a slow-checks instance', () => {
       while (latestAge(s) < 19.5 * MIN + 2 * SEC) s.clock.advance(10 * SEC);
       expect(await singleRequest(s, dir)).toEqual([EXIT.STALE, EXIT.STALE]);
       const st = await runCommand(newCmdStatus, {}, { host: s.url, configDir: dir });
-      expect(st.out).toMatch(/^verdict: stale\nreason: the latest check is 19m [34]\ds old \(more than 19m 3\ds, 1\.5 × this instance's healthy period of 13m/);
+      expect(st.out).toMatch(
+        /^verdict: stale\nreason: the latest check is 19m [34]\ds old \(more than 19m 3\ds, 1\.5 × this instance's healthy period of 13m/,
+      );
       const list = await runCommand(newCmdList, { limit: '1' }, { host: s.url, configDir: dir });
       expect(rows(list.out)[0]![2]).toBe('stale');
-      expect(list.err).toMatch(/^warning: the newest event is 19m [34]\ds old \(more than 19m 3\ds, 1\.5 × this instance's healthy period/);
+      expect(list.err).toMatch(
+        /^warning: the newest event is 19m [34]\ds old \(more than 19m 3\ds, 1\.5 × this instance's healthy period/,
+      );
     } finally {
       await s.close();
     }

@@ -3,7 +3,7 @@ import { newCmdStatus as run } from '../../src/commands/status.js';
 import { EXIT } from '../../src/errors.js';
 import type { FakeServer } from '../api/fake-server.js';
 import { oldFeldera } from '../helpers/old-feldera.js';
-import { HOUR, closedPort, configWith, rows, runCommand, sim, slowServer, type Sim } from './list-helpers.js';
+import { closedPort, configWith, HOUR, rows, runCommand, type Sim, sim, slowServer } from './list-helpers.js';
 
 describe('status --all-profiles / -p (the fleet view)', () => {
   let ok: Sim;
@@ -30,7 +30,11 @@ describe('status --all-profiles / -p (the fleet view)', () => {
 
   it('three profiles, one down and one slow: a row each, exit 1, bounded by the request timeout', async () => {
     const t = performance.now();
-    const r = await runCommand(run, { profiles: 'ok,down,slow' }, { configDir: dir, flags: { requestTimeout: '1', retries: '3' } });
+    const r = await runCommand(
+      run,
+      { profiles: 'ok,down,slow' },
+      { configDir: dir, flags: { requestTimeout: '1', retries: '3' } },
+    );
     const elapsed = performance.now() - t;
     expect(elapsed).toBeLessThan(2500); // not 10 s (the slow server), not 3 retries × 1 s
     expect(r.code).toBe(EXIT.FAILURE);
@@ -66,14 +70,36 @@ describe('status --all-profiles / -p (the fleet view)', () => {
   });
 
   it('--json: an object keyed by profile, with the HealthStatus or the error', async () => {
-    const r = await runCommand(run, { profiles: 'sick,old,down', json: true }, { configDir: dir, flags: { requestTimeout: '1' } });
+    const r = await runCommand(
+      run,
+      { profiles: 'sick,old,down', json: true },
+      { configDir: dir, flags: { requestTimeout: '1' } },
+    );
     const j = JSON.parse(r.out);
     expect(Object.keys(j)).toEqual(['sick', 'old', 'down']);
-    expect(j.sick).toMatchObject({ host: sick.url, verdict: 'unhealthy', exit_code: 2, legacy: false, error: null, health: { all_healthy: false, runner: { healthy: false } } });
+    expect(j.sick).toMatchObject({
+      host: sick.url,
+      verdict: 'unhealthy',
+      exit_code: 2,
+      legacy: false,
+      error: null,
+      health: { all_healthy: false, runner: { healthy: false } },
+    });
     // the old server's answer as it sent it: compiler and runner only
-    expect(j.old).toMatchObject({ verdict: 'healthy', exit_code: 0, legacy: true, health: { runner: { healthy: true }, compiler: { healthy: true } } });
+    expect(j.old).toMatchObject({
+      verdict: 'healthy',
+      exit_code: 0,
+      legacy: true,
+      health: { runner: { healthy: true }, compiler: { healthy: true } },
+    });
     expect(Object.keys(j.old.health)).toEqual(['runner', 'compiler']);
-    expect(j.down).toMatchObject({ host: down, verdict: 'unreachable', exit_code: 1, health: null, error: { kind: 'unreachable' } });
+    expect(j.down).toMatchObject({
+      host: down,
+      verdict: 'unreachable',
+      exit_code: 1,
+      health: null,
+      error: { kind: 'unreachable' },
+    });
     expect(r.code).toBe(EXIT.FAILURE);
   });
 
@@ -82,7 +108,9 @@ describe('status --all-profiles / -p (the fleet view)', () => {
     const lines = r.out.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^PROFILE +HOST +VERDICT +API +COMPILER +RUNNER +CHECKED +NOTE$/);
     expect(lines[1]).toMatch(/^ok +http:\/\/127\.0\.0\.1:\d+ +healthy +✓ +✓ +✓ +(just now|\d+[sm]( \d+s)? ago)$/);
-    expect(lines[2]).toMatch(/^stale +\S+ +stale +✓ +✓ +✓ +1h 5\dm ago +no check for 1h 5\dm \(limit 20m\): health unknown$/);
+    expect(lines[2]).toMatch(
+      /^stale +\S+ +stale +✓ +✓ +✓ +1h 5\dm ago +no check for 1h 5\dm \(limit 20m\): health unknown$/,
+    );
     expect(lines[3]).toMatch(/^down +\S+ +unreachable +- +- +- +- +cannot reach .*: connection refused$/);
     const narrow = await runCommand(run, { profiles: 'down' }, { configDir: dir, tty: true, columns: 95 });
     const [table, notes] = narrow.out.split('\n\n');
@@ -101,7 +129,15 @@ describe('status --all-profiles / -p (the fleet view)', () => {
     const refused = await runCommand(run, { allProfiles: true }, { configDir: dir, host: ok.url });
     expect(refused.code).toBe(EXIT.USAGE);
     expect(refused.error?.message).toMatch(/^--host cannot be combined with --all-profiles or -p/);
-    const r = await runCommand(run, { profiles: 'sick' }, { configDir: dir, env: { FELDERA_HOST: ok.url, FELDERA_API_KEY: 'apikey:leak', CLUSTER_PROFILE: 'ok' }, flags: { verbose: true } });
+    const r = await runCommand(
+      run,
+      { profiles: 'sick' },
+      {
+        configDir: dir,
+        env: { FELDERA_HOST: ok.url, FELDERA_API_KEY: 'apikey:leak', CLUSTER_PROFILE: 'ok' },
+        flags: { verbose: true },
+      },
+    );
     expect(rows(r.out)[0]!.slice(0, 3)).toEqual(['sick', sick.url, 'unhealthy']);
     expect(r.err).toMatch(/ignoring FELDERA_HOST, FELDERA_API_KEY, CLUSTER_PROFILE for the fleet/);
     expect(r.err).not.toContain('apikey:leak');

@@ -1,26 +1,32 @@
 import { describe, expect, it } from 'vitest';
 import { newCmdStatus as run } from '../../src/commands/status.js';
 import { EXIT } from '../../src/errors.js';
-import { HOUR, MIN, closedPort, getJson, runCommand, sim } from './list-helpers.js';
+import { closedPort, getJson, HOUR, MIN, runCommand, sim } from './list-helpers.js';
 
 describe('status against the simulator', () => {
-  it('healthy: exit 0; piped key: value lines; --json is the server\'s HealthStatus', async () => {
+  it("healthy: exit 0; piped key: value lines; --json is the server's HealthStatus", async () => {
     const s = await sim({ scenario: 'healthy', history: 72 * HOUR });
     try {
       const server = await getJson(`${s.url}/v0/cluster_healthz`);
       expect(server.status).toBe(200);
       const r = await runCommand(run, {}, { host: s.url });
       expect(r.code).toBe(EXIT.OK);
-      expect(r.out).toMatch(/^verdict: healthy\nreason: api, compiler and runner passed their last check\nchecked_at: \S+Z\nage: \d\S*( \d+s)?\nall_healthy: true\n/);
+      expect(r.out).toMatch(
+        /^verdict: healthy\nreason: api, compiler and runner passed their last check\nchecked_at: \S+Z\nage: \d\S*( \d+s)?\nall_healthy: true\n/,
+      );
       expect(r.out).toContain('api_healthy: true\napi_unchanged_since: ');
-      expect(r.out).toContain('runner_message: Healthy: The runner service responded successfully to the last health check.\n');
+      expect(r.out).toContain(
+        'runner_message: Healthy: The runner service responded successfully to the last health check.\n',
+      );
       const j = await runCommand(run, { json: true }, { host: s.url });
       expect(j.code).toBe(EXIT.OK);
       expect(JSON.parse(j.out)).toEqual(server.body);
       const t = await runCommand(run, { utc: true }, { host: s.url, tty: true, columns: 80 });
       const lines = t.out.split('\n');
       expect(lines[0]).toBe('✓ healthy  ·  api, compiler and runner passed their last check');
-      expect(lines[1]).toMatch(/^ {2}checked at {2}\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ \((just now|\d+[sm]( \d+s)? ago)\)$/);
+      expect(lines[1]).toMatch(
+        /^ {2}checked at {2}\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ \((just now|\d+[sm]( \d+s)? ago)\)$/,
+      );
       expect(lines[3]).toMatch(/^SERVICE +HEALTH +UNCHANGED SINCE +MESSAGE$/);
       expect(lines[4]).toMatch(/^api +✓ healthy +(3d|2d 23h) ago +Healthy: The api service/);
       for (const l of lines) expect([...l].length).toBeLessThanOrEqual(80);
@@ -51,7 +57,9 @@ describe('status against the simulator', () => {
     try {
       const r = await runCommand(run, {}, { host: s.url });
       expect(r.code).toBe(EXIT.STALE);
-      expect(r.out).toMatch(/^verdict: stale\nreason: the latest check is 1h 5\dm old \(more than 20m, the default until a command that reads the history \(`cluster event list`\) learns this instance's healthy period\)/);
+      expect(r.out).toMatch(
+        /^verdict: stale\nreason: the latest check is 1h 5\dm old \(more than 20m, the default until a command that reads the history \(`cluster event list`\) learns this instance's healthy period\)/,
+      );
       const t = await runCommand(run, {}, { host: s.url, tty: true });
       expect(t.out.split('\n')[0]).toMatch(/^! stale {2}· {2}the latest check is 1h 5\dm old/);
       const j = await runCommand(run, { json: true }, { host: s.url });
@@ -64,7 +72,7 @@ describe('status against the simulator', () => {
     }
   });
 
-  it('the stale limit is judged by the server\'s clock, not ours', async () => {
+  it("the stale limit is judged by the server's clock, not ours", async () => {
     // The simulator's clock is years away from the local one: a healthy, fresh answer stays healthy.
     const s = await sim({ scenario: 'healthy', history: HOUR, start: Date.UTC(2031, 0, 1) });
     try {
@@ -110,7 +118,7 @@ describe('status against the simulator', () => {
 describe('status on a server without /v0/cluster_healthz', () => {
   // Every Feldera with cluster monitor events (v0.201+) has /v0/cluster_healthz, which came first
   // (v0.121): there is no version to compute it for from the events, so a 404 is an error.
-  it('exit 1; the server\'s version from /v0/config says it should have the route (a proxy?)', async () => {
+  it("exit 1; the server's version from /v0/config says it should have the route (a proxy?)", async () => {
     const s = await sim({ scenario: 'healthy', history: HOUR, omitRoutes: ['cluster_healthz'] });
     try {
       const r = await runCommand(run, {}, { host: s.url });

@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterEventStatus } from '../../src/api/types.js';
 import { newCmdIncidents as incidents } from '../../src/commands/event/incidents.js';
 import { newCmdTimeline as run } from '../../src/commands/event/timeline.js';
-import { EXIT } from '../../src/errors.js';
 import type { timelineJson } from '../../src/domain/timeline.js';
+import { EXIT } from '../../src/errors.js';
 import { tempConfigDir } from '../helpers/cli.js';
-import { HOUR, MIN, closedPort, getJson, runCommand, sim, type Sim } from './list-helpers.js';
+import { closedPort, getJson, HOUR, MIN, runCommand, type Sim, sim } from './list-helpers.js';
 
 type TJ = ReturnType<typeof timelineJson>;
 
@@ -30,7 +30,13 @@ describe('event timeline: compiler-outage, 72 h', () => {
     expect(Date.parse(t.start)).toBeGreaterThanOrEqual(Date.parse(t.end) - 72 * HOUR);
     expect(Date.parse(t.start)).toBeLessThanOrEqual(Date.parse(all.at(-1)!.recorded_at));
     const [api, compiler, runner] = t.services;
-    expect(api).toMatchObject({ service: 'api', availability_percent: 100, unknown_seconds: 0, unhealthy_seconds: 0, incidents: 0 });
+    expect(api).toMatchObject({
+      service: 'api',
+      availability_percent: 100,
+      unknown_seconds: 0,
+      unhealthy_seconds: 0,
+      incidents: 0,
+    });
     expect(runner).toMatchObject({ availability_percent: 100, incidents: 0 });
     expect(compiler!.incidents).toBe(1);
     expect(compiler!.unhealthy_seconds).toBeGreaterThan(19 * 60);
@@ -46,14 +52,18 @@ describe('event timeline: compiler-outage, 72 h', () => {
   it('without colour: distinct characters, a legend, a time axis with labels, the availability table', async () => {
     const r = await runCommand(run, { width: '90', utc: true }, { host: s.url, tty: true });
     const lines = r.out.split('\n');
-    expect(lines[0]).toMatch(/^Timeline {2}\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ → \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ {2}\(3d, 54m per cell, \d+ events\)$/);
+    expect(lines[0]).toMatch(
+      /^Timeline {2}\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ → \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ {2}\(3d, 54m per cell, \d+ events\)$/,
+    );
     expect(lines[2]).toMatch(/^api {7}={80}$/);
     expect(lines[3]).toMatch(/^compiler {2}X={79}$/);
     expect(lines[4]).toMatch(/^runner {4}={80}$/);
     expect(lines[5]).toMatch(/^ {10}[ |]+$/);
     expect(lines[6]).toMatch(/^ {10} *(\d\d-\d\d|\d\d:\d\d)( +(\d\d-\d\d|\d\d:\d\d))+$/);
     expect(r.out).toContain('= healthy   ~ starting (InitialUnhealthy)   X unhealthy   ? unknown: no fresh data');
-    expect(r.out).toMatch(/SERVICE +AVAILABILITY +UNHEALTHY +UNKNOWN +INCIDENTS\napi +100% +0s +0s +0\ncompiler +99\.\d\d% +(19|20)m \d+s +0s +1\n/);
+    expect(r.out).toMatch(
+      /SERVICE +AVAILABILITY +UNHEALTHY +UNKNOWN +INCIDENTS\napi +100% +0s +0s +0\ncompiler +99\.\d\d% +(19|20)m \d+s +0s +1\n/,
+    );
     expect(r.out).not.toMatch(/\u001b/);
     for (const l of lines) expect([...l].length).toBeLessThanOrEqual(90);
   });
@@ -120,7 +130,9 @@ describe('event timeline: other scenarios', () => {
     try {
       const t = await json(s.url, { width: '130' });
       const runner = t.services[2]!;
-      const inc = JSON.parse((await runCommand(incidents, { json: true, service: 'runner' }, { host: s.url })).out) as unknown[];
+      const inc = JSON.parse(
+        (await runCommand(incidents, { json: true, service: 'runner' }, { host: s.url })).out,
+      ) as unknown[];
       expect(runner.incidents).toBe(inc.length);
       expect(runner.availability_percent!).toBeGreaterThan(40);
       expect(runner.availability_percent!).toBeLessThan(60);
@@ -173,7 +185,11 @@ describe('event timeline: other scenarios', () => {
     }
     const future = await sim({ history: HOUR });
     try {
-      const r = await runCommand(run, { since: new Date(future.clock.now() + MIN).toISOString() }, { host: future.url });
+      const r = await runCommand(
+        run,
+        { since: new Date(future.clock.now() + MIN).toISOString() },
+        { host: future.url },
+      );
       expect(r.code).toBe(EXIT.USAGE);
       expect(r.error?.message).toMatch(/is not in the past/);
     } finally {

@@ -15,7 +15,19 @@ const f: Factory = {
   },
 };
 const names = (args?: string[]) => buildProgram(f, args).commands.map((c) => c.name());
-const ALL = ['simulate', 'login', 'logout', 'profile', 'auth', 'event', 'status', 'version', 'exporter', 'completion', '__complete'];
+const ALL = [
+  'simulate',
+  'login',
+  'logout',
+  'profile',
+  'auth',
+  'event',
+  'status',
+  'version',
+  'exporter',
+  'completion',
+  '__complete',
+];
 
 async function run(args: string[]) {
   const io = bufferIO();

@@ -4,7 +4,7 @@ import { EXIT } from '../../src/errors.js';
 import { FELDERA_VERSION } from '../../src/simulator/index.js';
 import { VERSION } from '../../src/version.js';
 import { oldFeldera } from '../helpers/old-feldera.js';
-import { HOUR, closedPort, runCommand, sim } from './list-helpers.js';
+import { closedPort, HOUR, runCommand, sim } from './list-helpers.js';
 
 describe('cluster version', () => {
   it('this tool and the server: version, edition, revision, what it supports; --json the same', async () => {
@@ -20,7 +20,12 @@ describe('cluster version', () => {
       const j = JSON.parse((await runCommand(run, { json: true }, { host: s.url })).out);
       expect(j).toMatchObject({
         client: { name: 'feldera-cluster', version: VERSION },
-        server: { host: s.url, version: FELDERA_VERSION, edition: 'Enterprise', supports: { cluster_healthz: true, cluster_events: true, unchanged_since_from_history: true } },
+        server: {
+          host: s.url,
+          version: FELDERA_VERSION,
+          edition: 'Enterprise',
+          supports: { cluster_healthz: true, cluster_events: true, unchanged_since_from_history: true },
+        },
         error: null,
       });
       const t = await runCommand(run, {}, { host: s.url, tty: true });
@@ -50,6 +55,10 @@ describe('cluster version', () => {
     expect(r.out).toBe(`client: ${VERSION}\n`);
     expect(r.err).toMatch(/^error: cannot reach/);
     const j = await runCommand(run, { json: true }, { host: dead });
-    expect(JSON.parse(j.out)).toMatchObject({ client: { version: VERSION }, server: null, error: { kind: 'unreachable' } });
+    expect(JSON.parse(j.out)).toMatchObject({
+      client: { version: VERSION },
+      server: null,
+      error: { kind: 'unreachable' },
+    });
   });
 });

@@ -9,11 +9,11 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { newCmdWatch } from '../../src/commands/event/watch.js';
 import { BACKLOG_WARN } from '../../src/hooks/watch-hooks.js';
-import { manualClock, startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { manualClock, type Simulator, startSimulator } from '../../src/simulator/index.js';
 import type { Clock } from '../../src/util/clock.js';
 import { tempConfigDir } from '../helpers/cli.js';
 import { argvOf, invoke } from '../helpers/command.js';
-import { bufferIO, type BufferIO } from '../helpers/io.js';
+import { type BufferIO, bufferIO } from '../helpers/io.js';
 import { T0 } from '../watch/harness.js';
 import { virtualClock } from '../watch/support.js';
 
@@ -33,9 +33,18 @@ interface Watched {
 }
 
 /** Watch on a virtual clock (a wait moves time at once); after `polls` waits, Ctrl-C. Hooks run in real time. */
-async function watch(flags: Record<string, unknown>, o: { scenario: string; history?: number; polls: number }): Promise<Watched> {
+async function watch(
+  flags: Record<string, unknown>,
+  o: { scenario: string; history?: number; polls: number },
+): Promise<Watched> {
   const simClock = manualClock(T0);
-  const sim = await startSimulator({ clock: simClock, scenario: o.scenario, seed: 5, history: o.history ?? 0, apiKey: KEY });
+  const sim = await startSimulator({
+    clock: simClock,
+    scenario: o.scenario,
+    seed: 5,
+    history: o.history ?? 0,
+    apiKey: KEY,
+  });
   sims.push(sim);
   const vclock = virtualClock(simClock);
   const ctl = new AbortController();
@@ -48,18 +57,34 @@ async function watch(flags: Record<string, unknown>, o: { scenario: string; hist
     },
   };
   const dir = mkdtempSync(join(tmpdir(), 'cluster-hooks-'));
-  const io = bufferIO({ env: { CLUSTER_CONFIG_DIR: tempConfigDir(), FELDERA_API_KEY: KEY, PATH: process.env.PATH, HOOKS: dir } });
-  const r = await invoke(newCmdWatch, argvOf({ host: sim.url, interval: '10s', ...flags }), { io, clock, signal: ctl.signal });
+  const io = bufferIO({
+    env: { CLUSTER_CONFIG_DIR: tempConfigDir(), FELDERA_API_KEY: KEY, PATH: process.env.PATH, HOOKS: dir },
+  });
+  const r = await invoke(newCmdWatch, argvOf({ host: sim.url, interval: '10s', ...flags }), {
+    io,
+    clock,
+    signal: ctl.signal,
+  });
   return { code: r.code, io, sim, dir };
 }
 
 /** A hook that keeps its stdin and environment in numbered files, in the order it was run. */
-const RECORD = 'n=$(ls "$HOOKS" | grep -c json); f=$(printf "%03d" "$n"); cat > "$HOOKS/$f.json"; env | grep -E "^(CLUSTER_|FELDERA_)" | sort > "$HOOKS/$f.env"';
+const RECORD =
+  'n=$(ls "$HOOKS" | grep -c json); f=$(printf "%03d" "$n"); cat > "$HOOKS/$f.json"; env | grep -E "^(CLUSTER_|FELDERA_)" | sort > "$HOOKS/$f.env"';
 
 function recorded(dir: string): { json: string[]; env: Record<string, string>[] } {
   const files = readdirSync(dir).sort();
   const json = files.filter((f) => f.endsWith('.json')).map((f) => readFileSync(join(dir, f), 'utf8'));
-  const env = files.filter((f) => f.endsWith('.env')).map((f) => Object.fromEntries(readFileSync(join(dir, f), 'utf8').trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)])));
+  const env = files
+    .filter((f) => f.endsWith('.env'))
+    .map((f) =>
+      Object.fromEntries(
+        readFileSync(join(dir, f), 'utf8')
+          .trim()
+          .split('\n')
+          .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+      ),
+    );
   return { json, env };
 }
 
@@ -67,7 +92,10 @@ describe('event watch --exec', () => {
   it('one hook per line, in order: the event JSON on stdin, CLUSTER_* in the environment, never the credential', async () => {
     const w = await watch({ json: true, exec: RECORD }, { scenario: 'flapping', polls: 40 });
     expect(w.code).toBe(130);
-    const lines = w.io.out().split('\n').filter((l) => l !== '');
+    const lines = w.io
+      .out()
+      .split('\n')
+      .filter((l) => l !== '');
     expect(lines.length).toBeGreaterThan(3);
     const { json, env } = recorded(w.dir);
     // Every line printed got its hook, in order, with exactly that line on stdin.
@@ -83,7 +111,9 @@ describe('event watch --exec', () => {
       if (i > 0) {
         const before = JSON.parse(lines[i - 1]!);
         expect(e.CLUSTER_PREVIOUS_VERDICT).toBe(before.all_healthy ? 'healthy' : 'unhealthy');
-        const changed = (['api', 'compiler', 'runner'] as const).filter((s) => before[`${s}_status`] !== event[`${s}_status`]).map((s) => `${s}:${before[`${s}_status`]}>${event[`${s}_status`]}`);
+        const changed = (['api', 'compiler', 'runner'] as const)
+          .filter((s) => before[`${s}_status`] !== event[`${s}_status`])
+          .map((s) => `${s}:${before[`${s}_status`]}>${event[`${s}_status`]}`);
         expect(e.CLUSTER_CHANGED).toBe(changed.join(','));
       } else {
         expect(e.CLUSTER_PREVIOUS_VERDICT).toBe('');
@@ -96,17 +126,25 @@ describe('event watch --exec', () => {
 
   it('--exec-on change: only lines whose verdict or a status changed — and the notice that the data went stale', async () => {
     const flapping = await watch({ exec: RECORD, execOn: 'change' }, { scenario: 'flapping', polls: 40 });
-    const lines = flapping.io.out().split('\n').filter((l) => l !== '');
+    const lines = flapping.io
+      .out()
+      .split('\n')
+      .filter((l) => l !== '');
     const changedIds = lines.filter((l) => l.includes('changed: ')).map((l) => /id=(\S+)/.exec(l)![1]);
     expect(changedIds.length).toBeGreaterThan(1);
     expect(changedIds.length).toBeLessThan(lines.length);
     expect(recorded(flapping.dir).env.map((e) => e.CLUSTER_EVENT_ID)).toEqual(changedIds);
 
     // The recorder dies: no new event, but the newest one goes stale — the one change that matters most.
-    const stalled = await watch({ exec: RECORD, execOn: 'change', staleAfter: '12m' }, { scenario: 'stalled', polls: 150 });
+    const stalled = await watch(
+      { exec: RECORD, execOn: 'change', staleAfter: '12m' },
+      { scenario: 'stalled', polls: 150 },
+    );
     expect(stalled.io.err()).toMatch(/the monitor has stopped recording/);
     const { env, json } = recorded(stalled.dir);
-    expect(env.map((e) => [e.CLUSTER_VERDICT, e.CLUSTER_PREVIOUS_VERDICT, e.CLUSTER_CHANGED])).toEqual([['stale', 'healthy', '']]);
+    expect(env.map((e) => [e.CLUSTER_VERDICT, e.CLUSTER_PREVIOUS_VERDICT, e.CLUSTER_CHANGED])).toEqual([
+      ['stale', 'healthy', ''],
+    ]);
     const last = stalled.io.out().trimEnd().split('\n').at(-1)!;
     expect(JSON.parse(json[0]!).id).toBe(/id=(\S+)/.exec(last)![1]);
   });
@@ -115,10 +153,19 @@ describe('event watch --exec', () => {
     const hook = 'echo "$CLUSTER_EVENT_ID" >> "$HOOKS/ran"; echo "webhook said no (HTTP 500)" >&2; exit 7';
     const w = await watch({ exec: hook }, { scenario: 'flapping', polls: 40 });
     expect(w.code).toBe(130);
-    const ids = w.io.out().split('\n').filter((l) => l !== '').map((l) => /id=(\S+)/.exec(l)![1]);
+    const ids = w.io
+      .out()
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => /id=(\S+)/.exec(l)![1]);
     expect(readFileSync(join(w.dir, 'ran'), 'utf8').trim().split('\n')).toEqual(ids);
-    const warnings = w.io.err().split('\n').filter((l) => l.startsWith('warning: the hook'));
-    expect(warnings).toEqual(ids.map((id) => `warning: the hook for event ${id} failed (exit 7): webhook said no (HTTP 500)`));
+    const warnings = w.io
+      .err()
+      .split('\n')
+      .filter((l) => l.startsWith('warning: the hook'));
+    expect(warnings).toEqual(
+      ids.map((id) => `warning: the hook for event ${id} failed (exit 7): webhook said no (HTTP 500)`),
+    );
     expect(w.io.err()).toMatch(/stopped after .*: 41 polls/);
   });
 
@@ -126,12 +173,21 @@ describe('event watch --exec', () => {
     const hook = 'echo "$CLUSTER_EVENT_ID" >> "$HOOKS/ran"; sleep 30; echo "not reached" >> "$HOOKS/ran"';
     const t = performance.now();
     const w = await watch({ exec: hook, execTimeout: '300ms' }, { scenario: 'flapping', polls: 12 });
-    const ids = w.io.out().split('\n').filter((l) => l !== '').map((l) => /id=(\S+)/.exec(l)![1]);
+    const ids = w.io
+      .out()
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => /id=(\S+)/.exec(l)![1]);
     expect(ids.length).toBeGreaterThanOrEqual(2);
     expect(performance.now() - t).toBeLessThan(ids.length * 300 + 5000); // not 30 s each
     expect(readFileSync(join(w.dir, 'ran'), 'utf8').trim().split('\n')).toEqual(ids);
-    const warnings = w.io.err().split('\n').filter((l) => l.startsWith('warning: the hook'));
-    expect(warnings).toEqual(ids.map((id) => `warning: the hook for event ${id} ran longer than --exec-timeout 300ms and was stopped`));
+    const warnings = w.io
+      .err()
+      .split('\n')
+      .filter((l) => l.startsWith('warning: the hook'));
+    expect(warnings).toEqual(
+      ids.map((id) => `warning: the hook for event ${id} ran longer than --exec-timeout 300ms and was stopped`),
+    );
     expect(w.io.err()).toMatch(/^finishing \d+ hooks? \(Ctrl-C again to stop at once\)$/m);
   });
 
@@ -144,7 +200,11 @@ describe('event watch --exec', () => {
   it('hooks slower than the events: a warning once, and every event still gets its hook in order', async () => {
     const hook = 'echo "$CLUSTER_EVENT_ID" >> "$HOOKS/ran"; sleep 0.05';
     const w = await watch({ exec: hook, since: '45m' }, { scenario: 'flapping', history: 3_600_000, polls: 1 });
-    const ids = w.io.out().split('\n').filter((l) => l !== '').map((l) => /id=(\S+)/.exec(l)![1]);
+    const ids = w.io
+      .out()
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => /id=(\S+)/.exec(l)![1]);
     expect(ids.length).toBeGreaterThan(BACKLOG_WARN + 1);
     expect(w.io.err().match(/^warning: \d+ hooks are waiting: the hook is slower than the events/gm)).toHaveLength(1);
     expect(readFileSync(join(w.dir, 'ran'), 'utf8').trim().split('\n')).toEqual(ids);
@@ -159,10 +219,17 @@ describe('event watch --exec', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cluster-hooks-'));
     const io = bufferIO({ env: { CLUSTER_CONFIG_DIR: tempConfigDir(), PATH: process.env.PATH, HOOKS: dir } });
     setTimeout(() => ctl.abort('SIGINT'), 300);
-    const r = await invoke(newCmdWatch, argvOf({ host: sim.url, exec: 'sleep 1; echo done >> "$HOOKS/ran"', timeout: '1m' }), { io, clock: vclock, signal: ctl.signal });
+    const r = await invoke(
+      newCmdWatch,
+      argvOf({ host: sim.url, exec: 'sleep 1; echo done >> "$HOOKS/ran"', timeout: '1m' }),
+      { io, clock: vclock, signal: ctl.signal },
+    );
     expect(r.code).toBe(124);
     expect(io.err()).toMatch(/^finishing \d+ hooks? \(Ctrl-C again to stop at once\)$/m);
-    const lines = io.out().split('\n').filter((l) => l !== '').length;
+    const lines = io
+      .out()
+      .split('\n')
+      .filter((l) => l !== '').length;
     expect(readFileSync(join(dir, 'ran'), 'utf8')).toBe('done\n'.repeat(lines));
   });
 });

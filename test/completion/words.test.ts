@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli.js';
 import type { Factory } from '../../src/commands/factory.js';
-import { complete } from '../../src/completion/words.js';
 import { completionAnswer } from '../../src/completion/scripts.js';
+import { complete } from '../../src/completion/words.js';
 
 const f: Factory = { run: async () => {} };
 const root = buildProgram(f);
@@ -11,15 +11,41 @@ const values = (line: string) => complete(root, line.split(' '), profiles).candi
 
 describe('completion candidates from the command tree', () => {
   it('commands and subcommands; the hidden __complete is never offered', () => {
-    expect(values('')).toEqual(['simulate', 'login', 'logout', 'profile', 'auth', 'event', 'status', 'version', 'exporter', 'completion', 'help']);
+    expect(values('')).toEqual([
+      'simulate',
+      'login',
+      'logout',
+      'profile',
+      'auth',
+      'event',
+      'status',
+      'version',
+      'exporter',
+      'completion',
+      'help',
+    ]);
     expect(values('_')).toEqual([]);
     expect(values('events w')).toEqual(['watch']); // the alias leads to the same verbs
   });
 
   it("a command's own flags, then the global ones (accepted below every command)", () => {
     expect(values('exporter --')).toEqual([
-      '--listen', '--min-interval', '--stale-after', '--all-profiles', '--profiles', '--help',
-      '--host', '--profile', '--tenant', '--insecure', '--ca-cert', '--request-timeout', '--retries', '--color', '--no-color', '--verbose',
+      '--listen',
+      '--min-interval',
+      '--stale-after',
+      '--all-profiles',
+      '--profiles',
+      '--help',
+      '--host',
+      '--profile',
+      '--tenant',
+      '--insecure',
+      '--ca-cert',
+      '--request-timeout',
+      '--retries',
+      '--color',
+      '--no-color',
+      '--verbose',
     ]);
     expect(values('event watch --exec')).toEqual(['--exec', '--exec-timeout', '--exec-on']);
     expect(values('-')).toContain('--version');
@@ -44,7 +70,9 @@ describe('completion candidates from the command tree', () => {
   });
 
   it("the answer: value<TAB>description lines, then the directive; tabs and newlines in a text can't break it", () => {
-    expect(completionAnswer({ candidates: [{ value: 'a', description: 'x\ty\nz' }], files: true })).toBe('a\tx y z\n:files\n');
+    expect(completionAnswer({ candidates: [{ value: 'a', description: 'x\ty\nz' }], files: true })).toBe(
+      'a\tx y z\n:files\n',
+    );
     expect(completionAnswer({ candidates: [], files: false })).toBe(':\n');
   });
 });

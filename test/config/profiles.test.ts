@@ -1,7 +1,15 @@
 import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { configDir, configPath, getProfile, profileNames, readConfig, updateConfig, validProfileName } from '../../src/config/profiles.js';
+import {
+  configDir,
+  configPath,
+  getProfile,
+  profileNames,
+  readConfig,
+  updateConfig,
+  validProfileName,
+} from '../../src/config/profiles.js';
 import { CliError } from '../../src/errors.js';
 import { tempConfigDir } from '../helpers/cli.js';
 
@@ -16,7 +24,11 @@ describe('config file', () => {
   it('writes 0600 in a 0700 folder, creating it', async () => {
     const dir = join(tempConfigDir(), 'nested', 'cfg');
     const env = { CLUSTER_CONFIG_DIR: dir };
-    await updateConfig(env, (d) => ({ ...d, current: 'a', profiles: { a: { host: 'http://127.0.0.1:1', auth: { kind: 'apikey', apiKey: 'apikey:xyz' } } } }));
+    await updateConfig(env, (d) => ({
+      ...d,
+      current: 'a',
+      profiles: { a: { host: 'http://127.0.0.1:1', auth: { kind: 'apikey', apiKey: 'apikey:xyz' } } },
+    }));
     expect(mode(dir)).toBe(0o700);
     expect(mode(configPath(env))).toBe(0o600);
     expect(readConfig(env).profiles.a?.auth).toEqual({ kind: 'apikey', apiKey: 'apikey:xyz' });
@@ -60,7 +72,9 @@ describe('config file', () => {
   it('a config file that is a directory, or a folder path through a file, is said as such (not "no profiles", not "invalid JSON")', () => {
     const dir = tempConfigDir();
     mkdirSync(join(dir, 'config.json'));
-    expect(() => readConfig({ CLUSTER_CONFIG_DIR: dir })).toThrow(/cannot read the config file .*config\.json: it is a directory$/);
+    expect(() => readConfig({ CLUSTER_CONFIG_DIR: dir })).toThrow(
+      /cannot read the config file .*config\.json: it is a directory$/,
+    );
     const file = join(tempConfigDir(), 'plain-file');
     writeFileSync(file, 'x');
     const env = { CLUSTER_CONFIG_DIR: join(file, 'sub') };
@@ -72,15 +86,18 @@ describe('config file', () => {
     }
   });
 
-  it.skipIf(process.platform !== 'linux')('a config folder that cannot be written is a clear error, not an unexpected failure', async () => {
-    const env = { CLUSTER_CONFIG_DIR: '/proc/self' };
-    const e = await updateConfig(env, (d) => d).then(
-      () => undefined,
-      (x: unknown) => x,
-    );
-    expect(e).toBeInstanceOf(CliError);
-    expect((e as CliError).message).toMatch(/^cannot write the config file \/proc\/self\/config\.json: /);
-  });
+  it.skipIf(process.platform !== 'linux')(
+    'a config folder that cannot be written is a clear error, not an unexpected failure',
+    async () => {
+      const env = { CLUSTER_CONFIG_DIR: '/proc/self' };
+      const e = await updateConfig(env, (d) => d).then(
+        () => undefined,
+        (x: unknown) => x,
+      );
+      expect(e).toBeInstanceOf(CliError);
+      expect((e as CliError).message).toMatch(/^cannot write the config file \/proc\/self\/config\.json: /);
+    },
+  );
 
   it.each([
     ['[]', /does not hold an object/],
@@ -89,7 +106,10 @@ describe('config file', () => {
     ['{"profiles": {"a": {"host": "h", "auth": {"kind": "magic"}}}}', /auth.kind/],
     ['{"profiles": {"a": {"host": "h", "auth": {"kind": "apikey"}}}}', /"auth.apiKey" is missing/],
     ['{"profiles": {"a b": {"host": "h", "auth": {"kind": "none"}}}}', /not a valid profile name/],
-    ['{"profiles": {"a": {"host": "h", "auth": {"kind": "none"}, "insecure": "yes"}}}', /"insecure" must be true or false/],
+    [
+      '{"profiles": {"a": {"host": "h", "auth": {"kind": "none"}, "insecure": "yes"}}}',
+      /"insecure" must be true or false/,
+    ],
   ])('rejects %s', (text, re) => {
     const dir = tempConfigDir();
     const env = { CLUSTER_CONFIG_DIR: dir };
@@ -107,7 +127,12 @@ describe('config file', () => {
   });
 
   it('getProfile and profileNames use own entries only, sorted', () => {
-    const cfg = { profiles: { b: { host: 'h', auth: { kind: 'none' as const } }, a: { host: 'h', auth: { kind: 'none' as const } } } };
+    const cfg = {
+      profiles: {
+        b: { host: 'h', auth: { kind: 'none' as const } },
+        a: { host: 'h', auth: { kind: 'none' as const } },
+      },
+    };
     expect(profileNames(cfg)).toEqual(['a', 'b']);
     expect(getProfile(cfg, 'constructor')).toBeUndefined();
     expect(getProfile(cfg, 'a')?.host).toBe('h');
@@ -115,7 +140,8 @@ describe('config file', () => {
 
   it('profile names', () => {
     for (const ok of ['default', 'prod-eu', 'a.b_c', '1']) expect(validProfileName(ok), ok).toBe(true);
-    for (const bad of ['', '-x', '.x', 'a b', 'a/b', '__proto__', 'x'.repeat(65), 'é']) expect(validProfileName(bad), bad).toBe(false);
+    for (const bad of ['', '-x', '.x', 'a b', 'a/b', '__proto__', 'x'.repeat(65), 'é'])
+      expect(validProfileName(bad), bad).toBe(false);
   });
 
   it('CLUSTER_CONFIG_DIR, else XDG_CONFIG_HOME/feldera-cluster', () => {

@@ -3,7 +3,16 @@
  * such a `~/.ssh/config`; a parse error names the place, never the content. Owner tests need root
  * (to give a file to another uid): they run as root here and in CI, and are skipped otherwise.
  */
-import { chmodSync, chownSync, lchownSync, lstatSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  lchownSync,
+  lstatSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { jsonErrorOffset, lineColumn } from '../../src/config/json-position.js';
@@ -16,7 +25,10 @@ import { tempConfigDir } from '../helpers/cli.js';
 const isRoot = process.getuid?.() === 0;
 const posix = process.platform !== 'win32';
 const OTHER_UID = 4242;
-const CONFIG = JSON.stringify({ current: 'a', profiles: { a: { host: 'http://127.0.0.1:1', auth: { kind: 'token-command', command: 'echo tok' } } } });
+const CONFIG = JSON.stringify({
+  current: 'a',
+  profiles: { a: { host: 'http://127.0.0.1:1', auth: { kind: 'token-command', command: 'echo tok' } } },
+});
 
 function failure(f: () => unknown): CliError {
   try {
@@ -51,7 +63,9 @@ describe.skipIf(!posix)('who may have written the config', () => {
       const file = configIn(dir, mode);
       const e = failure(() => readConfig({ CLUSTER_CONFIG_DIR: dir }));
       expect(e.exitCode).toBe(1);
-      expect(e.message).toBe(`refusing to use the config file ${file}: it can be written by ${mode === 0o666 ? 'anyone' : 'its group'} (mode 0${mode.toString(8)}), so its profiles (and their token commands) may not be yours`);
+      expect(e.message).toBe(
+        `refusing to use the config file ${file}: it can be written by ${mode === 0o666 ? 'anyone' : 'its group'} (mode 0${mode.toString(8)}), so its profiles (and their token commands) may not be yours`,
+      );
       expect(e.hint).toBe(`check its content, then \`chmod 600 ${file}\``);
       expect((await writeFailure({ CLUSTER_CONFIG_DIR: dir })).message).toBe(e.message);
       expect(readFileSync(file, 'utf8')).toBe(CONFIG);
@@ -72,17 +86,24 @@ describe.skipIf(!posix)('who may have written the config', () => {
     configIn(dir);
     chmodSync(dir, 0o777);
     const e = failure(() => readConfig({ CLUSTER_CONFIG_DIR: dir }));
-    expect(e.message).toBe(`refusing to use the config folder ${dir}: it can be written by anyone (mode 0777), so others can replace the config file`);
+    expect(e.message).toBe(
+      `refusing to use the config folder ${dir}: it can be written by anyone (mode 0777), so others can replace the config file`,
+    );
     expect(e.hint).toContain(`chmod go-w ${dir}`);
     const empty = tempConfigDir();
     chmodSync(empty, 0o775);
-    expect((await writeFailure({ CLUSTER_CONFIG_DIR: empty })).message).toMatch(/config folder .* can be written by its group \(mode 0775\)/);
+    expect((await writeFailure({ CLUSTER_CONFIG_DIR: empty })).message).toMatch(
+      /config folder .* can be written by its group \(mode 0775\)/,
+    );
   });
 
   it('a shared folder with the sticky bit (like /tmp) is fine: others cannot replace a file in it', async () => {
     const dir = tempConfigDir();
     chmodSync(dir, 0o1777);
-    await updateConfig({ CLUSTER_CONFIG_DIR: dir }, (d) => ({ ...d, profiles: { a: { host: 'h', auth: { kind: 'none' } } } }));
+    await updateConfig({ CLUSTER_CONFIG_DIR: dir }, (d) => ({
+      ...d,
+      profiles: { a: { host: 'h', auth: { kind: 'none' } } },
+    }));
     expect(Object.keys(readConfig({ CLUSTER_CONFIG_DIR: dir }).profiles)).toEqual(['a']);
     expect((await import('node:fs')).statSync(dir).mode & 0o7777).toBe(0o1777); // a folder the user named keeps its mode
   });
@@ -95,7 +116,9 @@ describe.skipIf(!posix)('who may have written the config', () => {
     expect(readConfig({ CLUSTER_CONFIG_DIR: dir }).current).toBe('a');
     chmodSync(target, 0o646);
     const e = failure(() => readConfig({ CLUSTER_CONFIG_DIR: dir }));
-    expect(e.message).toContain(`the config file ${join(dir, 'config.json')} (a link to ${target}): it can be written by anyone`);
+    expect(e.message).toContain(
+      `the config file ${join(dir, 'config.json')} (a link to ${target}): it can be written by anyone`,
+    );
     expect(e.hint).toContain(`chmod 600 ${target}`);
     // ... or a good file in a folder anyone can write to
     chmodSync(target, 0o600);
@@ -107,7 +130,11 @@ describe.skipIf(!posix)('who may have written the config', () => {
     const dir = tempConfigDir();
     const target = configIn(tempConfigDir(), 0o640);
     symlinkSync(target, configPath({ CLUSTER_CONFIG_DIR: dir }));
-    await updateConfig({ CLUSTER_CONFIG_DIR: dir }, (d) => ({ ...d, current: 'b', profiles: { ...d.profiles, b: { host: 'http://127.0.0.1:2', auth: { kind: 'none' } } } }));
+    await updateConfig({ CLUSTER_CONFIG_DIR: dir }, (d) => ({
+      ...d,
+      current: 'b',
+      profiles: { ...d.profiles, b: { host: 'http://127.0.0.1:2', auth: { kind: 'none' } } },
+    }));
     expect(lstatSync(configPath({ CLUSTER_CONFIG_DIR: dir })).isSymbolicLink()).toBe(true);
     expect(JSON.parse(readFileSync(target, 'utf8'))).toMatchObject({ current: 'b', profiles: { a: {}, b: {} } });
     expect(statSync(target).mode & 0o777).toBe(0o600);
@@ -120,17 +147,23 @@ describe.skipIf(!posix)('who may have written the config', () => {
       chownSync(file, OTHER_UID, OTHER_UID);
       const e = failure(() => readConfig({ CLUSTER_CONFIG_DIR: dir }));
       expect(e.exitCode).toBe(1);
-      expect(e.message).toBe(`refusing to use the config file ${file}: it is owned by uid ${OTHER_UID}, not by you (uid 0), so its profiles (and their token commands) are not yours`);
-      expect(e.hint).toBe(`if you trust it, make it yours: \`chown 0 ${file} && chmod 600 ${file}\`; otherwise remove it, or choose your own folder with CLUSTER_CONFIG_DIR`);
+      expect(e.message).toBe(
+        `refusing to use the config file ${file}: it is owned by uid ${OTHER_UID}, not by you (uid 0), so its profiles (and their token commands) are not yours`,
+      );
+      expect(e.hint).toBe(
+        `if you trust it, make it yours: \`chown 0 ${file} && chmod 600 ${file}\`; otherwise remove it, or choose your own folder with CLUSTER_CONFIG_DIR`,
+      );
       expect((await writeFailure({ CLUSTER_CONFIG_DIR: dir })).message).toBe(e.message);
     });
 
-    it('a link to another user\'s file is refused, and so is a folder of another user', () => {
+    it("a link to another user's file is refused, and so is a folder of another user", () => {
       const dir = tempConfigDir();
       const target = configIn(tempConfigDir());
       chownSync(target, OTHER_UID, OTHER_UID);
       symlinkSync(target, join(dir, 'config.json'));
-      expect(failure(() => readConfig({ CLUSTER_CONFIG_DIR: dir })).message).toContain(`(a link to ${target}): it is owned by uid ${OTHER_UID}`);
+      expect(failure(() => readConfig({ CLUSTER_CONFIG_DIR: dir })).message).toContain(
+        `(a link to ${target}): it is owned by uid ${OTHER_UID}`,
+      );
       const theirs = tempConfigDir();
       configIn(theirs);
       chownSync(theirs, OTHER_UID, OTHER_UID);
@@ -148,7 +181,9 @@ describe.skipIf(!posix)('who may have written the config', () => {
       symlinkSync(mine, link);
       lchownSync(link, OTHER_UID, OTHER_UID);
       const e = failure(() => readConfig({ CLUSTER_CONFIG_DIR: shared }));
-      expect(e.message).toBe(`refusing to use ${link}: it is a symbolic link made by uid ${OTHER_UID}, not by you (uid 0)`);
+      expect(e.message).toBe(
+        `refusing to use ${link}: it is a symbolic link made by uid ${OTHER_UID}, not by you (uid 0)`,
+      );
       expect((await writeFailure({ CLUSTER_CONFIG_DIR: shared })).message).toBe(e.message);
       expect(readFileSync(mine, 'utf8')).toBe('my own file\n');
       expect(statSync(mine).uid).toBe(0);
@@ -157,7 +192,12 @@ describe.skipIf(!posix)('who may have written the config', () => {
     it('state.json written by another user is no knowledge: its period is not used', () => {
       const dir = tempConfigDir();
       const env = { CLUSTER_CONFIG_DIR: dir };
-      storePeriod(env, 'profile:a', { host: 'h', period_ms: 86_400_000, samples: 12, learned_at: '2026-01-01T00:00:00.000Z' });
+      storePeriod(env, 'profile:a', {
+        host: 'h',
+        period_ms: 86_400_000,
+        samples: 12,
+        learned_at: '2026-01-01T00:00:00.000Z',
+      });
       expect(storedPeriod(env, 'profile:a', 'h')?.period_ms).toBe(86_400_000);
       chownSync(statePath(env), OTHER_UID, OTHER_UID);
       expect(storedPeriod(env, 'profile:a', 'h')).toBeUndefined();
@@ -175,7 +215,7 @@ describe.skipIf(!posix)('who may have written the config', () => {
 });
 
 describe('a config file that is not valid JSON', () => {
-  const SECRET = 'apikey:' + 'Zq8'.repeat(20);
+  const SECRET = `apikey:${'Zq8'.repeat(20)}`;
 
   it.each([
     [`{"profiles": {"a": {"host": "h", "auth": {"kind": "apikey", "apiKey": ${SECRET}}}}}`, 'at line 1, column 71'],
@@ -192,7 +232,23 @@ describe('a config file that is not valid JSON', () => {
   });
 
   it('the fault offset agrees with the grammar: -1 exactly for what JSON.parse accepts', () => {
-    const samples = ['{}', '[]', '[1, -2.5e3, "x\\u00e9", true, null, {"a": [{}]}]', ' "s" ', '{"a":1,}', '[1,]', '01', '{"a" 1}', '[', '"\\x"', 'nul', '{,}', '[1 2]', '{"a":1}}', '"a\tb"'];
+    const samples = [
+      '{}',
+      '[]',
+      '[1, -2.5e3, "x\\u00e9", true, null, {"a": [{}]}]',
+      ' "s" ',
+      '{"a":1,}',
+      '[1,]',
+      '01',
+      '{"a" 1}',
+      '[',
+      '"\\x"',
+      'nul',
+      '{,}',
+      '[1 2]',
+      '{"a":1}}',
+      '"a\tb"',
+    ];
     for (const s of samples) {
       let ok = true;
       try {
@@ -214,10 +270,17 @@ describe('the config lock', () => {
     const order: string[] = [];
     let second: Promise<unknown> | undefined;
     await withConfigLock(dir, async () => {
-      second = updateConfig(env, (d) => (order.push('second'), { ...d, profiles: { ...d.profiles, b: { host: 'h', auth: { kind: 'none' } } } }));
+      second = updateConfig(
+        env,
+        (d) => (order.push('second'), { ...d, profiles: { ...d.profiles, b: { host: 'h', auth: { kind: 'none' } } } }),
+      );
       await new Promise((r) => setTimeout(r, 300));
       order.push('first');
-      writeFileSync(join(dir, 'config.json'), JSON.stringify({ profiles: { a: { host: 'h', auth: { kind: 'none' } } } }), { mode: 0o600 });
+      writeFileSync(
+        join(dir, 'config.json'),
+        JSON.stringify({ profiles: { a: { host: 'h', auth: { kind: 'none' } } } }),
+        { mode: 0o600 },
+      );
     });
     await second;
     expect(order).toEqual(['first', 'second']);

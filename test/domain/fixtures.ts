@@ -1,7 +1,7 @@
 /** Hand-made event lists for the history tests. */
 import { expect } from 'vitest';
-import { CliError, EXIT } from '../../src/errors.js';
 import type { ClusterEventFull, ClusterEventStatus, MonitorStatus } from '../../src/api/types.js';
+import { CliError, EXIT } from '../../src/errors.js';
 
 export const T0 = Date.UTC(2025, 11, 8, 12, 0, 0);
 export const SEC = 1000;
@@ -22,7 +22,12 @@ export function idFor(ms: number): string {
 }
 
 /** An event at `T0 + offsetMs` with the three statuses (api, compiler, runner). */
-export function ev(offsetMs: number, api: MonitorStatus = H, compiler: MonitorStatus = H, runner: MonitorStatus = H): ClusterEventStatus {
+export function ev(
+  offsetMs: number,
+  api: MonitorStatus = H,
+  compiler: MonitorStatus = H,
+  runner: MonitorStatus = H,
+): ClusterEventStatus {
   const ms = T0 + offsetMs;
   return {
     id: idFor(ms),
@@ -34,7 +39,10 @@ export function ev(offsetMs: number, api: MonitorStatus = H, compiler: MonitorSt
   };
 }
 
-export function full(e: ClusterEventStatus, infos: Partial<Record<'api' | 'compiler' | 'runner', string | null>> = {}): ClusterEventFull {
+export function full(
+  e: ClusterEventStatus,
+  infos: Partial<Record<'api' | 'compiler' | 'runner', string | null>> = {},
+): ClusterEventFull {
   const self = (s: 'api' | 'compiler' | 'runner') => (s in infos ? infos[s]! : `${e[`${s}_status`]}: ${s} report`);
   return {
     ...e,

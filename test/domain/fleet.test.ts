@@ -1,11 +1,12 @@
-import { usage } from './fixtures.js';
 import { describe, expect, it } from 'vitest';
 import type { ConfigData } from '../../src/config/profiles.js';
-import { CliError, EXIT } from '../../src/errors.js';
 import { fleetChoice, fleetExit, fleetInputs, fleetNames, mapLimit } from '../../src/domain/fleet.js';
+import { CliError, EXIT } from '../../src/errors.js';
+import { usage } from './fixtures.js';
 
 /** The flags as parsed, then looked up in the config, as `status` does. */
-const fleetProfiles = (flags: { allProfiles?: boolean; profiles?: string }, config: ConfigData) => fleetNames(fleetChoice(flags)!, config);
+const fleetProfiles = (flags: { allProfiles?: boolean; profiles?: string }, config: ConfigData) =>
+  fleetNames(fleetChoice(flags)!, config);
 
 const config: ConfigData = {
   current: 'prod',
@@ -15,7 +16,6 @@ const config: ConfigData = {
     stage: { host: 'https://stage.example.com', auth: { kind: 'none' } },
   },
 };
-
 
 describe('fleetProfiles', () => {
   it('--all-profiles: every stored profile, sorted', () => {
@@ -57,7 +57,15 @@ describe('fleetInputs', () => {
   });
 
   it('keeps timeout and retries, drops host and credential variables, selects the profile', () => {
-    const env = { FELDERA_HOST: 'http://evil', FELDERA_API_KEY: 'apikey:x', FELDERA_AUTH_TOKEN_COMMAND: 'x', FELDERA_TENANT: 't', CLUSTER_PROFILE: 'dev', FELDERA_REQUEST_TIMEOUT: '2', HOME: '/h' };
+    const env = {
+      FELDERA_HOST: 'http://evil',
+      FELDERA_API_KEY: 'apikey:x',
+      FELDERA_AUTH_TOKEN_COMMAND: 'x',
+      FELDERA_TENANT: 't',
+      CLUSTER_PROFILE: 'dev',
+      FELDERA_REQUEST_TIMEOUT: '2',
+      HOME: '/h',
+    };
     const out = fleetInputs({ requestTimeout: '3', retries: '0', verbose: true, insecure: false }, env, 'stage');
     expect(out.flags).toEqual({ requestTimeout: '3', retries: '0', verbose: true, profile: 'stage' });
     expect(out.env).toEqual({ FELDERA_REQUEST_TIMEOUT: '2', HOME: '/h' });
@@ -82,13 +90,17 @@ describe('mapLimit', () => {
   it('at most N at a time, results in order', async () => {
     let running = 0;
     let peak = 0;
-    const out = await mapLimit(Array.from({ length: 20 }, (_, i) => i), 8, async (n) => {
-      running++;
-      peak = Math.max(peak, running);
-      await new Promise((r) => setTimeout(r, (n * 7) % 5));
-      running--;
-      return n * 2;
-    });
+    const out = await mapLimit(
+      Array.from({ length: 20 }, (_, i) => i),
+      8,
+      async (n) => {
+        running++;
+        peak = Math.max(peak, running);
+        await new Promise((r) => setTimeout(r, (n * 7) % 5));
+        running--;
+        return n * 2;
+      },
+    );
     expect(peak).toBe(8);
     expect(out).toEqual(Array.from({ length: 20 }, (_, i) => i * 2));
     expect(await mapLimit([], 8, async () => 1)).toEqual([]);

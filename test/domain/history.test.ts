@@ -1,17 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { chronological, filterEvents, newestFirst, parseLimit, parseService, windowAt, shortIdLength, checkWindowOrder } from '../../src/domain/history.js';
-import { parseWhenSpec } from '../../src/util/when.js';
+import {
+  checkWindowOrder,
+  chronological,
+  filterEvents,
+  newestFirst,
+  parseLimit,
+  parseService,
+  shortIdLength,
+  windowAt,
+} from '../../src/domain/history.js';
 import { eventVerdict } from '../../src/domain/verdict.js';
+import { parseWhenSpec } from '../../src/util/when.js';
 
 /** The flags as typed, parsed as the command line does, then placed against `now`. */
 function parseWindow(o: { since?: string; until?: string }, now: number) {
-  const w = { since: o.since === undefined ? undefined : parseWhenSpec(o.since, '--since'), until: o.until === undefined ? undefined : parseWhenSpec(o.until, '--until') };
+  const w = {
+    since: o.since === undefined ? undefined : parseWhenSpec(o.since, '--since'),
+    until: o.until === undefined ? undefined : parseWhenSpec(o.until, '--until'),
+  };
   checkWindowOrder(w.since, w.until);
   return windowAt(w, now);
 }
-import { HOUR, MIN, S, T0, ev, serverOrder } from './fixtures.js';
-import { usage } from './fixtures.js';
 
+import { ev, HOUR, MIN, S, serverOrder, T0, usage } from './fixtures.js';
 
 // 0: healthy, 10: compiler down, 20: compiler+runner, 30: runner starting, 40: healthy
 const list = serverOrder([
@@ -91,9 +102,14 @@ describe('parseLimit / parseService', () => {
     expect(parseLimit(' 250 ')).toBe(250);
   });
 
-  it.each(['0', '-1', '1.5', 'ten', '', '1e3', '99999999999999999999'])('rejects %j with exit 64 and what was expected', (text) => {
-    expect(usage(() => parseLimit(text)).message).toBe(`invalid --limit "${text}": expected a whole number of at least 1`);
-  });
+  it.each(['0', '-1', '1.5', 'ten', '', '1e3', '99999999999999999999'])(
+    'rejects %j with exit 64 and what was expected',
+    (text) => {
+      expect(usage(() => parseLimit(text)).message).toBe(
+        `invalid --limit "${text}": expected a whole number of at least 1`,
+      );
+    },
+  );
 
   it('a service outside api|compiler|runner is a usage error', () => {
     expect(parseService('compiler')).toBe('compiler');
@@ -126,7 +142,9 @@ describe('parseWindow (time parsing)', () => {
     ['--since', ''],
   ])('%s %j: exit 64 saying what was expected', (flag, text) => {
     const e = usage(() => parseWindow(flag === '--since' ? { since: text } : { until: text }, now));
-    expect(e.message).toBe(`invalid ${flag} "${text}": expected a duration such as 30m, 2h, 3d or an RFC 3339 time such as 2025-12-08T14:00:00Z`);
+    expect(e.message).toBe(
+      `invalid ${flag} "${text}": expected a duration such as 30m, 2h, 3d or an RFC 3339 time such as 2025-12-08T14:00:00Z`,
+    );
   });
 
   it('--since after --until is a usage error', () => {

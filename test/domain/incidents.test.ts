@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { groupIncidents, incidentJson, incidentsInWindow } from '../../src/domain/incidents.js';
-import { HOUR, MIN, S, SEC, T0, ev, serverOrder } from './fixtures.js';
+import { ev, HOUR, MIN, S, SEC, serverOrder, T0 } from './fixtures.js';
 
 const NOW = T0 + 10 * HOUR;
 const rel = (ms: number | undefined) => (ms === undefined ? undefined : (ms - T0) / MIN);
@@ -15,14 +15,34 @@ describe('groupIncidents', () => {
   it('one unhealthy event: an ongoing incident lasting until now, that may have begun earlier', () => {
     const [x, ...rest] = groupIncidents([ev(0, S.H, S.U)], NOW);
     expect(rest).toEqual([]);
-    expect(x).toMatchObject({ service: 'compiler', worst: 'Unhealthy', ongoing: true, events: 1, beganBeforeWindow: true, endedAt: undefined });
+    expect(x).toMatchObject({
+      service: 'compiler',
+      worst: 'Unhealthy',
+      ongoing: true,
+      events: 1,
+      beganBeforeWindow: true,
+      endedAt: undefined,
+    });
     expect(x!.durationMs).toBe(10 * HOUR);
   });
 
   it('a status holds until the next event: the incident ends at the first healthy event after it', () => {
-    const events = serverOrder([ev(0), ev(10 * MIN, S.H, S.U), ev(11 * MIN, S.H, S.U), ev(13 * MIN, S.H, S.U), ev(17 * MIN), ev(27 * MIN)]);
+    const events = serverOrder([
+      ev(0),
+      ev(10 * MIN, S.H, S.U),
+      ev(11 * MIN, S.H, S.U),
+      ev(13 * MIN, S.H, S.U),
+      ev(17 * MIN),
+      ev(27 * MIN),
+    ]);
     const [x] = groupIncidents(events, NOW);
-    expect(x).toMatchObject({ service: 'compiler', worst: 'Unhealthy', ongoing: false, events: 3, beganBeforeWindow: false });
+    expect(x).toMatchObject({
+      service: 'compiler',
+      worst: 'Unhealthy',
+      ongoing: false,
+      events: 3,
+      beganBeforeWindow: false,
+    });
     expect(rel(x!.startedAt)).toBe(10);
     expect(rel(x!.endedAt)).toBe(17);
     expect(x!.durationMs).toBe(7 * MIN);
@@ -100,12 +120,24 @@ describe('how exact a start or end is', () => {
   it('a service that changes while the cluster is already unhealthy waits for the next back-off insert', () => {
     // compiler down at 10m; the runner fails too, recorded at a back-off insert at 18m; the compiler
     // recovers first (recorded at 26m, the runner still down), then the runner (at once, all healthy at 30m)
-    const events = [ev(0), ev(10 * MIN, S.H, S.U), ev(18 * MIN, S.H, S.U, S.U), ev(26 * MIN, S.H, S.H, S.U), ev(30 * MIN)];
+    const events = [
+      ev(0),
+      ev(10 * MIN, S.H, S.U),
+      ev(18 * MIN, S.H, S.U, S.U),
+      ev(26 * MIN, S.H, S.H, S.U),
+      ev(30 * MIN),
+    ];
     const byService = Object.fromEntries(groupIncidents(events, NOW).map((x) => [x.service, x]));
     expect(byService.compiler).toMatchObject({ startPrecisionMs: undefined, endPrecisionMs: 8 * MIN });
     expect(byService.runner).toMatchObject({ startPrecisionMs: 8 * MIN, endPrecisionMs: undefined });
-    expect(incidentJson(byService.runner!)).toMatchObject({ start_precision_seconds: 480, end_precision_seconds: null });
-    expect(incidentJson(byService.compiler!)).toMatchObject({ start_precision_seconds: null, end_precision_seconds: 480 });
+    expect(incidentJson(byService.runner!)).toMatchObject({
+      start_precision_seconds: 480,
+      end_precision_seconds: null,
+    });
+    expect(incidentJson(byService.compiler!)).toMatchObject({
+      start_precision_seconds: null,
+      end_precision_seconds: 480,
+    });
   });
 
   it('the oldest retained event has no event before it: its start is marked as beginning before the window instead', () => {
@@ -133,6 +165,13 @@ describe('incidentJson', () => {
       start_precision_seconds: null,
       end_precision_seconds: null,
     });
-    expect(ongoing).toMatchObject({ service: 'runner', worst_status: 'InitialUnhealthy', ended_at: null, ongoing: true, end_event_id: null, duration_seconds: (NOW - T0 - 60 * MIN) / 1000 });
+    expect(ongoing).toMatchObject({
+      service: 'runner',
+      worst_status: 'InitialUnhealthy',
+      ended_at: null,
+      ongoing: true,
+      end_event_id: null,
+      duration_seconds: (NOW - T0 - 60 * MIN) / 1000,
+    });
   });
 });

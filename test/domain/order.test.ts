@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ClusterEventStatus } from '../../src/api/types.js';
-import { parseSince } from '../../src/domain/since.js';
 import {
   changesBetween,
   eventsAfter,
@@ -12,9 +11,18 @@ import {
   timeKey,
   uuidv7Millis,
 } from '../../src/domain/order.js';
+import { parseSince } from '../../src/domain/since.js';
 
 function ev(id: string, recorded_at: string, s: Partial<ClusterEventStatus> = {}): ClusterEventStatus {
-  return { id, recorded_at, all_healthy: true, api_status: 'Healthy', compiler_status: 'Healthy', runner_status: 'Healthy', ...s };
+  return {
+    id,
+    recorded_at,
+    all_healthy: true,
+    api_status: 'Healthy',
+    compiler_status: 'Healthy',
+    runner_status: 'Healthy',
+    ...s,
+  };
 }
 const id = (n: number) => `0193a5c2-0000-7000-8000-${String(n).padStart(12, '0')}`;
 
@@ -35,8 +43,12 @@ describe('event order', () => {
   it('eventsAfter: exactly what follows the cursor, oldest first, whatever the input order', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 0, max: 39 }), fc.integer(), (n, at, seed) => {
-        const list = Array.from({ length: n }, (_, i) => ev(id(i), new Date(Date.UTC(2025, 0, 1) + i * 10_000).toISOString()));
-        const shuffled = list.slice().sort((x, y) => ((x.id.charCodeAt(35) * 31 + seed) % 7) - ((y.id.charCodeAt(35) * 31 + seed) % 7));
+        const list = Array.from({ length: n }, (_, i) =>
+          ev(id(i), new Date(Date.UTC(2025, 0, 1) + i * 10_000).toISOString()),
+        );
+        const shuffled = list
+          .slice()
+          .sort((x, y) => ((x.id.charCodeAt(35) * 31 + seed) % 7) - ((y.id.charCodeAt(35) * 31 + seed) % 7));
         const cursor = list[Math.min(at, n - 1)]!;
         const r = eventsAfter(shuffled, keyOf(cursor));
         expect(r.events).toEqual(list.slice(list.indexOf(cursor) + 1));
@@ -66,7 +78,11 @@ describe('event order', () => {
   it('changes and services that turned unhealthy', () => {
     const a = ev(id(1), '2025-12-08T14:00:00Z');
     const b = ev(id(2), '2025-12-08T14:00:10Z', { all_healthy: false, compiler_status: 'Unhealthy' });
-    const c = ev(id(3), '2025-12-08T14:00:20Z', { all_healthy: false, compiler_status: 'Unhealthy', runner_status: 'InitialUnhealthy' });
+    const c = ev(id(3), '2025-12-08T14:00:20Z', {
+      all_healthy: false,
+      compiler_status: 'Unhealthy',
+      runner_status: 'InitialUnhealthy',
+    });
     expect(changesBetween(a, b)).toEqual([{ service: 'compiler', from: 'Healthy', to: 'Unhealthy' }]);
     expect(changesBetween(undefined, b)).toEqual([]);
     expect(servicesTurnedUnhealthy(a, b)).toEqual(['compiler']);
@@ -91,7 +107,10 @@ describe('--since values', () => {
     expect(parseSince('2025-12-08T13:00:00Z')).toEqual({ kind: 'time', at: Date.parse('2025-12-08T13:00:00Z') });
   });
   it('event ids: full, hyphenated prefixes, and all-digit prefixes of 8+', () => {
-    expect(parseSince('0193A5C2-1234-7ABC-8DEF-0123456789AB')).toEqual({ kind: 'id', id: '0193a5c2-1234-7abc-8def-0123456789ab' });
+    expect(parseSince('0193A5C2-1234-7ABC-8DEF-0123456789AB')).toEqual({
+      kind: 'id',
+      id: '0193a5c2-1234-7abc-8def-0123456789ab',
+    });
     expect(parseSince('0193a5c2')).toEqual({ kind: 'id', id: '0193a5c2' });
     expect(parseSince('01936512')).toEqual({ kind: 'id', id: '01936512' });
     expect(parseSince('0193a5c2-12')).toEqual({ kind: 'id', id: '0193a5c2-12' });

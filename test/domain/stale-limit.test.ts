@@ -2,21 +2,22 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   AUTO,
-  PERIOD_MIN_SAMPLES,
-  STALE_DEFAULT_MS,
-  STALE_FLOOR_MS,
   describeLimit,
-  summarizeLimit,
   healthyGaps,
   learnHealthyPeriod,
   limitForPeriod,
   median,
+  PERIOD_MIN_SAMPLES,
   parseStaleAfterSpec,
+  STALE_DEFAULT_MS,
+  STALE_FLOOR_MS,
+  summarizeLimit,
 } from '../../src/domain/stale-limit.js';
-import { HOUR, MIN, S, SEC, T0, ev, serverOrder, usage } from './fixtures.js';
+import { ev, HOUR, MIN, S, SEC, serverOrder, T0, usage } from './fixtures.js';
 
 /** A healthy history recorded every `periodMs`, `n` events, newest first as the server sends it. */
-const healthy = (n: number, periodMs: number, from = 0) => serverOrder(Array.from({ length: n }, (_, i) => ev(from + i * periodMs)));
+const healthy = (n: number, periodMs: number, from = 0) =>
+  serverOrder(Array.from({ length: n }, (_, i) => ev(from + i * periodMs)));
 
 describe('parseStaleAfterSpec', () => {
   it('auto in any case, or a duration of at least 1 s', () => {
@@ -24,8 +25,12 @@ describe('parseStaleAfterSpec', () => {
     expect(parseStaleAfterSpec(' Auto ')).toEqual(AUTO);
     expect(parseStaleAfterSpec('19m30s')).toEqual({ kind: 'fixed', ms: 19.5 * MIN });
     expect(parseStaleAfterSpec('90')).toEqual({ kind: 'fixed', ms: 90 * SEC });
-    expect(usage(() => parseStaleAfterSpec('soon')).message).toBe('invalid --stale-after "soon": expected auto or a duration such as 15m, 1h');
-    expect(usage(() => parseStaleAfterSpec('999ms')).message).toBe('invalid --stale-after "999ms": must be at least 1s');
+    expect(usage(() => parseStaleAfterSpec('soon')).message).toBe(
+      'invalid --stale-after "soon": expected auto or a duration such as 15m, 1h',
+    );
+    expect(usage(() => parseStaleAfterSpec('999ms')).message).toBe(
+      'invalid --stale-after "999ms": must be at least 1s',
+    );
   });
 });
 
@@ -72,12 +77,16 @@ describe('learnHealthyPeriod', () => {
 
   it('robust: a minority of odd gaps does not move the median far', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 10 * MIN, max: 20 * MIN }), fc.array(fc.integer({ min: 10 * MIN, max: 39 * MIN }), { maxLength: 4 }), (period, odd) => {
-        const gaps = [...Array.from({ length: 11 }, () => period), ...odd];
-        let at = 0;
-        const events = [ev(0), ...gaps.map((g) => ev((at += g)))];
-        expect(learnHealthyPeriod(events).periodMs).toBe(period);
-      }),
+      fc.property(
+        fc.integer({ min: 10 * MIN, max: 20 * MIN }),
+        fc.array(fc.integer({ min: 10 * MIN, max: 39 * MIN }), { maxLength: 4 }),
+        (period, odd) => {
+          const gaps = [...Array.from({ length: 11 }, () => period), ...odd];
+          let at = 0;
+          const events = [ev(0), ...gaps.map((g) => ev((at += g)))];
+          expect(learnHealthyPeriod(events).periodMs).toBe(period);
+        },
+      ),
     );
   });
 
@@ -98,19 +107,27 @@ describe('limitForPeriod and describeLimit', () => {
     expect(describeLimit({ ms: 19.5 * MIN, source: 'learned', periodMs: 13 * MIN, samples: 24 })).toBe(
       "19m 30s, 1.5 × this instance's healthy period of 13m (learned from 24 gaps in its retained history)",
     );
-    expect(describeLimit({ ms: 15 * MIN, source: 'stored', periodMs: 10 * MIN, samples: 9, learnedAt: T0 }, T0 + 2 * HOUR)).toBe(
-      "15m, 1.5 × this instance's healthy period of 10m (learned 2h ago from its history)",
-    );
+    expect(
+      describeLimit({ ms: 15 * MIN, source: 'stored', periodMs: 10 * MIN, samples: 9, learnedAt: T0 }, T0 + 2 * HOUR),
+    ).toBe("15m, 1.5 × this instance's healthy period of 10m (learned 2h ago from its history)");
     expect(describeLimit({ ms: 12 * MIN, source: 'stored', periodMs: 6 * MIN, samples: 9 })).toBe(
       "12m, the minimum for this instance's healthy period of 6m (learned from its history)",
     );
-    expect(describeLimit({ ms: 20 * MIN, source: 'default' })).toMatch(/^20m, the default until a command that reads the history/);
-    expect(describeLimit({ ms: 20 * MIN, source: 'default', samples: 1 })).toMatch(/^20m, the default: the retained history has too few healthy periods .*\(1 of 3\)$/);
+    expect(describeLimit({ ms: 20 * MIN, source: 'default' })).toMatch(
+      /^20m, the default until a command that reads the history/,
+    );
+    expect(describeLimit({ ms: 20 * MIN, source: 'default', samples: 1 })).toMatch(
+      /^20m, the default: the retained history has too few healthy periods .*\(1 of 3\)$/,
+    );
   });
 
-  it('in a few words, for the timeline\'s note', () => {
+  it("in a few words, for the timeline's note", () => {
     expect(summarizeLimit({ ms: 30 * MIN, source: 'flag' })).toBe('--stale-after 30m');
-    expect(summarizeLimit({ ms: 20 * MIN, source: 'default', samples: 0 })).toBe('20m (the default: no healthy period known for this instance)');
-    expect(summarizeLimit({ ms: 19.5 * MIN, source: 'stored', periodMs: 13 * MIN })).toBe("19m 30s (1.5 × this instance's healthy period of 13m, at least 12m)");
+    expect(summarizeLimit({ ms: 20 * MIN, source: 'default', samples: 0 })).toBe(
+      '20m (the default: no healthy period known for this instance)',
+    );
+    expect(summarizeLimit({ ms: 19.5 * MIN, source: 'stored', periodMs: 13 * MIN })).toBe(
+      "19m 30s (1.5 × this instance's healthy period of 13m, at least 12m)",
+    );
   });
 });

@@ -2,22 +2,26 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { chronological } from '../../src/domain/history.js';
 import { groupIncidents } from '../../src/domain/incidents.js';
-import { axisLines, axisTicks, formatPercent } from '../../src/render/timeline.js';
 import {
-  RETENTION_MS,
   availability,
   buildTimeline,
+  RETENTION_MS,
+  type Segment,
   serviceSegments,
   sliceSegments,
   timelineJson,
   timelineWindow,
-  type Segment,
 } from '../../src/domain/timeline.js';
-import { HOUR, MIN, S, SEC, T0, ev, serverOrder } from './fixtures.js';
+import { axisLines, axisTicks, formatPercent } from '../../src/render/timeline.js';
+import { ev, HOUR, MIN, S, SEC, serverOrder, T0 } from './fixtures.js';
 
 const STALE = 12 * MIN;
 const rel = (segs: Segment[]) => segs.map((s) => [(s.start - T0) / MIN, (s.end - T0) / MIN, s.status]);
-const seg = (a: number, b: number, status: Segment['status']): Segment => ({ start: T0 + a * MIN, end: T0 + b * MIN, status });
+const seg = (a: number, b: number, status: Segment['status']): Segment => ({
+  start: T0 + a * MIN,
+  end: T0 + b * MIN,
+  status,
+});
 
 describe('serviceSegments', () => {
   it('time before the first retained event is unknown; each status holds until the next event', () => {
@@ -43,7 +47,9 @@ describe('serviceSegments', () => {
       [60, 80, 'Healthy'],
     ]);
     // exactly stale-after apart is still healthy throughout
-    expect(rel(serviceSegments(chronological([ev(0), ev(12 * MIN)]), 'api', T0, T0 + 20 * MIN, STALE))).toEqual([[0, 20, 'Healthy']]);
+    expect(rel(serviceSegments(chronological([ev(0), ev(12 * MIN)]), 'api', T0, T0 + 20 * MIN, STALE))).toEqual([
+      [0, 20, 'Healthy'],
+    ]);
   });
 
   it('only an all-healthy stretch is cut: while another service is unhealthy, Feldera records with back-off, so a long gap is not missing data', () => {
@@ -104,13 +110,30 @@ describe('sliceSegments', () => {
   });
 
   it('the worst status anywhere in a slice wins: a 1-second outage is not hidden', () => {
-    const cells = sliceSegments([seg(0, 25, 'Healthy'), { start: T0 + 25 * MIN, end: T0 + 25 * MIN + SEC, status: 'Unhealthy' }, { start: T0 + 25 * MIN + SEC, end, status: 'Healthy' }], T0, end, 6);
+    const cells = sliceSegments(
+      [
+        seg(0, 25, 'Healthy'),
+        { start: T0 + 25 * MIN, end: T0 + 25 * MIN + SEC, status: 'Unhealthy' },
+        { start: T0 + 25 * MIN + SEC, end, status: 'Healthy' },
+      ],
+      T0,
+      end,
+      6,
+    );
     expect(cells).toEqual(['Healthy', 'Healthy', 'Unhealthy', 'Healthy', 'Healthy', 'Healthy']);
   });
 
   it('ranking: Unhealthy > InitialUnhealthy > Unknown > Healthy', () => {
     const cells = sliceSegments(
-      [seg(0, 5, 'Healthy'), seg(5, 10, 'Unknown'), seg(10, 15, 'Unknown'), seg(15, 20, 'InitialUnhealthy'), seg(20, 25, 'InitialUnhealthy'), seg(25, 30, 'Unhealthy'), seg(30, 60, 'Healthy')],
+      [
+        seg(0, 5, 'Healthy'),
+        seg(5, 10, 'Unknown'),
+        seg(10, 15, 'Unknown'),
+        seg(15, 20, 'InitialUnhealthy'),
+        seg(20, 25, 'InitialUnhealthy'),
+        seg(25, 30, 'Unhealthy'),
+        seg(30, 60, 'Healthy'),
+      ],
       T0,
       end,
       6,
@@ -119,14 +142,29 @@ describe('sliceSegments', () => {
   });
 
   it('more cells than milliseconds still covers every cell; uncovered cells are unknown', () => {
-    expect(sliceSegments([{ start: T0, end: T0 + 3, status: 'Healthy' }], T0, T0 + 3, 7)).toEqual(new Array(7).fill('Healthy'));
-    expect(sliceSegments([seg(0, 30, 'Healthy')], T0, end, 6)).toEqual(['Healthy', 'Healthy', 'Healthy', 'Unknown', 'Unknown', 'Unknown']);
+    expect(sliceSegments([{ start: T0, end: T0 + 3, status: 'Healthy' }], T0, T0 + 3, 7)).toEqual(
+      new Array(7).fill('Healthy'),
+    );
+    expect(sliceSegments([seg(0, 30, 'Healthy')], T0, end, 6)).toEqual([
+      'Healthy',
+      'Healthy',
+      'Healthy',
+      'Unknown',
+      'Unknown',
+      'Unknown',
+    ]);
   });
 });
 
 describe('availability', () => {
   it('healthy / known, unknown excluded', () => {
-    const a = availability([seg(0, 30, 'Healthy'), seg(30, 40, 'Unknown'), seg(40, 45, 'Unhealthy'), seg(45, 50, 'InitialUnhealthy'), seg(50, 60, 'Healthy')]);
+    const a = availability([
+      seg(0, 30, 'Healthy'),
+      seg(30, 40, 'Unknown'),
+      seg(40, 45, 'Unhealthy'),
+      seg(45, 50, 'InitialUnhealthy'),
+      seg(50, 60, 'Healthy'),
+    ]);
     expect(a).toEqual({ healthyMs: 40 * MIN, unhealthyMs: 10 * MIN, unknownMs: 10 * MIN, percent: 80 });
   });
 
@@ -142,7 +180,10 @@ describe('timelineWindow', () => {
     expect(timelineWindow([ev(2 * HOUR), ev(HOUR)], now)).toEqual({ start: T0 + HOUR, end: now });
   });
   it('never more than 72 h back (the latest event survives retention however old)', () => {
-    expect(timelineWindow([ev(0)], T0 + 100 * HOUR)).toEqual({ start: T0 + 100 * HOUR - RETENTION_MS, end: T0 + 100 * HOUR });
+    expect(timelineWindow([ev(0)], T0 + 100 * HOUR)).toEqual({
+      start: T0 + 100 * HOUR - RETENTION_MS,
+      end: T0 + 100 * HOUR,
+    });
   });
   it('--since wins', () => {
     expect(timelineWindow([ev(2 * HOUR)], now, T0)).toEqual({ start: T0, end: now });
@@ -151,7 +192,13 @@ describe('timelineWindow', () => {
 
 describe('buildTimeline', () => {
   it('one event: healthy for stale-after, then unknown', () => {
-    const t = buildTimeline([ev(0)], { start: T0, end: T0 + 60 * MIN, cells: 6, staleAfterMs: STALE, now: T0 + 60 * MIN });
+    const t = buildTimeline([ev(0)], {
+      start: T0,
+      end: T0 + 60 * MIN,
+      cells: 6,
+      staleAfterMs: STALE,
+      now: T0 + 60 * MIN,
+    });
     const api = t.services[0]!;
     expect(api.cells).toEqual(['Healthy', 'Unknown', 'Unknown', 'Unknown', 'Unknown', 'Unknown']);
     expect(api.availability).toEqual({ healthyMs: STALE, unhealthyMs: 0, unknownMs: 48 * MIN, percent: 100 });
@@ -160,7 +207,13 @@ describe('buildTimeline', () => {
 
   it('all healthy every 10 minutes: 100 % and no unknown time', () => {
     const events = serverOrder(Array.from({ length: 37 }, (_, i) => ev(i * 10 * MIN)));
-    const t = buildTimeline(events, { start: T0, end: T0 + 6 * HOUR, cells: 36, staleAfterMs: STALE, now: T0 + 6 * HOUR });
+    const t = buildTimeline(events, {
+      start: T0,
+      end: T0 + 6 * HOUR,
+      cells: 36,
+      staleAfterMs: STALE,
+      now: T0 + 6 * HOUR,
+    });
     for (const s of t.services) {
       expect(s.cells.every((c) => c === 'Healthy')).toBe(true);
       expect(s.availability).toEqual({ healthyMs: 6 * HOUR, unhealthyMs: 0, unknownMs: 0, percent: 100 });
@@ -170,7 +223,13 @@ describe('buildTimeline', () => {
 
   it('an ongoing incident runs to the right edge and counts', () => {
     const events = [ev(0), ev(10 * MIN), ev(20 * MIN), ev(30 * MIN, S.H, S.U), ev(31 * MIN, S.H, S.U)];
-    const t = buildTimeline(events, { start: T0, end: T0 + 60 * MIN, cells: 6, staleAfterMs: STALE, now: T0 + 60 * MIN });
+    const t = buildTimeline(events, {
+      start: T0,
+      end: T0 + 60 * MIN,
+      cells: 6,
+      staleAfterMs: STALE,
+      now: T0 + 60 * MIN,
+    });
     const compiler = t.services[1]!;
     expect(compiler.cells).toEqual(['Healthy', 'Healthy', 'Healthy', 'Unhealthy', 'Unhealthy', 'Unhealthy']);
     expect(compiler.availability.percent).toBe(50);
@@ -180,7 +239,13 @@ describe('buildTimeline', () => {
 
   it('stalled: the healthy latest event is followed by unknown time that is not counted healthy', () => {
     const events = [ev(0), ev(10 * MIN)];
-    const t = buildTimeline(events, { start: T0, end: T0 + 2 * HOUR, cells: 12, staleAfterMs: STALE, now: T0 + 2 * HOUR });
+    const t = buildTimeline(events, {
+      start: T0,
+      end: T0 + 2 * HOUR,
+      cells: 12,
+      staleAfterMs: STALE,
+      now: T0 + 2 * HOUR,
+    });
     const api = t.services[0]!;
     expect(api.cells.slice(0, 2)).toEqual(['Healthy', 'Healthy']);
     expect(api.cells.slice(3)).toEqual(new Array(9).fill('Unknown'));
@@ -190,7 +255,9 @@ describe('buildTimeline', () => {
 
   it('1000 events over 72 h, 200 cells: right totals, fast', () => {
     const step = (72 * HOUR) / 1000;
-    const events = serverOrder(Array.from({ length: 1000 }, (_, i) => ev(i * step, S.H, S.H, i % 10 === 5 ? S.U : S.H)));
+    const events = serverOrder(
+      Array.from({ length: 1000 }, (_, i) => ev(i * step, S.H, S.H, i % 10 === 5 ? S.U : S.H)),
+    );
     const start = T0;
     const end = T0 + 72 * HOUR;
     const t0 = performance.now();
@@ -208,9 +275,21 @@ describe('buildTimeline', () => {
   });
 
   it('JSON: window, slices, availability in seconds', () => {
-    const t = buildTimeline([ev(0), ev(30 * MIN, S.U)], { start: T0, end: T0 + 60 * MIN, cells: 4, staleAfterMs: STALE, now: T0 + 60 * MIN });
+    const t = buildTimeline([ev(0), ev(30 * MIN, S.U)], {
+      start: T0,
+      end: T0 + 60 * MIN,
+      cells: 4,
+      staleAfterMs: STALE,
+      now: T0 + 60 * MIN,
+    });
     const j = timelineJson(t);
-    expect(j).toMatchObject({ start: '2025-12-08T12:00:00.000Z', end: '2025-12-08T13:00:00.000Z', slice_seconds: 900, stale_after_seconds: 720, events: 2 });
+    expect(j).toMatchObject({
+      start: '2025-12-08T12:00:00.000Z',
+      end: '2025-12-08T13:00:00.000Z',
+      slice_seconds: 900,
+      stale_after_seconds: 720,
+      events: 2,
+    });
     expect(j.services[0]).toMatchObject({
       service: 'api',
       availability_percent: (12 / 42) * 100,
@@ -225,34 +304,44 @@ describe('buildTimeline', () => {
 
 describe('properties (random histories)', () => {
   const statusArb = fc.constantFrom(S.H, S.H, S.H, S.U, S.I);
-  const historyArb = fc.array(fc.tuple(fc.integer({ min: 0, max: 6 * 60 }), statusArb, statusArb, statusArb), { minLength: 1, maxLength: 60 });
+  const historyArb = fc.array(fc.tuple(fc.integer({ min: 0, max: 6 * 60 }), statusArb, statusArb, statusArb), {
+    minLength: 1,
+    maxLength: 60,
+  });
 
   it('segments tile the window; the three totals add up to it; each cell is the worst status overlapping it', () => {
     fc.assert(
-      fc.property(historyArb, fc.integer({ min: 1, max: 97 }), fc.integer({ min: 0, max: 120 }), (spec, cells, lead) => {
-        const events = spec.map(([m, a, c, r]) => ev(m * MIN, a, c, r));
-        const start = T0 - lead * MIN;
-        const end = T0 + 7 * HOUR;
-        const t = buildTimeline(events, { start, end, cells, staleAfterMs: STALE, now: end });
-        for (const s of t.services) {
-          let at = start;
-          for (const g of s.segments) {
-            expect(g.start).toBe(at);
-            expect(g.end).toBeGreaterThan(g.start);
-            at = g.end;
+      fc.property(
+        historyArb,
+        fc.integer({ min: 1, max: 97 }),
+        fc.integer({ min: 0, max: 120 }),
+        (spec, cells, lead) => {
+          const events = spec.map(([m, a, c, r]) => ev(m * MIN, a, c, r));
+          const start = T0 - lead * MIN;
+          const end = T0 + 7 * HOUR;
+          const t = buildTimeline(events, { start, end, cells, staleAfterMs: STALE, now: end });
+          for (const s of t.services) {
+            let at = start;
+            for (const g of s.segments) {
+              expect(g.start).toBe(at);
+              expect(g.end).toBeGreaterThan(g.start);
+              at = g.end;
+            }
+            expect(at).toBe(end);
+            const a = s.availability;
+            expect(a.healthyMs + a.unhealthyMs + a.unknownMs).toBe(end - start);
+            const rank = { Healthy: 0, Unknown: 1, InitialUnhealthy: 2, Unhealthy: 3 } as const;
+            s.cells.forEach((cell, i) => {
+              const cs = start + ((end - start) * i) / cells;
+              const ce = start + ((end - start) * (i + 1)) / cells;
+              const worst = Math.max(
+                ...s.segments.filter((g) => g.start < ce && g.end > cs).map((g) => rank[g.status]),
+              );
+              expect(rank[cell]).toBe(worst);
+            });
           }
-          expect(at).toBe(end);
-          const a = s.availability;
-          expect(a.healthyMs + a.unhealthyMs + a.unknownMs).toBe(end - start);
-          const rank = { Healthy: 0, Unknown: 1, InitialUnhealthy: 2, Unhealthy: 3 } as const;
-          s.cells.forEach((cell, i) => {
-            const cs = start + ((end - start) * i) / cells;
-            const ce = start + ((end - start) * (i + 1)) / cells;
-            const worst = Math.max(...s.segments.filter((g) => g.start < ce && g.end > cs).map((g) => rank[g.status]));
-            expect(rank[cell]).toBe(worst);
-          });
-        }
-      }),
+        },
+      ),
       { numRuns: 150 },
     );
   });
@@ -289,7 +378,7 @@ describe('timeline rendering helpers', () => {
     expect(ticks.map((t) => t.label)).toEqual(['12:00', '13:00', '14:00', '15:00', '16:00', '17:00']);
     expect(ticks.map((t) => t.column)).toEqual([1, 13, 25, 37, 49, 61]);
     const [marks, labels] = axisLines(ticks, 72);
-    expect(marks).toBe(' |' + '           |'.repeat(5));
+    expect(marks).toBe(` |${'           |'.repeat(5)}`);
     expect(labels.startsWith(' 12:00       13:00')).toBe(true);
     const days = axisTicks(T0, T0 + 72 * HOUR, 40, true);
     expect(days.every((t) => /^\d\d-\d\d$|^\d\d:\d\d$/.test(t.label))).toBe(true);

@@ -1,9 +1,12 @@
-import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { BIN, runCli, tempConfigDir } from '../helpers/cli.js';
 
-const pkg = JSON.parse(readFileSync(resolve(import.meta.dirname, '../../package.json'), 'utf8')) as { version: string; bin: Record<string, string> };
+const pkg = JSON.parse(readFileSync(resolve(import.meta.dirname, '../../package.json'), 'utf8')) as {
+  version: string;
+  bin: Record<string, string>;
+};
 
 describe('the cluster binary', () => {
   it('prints its version', async () => {
@@ -29,8 +32,11 @@ describe('the cluster binary', () => {
   it('a pipe closed before the output is written ends quietly (EPIPE), fast paths and the program alike', async () => {
     const { spawnSync } = await import('node:child_process');
     // The reader is gone before the writer starts: every write meets a closed pipe.
-    const closed = (args: string) => `{ sleep 0.3; "${process.execPath}" "${BIN}" ${args}; echo "exit $?" >&2; } | true`;
-    const r = spawnSync('sh', ['-c', [closed('--help'), closed('--version'), closed('version --client')].join('; ')], { encoding: 'utf8' });
+    const closed = (args: string) =>
+      `{ sleep 0.3; "${process.execPath}" "${BIN}" ${args}; echo "exit $?" >&2; } | true`;
+    const r = spawnSync('sh', ['-c', [closed('--help'), closed('--version'), closed('version --client')].join('; ')], {
+      encoding: 'utf8',
+    });
     expect(r.stderr).toBe('exit 0\nexit 0\nexit 0\n');
   });
 
@@ -59,7 +65,8 @@ describe('the cluster binary', () => {
   it('shows help with every command and examples', async () => {
     const r = await runCli(['--help']);
     expect(r.code).toBe(0);
-    for (const c of ['simulate', 'login', 'logout', 'profile', 'auth', 'event', 'status']) expect(r.stdout).toMatch(new RegExp(`^  ${c}\\b`, 'm'));
+    for (const c of ['simulate', 'login', 'logout', 'profile', 'auth', 'event', 'status'])
+      expect(r.stdout).toMatch(new RegExp(`^  ${c}\\b`, 'm'));
     expect(r.stdout).toContain('Examples:');
   });
 

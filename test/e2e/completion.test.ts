@@ -13,7 +13,18 @@ import { BIN, cleanEnv, runCli } from '../helpers/cli.js';
 function configDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'cluster-completion-'));
   const profile = (host: string) => ({ host, auth: { kind: 'none' } });
-  writeFileSync(join(dir, 'config.json'), JSON.stringify({ current: 'prod', profiles: { prod: profile('https://prod.example.com'), staging: profile('https://staging.example.com'), 'stage-eu': profile('https://eu.example.com') } }), { mode: 0o600 });
+  writeFileSync(
+    join(dir, 'config.json'),
+    JSON.stringify({
+      current: 'prod',
+      profiles: {
+        prod: profile('https://prod.example.com'),
+        staging: profile('https://staging.example.com'),
+        'stage-eu': profile('https://eu.example.com'),
+      },
+    }),
+    { mode: 0o600 },
+  );
   return dir;
 }
 
@@ -35,7 +46,11 @@ function bashComplete(cases: { line: string; words?: string[] }[], dir: string):
       ].join('\n');
     }),
   ].join('\n');
-  const r = spawnSync('bash', ['--norc', '--noprofile', '-c', script], { env: cleanEnv({ CLUSTER_CONFIG_DIR: dir }), encoding: 'utf8', cwd: dir });
+  const r = spawnSync('bash', ['--norc', '--noprofile', '-c', script], {
+    env: cleanEnv({ CLUSTER_CONFIG_DIR: dir }),
+    encoding: 'utf8',
+    cwd: dir,
+  });
   expect(r.stderr).toBe('');
   expect(r.status).toBe(0);
   return r.stdout.trimEnd().split('\n');
@@ -88,7 +103,10 @@ describe('e2e: completion', () => {
   it('a profile stored after the script was loaded is offered too; a broken config offers nothing and prints nothing', () => {
     const dir = configDir();
     const before = bashComplete([{ line: 'cluster --profile ' }], dir);
-    writeFileSync(join(dir, 'config.json'), JSON.stringify({ profiles: { lab: { host: 'http://127.0.0.1:8080', auth: { kind: 'none' } } } }));
+    writeFileSync(
+      join(dir, 'config.json'),
+      JSON.stringify({ profiles: { lab: { host: 'http://127.0.0.1:8080', auth: { kind: 'none' } } } }),
+    );
     const after = bashComplete([{ line: 'cluster --profile ' }], dir);
     expect([before[1], after[1]]).toEqual(['[prod stage-eu staging]', '[lab]']);
     writeFileSync(join(dir, 'config.json'), '{ not json');
@@ -104,7 +122,9 @@ describe('e2e: completion', () => {
     expect(fish.stdout).toContain("complete -c feldera-cluster -f -a '(__cluster_complete)'");
     const bad = await runCli(['completion', 'tcsh']);
     expect(bad.code).toBe(64);
-    expect(bad.stderr).toMatch(/^error: command-argument value 'tcsh' is invalid for argument 'shell'\. Allowed choices are bash, zsh, fish\./);
+    expect(bad.stderr).toMatch(
+      /^error: command-argument value 'tcsh' is invalid for argument 'shell'\. Allowed choices are bash, zsh, fish\./,
+    );
     // __complete is not part of the help a user reads.
     expect((await runCli(['--help'])).stdout).not.toContain('__complete');
   });

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCK_NAME, STALE_MS } from '../../src/config/lock.js';
 import { runCli, startCli, tempConfigDir } from '../helpers/cli.js';
 
-const KEY = 'apikey:' + 'Lk9'.repeat(43);
+const KEY = `apikey:${'Lk9'.repeat(43)}`;
 const PARALLEL = 20;
 let url = '';
 let sim: ReturnType<typeof startCli>;
@@ -25,7 +25,11 @@ afterAll(async () => {
 });
 
 function login(dir: string, profile: string) {
-  return runCli(['login', '--profile', profile, '--host', url, '--api-key-stdin'], { env: { CLUSTER_CONFIG_DIR: dir }, input: KEY, timeoutMs: 60_000 });
+  return runCli(['login', '--profile', profile, '--host', url, '--api-key-stdin'], {
+    env: { CLUSTER_CONFIG_DIR: dir },
+    input: KEY,
+    timeoutMs: 60_000,
+  });
 }
 
 function storedProfiles(dir: string): string[] {
@@ -47,21 +51,29 @@ async function loginAll(dir: string) {
 }
 
 describe(`${PARALLEL} logins at once into one config folder`, () => {
-  it.each([1, 2, 3, 4, 5])('round %i: every login exits 0 and every profile is stored', { timeout: 90_000 }, async () => {
-    const results = await loginAll(tempConfigDir());
-    // exactly one became current: the first to take the lock
-    expect(results.filter((r) => r.stdout.includes('(now the current profile)'))).toHaveLength(1);
-  });
+  it.each([1, 2, 3, 4, 5])(
+    'round %i: every login exits 0 and every profile is stored',
+    { timeout: 90_000 },
+    async () => {
+      const results = await loginAll(tempConfigDir());
+      // exactly one became current: the first to take the lock
+      expect(results.filter((r) => r.stdout.includes('(now the current profile)'))).toHaveLength(1);
+    },
+  );
 });
 
 describe(`${PARALLEL} logins at once over a lock left stale by a killed process`, () => {
-  it.each([1, 2, 3, 4, 5])('round %i: one of them takes the stale lock over, every profile is stored', { timeout: 90_000 }, async () => {
-    const dir = tempConfigDir();
-    const lock = join(dir, LOCK_NAME);
-    mkdirSync(lock);
-    utimesSync(lock, new Date('2020-01-01'), new Date('2020-01-01'));
-    await loginAll(dir);
-  });
+  it.each([1, 2, 3, 4, 5])(
+    'round %i: one of them takes the stale lock over, every profile is stored',
+    { timeout: 90_000 },
+    async () => {
+      const dir = tempConfigDir();
+      const lock = join(dir, LOCK_NAME);
+      mkdirSync(lock);
+      utimesSync(lock, new Date('2020-01-01'), new Date('2020-01-01'));
+      await loginAll(dir);
+    },
+  );
 });
 
 describe('a lock left by a killed process', () => {

@@ -17,7 +17,12 @@ async function sharedFolderWithPlantedConfig(owner: number) {
   const marker = join(tempConfigDir(), 'token-command-ran');
   const config = {
     current: 'planted',
-    profiles: { planted: { host: `http://127.0.0.1:${await closedPort()}`, auth: { kind: 'token-command', command: `touch ${marker}; echo tok` } } },
+    profiles: {
+      planted: {
+        host: `http://127.0.0.1:${await closedPort()}`,
+        auth: { kind: 'token-command', command: `touch ${marker}; echo tok` },
+      },
+    },
   };
   const file = join(dir, 'config.json');
   writeFileSync(file, JSON.stringify(config), { mode: 0o644 });
@@ -34,7 +39,9 @@ describe.skipIf(!isRoot)('a config file planted by another user', () => {
     const { dir, file, marker } = await sharedFolderWithPlantedConfig(4242);
     const r = await runCli([...args, '--retries', '0'], { env: { CLUSTER_CONFIG_DIR: dir } });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`error: refusing to use the config file ${file}: it is owned by uid 4242, not by you (uid 0)`);
+    expect(r.stderr).toContain(
+      `error: refusing to use the config file ${file}: it is owned by uid 4242, not by you (uid 0)`,
+    );
     expect(r.stderr).toContain(`hint: if you trust it, make it yours: \`chown 0 ${file} && chmod 600 ${file}\``);
     expect(existsSync(marker)).toBe(false);
   });

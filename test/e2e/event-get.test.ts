@@ -6,7 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { manualClock, selectEvent, startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { manualClock, type Simulator, selectEvent, startSimulator } from '../../src/simulator/index.js';
 import { BIN, cleanEnv, runCli, startCli, tempConfigDir } from '../helpers/cli.js';
 
 const START = Date.parse('2025-12-08T14:00:00Z');
@@ -80,7 +80,11 @@ const sims: Record<'healthy' | 'outage' | 'stalled', Simulator> = {} as never;
 beforeAll(async () => {
   const start = (scenario: string, history: number) =>
     startSimulator({ scenario, clock: manualClock(START), seed: 21, history });
-  [sims.healthy, sims.outage, sims.stalled] = await Promise.all([start('healthy', HOUR), start('compiler-outage', 10 * MIN), start('stalled', 2 * HOUR)]);
+  [sims.healthy, sims.outage, sims.stalled] = await Promise.all([
+    start('healthy', HOUR),
+    start('compiler-outage', 10 * MIN),
+    start('stalled', 2 * HOUR),
+  ]);
 });
 
 afterAll(async () => {
@@ -102,8 +106,9 @@ describe('cluster event get (built binary)', () => {
     expect(cut.stdout).toBe('healthy\n');
   });
 
-  it('--json | node -e: the server\'s object, parsed by another program', async () => {
-    const script = "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>{const e=JSON.parse(s);process.stdout.write(e.id+' '+e.all_healthy+' '+e.recorded_at+' '+Object.keys(e).length)})";
+  it("--json | node -e: the server's object, parsed by another program", async () => {
+    const script =
+      "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>{const e=JSON.parse(s);process.stdout.write(e.id+' '+e.all_healthy+' '+e.recorded_at+' '+Object.keys(e).length)})";
     const cmd = `'${process.execPath}' '${BIN}' event get latest --host ${sims.outage.url} --json | '${process.execPath}' -e "${script}"`;
     // asynchronously: the simulator answers from this very process
     const r = await sh(cmd);
@@ -120,9 +125,12 @@ describe('cluster event get (built binary)', () => {
       // the plain piped form does not need them either
       runCli(['event', 'get', 'latest', '--host', sims.outage.url], forbidden),
     ]);
-    for (const [r, selector] of [[status, 'status'], [all, 'all']] as const) {
+    for (const [r, selector] of [
+      [status, 'status'],
+      [all, 'all'],
+    ] as const) {
       expect(r.stderr).toBe('');
-      expect(r.stdout).toBe(JSON.stringify(selectEvent(sims.outage.model.latest()!, selector)) + '\n');
+      expect(r.stdout).toBe(`${JSON.stringify(selectEvent(sims.outage.model.latest()!, selector))}\n`);
     }
     expect(plain.code).toBe(0);
     expect(plain.stdout).toContain('verdict: unhealthy');
@@ -130,7 +138,13 @@ describe('cluster event get (built binary)', () => {
 
   it('exit codes: 0 retrieved, 2 not healthy and 3 stale with --exit-status, 1 not found, 64 usage', async () => {
     const run = (url: string, ...args: string[]) => runCli(['event', 'get', ...args, '--host', url], { env });
-    const usage = [['latest', '-s', 'everything'], ['latest', '--stale-after', 'later'], ['abc'], ['not-an-id'], ['abc', '--json']];
+    const usage = [
+      ['latest', '-s', 'everything'],
+      ['latest', '--stale-after', 'later'],
+      ['abc'],
+      ['not-an-id'],
+      ['abc', '--json'],
+    ];
     const [ok, outage, outageStrict, stale, staleLonger, unknown, ...bad] = await Promise.all([
       run(sims.healthy.url, 'latest', '--exit-status'),
       run(sims.outage.url, 'latest'),
@@ -145,11 +159,15 @@ describe('cluster event get (built binary)', () => {
     expect(outageStrict.code).toBe(2);
     expect(stale.code).toBe(3);
     expect(stale.stdout).toContain('verdict: stale\n');
-    expect(stale.stderr).toMatch(/^warning: the latest event is 1h 59m old \(more than 20m, the default until a command that reads the history/);
+    expect(stale.stderr).toMatch(
+      /^warning: the latest event is 1h 59m old \(more than 20m, the default until a command that reads the history/,
+    );
     expect(staleLonger.code).toBe(0);
 
     expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toMatch(/^error: Cluster monitor event with identifier '00000000-0000-7000-8000-000000000000' does not exist/);
+    expect(unknown.stderr).toMatch(
+      /^error: Cluster monitor event with identifier '00000000-0000-7000-8000-000000000000' does not exist/,
+    );
     expect(unknown.stderr).toMatch(/\nhint: events are kept for 72 h/);
 
     bad.forEach((r, i) => {
@@ -168,7 +186,9 @@ describe('cluster event get (built binary)', () => {
     expect(events.length).toBeGreaterThan(1);
     const amb = await runCli(['event', 'get', target.id.slice(0, 8), '--host', sims.stalled.url, '--utc'], { env });
     expect(amb.code).toBe(1);
-    expect(amb.stderr).toContain(`error: event id prefix ${target.id.slice(0, 8)} is ambiguous: ${events.length} events match\n`);
+    expect(amb.stderr).toContain(
+      `error: event id prefix ${target.id.slice(0, 8)} is ambiguous: ${events.length} events match\n`,
+    );
     for (const e of events) expect(amb.stderr).toContain(`  ${e.id}  `);
     expect(amb.stderr).toContain('hint: give more characters of the id');
   });
@@ -214,15 +234,21 @@ describe('cluster simulate --api-key with FELDERA_API_KEY', () => {
   });
 
   it('sends the key from the environment; never prints it', async () => {
-    let r = await runCli(['event', 'get', 'latest', '--host', url, '--verbose'], { env: { ...env, FELDERA_API_KEY: key } });
+    let r = await runCli(['event', 'get', 'latest', '--host', url, '--verbose'], {
+      env: { ...env, FELDERA_API_KEY: key },
+    });
     for (let i = 0; r.code !== 0 && /no cluster monitor events recorded yet/.test(r.stderr) && i < 20; i++) {
       await new Promise((res) => setTimeout(res, 100)); // the first round completes within a second of start
-      r = await runCli(['event', 'get', 'latest', '--host', url, '--verbose'], { env: { ...env, FELDERA_API_KEY: key } });
+      r = await runCli(['event', 'get', 'latest', '--host', url, '--verbose'], {
+        env: { ...env, FELDERA_API_KEY: key },
+      });
     }
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^id: [0-9a-f-]{36}\nverdict: healthy\n/);
     expect(r.stdout + r.stderr).not.toContain('e2e-0123456789abcdef');
-    const j = await runCli(['event', 'get', 'latest', '--host', url, '--json', '-s', 'all'], { env: { ...env, FELDERA_API_KEY: key } });
+    const j = await runCli(['event', 'get', 'latest', '--host', url, '--json', '-s', 'all'], {
+      env: { ...env, FELDERA_API_KEY: key },
+    });
     expect(Object.keys(JSON.parse(j.stdout))).toHaveLength(12);
   });
 
@@ -231,7 +257,9 @@ describe('cluster simulate --api-key with FELDERA_API_KEY', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^error: not authorised/);
     expect(r.stderr).toMatch(/\nhint: .*`cluster login`/);
-    const wrong = await runCli(['event', 'get', 'latest', '--host', url], { env: { ...env, FELDERA_API_KEY: 'apikey:wrong' } });
+    const wrong = await runCli(['event', 'get', 'latest', '--host', url], {
+      env: { ...env, FELDERA_API_KEY: 'apikey:wrong' },
+    });
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toContain('not authorised: Unauthorized API key');
   });

@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HOUR, closedPort, sim, type Sim } from '../commands/list-helpers.js';
+import { closedPort, HOUR, type Sim, sim } from '../commands/list-helpers.js';
 import { startCli, tempConfigDir } from '../helpers/cli.js';
 
 describe('e2e: exporter', () => {

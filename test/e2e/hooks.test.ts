@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { manualClock, startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { manualClock, type Simulator, startSimulator } from '../../src/simulator/index.js';
 import { startCli, tempConfigDir } from '../helpers/cli.js';
 
 describe('e2e: event watch --exec', () => {
@@ -16,15 +16,23 @@ describe('e2e: event watch --exec', () => {
     sim = await startSimulator({ scenario: 'compiler-outage', clock, history: 60_000, seed: 9 });
     const dir = mkdtempSync(join(tmpdir(), 'cluster-hooks-e2e-'));
     const hook = `read -r json; echo "$CLUSTER_VERDICT|$CLUSTER_CHANGED|$CLUSTER_EVENT_ID|$(echo "$json" | cut -c1-7)" >> ${dir}/log`;
-    const w = startCli(['event', 'watch', '--host', sim.url, '--interval', '1s', '--until', 'change', '--exec', hook], { env: { CLUSTER_CONFIG_DIR: tempConfigDir() } });
+    const w = startCli(['event', 'watch', '--host', sim.url, '--interval', '1s', '--until', 'change', '--exec', hook], {
+      env: { CLUSTER_CONFIG_DIR: tempConfigDir() },
+    });
     expect(await w.firstLine).toMatch(/ healthy /);
     clock.advance(5 * 60_000);
     expect((await w.exited).code).toBe(0);
     const { stdout, stderr } = w.output();
     expect(stderr).toBe('');
-    const ids = stdout.trimEnd().split('\n').map((l) => /id=(\S+)/.exec(l)![1]);
+    const ids = stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => /id=(\S+)/.exec(l)![1]);
     expect(ids).toHaveLength(2);
-    expect(readFileSync(join(dir, 'log'), 'utf8').trimEnd().split('\n')).toEqual([`healthy||${ids[0]}|{"id":"`, `unhealthy|compiler:Healthy>Unhealthy|${ids[1]}|{"id":"`]);
+    expect(readFileSync(join(dir, 'log'), 'utf8').trimEnd().split('\n')).toEqual([
+      `healthy||${ids[0]}|{"id":"`,
+      `unhealthy|compiler:Healthy>Unhealthy|${ids[1]}|{"id":"`,
+    ]);
   });
 
   /** Whether the process whose pid the hook wrote is still alive. */
@@ -45,7 +53,9 @@ describe('e2e: event watch --exec', () => {
     const s = await startSimulator({ scenario: 'healthy', history: 60_000, seed: 3 });
     try {
       const dir = mkdtempSync(join(tmpdir(), 'cluster-hooks-e2e-'));
-      const w = startCli(['event', 'watch', '--host', s.url, '--exec', `sleep 300 & echo $! > ${dir}/pid; wait`], { env: { CLUSTER_CONFIG_DIR: tempConfigDir() } });
+      const w = startCli(['event', 'watch', '--host', s.url, '--exec', `sleep 300 & echo $! > ${dir}/pid; wait`], {
+        env: { CLUSTER_CONFIG_DIR: tempConfigDir() },
+      });
       await w.firstLine;
       expect(await until(() => existsSync(join(dir, 'pid')))).toBe(true);
       w.child.kill('SIGINT');
@@ -63,7 +73,10 @@ describe('e2e: event watch --exec', () => {
     try {
       const dir = mkdtempSync(join(tmpdir(), 'cluster-hooks-e2e-'));
       const hook = `sh -c 'trap "" TERM; echo $$ > ${dir}/pid; exec sleep 300' & sleep 300`;
-      const w = startCli(['event', 'watch', '--host', s.url, '--exec', hook, '--exec-timeout', '1s', '--timeout', '2s'], { env: { CLUSTER_CONFIG_DIR: tempConfigDir() } });
+      const w = startCli(
+        ['event', 'watch', '--host', s.url, '--exec', hook, '--exec-timeout', '1s', '--timeout', '2s'],
+        { env: { CLUSTER_CONFIG_DIR: tempConfigDir() } },
+      );
       expect((await w.exited).code).toBe(124);
       expect(w.output().stderr).toMatch(/ran longer than --exec-timeout 1s and was stopped/);
       expect(await until(() => !alive(join(dir, 'pid')), 5_000)).toBe(true);

@@ -1,8 +1,8 @@
 /** `event list`, `event incidents`, `event timeline` as a user runs them: the built binary, a simulator, pipes. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, tempConfigDir } from '../helpers/cli.js';
-import { HOUR, getJson, sim, type Sim } from '../commands/list-helpers.js';
 import type { ClusterEventStatus } from '../../src/api/types.js';
+import { getJson, HOUR, type Sim, sim } from '../commands/list-helpers.js';
+import { runCli, tempConfigDir } from '../helpers/cli.js';
 
 describe('e2e: history commands', () => {
   let s: Sim;
@@ -31,7 +31,9 @@ describe('e2e: history commands', () => {
   it('bad input: exit 64 and what was expected', async () => {
     const a = await runCli(['event', 'list', '--host', s.url, '--since', 'yesterday'], { env });
     expect(a.code).toBe(64);
-    expect(a.stderr).toMatch(/^error: invalid --since "yesterday": expected a duration such as 30m, 2h, 3d or an RFC 3339 time/);
+    expect(a.stderr).toMatch(
+      /^error: invalid --since "yesterday": expected a duration such as 30m, 2h, 3d or an RFC 3339 time/,
+    );
     expect(a.stdout).toBe('');
   });
 

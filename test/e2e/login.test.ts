@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, startCli, tempConfigDir } from '../helpers/cli.js';
 import { hasPty, inPty } from '../helpers/pty.js';
 
-const KEY = 'apikey:' + 'AbCd' + 'e2e'.repeat(40) + 'wxyz';
+const KEY = `apikey:AbCd${'e2e'.repeat(40)}wxyz`;
 let url = '';
 let sim: ReturnType<typeof startCli>;
 
@@ -51,7 +51,9 @@ describe('login → auth status → profile list → logout (scripted)', () => {
   });
 
   it('auth status --json parses, and FELDERA_API_KEY wins over the profile (exit 1 when wrong)', async () => {
-    const r = await runCli(['auth', 'status', '--json', '--retries', '0'], { env: { ...env, FELDERA_API_KEY: 'apikey:' + 'bad'.repeat(10) } });
+    const r = await runCli(['auth', 'status', '--json', '--retries', '0'], {
+      env: { ...env, FELDERA_API_KEY: `apikey:${'bad'.repeat(10)}` },
+    });
     expect(r.code).toBe(1);
     const j = JSON.parse(r.stdout);
     expect(j.credential.from).toBe('FELDERA_API_KEY');
@@ -69,7 +71,10 @@ describe('login → auth status → profile list → logout (scripted)', () => {
   });
 
   it('a second profile, profile use, then logout moves the current sensibly', async () => {
-    const second = await runCli(['login', '--host', url, '--api-key-stdin', '--profile', 'second', '--verbose'], { env, input: KEY });
+    const second = await runCli(['login', '--host', url, '--api-key-stdin', '--profile', 'second', '--verbose'], {
+      env,
+      input: KEY,
+    });
     expect(second.code).toBe(0);
     // --verbose traces every request, never the key
     expect(second.stderr).toContain('* GET /config/authentication → 200');
@@ -101,7 +106,10 @@ describe('login → auth status → profile list → logout (scripted)', () => {
 
   it('a wrong key: exit 1, reason said, nothing saved', async () => {
     const fresh = { CLUSTER_CONFIG_DIR: tempConfigDir() };
-    const r = await runCli(['login', '--host', url, '--api-key-stdin'], { env: fresh, input: 'apikey:' + 'x'.repeat(40) });
+    const r = await runCli(['login', '--host', url, '--api-key-stdin'], {
+      env: fresh,
+      input: `apikey:${'x'.repeat(40)}`,
+    });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('error: login failed:');
     expect(r.stderr).toContain('rejected the credential');
@@ -135,7 +143,9 @@ describe.skipIf(!hasPty)('interactive login in a pseudo-terminal', () => {
 
   it('Ctrl-C at the key prompt exits 130 and saves nothing', async () => {
     const dir = tempConfigDir();
-    const r = await inPty(['login', '--host', url], { CLUSTER_CONFIG_DIR: dir }, [{ expect: 'API key (input hidden): ', send: 'apikey:partial\u0003' }]);
+    const r = await inPty(['login', '--host', url], { CLUSTER_CONFIG_DIR: dir }, [
+      { expect: 'API key (input hidden): ', send: 'apikey:partial\u0003' },
+    ]);
     expect(r.code).toBe(130);
     expect(r.out).not.toContain('partial');
     const list = await runCli(['profile', 'list', '--json'], { env: { CLUSTER_CONFIG_DIR: dir } });

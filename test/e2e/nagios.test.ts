@@ -1,7 +1,7 @@
 /** `cluster status --format nagios` as Icinga / Nagios / an NRPE agent runs it: the built binary, one line, the plugin exit code. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closedPort, HOUR, MIN, SEC, type Sim, sim } from '../commands/list-helpers.js';
 import { runCli, tempConfigDir } from '../helpers/cli.js';
-import { HOUR, MIN, SEC, closedPort, sim, type Sim } from '../commands/list-helpers.js';
 
 describe('e2e: status --format nagios', () => {
   const env = { CLUSTER_CONFIG_DIR: tempConfigDir() };
@@ -19,7 +19,9 @@ describe('e2e: status --format nagios', () => {
   it('0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN, 2 unreachable — one line on stdout, nothing on stderr', async () => {
     const dead = `http://127.0.0.1:${await closedPort()}`;
     const hosts = [...sims.map((s) => s.url), dead];
-    const results = await Promise.all(hosts.map((h) => runCli(['status', '--host', h, '--retries', '0', '--format', 'nagios'], { env })));
+    const results = await Promise.all(
+      hosts.map((h) => runCli(['status', '--host', h, '--retries', '0', '--format', 'nagios'], { env })),
+    );
     expect(results.map((r) => [r.code, r.stdout.split(' - ')[0]])).toEqual([
       [0, 'FELDERA CLUSTER OK'],
       [1, 'FELDERA CLUSTER WARNING'],
@@ -31,7 +33,9 @@ describe('e2e: status --format nagios', () => {
       expect(r.stdout.split('\n')).toHaveLength(2);
       expect(r.stderr).toBe('');
     }
-    expect(results[2]!.stdout).toMatch(/^FELDERA CLUSTER CRITICAL - compiler Unhealthy since \d\d:\d\d \| age=\d+s;;1200 api=1 compiler=0 runner=1\n$/);
+    expect(results[2]!.stdout).toMatch(
+      /^FELDERA CLUSTER CRITICAL - compiler Unhealthy since \d\d:\d\d \| age=\d+s;;1200 api=1 compiler=0 runner=1\n$/,
+    );
     expect(results[4]!.stdout).toMatch(/^FELDERA CLUSTER CRITICAL - cannot reach .*connection refused\n$/);
   });
 });

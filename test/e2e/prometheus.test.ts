@@ -7,7 +7,7 @@
  * Without the `prometheus` and `promtool` binaries the tests are skipped, and say so — except in
  * CI (CI=true), where `.ci/run` installs them and their absence is a failure.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -20,7 +20,8 @@ const OUTAGE = resolve(import.meta.dirname, '../fixtures/scenarios/compiler-outa
 const onPath = (bin: string) => spawnSync('/bin/sh', ['-c', `command -v ${bin}`]).status === 0;
 const installed = onPath('prometheus') && onPath('promtool');
 const inCI = Boolean(process.env.CI);
-const SKIPPED = 'SKIPPED: the Prometheus integration tests need `prometheus` and `promtool` (Debian: apt-get install -y prometheus); they are not installed, so these tests did not run';
+const SKIPPED =
+  'SKIPPED: the Prometheus integration tests need `prometheus` and `promtool` (Debian: apt-get install -y prometheus); they are not installed, so these tests did not run';
 if (!installed && !inCI) console.warn(SKIPPED);
 
 const children: ChildProcess[] = [];
@@ -48,7 +49,12 @@ async function startPrometheus(exporterUrl: string): Promise<string> {
   ].join('\n');
   writeFileSync(join(dir, 'prometheus.yml'), config);
   const port = await closedPort();
-  const args = [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'];
+  const args = [
+    `--config.file=${join(dir, 'prometheus.yml')}`,
+    `--storage.tsdb.path=${join(dir, 'data')}`,
+    `--web.listen-address=127.0.0.1:${port}`,
+    '--log.level=warn',
+  ];
   const child = spawn('prometheus', args, { stdio: ['ignore', 'ignore', 'pipe'] });
   children.push(child);
   let log = '';
@@ -88,7 +94,9 @@ describe.skipIf(!installed && !inCI)('the exporter with a real Prometheus', () =
     // last: the exporter and Prometheus start first, and the simulator (whose scenario clock starts
     // with it) once Prometheus has scraped the exporter — which reads `feldera_cluster_up 0` until then.
     const host = `http://127.0.0.1:${await closedPort()}`;
-    const exporter = startCli(['exporter', '--host', host, '--listen', '127.0.0.1:0', '--min-interval', '1s'], { env: { CLUSTER_CONFIG_DIR: tempConfigDir() } });
+    const exporter = startCli(['exporter', '--host', host, '--listen', '127.0.0.1:0', '--min-interval', '1s'], {
+      env: { CLUSTER_CONFIG_DIR: tempConfigDir() },
+    });
     children.push(exporter.child);
     const metricsUrl = await exporter.firstLine;
     expect(metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
@@ -99,7 +107,17 @@ describe.skipIf(!installed && !inCI)('the exporter with a real Prometheus', () =
     expect(await queryValue(prometheus, `feldera_cluster_up{host=${JSON.stringify(host)}}`)).toBe(0);
 
     // A compiler outage at 120×: the compiler goes down 5 s in (10 simulated minutes) and is back at 10 s (20 min).
-    const sim = startCli(['simulate', '--port', new URL(host).port, '--scenario', OUTAGE, '--speed', '120', '--seed', '7']);
+    const sim = startCli([
+      'simulate',
+      '--port',
+      new URL(host).port,
+      '--scenario',
+      OUTAGE,
+      '--speed',
+      '120',
+      '--seed',
+      '7',
+    ]);
     children.push(sim.child);
     expect(await sim.firstLine).toBe(host);
 
@@ -113,14 +131,27 @@ describe.skipIf(!installed && !inCI)('the exporter with a real Prometheus', () =
     }
     expect(seen).toEqual([1, 0, 1]);
     // Stored history agrees: the compiler was reported Unhealthy, the API server never failed, the exporter always read.
-    expect(await queryValue(prometheus, 'max_over_time(feldera_cluster_service_status{service="compiler",status="Unhealthy"}[1m])')).toBe(1);
+    expect(
+      await queryValue(
+        prometheus,
+        'max_over_time(feldera_cluster_service_status{service="compiler",status="Unhealthy"}[1m])',
+      ),
+    ).toBe(1);
     expect(await queryValue(prometheus, 'min_over_time(feldera_cluster_service_healthy{service="api"}[1m])')).toBe(1);
     expect(await queryValue(prometheus, 'min_over_time(feldera_cluster_up[5s])')).toBe(1);
     expect(await queryValue(prometheus, 'min_over_time(up{job="feldera-cluster"}[1m])')).toBe(1);
     // The real server loaded the shipped rules too.
-    const rules = (await (await fetch(`${prometheus}/api/v1/rules`)).json()) as { data: { groups: { rules: { name: string; health: string }[] }[] } };
+    const rules = (await (await fetch(`${prometheus}/api/v1/rules`)).json()) as {
+      data: { groups: { rules: { name: string; health: string }[] }[] };
+    };
     const loaded = rules.data.groups.flatMap((g) => g.rules);
-    expect(loaded.map((r) => r.name).sort()).toEqual(['FelderaClusterDown', 'FelderaClusterStale', 'FelderaClusterUnhealthy', 'FelderaExporterCannotReachFeldera', 'FelderaExporterDown']);
+    expect(loaded.map((r) => r.name).sort()).toEqual([
+      'FelderaClusterDown',
+      'FelderaClusterStale',
+      'FelderaClusterUnhealthy',
+      'FelderaExporterCannotReachFeldera',
+      'FelderaExporterDown',
+    ]);
     expect(loaded.every((r) => r.health === 'ok')).toBe(true);
 
     exporter.child.kill('SIGTERM');

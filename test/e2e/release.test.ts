@@ -13,7 +13,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanEnv, startCli, tempConfigDir } from '../helpers/cli.js';
 
 const root = resolve(import.meta.dirname, '../..');
-const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string; dependencies: Record<string, string> };
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+  version: string;
+  dependencies: Record<string, string>;
+};
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 let prefix = '';
@@ -26,9 +29,28 @@ beforeAll(async () => {
   // --ignore-scripts: package the dist/ the test run built (a rebuild would race the other e2e tests).
   // npm's cache in the run's temporary folder too: nothing is left in the developer's ~/.npm.
   const cache = ['--cache', join(work, 'npm-cache')];
-  const [packed] = JSON.parse(execFileSync(npm, ['pack', '--json', '--ignore-scripts', ...cache, '--pack-destination', work], { cwd: root, encoding: 'utf8' })) as { filename: string }[];
+  const [packed] = JSON.parse(
+    execFileSync(npm, ['pack', '--json', '--ignore-scripts', ...cache, '--pack-destination', work], {
+      cwd: root,
+      encoding: 'utf8',
+    }),
+  ) as { filename: string }[];
   prefix = join(work, 'prefix');
-  execFileSync(npm, ['install', '--global', '--offline', '--no-audit', '--no-fund', ...cache, '--prefix', prefix, join(work, packed!.filename)], { stdio: 'ignore' });
+  execFileSync(
+    npm,
+    [
+      'install',
+      '--global',
+      '--offline',
+      '--no-audit',
+      '--no-fund',
+      ...cache,
+      '--prefix',
+      prefix,
+      join(work, packed!.filename),
+    ],
+    { stdio: 'ignore' },
+  );
   installed = join(prefix, 'bin', 'cluster');
   sim = startCli(['simulate', '--port', '0', '--seed', '3', '--history', '30m']);
   url = await sim.firstLine;
@@ -40,9 +62,20 @@ afterAll(() => {
 
 describe('an installed package', () => {
   it('has no runtime dependencies: everything it runs is in its bundle', () => {
-    expect(pkg.dependencies).toEqual({});
-    const files = JSON.parse(execFileSync(npm, ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' }))[0].files.map((f: { path: string }) => f.path) as string[];
-    expect(files).toEqual(expect.arrayContaining(['bin/cluster.js', 'bin/package.json', 'dist/cli.cjs', 'dist/help.txt', 'package.json', 'README.md']));
+    expect(pkg.dependencies ?? {}).toEqual({});
+    const files = JSON.parse(
+      execFileSync(npm, ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' }),
+    )[0].files.map((f: { path: string }) => f.path) as string[];
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'bin/cluster.js',
+        'bin/package.json',
+        'dist/cli.cjs',
+        'dist/help.txt',
+        'package.json',
+        'README.md',
+      ]),
+    );
     expect(files.some((f) => f.startsWith('src/') || f.startsWith('test/'))).toBe(false);
   });
 
@@ -50,7 +83,12 @@ describe('an installed package', () => {
     const pkgDir = join(prefix, 'lib', 'node_modules', 'feldera-cluster');
     const main = readFileSync(join(pkgDir, 'dist', 'cli.cjs'), 'utf8');
     const chunks = [...new Set([...main.matchAll(/require\("\.\/(lazy\/[\w.-]+\.cjs)"\)/g)].map((m) => m[1]!))].sort();
-    expect(chunks).toEqual(['lazy/cli-table3.cjs', 'lazy/prom-client.cjs', 'lazy/proper-lockfile.cjs', 'lazy/simulator.cjs']);
+    expect(chunks).toEqual([
+      'lazy/cli-table3.cjs',
+      'lazy/prom-client.cjs',
+      'lazy/proper-lockfile.cjs',
+      'lazy/simulator.cjs',
+    ]);
     const load = createRequire(join(pkgDir, 'dist', 'cli.cjs'));
     for (const chunk of chunks) expect(existsSync(join(pkgDir, 'dist', chunk)), chunk).toBe(true);
     expect(typeof load('./lazy/cli-table3.cjs')).toBe('function');
@@ -64,8 +102,16 @@ describe('an installed package', () => {
     const env = cleanEnv({ CLUSTER_CONFIG_DIR: dir });
     const login = spawnSync(installed, ['login', '--host', url, '--no-verify'], { env, encoding: 'utf8' });
     expect(login.status).toBe(0);
-    expect(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'))).toMatchObject({ current: 'default', profiles: { default: { host: url } } });
-    const sim2 = spawnSync(installed, ['simulate', '--port', '0', '--seed', '1'], { env, encoding: 'utf8', timeout: 3000, killSignal: 'SIGTERM' });
+    expect(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'))).toMatchObject({
+      current: 'default',
+      profiles: { default: { host: url } },
+    });
+    const sim2 = spawnSync(installed, ['simulate', '--port', '0', '--seed', '1'], {
+      env,
+      encoding: 'utf8',
+      timeout: 3000,
+      killSignal: 'SIGTERM',
+    });
     expect(sim2.stdout).toMatch(/^http:\/\/127\.0\.0\.1:\d+\n/);
   });
 

@@ -13,13 +13,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PIECE } from '../../src/io/secrets.js';
 import { runCli, startCli, tempConfigDir } from '../helpers/cli.js';
 
-const KEY = 'apikey:' + 'Zr4Tn8Pq2Vx6Lm0Hk3'.repeat(7) + 'Aa';
-const TOKEN = 'ey-not-a-jwt-' + '7d3c9e1f5b2a8c4e'.repeat(4);
+const KEY = `apikey:${'Zr4Tn8Pq2Vx6Lm0Hk3'.repeat(7)}Aa`;
+const TOKEN = `ey-not-a-jwt-${'7d3c9e1f5b2a8c4e'.repeat(4)}`;
 
 function expectNoLeak(output: string, secret: string): void {
   expect(output).not.toContain(secret);
   const body = secret.replace(/^apikey:/, '');
-  for (let i = 0; i + PIECE <= body.length; i++) expect(output, `piece ${body.slice(i, i + PIECE)}`).not.toContain(body.slice(i, i + PIECE));
+  for (let i = 0; i + PIECE <= body.length; i++)
+    expect(output, `piece ${body.slice(i, i + PIECE)}`).not.toContain(body.slice(i, i + PIECE));
 }
 
 // Each path reflects the credential a different way.
@@ -68,11 +69,15 @@ const COMMANDS = [
 describe('a reflecting server, the built binary', () => {
   it.each([
     ['FELDERA_API_KEY', KEY, (dir: string) => ({ CLUSTER_CONFIG_DIR: dir, FELDERA_HOST: url, FELDERA_API_KEY: KEY })],
-    ['FELDERA_AUTH_TOKEN_COMMAND', TOKEN, (dir: string) => {
-      const file = join(dir, 'token');
-      writeFileSync(file, TOKEN);
-      return { CLUSTER_CONFIG_DIR: dir, FELDERA_HOST: url, FELDERA_AUTH_TOKEN_COMMAND: `cat ${file}` };
-    }],
+    [
+      'FELDERA_AUTH_TOKEN_COMMAND',
+      TOKEN,
+      (dir: string) => {
+        const file = join(dir, 'token');
+        writeFileSync(file, TOKEN);
+        return { CLUSTER_CONFIG_DIR: dir, FELDERA_HOST: url, FELDERA_AUTH_TOKEN_COMMAND: `cat ${file}` };
+      },
+    ],
   ])('credential by %s', { timeout: 60_000 }, async (_how, secret, envOf) => {
     const env = envOf(tempConfigDir());
     for (const args of COMMANDS) {
@@ -82,9 +87,14 @@ describe('a reflecting server, the built binary', () => {
     }
   });
 
-  it('credential stored by login from stdin, then used by every command and the fleet', { timeout: 60_000 }, async () => {
+  it('credential stored by login from stdin, then used by every command and the fleet', {
+    timeout: 60_000,
+  }, async () => {
     const dir = tempConfigDir();
-    const login = await runCli(['login', '--host', url, '--api-key-stdin', '--profile', 'p', '--no-verify'], { env: { CLUSTER_CONFIG_DIR: dir }, input: KEY });
+    const login = await runCli(['login', '--host', url, '--api-key-stdin', '--profile', 'p', '--no-verify'], {
+      env: { CLUSTER_CONFIG_DIR: dir },
+      input: KEY,
+    });
     expect(login.code).toBe(0);
     expectNoLeak(login.stdout + login.stderr, KEY);
     for (const args of [...COMMANDS, ['status', '--all-profiles'], ['profile', 'list', '--json']]) {
@@ -95,13 +105,17 @@ describe('a reflecting server, the built binary', () => {
 });
 
 describe('cluster simulate --api-key', () => {
-  it('never prints the key it requires, not even with --verbose while serving right and wrong keys', { timeout: 30_000 }, async () => {
+  it('never prints the key it requires, not even with --verbose while serving right and wrong keys', {
+    timeout: 30_000,
+  }, async () => {
     const sim = startCli(['simulate', '--port', '0', '--api-key', KEY, '--verbose']);
     const simUrl = (await sim.firstLine).trim();
     const dir = tempConfigDir();
     const good = await runCli(['status', '--host', simUrl], { env: { CLUSTER_CONFIG_DIR: dir, FELDERA_API_KEY: KEY } });
     expect(good.code).toBe(0);
-    const bad = await runCli(['status', '--host', simUrl, '--retries', '0'], { env: { CLUSTER_CONFIG_DIR: dir, FELDERA_API_KEY: `${KEY}x` } });
+    const bad = await runCli(['status', '--host', simUrl, '--retries', '0'], {
+      env: { CLUSTER_CONFIG_DIR: dir, FELDERA_API_KEY: `${KEY}x` },
+    });
     expect(bad.code).toBe(1);
     sim.child.kill('SIGTERM');
     await sim.exited;

@@ -1,9 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
 import type { ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
 import { startCli, tempConfigDir } from '../helpers/cli.js';
 
-function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+function get(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
   return new Promise((resolve, reject) => {
     request(url, { headers }, (res) => {
       let body = '';
@@ -23,7 +26,9 @@ afterEach(() => {
 
 describe('cluster simulate (end to end)', () => {
   it('prints its URL first, serves Feldera answers, and stops cleanly on SIGTERM', async () => {
-    const run = startCli(['simulate', '--port', '0', '--seed', '3', '--history', '30m'], { env: { CLUSTER_CONFIG_DIR: tempConfigDir() } });
+    const run = startCli(['simulate', '--port', '0', '--seed', '3', '--history', '30m'], {
+      env: { CLUSTER_CONFIG_DIR: tempConfigDir() },
+    });
     child = run.child;
     const url = await run.firstLine;
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -32,7 +37,14 @@ describe('cluster simulate (end to end)', () => {
     expect(latest.status).toBe(200);
     expect(latest.headers['cache-control']).toBe('no-cache');
     const event = JSON.parse(latest.body);
-    expect(Object.keys(event).sort()).toEqual(['all_healthy', 'api_status', 'compiler_status', 'id', 'recorded_at', 'runner_status']);
+    expect(Object.keys(event).sort()).toEqual([
+      'all_healthy',
+      'api_status',
+      'compiler_status',
+      'id',
+      'recorded_at',
+      'runner_status',
+    ]);
     expect(event.recorded_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3}|\.\d{6})?Z$/);
 
     const list = JSON.parse((await get(`${url}/v0/cluster/events`)).body) as { id: string }[];
@@ -50,7 +62,9 @@ describe('cluster simulate (end to end)', () => {
   });
 
   it('requires the bearer key when started with --api-key', async () => {
-    const run = startCli(['simulate', '--port', '0', '--api-key', 'apikey:e2e-secret'], { env: { CLUSTER_CONFIG_DIR: tempConfigDir() } });
+    const run = startCli(['simulate', '--port', '0', '--api-key', 'apikey:e2e-secret'], {
+      env: { CLUSTER_CONFIG_DIR: tempConfigDir() },
+    });
     child = run.child;
     const url = await run.firstLine;
     const none = await get(`${url}/v0/cluster/events`);
@@ -62,7 +76,9 @@ describe('cluster simulate (end to end)', () => {
   });
 
   it('rejects a bad option value with exit 64', async () => {
-    const run = startCli(['simulate', '--port', '0', '--speed', 'fast'], { env: { CLUSTER_CONFIG_DIR: tempConfigDir() } });
+    const run = startCli(['simulate', '--port', '0', '--speed', 'fast'], {
+      env: { CLUSTER_CONFIG_DIR: tempConfigDir() },
+    });
     child = run.child;
     const { code } = await run.exited;
     expect(code).toBe(64);

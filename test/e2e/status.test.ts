@@ -2,8 +2,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closedPort, HOUR, type Sim, sim, slowServer } from '../commands/list-helpers.js';
 import { runCli, tempConfigDir } from '../helpers/cli.js';
-import { HOUR, closedPort, sim, slowServer, type Sim } from '../commands/list-helpers.js';
 import { oldFeldera } from '../helpers/old-feldera.js';
 
 describe('e2e: status', () => {
@@ -11,7 +11,10 @@ describe('e2e: status', () => {
   let stalled: Sim;
   const env = { CLUSTER_CONFIG_DIR: tempConfigDir() };
   beforeAll(async () => {
-    [healthy, stalled] = await Promise.all([sim({ scenario: 'compiler-outage', history: 72 * HOUR, seed: 3 }), sim({ scenario: 'stalled', history: 20 * HOUR })]);
+    [healthy, stalled] = await Promise.all([
+      sim({ scenario: 'compiler-outage', history: 72 * HOUR, seed: 3 }),
+      sim({ scenario: 'stalled', history: 20 * HOUR }),
+    ]);
   });
   afterAll(() => Promise.all([healthy.close(), stalled.close()]));
 
@@ -36,14 +39,18 @@ describe('e2e: status', () => {
       const a = await runCli(['status', '--host', up.url, '--verbose'], { env });
       expect(a.code).toBe(0);
       expect(a.stdout).toMatch(/^verdict: healthy\n/);
-      expect(a.stdout).toContain('source: Feldera v0.121–v0.200: compiler and runner only; api answered, so taken as healthy\n');
+      expect(a.stdout).toContain(
+        'source: Feldera v0.121–v0.200: compiler and runner only; api answered, so taken as healthy\n',
+      );
       expect(a.stderr).toMatch(/in the shape of Feldera v0\.121–v0\.200/);
       const b = await runCli(['status', '--host', down.url, '--json'], { env });
       expect(b.code).toBe(2);
       expect(Object.keys(JSON.parse(b.stdout))).toEqual(['runner', 'compiler']);
       const e = await runCli(['event', 'list', '--host', up.url], { env });
       expect(e.code).toBe(1);
-      expect(e.stderr).toMatch(/^error: \S+ runs Feldera 0\.150\.0, which predates cluster monitor events \(added in v0\.201\.0\)/);
+      expect(e.stderr).toMatch(
+        /^error: \S+ runs Feldera 0\.150\.0, which predates cluster monitor events \(added in v0\.201\.0\)/,
+      );
       expect(e.stderr).toMatch(/\nhint: use `cluster status`/);
     } finally {
       await Promise.all([up.close(), down.close()]);
@@ -56,21 +63,37 @@ describe('e2e: status', () => {
     const down = `http://127.0.0.1:${await closedPort()}`;
     writeFileSync(
       join(dir, 'config.json'),
-      JSON.stringify({ profiles: { a: { host: healthy.url, auth: { kind: 'none' } }, b: { host: down, auth: { kind: 'none' } }, c: { host: slow.url, auth: { kind: 'none' } } } }),
+      JSON.stringify({
+        profiles: {
+          a: { host: healthy.url, auth: { kind: 'none' } },
+          b: { host: down, auth: { kind: 'none' } },
+          c: { host: slow.url, auth: { kind: 'none' } },
+        },
+      }),
       { mode: 0o600 },
     );
     try {
       const t = performance.now();
-      const r = await runCli(['status', '--all-profiles', '--request-timeout', '0.5'], { env: { CLUSTER_CONFIG_DIR: dir } });
+      const r = await runCli(['status', '--all-profiles', '--request-timeout', '0.5'], {
+        env: { CLUSTER_CONFIG_DIR: dir },
+      });
       expect(performance.now() - t).toBeLessThan(3000); // the slow one answers after 20 s
       expect(r.code).toBe(1);
-      expect(r.stdout.trimEnd().split('\n').map((l) => l.split('\t').slice(0, 3))).toEqual([
+      expect(
+        r.stdout
+          .trimEnd()
+          .split('\n')
+          .map((l) => l.split('\t').slice(0, 3)),
+      ).toEqual([
         ['a', healthy.url, 'healthy'],
         ['b', down, 'unreachable'],
         ['c', slow.url, 'unreachable'],
       ]);
       // every row has the same eight fields; the error is the last one
-      const rows = r.stdout.trimEnd().split('\n').map((l) => l.split('\t'));
+      const rows = r.stdout
+        .trimEnd()
+        .split('\n')
+        .map((l) => l.split('\t'));
       expect(rows.map((f) => f.length)).toEqual([8, 8, 8]);
       expect(rows[0]!.slice(3, 6)).toEqual(['healthy', 'healthy', 'healthy']);
       expect(rows[0]![7]).toBe('-');

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selfSignedCertificate } from '../../src/simulator/certificate.js';
 import { runCli, startCli, tempConfigDir } from '../helpers/cli.js';
 
-const KEY = 'apikey:' + 'T1s'.repeat(42) + 'tlsx';
+const KEY = `apikey:${'T1s'.repeat(42)}tlsx`;
 const NAMES = `--require ${resolve(import.meta.dirname, '../helpers/test-names.cjs')}`;
 const work = tempConfigDir();
 const CERT = join(work, 'sim-cert.pem');
@@ -22,7 +22,20 @@ let port = '';
 let sim: ReturnType<typeof startCli>;
 
 beforeAll(async () => {
-  sim = startCli(['simulate', '--port', '0', '--tls', '--tls-name', 'feldera.test', '--cert-out', CERT, '--api-key', KEY, '--seed', '3']);
+  sim = startCli([
+    'simulate',
+    '--port',
+    '0',
+    '--tls',
+    '--tls-name',
+    'feldera.test',
+    '--cert-out',
+    CERT,
+    '--api-key',
+    KEY,
+    '--seed',
+    '3',
+  ]);
   url = (await sim.firstLine).trim();
   port = new URL(url).port;
   const { writeFileSync } = await import('node:fs');
@@ -35,11 +48,13 @@ afterAll(async () => {
 
 /** The simulator's summary on stderr, once it is all there (it follows the URL line). */
 async function summaryOf(s: ReturnType<typeof startCli>): Promise<string> {
-  for (const end = Date.now() + 10_000; !s.output().stderr.includes('Press Ctrl-C') && Date.now() < end; ) await new Promise((r) => setTimeout(r, 10));
+  for (const end = Date.now() + 10_000; !s.output().stderr.includes('Press Ctrl-C') && Date.now() < end; )
+    await new Promise((r) => setTimeout(r, 10));
   return s.output().stderr;
 }
 
-const status = (args: string[], env: Record<string, string> = {}) => runCli(['status', '--retries', '0', ...args], { env: { CLUSTER_CONFIG_DIR: work, FELDERA_API_KEY: KEY, ...env } });
+const status = (args: string[], env: Record<string, string> = {}) =>
+  runCli(['status', '--retries', '0', ...args], { env: { CLUSTER_CONFIG_DIR: work, FELDERA_API_KEY: KEY, ...env } });
 
 describe('cluster simulate --tls', () => {
   it('serves https on 127.0.0.1 and names the certificate file it wrote', async () => {
@@ -56,7 +71,10 @@ describe('cluster simulate --tls', () => {
     ['--insecure', ['--host', '', '--insecure'], {}],
     ['FELDERA_TLS_INSECURE=1', ['--host', ''], { FELDERA_TLS_INSECURE: '1' }],
   ])('trusted through %s: exit 0 with the key accepted', async (_how, args, env: Record<string, string>) => {
-    const r = await status(args.map((a) => (a === '' ? url : a)), env);
+    const r = await status(
+      args.map((a) => (a === '' ? url : a)),
+      env,
+    );
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^verdict: healthy$/m);
@@ -66,13 +84,20 @@ describe('cluster simulate --tls', () => {
     const r = await status(['--host', url]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`error: TLS failure talking to ${url}: self-signed certificate`);
-    expect(r.stderr).toContain('hint: if the server uses a private CA, pass its certificate with --ca-cert FILE (or FELDERA_HTTPS_TLS_CERT); --insecure skips verification');
+    expect(r.stderr).toContain(
+      'hint: if the server uses a private CA, pass its certificate with --ca-cert FILE (or FELDERA_HTTPS_TLS_CERT); --insecure skips verification',
+    );
   });
 
   it('a wrong CA: exit 1, says the certificate is not signed by the CA in that file', async () => {
-    for (const r of [await status(['--host', url, '--ca-cert', WRONG]), await status(['--host', url], { FELDERA_HTTPS_TLS_CERT: WRONG })]) {
+    for (const r of [
+      await status(['--host', url, '--ca-cert', WRONG]),
+      await status(['--host', url], { FELDERA_HTTPS_TLS_CERT: WRONG }),
+    ]) {
       expect(r.code).toBe(1);
-      expect(r.stderr).toContain(`error: TLS failure talking to ${url}: self-signed certificate — not signed by the CA in ${WRONG}`);
+      expect(r.stderr).toContain(
+        `error: TLS failure talking to ${url}: self-signed certificate — not signed by the CA in ${WRONG}`,
+      );
       expect(r.stderr).toContain(`hint: check that ${WRONG} holds the certificate of the CA that signed the server's`);
       expect(r.stdout + r.stderr).not.toContain(KEY.slice(10, 30));
     }
@@ -87,7 +112,9 @@ describe('cluster simulate --tls', () => {
 
 describe('a bearer key to a host name that is not loopback', () => {
   it('goes over https (the simulator accepts it: it was sent), verified against the CA', async () => {
-    const r = await status(['--host', `https://feldera.test:${port}`, '--ca-cert', CERT, '--verbose'], { NODE_OPTIONS: NAMES });
+    const r = await status(['--host', `https://feldera.test:${port}`, '--ca-cert', CERT, '--verbose'], {
+      NODE_OPTIONS: NAMES,
+    });
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('* GET /v0/cluster_healthz → 200');
     expect(r.stdout).toMatch(/^verdict: healthy$/m);
@@ -96,13 +123,18 @@ describe('a bearer key to a host name that is not loopback', () => {
   it('is refused over plain http to that name, before any request', async () => {
     const r = await status(['--host', `http://feldera.test:${port}`, '--verbose'], { NODE_OPTIONS: NAMES });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`error: refusing to send a bearer credential in clear text to http://feldera.test:${port}`);
+    expect(r.stderr).toContain(
+      `error: refusing to send a bearer credential in clear text to http://feldera.test:${port}`,
+    );
     expect(r.stderr).not.toContain('* GET');
   });
 
   it('login stores the CA with the profile, and later commands use it', async () => {
     const dir = tempConfigDir();
-    const login = await runCli(['login', '--host', `https://feldera.test:${port}`, '--ca-cert', CERT, '--api-key-stdin'], { env: { CLUSTER_CONFIG_DIR: dir, NODE_OPTIONS: NAMES }, input: KEY });
+    const login = await runCli(
+      ['login', '--host', `https://feldera.test:${port}`, '--ca-cert', CERT, '--api-key-stdin'],
+      { env: { CLUSTER_CONFIG_DIR: dir, NODE_OPTIONS: NAMES }, input: KEY },
+    );
     expect(login.code).toBe(0);
     expect(login.stdout).toContain(`ca-cert ${CERT}`);
     expect(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')).profiles.default.caCert).toBe(CERT);

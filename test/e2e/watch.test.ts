@@ -7,7 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { manualClock, startSimulator, type ManualClock, type Simulator } from '../../src/simulator/index.js';
+import { type ManualClock, manualClock, type Simulator, startSimulator } from '../../src/simulator/index.js';
 import { BIN, cleanEnv, runCli, startCli, tempConfigDir } from '../helpers/cli.js';
 
 const MIN = 60_000;
@@ -27,10 +27,20 @@ beforeAll(async () => {
   const now = Date.now();
   [healthy, outage, secured, noApi, piped] = await Promise.all([
     startSimulator({ scenario: 'healthy', clock: manualClock(now), seed: 3, history: 60 * MIN }),
-    startSimulator({ scenario: 'compiler-outage', clock: manualClock(now), seed: 4, history: 2 * MIN }) as Promise<Simulator & { clock: ManualClock }>,
-    startSimulator({ scenario: 'healthy', clock: manualClock(now), seed: 5, history: 60 * MIN, apiKey: 'apikey:right' }),
+    startSimulator({ scenario: 'compiler-outage', clock: manualClock(now), seed: 4, history: 2 * MIN }) as Promise<
+      Simulator & { clock: ManualClock }
+    >,
+    startSimulator({
+      scenario: 'healthy',
+      clock: manualClock(now),
+      seed: 5,
+      history: 60 * MIN,
+      apiKey: 'apikey:right',
+    }),
     startSimulator({ scenario: 'healthy', clock: manualClock(now), omitRoutes: ['cluster_events'] }),
-    startSimulator({ scenario: 'flapping', clock: manualClock(now), seed: 6, history: 30 * MIN }) as Promise<Simulator & { clock: ManualClock }>,
+    startSimulator({ scenario: 'flapping', clock: manualClock(now), seed: 6, history: 30 * MIN }) as Promise<
+      Simulator & { clock: ManualClock }
+    >,
   ]);
 });
 
@@ -83,10 +93,16 @@ describe.concurrent('cluster event watch (built binary)', () => {
     expect(first.id).toBe(outage.model.latest()!.id);
     // 30 simulated minutes pass between two polls: the compiler goes down and comes back.
     outage.clock.advance(30 * MIN);
-    await waitFor(() => w.output().stdout, (s) => s.trim().split('\n').length >= 2);
+    await waitFor(
+      () => w.output().stdout,
+      (s) => s.trim().split('\n').length >= 2,
+    );
     outage.model.catchUp(outage.clock.now());
     const expected = outage.model.log.map((l) => l.event.id);
-    await waitFor(() => w.output().stdout, (s) => s.trim().split('\n').length >= expected.length - expected.indexOf(first.id));
+    await waitFor(
+      () => w.output().stdout,
+      (s) => s.trim().split('\n').length >= expected.length - expected.indexOf(first.id),
+    );
     w.child.kill('SIGINT');
     expect((await w.exited).code).toBe(130);
     const lines = w.output().stdout.trim().split('\n');
@@ -102,7 +118,10 @@ describe.concurrent('cluster event watch (built binary)', () => {
     expect(ok.code).toBe(0);
     expect(ok.stdout.trim().split('\n')).toHaveLength(1);
     const t = Date.now();
-    const late = await runCli(['event', 'watch', '--host', healthy.url, '--until', 'unhealthy', '--timeout', '2s', '--interval', '1s'], { env });
+    const late = await runCli(
+      ['event', 'watch', '--host', healthy.url, '--until', 'unhealthy', '--timeout', '2s', '--interval', '1s'],
+      { env },
+    );
     expect(late.code).toBe(124);
     expect(Date.now() - t).toBeGreaterThan(1900);
     expect(late.stderr).toBe('error: timed out after 2s waiting for --until unhealthy\n');
@@ -112,9 +131,14 @@ describe.concurrent('cluster event watch (built binary)', () => {
     const counter = join(configDir, 'token-runs');
     const script = join(configDir, 'token.sh');
     writeFileSync(counter, '');
-    writeFileSync(script, `#!/bin/sh\necho x >> '${counter}'\nif [ $(wc -l < '${counter}') -lt 2 ]; then echo apikey:expired; else echo apikey:right; fi\n`);
+    writeFileSync(
+      script,
+      `#!/bin/sh\necho x >> '${counter}'\nif [ $(wc -l < '${counter}') -lt 2 ]; then echo apikey:expired; else echo apikey:right; fi\n`,
+    );
     chmodSync(script, 0o755);
-    const r = await runCli(['event', 'watch', '--host', secured.url, '--until', 'healthy'], { env: { ...env, FELDERA_AUTH_TOKEN_COMMAND: script } });
+    const r = await runCli(['event', 'watch', '--host', secured.url, '--until', 'healthy'], {
+      env: { ...env, FELDERA_AUTH_TOKEN_COMMAND: script },
+    });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/healthy/);
     expect(r.stderr).toBe('the server answered 401; running the token command again\n');
@@ -122,7 +146,9 @@ describe.concurrent('cluster event watch (built binary)', () => {
   });
 
   it('401 without one: exit 1 with the hint; a server without the API: exit 1', async () => {
-    const r = await runCli(['event', 'watch', '--host', secured.url], { env: { ...env, FELDERA_API_KEY: 'apikey:wrong' } });
+    const r = await runCli(['event', 'watch', '--host', secured.url], {
+      env: { ...env, FELDERA_API_KEY: 'apikey:wrong' },
+    });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^error: not authorised: .*\nhint: /);
     const n = await runCli(['event', 'watch', '--host', noApi.url, '--json'], { env });
@@ -132,10 +158,14 @@ describe.concurrent('cluster event watch (built binary)', () => {
   });
 
   it('closed stdout pipe: exits quietly', async () => {
-    const child = spawn(process.execPath, [BIN, 'event', 'watch', '--host', piped.url, '--interval', '1s', '--json', '--since', '10m'], {
-      env: cleanEnv(env),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [BIN, 'event', 'watch', '--host', piped.url, '--interval', '1s', '--json', '--since', '10m'],
+      {
+        env: cleanEnv(env),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
@@ -147,7 +177,10 @@ describe.concurrent('cluster event watch (built binary)', () => {
   });
 
   it('usage errors: --interval under 1s, a bad --since', async () => {
-    for (const args of [['--interval', '500ms'], ['--since', 'last week']]) {
+    for (const args of [
+      ['--interval', '500ms'],
+      ['--since', 'last week'],
+    ]) {
       const r = await runCli(['event', 'watch', '--host', healthy.url, ...args], { env });
       expect(r.code).toBe(64);
       expect(r.stdout).toBe('');
@@ -155,7 +188,18 @@ describe.concurrent('cluster event watch (built binary)', () => {
   });
 
   it.runIf(hasScript)('at a terminal: coloured line and a status line on stderr, redrawn in place', async () => {
-    const quoted = [process.execPath, BIN, 'event', 'watch', '--host', healthy.url, '--interval', '1s', '--timeout', '2500ms']
+    const quoted = [
+      process.execPath,
+      BIN,
+      'event',
+      'watch',
+      '--host',
+      healthy.url,
+      '--interval',
+      '1s',
+      '--timeout',
+      '2500ms',
+    ]
       .map((a) => `'${a}'`)
       .join(' ');
     const out = await new Promise<string>((resolve, reject) => {
@@ -171,7 +215,9 @@ describe.concurrent('cluster event watch (built binary)', () => {
     });
     expect(out).toMatch(SGR);
     expect(out).toContain('\r\u001b[2K');
-    expect(out.replace(SGR, '')).toMatch(/\d\d:\d\d:\d\d {2}✓ healthy {4}api ✓ Healthy {2}compiler ✓ Healthy {2}runner ✓ Healthy {2}[0-9a-f]{8}/);
+    expect(out.replace(SGR, '')).toMatch(
+      /\d\d:\d\d:\d\d {2}✓ healthy {4}api ✓ Healthy {2}compiler ✓ Healthy {2}runner ✓ Healthy {2}[0-9a-f]{8}/,
+    );
     expect(out.replace(SGR, '')).toMatch(/last poll \ds ago · next in \ds · \d+ B received · 0 errors/);
     expect(out.replace(SGR, '')).toContain('timed out after 3s');
   });

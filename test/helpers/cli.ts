@@ -1,5 +1,5 @@
 /** Run the built binary as a user would: a child process, with its own env and a fresh config dir. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -56,7 +56,10 @@ export function runCli(
 }
 
 /** Start a long-running command (simulate, watch) and hand back the process and a reader for its first stdout line. */
-export function startCli(args: string[], opts: { env?: Record<string, string | undefined> } = {}): {
+export function startCli(
+  args: string[],
+  opts: { env?: Record<string, string | undefined> } = {},
+): {
   child: ChildProcess;
   firstLine: Promise<string>;
   output: () => { stdout: string; stderr: string };

@@ -4,12 +4,12 @@
  * buffer IO, an injected clock). Parse-only tests pass a runF that keeps the typed options.
  */
 import type { Command } from 'commander';
-import { execute, rootCommand, type RunState } from '../../src/cli.js';
-import { globalFlags, type Factory, type Run } from '../../src/commands/factory.js';
-import { makeContext, type ContextInit } from '../../src/context.js';
+import { execute, type RunState, rootCommand } from '../../src/cli.js';
+import { type Factory, globalFlags, type Run } from '../../src/commands/factory.js';
+import { type ContextInit, makeContext } from '../../src/context.js';
 import { CliError } from '../../src/errors.js';
 import type { IO } from '../../src/io/io.js';
-import { bufferIO, type BufferIO } from './io.js';
+import { type BufferIO, bufferIO } from './io.js';
 
 export type NewCmd<O> = (f: Factory, runF?: Run<O>) => Command;
 
@@ -56,7 +56,14 @@ export async function invoke<O>(newCmd: NewCmd<O>, argv: string[], t: InvokeOpti
     async run(cmd, runF, o, mode = {}) {
       opts = o as unknown as O;
       state.json = mode.json ?? false;
-      const ctx = makeContext({ io, flags: globalFlags(cmd), clock: t.clock, signal: t.signal, runTokenCommand: t.runTokenCommand, scrubber: state.scrubber });
+      const ctx = makeContext({
+        io,
+        flags: globalFlags(cmd),
+        clock: t.clock,
+        signal: t.signal,
+        runTokenCommand: t.runTokenCommand,
+        scrubber: state.scrubber,
+      });
       state.printer = ctx.printer;
       state.code = await (t.runF ?? runF)(o as unknown as O & typeof o, ctx);
     },
@@ -66,7 +73,12 @@ export async function invoke<O>(newCmd: NewCmd<O>, argv: string[], t: InvokeOpti
   program.addCommand(cmd);
   const code = await execute(program, [cmd.name(), ...argv], io, state);
   const error = state.error instanceof CliError ? state.error : undefined;
-  if (state.error !== undefined && !(state.error instanceof CliError) && !(state.error as { code?: string }).code?.startsWith('commander.')) throw state.error;
+  if (
+    state.error !== undefined &&
+    !(state.error instanceof CliError) &&
+    !(state.error as { code?: string }).code?.startsWith('commander.')
+  )
+    throw state.error;
   const recorded = isBuffer(io) ? { out: io.out(), err: io.err() } : { out: '', err: '' };
   return { code, opts, error, io, ...recorded };
 }
@@ -79,7 +91,10 @@ export async function parse<O>(newCmd: NewCmd<O>, argv: string[]): Promise<O> {
 }
 
 /** Argv that must not parse: exit 64 and the one-line error. */
-export async function parseFails<O>(newCmd: NewCmd<O>, argv: string[]): Promise<{ code: number; err: string; opts?: O }> {
+export async function parseFails<O>(
+  newCmd: NewCmd<O>,
+  argv: string[],
+): Promise<{ code: number; err: string; opts?: O }> {
   const r = await invoke(newCmd, argv, { runF: async () => 0 });
   return { code: r.code, err: r.err, opts: r.opts };
 }
@@ -88,6 +103,7 @@ export async function parseFails<O>(newCmd: NewCmd<O>, argv: string[]): Promise<
 export async function runOrThrow<O>(newCmd: NewCmd<O>, argv: string[], t: InvokeOptions<O> = {}): Promise<number> {
   const r = await invoke(newCmd, argv, t);
   if (r.error) throw r.error;
-  if (r.opts === undefined && r.code !== 0) throw new CliError(r.err.split('\n')[0]!.replace(/^error: /, ''), { exitCode: r.code, kind: 'usage' });
+  if (r.opts === undefined && r.code !== 0)
+    throw new CliError(r.err.split('\n')[0]!.replace(/^error: /, ''), { exitCode: r.code, kind: 'usage' });
   return r.code;
 }

@@ -5,7 +5,7 @@
  * the same body), timestamps as chrono prints `Utc::now()` (nine fraction digits), `/v0/config`
  * with its version, and a bodyless 404 for the cluster event routes it does not have.
  */
-import { fakeServer, type FakeServer } from '../api/fake-server.js';
+import { type FakeServer, fakeServer } from '../api/fake-server.js';
 
 export interface OldFelderaOptions {
   version?: string;
@@ -36,7 +36,15 @@ export function legacyBody(o: OldFelderaOptions, now: number): unknown {
 export function oldFeldera(o: OldFelderaOptions = {}): Promise<FakeServer> {
   return fakeServer((req) => {
     const path = (req.url ?? '').split('?')[0];
-    if (path === '/v0/config') return { status: 200, json: { edition: 'Open source', version: o.version ?? '0.150.0', revision: '0123456789abcdef0123456789abcdef01234567' } };
+    if (path === '/v0/config')
+      return {
+        status: 200,
+        json: {
+          edition: 'Open source',
+          version: o.version ?? '0.150.0',
+          revision: '0123456789abcdef0123456789abcdef01234567',
+        },
+      };
     if (path === '/v0/cluster_healthz' && !o.noHealthz) {
       const healthy = (o.compiler ?? true) && (o.runner ?? true);
       return { status: healthy ? 200 : 503, json: legacyBody(o, Date.now()) };

@@ -39,7 +39,11 @@ _, status = os.waitpid(pid, 0)
 sys.stdout.write(json.dumps({'out': out.decode('utf8', 'replace'), 'code': os.waitstatus_to_exitcode(status)}))
 `;
 
-export function inPty(args: string[], env: Record<string, string>, steps: { expect: string; send: string }[]): Promise<{ out: string; code?: number; error?: string }> {
+export function inPty(
+  args: string[],
+  env: Record<string, string>,
+  steps: { expect: string; send: string }[],
+): Promise<{ out: string; code?: number; error?: string }> {
   const spec = { argv: [process.execPath, BIN, ...args], env: cleanEnv({ TERM: 'dumb', ...env }), steps };
   return new Promise((resolve, reject) => {
     const child = spawn('python3', ['-c', DRIVER, JSON.stringify(spec)], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -57,4 +61,3 @@ export function inPty(args: string[], env: Record<string, string>, steps: { expe
     });
   });
 }
-

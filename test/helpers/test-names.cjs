@@ -15,7 +15,12 @@ dns.lookup = function testLookup(host, options, callback) {
     return {};
   }
   if (typeof host === 'string' && /\.invalid$/i.test(host)) {
-    const e = Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND', errno: -3008, syscall: 'getaddrinfo', hostname: host });
+    const e = Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), {
+      code: 'ENOTFOUND',
+      errno: -3008,
+      syscall: 'getaddrinfo',
+      hostname: host,
+    });
     process.nextTick(() => cb(e));
     return {};
   }

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KEY, MODES, READERS, runCase } from './run.js';
-import { GOOD_EVENT, REFLECT, startHostileServer, type HostileServer } from './server.js';
+import { GOOD_EVENT, type HostileServer, REFLECT, startHostileServer } from './server.js';
 
 let server: HostileServer;
 beforeAll(async () => {
@@ -14,13 +14,23 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const json = (v: unknown) => ({ status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(v) });
+const json = (v: unknown) => ({
+  status: 200,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(v),
+});
 
 describe('the credential echoed in the data of a valid answer', () => {
   it('never reaches the output (credential scrubbing)', async () => {
     const cases = [
-      { endpoint: 'latest-all' as const, answer: json({ ...GOOD_EVENT, compiler_self_info: `token ${REFLECT} rejected` }) },
-      { endpoint: 'session' as const, answer: json({ tenant_id: REFLECT, tenant_name: REFLECT, role: 'read', memberships: [] }) },
+      {
+        endpoint: 'latest-all' as const,
+        answer: json({ ...GOOD_EVENT, compiler_self_info: `token ${REFLECT} rejected` }),
+      },
+      {
+        endpoint: 'session' as const,
+        answer: json({ tenant_id: REFLECT, tenant_name: REFLECT, role: 'read', memberships: [] }),
+      },
     ];
     for (const { endpoint, answer } of cases) {
       server.attack = { endpoint, answer };

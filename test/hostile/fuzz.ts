@@ -14,8 +14,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { hostileAnswer } from './arbitraries.js';
-import { MODES, READERS, checkOutcome, runCase } from './run.js';
-import { startHostileServer, type Endpoint, type HostileServer } from './server.js';
+import { checkOutcome, MODES, READERS, runCase } from './run.js';
+import { type Endpoint, type HostileServer, startHostileServer } from './server.js';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 150);
 const SEED = process.env.FUZZ_SEED === undefined ? 20_251_208 : Number(process.env.FUZZ_SEED);
@@ -33,12 +33,17 @@ export function fuzzEndpoints(endpoints: readonly Endpoint[]): void {
     rssStart = process.memoryUsage().rss;
   });
   afterAll(() => {
-    if (process.env.FUZZ_REPORT) console.log(`${figures.join('\n')}\nRSS ${(rssStart / 2 ** 20).toFixed(0)} MB at the start, ${(rssPeak / 2 ** 20).toFixed(0)} MB at most`);
+    if (process.env.FUZZ_REPORT)
+      console.log(
+        `${figures.join('\n')}\nRSS ${(rssStart / 2 ** 20).toFixed(0)} MB at the start, ${(rssPeak / 2 ** 20).toFixed(0)} MB at most`,
+      );
   });
 
   describe.concurrent('hostile server fuzz', () => {
     for (const endpoint of endpoints) {
-      it(`${endpoint}: ${RUNS} answers × its commands × output modes`, { timeout: Math.max(60_000, RUNS * 60) }, async () => {
+      it(`${endpoint}: ${RUNS} answers × its commands × output modes`, {
+        timeout: Math.max(60_000, RUNS * 60),
+      }, async () => {
         const server: HostileServer = await startHostileServer();
         onTestFinished(() => server.close());
         const readers = READERS[endpoint];

@@ -16,18 +16,29 @@ import { newCmdStatus } from '../../src/commands/status.js';
 import { EXIT } from '../../src/errors.js';
 import { invoke, type NewCmd } from '../helpers/command.js';
 import { bufferIO } from '../helpers/io.js';
-import { EVENT_ID, type Endpoint } from './server.js';
+import { type Endpoint, EVENT_ID } from './server.js';
 
 /** The credential every case sends (loopback http, so it is sent); the server may reflect it anywhere. */
 export const KEY = `apikey:${'Fz9'.repeat(42)}q7`;
 
 type Cmd = { name: string; newCmd: NewCmd<unknown>; argv: string[]; json: boolean };
-const cmd = <O>(name: string, newCmd: NewCmd<O>, argv: string[], json = true): Cmd => ({ name, newCmd: newCmd as unknown as NewCmd<unknown>, argv, json });
+const cmd = <O>(name: string, newCmd: NewCmd<O>, argv: string[], json = true): Cmd => ({
+  name,
+  newCmd: newCmd as unknown as NewCmd<unknown>,
+  argv,
+  json,
+});
 
 /** The commands that read each endpoint. */
 export const READERS: Record<Endpoint, Cmd[]> = {
-  latest: [cmd('event get latest', newCmdGet, ['latest', '--exit-status']), cmd('event watch', newCmdWatch, ['--timeout', '15s', '--interval', '5s'])],
-  'latest-all': [cmd('event get -s all', newCmdGet, [EVENT_ID, '-s', 'all']), cmd('event watch --details', newCmdWatch, ['--details', '--timeout', '15s', '--interval', '5s'])],
+  latest: [
+    cmd('event get latest', newCmdGet, ['latest', '--exit-status']),
+    cmd('event watch', newCmdWatch, ['--timeout', '15s', '--interval', '5s']),
+  ],
+  'latest-all': [
+    cmd('event get -s all', newCmdGet, [EVENT_ID, '-s', 'all']),
+    cmd('event watch --details', newCmdWatch, ['--details', '--timeout', '15s', '--interval', '5s']),
+  ],
   list: [
     cmd('event list', newCmdList, ['--since', '3d']),
     cmd('event incidents', newCmdIncidents, []),
@@ -57,7 +68,15 @@ function ioFor(mode: Mode, columns: number) {
   const env = { CLUSTER_CONFIG_DIR: CONFIG_DIR, FELDERA_API_KEY: KEY };
   if (mode === 'pipe') return bufferIO({ env });
   if (mode === 'forced colour') return bufferIO({ env, color: true, colorErr: true });
-  return bufferIO({ env, stdoutIsTTY: true, stderrIsTTY: true, color: true, colorErr: true, columns, stderrColumns: columns });
+  return bufferIO({
+    env,
+    stdoutIsTTY: true,
+    stderrIsTTY: true,
+    color: true,
+    colorErr: true,
+    columns,
+    stderrColumns: columns,
+  });
 }
 
 export interface Outcome {
@@ -71,7 +90,16 @@ export async function runCase(host: string, c: Cmd, mode: Mode, json: boolean, c
   const io = ioFor(mode, columns);
   let t = Date.parse('2025-12-08T14:10:00Z');
   const clock = { now: () => t, sleep: async (ms: number) => void (t += ms) };
-  const argv = [...c.argv, ...(json && c.json ? ['--json'] : []), '--host', host, '--retries', '0', '--request-timeout', '0.25'];
+  const argv = [
+    ...c.argv,
+    ...(json && c.json ? ['--json'] : []),
+    '--host',
+    host,
+    '--retries',
+    '0',
+    '--request-timeout',
+    '0.25',
+  ];
   const r = await invoke(c.newCmd, argv, { io, clock });
   return { code: r.code, out: io.out(), err: io.err() };
 }
@@ -89,6 +117,7 @@ export function checkOutcome(o: Outcome, json: boolean, watch: boolean): void {
     // Only JSON on stdout: one document, or one per line for watch.
     const docs = watch ? o.out.split('\n').filter((l) => l !== '') : o.out.trim() === '' ? [] : [o.out];
     for (const d of docs) expect(() => JSON.parse(d.replace(OURS, '')), d.slice(0, 200)).not.toThrow();
-    if (!watch && o.code !== EXIT.OK && o.code !== EXIT.UNHEALTHY && o.code !== EXIT.STALE) expect(JSON.parse(o.out.replace(OURS, ''))).toHaveProperty('error');
+    if (!watch && o.code !== EXIT.OK && o.code !== EXIT.UNHEALTHY && o.code !== EXIT.STALE)
+      expect(JSON.parse(o.out.replace(OURS, ''))).toHaveProperty('error');
   }
 }

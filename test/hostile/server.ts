@@ -25,8 +25,20 @@ export const GOOD_EVENT = {
   compiler_status: 'Unhealthy',
   runner_status: 'Healthy',
 };
-const INFO = { api_self_info: 'Healthy: ok', api_resources_info: null, compiler_self_info: 'Unreachable: refused', compiler_resources_info: 'n/a', runner_self_info: 'Healthy', runner_resources_info: 'n/a' };
-const svc = (healthy: boolean) => ({ healthy, message: healthy ? 'ok' : 'down', unchanged_since: '2025-12-08T14:05:03.645735Z', checked_at: '2025-12-08T14:05:03.645735Z' });
+const INFO = {
+  api_self_info: 'Healthy: ok',
+  api_resources_info: null,
+  compiler_self_info: 'Unreachable: refused',
+  compiler_resources_info: 'n/a',
+  runner_self_info: 'Healthy',
+  runner_resources_info: 'n/a',
+};
+const svc = (healthy: boolean) => ({
+  healthy,
+  message: healthy ? 'ok' : 'down',
+  unchanged_since: '2025-12-08T14:05:03.645735Z',
+  checked_at: '2025-12-08T14:05:03.645735Z',
+});
 
 /** The endpoints the tool reads, by the name the fuzz uses. */
 export type Endpoint = 'latest' | 'latest-all' | 'list' | 'healthz' | 'config' | 'session' | 'authentication';
@@ -49,7 +61,16 @@ function good(e: Endpoint | undefined): unknown {
     case 'latest-all':
       return { ...GOOD_EVENT, ...INFO };
     case 'list':
-      return [GOOD_EVENT, { ...GOOD_EVENT, id: '019afe38-0000-7000-8000-000000000001', recorded_at: '2025-12-08T13:55:03Z', all_healthy: true, compiler_status: 'Healthy' }];
+      return [
+        GOOD_EVENT,
+        {
+          ...GOOD_EVENT,
+          id: '019afe38-0000-7000-8000-000000000001',
+          recorded_at: '2025-12-08T13:55:03Z',
+          all_healthy: true,
+          compiler_status: 'Healthy',
+        },
+      ];
     case 'healthz':
       return { all_healthy: false, api: svc(true), compiler: svc(false), runner: svc(true) };
     case 'config':
@@ -107,7 +128,10 @@ export async function startHostileServer(): Promise<HostileServer> {
     try {
       if (a && e === a.endpoint) return send(res, req, a.answer);
       const body = JSON.stringify(good(e));
-      res.writeHead(e ? 200 : 404, { 'content-type': 'application/json', date: new Date(Date.parse('2025-12-08T14:10:00Z')).toUTCString() });
+      res.writeHead(e ? 200 : 404, {
+        'content-type': 'application/json',
+        date: new Date(Date.parse('2025-12-08T14:10:00Z')).toUTCString(),
+      });
       res.end(body);
     } catch {
       // a header Node refuses to send: the connection is dropped instead, a failure as good as any

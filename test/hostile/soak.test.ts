@@ -14,15 +14,15 @@
  * figures (SOAK_REPORT).
  */
 import { describe, expect, it } from 'vitest';
-import { mulberry } from '../helpers/random.js';
 import { newCmdWatch } from '../../src/commands/event/watch.js';
 import { compareKeys, keyOf } from '../../src/domain/order.js';
 import { startSimulator } from '../../src/simulator/index.js';
 import type { Clock } from '../../src/util/clock.js';
+import { tempConfigDir } from '../helpers/cli.js';
 import { invoke } from '../helpers/command.js';
 import { bufferIO } from '../helpers/io.js';
-import { startFaultProxy, type FaultKind } from '../watch/support.js';
-import { tempConfigDir } from '../helpers/cli.js';
+import { mulberry } from '../helpers/random.js';
+import { type FaultKind, startFaultProxy } from '../watch/support.js';
 
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 20);
 const SPEED = 60;
@@ -32,7 +32,9 @@ const CALM_TAIL_S = 4;
 const FAULT_RATE = Number(process.env.SOAK_FAULT_RATE ?? 0.15);
 
 describe('chaos soak: event watch through a fault proxy', () => {
-  it(`${SECONDS} s of flapping at --speed ${SPEED}: nothing missed, duplicated or out of order`, { timeout: (SECONDS + 30) * 1000 }, async () => {
+  it(`${SECONDS} s of flapping at --speed ${SPEED}: nothing missed, duplicated or out of order`, {
+    timeout: (SECONDS + 30) * 1000,
+  }, async () => {
     const sim = await startSimulator({ scenario: 'flapping', speed: SPEED, history: 3_600_000, seed: 60 });
     const proxy = await startFaultProxy(sim.url, { slowMs: 250, hangMs: 1500 });
     const random = mulberry(Number(process.env.SOAK_SEED ?? 7));
@@ -43,7 +45,7 @@ describe('chaos soak: event watch through a fault proxy', () => {
       const t = elapsedS();
       if (t < OUTAGE_AT_START_S) return random() < 0.5 ? 'drop' : 'bad-gateway';
       if (t > SECONDS - CALM_TAIL_S) return undefined;
-      if (burst > 0) return burst--, 'bad-gateway';
+      if (burst > 0) return (burst--, 'bad-gateway');
       const r = random();
       if (r >= FAULT_RATE) return undefined;
       const kind = (['drop', 'bad-gateway', 'slow', 'hang'] as const)[Math.floor((r / FAULT_RATE) * 4)]!;
@@ -69,7 +71,17 @@ describe('chaos soak: event watch through a fault proxy', () => {
     };
     const io = bufferIO({ env: { CLUSTER_CONFIG_DIR: tempConfigDir() } });
     const latestAtStart = sim.model.latest()!;
-    const argv = ['--json', '--interval', '10s', '--timeout', `${SECONDS * SPEED}s`, '--host', proxy.url, '--request-timeout', '1'];
+    const argv = [
+      '--json',
+      '--interval',
+      '10s',
+      '--timeout',
+      `${SECONDS * SPEED}s`,
+      '--host',
+      proxy.url,
+      '--request-timeout',
+      '1',
+    ];
     const r = await invoke(newCmdWatch, argv, { io, clock });
     const simEnd = sim.clock.now();
     await proxy.close();

@@ -30,7 +30,14 @@ describe('progress at a terminal', () => {
     r.p.report({ kind: 'start', id: 1, host: 'http://127.0.0.1:8080', endpoint: '/v0/cluster_healthz' });
     vi.advanceTimersByTime(2050);
     expect(r.out()).toContain('waiting for http://127.0.0.1:8080 · 2s');
-    r.p.report({ kind: 'retry', id: 1, attempt: 2, attempts: 4, reason: 'http://h answered 502 Bad \u001b[31mGateway', waitMs: 1500 });
+    r.p.report({
+      kind: 'retry',
+      id: 1,
+      attempt: 2,
+      attempts: 4,
+      reason: 'http://h answered 502 Bad \u001b[31mGateway',
+      waitMs: 1500,
+    });
     vi.advanceTimersByTime(100);
     expect(r.out()).toContain('retrying (2/4) in 2s: http://h answered 502 Bad Gateway');
     r.p.report({ kind: 'end', id: 1 });

@@ -1,11 +1,15 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { readAll, scriptedPrompter, terminalPrompter } from '../../src/io/prompt.js';
 import { CliError } from '../../src/errors.js';
+import { readAll, scriptedPrompter, terminalPrompter } from '../../src/io/prompt.js';
 
 /** A keyboard: a stream that says it is a TTY and records raw-mode changes. */
 function keyboard(tty = true) {
-  const s = new PassThrough() as PassThrough & { isTTY?: boolean; setRawMode?: (m: boolean) => void; rawModes: boolean[] };
+  const s = new PassThrough() as PassThrough & {
+    isTTY?: boolean;
+    setRawMode?: (m: boolean) => void;
+    rawModes: boolean[];
+  };
   s.rawModes = [];
   if (tty) {
     s.isTTY = true;

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
 import { sanitizeLine, sanitizeText } from '../../src/io/sanitize.js';
 
 // eslint-disable-next-line no-control-regex
@@ -7,7 +7,9 @@ const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
 
 describe('sanitize', () => {
   it('strips colour, cursor and OSC sequences', () => {
-    expect(sanitizeLine('\u001b[31mred\u001b[0m \u001b]0;title\u0007ok \u001b]8;;http://x\u001b\\link\u001b]8;;\u001b\\')).toBe('red ok link');
+    expect(
+      sanitizeLine('\u001b[31mred\u001b[0m \u001b]0;title\u0007ok \u001b]8;;http://x\u001b\\link\u001b]8;;\u001b\\'),
+    ).toBe('red ok link');
     expect(sanitizeLine('a\u001b[2Jb\u001b[10;10Hc')).toBe('abc');
   });
   it('turns line breaks into spaces on one line, keeps them in text', () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createScrubber, maskSecret, PIECE, redactSecrets, scrubbedIO } from '../../src/io/secrets.js';
 import { bufferIO } from '../helpers/io.js';
 
-const KEY = 'apikey:' + 'AbCd' + 'k3Y'.repeat(41) + 'wxyz';
+const KEY = `apikey:AbCd${'k3Y'.repeat(41)}wxyz`;
 const TOKEN = 'tok-7f3a9c2e5b1d8f6a4c0e';
 
 /** Every PIECE-long piece of the secret's body (its `apikey:` prefix is the same for every key). */
@@ -35,7 +35,7 @@ describe('the scrubber', () => {
   });
 
   it('masks anything shaped like an API key, a JWT or a Bearer credential, known or not', () => {
-    const other = 'apikey:' + 'Zz9'.repeat(43);
+    const other = `apikey:${'Zz9'.repeat(43)}`;
     expect(s.scrub(`key ${other}`)).toBe(`key ${maskSecret(other)}`);
     expect(s.scrub('x eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl y')).toBe('x <token> y');
     expect(s.scrub('Authorization: Bearer 9f8e7d6c5b4a39281706')).toBe('Authorization: Bearer <token>');
@@ -57,16 +57,24 @@ describe('the scrubber', () => {
   it('property: no piece of a known secret survives, however it is cut and surrounded', () => {
     const alnum = fc.stringMatching(/^[A-Za-z0-9]{16,140}$/);
     fc.assert(
-      fc.property(alnum, fc.boolean(), fc.nat(), fc.nat(), fc.string(), fc.string(), (body, prefixed, a, b, before, after) => {
-        const secret = prefixed ? `apikey:${body}` : body;
-        const sc = createScrubber();
-        sc.add(secret);
-        const from = a % (secret.length - PIECE);
-        const to = Math.min(secret.length, from + PIECE + (b % secret.length));
-        const out = sc.scrub(before + secret.slice(from, to) + after);
-        const found = leaks(out, secret).filter((p) => !(before + after).includes(p));
-        expect(found).toEqual([]);
-      }),
+      fc.property(
+        alnum,
+        fc.boolean(),
+        fc.nat(),
+        fc.nat(),
+        fc.string(),
+        fc.string(),
+        (body, prefixed, a, b, before, after) => {
+          const secret = prefixed ? `apikey:${body}` : body;
+          const sc = createScrubber();
+          sc.add(secret);
+          const from = a % (secret.length - PIECE);
+          const to = Math.min(secret.length, from + PIECE + (b % secret.length));
+          const out = sc.scrub(before + secret.slice(from, to) + after);
+          const found = leaks(out, secret).filter((p) => !(before + after).includes(p));
+          expect(found).toEqual([]);
+        },
+      ),
       { numRuns: 500, seed: 10 },
     );
   });

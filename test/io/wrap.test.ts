@@ -5,7 +5,11 @@ import { wrapWords } from '../../src/io/wrap.js';
 
 describe('wrapWords', () => {
   it('breaks at spaces within the width; a word longer than a line stays whole on its own', () => {
-    expect(wrapWords('cannot reach http://127.0.0.1:8080: connection refused', 20)).toEqual(['cannot reach', 'http://127.0.0.1:8080:', 'connection refused']);
+    expect(wrapWords('cannot reach http://127.0.0.1:8080: connection refused', 20)).toEqual([
+      'cannot reach',
+      'http://127.0.0.1:8080:',
+      'connection refused',
+    ]);
     expect(wrapWords('', 20)).toEqual(['']);
   });
 

@@ -38,14 +38,16 @@ const unhealthy: ClusterEvent = {
   api_resources_info: 'Resources information not available in Community edition.',
   compiler_self_info:
     'Unreachable: Unable to connect to the compiler at http://127.0.0.1:8085/healthz?check_storage=true. This likely means the service is not running, has crashed, or is not listening on the expected port. Please ensure that the compiler is running and check its logs for details.',
-  compiler_resources_info: 'StatefulSet feldera/feldera-compiler-server: 0/1 replicas ready\n  Pod feldera/feldera-compiler-server-0: CrashLoopBackOff, 7 restarts\n\nService feldera/feldera-compiler-server: 0 ready endpoints',
+  compiler_resources_info:
+    'StatefulSet feldera/feldera-compiler-server: 0/1 replicas ready\n  Pod feldera/feldera-compiler-server-0: CrashLoopBackOff, 7 restarts\n\nService feldera/feldera-compiler-server: 0 ready endpoints',
   runner_self_info: null,
   runner_resources_info: '',
 };
 
 const hostile: ClusterEvent = {
   ...unhealthy,
-  api_self_info: 'ok \u001b[2J\u001b[H\u001b]0;pwned\u0007 cleared \u009b31m c1 \u202eevil\u202c \r\nnext\tline \u0000nul \u007fdel',
+  api_self_info:
+    'ok \u001b[2J\u001b[H\u001b]0;pwned\u0007 cleared \u009b31m c1 \u202eevil\u202c \r\nnext\tline \u0000nul \u007fdel',
   api_resources_info: '\u001b]8;;http://evil.example\u001b\\link\u001b]8;;\u001b\\ text',
 };
 
@@ -82,8 +84,10 @@ describe('wrapText', () => {
   });
 
   it('never exceeds the width and never loses a word (property)', () => {
-    const word = fc.stringMatching(/^[a-zé🚀]{1,30}$/);
-    const line = fc.tuple(fc.nat({ max: 6 }), fc.array(word, { maxLength: 20 })).map(([n, ws]) => ' '.repeat(n) + ws.join(' '));
+    const word = fc.stringMatching(/^[a-zé🚀]{1,30}$/u);
+    const line = fc
+      .tuple(fc.nat({ max: 6 }), fc.array(word, { maxLength: 20 }))
+      .map(([n, ws]) => ' '.repeat(n) + ws.join(' '));
     fc.assert(
       fc.property(fc.array(line, { minLength: 1, maxLength: 5 }), fc.integer({ min: 12, max: 120 }), (lines, cols) => {
         const out = wrapText(lines.join('\n'), cols);
@@ -106,13 +110,15 @@ describe('renderServiceReports', () => {
     expect(lines[2]).toMatch(/^ {14}\S/);
   });
 
-  it('keeps a report\'s line breaks, its inner indentation and its blank lines', () => {
+  it("keeps a report's line breaks, its inner indentation and its blank lines", () => {
     const lines = renderServiceReports(unhealthy, 'compiler', { columns: 100, color: plain }).split('\n');
     const res = lines.findIndex((l) => l.includes('resources'));
     expect(lines[res]).toMatch(/resources {3}StatefulSet feldera\/feldera-compiler-server: 0\/1 replicas ready$/);
-    expect(lines[res + 1]).toBe(' '.repeat(14) + '  Pod feldera/feldera-compiler-server-0: CrashLoopBackOff, 7 restarts');
+    expect(lines[res + 1]).toBe(
+      `${' '.repeat(14)}  Pod feldera/feldera-compiler-server-0: CrashLoopBackOff, 7 restarts`,
+    );
     expect(lines[res + 2]).toBe('');
-    expect(lines[res + 3]).toBe(' '.repeat(14) + 'Service feldera/feldera-compiler-server: 0 ready endpoints');
+    expect(lines[res + 3]).toBe(`${' '.repeat(14)}Service feldera/feldera-compiler-server: 0 ready endpoints`);
   });
 
   it('marks null and empty reports, and leaves out reports the event does not carry', () => {
@@ -125,7 +131,12 @@ describe('renderServiceReports', () => {
   it('colours the status when given a chalk instance, and indents on request', () => {
     const text = renderServiceReports(unhealthy, 'compiler', { columns: 80, color: colour, indent: 4 });
     expect(text).toContain(colour.red('Unhealthy'));
-    expect(text.replace(SGR, '').split('\n').every((l) => l === '' || l.startsWith('    '))).toBe(true);
+    expect(
+      text
+        .replace(SGR, '')
+        .split('\n')
+        .every((l) => l === '' || l.startsWith('    ')),
+    ).toBe(true);
   });
 
   it('on a narrow terminal puts the text under its label', () => {
@@ -171,12 +182,18 @@ describe('renderEventTerminal', () => {
     expect(out.split('\n')[0]).toBe('✗ unhealthy  ·  compiler Unhealthy, runner InitialUnhealthy');
     expect(out).toMatch(/│ compiler +│ ✗ Unhealthy +│ failing after having been healthy/);
     expect(out).toMatch(/│ runner +│ … InitialUnhealthy +│ no check passed yet \(starting\?\)/);
-    for (const s of ['api · ✓ Healthy', 'compiler · ✗ Unhealthy', 'runner · … InitialUnhealthy']) expect(out).toContain(s);
+    for (const s of ['api · ✓ Healthy', 'compiler · ✗ Unhealthy', 'runner · … InitialUnhealthy'])
+      expect(out).toContain(s);
     for (const l of out.split('\n')) expect(cps(l)).toBeLessThanOrEqual(100);
   });
 
   it('colours: verdict and statuses in their colours (Healthy green, InitialUnhealthy amber, Unhealthy red)', () => {
-    const out = renderEventTerminal(unhealthy, assess(unhealthy, MIN), { utc: true, columns: 100 }, { Table, color: colour });
+    const out = renderEventTerminal(
+      unhealthy,
+      assess(unhealthy, MIN),
+      { utc: true, columns: 100 },
+      { Table, color: colour },
+    );
     expect(out).toContain(colour.red.bold('✗ unhealthy'));
     expect(out).toContain(colour.green('Healthy'));
     expect(out).toContain(colour.yellow('InitialUnhealthy'));
@@ -212,9 +229,9 @@ describe('renderEventTerminal', () => {
     expect(out).toContain('! the server says all_healthy is true, but compiler is Unhealthy');
     const other = assess({ ...base, all_healthy: false }, MIN);
     expect(other.mismatch).toBe('the server says all_healthy is false, but all three services are Healthy');
-    expect(renderEventTerminal({ ...base, all_healthy: false }, other, { utc: true, columns: 100 }, deps).split('\n')[0]).toBe(
-      '✗ unhealthy  ·  the server reports all_healthy false',
-    );
+    expect(
+      renderEventTerminal({ ...base, all_healthy: false }, other, { utc: true, columns: 100 }, deps).split('\n')[0],
+    ).toBe('✗ unhealthy  ·  the server reports all_healthy false');
   });
 
   it('drops the meaning column on a narrow terminal', () => {
@@ -226,7 +243,12 @@ describe('renderEventTerminal', () => {
   it('hostile server text never reaches the terminal raw', () => {
     const out = renderEventTerminal(hostile, assess(hostile, MIN), { utc: true, columns: 100 }, deps);
     expect(out).not.toMatch(RAW_CONTROL);
-    const coloured = renderEventTerminal(hostile, assess(hostile, MIN), { utc: true, columns: 100 }, { Table, color: colour });
+    const coloured = renderEventTerminal(
+      hostile,
+      assess(hostile, MIN),
+      { utc: true, columns: 100 },
+      { Table, color: colour },
+    );
     expect(coloured.replace(SGR, '')).not.toMatch(RAW_CONTROL);
   });
 });
@@ -248,7 +270,9 @@ describe('renderEventPlain', () => {
         '',
       ].join('\n'),
     );
-    expect(renderEventPlain(base, assess(base, MIN), { utc: false })).toContain(`recorded: ${formatTimestamp(T, false)}\n`);
+    expect(renderEventPlain(base, assess(base, MIN), { utc: false })).toContain(
+      `recorded: ${formatTimestamp(T, false)}\n`,
+    );
   });
 
   it('all selector: every report line carries its key, so grep and cut work', () => {

@@ -26,7 +26,9 @@ describe('formatJson', () => {
 
   it('pretty output is JSON.stringify with two-space indentation', () => {
     expect(formatJson(event, { pretty: true })).toBe(JSON.stringify(event, null, 2));
-    expect(formatJson({ a: [], b: {}, c: [[1]] }, { pretty: true })).toBe(JSON.stringify({ a: [], b: {}, c: [[1]] }, null, 2));
+    expect(formatJson({ a: [], b: {}, c: [[1]] }, { pretty: true })).toBe(
+      JSON.stringify({ a: [], b: {}, c: [[1]] }, null, 2),
+    );
   });
 
   it('matches JSON.stringify for any JSON value without terminal-risky characters (property)', () => {
@@ -91,13 +93,13 @@ describe('writeJson / jsonFormatFor', () => {
   it('at a terminal without colour: pretty, no escape codes', () => {
     const io = bufferIO({ stdoutIsTTY: true, color: false });
     writeJson(io, event);
-    expect(io.out()).toBe(JSON.stringify(event, null, 2) + '\n');
+    expect(io.out()).toBe(`${JSON.stringify(event, null, 2)}\n`);
   });
 
   it('piped: one compact line and never colour, even when colour is forced (FORCE_COLOR must not break jq)', () => {
     const io = bufferIO({ stdoutIsTTY: false, color: true });
     writeJson(io, event);
-    expect(io.out()).toBe(JSON.stringify(event) + '\n');
+    expect(io.out()).toBe(`${JSON.stringify(event)}\n`);
     expect(jsonFormatFor({ stdoutIsTTY: false, color: true })).toEqual({ pretty: false, color: false });
   });
 });

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ClusterEvent } from '../../src/api/types.js';
 import { renderServiceReports } from '../../src/render/event.js';
-import { FELDERA_TEXT_CAP, capText, textWidth, wrapText } from '../../src/render/text.js';
+import { capText, FELDERA_TEXT_CAP, textWidth, wrapText } from '../../src/render/text.js';
 
 /** The former implementation, kept as the reference for what the lines should be. */
 function cpWidth(ch: string): number {
@@ -43,7 +43,7 @@ function wrapTextOld(text: string, cols: number): string[] {
     let cur = '';
     for (let word of line.trimStart().split(/ +/)) {
       if (cur && textWidth(cur) + 1 + textWidth(word) <= avail) {
-        cur += ' ' + word;
+        cur += ` ${word}`;
         continue;
       }
       if (cur) out.push(lead + cur);
@@ -60,7 +60,30 @@ function wrapTextOld(text: string, cols: number): string[] {
   return out;
 }
 
-const piece = fc.constantFrom('a', 'bc', 'def', 'x'.repeat(13), ' ', '  ', '\n', '/', '?', '=', '.', '-', ':', '_', '&', '編', '譯失', '😀', 'é', 'e\u0301', '\u00a0', '\t');
+const piece = fc.constantFrom(
+  'a',
+  'bc',
+  'def',
+  'x'.repeat(13),
+  ' ',
+  '  ',
+  '\n',
+  '/',
+  '?',
+  '=',
+  '.',
+  '-',
+  ':',
+  '_',
+  '&',
+  '編',
+  '譯失',
+  '😀',
+  'é',
+  'e\u0301',
+  '\u00a0',
+  '\t',
+);
 const textArb = fc.array(piece, { maxLength: 120 }).map((a) => a.join(''));
 
 describe('wrapText in one pass', () => {
@@ -95,14 +118,20 @@ describe('text longer than Feldera sends', () => {
     runner_status: 'Healthy',
   } as ClusterEvent;
 
-  it('Feldera\'s own cap and suffix pass untouched', () => {
-    const feldera = 'y'.repeat(FELDERA_TEXT_CAP) + ' (truncated due to exceeding maximum number of characters)';
+  it("Feldera's own cap and suffix pass untouched", () => {
+    const feldera = `${'y'.repeat(FELDERA_TEXT_CAP)} (truncated due to exceeding maximum number of characters)`;
     expect(capText(feldera)).toBe(feldera);
   });
 
   it('is cut at 8,192 characters with a marker at a terminal (a 320,000-character word)', () => {
-    const text = renderServiceReports({ ...event, compiler_self_info: '😀'.repeat(100) + 'x'.repeat(320_000) }, 'compiler', { columns: 80, color: plain });
-    expect(text.replace(/\s+/g, ' ')).toContain('[cut by cluster: 320,100 characters in all; --json shows the whole text]');
+    const text = renderServiceReports(
+      { ...event, compiler_self_info: '😀'.repeat(100) + 'x'.repeat(320_000) },
+      'compiler',
+      { columns: 80, color: plain },
+    );
+    expect(text.replace(/\s+/g, ' ')).toContain(
+      '[cut by cluster: 320,100 characters in all; --json shows the whole text]',
+    );
     expect(text.split('[cut')[0]!.replace(/[^x]/g, '')).toHaveLength(FELDERA_TEXT_CAP - 100);
     expect(text.length).toBeLessThan(12_000);
   });

@@ -11,11 +11,15 @@ import { selfSignedCertificate, startSimulator } from '../../src/simulator/index
 describe('selfSignedCertificate', () => {
   it('is a self-signed CA certificate for localhost, 127.0.0.1, ::1 and the extra names, valid now', () => {
     const now = Date.UTC(2030, 5, 1);
-    const c = new X509Certificate(selfSignedCertificate({ names: ['feldera.test', '10.0.0.7', 'fe80::1'], now, days: 2 }).cert);
+    const c = new X509Certificate(
+      selfSignedCertificate({ names: ['feldera.test', '10.0.0.7', 'fe80::1'], now, days: 2 }).cert,
+    );
     expect(c.ca).toBe(true);
     expect(c.verify(c.publicKey)).toBe(true);
     expect(c.checkIssued(c)).toBe(true);
-    expect(c.subjectAltName).toBe('DNS:localhost, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1, DNS:feldera.test, IP Address:10.0.0.7, IP Address:FE80:0:0:0:0:0:0:1');
+    expect(c.subjectAltName).toBe(
+      'DNS:localhost, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1, DNS:feldera.test, IP Address:10.0.0.7, IP Address:FE80:0:0:0:0:0:0:1',
+    );
     expect(c.checkHost('feldera.test')).toBe('feldera.test');
     expect(c.checkIP('127.0.0.1')).toBe('127.0.0.1');
     expect(Date.parse(c.validFrom)).toBeLessThan(now);
@@ -27,7 +31,9 @@ describe('selfSignedCertificate', () => {
     const a = new X509Certificate(selfSignedCertificate().cert);
     const b = new X509Certificate(selfSignedCertificate().cert);
     expect(a.serialNumber).not.toBe(b.serialNumber);
-    expect(a.publicKey.export({ format: 'der', type: 'spki' }).equals(b.publicKey.export({ format: 'der', type: 'spki' }))).toBe(false);
+    expect(
+      a.publicKey.export({ format: 'der', type: 'spki' }).equals(b.publicKey.export({ format: 'der', type: 'spki' })),
+    ).toBe(false);
   });
 });
 
@@ -37,9 +43,16 @@ describe('startSimulator({ tls })', () => {
     try {
       expect(sim.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
       expect(sim.tls?.names).toEqual(['localhost', '127.0.0.1', '::1', 'feldera.test']);
-      const code = await new Promise<number>((res, rej) => get(`${sim.url}/v0/cluster_healthz`, { ca: sim.tls!.cert }, (r) => (r.resume(), res(r.statusCode ?? 0))).on('error', rej));
+      const code = await new Promise<number>((res, rej) =>
+        get(`${sim.url}/v0/cluster_healthz`, { ca: sim.tls!.cert }, (r) => (r.resume(), res(r.statusCode ?? 0))).on(
+          'error',
+          rej,
+        ),
+      );
       expect(code).toBe(200);
-      await expect(new Promise((res, rej) => get(`${sim.url}/healthz`, (r) => res(r.statusCode)).on('error', rej))).rejects.toThrow(/self-signed certificate/);
+      await expect(
+        new Promise((res, rej) => get(`${sim.url}/healthz`, (r) => res(r.statusCode)).on('error', rej)),
+      ).rejects.toThrow(/self-signed certificate/);
     } finally {
       await sim.close();
     }

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_SCENARIO_NAMES, manualClock, startSimulator } from '../../src/simulator/index.js';
-import { felderaSchemas, HOUR, httpClient, MIN, SEC, T0, type HttpAnswer } from './helpers.js';
+import { felderaSchemas, HOUR, type HttpAnswer, httpClient, MIN, SEC, T0 } from './helpers.js';
 
 const schemas = felderaSchemas();
 const STATUS_KEYS = ['all_healthy', 'api_status', 'compiler_status', 'id', 'recorded_at', 'runner_status'];
@@ -62,7 +62,9 @@ describe('the validator itself', () => {
     expect(schemas.check('SessionInfo', { memberships: [], role: 'boss' })).not.toBe('');
     // known gaps in the spec, accepted explicitly by the tests below
     expect(schemas.check('AuthProvider', {})).not.toBe('');
-    expect(schemas.check('ErrorResponse', { message: 'Unauthorized API key', error_code: 'AuthenticationFailed' })).not.toBe('');
+    expect(
+      schemas.check('ErrorResponse', { message: 'Unauthorized API key', error_code: 'AuthenticationFailed' }),
+    ).not.toBe('');
   });
 });
 
@@ -108,8 +110,16 @@ describe('403 on the cluster routes', () => {
 });
 
 const configs = [
-  ...BUILTIN_SCENARIO_NAMES.map((scenario) => ({ scenario, edition: 'community' as const, apiKey: undefined as string | undefined })),
-  ...BUILTIN_SCENARIO_NAMES.map((scenario) => ({ scenario, edition: 'enterprise' as const, apiKey: API_KEY as string | undefined })),
+  ...BUILTIN_SCENARIO_NAMES.map((scenario) => ({
+    scenario,
+    edition: 'community' as const,
+    apiKey: undefined as string | undefined,
+  })),
+  ...BUILTIN_SCENARIO_NAMES.map((scenario) => ({
+    scenario,
+    edition: 'enterprise' as const,
+    apiKey: API_KEY as string | undefined,
+  })),
   { scenario: fixtureScenario, edition: 'community' as const, apiKey: undefined as string | undefined },
 ];
 
@@ -140,7 +150,10 @@ describe.each(configs)('scenario $scenario, $edition edition', ({ scenario, edit
         for (const e of events) expectAutoSi(e.recorded_at, `${at} recorded_at`);
         answers++;
 
-        const ids = events.length <= 40 ? events.map((e) => e.id) : [...events.slice(0, 20), ...events.slice(-20)].map((e) => e.id);
+        const ids =
+          events.length <= 40
+            ? events.map((e) => e.id)
+            : [...events.slice(0, 20), ...events.slice(-20)].map((e) => e.id);
         for (const id of ['latest', ...ids]) {
           for (const selector of [undefined, 'status', 'all']) {
             const path = `/v0/cluster/events/${id}${selector ? `?selector=${selector}` : ''}`;
@@ -149,7 +162,11 @@ describe.each(configs)('scenario $scenario, $edition edition', ({ scenario, edit
             if (id === 'latest' && events.length === 0) {
               expectError(r, 404, `${at} ${path}`);
               // details is {} (ManagerError flattens the unit variant), not null
-              expect(r.json).toEqual({ message: 'There are not yet any cluster monitor events recorded', error_code: 'NoClusterMonitorEventsAvailable', details: {} });
+              expect(r.json).toEqual({
+                message: 'There are not yet any cluster monitor events recorded',
+                error_code: 'NoClusterMonitorEventsAvailable',
+                details: {},
+              });
               continue;
             }
             expect(r.status, `${at} ${path}`).toBe(200);
@@ -166,7 +183,10 @@ describe.each(configs)('scenario $scenario, $edition edition', ({ scenario, edit
           expectError(health, 404, `${at} healthz`);
           expect((health.json as { details: unknown }).details).toEqual({});
         } else {
-          const body = health.json as { all_healthy: boolean } & Record<'api' | 'compiler' | 'runner', { unchanged_since: string; checked_at: string }>;
+          const body = health.json as { all_healthy: boolean } & Record<
+            'api' | 'compiler' | 'runner',
+            { unchanged_since: string; checked_at: string }
+          >;
           expect(health.status).toBe(body.all_healthy ? 200 : 503);
           expectValid('HealthStatus', health, `${at} healthz`);
           for (const svc of ['api', 'compiler', 'runner'] as const) {
@@ -178,7 +198,9 @@ describe.each(configs)('scenario $scenario, $edition edition', ({ scenario, edit
         const config = await get('/v0/config');
         expect(config.status).toBe(200);
         expectValid('Configuration', config, `${at} config`);
-        expect((config.json as { edition: string }).edition).toBe(edition === 'enterprise' ? 'Enterprise' : 'Open source');
+        expect((config.json as { edition: string }).edition).toBe(
+          edition === 'enterprise' ? 'Enterprise' : 'Open source',
+        );
         const session = await get('/v0/config/session');
         expect(session.status).toBe(200);
         expectValid('SessionInfo', session, `${at} session`);

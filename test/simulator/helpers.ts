@@ -1,6 +1,6 @@
 /** Shared helpers for the simulator tests: a keep-alive HTTP client and the OpenAPI validator. */
 import { readFileSync } from 'node:fs';
-import { Agent, request, type IncomingHttpHeaders } from 'node:http';
+import { Agent, type IncomingHttpHeaders, request } from 'node:http';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 
@@ -18,17 +18,21 @@ export function httpClient(baseUrl: string) {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const call = (path: string, init: { method?: string; headers?: Record<string, string> } = {}): Promise<HttpAnswer> =>
     new Promise((resolve, reject) => {
-      const req = request(`${baseUrl}${path}`, { agent, method: init.method ?? 'GET', headers: init.headers ?? {} }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let json: unknown;
-          if (String(res.headers['content-type'] ?? '').startsWith('application/json')) json = JSON.parse(text);
-          resolve({ status: res.statusCode!, headers: res.headers, text, json, reusedSocket: req.reusedSocket });
-        });
-        res.on('error', reject);
-      });
+      const req = request(
+        `${baseUrl}${path}`,
+        { agent, method: init.method ?? 'GET', headers: init.headers ?? {} },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            let json: unknown;
+            if (String(res.headers['content-type'] ?? '').startsWith('application/json')) json = JSON.parse(text);
+            resolve({ status: res.statusCode!, headers: res.headers, text, json, reusedSocket: req.reusedSocket });
+          });
+          res.on('error', reject);
+        },
+      );
       req.on('error', reject);
       req.end();
     });

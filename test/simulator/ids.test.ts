@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
 import { timeKey } from '../../src/domain/order.js';
 import { formatTimestamp, parseUuid, uuidv7, uuidv7Millis } from '../../src/simulator/ids.js';
 import { createRng } from '../../src/simulator/rng.js';
@@ -16,12 +16,17 @@ describe('uuidv7', () => {
 
   it('sorts with time, as text', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 2 ** 47 }), fc.integer({ min: 1, max: 2 ** 20 }), fc.nat(), (a, d, seed) => {
-        const rng = createRng(seed);
-        const x = uuidv7(a, rng);
-        const y = uuidv7(a + d, rng);
-        expect(x < y).toBe(true);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 2 ** 47 }),
+        fc.integer({ min: 1, max: 2 ** 20 }),
+        fc.nat(),
+        (a, d, seed) => {
+          const rng = createRng(seed);
+          const x = uuidv7(a, rng);
+          const y = uuidv7(a + d, rng);
+          expect(x < y).toBe(true);
+        },
+      ),
     );
   });
 
@@ -48,30 +53,60 @@ describe('parseUuid (the Rust uuid crate)', () => {
   // Expected texts follow the crate's own test-suite (`src/parser.rs`) and `Display for Error`.
   it.each([
     ['!', 'invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `!` at 1'],
-    ['latest2', 'invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `l` at 1'],
+    [
+      'latest2',
+      'invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `l` at 1',
+    ],
     ['F9168C5E-CEB2-4faa-B6BF-329BF39FA1E45', 'invalid group length in group 4: expected 12, found 13'],
     ['F9168C5E-CEB2-4faa-BBF-329BF39FA1E4', 'invalid group length in group 3: expected 4, found 3'],
-    ['F9168C5E-CEB2-4faa-BGBF-329BF39FA1E4', 'invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `G` at 21'],
+    [
+      'F9168C5E-CEB2-4faa-BGBF-329BF39FA1E4',
+      'invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `G` at 21',
+    ],
     ['F9168C5E-CEB2F4faaFB6BFF329BF39FA1E4', 'invalid group count: expected 5, found 2'],
     ['F9168C5E-CEB2-4faa', 'invalid group count: expected 5, found 3'],
-    ['{F9168C5E-CEB2-4faa9B6BFF329BF39FA1E41', 'invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `{` at 1'],
+    [
+      '{F9168C5E-CEB2-4faa9B6BFF329BF39FA1E41',
+      'invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `{` at 1',
+    ],
     ['{F9168C5E-CEB2-4faa9B6BFF329BF39FA1E41}', 'invalid group count: expected 5, found 3'],
     ['F9168C5E-CEB-24fa-eB6BFF32-BF39FA1E4', 'invalid group length in group 1: expected 4, found 3'],
     ['01020304-1112-2122-3132-41424344', 'invalid group length in group 4: expected 12, found 8'],
     ['67e5504410b1426f9247bb680e5fe0c', 'invalid length: expected length 32 for simple format, found 31'],
     ['67e5504410b1426f9247bb680e5fe0c88', 'invalid length: expected length 32 for simple format, found 33'],
-    ['67e5504410b1426f9247bb680e5fe0cg8', 'invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `g` at 32'],
+    [
+      '67e5504410b1426f9247bb680e5fe0cg8',
+      'invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `g` at 32',
+    ],
     ['231231212212423424324323477343246663', 'invalid length: expected length 32 for simple format, found 36'],
     ['{00000000000000000000000000000000}', 'invalid group count: expected 5, found 1'],
     ['67e550-4105b1426f9247bb680e5fe0c', 'invalid group count: expected 5, found 2'],
     ['F9168C5E-CEB2-4faa-B6BF1-02BF39FA1E4', 'invalid group length in group 3: expected 4, found 5'],
-    ['\u{bcf3c}', 'invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `\u{bcf3c}` at 1'],
-    ['ab\u00e9', 'invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `\u00e9` at 3'],
-    ['a\u00e9x', 'invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `\u00e9` at 2'],
-    ['1\u00e9-x', 'invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `\u00e9` at 2'],
-    ['ab-\u{1f980}', 'invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `\u{1f980}` at 4'],
+    [
+      '\u{bcf3c}',
+      'invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `\u{bcf3c}` at 1',
+    ],
+    [
+      'ab\u00e9',
+      'invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `\u00e9` at 3',
+    ],
+    [
+      'a\u00e9x',
+      'invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `\u00e9` at 2',
+    ],
+    [
+      '1\u00e9-x',
+      'invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `\u00e9` at 2',
+    ],
+    [
+      'ab-\u{1f980}',
+      'invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `\u{1f980}` at 4',
+    ],
     ['aé-🦀', 'invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `é` at 2'],
-    ['12-34é', 'invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `é` at 6'],
+    [
+      '12-34é',
+      'invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `é` at 6',
+    ],
   ])('rejects %j', (input, error) => {
     expect(parseUuid(input)).toEqual({ ok: false, error });
   });

@@ -14,11 +14,14 @@ describe('serdeJsonDisplay (serde_json with preserve_order and arbitrary_precisi
   });
 
   it('strings: non-ASCII kept, control characters and quotes escaped, escapes decoded', () => {
-    expect(serdeJsonDisplay('{"m":"é🦀\\n\\u0001 \\"q\\" \\/ \\ud83e\\udd80"}')).toBe('{"m":"é🦀\\n\\u0001 \\"q\\" / 🦀"}');
+    expect(serdeJsonDisplay('{"m":"é🦀\\n\\u0001 \\"q\\" \\/ \\ud83e\\udd80"}')).toBe(
+      '{"m":"é🦀\\n\\u0001 \\"q\\" / 🦀"}',
+    );
   });
 
   it('not JSON, or JSON serde_json refuses (lone surrogate, trailing comma, leading zero, trailing text): undefined', () => {
-    for (const bad of ['<html>', '', '{"a":1,}', '[01]', '{"a":1} x', '"\\ud800"', '{a:1}', '[1', 'nul']) expect(serdeJsonDisplay(bad), bad).toBeUndefined();
+    for (const bad of ['<html>', '', '{"a":1,}', '[01]', '{"a":1} x', '"\\ud800"', '{a:1}', '[1', 'nul'])
+      expect(serdeJsonDisplay(bad), bad).toBeUndefined();
     // serde_json's recursion limit: 127 nested containers
     expect(serdeJsonDisplay('['.repeat(128) + ']'.repeat(128))).toBeUndefined();
     expect(serdeJsonDisplay('['.repeat(127) + ']'.repeat(127))).toBe('['.repeat(127) + ']'.repeat(127));

@@ -3,12 +3,24 @@ import { MONITOR_STATUSES } from '../../src/api/types.js';
 import { uuidv7Millis } from '../../src/simulator/ids.js';
 import { createModel, nextStatus, RETENTION_COUNT, RETENTION_MS, type StoredEvent } from '../../src/simulator/model.js';
 import { builtinScenario, parseScenario, type Scenario } from '../../src/simulator/scenario.js';
-import { TRUNCATION_SUFFIX, charCount } from '../../src/simulator/texts.js';
+import { charCount, TRUNCATION_SUFFIX } from '../../src/simulator/texts.js';
 import { HOUR, LONE_SURROGATE, MIN, SEC, T0 } from './helpers.js';
 
-function run(scenario: Scenario | object, untilMs: number, opts: { edition?: 'community' | 'enterprise'; seed?: number } = {}) {
-  const s = 'recorder' in scenario && 'services' in scenario && 'name' in scenario ? (scenario as Scenario) : parseScenario(scenario);
-  const model = createModel({ scenario: s, edition: opts.edition ?? 'community', seed: opts.seed ?? 1, monitorStart: T0 });
+function run(
+  scenario: Scenario | object,
+  untilMs: number,
+  opts: { edition?: 'community' | 'enterprise'; seed?: number } = {},
+) {
+  const s =
+    'recorder' in scenario && 'services' in scenario && 'name' in scenario
+      ? (scenario as Scenario)
+      : parseScenario(scenario);
+  const model = createModel({
+    scenario: s,
+    edition: opts.edition ?? 'community',
+    seed: opts.seed ?? 1,
+    monitorStart: T0,
+  });
   model.catchUp(T0 + untilMs);
   return model;
 }
@@ -29,7 +41,9 @@ describe('recording policy', () => {
       expect(g).toBeGreaterThan(600_000);
       expect(g).toBeLessThan(601_000);
     }
-    expect(ev.every((e) => e.api_status === 'Healthy' && e.compiler_status === 'Healthy' && e.runner_status === 'Healthy')).toBe(true);
+    expect(
+      ev.every((e) => e.api_status === 'Healthy' && e.compiler_status === 'Healthy' && e.runner_status === 'Healthy'),
+    ).toBe(true);
     expect(m.events().length).toBe(ev.length);
   });
 
@@ -43,7 +57,17 @@ describe('recording policy', () => {
   });
 
   it('an overall change is recorded at once; unhealthy back-off is 1, 2, 4, 8, 16, 32, then 60 rounds', () => {
-    const m = run({ services: { runner: [{ at: '30m', kind: 'unreachable' }, { at: '90m', kind: 'healthy' }] } }, 3 * HOUR);
+    const m = run(
+      {
+        services: {
+          runner: [
+            { at: '30m', kind: 'unreachable' },
+            { at: '90m', kind: 'healthy' },
+          ],
+        },
+      },
+      3 * HOUR,
+    );
     const ev = logged(m);
     const down = ev.findIndex((e) => e.runner_status !== 'Healthy');
     const up = ev.findIndex((e, i) => i > down && e.runner_status === 'Healthy');
@@ -157,7 +181,9 @@ describe('InitialUnhealthy', () => {
     const after = ev.filter((e) => atMs(e) >= 3 * MIN);
     expect(after[0]!.runner_status).toBe('Healthy');
     expect(after.map((e) => e.runner_status)).not.toContain('InitialUnhealthy');
-    expect(after.filter((e) => atMs(e) >= 5 * MIN && atMs(e) < 6 * MIN).map((e) => e.runner_status)[0]).toBe('Unhealthy');
+    expect(after.filter((e) => atMs(e) >= 5 * MIN && atMs(e) < 6 * MIN).map((e) => e.runner_status)[0]).toBe(
+      'Unhealthy',
+    );
   });
 
   it('is judged from the latest recorded event: a pass that was never recorded does not count', () => {
@@ -178,12 +204,18 @@ describe('InitialUnhealthy', () => {
     );
     const ev = logged(m);
     expect(rounds(ev)).toEqual([0, 1, 2, 4, 8, 16, 32]);
-    expect(ev.every((e) => e.runner_status === 'InitialUnhealthy' && e.compiler_status === 'InitialUnhealthy')).toBe(true);
+    expect(ev.every((e) => e.runner_status === 'InitialUnhealthy' && e.compiler_status === 'InitialUnhealthy')).toBe(
+      true,
+    );
   });
 
   it('startup: all start InitialUnhealthy and come up one by one within 10 minutes', () => {
     const ev = logged(run(builtinScenario('startup')!, 15 * MIN));
-    expect([ev[0]!.api_status, ev[0]!.compiler_status, ev[0]!.runner_status]).toEqual(['InitialUnhealthy', 'InitialUnhealthy', 'InitialUnhealthy']);
+    expect([ev[0]!.api_status, ev[0]!.compiler_status, ev[0]!.runner_status]).toEqual([
+      'InitialUnhealthy',
+      'InitialUnhealthy',
+      'InitialUnhealthy',
+    ]);
     const firstHealthy = (k: 'api_status' | 'compiler_status' | 'runner_status') => ev.find((e) => e[k] === 'Healthy');
     const api = firstHealthy('api_status')!;
     const compiler = firstHealthy('compiler_status')!;
@@ -195,18 +227,38 @@ describe('InitialUnhealthy', () => {
     // all healthy is recorded at once when the runner comes up at 8 minutes
     expect(atMs(runner)).toBeGreaterThanOrEqual(8 * MIN);
     expect(atMs(runner)).toBeLessThan(8 * MIN + 10.1 * SEC);
-    expect(ev.filter((e) => e.recordedAtUs < runner.recordedAtUs).some((e) => e.runner_status !== 'InitialUnhealthy')).toBe(false);
+    expect(
+      ev.filter((e) => e.recordedAtUs < runner.recordedAtUs).some((e) => e.runner_status !== 'InitialUnhealthy'),
+    ).toBe(false);
   });
 });
 
 describe('retention', () => {
   it('keeps only the 1000 newest, deleting the oldest by count', () => {
     // every round flips the verdict, so every round is recorded
-    const m = run({ services: { runner: { repeat: '20s', steps: [{ at: 0, kind: 'unreachable' }, { at: '10s', kind: 'healthy' }] } } }, 3 * HOUR);
+    const m = run(
+      {
+        services: {
+          runner: {
+            repeat: '20s',
+            steps: [
+              { at: 0, kind: 'unreachable' },
+              { at: '10s', kind: 'healthy' },
+            ],
+          },
+        },
+      },
+      3 * HOUR,
+    );
     expect(m.log.length).toBeGreaterThan(RETENTION_COUNT + 50);
     const kept = m.events();
     expect(kept).toHaveLength(RETENTION_COUNT);
-    expect(kept.map((e) => e.id)).toEqual(m.log.slice(-RETENTION_COUNT).map((l) => l.event.id).reverse());
+    expect(kept.map((e) => e.id)).toEqual(
+      m.log
+        .slice(-RETENTION_COUNT)
+        .map((l) => l.event.id)
+        .reverse(),
+    );
     expect(kept[0]).toBe(m.latest());
     const deleted = m.log.slice(0, -RETENTION_COUNT);
     expect(deleted.every((l) => l.deletedBecause === 'count')).toBe(true);
@@ -226,13 +278,20 @@ describe('retention', () => {
     expect(kept.length).toBeLessThan(440);
     const deleted = m.log.filter((l) => l.deletedAtUs !== undefined);
     expect(deleted.length).toBe(m.log.length - kept.length);
-    expect(deleted.every((l) => l.deletedBecause === 'age' && l.event.recordedAtUs < l.deletedAtUs! - RETENTION_MS * 1000)).toBe(true);
+    expect(
+      deleted.every((l) => l.deletedBecause === 'age' && l.event.recordedAtUs < l.deletedAtUs! - RETENTION_MS * 1000),
+    ).toBe(true);
     // the oldest kept is within one healthy interval of the 72 h limit
     expect(kept[kept.length - 1]!.recordedAtUs - threshold).toBeLessThan(601 * 1000 * 1000);
   });
 
   it('never deletes the latest event, however old: with the recorder stopped nothing is deleted', () => {
-    const s = parseScenario({ recorder: [{ at: '3m', running: false }, { at: '100h', running: true }] });
+    const s = parseScenario({
+      recorder: [
+        { at: '3m', running: false },
+        { at: '100h', running: true },
+      ],
+    });
     const m = createModel({ scenario: s, edition: 'community', seed: 1, monitorStart: T0 });
     m.catchUp(T0 + 99 * HOUR);
     expect(m.events()).toHaveLength(2);
@@ -299,7 +358,9 @@ describe('unchanged_since (cluster_healthz)', () => {
     m.catchUp(T0 + 40 * MIN);
     const h2 = m.health()!;
     const ev2 = m.events();
-    const recovered = [...ev2].reverse().find((e) => e.recordedAtUs > firstDown.recordedAtUs && e.compiler_status === 'Healthy')!;
+    const recovered = [...ev2]
+      .reverse()
+      .find((e) => e.recordedAtUs > firstDown.recordedAtUs && e.compiler_status === 'Healthy')!;
     expect(atMs(recovered)).toBeGreaterThanOrEqual(25 * MIN);
     expect(h2.compiler.unchanged_since).toBe(recovered.recorded_at);
     expect(h2.compiler.healthy).toBe(true);
@@ -308,7 +369,16 @@ describe('unchanged_since (cluster_healthz)', () => {
 
   it('counts InitialUnhealthy as unhealthy', () => {
     const m = run(
-      { services: { runner: [{ at: 0, kind: 'unreachable' }, { at: '1m', kind: 'timeout' }, { at: '3m', kind: 'healthy' }, { at: '10m', kind: 'error' }] } },
+      {
+        services: {
+          runner: [
+            { at: 0, kind: 'unreachable' },
+            { at: '1m', kind: 'timeout' },
+            { at: '3m', kind: 'healthy' },
+            { at: '10m', kind: 'error' },
+          ],
+        },
+      },
       13 * MIN,
     );
     const oldestFirst = [...m.events()].reverse();
@@ -317,7 +387,17 @@ describe('unchanged_since (cluster_healthz)', () => {
     expect(atMs(firstUnhealthy)).toBeGreaterThanOrEqual(10 * MIN);
     expect(m.health()!.runner).toMatchObject({ healthy: false, unchanged_since: firstUnhealthy.recorded_at });
 
-    const initialOnly = run({ services: { runner: [{ at: 0, kind: 'unreachable' }, { at: '1m', kind: 'timeout' }] } }, 5 * MIN);
+    const initialOnly = run(
+      {
+        services: {
+          runner: [
+            { at: 0, kind: 'unreachable' },
+            { at: '1m', kind: 'timeout' },
+          ],
+        },
+      },
+      5 * MIN,
+    );
     const oldest = [...initialOnly.events()].pop()!;
     expect(initialOnly.events().length).toBeGreaterThan(3);
     expect(initialOnly.health()!.runner).toMatchObject({ healthy: false, unchanged_since: oldest.recorded_at });
@@ -338,13 +418,17 @@ describe('info texts in events', () => {
     expect(e.runner_self_info).toContain('\n');
     expect(e.runner_self_info).toContain('\u001b[31m');
     expect(e.runner_self_info).toMatch(/^Error: An unexpected error occurred while checking the health of runner at /);
-    expect(e.compiler_self_info).toMatch(/^Unhealthy: compiler at \S+ responded with HTTP 503 Service Unavailable and body: \{"status":"unhealthy: compilation workers crashed","details":"001: /);
+    expect(e.compiler_self_info).toMatch(
+      /^Unhealthy: compiler at \S+ responded with HTTP 503 Service Unavailable and body: \{"status":"unhealthy: compilation workers crashed","details":"001: /,
+    );
     expect(e.runner_resources_info).toMatch(/^Pods \(ℹ️ 🧪 diagnostics follow\):\n001: /);
     expect(e.api_self_info).toBe('Healthy: The api service responded successfully to the last health check.');
     // Community edition has no Kubernetes objects to describe, whatever the scenario says
     const community = run(builtinScenario('long-info')!, 5 * MIN).latest()!;
     expect(community.runner_resources_info).toBe('Resources information not available in Community edition.');
-    expect(community.runner_self_info).toMatch(/^Error: An unexpected error occurred while checking the health of runner at http:\/\/127\.0\.0\.1:8089\/healthz: /);
+    expect(community.runner_self_info).toMatch(
+      /^Error: An unexpected error occurred while checking the health of runner at http:\/\/127\.0\.0\.1:8089\/healthz: /,
+    );
     expect(community.runner_self_info.endsWith(TRUNCATION_SUFFIX)).toBe(true);
   });
 
@@ -357,7 +441,9 @@ describe('info texts in events', () => {
   });
 
   it('Enterprise: a failing resources check alone makes the service unhealthy', () => {
-    const m = run({ services: { compiler: [{ at: '1m', kind: 'healthy', resources: 'unhealthy' }] } }, 2 * MIN, { edition: 'enterprise' });
+    const m = run({ services: { compiler: [{ at: '1m', kind: 'healthy', resources: 'unhealthy' }] } }, 2 * MIN, {
+      edition: 'enterprise',
+    });
     expect(m.latest()!.compiler_status).toBe('Unhealthy');
     expect(m.latest()!.compiler_self_info).toMatch(/^Healthy: /);
     const community = run({ services: { compiler: [{ at: '1m', kind: 'healthy', resources: 'unhealthy' }] } }, 2 * MIN);
@@ -379,11 +465,22 @@ describe('round timing: checks one after another, then the 10 s sleep', () => {
       expect(g).toBeGreaterThan(13 * MIN);
       expect(g).toBeLessThan(13 * MIN + 15 * SEC);
     }
-    expect(ev.every((e) => e.api_status === 'Healthy' && e.compiler_status === 'Healthy' && e.runner_status === 'Healthy')).toBe(true);
+    expect(
+      ev.every((e) => e.api_status === 'Healthy' && e.compiler_status === 'Healthy' && e.runner_status === 'Healthy'),
+    ).toBe(true);
   });
 
   it('a timing-out check takes its 5 s: an unhealthy round is 15 s longer with all three timing out', () => {
-    const down = run({ services: { api: [{ at: 0, kind: 'timeout' }], compiler: [{ at: 0, kind: 'timeout' }], runner: [{ at: 0, kind: 'timeout' }] } }, HOUR);
+    const down = run(
+      {
+        services: {
+          api: [{ at: 0, kind: 'timeout' }],
+          compiler: [{ at: 0, kind: 'timeout' }],
+          runner: [{ at: 0, kind: 'timeout' }],
+        },
+      },
+      HOUR,
+    );
     const ev = logged(down);
     // back-off 1, 2, 4, 8, 16, 32, 60 rounds: the 60-round gap is 60 × (10 s + 15 s) = 25 min
     const last = gaps(ev.map(atMs)).at(-1)!;
@@ -394,12 +491,28 @@ describe('round timing: checks one after another, then the 10 s sleep', () => {
 
   it('each check sees the scenario at the moment it runs, not at the start of the round', () => {
     // api and compiler take 4 s each: the runner is checked ~8 s into the round, after its step at 6 s
-    const m = run({ services: { api: { steps: [], latency: '4s' }, compiler: { steps: [], latency: '4s' }, runner: [{ at: '6s', kind: 'unreachable' }] } }, SEC * 20);
-    expect(logged(m)[0]).toMatchObject({ api_status: 'Healthy', compiler_status: 'Healthy', runner_status: 'InitialUnhealthy' });
+    const m = run(
+      {
+        services: {
+          api: { steps: [], latency: '4s' },
+          compiler: { steps: [], latency: '4s' },
+          runner: [{ at: '6s', kind: 'unreachable' }],
+        },
+      },
+      SEC * 20,
+    );
+    expect(logged(m)[0]).toMatchObject({
+      api_status: 'Healthy',
+      compiler_status: 'Healthy',
+      runner_status: 'InitialUnhealthy',
+    });
   });
 
-  it('a step\'s latency wins over its service\'s', () => {
-    const m = run({ services: { api: { steps: [{ at: 0, kind: 'healthy', latency: '100ms' }], latency: '4s' } } }, HOUR);
+  it("a step's latency wins over its service's", () => {
+    const m = run(
+      { services: { api: { steps: [{ at: 0, kind: 'healthy', latency: '100ms' }], latency: '4s' } } },
+      HOUR,
+    );
     const g = gaps(logged(m).map(atMs)).at(-1)!;
     expect(g).toBeGreaterThan(60 * 10_100);
     expect(g).toBeLessThan(60 * 10_300);
@@ -421,6 +534,8 @@ describe('resources monitoring disabled in the configuration', () => {
     const healthy = run({ resourcesDisabled: true }, HOUR, { edition: 'enterprise' });
     for (const g of gaps(logged(healthy).map(atMs)).slice(1)) expect(g).toBeLessThan(601_000);
     const community = run(scenario, 10 * MIN).latest()!;
-    expect(community.api_resources_info).toBe('Cluster monitoring resources information is disabled in the configuration.');
+    expect(community.api_resources_info).toBe(
+      'Cluster monitoring resources information is disabled in the configuration.',
+    );
   });
 });

@@ -1,8 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { decideRecording, FRESH_LOOP, STORE_EVERY_ROUNDS, type LoopState, type RoundVerdicts } from '../../src/simulator/policy.js';
+import {
+  decideRecording,
+  FRESH_LOOP,
+  type LoopState,
+  type RoundVerdicts,
+  STORE_EVERY_ROUNDS,
+} from '../../src/simulator/policy.js';
 
 /** Runs the policy over a sequence of rounds (latest verdict follows what was recorded); returns the recorded round indexes. */
-function recordedRounds(newHealthy: boolean[], start: LoopState = FRESH_LOOP, latest: boolean | undefined = undefined): number[] {
+function recordedRounds(
+  newHealthy: boolean[],
+  start: LoopState = FRESH_LOOP,
+  latest: boolean | undefined = undefined,
+): number[] {
   let state = start;
   let latestHealthy = latest;
   const out: number[] = [];
@@ -40,14 +50,23 @@ describe('recording policy', () => {
   });
 
   it('records a change of verdict at once and resets the back-off', () => {
-    const d = decideRecording({ first: false, iterationsWithoutInsert: 5, backoffThreshold: 32 }, { restart: false, latestHealthy: false, newHealthy: true });
+    const d = decideRecording(
+      { first: false, iterationsWithoutInsert: 5, backoffThreshold: 32 },
+      { restart: false, latestHealthy: false, newHealthy: true },
+    );
     expect(d).toEqual({ insert: true, state: { first: false, iterationsWithoutInsert: 0, backoffThreshold: 1 } });
   });
 
   it('a restart forgets the loop state and records its first round', () => {
     const waiting: LoopState = { first: false, iterationsWithoutInsert: 3, backoffThreshold: 60 };
     const round: RoundVerdicts = { restart: true, latestHealthy: false, newHealthy: false };
-    expect(decideRecording(waiting, round)).toEqual({ insert: true, state: { first: false, iterationsWithoutInsert: 0, backoffThreshold: 1 } });
-    expect(decideRecording(waiting, { ...round, restart: false })).toEqual({ insert: false, state: { ...waiting, iterationsWithoutInsert: 4 } });
+    expect(decideRecording(waiting, round)).toEqual({
+      insert: true,
+      state: { first: false, iterationsWithoutInsert: 0, backoffThreshold: 1 },
+    });
+    expect(decideRecording(waiting, { ...round, restart: false })).toEqual({
+      insert: false,
+      state: { ...waiting, iterationsWithoutInsert: 4 },
+    });
   });
 });

@@ -3,7 +3,7 @@ import { createTextLookup } from '../../src/simulator/event-texts.js';
 import { FRESH_LOOP } from '../../src/simulator/policy.js';
 import { probeLatencyUs, probeService } from '../../src/simulator/probe.js';
 import { createRng } from '../../src/simulator/rng.js';
-import { firstCursor, lifetimesUs, planRound, roundStart, type RoundContext } from '../../src/simulator/round.js';
+import { firstCursor, lifetimesUs, planRound, type RoundContext, roundStart } from '../../src/simulator/round.js';
 import { parseScenario } from '../../src/simulator/scenario.js';
 import { RESOURCES_NOT_AVAILABLE } from '../../src/simulator/texts.js';
 
@@ -31,7 +31,10 @@ describe('roundStart', () => {
 
 describe('probes', () => {
   const scenario = parseScenario({
-    services: { runner: [{ at: 0, kind: 'unreachable' }], compiler: [{ at: 0, kind: 'healthy', resources: 'unhealthy' }] },
+    services: {
+      runner: [{ at: 0, kind: 'unreachable' }],
+      compiler: [{ at: 0, kind: 'healthy', resources: 'unhealthy' }],
+    },
   });
 
   it('an unreachable service fails its resources in Enterprise only; Community has none to fail', () => {
@@ -60,7 +63,14 @@ describe('planRound', () => {
   function context(recorder: object[]): RoundContext {
     const scenario = parseScenario({ recorder });
     const lifetimes = lifetimesUs(scenario.recorder, 0);
-    return { scenario, edition: 'community', rng: createRng(1), monitorStartUs: 0, lifetimes, texts: createTextLookup('community', 'pod') };
+    return {
+      scenario,
+      edition: 'community',
+      rng: createRng(1),
+      monitorStartUs: 0,
+      lifetimes,
+      texts: createTextLookup('community', 'pod'),
+    };
   }
 
   it('plans the first round to record, 10 s after its end comes the next', () => {

@@ -3,7 +3,7 @@ import { authenticate } from '../../src/simulator/auth.js';
 import { revisions } from '../../src/simulator/config-body.js';
 import { createModel } from '../../src/simulator/model.js';
 import { parseSelectorQuery, percentDecode, splitTarget } from '../../src/simulator/query.js';
-import { route, type RouteContext } from '../../src/simulator/routes.js';
+import { type RouteContext, route } from '../../src/simulator/routes.js';
 import { builtinScenario } from '../../src/simulator/scenario.js';
 import { T0 } from './helpers.js';
 
@@ -18,8 +18,12 @@ describe('query decoding', () => {
   it('reads the selector, defaulting to status', () => {
     expect(parseSelectorQuery('')).toEqual({ selector: 'status' });
     expect(parseSelectorQuery('x=1&sel%65ctor=%61ll')).toEqual({ selector: 'all' });
-    expect(parseSelectorQuery('selector')).toEqual({ error: 'Query deserialize error: unknown variant ``, expected `all` or `status`' });
-    expect(parseSelectorQuery('selector=all&selector=all')).toEqual({ error: 'Query deserialize error: duplicate field `selector`' });
+    expect(parseSelectorQuery('selector')).toEqual({
+      error: 'Query deserialize error: unknown variant ``, expected `all` or `status`',
+    });
+    expect(parseSelectorQuery('selector=all&selector=all')).toEqual({
+      error: 'Query deserialize error: duplicate field `selector`',
+    });
   });
 
   it('splits the target at the first ?', () => {
@@ -65,7 +69,8 @@ describe('route', () => {
     revisions: revisions(0),
     ...over,
   });
-  const get = (c: RouteContext, path: string, query = '') => route(c, { method: 'GET', path, query, authorization: undefined }, T0);
+  const get = (c: RouteContext, path: string, query = '') =>
+    route(c, { method: 'GET', path, query, authorization: undefined }, T0);
 
   it('an omitted or unknown route is a 404 before the role is checked', () => {
     const none = ctx({ role: 'none', omitted: new Set(['cluster_healthz']) });
@@ -76,13 +81,23 @@ describe('route', () => {
   });
 
   it('checks the query before the id', () => {
-    expect(get(ctx(), '/v0/cluster/events/not-a-uuid', 'selector=x')).toMatchObject({ status: 400, text: expect.stringContaining('unknown variant `x`') });
-    expect(get(ctx(), '/v0/cluster/events/not-a-uuid')).toMatchObject({ status: 400, json: { error_code: 'InvalidUuidParam' } });
+    expect(get(ctx(), '/v0/cluster/events/not-a-uuid', 'selector=x')).toMatchObject({
+      status: 400,
+      text: expect.stringContaining('unknown variant `x`'),
+    });
+    expect(get(ctx(), '/v0/cluster/events/not-a-uuid')).toMatchObject({
+      status: 400,
+      json: { error_code: 'InvalidUuidParam' },
+    });
   });
 
   it('authentication comes before the method guard under /v0 only', () => {
     const keyed = ctx({ apiKey: 'secret-key' });
-    expect(route(keyed, { method: 'POST', path: '/v0/config', query: '', authorization: undefined }, T0).status).toBe(401);
-    expect(route(keyed, { method: 'POST', path: '/healthz', query: '', authorization: undefined }, T0).status).toBe(404);
+    expect(route(keyed, { method: 'POST', path: '/v0/config', query: '', authorization: undefined }, T0).status).toBe(
+      401,
+    );
+    expect(route(keyed, { method: 'POST', path: '/healthz', query: '', authorization: undefined }, T0).status).toBe(
+      404,
+    );
   });
 });

@@ -16,7 +16,16 @@ const fixture = new URL('../fixtures/scenarios/db-trouble.json', import.meta.url
 
 describe('built-in scenarios', () => {
   it('has the documented names', () => {
-    expect(BUILTIN_SCENARIO_NAMES).toEqual(['healthy', 'startup', 'compiler-outage', 'flapping', 'slow-checks', 'stalled', 'long-info', 'retention']);
+    expect(BUILTIN_SCENARIO_NAMES).toEqual([
+      'healthy',
+      'startup',
+      'compiler-outage',
+      'flapping',
+      'slow-checks',
+      'stalled',
+      'long-info',
+      'retention',
+    ]);
   });
 
   it('loads each by name', () => {
@@ -43,22 +52,94 @@ describe('scenario files', () => {
 
   const bad: [string, unknown, string][] = [
     ['not an object', [], 'x.json: top level: expected an object, got a list'],
-    ['unknown top key', { servics: {} }, 'x.json: top level: unknown key "servics" (expected name, description, history, services, recorder, resourcesDisabled)'],
-    ['unknown service', { services: { db: [] } }, 'x.json: services: unknown key "db" (expected api, compiler, runner)'],
-    ['bad kind', { services: { runner: [{ at: '1m', kind: 'down' }] } }, 'x.json: services.runner[0].kind: expected one of healthy, unhealthy, unreachable, timeout, error, got "down"'],
+    [
+      'unknown top key',
+      { servics: {} },
+      'x.json: top level: unknown key "servics" (expected name, description, history, services, recorder, resourcesDisabled)',
+    ],
+    [
+      'unknown service',
+      { services: { db: [] } },
+      'x.json: services: unknown key "db" (expected api, compiler, runner)',
+    ],
+    [
+      'bad kind',
+      { services: { runner: [{ at: '1m', kind: 'down' }] } },
+      'x.json: services.runner[0].kind: expected one of healthy, unhealthy, unreachable, timeout, error, got "down"',
+    ],
     ['missing at', { services: { runner: [{ kind: 'healthy' }] } }, 'x.json: services.runner[0]: missing "at"'],
-    ['bad duration', { services: { runner: [{ at: '5 minutes', kind: 'healthy' }] } }, 'x.json: services.runner[0].at: expected a duration ("90s", "5m", "1h30m") or seconds >= 0, got "5 minutes"'],
-    ['negative seconds', { history: -1 }, 'x.json: history: expected a duration ("90s", "5m", "1h30m") or seconds >= 0, got -1'],
-    ['out of order', { services: { api: [{ at: '2m', kind: 'timeout' }, { at: '1m', kind: 'healthy' }] } }, 'x.json: services.api[1].at: steps must be in increasing "at" order'],
-    ['at past repeat', { services: { api: { repeat: '1m', steps: [{ at: '1m', kind: 'timeout' }] } } }, 'x.json: services.api[0].at: must be below the repeat period'],
-    ['status on healthy', { services: { api: [{ at: 0, kind: 'healthy', status: 500 }] } }, 'x.json: services.api[0].status: only an "unhealthy" step has an HTTP status'],
-    ['2xx status', { services: { api: [{ at: 0, kind: 'unhealthy', status: 204 }] } }, 'x.json: services.api[0].status: expected an HTTP error status (100-199 or 300-599), got 204'],
-    ['typo in step', { services: { api: [{ at: 0, kind: 'error', mesage: 'x' }] } }, 'x.json: services.api[0]: unknown key "mesage" (expected at, kind, message, status, info, resources, resourcesInfo, latency)'],
-    ['bad resources', { services: { api: [{ at: 0, kind: 'error', resources: 'down' }] } }, 'x.json: services.api[0].resources: expected "healthy" or "unhealthy", got "down"'],
-    ['recorder running type', { recorder: [{ at: '1m', running: 'no' }] }, 'x.json: recorder[0].running: expected true or false, got "no"'],
-    ['recorder order', { recorder: [{ at: '2m', running: false }, { at: '1m', running: true }] }, 'x.json: recorder[1].at: recorder changes must be in time order'],
-    ['steps not a list', { services: { api: { steps: {} } } }, 'x.json: services.api.steps: expected a list of steps, got an object'],
-    ['zero repeat', { services: { api: { repeat: 0, steps: [] } } }, 'x.json: services.api.repeat: expected a period above 0'],
+    [
+      'bad duration',
+      { services: { runner: [{ at: '5 minutes', kind: 'healthy' }] } },
+      'x.json: services.runner[0].at: expected a duration ("90s", "5m", "1h30m") or seconds >= 0, got "5 minutes"',
+    ],
+    [
+      'negative seconds',
+      { history: -1 },
+      'x.json: history: expected a duration ("90s", "5m", "1h30m") or seconds >= 0, got -1',
+    ],
+    [
+      'out of order',
+      {
+        services: {
+          api: [
+            { at: '2m', kind: 'timeout' },
+            { at: '1m', kind: 'healthy' },
+          ],
+        },
+      },
+      'x.json: services.api[1].at: steps must be in increasing "at" order',
+    ],
+    [
+      'at past repeat',
+      { services: { api: { repeat: '1m', steps: [{ at: '1m', kind: 'timeout' }] } } },
+      'x.json: services.api[0].at: must be below the repeat period',
+    ],
+    [
+      'status on healthy',
+      { services: { api: [{ at: 0, kind: 'healthy', status: 500 }] } },
+      'x.json: services.api[0].status: only an "unhealthy" step has an HTTP status',
+    ],
+    [
+      '2xx status',
+      { services: { api: [{ at: 0, kind: 'unhealthy', status: 204 }] } },
+      'x.json: services.api[0].status: expected an HTTP error status (100-199 or 300-599), got 204',
+    ],
+    [
+      'typo in step',
+      { services: { api: [{ at: 0, kind: 'error', mesage: 'x' }] } },
+      'x.json: services.api[0]: unknown key "mesage" (expected at, kind, message, status, info, resources, resourcesInfo, latency)',
+    ],
+    [
+      'bad resources',
+      { services: { api: [{ at: 0, kind: 'error', resources: 'down' }] } },
+      'x.json: services.api[0].resources: expected "healthy" or "unhealthy", got "down"',
+    ],
+    [
+      'recorder running type',
+      { recorder: [{ at: '1m', running: 'no' }] },
+      'x.json: recorder[0].running: expected true or false, got "no"',
+    ],
+    [
+      'recorder order',
+      {
+        recorder: [
+          { at: '2m', running: false },
+          { at: '1m', running: true },
+        ],
+      },
+      'x.json: recorder[1].at: recorder changes must be in time order',
+    ],
+    [
+      'steps not a list',
+      { services: { api: { steps: {} } } },
+      'x.json: services.api.steps: expected a list of steps, got an object',
+    ],
+    [
+      'zero repeat',
+      { services: { api: { repeat: 0, steps: [] } } },
+      'x.json: services.api.repeat: expected a period above 0',
+    ],
   ];
   it.each(bad)('rejects %s with a one-line message', (_what, value, message) => {
     let err: unknown;
@@ -92,8 +173,19 @@ describe('scenario files', () => {
 describe('timelines', () => {
   const timeline = parseScenario({
     services: {
-      runner: { start: '2m', repeat: '3m', steps: [{ at: 0, kind: 'unreachable' }, { at: '90s', kind: 'healthy' }, { at: '2m', kind: 'timeout' }] },
-      api: [{ at: '1m', kind: 'error' }, { at: '2m', kind: 'healthy' }],
+      runner: {
+        start: '2m',
+        repeat: '3m',
+        steps: [
+          { at: 0, kind: 'unreachable' },
+          { at: '90s', kind: 'healthy' },
+          { at: '2m', kind: 'timeout' },
+        ],
+      },
+      api: [
+        { at: '1m', kind: 'error' },
+        { at: '2m', kind: 'healthy' },
+      ],
     },
   }).services;
 

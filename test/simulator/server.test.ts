@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { manualClock, startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/index.js';
 import { scaledClock } from '../../src/simulator/clock.js';
-import { HOUR, MIN, SEC, T0, httpClient } from './helpers.js';
+import { manualClock, type Simulator, type SimulatorOptions, startSimulator } from '../../src/simulator/index.js';
+import { HOUR, httpClient, MIN, SEC, T0 } from './helpers.js';
 
 const open: { sim: Simulator; client: ReturnType<typeof httpClient> }[] = [];
 
@@ -20,7 +20,7 @@ afterEach(async () => {
   }
 });
 
-const API_KEY = 'apikey:' + 'k'.repeat(128);
+const API_KEY = `apikey:${'k'.repeat(128)}`;
 
 describe('routes', () => {
   it('serves events newest first with status fields only, and no-cache', async () => {
@@ -33,14 +33,25 @@ describe('routes', () => {
     const list = r.json as { id: string; recorded_at: string }[];
     expect(list.map((e) => e.id)).toEqual(s.model.events().map((e) => e.id));
     expect(list.map((e) => e.recorded_at)).toEqual([...list.map((e) => e.recorded_at)].sort().reverse());
-    expect(Object.keys(list[0]!)).toEqual(['id', 'recorded_at', 'all_healthy', 'api_status', 'compiler_status', 'runner_status']);
+    expect(Object.keys(list[0]!)).toEqual([
+      'id',
+      'recorded_at',
+      'all_healthy',
+      'api_status',
+      'compiler_status',
+      'runner_status',
+    ]);
   });
 
   it('one event: selector status (default) leaves the six infos out, all has them in Feldera field order', async () => {
     const s = await sim({ scenario: 'compiler-outage' });
     s.clock.advance(10 * MIN);
     const latest = s.model.latest()!;
-    for (const path of ['/v0/cluster/events/latest', '/v0/cluster/events/latest?selector=status', `/v0/cluster/events/${latest.id}`]) {
+    for (const path of [
+      '/v0/cluster/events/latest',
+      '/v0/cluster/events/latest?selector=status',
+      `/v0/cluster/events/${latest.id}`,
+    ]) {
       const r = await s.get(path);
       expect(r.status).toBe(200);
       expect(r.headers['cache-control']).toBe('no-cache');
@@ -55,10 +66,18 @@ describe('routes', () => {
     }
     const all = await s.get(`/v0/cluster/events/${latest.id}?selector=all`);
     expect(Object.keys(all.json as object)).toEqual([
-      'id', 'recorded_at', 'all_healthy',
-      'api_status', 'api_self_info', 'api_resources_info',
-      'compiler_status', 'compiler_self_info', 'compiler_resources_info',
-      'runner_status', 'runner_self_info', 'runner_resources_info',
+      'id',
+      'recorded_at',
+      'all_healthy',
+      'api_status',
+      'api_self_info',
+      'api_resources_info',
+      'compiler_status',
+      'compiler_self_info',
+      'compiler_resources_info',
+      'runner_status',
+      'runner_self_info',
+      'runner_resources_info',
     ]);
     expect((all.json as { compiler_self_info: string }).compiler_self_info).toBe(latest.compiler_self_info);
   });
@@ -99,7 +118,9 @@ describe('routes', () => {
     expect(config.version).toBe('0.337.0');
     expect(config.revision).toMatch(/^[0-9a-f]{40}$/);
     // chrono AutoSi: a whole second has no fraction digits
-    expect((config.license_validity as { Exists: { current: string } }).Exists.current).toBe(new Date(T0).toISOString().replace('.000Z', 'Z'));
+    expect((config.license_validity as { Exists: { current: string } }).Exists.current).toBe(
+      new Date(T0).toISOString().replace('.000Z', 'Z'),
+    );
     expect((await s.get('/v0/config/session')).json).toEqual({
       tenant_id: '00000000-0000-0000-0000-000000000000',
       tenant_name: 'default',
@@ -156,17 +177,33 @@ describe('errors, exactly as Feldera answers them', () => {
     const s = await sim();
     s.clock.advance(MIN);
     const cases: [string, string, string][] = [
-      ['xyz', 'xyz', 'invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `x` at 1'],
-      ['LATEST', 'LATEST', 'invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `L` at 1'],
+      [
+        'xyz',
+        'xyz',
+        'invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `x` at 1',
+      ],
+      [
+        'LATEST',
+        'LATEST',
+        'invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `L` at 1',
+      ],
       ['1234', '1234', 'invalid length: expected length 32 for simple format, found 4'],
       ['019afe45-ec1f-7abc-8def', '019afe45-ec1f-7abc-8def', 'invalid group count: expected 5, found 4'],
-      ['caf%C3%A9', 'café', 'invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `é` at 4'],
+      [
+        'caf%C3%A9',
+        'café',
+        'invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `é` at 4',
+      ],
     ];
     for (const [segment, value, error] of cases) {
       const r = await s.get(`/v0/cluster/events/${segment}`);
       expect(r.status).toBe(400);
       expect(r.headers['content-type']).toBe('application/json');
-      expect(r.json).toEqual({ message: `Invalid UUID string '${value}': ${error}`, error_code: 'InvalidUuidParam', details: { value, error } });
+      expect(r.json).toEqual({
+        message: `Invalid UUID string '${value}': ${error}`,
+        error_code: 'InvalidUuidParam',
+        details: { value, error },
+      });
     }
   });
 
@@ -237,7 +274,12 @@ describe('authentication', () => {
   it('no credentials: bodyless 401 with WWW-Authenticate: Bearer', async () => {
     const s = await sim({ apiKey: API_KEY });
     s.clock.advance(MIN);
-    for (const headers of [{} as Record<string, string>, { authorization: `Basic ${API_KEY}` }, { authorization: 'Bearer' }, { authorization: `bearer ${API_KEY}` }]) {
+    for (const headers of [
+      {} as Record<string, string>,
+      { authorization: `Basic ${API_KEY}` },
+      { authorization: 'Bearer' },
+      { authorization: `bearer ${API_KEY}` },
+    ]) {
       for (const path of ['/v0/cluster/events/latest', '/v0/cluster_healthz', '/v0/config', '/v0/nope']) {
         const r = await s.get(path, { headers });
         expect(r.status).toBe(401);
@@ -248,7 +290,7 @@ describe('authentication', () => {
     }
   });
 
-  it('a wrong key: 401 AuthenticationFailed without details, as text/plain (actix\'s internal error)', async () => {
+  it("a wrong key: 401 AuthenticationFailed without details, as text/plain (actix's internal error)", async () => {
     const s = await sim({ apiKey: API_KEY });
     s.clock.advance(MIN);
     const r = await s.get('/v0/cluster/events/latest', { headers: { authorization: 'Bearer apikey:wrong' } });
@@ -265,10 +307,16 @@ describe('authentication', () => {
     const cases: [string, string][] = [
       ['opaque-token', 'Malformed JWT: missing iss claim'],
       [`${b64({ alg: 'RS256' })}.${b64({ sub: 'me' })}.sig`, 'Malformed JWT: missing iss claim'],
-      [`${b64({ alg: 'RS256', kid: 'k' })}.${b64({ iss: `${s.url}/simulated-oidc` })}.sig`, 'Authentication failed - unable to fetch JWT keys'],
+      [
+        `${b64({ alg: 'RS256', kid: 'k' })}.${b64({ iss: `${s.url}/simulated-oidc` })}.sig`,
+        'Authentication failed - unable to fetch JWT keys',
+      ],
       [`${b64({ alg: 'HS256' })}.${b64({ iss: 'https://other.example' })}.sig`, 'Unsupported JWT algorithm HS256'],
       [`${b64({ alg: 'RS256' })}.${b64({ iss: 'https://other.example' })}.sig`, 'JWT header missing kid'],
-      [`${b64({ alg: 'RS256', kid: 'k' })}.${b64({ iss: 'https://other.example' })}.sig`, 'No OIDC trust relationship matches this token'],
+      [
+        `${b64({ alg: 'RS256', kid: 'k' })}.${b64({ iss: 'https://other.example' })}.sig`,
+        'No OIDC trust relationship matches this token',
+      ],
       [`!!.${b64({ iss: 'https://other.example' })}.sig`, 'Malformed JWT header'],
     ];
     for (const [token, why] of cases) {
@@ -284,10 +332,14 @@ describe('authentication', () => {
     const authorization = `Bearer ${API_KEY}`;
     expect((await s.get('/v0/cluster/events/latest', { headers: { authorization } })).status).toBe(200);
     expect((await s.get('/v0/nope', { headers: { authorization } })).status).toBe(404);
-    expect(((await s.get('/v0/config/session', { headers: { authorization } })).json as { role: string }).role).toBe('admin');
+    expect(((await s.get('/v0/config/session', { headers: { authorization } })).json as { role: string }).role).toBe(
+      'admin',
+    );
     const auth = await s.get('/config/authentication');
     expect(auth.status).toBe(200);
-    expect(auth.json).toEqual({ GenericOidc: { issuer: `${s.url}/simulated-oidc`, client_id: 'feldera-cluster-simulator', extra_oidc_scopes: [] } });
+    expect(auth.json).toEqual({
+      GenericOidc: { issuer: `${s.url}/simulated-oidc`, client_id: 'feldera-cluster-simulator', extra_oidc_scopes: [] },
+    });
     expect((await s.get('/healthz')).status).toBe(200);
   });
 });

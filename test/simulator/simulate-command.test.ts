@@ -33,7 +33,10 @@ function bufferIO() {
 const base: SimulateOptions = { port: '0', scenario: 'healthy', speed: '1', edition: 'community' };
 
 /** Starts `cluster simulate`, waits for the URL line, runs `body`, then aborts like Ctrl-C. */
-async function withSimulate(opts: Partial<SimulateOptions>, body: (url: string, b: ReturnType<typeof bufferIO>) => Promise<void>) {
+async function withSimulate(
+  opts: Partial<SimulateOptions>,
+  body: (url: string, b: ReturnType<typeof bufferIO>) => Promise<void>,
+) {
   const b = bufferIO();
   const ac = new AbortController();
   const done = runSimulate({ ...base, ...opts }, b.io, ac.signal);
@@ -50,15 +53,20 @@ async function withSimulate(opts: Partial<SimulateOptions>, body: (url: string, 
 
 describe('cluster simulate', () => {
   it('prints the URL on stdout first, a summary on stderr, serves, and stops cleanly with 0', async () => {
-    const r = await withSimulate({ apiKey: 'apikey:s3cret', scenario: 'compiler-outage', speed: '60', history: '1h', seed: '42' }, async (url, b) => {
-      expect(b.firstWrite()).toBe(`${url}\n`);
-      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-      const res = await fetch(`${url}/v0/cluster/events/latest`, { headers: { authorization: 'Bearer apikey:s3cret' } });
-      expect(res.status).toBe(200);
-      await res.arrayBuffer();
-      const denied = await fetch(`${url}/v0/cluster/events/latest`);
-      expect(denied.status).toBe(401);
-    });
+    const r = await withSimulate(
+      { apiKey: 'apikey:s3cret', scenario: 'compiler-outage', speed: '60', history: '1h', seed: '42' },
+      async (url, b) => {
+        expect(b.firstWrite()).toBe(`${url}\n`);
+        expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+        const res = await fetch(`${url}/v0/cluster/events/latest`, {
+          headers: { authorization: 'Bearer apikey:s3cret' },
+        });
+        expect(res.status).toBe(200);
+        await res.arrayBuffer();
+        const denied = await fetch(`${url}/v0/cluster/events/latest`);
+        expect(denied.status).toBe(401);
+      },
+    );
     expect(r.code).toBe(EXIT.OK);
     expect(r.stdout().split('\n')).toHaveLength(2);
     const summary = r.stderr();
@@ -73,11 +81,14 @@ describe('cluster simulate', () => {
 
   it('loads a scenario file and logs requests with --verbose', async () => {
     const file = new URL('../fixtures/scenarios/db-trouble.json', import.meta.url).pathname;
-    const r = await withSimulate({ scenario: file, verbose: true, omitRoute: ['cluster_healthz'], edition: 'enterprise' }, async (url) => {
-      const res = await fetch(`${url}/v0/cluster_healthz`);
-      expect(res.status).toBe(404);
-      expect(await res.text()).toBe('');
-    });
+    const r = await withSimulate(
+      { scenario: file, verbose: true, omitRoute: ['cluster_healthz'], edition: 'enterprise' },
+      async (url) => {
+        const res = await fetch(`${url}/v0/cluster_healthz`);
+        expect(res.status).toBe(404);
+        expect(await res.text()).toBe('');
+      },
+    );
     expect(r.stderr()).toContain('scenario: db-trouble');
     expect(r.stderr()).toContain('Enterprise');
     expect(r.stderr()).toMatch(/GET \/v0\/cluster_healthz -> 404 \(0 B\)/);
@@ -86,8 +97,14 @@ describe('cluster simulate', () => {
   const bad: [Partial<SimulateOptions>, string][] = [
     [{ port: 'abc' }, 'invalid --port "abc": expected a port number from 0 to 65535 (0 picks a free port)'],
     [{ port: '70000' }, 'invalid --port "70000": expected a port number from 0 to 65535 (0 picks a free port)'],
-    [{ speed: '0' }, 'invalid --speed "0": expected a positive number of simulated seconds per real second, e.g. 1 or 60'],
-    [{ speed: 'fast' }, 'invalid --speed "fast": expected a positive number of simulated seconds per real second, e.g. 1 or 60'],
+    [
+      { speed: '0' },
+      'invalid --speed "0": expected a positive number of simulated seconds per real second, e.g. 1 or 60',
+    ],
+    [
+      { speed: 'fast' },
+      'invalid --speed "fast": expected a positive number of simulated seconds per real second, e.g. 1 or 60',
+    ],
     [{ history: '2 hours' }, 'invalid --history "2 hours": expected a duration such as 30m, 2h, 3d or 1h30m'],
     [{ seed: '-1' }, 'invalid --seed "-1": expected a whole number from 0 to 4294967295'],
     [{ edition: 'pro' }, 'invalid --edition "pro": expected community or enterprise'],

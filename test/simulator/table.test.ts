@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../../src/simulator/event.js';
 import { healthOf } from '../../src/simulator/health.js';
-import { createEventTable, RETENTION_COUNT, RETENTION_MS, retentionCut } from '../../src/simulator/table.js';
 import { formatTimestamp } from '../../src/simulator/ids.js';
+import { createEventTable, RETENTION_COUNT, RETENTION_MS, retentionCut } from '../../src/simulator/table.js';
 
 const HOUR_US = 3600 * 1e6;
 

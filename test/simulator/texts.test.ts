@@ -18,24 +18,26 @@ describe('truncateInfo', () => {
   });
 
   it('cuts 8193 characters to 8192 and adds the suffix', () => {
-    const t = 'a'.repeat(INFO_MAX_CHARS) + 'b';
-    expect(truncateInfo(t)).toBe('a'.repeat(INFO_MAX_CHARS) + ' (truncated due to exceeding maximum number of characters)');
+    const t = `${'a'.repeat(INFO_MAX_CHARS)}b`;
+    expect(truncateInfo(t)).toBe(
+      `${'a'.repeat(INFO_MAX_CHARS)} (truncated due to exceeding maximum number of characters)`,
+    );
   });
 
   it('counts code points, not UTF-16 units', () => {
     const astral = '🦀'.repeat(INFO_MAX_CHARS); // 16384 UTF-16 units, 8192 characters
     expect(astral.length).toBe(2 * INFO_MAX_CHARS);
     expect(truncateInfo(astral)).toBe(astral);
-    const over = astral + '𝔽';
+    const over = `${astral}𝔽`;
     const cut = truncateInfo(over);
     expect(cut).toBe(astral + TRUNCATION_SUFFIX);
     expect(charCount(cut)).toBe(INFO_MAX_CHARS + charCount(TRUNCATION_SUFFIX));
   });
 
   it('never splits a surrogate pair at the cut', () => {
-    const t = 'x'.repeat(INFO_MAX_CHARS - 1) + '😀😀';
+    const t = `${'x'.repeat(INFO_MAX_CHARS - 1)}😀😀`;
     const cut = truncateInfo(t);
-    expect(cut.slice(0, -TRUNCATION_SUFFIX.length)).toBe('x'.repeat(INFO_MAX_CHARS - 1) + '😀');
+    expect(cut.slice(0, -TRUNCATION_SUFFIX.length)).toBe(`${'x'.repeat(INFO_MAX_CHARS - 1)}😀`);
     expect(cut).not.toMatch(LONE_SURROGATE);
   });
 });
@@ -56,8 +58,12 @@ describe('info texts in Feldera wording', () => {
     expect(t).toContain('Underlying connection error: Connection refused (os error 111). Please ensure');
   });
 
-  it('unhealthy re-serializes a JSON body compactly in the server\'s key order, or says it was invalid', () => {
-    const t = selfInfoText('api', { kind: 'unhealthy', status: 500, message: '{ "status": "unhealthy: db", "a": [1, 2] }' }, 'community');
+  it("unhealthy re-serializes a JSON body compactly in the server's key order, or says it was invalid", () => {
+    const t = selfInfoText(
+      'api',
+      { kind: 'unhealthy', status: 500, message: '{ "status": "unhealthy: db", "a": [1, 2] }' },
+      'community',
+    );
     expect(t).toBe(
       'Unhealthy: api at http://127.0.0.1:8080/healthz responded with HTTP 500 Internal Server Error and body: {"status":"unhealthy: db","a":[1,2]}. Please check the api logs for more information.',
     );
@@ -77,11 +83,15 @@ describe('info texts in Feldera wording', () => {
 
   it('resources: fixed text in Community, Kubernetes objects in Enterprise', () => {
     expect(resourcesInfoText('api', true, 'community', 'x')).toBe(RESOURCES_NOT_AVAILABLE);
-    expect(resourcesInfoText('api', false, 'community', 'x')).toBe('Resources information not available in Community edition.');
+    expect(resourcesInfoText('api', false, 'community', 'x')).toBe(
+      'Resources information not available in Community edition.',
+    );
     const ok = resourcesInfoText('runner', true, 'enterprise', 'x');
     expect(ok.split('\n')).toHaveLength(3);
     expect(ok).toMatch(/^StatefulSet feldera\/feldera-kubernetes-runner: 1\/1 replicas ready/);
-    expect(resourcesInfoText('api', false, 'enterprise', 'abc-def')).toContain('Pod feldera/feldera-api-server-abc-def');
+    expect(resourcesInfoText('api', false, 'enterprise', 'abc-def')).toContain(
+      'Pod feldera/feldera-api-server-abc-def',
+    );
     expect(resourcesInfoText('api', false, 'enterprise', 'abc-def')).toContain('CrashLoopBackOff');
   });
 

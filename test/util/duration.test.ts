@@ -1,10 +1,11 @@
-import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
 import { formatDuration, parseDuration } from '../../src/util/duration.js';
 import { parseDurationFlag, parseWhenSpec, whenAt } from '../../src/util/when.js';
 
 /** A --since value as the commands read it: parsed with the command line, placed against now later. */
 const parseWhen = (text: string, now: number, flag: string) => whenAt(parseWhenSpec(text, flag), now);
+
 import { CliError } from '../../src/errors.js';
 
 describe('parseDuration', () => {
@@ -19,12 +20,16 @@ describe('parseDuration', () => {
     ['42', 42_000],
   ])('%s → %d ms', (text, ms) => expect(parseDuration(text)).toBe(ms));
 
-  it.each(['', 'abc', '5x', '-5s', '5 s', 's', '1h-', 'h1'])('rejects %j', (text) => expect(parseDuration(text)).toBeUndefined());
+  it.each(['', 'abc', '5x', '-5s', '5 s', 's', '1h-', 'h1'])('rejects %j', (text) =>
+    expect(parseDuration(text)).toBeUndefined(),
+  );
 
   it('round-trips whole seconds through formatDuration for single units', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 59 }), fc.constantFrom('s', 'm', 'h'), (n, u) => {
-        expect(parseDuration(formatDuration(parseDuration(`${n}${u}`)!).replace(' ', ''))).toBe(parseDuration(`${n}${u}`));
+        expect(parseDuration(formatDuration(parseDuration(`${n}${u}`)!).replace(' ', ''))).toBe(
+          parseDuration(`${n}${u}`),
+        );
       }),
     );
   });
@@ -46,8 +51,10 @@ describe('formatDuration', () => {
 describe('parseWhen', () => {
   const now = Date.parse('2025-12-08T14:00:00Z');
   it('takes a duration back from now', () => expect(parseWhen('2h', now, '--since')).toBe(now - 7_200_000));
-  it('takes an RFC 3339 time', () => expect(parseWhen('2025-12-08T12:30:00Z', now, '--since')).toBe(Date.parse('2025-12-08T12:30:00Z')));
-  it('keeps microseconds-bearing times', () => expect(parseWhen('2025-12-08T12:30:00.123456Z', now, '--since')).toBe(Date.parse('2025-12-08T12:30:00.123Z')));
+  it('takes an RFC 3339 time', () =>
+    expect(parseWhen('2025-12-08T12:30:00Z', now, '--since')).toBe(Date.parse('2025-12-08T12:30:00Z')));
+  it('keeps microseconds-bearing times', () =>
+    expect(parseWhen('2025-12-08T12:30:00.123456Z', now, '--since')).toBe(Date.parse('2025-12-08T12:30:00.123Z')));
   it('rejects garbage with a usage error naming the flag and what was expected', () => {
     try {
       parseWhen('yesterday', now, '--since');

@@ -9,16 +9,17 @@ import {
   classify,
   credentialRefreshed,
   failed,
+  type Health,
   heals,
   heard,
   initialHealth,
   jittered,
   noEventsYet,
   pollDone,
-  type Health,
 } from '../../src/watch/backoff.js';
 
-const api = (kind: ApiErrorKind, status?: number, transient?: boolean) => new ApiError(kind, `${kind} ${status ?? ''}`, { endpoint: '/v0/cluster/events', status, transient });
+const api = (kind: ApiErrorKind, status?: number, transient?: boolean) =>
+  new ApiError(kind, `${kind} ${status ?? ''}`, { endpoint: '/v0/cluster/events', status, transient });
 
 describe('which failures heal', () => {
   it('rides out no answer, timeouts and 5xx but 501; stops on the rest', () => {
@@ -63,7 +64,9 @@ describe('outages', () => {
   });
 
   it('back-off doubles from the base and stops at the cap', () => {
-    expect([1, 2, 3, 4, 5, 6, 7, 8].map((a) => backoffDelay(a, 1000, 60_000))).toEqual([1000, 2000, 4000, 8000, 16_000, 32_000, 60_000, 60_000]);
+    expect([1, 2, 3, 4, 5, 6, 7, 8].map((a) => backoffDelay(a, 1000, 60_000))).toEqual([
+      1000, 2000, 4000, 8000, 16_000, 32_000, 60_000, 60_000,
+    ]);
     expect(backoffDelay(5000, 1000, 60_000)).toBe(60_000);
   });
 

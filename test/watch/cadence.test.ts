@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { keyOf } from '../../src/domain/order.js';
 import {
+  type Cadence,
   DEFAULT_PERIODIC_GAP_MS,
   earlyLook,
   firstLook,
@@ -11,7 +12,6 @@ import {
   provablyNext,
   sawLatest,
   skipped,
-  type Cadence,
 } from '../../src/watch/cadence.js';
 import { BASE, down, ev, ids } from './events.js';
 

@@ -5,11 +5,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { newCmdWatch } from '../../src/commands/event/watch.js';
 import type { IO } from '../../src/io/io.js';
-import { manualClock, parseScenario, startSimulator, type Scenario, type Simulator } from '../../src/simulator/index.js';
+import {
+  manualClock,
+  parseScenario,
+  type Scenario,
+  type Simulator,
+  startSimulator,
+} from '../../src/simulator/index.js';
 import type { Clock } from '../../src/util/clock.js';
 import { tempConfigDir } from '../helpers/cli.js';
-import { bufferIO, type BufferIO } from '../helpers/io.js';
 import { argvOf, invoke, runOrThrow } from '../helpers/command.js';
+import { type BufferIO, bufferIO } from '../helpers/io.js';
 import { T0 } from './harness.js';
 import { virtualClock } from './support.js';
 
@@ -35,7 +41,15 @@ interface Outcome {
 
 async function watch(
   flags: Record<string, unknown>,
-  opts: { scenario?: string | Scenario; history?: number; io?: Partial<IO>; stopAfter?: number; signal?: 'SIGINT' | 'SIGTERM'; apiKey?: string; env?: Record<string, string> } = {},
+  opts: {
+    scenario?: string | Scenario;
+    history?: number;
+    io?: Partial<IO>;
+    stopAfter?: number;
+    signal?: 'SIGINT' | 'SIGTERM';
+    apiKey?: string;
+    env?: Record<string, string>;
+  } = {},
 ): Promise<Outcome> {
   const simClock = manualClock(T0);
   const requests: string[] = [];
@@ -62,7 +76,11 @@ async function watch(
     },
   };
   const io = bufferIO({ env: { CLUSTER_CONFIG_DIR: tempConfigDir(), ...opts.env }, ...opts.io });
-  const r = await invoke(newCmdWatch, argvOf({ host: sim.url, interval: '10s', staleAfter: '12m', ...flags }), { io, clock, signal: ctl.signal });
+  const r = await invoke(newCmdWatch, argvOf({ host: sim.url, interval: '10s', staleAfter: '12m', ...flags }), {
+    io,
+    clock,
+    signal: ctl.signal,
+  });
   return { code: r.error ? undefined : r.code, error: r.error, io, sim, clock, sleeps, requests };
 }
 
@@ -72,14 +90,19 @@ describe('event watch (command)', () => {
     expect(o.code).toBe(130);
     const lines = o.io.out().trimEnd().split('\n');
     expect(lines.length).toBeGreaterThan(3);
-    for (const l of lines) expect(l).toMatch(/^\d{4}-\d\d-\d\dT\S+Z {2}(healthy {2}|unhealthy) {2}api=\w+ compiler=\w+ runner=\w+ {2}id=[0-9a-f-]{36}/);
+    for (const l of lines)
+      expect(l).toMatch(
+        /^\d{4}-\d\d-\d\dT\S+Z {2}(healthy {2}|unhealthy) {2}api=\w+ compiler=\w+ runner=\w+ {2}id=[0-9a-f-]{36}/,
+      );
     expect(o.io.out()).toContain('changed: runner Healthy → Unhealthy');
     expect(o.io.out()).not.toMatch(ANSI);
     expect(o.io.err()).not.toContain('\r');
-    expect(o.io.err()).toMatch(/^no events recorded yet; waiting for the first one\nstopped after \d+m( \d+s)?: 61 polls, \d+ events, [\d.]+ kB received, 0 errors\n$/);
+    expect(o.io.err()).toMatch(
+      /^no events recorded yet; waiting for the first one\nstopped after \d+m( \d+s)?: 61 polls, \d+ events, [\d.]+ kB received, 0 errors\n$/,
+    );
   });
 
-  it('piped: a stalled recorder\'s newest event is marked stale on its line, as `event list` marks it', async () => {
+  it("piped: a stalled recorder's newest event is marked stale on its line, as `event list` marks it", async () => {
     const o = await watch({}, { scenario: 'stalled', history: 2 * 3_600_000, stopAfter: 1 });
     const first = o.io.out().split('\n')[0]!;
     expect(first).toMatch(/Z {2}stale {6}api=Healthy compiler=Healthy runner=Healthy {2}id=/);
@@ -93,7 +116,15 @@ describe('event watch (command)', () => {
   });
 
   it('at a terminal: coloured lines on stdout, a status line redrawn on stderr', async () => {
-    const o = await watch({}, { scenario: 'compiler-outage', history: 0, stopAfter: 900, io: { stdoutIsTTY: true, stderrIsTTY: true, color: true, colorErr: true } });
+    const o = await watch(
+      {},
+      {
+        scenario: 'compiler-outage',
+        history: 0,
+        stopAfter: 900,
+        io: { stdoutIsTTY: true, stderrIsTTY: true, color: true, colorErr: true },
+      },
+    );
     expect(o.code).toBe(130);
     expect(o.io.out()).toMatch(ANSI);
     const plain = o.io.out().replace(/\u001b\[[0-9;]*m/g, '');
@@ -104,7 +135,7 @@ describe('event watch (command)', () => {
     expect(Math.max(...o.sleeps)).toBe(1000);
   });
 
-  it('stdout piped, stderr a terminal (`watch | grep`): no status line to run into the reader\'s lines', async () => {
+  it("stdout piped, stderr a terminal (`watch | grep`): no status line to run into the reader's lines", async () => {
     const o = await watch({}, { stopAfter: 3, io: { stdoutIsTTY: false, stderrIsTTY: true, colorErr: true } });
     expect(o.code).toBe(130);
     expect(o.io.err()).not.toContain('\r');
@@ -113,12 +144,23 @@ describe('event watch (command)', () => {
   });
 
   it('--json: NDJSON, one server object per line, nothing else on stdout', async () => {
-    const o = await watch({ json: true }, { scenario: 'flapping', history: 0, stopAfter: 40, io: { stderrIsTTY: false } });
+    const o = await watch(
+      { json: true },
+      { scenario: 'flapping', history: 0, stopAfter: 40, io: { stderrIsTTY: false } },
+    );
     const lines = o.io.out().split('\n');
     expect(lines.pop()).toBe('');
     const objs = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(objs.length).toBeGreaterThan(2);
-    for (const x of objs) expect(Object.keys(x)).toEqual(['id', 'recorded_at', 'all_healthy', 'api_status', 'compiler_status', 'runner_status']);
+    for (const x of objs)
+      expect(Object.keys(x)).toEqual([
+        'id',
+        'recorded_at',
+        'all_healthy',
+        'api_status',
+        'compiler_status',
+        'runner_status',
+      ]);
     expect(objs.map((x) => x.id)).toEqual(o.sim.model.log.map((l) => l.event.id).slice(0, objs.length));
     expect(o.io.err()).toMatch(/no events recorded yet[^]*stopped after/);
   });
@@ -156,7 +198,9 @@ describe('event watch (command)', () => {
     for (const until of ['unhealthy', 'change']) {
       const o = await watch({ until, interval: '30s' }, { scenario: 'compiler-outage', history: 0 });
       expect(o.code).toBe(0);
-      expect(o.io.out().trimEnd().split('\n').at(-1)).toMatch(/compiler=Unhealthy .*changed: compiler Healthy → Unhealthy$/);
+      expect(o.io.out().trimEnd().split('\n').at(-1)).toMatch(
+        /compiler=Unhealthy .*changed: compiler Healthy → Unhealthy$/,
+      );
     }
   });
 
@@ -167,7 +211,10 @@ describe('event watch (command)', () => {
 
   it('--stale-after: one warning on stderr once the latest healthy event is older', async () => {
     const o = await watch({ staleAfter: '20m', interval: '1m' }, { scenario: 'stalled', history: 0, stopAfter: 40 });
-    const warnings = o.io.err().split('\n').filter((l) => l.includes('stale'));
+    const warnings = o.io
+      .err()
+      .split('\n')
+      .filter((l) => l.includes('stale'));
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/more than --stale-after 20m/);
     const never = await watch({ staleAfter: '2h', interval: '1m' }, { scenario: 'stalled', history: 0, stopAfter: 40 });
@@ -175,8 +222,15 @@ describe('event watch (command)', () => {
   });
 
   it('--since replays history, then goes on live without a duplicate', async () => {
-    const o = await watch({ since: '1h', json: true, interval: '1m' }, { scenario: 'flapping', history: 3 * 3_600_000, stopAfter: 30 });
-    const ids = o.io.out().trim().split('\n').map((l) => (JSON.parse(l) as { id: string }).id);
+    const o = await watch(
+      { since: '1h', json: true, interval: '1m' },
+      { scenario: 'flapping', history: 3 * 3_600_000, stopAfter: 30 },
+    );
+    const ids = o.io
+      .out()
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { id: string }).id);
     const log = o.sim.model.log.map((l) => l.event.id);
     expect(ids).toEqual(log.slice(log.indexOf(ids[0]!)));
     expect(ids.length).toBeGreaterThan(20);
@@ -187,9 +241,14 @@ describe('event watch (command)', () => {
   });
 
   it('--details: the reports of the service that turned unhealthy, under its line; selector=all only then', async () => {
-    const o = await watch({ details: true, interval: '1m' }, { scenario: 'compiler-outage', history: 0, stopAfter: 40 });
+    const o = await watch(
+      { details: true, interval: '1m' },
+      { scenario: 'compiler-outage', history: 0, stopAfter: 40 },
+    );
     const out = o.io.out();
-    expect(out).toMatch(/changed: compiler Healthy → Unhealthy\n {2}compiler · ✗ Unhealthy\n {4}self check +Unreachable: /);
+    expect(out).toMatch(
+      /changed: compiler Healthy → Unhealthy\n {2}compiler · ✗ Unhealthy\n {4}self check +Unreachable: /,
+    );
     expect(o.requests.filter((r) => r.includes('selector=all'))).toHaveLength(1);
     const without = await watch({ interval: '1m' }, { scenario: 'compiler-outage', history: 0, stopAfter: 40 });
     expect(without.requests.filter((r) => r.includes('selector=all'))).toHaveLength(0);
@@ -197,15 +256,25 @@ describe('event watch (command)', () => {
   });
 
   it('--details --json: the selector=all object for that event', async () => {
-    const o = await watch({ details: true, json: true, interval: '1m' }, { scenario: 'compiler-outage', history: 0, stopAfter: 40 });
-    const objs = o.io.out().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const o = await watch(
+      { details: true, json: true, interval: '1m' },
+      { scenario: 'compiler-outage', history: 0, stopAfter: 40 },
+    );
+    const objs = o.io
+      .out()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     const full = objs.filter((x) => 'compiler_self_info' in x);
     expect(full).toHaveLength(1);
     expect(full[0]!.compiler_status).toBe('Unhealthy');
   });
 
   it('--details sanitises server text (escape sequences never reach the terminal)', async () => {
-    const o = await watch({ details: true }, { scenario: 'long-info', history: 0, stopAfter: 3, io: { stdoutIsTTY: true, color: false } });
+    const o = await watch(
+      { details: true },
+      { scenario: 'long-info', history: 0, stopAfter: 3, io: { stdoutIsTTY: true, color: false } },
+    );
     expect(o.io.out()).toContain('stream reset');
     expect(o.io.out()).not.toContain('\u001b');
   });
@@ -233,13 +302,27 @@ describe('event watch (command)', () => {
     const sim = await startSimulator({ clock: simClock, omitRoutes: ['cluster_events'] });
     sims.push(sim);
     const io = bufferIO({ env: { CLUSTER_CONFIG_DIR: tempConfigDir() } });
-    await expect(runOrThrow(newCmdWatch, ['--host', sim.url], { io, clock: virtualClock(simClock) })).rejects.toMatchObject({ exitCode: 1, kind: 'no-api' });
+    await expect(
+      runOrThrow(newCmdWatch, ['--host', sim.url], { io, clock: virtualClock(simClock) }),
+    ).rejects.toMatchObject({ exitCode: 1, kind: 'no-api' });
   });
 
   it('a custom scenario with an outage between polls: nothing lost', async () => {
-    const scenario = parseScenario({ name: 'blip', services: { api: [{ at: '95s', kind: 'unreachable' }, { at: '105s', kind: 'healthy' }] } });
+    const scenario = parseScenario({
+      name: 'blip',
+      services: {
+        api: [
+          { at: '95s', kind: 'unreachable' },
+          { at: '105s', kind: 'healthy' },
+        ],
+      },
+    });
     const o = await watch({ interval: '5m', json: true }, { scenario, history: 0, stopAfter: 2 });
-    const ids = o.io.out().trim().split('\n').map((l) => (JSON.parse(l) as { id: string }).id);
+    const ids = o.io
+      .out()
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { id: string }).id);
     expect(ids).toEqual(o.sim.model.log.map((l) => l.event.id));
     expect(ids.length).toBeGreaterThanOrEqual(4);
   });

@@ -1,7 +1,18 @@
 /** The cursor's pure rules: what a poll shows, given the cursor, the latest and the list. */
 import { describe, expect, it } from 'vitest';
 import { CliError } from '../../src/errors.js';
-import { batchFromList, cursorAfter, isNews, latestAlone, needsList, newestAfter, replayFrom, startCursor, whenNoEvents, type Batch } from '../../src/watch/cursor.js';
+import {
+  type Batch,
+  batchFromList,
+  cursorAfter,
+  isNews,
+  latestAlone,
+  needsList,
+  newestAfter,
+  replayFrom,
+  startCursor,
+  whenNoEvents,
+} from '../../src/watch/cursor.js';
 import { BASE, down, ev, ids } from './events.js';
 
 const batch = (b: Batch | CliError): Batch => {
@@ -24,7 +35,13 @@ describe('cursor', () => {
 
   it('the latest alone keeps the cursor and what it is compared with', () => {
     const [e1, e2] = [ev(1, 0), ev(2, 10)];
-    expect(latestAlone(cursorAfter(e1), e1, e2)).toEqual({ events: [e2], replay: false, cursor: cursorAfter(e1), previous: e1, lost: undefined });
+    expect(latestAlone(cursorAfter(e1), e1, e2)).toEqual({
+      events: [e2],
+      replay: false,
+      cursor: cursorAfter(e1),
+      previous: e1,
+      lost: undefined,
+    });
   });
 
   it('after an event: what follows it in the list, oldest first, each once', () => {
@@ -48,17 +65,38 @@ describe('cursor', () => {
     const b = batch(batchFromList(cursorAfter(e1), e1, [e9, e8], e9, BASE));
     expect(ids(b.events)).toEqual(ids([e8, e9]));
     // 90 s between e1 and e8: at most one event a 10-second round, so at most 8 in between.
-    expect(b.lost).toEqual({ kind: 'lost', lastSeenId: e1.id, lastSeenAt: e1.recorded_at, oldestRetainedAt: e8.recorded_at, upTo: 8 });
+    expect(b.lost).toEqual({
+      kind: 'lost',
+      lastSeenId: e1.id,
+      lastSeenAt: e1.recorded_at,
+      oldestRetainedAt: e8.recorded_at,
+      upTo: 8,
+    });
   });
 
   it('an outage at start outlasting retention: every retained event, and a bound on what may be lost', () => {
     // The watch started at BASE; by the first answer, 73 h later, the list is full and starts 20 s after the start.
     const retained = Array.from({ length: 1000 }, (_, i) => ev(100 + i, 20 + i * 10));
     const newest = retained.at(-1)!;
-    const b = batch(batchFromList({ kind: 'from', localStart: BASE }, undefined, [...retained].reverse(), newest, BASE + 73 * 3_600_000, BASE));
+    const b = batch(
+      batchFromList(
+        { kind: 'from', localStart: BASE },
+        undefined,
+        [...retained].reverse(),
+        newest,
+        BASE + 73 * 3_600_000,
+        BASE,
+      ),
+    );
     expect(b.events).toHaveLength(1000);
     // 20 s between the start and the oldest retained event: at most one event in between.
-    expect(b.lost).toEqual({ kind: 'lost', lastSeenId: undefined, lastSeenAt: new Date(BASE).toISOString(), oldestRetainedAt: retained[0]!.recorded_at, upTo: 1 });
+    expect(b.lost).toEqual({
+      kind: 'lost',
+      lastSeenId: undefined,
+      lastSeenAt: new Date(BASE).toISOString(),
+      oldestRetainedAt: retained[0]!.recorded_at,
+      upTo: 1,
+    });
   });
 
   it('an outage at start on a young instance (a short list, no event before the start): nothing is said lost', () => {
@@ -86,13 +124,23 @@ describe('--since replay', () => {
   const list = [ev(4, 30), down(3, 20), ev(2, 10), ev(1, 0)];
 
   it('a span back from the server clock: from then on, compared with the event before', () => {
-    const b = batch(batchFromList({ kind: 'since', spec: { kind: 'ago', ms: 15_000 } }, undefined, list, list[0]!, BASE + 30_000));
+    const b = batch(
+      batchFromList({ kind: 'since', spec: { kind: 'ago', ms: 15_000 } }, undefined, list, list[0]!, BASE + 30_000),
+    );
     expect(ids(b.events)).toEqual(ids([list[1]!, list[0]!]));
     expect(b).toMatchObject({ replay: true, previous: list[2], cursor: { kind: 'since' } });
   });
 
   it('nothing since then: nothing to replay, live from the newest retained event', () => {
-    const b = batch(batchFromList({ kind: 'since', spec: { kind: 'time', at: BASE + 60_000 } }, undefined, list, list[0]!, BASE + 60_000));
+    const b = batch(
+      batchFromList(
+        { kind: 'since', spec: { kind: 'time', at: BASE + 60_000 } },
+        undefined,
+        list,
+        list[0]!,
+        BASE + 60_000,
+      ),
+    );
     expect(b).toEqual({ events: [], replay: true, cursor: cursorAfter(list[0]!), previous: list[0], lost: undefined });
   });
 
@@ -116,7 +164,13 @@ describe('--since replay', () => {
     const r = replayFrom({ kind: 'id', id: gone }, kept, BASE + 600_000);
     if (r instanceof CliError) throw r;
     expect(ids(r.events)).toEqual(ids([kept[1]!, kept[0]!]));
-    expect(r.lost).toEqual({ kind: 'lost', lastSeenId: gone, lastSeenAt: new Date(BASE).toISOString(), oldestRetainedAt: kept[1]!.recorded_at, upTo: 58 });
+    expect(r.lost).toEqual({
+      kind: 'lost',
+      lastSeenId: gone,
+      lastSeenAt: new Date(BASE).toISOString(),
+      oldestRetainedAt: kept[1]!.recorded_at,
+      upTo: 58,
+    });
     const unknown = replayFrom({ kind: 'id', id: 'deadbeef' }, kept, BASE);
     expect(unknown instanceof CliError && unknown.kind).toBe('unknown-event');
   });
@@ -136,6 +190,8 @@ describe('the newest event after a batch', () => {
     expect(newestAfter(latestAlone(cursorAfter(e1), e1, e3), e3)).toBe(e3);
     expect(newestAfter(batch(batchFromList(cursorAfter(e1), e1, [e3, e2, e1], e2, BASE)), e2)).toBe(e3);
     expect(newestAfter(batch(batchFromList(cursorAfter(e3), e3, [e2, e1], e2, BASE)), e2)).toBe(e3);
-    expect(newestAfter({ events: [], replay: false, cursor: { kind: 'empty' }, previous: undefined, lost: undefined }, e1)).toBe(e1);
+    expect(
+      newestAfter({ events: [], replay: false, cursor: { kind: 'empty' }, previous: undefined, lost: undefined }, e1),
+    ).toBe(e1);
   });
 });

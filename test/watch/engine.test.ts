@@ -7,8 +7,8 @@ import { ApiError } from '../../src/api/errors.js';
 import { parseScenario } from '../../src/simulator/index.js';
 import { createRng } from '../../src/simulator/rng.js';
 import { createWatcher, type WatchEnd } from '../../src/watch/engine.js';
-import { T0, drive, rig, type Rig } from './harness.js';
 import { BASE, ev, scripted } from './events.js';
+import { drive, type Rig, rig, T0 } from './harness.js';
 import { clientFor } from './support.js';
 
 const S = 1000;
@@ -33,7 +33,16 @@ const ended = (o: Awaited<ReturnType<typeof drive>>): WatchEnd => {
 /** Flips the runner every round: one event per 10-second round (retention is reached quickly). */
 const everyRound = parseScenario({
   name: 'every-round',
-  services: { runner: { start: 0, repeat: '20s', steps: [{ at: '0s', kind: 'unreachable' }, { at: '10s', kind: 'healthy' }] } },
+  services: {
+    runner: {
+      start: 0,
+      repeat: '20s',
+      steps: [
+        { at: '0s', kind: 'unreachable' },
+        { at: '10s', kind: 'healthy' },
+      ],
+    },
+  },
 });
 
 describe('polling', () => {
@@ -78,7 +87,9 @@ describe('polling', () => {
   it('waits the interval with a little jitter (±10 % by default)', async () => {
     let x = 0;
     const seq = [0, 1, 0.5, 0.25, 0.999];
-    const r = await make({ watch: { intervalMs: 30_000, jitter: undefined, random: () => seq[x++ % seq.length]!, skipProvableLists: false } });
+    const r = await make({
+      watch: { intervalMs: 30_000, jitter: undefined, random: () => seq[x++ % seq.length]!, skipProvableLists: false },
+    });
     const delays: number[] = [];
     for (let i = 0; i < 5; i++) {
       const o = await r.watcher.step();
@@ -285,7 +296,11 @@ describe('staleness', () => {
 
 describe('a stale newest event, as it is shown', () => {
   it('the first event, already stale when the watch starts, is shown as stale', async () => {
-    const r = await make({ scenario: 'stalled', history: 40 * MIN, watch: { intervalMs: MIN, staleAfterMs: 12 * MIN } });
+    const r = await make({
+      scenario: 'stalled',
+      history: 40 * MIN,
+      watch: { intervalMs: MIN, staleAfterMs: 12 * MIN },
+    });
     expect((await r.watcher.step()).done).toBe(false);
     expect(r.events).toHaveLength(1);
     expect(r.events[0]!.stale).toBe(true);
@@ -340,7 +355,11 @@ describe('--until and --timeout', () => {
   });
 
   it('healthy: stale data never counts as healthy', async () => {
-    const r = await make({ scenario: 'stalled', history: 40 * MIN, watch: { until: 'healthy', intervalMs: MIN, timeoutMs: 10 * MIN } });
+    const r = await make({
+      scenario: 'stalled',
+      history: 40 * MIN,
+      watch: { until: 'healthy', intervalMs: MIN, timeoutMs: 10 * MIN },
+    });
     expect(await r.watcher.run()).toEqual({ reason: 'timeout', exitCode: 124 });
     expect(r.notices.map((n) => n.kind)).toContain('stale');
   });
@@ -364,7 +383,11 @@ describe('--until and --timeout', () => {
 
   it('change: exits 0 on the first status change, not on a periodic healthy event', async () => {
     const lateOutage = parseScenario({ name: 'late', services: { compiler: [{ at: '25m', kind: 'unreachable' }] } });
-    const r = await make({ scenario: lateOutage, history: 0, watch: { until: 'change', intervalMs: MIN, timeoutMs: 60 * MIN } });
+    const r = await make({
+      scenario: lateOutage,
+      history: 0,
+      watch: { until: 'change', intervalMs: MIN, timeoutMs: 60 * MIN },
+    });
     const end = await r.watcher.run();
     expect(end.reason).toBe('until');
     const last = r.events.at(-1)!;
@@ -376,13 +399,20 @@ describe('--until and --timeout', () => {
   it('unhealthy and change: met by an event in the middle of the first batch after "no events recorded yet"', async () => {
     const [a, b, c] = [ev(1, 100), ev(2, 110, { all_healthy: false, runner_status: 'Unhealthy' }), ev(3, 120)];
     for (const until of ['unhealthy', 'change'] as const) {
-      const script = [{ now: 95, latest: undefined }, { now: 125, latest: c }];
+      const script = [
+        { now: 95, latest: undefined },
+        { now: 125, latest: c },
+      ];
       let i = -1;
       const answer = <T>(data: T) => ({ data, status: 200, serverDate: BASE + script[i]!.now * 1000, bytes: 1 });
       const client = {
         getEvent: async () => {
           const p = script[++i]!;
-          if (!p.latest) throw new ApiError('no-events', 'no events recorded yet', { endpoint: '/v0/cluster/events/latest', status: 404 });
+          if (!p.latest)
+            throw new ApiError('no-events', 'no events recorded yet', {
+              endpoint: '/v0/cluster/events/latest',
+              status: 404,
+            });
           return answer(p.latest);
         },
         listEvents: async () => answer([c, b, a]),
@@ -390,7 +420,14 @@ describe('--until and --timeout', () => {
         stats: () => ({ requests: 0, bytesReceived: 0 }),
       };
       const shown: string[] = [];
-      const w = createWatcher({ client, clock: { now: () => BASE, sleep: async () => undefined }, intervalMs: 10_000, jitter: 0, until, observer: { event: (x) => shown.push(x.event.id) } });
+      const w = createWatcher({
+        client,
+        clock: { now: () => BASE, sleep: async () => undefined },
+        intervalMs: 10_000,
+        jitter: 0,
+        until,
+        observer: { event: (x) => shown.push(x.event.id) },
+      });
       expect((await w.step()).done).toBe(false);
       const end = ended(await w.step());
       expect(end).toMatchObject({ reason: 'until', condition: until, exitCode: 0 });
@@ -433,7 +470,10 @@ describe('stopping', () => {
   it('SIGINT during the wait: exit 130', async () => {
     const r = await make({});
     const ctl = new AbortController();
-    const clock = { now: () => r.clock.now(), sleep: (ms: number, s?: AbortSignal) => (ctl.abort('SIGINT'), r.clock.sleep(ms, s)) };
+    const clock = {
+      now: () => r.clock.now(),
+      sleep: (ms: number, s?: AbortSignal) => (ctl.abort('SIGINT'), r.clock.sleep(ms, s)),
+    };
     const w = createWatcher({ client: r.client, clock, intervalMs: 10_000, signal: ctl.signal });
     expect(await w.run()).toEqual({ reason: 'aborted', signal: 'SIGINT', exitCode: 130 });
     expect(w.snapshot().polls).toBe(1);
@@ -471,7 +511,11 @@ describe('--details', () => {
 
 describe('--since', () => {
   it('a duration replays the retained history from then, then continues live with no duplicate at the seam', async () => {
-    const r = await make({ scenario: 'flapping', history: 3 * 3_600_000, watch: { since: { kind: 'ago', ms: 30 * MIN }, intervalMs: MIN } });
+    const r = await make({
+      scenario: 'flapping',
+      history: 3 * 3_600_000,
+      watch: { since: { kind: 'ago', ms: 30 * MIN }, intervalMs: MIN },
+    });
     await drive(r, T0 + 20 * MIN);
     const replayed = r.events.filter((e) => e.replay);
     expect(replayed.length).toBeGreaterThan(5);
@@ -487,7 +531,11 @@ describe('--since', () => {
   it('an RFC 3339 time', async () => {
     const r = await make({ history: 3 * 3_600_000, watch: { since: { kind: 'time', at: T0 - 65 * MIN } } });
     await r.watcher.step();
-    const want = r.sim.model.events().filter((e) => e.recordedAtUs >= (T0 - 65 * MIN) * 1000).map((e) => e.id).reverse();
+    const want = r.sim.model
+      .events()
+      .filter((e) => e.recordedAtUs >= (T0 - 65 * MIN) * 1000)
+      .map((e) => e.id)
+      .reverse();
     expect(want.length).toBeGreaterThanOrEqual(6);
     expect(r.ids()).toEqual(want);
   });
@@ -495,9 +543,18 @@ describe('--since', () => {
   it('an event id (full or an 8-digit prefix) replays what came after it', async () => {
     for (const cut of [36, 8]) {
       const r = await make({ history: 3 * 3_600_000 });
-      const all = r.sim.model.events().map((e) => e.id).reverse();
+      const all = r.sim.model
+        .events()
+        .map((e) => e.id)
+        .reverse();
       const from = all[all.length - 4]!;
-      const w = createWatcher({ client: r.client, clock: r.clock, intervalMs: 10_000, since: { kind: 'id', id: from.slice(0, cut) }, observer: { event: (e) => r.events.push(e) } });
+      const w = createWatcher({
+        client: r.client,
+        clock: r.clock,
+        intervalMs: 10_000,
+        since: { kind: 'id', id: from.slice(0, cut) },
+        observer: { event: (e) => r.events.push(e) },
+      });
       await w.step();
       expect(r.ids()).toEqual(all.slice(-3));
     }
@@ -541,7 +598,11 @@ describe('skipping lists the monitor cadence makes unnecessary', () => {
     expect(lists(r)).toBeLessThan(changes / 4);
     expect(r.ids()).toEqual(r.loggedFrom(r.ids()[0]));
 
-    const strict = await make({ scenario: 'flapping', history: 0, watch: { intervalMs: 5 * S, skipProvableLists: false } });
+    const strict = await make({
+      scenario: 'flapping',
+      history: 0,
+      watch: { intervalMs: 5 * S, skipProvableLists: false },
+    });
     await drive(strict, T0 + 30 * MIN);
     expect(strict.ids()).toEqual(r.ids());
     // Without the shortcut: a list for every poll that found news (two events may share one).
@@ -599,7 +660,10 @@ describe('skipping lists the monitor cadence makes unnecessary', () => {
       clock: { now: () => T0, sleep: async () => undefined },
       intervalMs: 5000,
       jitter: 0,
-      observer: { event: (x) => shown.push({ id: x.event.id, ...(x.late && { late: true }) }), notice: (n) => notices.push(n.kind) },
+      observer: {
+        event: (x) => shown.push({ id: x.event.id, ...(x.late && { late: true }) }),
+        notice: (n) => notices.push(n.kind),
+      },
     });
     for (let k = 0; k < 3; k++) expect((await w.step()).done).toBe(false);
     expect(shown).toEqual([{ id: e1.id }, { id: e3.id }, { id: e2.id, late: true }, { id: e4.id }]);
@@ -612,7 +676,10 @@ describe('looking early for the 10-minute event', () => {
   it('at the default 10 s interval a healthy cluster costs one status request per poll and an hourly list', async () => {
     // Seeded jitter: with Math.random about 1 run in 100 drew fewer early looks than the bound below.
     const rng = createRng(7);
-    const r = await make({ history: 3 * 3_600_000, watch: { intervalMs: 10 * S, jitter: 0.1, random: () => rng.u32() / 2 ** 32 } });
+    const r = await make({
+      history: 3 * 3_600_000,
+      watch: { intervalMs: 10 * S, jitter: 0.1, random: () => rng.u32() / 2 ** 32 },
+    });
     const delays: number[] = [];
     for (;;) {
       const o = await r.watcher.step();

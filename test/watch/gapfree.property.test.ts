@@ -8,8 +8,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { mulberry } from '../helpers/random.js';
+import { rig, T0 } from './harness.js';
 import type { FaultKind } from './support.js';
-import { T0, rig } from './harness.js';
 
 const MIN = 60_000;
 
@@ -53,7 +53,12 @@ describe('event watch engine: gap-free under faults (property)', () => {
           history: c.history,
           client: { timeoutS: 0.03 },
           proxy: { slowMs: 2, hangMs: 60 },
-          watch: { intervalMs: c.intervalMs, jitter: c.jitter, random: mulberry(c.seed), skipProvableLists: c.skipProvableLists },
+          watch: {
+            intervalMs: c.intervalMs,
+            jitter: c.jitter,
+            random: mulberry(c.seed),
+            skipProvableLists: c.skipProvableLists,
+          },
         });
         const t0 = performance.now();
         try {
@@ -83,7 +88,16 @@ describe('event watch engine: gap-free under faults (property)', () => {
           const recorded = r.loggedFrom(latestAtStart ?? r.sim.model.log[0]?.event.id);
           expect(emitted).toEqual(recorded);
           expect(new Set(emitted).size).toBe(emitted.length);
-          if (process.env.WATCH_PROP_DEBUG) console.log(JSON.stringify({ ms: Math.round(performance.now() - t0), req: r.proxy.requests.length, inj: r.proxy.injected, ev: emitted.length, c }));
+          if (process.env.WATCH_PROP_DEBUG)
+            console.log(
+              JSON.stringify({
+                ms: Math.round(performance.now() - t0),
+                req: r.proxy.requests.length,
+                inj: r.proxy.injected,
+                ev: emitted.length,
+                c,
+              }),
+            );
           expect(r.notices.filter((x) => x.kind === 'lost' || x.kind === 'late')).toEqual([]);
           // Every outage that started also ended (once each).
           const starts = r.notices.filter((x) => x.kind === 'outage-start').length;

@@ -1,9 +1,21 @@
 /** A simulator on a manual clock, a fault proxy in front, a client and a recording observer. */
 import type { ClusterClient } from '../../src/api/client.js';
-import { manualClock, startSimulator, type Scenario, type Simulator, type SimulatorOptions } from '../../src/simulator/index.js';
+import {
+  manualClock,
+  type Scenario,
+  type Simulator,
+  type SimulatorOptions,
+  startSimulator,
+} from '../../src/simulator/index.js';
 import type { Clock } from '../../src/util/clock.js';
-import { createWatcher, type WatchedEvent, type WatchNotice, type WatchOptions, type Watcher } from '../../src/watch/engine.js';
-import { clientFor, startFaultProxy, virtualClock, type FaultProxy } from './support.js';
+import {
+  createWatcher,
+  type WatchedEvent,
+  type Watcher,
+  type WatchNotice,
+  type WatchOptions,
+} from '../../src/watch/engine.js';
+import { clientFor, type FaultProxy, startFaultProxy, virtualClock } from './support.js';
 
 export const T0 = Date.parse('2025-12-08T12:00:00Z');
 
@@ -78,7 +90,10 @@ export async function rig(
 }
 
 /** Drive `step` and the virtual clock until simulated time passes `untilMs` (or the watcher ends). */
-export async function drive(r: Rig, untilMs: number): Promise<ReturnType<Watcher['step']> extends Promise<infer O> ? O : never> {
+export async function drive(
+  r: Rig,
+  untilMs: number,
+): Promise<ReturnType<Watcher['step']> extends Promise<infer O> ? O : never> {
   for (;;) {
     const o = await r.watcher.step();
     if (o.done || r.clock.now() >= untilMs) return o;

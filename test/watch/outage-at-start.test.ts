@@ -5,8 +5,14 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { START_MARGIN_MS, START_MARGIN_NO_DATE_MS, startOnServerClock, whenNoEvents, whenStartFailed } from '../../src/watch/cursor.js';
-import { T0, drive, rig } from './harness.js';
+import {
+  START_MARGIN_MS,
+  START_MARGIN_NO_DATE_MS,
+  startOnServerClock,
+  whenNoEvents,
+  whenStartFailed,
+} from '../../src/watch/cursor.js';
+import { drive, rig, T0 } from './harness.js';
 import type { FaultKind } from './support.js';
 
 const MIN = 60_000;
@@ -40,7 +46,9 @@ describe('event watch: an outage at start', () => {
     }
   });
 
-  it('whatever the outage, the scenario and the interval: exactly the ids recorded from the start (property)', { timeout: 60_000 }, async () => {
+  it('whatever the outage, the scenario and the interval: exactly the ids recorded from the start (property)', {
+    timeout: 60_000,
+  }, async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.record({
@@ -52,7 +60,14 @@ describe('event watch: an outage at start', () => {
           history: fc.constantFrom(0, 30 * MIN),
         }),
         async (c) => {
-          const r = await rig({ scenario: c.scenario, seed: c.seed, history: c.history, client: { timeoutS: 0.02 }, proxy: { hangMs: 40 }, watch: { intervalMs: c.intervalMs } });
+          const r = await rig({
+            scenario: c.scenario,
+            seed: c.seed,
+            history: c.history,
+            client: { timeoutS: 0.02 },
+            proxy: { hangMs: 40 },
+            watch: { intervalMs: c.intervalMs },
+          });
           try {
             const latestAtStart = r.sim.model.latest()?.id;
             r.proxy.fault = () => (r.clock.now() < T0 + c.outageMs ? c.kind : undefined);

@@ -21,7 +21,13 @@ const healthy: ClusterEvent = {
   compiler_status: 'Healthy',
   runner_status: 'Healthy',
 };
-const down: ClusterEvent = { ...healthy, id: '019afdd6-0000-7000-8000-000000000001', recorded_at: '2025-12-08T14:05:16.000001Z', all_healthy: false, compiler_status: 'Unhealthy' };
+const down: ClusterEvent = {
+  ...healthy,
+  id: '019afdd6-0000-7000-8000-000000000001',
+  recorded_at: '2025-12-08T14:05:16.000001Z',
+  all_healthy: false,
+  compiler_status: 'Unhealthy',
+};
 const change = [{ service: 'compiler' as const, from: 'Healthy' as const, to: 'Unhealthy' as const }];
 const NOW = Date.parse('2025-12-08T14:06:00Z');
 // eslint-disable-next-line no-control-regex
@@ -57,7 +63,10 @@ describe('event lines', () => {
     expect(plainEventLine({ event: healthy, changes: [], stale: true })).toBe(
       '2025-12-08T14:03:06.655736Z  stale      api=Healthy compiler=Healthy runner=Healthy  id=019afdd5-3607-70cd-b9e9-4fe4167c075e',
     );
-    const line = terminalEventLine({ event: healthy, changes: [], stale: true }, palette(true), { utc: true, now: NOW }).replace(ANSI, '');
+    const line = terminalEventLine({ event: healthy, changes: [], stale: true }, palette(true), {
+      utc: true,
+      now: NOW,
+    }).replace(ANSI, '');
     expect(line).toMatch(/^14:03:06Z {2}! stale {5}/);
     // An unhealthy event is unhealthy, whatever its age.
     expect(plainEventLine({ event: down, changes: [], stale: true })).toMatch(/Z {2}unhealthy {2}/);
@@ -77,7 +86,9 @@ describe('event lines', () => {
   it('terminal: time, verdict, coloured statuses, highlighted change, short id', () => {
     const line = terminalEventLine({ event: down, changes: change }, palette(true), { utc: true, now: NOW });
     const plain = line.replace(ANSI, '');
-    expect(plain).toBe('14:05:16Z  ✗ unhealthy  api ✓ Healthy  compiler ✗ Unhealthy  runner ✓ Healthy  compiler Healthy → Unhealthy  019afdd6-0000');
+    expect(plain).toBe(
+      '14:05:16Z  ✗ unhealthy  api ✓ Healthy  compiler ✗ Unhealthy  runner ✓ Healthy  compiler Healthy → Unhealthy  019afdd6-0000',
+    );
     expect(line).toContain('\u001b[31mUnhealthy'); // red
     expect(line).toContain('\u001b[4m'); // the changed service is underlined
     // Without colour: no escapes at all.
@@ -87,17 +98,25 @@ describe('event lines', () => {
   it('terminal: the short id tells apart two events of the same minute (the first 8 digits do not)', () => {
     const a = { ...down, id: '01a21f14-9245-78ec-bb44-97ec4af0c973' };
     const b = { ...down, id: '01a21f14-b962-7f1d-8e35-2d7a3b5a8f10', recorded_at: '2025-12-08T14:05:26.000001Z' };
-    const ids = [a, b].map((e) => terminalEventLine({ event: e, changes: [] }, palette(false), { utc: true, now: NOW }).split('  ').at(-1));
+    const ids = [a, b].map((e) =>
+      terminalEventLine({ event: e, changes: [] }, palette(false), { utc: true, now: NOW }).split('  ').at(-1),
+    );
     expect(ids).toEqual(['01a21f14-9245', '01a21f14-b962']);
   });
 
   it('terminal: fits the terminal width, dropping status words for healthy services, then the id', () => {
-    const at = (columns: number) => terminalEventLine({ event: down, changes: change }, palette(true), { utc: false, now: NOW, columns }).replace(ANSI, '');
+    const at = (columns: number) =>
+      terminalEventLine({ event: down, changes: change }, palette(true), { utc: false, now: NOW, columns }).replace(
+        ANSI,
+        '',
+      );
     const wide = at(200);
     expect(wide).toMatch(/compiler ✗ Unhealthy {2}runner ✓ Healthy {2}compiler Healthy → Unhealthy {2}019afdd6-0000$/);
     const eighty = at(80);
     expect([...eighty].length).toBeLessThanOrEqual(80);
-    expect(eighty).toMatch(/^\d\d:\d\d:\d\d {2}✗ unhealthy {2}api ✓ {2}compiler ✓ → ✗ Unhealthy {2}runner ✓ {2}019afdd6-0000$/);
+    expect(eighty).toMatch(
+      /^\d\d:\d\d:\d\d {2}✗ unhealthy {2}api ✓ {2}compiler ✓ → ✗ Unhealthy {2}runner ✓ {2}019afdd6-0000$/,
+    );
     const sixty = at(60);
     expect([...sixty].length).toBeLessThanOrEqual(60);
     expect(sixty).toMatch(/^\d\d:\d\d:\d\d {2}✗ unhealthy {2}api ✓ {2}compiler ✗ Unhealthy {2}runner ✓$/);
@@ -111,7 +130,10 @@ describe('event lines', () => {
   });
 
   it('terminal: events from another day carry the date', () => {
-    const line = terminalEventLine({ event: healthy, changes: [] }, palette(false), { utc: true, now: NOW + 86_400_000 });
+    const line = terminalEventLine({ event: healthy, changes: [] }, palette(false), {
+      utc: true,
+      now: NOW + 86_400_000,
+    });
     expect(line.startsWith('2025-12-08 14:03:06Z')).toBe(true);
   });
 });
@@ -119,25 +141,52 @@ describe('event lines', () => {
 describe('notices, status line and summary', () => {
   it('one line per notice', () => {
     expect(noticeText({ kind: 'no-events' }, { utc: true })).toBe('no events recorded yet; waiting for the first one');
-    expect(noticeText({ kind: 'outage-start', reason: 'cannot reach http://h: connection refused', at: 0 }, { utc: true })).toBe(
-      'outage: cannot reach http://h: connection refused; retrying with back-off',
-    );
+    expect(
+      noticeText({ kind: 'outage-start', reason: 'cannot reach http://h: connection refused', at: 0 }, { utc: true }),
+    ).toBe('outage: cannot reach http://h: connection refused; retrying with back-off');
     expect(noticeText({ kind: 'outage-end', durationMs: 130_000, failures: 7 }, { utc: true })).toBe(
       'outage over after 2m 10s (7 failed requests); catching up from the event list',
     );
     expect(
-      noticeText({ kind: 'lost', lastSeenId: healthy.id, lastSeenAt: healthy.recorded_at, oldestRetainedAt: down.recorded_at, upTo: 12 }, { utc: true }),
+      noticeText(
+        {
+          kind: 'lost',
+          lastSeenId: healthy.id,
+          lastSeenAt: healthy.recorded_at,
+          oldestRetainedAt: down.recorded_at,
+          upTo: 12,
+        },
+        { utc: true },
+      ),
     ).toBe(
       'warning: the last event seen (019afdd5-3607, 2025-12-08 14:03:06Z) has been deleted by retention; up to 12 events recorded between it and the oldest retained event (2025-12-08 14:05:16Z) may have been lost',
     );
-    expect(noticeText({ kind: 'lost', lastSeenId: undefined, lastSeenAt: healthy.recorded_at, oldestRetainedAt: down.recorded_at, upTo: 12 }, { utc: true })).toBe(
+    expect(
+      noticeText(
+        {
+          kind: 'lost',
+          lastSeenId: undefined,
+          lastSeenAt: healthy.recorded_at,
+          oldestRetainedAt: down.recorded_at,
+          upTo: 12,
+        },
+        { utc: true },
+      ),
+    ).toBe(
       'warning: the watch started (2025-12-08 14:03:06Z) while the server could not be reached, and retention has since deleted the events of that time; up to 12 events recorded between the start and the oldest retained event (2025-12-08 14:05:16Z) may have been lost',
     );
-    expect(noticeText({ kind: 'stale', recordedAt: healthy.recorded_at, ageMs: 25 * 60_000, staleAfterMs: 12 * 60_000 }, { utc: true })).toMatch(
+    expect(
+      noticeText(
+        { kind: 'stale', recordedAt: healthy.recorded_at, ageMs: 25 * 60_000, staleAfterMs: 12 * 60_000 },
+        { utc: true },
+      ),
+    ).toMatch(
       // The same words as `event get` / `event list` use for it.
       /^warning: the latest event is 25m old \(more than --stale-after 12m\): the monitor has stopped recording, so current health is unknown$/,
     );
-    expect(noticeText({ kind: 'resumed', silentMs: 3_900_000 }, { utc: true })).toBe('events resumed after 1h 5m without one: the monitor is recording again');
+    expect(noticeText({ kind: 'resumed', silentMs: 3_900_000 }, { utc: true })).toBe(
+      'events resumed after 1h 5m without one: the monitor is recording again',
+    );
     expect(noticeText({ kind: 'replayed', count: 1 }, { utc: true })).toBe('1 earlier event replayed; watching live');
   });
 
@@ -206,7 +255,7 @@ describe('renderer', () => {
     p.event!({ event: down, previous: healthy, changes: change, detailed: [], replay: false, stale: false });
     p.finish();
     expect(piped.err()).toBe('');
-    expect(piped.out()).toBe(plainEventLine({ event: down, changes: change }) + '\n');
+    expect(piped.out()).toBe(`${plainEventLine({ event: down, changes: change })}\n`);
   });
 
   it('the status line is cut to the terminal width', () => {
@@ -222,7 +271,9 @@ describe('renderer', () => {
     const r = createWatchRenderer(io, {
       json: false,
       utc: true,
-      reports: (e, s, o) => (seen.push(`${s}:${o.indent}:${o.color.level > 0 ? 'c' : '-'}`), `  ${s} report of ${e.id.slice(0, 8)}`),
+      reports: (e, s, o) => (
+        seen.push(`${s}:${o.indent}:${o.color.level > 0 ? 'c' : '-'}`), `  ${s} report of ${e.id.slice(0, 8)}`
+      ),
     });
     r.event!({ event: down, previous: healthy, changes: change, detailed: ['compiler'], replay: false, stale: false });
     expect(io.out()).toBe(`${plainEventLine({ event: down, changes: change })}\n  compiler report of 019afdd6\n`);
@@ -235,7 +286,9 @@ describe('renderer', () => {
       throw Object.assign(new Error('write EPIPE'), { code: 'EPIPE' });
     };
     const r = createWatchRenderer(io, { json: true, utc: true });
-    expect(() => r.event!({ event: healthy, previous: undefined, changes: [], detailed: [], replay: false, stale: false })).not.toThrow();
+    expect(() =>
+      r.event!({ event: healthy, previous: undefined, changes: [], detailed: [], replay: false, stale: false }),
+    ).not.toThrow();
   });
 });
 

@@ -1,6 +1,13 @@
 /** Staleness of the newest event (said once, resumed once) and the --until condition. */
 import { describe, expect, it } from 'vitest';
-import { initialStaleness, judgeStaleness, resumed, staleAfterPoll, untilHolds, untilMetBy } from '../../src/watch/staleness.js';
+import {
+  initialStaleness,
+  judgeStaleness,
+  resumed,
+  staleAfterPoll,
+  untilHolds,
+  untilMetBy,
+} from '../../src/watch/staleness.js';
 import { BASE, down, ev } from './events.js';
 
 const MIN = 60_000;
@@ -23,7 +30,10 @@ describe('staleness', () => {
     expect(first.staleness).toEqual({ now: true, said: true });
     const again = staleAfterPoll(first.staleness, { stale: true, ageMs: 14 * MIN }, e, LIMIT);
     expect(again.notice).toBeUndefined();
-    expect(staleAfterPoll(initialStaleness, { stale: false, ageMs: MIN }, e, LIMIT)).toEqual({ staleness: initialStaleness, notice: undefined });
+    expect(staleAfterPoll(initialStaleness, { stale: false, ageMs: MIN }, e, LIMIT)).toEqual({
+      staleness: initialStaleness,
+      notice: undefined,
+    });
   });
 
   it('events after the notice: resumed once, with the silence they ended', () => {

@@ -3,9 +3,9 @@
  * simulated time forward at once), a client for a URL, and a fault-injecting proxy on 127.0.0.1
  * that drops connections, answers 502 pages or answers slowly in chosen windows of simulated time.
  */
-import { createServer, request, Agent, type IncomingMessage, type Server } from 'node:http';
+import { Agent, createServer, type IncomingMessage, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createClient, type ClusterClient } from '../../src/api/client.js';
+import { type ClusterClient, createClient } from '../../src/api/client.js';
 import { resolveConnection } from '../../src/config/connection.js';
 import type { ManualClock } from '../../src/simulator/index.js';
 import type { Clock } from '../../src/util/clock.js';
@@ -29,13 +29,24 @@ export function virtualClock(sim: ManualClock): Clock & { slept: number } {
 export async function clientFor(
   url: string,
   clock: Clock,
-  opts: { timeoutS?: number; apiKey?: string; tokenCommand?: string; runTokenCommand?: (cmd: string) => Promise<string> } = {},
+  opts: {
+    timeoutS?: number;
+    apiKey?: string;
+    tokenCommand?: string;
+    runTokenCommand?: (cmd: string) => Promise<string>;
+  } = {},
 ): Promise<ClusterClient> {
   const env: Record<string, string> = {};
   if (opts.apiKey) env.FELDERA_API_KEY = opts.apiKey;
   if (opts.tokenCommand) env.FELDERA_AUTH_TOKEN_COMMAND = opts.tokenCommand;
-  const conn = resolveConnection({ host: url, retries: '0', requestTimeout: String(opts.timeoutS ?? 2) }, env, { profiles: {} });
-  return createClient(conn, { clock, keepAlive: true, ...(opts.runTokenCommand && { runTokenCommand: opts.runTokenCommand }) });
+  const conn = resolveConnection({ host: url, retries: '0', requestTimeout: String(opts.timeoutS ?? 2) }, env, {
+    profiles: {},
+  });
+  return createClient(conn, {
+    clock,
+    keepAlive: true,
+    ...(opts.runTokenCommand && { runTokenCommand: opts.runTokenCommand }),
+  });
 }
 
 export type FaultKind = 'drop' | 'bad-gateway' | 'slow' | 'hang';
@@ -58,7 +69,10 @@ const HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'proxy-con
  * `bad-gateway`: an HTML 502 like a load balancer's; `slow`: the answer comes `slowMs` late
  * (real time, below the client's timeout); `hang`: `hangMs` late (above it, so the client times out).
  */
-export async function startFaultProxy(target: string, opts: { slowMs?: number; hangMs?: number } = {}): Promise<FaultProxy> {
+export async function startFaultProxy(
+  target: string,
+  opts: { slowMs?: number; hangMs?: number } = {},
+): Promise<FaultProxy> {
   const agent = new Agent({ keepAlive: true, maxSockets: 8 });
   const t = new URL(target);
   const timers = new Set<NodeJS.Timeout>();
@@ -78,19 +92,22 @@ export async function startFaultProxy(target: string, opts: { slowMs?: number; h
   };
   const forward = (req: IncomingMessage, res: import('node:http').ServerResponse) => {
     const headers = { ...req.headers, host: t.host };
-    const up = request({ host: t.hostname, port: t.port, path: req.url, method: req.method, headers, agent }, (ures) => {
-      const chunks: Buffer[] = [];
-      ures.on('data', (c: Buffer) => chunks.push(c));
-      ures.on('end', () => {
-        if (res.destroyed) return;
-        const out: Record<string, string | string[]> = {};
-        for (const [k, v] of Object.entries(ures.headers)) if (v !== undefined && !HOP.has(k)) out[k] = v;
-        const body = Buffer.concat(chunks);
-        out['content-length'] = String(body.length);
-        res.writeHead(ures.statusCode ?? 502, ures.statusMessage, out);
-        res.end(body);
-      });
-    });
+    const up = request(
+      { host: t.hostname, port: t.port, path: req.url, method: req.method, headers, agent },
+      (ures) => {
+        const chunks: Buffer[] = [];
+        ures.on('data', (c: Buffer) => chunks.push(c));
+        ures.on('end', () => {
+          if (res.destroyed) return;
+          const out: Record<string, string | string[]> = {};
+          for (const [k, v] of Object.entries(ures.headers)) if (v !== undefined && !HOP.has(k)) out[k] = v;
+          const body = Buffer.concat(chunks);
+          out['content-length'] = String(body.length);
+          res.writeHead(ures.statusCode ?? 502, ures.statusMessage, out);
+          res.end(body);
+        });
+      },
+    );
     up.on('error', () => res.destroy());
     up.end();
   };
@@ -113,10 +130,13 @@ export async function startFaultProxy(target: string, opts: { slowMs?: number; h
       }
       case 'slow':
       case 'hang': {
-        const tm = setTimeout(() => {
-          timers.delete(tm);
-          forward(req, res);
-        }, f === 'slow' ? (opts.slowMs ?? 5) : (opts.hangMs ?? 400));
+        const tm = setTimeout(
+          () => {
+            timers.delete(tm);
+            forward(req, res);
+          },
+          f === 'slow' ? (opts.slowMs ?? 5) : (opts.hangMs ?? 400),
+        );
         timers.add(tm);
         return;
       }

@@ -12,14 +12,15 @@ import type { SessionInfo } from '../../api/types.js';
 import type { Connection, Source } from '../../config/connection.js';
 import type { Context } from '../../context.js';
 import { CliError, EXIT } from '../../errors.js';
-import { renderReport, type AuthStatusReport, type Setting } from '../../render/auth.js';
+import { type AuthStatusReport, renderReport, type Setting } from '../../render/auth.js';
 import { writeJson } from '../../render/json.js';
 import { paintKit } from '../../render/kit.js';
 import type { Factory, Run } from '../factory.js';
 
 export type { AuthStatusReport, Setting };
+
 import { examples, jsonOption } from '../flags.js';
-import { readAuthMode, type AuthMode } from '../shared/verify.js';
+import { type AuthMode, readAuthMode } from '../shared/verify.js';
 
 const NAMES: Record<string, [flag: string, env: string]> = {
   host: ['--host', 'FELDERA_HOST'],
@@ -35,7 +36,8 @@ function fromOf(key: keyof typeof NAMES | 'credential', source: Source, conn: Co
   if (source === 'default') return 'default';
   if (source === 'profile') return key === 'profile' ? 'current profile' : `profile "${conn.profileName ?? ''}"`;
   if (key === 'credential') {
-    if (source === 'env') return conn.credential.kind === 'token-command' ? 'FELDERA_AUTH_TOKEN_COMMAND' : 'FELDERA_API_KEY';
+    if (source === 'env')
+      return conn.credential.kind === 'token-command' ? 'FELDERA_AUTH_TOKEN_COMMAND' : 'FELDERA_API_KEY';
     return 'flag';
   }
   const names = NAMES[key]!;
@@ -45,7 +47,11 @@ function fromOf(key: keyof typeof NAMES | 'credential', source: Source, conn: Co
 /** The settings half of the report: no requests. */
 export function settingsOf(conn: Connection): Omit<AuthStatusReport, 'server' | 'session' | 'ok' | 'error'> {
   const s = conn.sources;
-  const set = <T>(key: keyof typeof NAMES, value: T, source: Source): Setting<T> => ({ value, source, from: fromOf(key, source, conn) });
+  const set = <T>(key: keyof typeof NAMES, value: T, source: Source): Setting<T> => ({
+    value,
+    source,
+    from: fromOf(key, source, conn),
+  });
   return {
     profile: set('profile', conn.profileName ?? null, s.profile),
     host: set('host', conn.host, s.host),
@@ -76,7 +82,15 @@ export async function probe(
   conn: Connection,
   makeClient: (conn: Connection) => Promise<ClusterClient>,
 ): Promise<Pick<AuthStatusReport, 'server' | 'session' | 'ok' | 'error'>> {
-  const server: AuthStatusReport['server'] = { reachable: false, authentication: null, provider: null, authorised: null, version: null, edition: null, revision: null };
+  const server: AuthStatusReport['server'] = {
+    reachable: false,
+    authentication: null,
+    provider: null,
+    authorised: null,
+    version: null,
+    edition: null,
+    revision: null,
+  };
   let session: AuthStatusReport['session'] = null;
 
   const anon = await makeClient({ ...conn, credential: { kind: 'none' } });
@@ -129,7 +143,12 @@ export async function probe(
 }
 
 function sessionOf(s: SessionInfo): NonNullable<AuthStatusReport['session']> {
-  return { tenant_id: s.tenant_id ?? null, tenant_name: s.tenant_name ?? null, role: s.role ?? null, memberships: s.memberships.length };
+  return {
+    tenant_id: s.tenant_id ?? null,
+    tenant_name: s.tenant_name ?? null,
+    role: s.role ?? null,
+    memberships: s.memberships.length,
+  };
 }
 
 export interface AuthStatusOptions {
@@ -150,12 +169,21 @@ export function newCmdStatus(f: Factory, runF: Run<AuthStatusOptions> = authStat
 export async function authStatusRun(opts: AuthStatusOptions, ctx: Context): Promise<number> {
   const { io } = ctx;
   const conn = ctx.connection(); // unknown profile, bad flags: thrown as usual
-  const report: AuthStatusReport = { ...settingsOf(conn), ...(await probe(conn, (c) => ctx.client({ connection: c }))) };
+  const report: AuthStatusReport = {
+    ...settingsOf(conn),
+    ...(await probe(conn, (c) => ctx.client({ connection: c }))),
+  };
   if (opts.json) writeJson(io, report);
   else {
     const c = (await paintKit(io.color)).color;
     io.stdout.write(renderReport(report, { dim: c.dim, green: c.green, red: c.red, yellow: c.yellow }));
   }
-  if (report.error) ctx.printer.error({ message: report.error.message, hint: report.error.hint ?? undefined, kind: report.error.kind, exitCode: EXIT.FAILURE });
+  if (report.error)
+    ctx.printer.error({
+      message: report.error.message,
+      hint: report.error.hint ?? undefined,
+      kind: report.error.kind,
+      exitCode: EXIT.FAILURE,
+    });
   return report.ok ? EXIT.OK : EXIT.FAILURE;
 }

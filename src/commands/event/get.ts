@@ -8,10 +8,10 @@
  */
 import { Command } from 'commander';
 import type { ClusterEvent, Selector } from '../../api/types.js';
-import { assessEvent, type Assessment } from '../../domain/assess.js';
+import type { Context } from '../../context.js';
+import { type Assessment, assessEvent } from '../../domain/assess.js';
 import type { EventIdSpec } from '../../domain/event-id.js';
 import type { StaleAfterSpec, StaleLimit } from '../../domain/stale-limit.js';
-import type { Context } from '../../context.js';
 import { EXIT } from '../../errors.js';
 import { renderEvent } from '../../render/event.js';
 import { writeJson } from '../../render/json.js';
@@ -19,8 +19,8 @@ import { formatTimestamp } from '../../render/time.js';
 import { formatDuration } from '../../util/duration.js';
 import type { Factory, Run } from '../factory.js';
 import { eventIdArgument, examples, jsonOption, selectorOption, staleAfterOption, utcOption } from '../flags.js';
-import { serverNow } from '../shared/server-now.js';
 import { resolveEvent } from '../shared/resolve-event.js';
+import { serverNow } from '../shared/server-now.js';
 import { explainMissingRoute } from '../shared/server-version.js';
 import { limitPhrase, resolveStaleLimit } from '../shared/stale-limit.js';
 
@@ -50,7 +50,14 @@ export function newCmdGet(f: Factory, runF: Run<GetOptions> = getRun): Command {
     .addOption(utcOption())
     .addOption(staleAfterOption())
     .option('--exit-status', 'exit 2 when not all healthy, 3 when latest is stale')
-    .addHelpText('after', examples('cluster event get latest', 'cluster event get 0193a5c2 --selector all', 'cluster event get latest --json | jq .all_healthy'))
+    .addHelpText(
+      'after',
+      examples(
+        'cluster event get latest',
+        'cluster event get 0193a5c2 --selector all',
+        'cluster event get latest --json | jq .all_healthy',
+      ),
+    )
     .action(async (id: EventIdSpec, flags: GetFlags, cmd: Command) => {
       const opts: GetOptions = {
         id,
@@ -86,7 +93,10 @@ export function exitCodeFor(a: Assessment, exitStatus: boolean): number {
 }
 
 /** The event asked for and the server's Date of the answer that brought it. */
-async function fetchEvent(opts: GetOptions, ctx: Context): Promise<{ event: ClusterEvent; serverDate: number | undefined }> {
+async function fetchEvent(
+  opts: GetOptions,
+  ctx: Context,
+): Promise<{ event: ClusterEvent; serverDate: number | undefined }> {
   const client = await ctx.client();
   try {
     const resolved = await resolveEvent(client, opts.id, {
@@ -97,7 +107,8 @@ async function fetchEvent(opts: GetOptions, ctx: Context): Promise<{ event: Clus
     });
     if (opts.id.kind === 'prefix') ctx.verbose(`id prefix ${opts.id.text} is event ${resolved.id}`);
     // The list already carries the status form of the event: no second request.
-    if (resolved.listed && opts.selector === 'status') return { event: resolved.listed, serverDate: resolved.serverDate };
+    if (resolved.listed && opts.selector === 'status')
+      return { event: resolved.listed, serverDate: resolved.serverDate };
     const answer = await client.getEvent(resolved.id, opts.selector);
     return { event: answer.data, serverDate: answer.serverDate };
   } catch (e) {
@@ -112,7 +123,12 @@ export async function getRun(opts: GetOptions, ctx: Context): Promise<number> {
   const { event, serverDate } = await fetchEvent(opts, ctx);
   // Never a request to learn: the limit comes from the flag, the stored period, or the default.
   const limit: StaleLimit = resolveStaleLimit(ctx, opts.staleAfter);
-  const a = assessEvent(event, { latest: opts.id.kind === 'latest', serverNow: serverNow(ctx, serverDate), localNow: ctx.clock.now(), staleAfterMs: limit.ms });
+  const a = assessEvent(event, {
+    latest: opts.id.kind === 'latest',
+    serverNow: serverNow(ctx, serverDate),
+    localNow: ctx.clock.now(),
+    staleAfterMs: limit.ms,
+  });
   if (opts.json) writeJson(io, event);
   else io.stdout.write(await renderEvent(event, a, { utc: opts.utc, columns: io.columns }, io));
   for (const w of warningsFor(a, limitPhrase(ctx, limit))) ctx.printer.warn(w);

@@ -16,7 +16,7 @@ import { renderIncidentRows, renderIncidentTable } from '../../render/list.js';
 import type { When } from '../../util/when.js';
 import type { Factory, Run } from '../factory.js';
 import { examples, jsonOption, serviceOption, utcOption, whenOption } from '../flags.js';
-import { NO_EVENTS, fetchEvents } from '../shared/history.js';
+import { fetchEvents, NO_EVENTS } from '../shared/history.js';
 import { resolveStaleLimit } from '../shared/stale-limit.js';
 
 export interface IncidentsOptions {
@@ -38,7 +38,13 @@ interface IncidentsFlags {
 /** The typed options from parsed flags; shared with `event list --incidents`. */
 export function incidentsOptions(flags: IncidentsFlags): IncidentsOptions {
   checkWindowOrder(flags.since, flags.until);
-  return { since: flags.since, until: flags.until, service: flags.service, utc: flags.utc ?? false, json: flags.json ?? false };
+  return {
+    since: flags.since,
+    until: flags.until,
+    service: flags.service,
+    utc: flags.utc ?? false,
+    json: flags.json ?? false,
+  };
 }
 
 export function newCmdIncidents(f: Factory, runF: Run<IncidentsOptions> = incidentsRun): Command {
@@ -49,7 +55,10 @@ export function newCmdIncidents(f: Factory, runF: Run<IncidentsOptions> = incide
     .addOption(whenOption('--until', 'incidents that start at or before this: a duration ago or an RFC 3339 time'))
     .addOption(utcOption())
     .addOption(jsonOption())
-    .addHelpText('after', examples('cluster event incidents --since 24h', "cluster event incidents --service compiler --json | jq '.[0]'"))
+    .addHelpText(
+      'after',
+      examples('cluster event incidents --since 24h', "cluster event incidents --service compiler --json | jq '.[0]'"),
+    )
     .action(async (flags: IncidentsFlags, cmd: Command) => {
       const opts = incidentsOptions(flags);
       await f.run(cmd, runF, opts, { json: opts.json });
@@ -62,7 +71,12 @@ export async function incidentsRun(opts: IncidentsOptions, ctx: Context): Promis
   // Incidents judge no staleness, but they have the history in hand: learn its healthy period for later.
   resolveStaleLimit(ctx, AUTO, { history: events });
   const { since, until } = windowAt(opts, now);
-  const incidents = incidentsInWindow(groupIncidents(events, now, opts.service ? [opts.service] : SERVICES), since, until, now);
+  const incidents = incidentsInWindow(
+    groupIncidents(events, now, opts.service ? [opts.service] : SERVICES),
+    since,
+    until,
+    now,
+  );
 
   if (opts.json) writeJson(io, incidents.map(incidentJson));
   if (events.length === 0) {
@@ -71,11 +85,16 @@ export async function incidentsRun(opts: IncidentsOptions, ctx: Context): Promis
   }
   if (incidents.length === 0) {
     const where = since !== undefined || until !== undefined ? ' in that window' : '';
-    ctx.printer.note(`no incidents${opts.service ? ` of ${opts.service}` : ''}${where} (${events.length} retained events)`);
+    ctx.printer.note(
+      `no incidents${opts.service ? ` of ${opts.service}` : ''}${where} (${events.length} retained events)`,
+    );
     return EXIT.OK;
   }
   if (opts.json) return EXIT.OK;
-  if (io.stdoutIsTTY) io.stdout.write(renderIncidentTable(incidents, { utc: opts.utc, now, columns: io.columns }, await paintKit(io.color)));
+  if (io.stdoutIsTTY)
+    io.stdout.write(
+      renderIncidentTable(incidents, { utc: opts.utc, now, columns: io.columns }, await paintKit(io.color)),
+    );
   else io.stdout.write(renderIncidentRows(incidents));
   return EXIT.OK;
 }

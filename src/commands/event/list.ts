@@ -16,10 +16,10 @@ import { formatDuration } from '../../util/duration.js';
 import type { When } from '../../util/when.js';
 import type { Factory, Run } from '../factory.js';
 import { examples, jsonOption, limitOption, serviceOption, staleAfterOption, utcOption, whenOption } from '../flags.js';
-import { NO_EVENTS, fetchEvents } from '../shared/history.js';
+import { fetchEvents, NO_EVENTS } from '../shared/history.js';
 import { limitPhrase, resolveStaleLimit } from '../shared/stale-limit.js';
-import { incidentsOptions, incidentsRun, type IncidentsOptions } from './incidents.js';
-import { timelineOptions, timelineRun, widthOption, type TimelineOptions } from './timeline.js';
+import { type IncidentsOptions, incidentsOptions, incidentsRun } from './incidents.js';
+import { type TimelineOptions, timelineOptions, timelineRun, widthOption } from './timeline.js';
 
 export interface ListFilters {
   since?: When;
@@ -35,7 +35,10 @@ export interface ListFilters {
 }
 
 /** What `event list` shows: the events, or (with --incidents / --timeline) the other views. */
-export type ListOptions = ({ view: 'events' } & ListFilters) | { view: 'incidents'; incidents: IncidentsOptions } | { view: 'timeline'; timeline: TimelineOptions };
+export type ListOptions =
+  | ({ view: 'events' } & ListFilters)
+  | { view: 'incidents'; incidents: IncidentsOptions }
+  | { view: 'timeline'; timeline: TimelineOptions };
 
 interface ListFlags {
   since?: When;
@@ -62,7 +65,8 @@ const LIST_ONLY = [
 
 function refuse(flags: ListFlags, mode: string, refused: readonly (readonly [keyof ListFlags, string])[]): void {
   for (const [key, flag] of refused) {
-    if (flags[key] !== undefined && flags[key] !== false) throw usageError(`${flag} does not apply with ${mode}`, `see \`cluster event ${mode.slice(2)} --help\``);
+    if (flags[key] !== undefined && flags[key] !== false)
+      throw usageError(`${flag} does not apply with ${mode}`, `see \`cluster event ${mode.slice(2)} --help\``);
   }
 }
 
@@ -75,7 +79,8 @@ export function listOptions(flags: ListFlags, staleAfterGiven = false): ListOpti
   if (flags.incidents) {
     refuse(flags, '--incidents', [...LIST_ONLY, ['width', '--width']]);
     // Incidents are the statuses' runs: no staleness in them (`event incidents` has no such flag).
-    if (staleAfterGiven) throw usageError('--stale-after does not apply with --incidents', 'see `cluster event incidents --help`');
+    if (staleAfterGiven)
+      throw usageError('--stale-after does not apply with --incidents', 'see `cluster event incidents --help`');
     return { view: 'incidents', incidents: incidentsOptions(flags) };
   }
   if (flags.timeline) {
@@ -116,10 +121,18 @@ export function newCmdList(f: Factory, runF: Run<ListOptions> = listRun): Comman
     .option('--incidents', 'group into incidents (same as `event incidents`)')
     .option('--timeline', 'draw a timeline (same as `event timeline`)')
     .addOption(widthOption('with --timeline: width of the picture in columns'))
-    .addHelpText('after', examples('cluster event list --since 6h', 'cluster event list --unhealthy --service compiler --json | jq length', 'cluster event list --limit 20 --reverse'))
+    .addHelpText(
+      'after',
+      examples(
+        'cluster event list --since 6h',
+        'cluster event list --unhealthy --service compiler --json | jq length',
+        'cluster event list --limit 20 --reverse',
+      ),
+    )
     .action(async (flags: ListFlags, cmd: Command) => {
       const opts = listOptions(flags, cmd.getOptionValueSource('staleAfter') === 'cli');
-      const json = opts.view === 'events' ? opts.json : opts.view === 'incidents' ? opts.incidents.json : opts.timeline.json;
+      const json =
+        opts.view === 'events' ? opts.json : opts.view === 'incidents' ? opts.incidents.json : opts.timeline.json;
       await f.run(cmd, runF, opts, { json });
     });
 }
@@ -130,7 +143,14 @@ export async function listRun(opts: ListOptions, ctx: Context): Promise<number> 
   const { io } = ctx;
   const { events, now } = await fetchEvents(ctx);
   const { since, until } = windowAt(opts, now);
-  const shown = filterEvents(events, { since, until, unhealthy: opts.unhealthy, service: opts.service, limit: opts.limit, reverse: opts.reverse });
+  const shown = filterEvents(events, {
+    since,
+    until,
+    unhealthy: opts.unhealthy,
+    service: opts.service,
+    limit: opts.limit,
+    reverse: opts.reverse,
+  });
 
   const limit = resolveStaleLimit(ctx, opts.staleAfter, { history: events });
   const newest = newestFirst(events)[0];
@@ -144,17 +164,27 @@ export async function listRun(opts: ListOptions, ctx: Context): Promise<number> 
   }
   if (shown.length === 0) {
     const oldest = timeOf(newestFirst(events).at(-1)!);
-    ctx.printer.note(`no events match (${events.length} retained, from ${formatDuration(now - oldest)} ago to ${formatDuration(Math.max(0, newestAge))} ago)`);
+    ctx.printer.note(
+      `no events match (${events.length} retained, from ${formatDuration(now - oldest)} ago to ${formatDuration(Math.max(0, newestAge))} ago)`,
+    );
   } else if (!opts.json) {
     if (io.stdoutIsTTY) {
       const idLength = opts.wide ? undefined : shortIdLength(events.map((e) => e.id));
-      io.stdout.write(renderEventTable(shown, { utc: opts.utc, now, idLength, staleId, columns: io.columns }, await paintKit(io.color)));
+      io.stdout.write(
+        renderEventTable(
+          shown,
+          { utc: opts.utc, now, idLength, staleId, columns: io.columns },
+          await paintKit(io.color),
+        ),
+      );
     } else {
       io.stdout.write(renderEventRows(shown, staleId));
     }
   }
   if (staleId) {
-    ctx.printer.warn(`the newest event is ${formatDuration(newestAge)} old (more than ${limitPhrase(ctx, limit)}): the monitor has stopped recording, so current health is unknown`);
+    ctx.printer.warn(
+      `the newest event is ${formatDuration(newestAge)} old (more than ${limitPhrase(ctx, limit)}): the monitor has stopped recording, so current health is unknown`,
+    );
   }
   return EXIT.OK;
 }

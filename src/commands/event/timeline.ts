@@ -6,7 +6,7 @@
 import { Command, Option } from 'commander';
 import type { Context } from '../../context.js';
 import { windowAt } from '../../domain/history.js';
-import { summarizeLimit, type StaleAfterSpec } from '../../domain/stale-limit.js';
+import { type StaleAfterSpec, summarizeLimit } from '../../domain/stale-limit.js';
 import { buildTimeline, timelineJson, timelineWindow } from '../../domain/timeline.js';
 import { EXIT, usageError } from '../../errors.js';
 import { writeJson } from '../../render/json.js';
@@ -15,7 +15,7 @@ import { LABEL_WIDTH, renderTimeline } from '../../render/timeline.js';
 import type { When } from '../../util/when.js';
 import type { Factory, Run } from '../factory.js';
 import { examples, jsonOption, staleAfterOption, utcOption, whenOption } from '../flags.js';
-import { NO_EVENTS, fetchEvents } from '../shared/history.js';
+import { fetchEvents, NO_EVENTS } from '../shared/history.js';
 import { resolveStaleLimit } from '../shared/stale-limit.js';
 
 export interface TimelineOptions {
@@ -54,18 +54,33 @@ export function widthOption(help: string): Option {
 
 /** The typed options from parsed flags; shared with `event list --timeline`. */
 export function timelineOptions(flags: TimelineFlags): TimelineOptions {
-  return { since: flags.since, staleAfter: flags.staleAfter, width: flags.width, utc: flags.utc ?? false, json: flags.json ?? false };
+  return {
+    since: flags.since,
+    staleAfter: flags.staleAfter,
+    width: flags.width,
+    utc: flags.utc ?? false,
+    json: flags.json ?? false,
+  };
 }
 
 export function newCmdTimeline(f: Factory, runF: Run<TimelineOptions> = timelineRun): Command {
   return new Command('timeline')
     .description('a picture of the retained window: one row per service, availability below')
-    .addOption(whenOption('--since', 'start of the window: a duration (6h) or an RFC 3339 time (default: all retained)'))
+    .addOption(
+      whenOption('--since', 'start of the window: a duration (6h) or an RFC 3339 time (default: all retained)'),
+    )
     .addOption(staleAfterOption('an all-healthy stretch with no event for longer than this is drawn as unknown'))
     .addOption(widthOption('width of the picture in columns, labels included (default: the terminal width)'))
     .addOption(utcOption())
     .addOption(jsonOption('print slices and availability as JSON'))
-    .addHelpText('after', examples('cluster event timeline', 'cluster event timeline --since 6h --width 100', "cluster event timeline --json | jq '.services[].availability_percent'"))
+    .addHelpText(
+      'after',
+      examples(
+        'cluster event timeline',
+        'cluster event timeline --since 6h --width 100',
+        "cluster event timeline --json | jq '.services[].availability_percent'",
+      ),
+    )
     .action(async (flags: TimelineFlags, cmd: Command) => {
       const opts = timelineOptions(flags);
       await f.run(cmd, runF, opts, { json: opts.json });
@@ -91,6 +106,12 @@ export async function timelineRun(opts: TimelineOptions, ctx: Context): Promise<
     ctx.printer.note(NO_EVENTS);
     return EXIT.OK;
   }
-  io.stdout.write(renderTimeline(t, { utc: opts.utc, color: io.color, columns: width, staleLimit: summarizeLimit(limit) }, await paintKit(io.color)));
+  io.stdout.write(
+    renderTimeline(
+      t,
+      { utc: opts.utc, color: io.color, columns: width, staleLimit: summarizeLimit(limit) },
+      await paintKit(io.color),
+    ),
+  );
   return EXIT.OK;
 }

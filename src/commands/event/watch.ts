@@ -56,8 +56,16 @@ export function newCmdWatch(f: Factory, runF: Run<WatchOptions> = watchRun): Com
     .addOption(choiceOption<UntilCondition>('--until <condition>', 'exit 0 once the condition holds', UNTIL))
     .addOption(durationOption('--timeout <duration>', 'give up after this long (exit 124)', 1))
     .option('--exec <command>', 'run this shell command for each line: the event JSON on stdin, CLUSTER_* variables')
-    .addOption(durationOption('--exec-timeout <duration>', 'stop a hook that runs longer than this', 1).default(30_000, '30s'))
-    .addOption(choiceOption<ExecOn>('--exec-on <when>', 'every line, or only when the verdict or a status changed', EXEC_ON).default('every'))
+    .addOption(
+      durationOption('--exec-timeout <duration>', 'stop a hook that runs longer than this', 1).default(30_000, '30s'),
+    )
+    .addOption(
+      choiceOption<ExecOn>(
+        '--exec-on <when>',
+        'every line, or only when the verdict or a status changed',
+        EXEC_ON,
+      ).default('every'),
+    )
     .addHelpText(
       'after',
       examples(
@@ -88,7 +96,10 @@ export function newCmdWatch(f: Factory, runF: Run<WatchOptions> = watchRun): Com
 function execOf(flags: WatchFlags, cmd: Command): { exec?: ExecOptions } {
   if (flags.exec === undefined) {
     const given = (['execTimeout', 'execOn'] as const).filter((k) => cmd.getOptionValueSource(k) === 'cli');
-    if (given.length) throw usageError(`${given.map((k) => (k === 'execOn' ? '--exec-on' : '--exec-timeout')).join(' and ')} need${given.length > 1 ? '' : 's'} --exec`);
+    if (given.length)
+      throw usageError(
+        `${given.map((k) => (k === 'execOn' ? '--exec-on' : '--exec-timeout')).join(' and ')} need${given.length > 1 ? '' : 's'} --exec`,
+      );
     return {};
   }
   if (flags.exec.trim() === '') throw usageError('--exec needs a command');
@@ -115,7 +126,12 @@ export async function watchRun(opts: WatchOptions, ctx: Context): Promise<number
     ...(reports && { reports }),
   });
   // Hooks see what the renderer sees, after it has printed it (src/hooks/).
-  const hooks = opts.exec && (await import('../../hooks/watch-hooks.js')).startHooks(opts.exec, ctx, { profile: connection.profileName, host: connection.host });
+  const hooks =
+    opts.exec &&
+    (await import('../../hooks/watch-hooks.js')).startHooks(opts.exec, ctx, {
+      profile: connection.profileName,
+      host: connection.host,
+    });
   const watcher = createWatcher({
     intervalMs: opts.intervalMs,
     since: opts.since,
@@ -143,10 +159,13 @@ export async function watchRun(opts: WatchOptions, ctx: Context): Promise<number
     case 'until':
       return EXIT.OK;
     case 'timeout':
-      throw new CliError(`timed out after ${formatDuration(opts.timeoutMs ?? 0)}${opts.until ? ` waiting for --until ${opts.until}` : ''}`, {
-        exitCode: EXIT.TIMEOUT,
-        kind: 'timeout',
-      });
+      throw new CliError(
+        `timed out after ${formatDuration(opts.timeoutMs ?? 0)}${opts.until ? ` waiting for --until ${opts.until}` : ''}`,
+        {
+          exitCode: EXIT.TIMEOUT,
+          kind: 'timeout',
+        },
+      );
     case 'aborted':
       renderer.note(summaryText(watcher.snapshot()));
       return end.exitCode;

@@ -5,12 +5,12 @@
  */
 import { Command } from 'commander';
 import { maskSecret } from '../../api/auth.js';
-import { profileNames, type ConfigData, type Profile } from '../../config/profiles.js';
+import { type ConfigData, type Profile, profileNames } from '../../config/profiles.js';
 import type { Context } from '../../context.js';
 import { EXIT } from '../../errors.js';
 import { writeJson } from '../../render/json.js';
 import { paintKit } from '../../render/kit.js';
-import { plainRows, renderProfileTable, type ProfileRow } from '../../render/profiles.js';
+import { type ProfileRow, plainRows, renderProfileTable } from '../../render/profiles.js';
 import type { Factory, Run } from '../factory.js';
 import { examples, jsonOption } from '../flags.js';
 
@@ -45,7 +45,7 @@ export function credentialText(p: Profile): string | null {
 
 /** The active profile name as other commands would pick it (CLUSTER_PROFILE, else the current one). */
 export function activeName(config: ConfigData, env: Record<string, string | undefined>): string | undefined {
-  return env.CLUSTER_PROFILE || config.current || (Object.prototype.hasOwnProperty.call(config.profiles, 'default') ? 'default' : undefined);
+  return env.CLUSTER_PROFILE || config.current || (Object.hasOwn(config.profiles, 'default') ? 'default' : undefined);
 }
 
 export function profileRows(config: ConfigData, active: string | undefined): ProfileRow[] {
@@ -85,6 +85,7 @@ export async function profileListRun(opts: ProfileListOptions, ctx: Context): Pr
     return EXIT.OK;
   }
   io.stdout.write(renderProfileTable(rows, io.columns, await paintKit(io.color)));
-  if (env.CLUSTER_PROFILE && !rows.some((r) => r.current)) ctx.printer.note(`note: CLUSTER_PROFILE=${env.CLUSTER_PROFILE} names no stored profile`);
+  if (env.CLUSTER_PROFILE && !rows.some((r) => r.current))
+    ctx.printer.note(`note: CLUSTER_PROFILE=${env.CLUSTER_PROFILE} names no stored profile`);
   return EXIT.OK;
 }

@@ -15,7 +15,10 @@ export function newCmdProfileUse(f: Factory, runF: Run<ProfileUseOptions> = prof
   return new Command('use')
     .description('make a profile the current one')
     .argument('<name>', 'profile name')
-    .addHelpText('after', examples('cluster profile use prod', 'CLUSTER_PROFILE=staging cluster status     (one command only)'))
+    .addHelpText(
+      'after',
+      examples('cluster profile use prod', 'CLUSTER_PROFILE=staging cluster status     (one command only)'),
+    )
     .action(async (name: string, _flags: unknown, cmd: Command) => {
       if (name === '') throw usageError('missing profile name', 'usage: cluster profile use NAME');
       await f.run(cmd, runF, { name });
@@ -29,7 +32,9 @@ export async function profileUseRun(opts: ProfileUseOptions, ctx: Context): Prom
   if (!profile) {
     const known = profileNames(config);
     throw new CliError(`no profile named "${opts.name}"`, {
-      hint: known.length ? `known profiles: ${known.join(', ')}` : 'there are no stored profiles; create one with `cluster login`',
+      hint: known.length
+        ? `known profiles: ${known.join(', ')}`
+        : 'there are no stored profiles; create one with `cluster login`',
       kind: 'config',
     });
   }

@@ -5,7 +5,7 @@
  */
 import type { ClusterClient } from '../../api/client.js';
 import { ApiError } from '../../api/errors.js';
-import { resolveConnection, type Connection } from '../../config/connection.js';
+import { type Connection, resolveConnection } from '../../config/connection.js';
 import type { Context } from '../../context.js';
 import { FLEET_CONCURRENCY, fleetInputs, mapLimit } from '../../domain/fleet.js';
 import { healthVerdict } from '../../domain/health.js';
@@ -47,7 +47,13 @@ export interface RowReads {
  * One row: the health answer of the instance `connect` resolves, bounded by its request timeout,
  * or the error, as a row (never thrown). `name` labels the row and its --verbose lines.
  */
-export async function checkRow(ctx: Context, name: string, connect: () => Connection, staleAfter: StaleAfterSpec, reads: RowReads = {}): Promise<FleetRow> {
+export async function checkRow(
+  ctx: Context,
+  name: string,
+  connect: () => Connection,
+  staleAfter: StaleAfterSpec,
+  reads: RowReads = {},
+): Promise<FleetRow> {
   let host = ctx.config().profiles[name]?.host ?? '?';
   let client: ClusterClient | undefined;
   try {
@@ -76,8 +82,17 @@ export async function checkRow(ctx: Context, name: string, connect: () => Connec
       };
     })();
     // A backstop over the whole row: the timeout plus a little.
-    const timedOut = new ApiError('timeout', `no answer from ${host} within the request timeout (${formatDuration(connection.timeoutMs)})`, { endpoint: '/v0/cluster_healthz', transient: true });
-    return await within<FleetRow>(ctx, connection.timeoutMs + 500, row.catch((e: unknown) => failedRow(ctx, name, host, e)), () => failedRow(ctx, name, host, timedOut));
+    const timedOut = new ApiError(
+      'timeout',
+      `no answer from ${host} within the request timeout (${formatDuration(connection.timeoutMs)})`,
+      { endpoint: '/v0/cluster_healthz', transient: true },
+    );
+    return await within<FleetRow>(
+      ctx,
+      connection.timeoutMs + 500,
+      row.catch((e: unknown) => failedRow(ctx, name, host, e)),
+      () => failedRow(ctx, name, host, timedOut),
+    );
   } catch (e) {
     return failedRow(ctx, name, host, e);
   } finally {
@@ -86,11 +101,21 @@ export async function checkRow(ctx: Context, name: string, connect: () => Connec
 }
 
 /** A stored profile's row, over its own connection only (domain/fleet.ts). */
-export function checkProfile(ctx: Context, name: string, staleAfter: StaleAfterSpec, reads: RowReads = {}): Promise<FleetRow> {
+export function checkProfile(
+  ctx: Context,
+  name: string,
+  staleAfter: StaleAfterSpec,
+  reads: RowReads = {},
+): Promise<FleetRow> {
   const { flags, env } = fleetInputs(ctx.flags, ctx.env, name);
   return checkRow(ctx, name, () => resolveConnection(flags, env, ctx.config()), staleAfter, reads);
 }
 
-export function checkProfiles(ctx: Context, names: readonly string[], staleAfter: StaleAfterSpec, reads: RowReads = {}): Promise<FleetRow[]> {
+export function checkProfiles(
+  ctx: Context,
+  names: readonly string[],
+  staleAfter: StaleAfterSpec,
+  reads: RowReads = {},
+): Promise<FleetRow[]> {
   return mapLimit(names, FLEET_CONCURRENCY, (name) => checkProfile(ctx, name, staleAfter, reads));
 }

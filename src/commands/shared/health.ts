@@ -7,12 +7,12 @@
  * the server's version instead (server-version.ts).
  */
 import type { ClusterClient } from '../../api/client.js';
-import { SERVICES, type HealthBody, type HealthStatus } from '../../api/types.js';
+import { type HealthBody, type HealthStatus, SERVICES } from '../../api/types.js';
 import type { Context } from '../../context.js';
 import { normalizeHealth, unchangedSince } from '../../domain/health.js';
-import { serviceStatuses, type StatusesOf } from '../../domain/service-status.js';
-import { explainMissingRoute } from './server-version.js';
+import { type StatusesOf, serviceStatuses } from '../../domain/service-status.js';
 import { nowOf } from './server-now.js';
+import { explainMissingRoute } from './server-version.js';
 
 export interface HealthAnswer {
   /** As the server sent it (what --json prints). */
@@ -37,7 +37,12 @@ export async function fetchHealth(
   opts: { statuses?: boolean } = {},
 ): Promise<HealthAnswer> {
   // Read beside the HealthStatus; if it fails (an older server has no events), the statuses are inferred.
-  const latest = opts.statuses ? client.getEvent('latest', 'status').then((a) => a.data, () => undefined) : undefined;
+  const latest = opts.statuses
+    ? client.getEvent('latest', 'status').then(
+        (a) => a.data,
+        () => undefined,
+      )
+    : undefined;
   let a;
   try {
     a = await client.clusterHealth();
@@ -45,7 +50,10 @@ export async function fetchHealth(
     throw await explainMissingRoute(e, client);
   }
   const { health, legacy } = normalizeHealth(a.data);
-  if (legacy) ctx.verbose(`${client.connection.host} answered /v0/cluster_healthz in the shape of Feldera v0.121–v0.200 (compiler and runner only): the API server is taken as healthy, since it answered`);
+  if (legacy)
+    ctx.verbose(
+      `${client.connection.host} answered /v0/cluster_healthz in the shape of Feldera v0.121–v0.200 (compiler and runner only): the API server is taken as healthy, since it answered`,
+    );
   const unknown = SERVICES.filter((s) => unchangedSince(health, s, legacy) === undefined && !(legacy && s === 'api'));
   if (unknown.length) {
     ctx.verbose(
@@ -55,7 +63,10 @@ export async function fetchHealth(
   const answer: HealthAnswer = { body: a.data, health, legacy, now: nowOf(ctx, a.serverDate) };
   if (latest) {
     answer.statuses = serviceStatuses(health, await latest);
-    if (!answer.statuses.exact) ctx.verbose('the latest event is not the one the health answer was made from: a service that is not healthy counts as Unhealthy');
+    if (!answer.statuses.exact)
+      ctx.verbose(
+        'the latest event is not the one the health answer was made from: a service that is not healthy counts as Unhealthy',
+      );
   }
   return answer;
 }

@@ -25,4 +25,5 @@ export async function fetchEvents(ctx: Context): Promise<Fetched> {
   }
 }
 
-export const NO_EVENTS = 'no cluster monitor events recorded yet (the monitor records its first one within seconds of the instance starting)';
+export const NO_EVENTS =
+  'no cluster monitor events recorded yet (the monitor records its first one within seconds of the instance starting)';

@@ -5,9 +5,9 @@
 import type { ClusterClient } from '../../api/client.js';
 import { ApiError } from '../../api/errors.js';
 import type { ClusterEventStatus } from '../../api/types.js';
-import { matchPrefix, type EventIdSpec } from '../../domain/event-id.js';
-import { CliError } from '../../errors.js';
+import { type EventIdSpec, matchPrefix } from '../../domain/event-id.js';
 import { isAllHealthy } from '../../domain/verdict.js';
+import { CliError } from '../../errors.js';
 
 export interface ResolveOptions {
   /** How a candidate's `recorded_at` is shown in the "ambiguous" message. Default: as sent. */
@@ -16,7 +16,8 @@ export interface ResolveOptions {
   maxCandidates?: number;
 }
 
-export const RETENTION_HINT = 'events are kept for 72 h and at most the 1000 newest; list what is left with `cluster event list`';
+export const RETENTION_HINT =
+  'events are kept for 72 h and at most the 1000 newest; list what is left with `cluster event list`';
 
 export interface Resolved {
   /** The id to request: `latest` or a canonical UUID. */
@@ -44,15 +45,21 @@ export async function resolveEvent(
   if (found.length === 1) return { id: found[0]!.id, listed: found[0]!, serverDate: answer.serverDate };
   if (found.length === 0) {
     const none = answer.data.length === 0;
-    throw new ApiError('unknown-event', `no retained event id starts with ${spec.text}${none ? ' (the server has no events recorded)' : ''}`, {
-      endpoint: '/v0/cluster/events',
-      hint: RETENTION_HINT,
-      serverDate: answer.serverDate,
-    });
+    throw new ApiError(
+      'unknown-event',
+      `no retained event id starts with ${spec.text}${none ? ' (the server has no events recorded)' : ''}`,
+      {
+        endpoint: '/v0/cluster/events',
+        hint: RETENTION_HINT,
+        serverDate: answer.serverDate,
+      },
+    );
   }
   const max = opts.maxCandidates ?? 10;
   const fmt = opts.formatTime ?? ((t: string) => t);
-  const rows = found.slice(0, max).map((e) => `  ${e.id}  ${fmt(e.recorded_at)}  ${isAllHealthy(e) ? 'healthy' : 'unhealthy'}`);
+  const rows = found
+    .slice(0, max)
+    .map((e) => `  ${e.id}  ${fmt(e.recorded_at)}  ${isAllHealthy(e) ? 'healthy' : 'unhealthy'}`);
   if (found.length > max) rows.push(`  … and ${found.length - max} more`);
   throw new CliError(`event id prefix ${spec.text} is ambiguous: ${found.length} events match\n${rows.join('\n')}`, {
     hint: 'give more characters of the id',

@@ -45,7 +45,10 @@ async function versionOf(client: Pick<ClusterClient, 'platformConfig'>): Promise
  * for a version that has the route — most likely a proxy that does not pass it. Anything else, or
  * a server that does not say its version, is returned unchanged.
  */
-export async function explainMissingRoute(e: unknown, client: Pick<ClusterClient, 'platformConfig' | 'connection'>): Promise<unknown> {
+export async function explainMissingRoute(
+  e: unknown,
+  client: Pick<ClusterClient, 'platformConfig' | 'connection'>,
+): Promise<unknown> {
   if (!(e instanceof ApiError) || e.apiKind !== 'no-api') return e;
   const events = e.endpoint.startsWith('/v0/cluster/events');
   if (!events && e.endpoint !== '/v0/cluster_healthz') return e;
@@ -57,14 +60,22 @@ export async function explainMissingRoute(e: unknown, client: Pick<ClusterClient
   const common = { endpoint: e.endpoint, status: e.status, serverDate: e.serverDate };
   if (olderThan(version, first)) {
     return events
-      ? new ApiError('no-api', `${host} runs Feldera ${text}, which predates cluster monitor events (added in ${show(FIRST_EVENTS)}): ${e.endpoint} answered 404`, {
-          ...common,
-          hint: `use \`cluster status\`, which reads /v0/cluster_healthz (Feldera ${show(FIRST_HEALTHZ)} and newer), or upgrade Feldera`,
-        })
-      : new ApiError('no-api', `${host} runs Feldera ${text}, which predates /v0/cluster_healthz (added in ${show(FIRST_HEALTHZ)})`, {
-          ...common,
-          hint: `cluster status needs Feldera ${show(FIRST_HEALTHZ)} or newer; upgrade Feldera`,
-        });
+      ? new ApiError(
+          'no-api',
+          `${host} runs Feldera ${text}, which predates cluster monitor events (added in ${show(FIRST_EVENTS)}): ${e.endpoint} answered 404`,
+          {
+            ...common,
+            hint: `use \`cluster status\`, which reads /v0/cluster_healthz (Feldera ${show(FIRST_HEALTHZ)} and newer), or upgrade Feldera`,
+          },
+        )
+      : new ApiError(
+          'no-api',
+          `${host} runs Feldera ${text}, which predates /v0/cluster_healthz (added in ${show(FIRST_HEALTHZ)})`,
+          {
+            ...common,
+            hint: `cluster status needs Feldera ${show(FIRST_HEALTHZ)} or newer; upgrade Feldera`,
+          },
+        );
   }
   return new ApiError('no-api', e.message, {
     ...common,

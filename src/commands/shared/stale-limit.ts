@@ -8,10 +8,18 @@
  * was used and where it came from.
  */
 import type { ClusterEventStatus } from '../../api/types.js';
-import { normaliseHost, type Connection } from '../../config/connection.js';
-import { periodKey, statePath, storePeriod, storedPeriod } from '../../config/state.js';
+import { type Connection, normaliseHost } from '../../config/connection.js';
+import { periodKey, statePath, storedPeriod, storePeriod } from '../../config/state.js';
 import type { Context } from '../../context.js';
-import { describeLimit, fixedLimit, learnHealthyPeriod, limitForPeriod, STALE_DEFAULT_MS, type StaleAfterSpec, type StaleLimit } from '../../domain/stale-limit.js';
+import {
+  describeLimit,
+  fixedLimit,
+  learnHealthyPeriod,
+  limitForPeriod,
+  STALE_DEFAULT_MS,
+  type StaleAfterSpec,
+  type StaleLimit,
+} from '../../domain/stale-limit.js';
 
 /** A stored period is written again when it moved by this much, or is this old. */
 const REWRITE_DIFF_MS = 1000;
@@ -33,11 +41,14 @@ function remember(ctx: Ctx, conn: Connection, periodMs: number, samples: number)
   const { key, host } = keyOf(conn);
   const now = ctx.clock.now();
   const old = storedPeriod(ctx.env, key, host);
-  if (old && Math.abs(old.period_ms - periodMs) < REWRITE_DIFF_MS && now - Date.parse(old.learned_at) < REWRITE_AGE_MS) return;
+  if (old && Math.abs(old.period_ms - periodMs) < REWRITE_DIFF_MS && now - Date.parse(old.learned_at) < REWRITE_AGE_MS)
+    return;
   try {
     storePeriod(ctx.env, key, { host, period_ms: periodMs, samples, learned_at: new Date(now).toISOString() });
   } catch (e) {
-    ctx.verbose(`could not store the learned healthy period in ${statePath(ctx.env)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    ctx.verbose(
+      `could not store the learned healthy period in ${statePath(ctx.env)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
   }
 }
 
@@ -47,7 +58,13 @@ function fromStore(ctx: Ctx, conn: Connection): StaleLimit | undefined {
   const e = storedPeriod(ctx.env, key, host);
   if (!e) return undefined;
   const learnedAt = Date.parse(e.learned_at);
-  return { ms: limitForPeriod(e.period_ms), source: 'stored', periodMs: e.period_ms, samples: e.samples, ...(!Number.isNaN(learnedAt) && { learnedAt }) };
+  return {
+    ms: limitForPeriod(e.period_ms),
+    source: 'stored',
+    periodMs: e.period_ms,
+    samples: e.samples,
+    ...(!Number.isNaN(learnedAt) && { learnedAt }),
+  };
 }
 
 /** Learn from `history` when it teaches something (and store it), else what is stored, else the default. */
@@ -56,7 +73,12 @@ function autoLimit(ctx: Ctx, conn: Connection, history: readonly ClusterEventSta
     const learned = learnHealthyPeriod(history);
     if (learned.periodMs !== undefined) {
       remember(ctx, conn, learned.periodMs, learned.samples);
-      return { ms: limitForPeriod(learned.periodMs), source: 'learned', periodMs: learned.periodMs, samples: learned.samples };
+      return {
+        ms: limitForPeriod(learned.periodMs),
+        source: 'learned',
+        periodMs: learned.periodMs,
+        samples: learned.samples,
+      };
     }
     return fromStore(ctx, conn) ?? { ms: STALE_DEFAULT_MS, source: 'default', samples: learned.samples };
   }
@@ -67,8 +89,13 @@ function autoLimit(ctx: Ctx, conn: Connection, history: readonly ClusterEventSta
  * The limit for this run. `history`: the retained event list, when the command read it anyway.
  * `connection`: the one the answer came from (a fleet row's), default the command's.
  */
-export function resolveStaleLimit(ctx: Ctx, spec: StaleAfterSpec, opts: { history?: readonly ClusterEventStatus[]; connection?: Connection } = {}): StaleLimit {
-  const limit = spec.kind === 'fixed' ? fixedLimit(spec.ms) : autoLimit(ctx, opts.connection ?? ctx.connection(), opts.history);
+export function resolveStaleLimit(
+  ctx: Ctx,
+  spec: StaleAfterSpec,
+  opts: { history?: readonly ClusterEventStatus[]; connection?: Connection } = {},
+): StaleLimit {
+  const limit =
+    spec.kind === 'fixed' ? fixedLimit(spec.ms) : autoLimit(ctx, opts.connection ?? ctx.connection(), opts.history);
   ctx.verbose(`stale after ${describeLimit(limit, ctx.clock.now())}`);
   return limit;
 }
@@ -88,7 +115,12 @@ export function followStaleLimit(ctx: Ctx, spec: StaleAfterSpec, connection?: Co
       if (spec.kind !== 'auto') return;
       const learned = learnHealthyPeriod(history);
       if (learned.periodMs === undefined) return; // nothing new: the limit and state.json stay as they are
-      const next: StaleLimit = { ms: limitForPeriod(learned.periodMs), source: 'learned', periodMs: learned.periodMs, samples: learned.samples };
+      const next: StaleLimit = {
+        ms: limitForPeriod(learned.periodMs),
+        source: 'learned',
+        periodMs: learned.periodMs,
+        samples: learned.samples,
+      };
       const now = ctx.clock.now();
       // state.json is touched when the period moved, or once an hour, not on every list the watch reads.
       const moved = limit.periodMs === undefined || Math.abs(limit.periodMs - learned.periodMs) >= REWRITE_DIFF_MS;

@@ -49,12 +49,22 @@ const NOTHING_SAVED = 'nothing was saved; `--no-verify` saves without checking';
 export function loginFailure(e: unknown, host: string): unknown {
   if (!(e instanceof ApiError)) return e;
   const wrap = (message: string, hint?: string) =>
-    new CliError(`login failed: ${message}`, { hint: hint ? `${hint}; ${NOTHING_SAVED}` : NOTHING_SAVED, kind: e.apiKind, exitCode: e.exitCode });
+    new CliError(`login failed: ${message}`, {
+      hint: hint ? `${hint}; ${NOTHING_SAVED}` : NOTHING_SAVED,
+      kind: e.apiKind,
+      exitCode: e.exitCode,
+    });
   switch (e.apiKind) {
     case 'unauthorized':
-      return wrap(`${host} rejected the credential (${e.message})`, 'check the key (API keys start with `apikey:`); create one in the Feldera web console');
+      return wrap(
+        `${host} rejected the credential (${e.message})`,
+        'check the key (API keys start with `apikey:`); create one in the Feldera web console',
+      );
     case 'forbidden':
-      return wrap(`the credential is valid but may not read cluster events (${e.message})`, 'reading cluster events needs the `read` role or higher');
+      return wrap(
+        `the credential is valid but may not read cluster events (${e.message})`,
+        'reading cluster events needs the `read` role or higher',
+      );
     case 'no-api':
       return wrap(
         e.endpoint === '/config/authentication'
