@@ -6,7 +6,7 @@
  *
  * Each scrape reads `/v0/cluster_healthz` (and the latest event's statuses) of every instance at
  * once, each over its own connection and within its request timeout — the rows of `status`
- * (shared/fleet.ts) — at most once per `--min-interval` (exporter/cache.ts). prom-client and the
+ * (queries/fleet-rows.ts) — at most once per `--min-interval` (exporter/cache.ts). prom-client and the
  * server are loaded only here.
  */
 import { Command, Option } from 'commander';
@@ -21,15 +21,15 @@ import {
   fleetNames,
   mapLimit,
 } from '../domain/fleet.js';
-import type { StaleAfterSpec } from '../domain/stale-limit.js';
+import type { StaleAfterSpec } from '../domain/staleness.js';
 import { CliError, EXIT } from '../errors.js';
 import { DEFAULT_LISTEN, type ListenAddress, parseListen } from '../exporter/listen.js';
 import type { ExportedRow } from '../exporter/metrics.js';
+import { checkProfile, checkRow } from '../queries/fleet-rows.js';
 import { fleetNote, fleetVerdictWord } from '../render/status.js';
 import { formatDuration } from '../util/duration.js';
 import { type Factory, globalFlags, type Run } from './factory.js';
 import { durationOption, examples, staleAfterOption } from './flags.js';
-import { checkProfile, checkRow } from './shared/fleet.js';
 
 export interface ExporterOptions {
   listen: ListenAddress;

@@ -7,7 +7,7 @@ import { Option } from 'commander';
 import { SELECTORS, type Selector } from '../api/types.js';
 import { type EventIdSpec, parseEventId } from '../domain/event-id.js';
 import { parseLimit, parseService } from '../domain/history.js';
-import { AUTO, parseStaleAfterSpec } from '../domain/stale-limit.js';
+import { AUTO, parseStaleAfterSpec } from '../domain/staleness.js';
 import { usageError } from '../errors.js';
 import { parseDurationFlag, parseWhenSpec } from '../util/when.js';
 
@@ -28,7 +28,7 @@ export function durationOption(flags: string, help: string, minMs: number): Opti
 
 /**
  * `--stale-after auto|DURATION`: typed once (`StaleAfterSpec`); commands resolve it into a limit
- * with commands/shared/stale-limit.ts.
+ * with queries/stale-limit.ts.
  */
 export function staleAfterOption(
   help = 'an all-healthy latest event older than this means the recorder stopped',

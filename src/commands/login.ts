@@ -29,9 +29,9 @@ import type { Context } from '../context.js';
 import { EXIT, usageError } from '../errors.js';
 import type { Prompter } from '../io/prompt.js';
 import { sanitizeLine } from '../io/sanitize.js';
+import { type AuthMode, loginFailure, readAuthMode, type Verified, verifyAccess } from '../queries/login-check.js';
 import type { Factory, Run } from './factory.js';
 import { examples } from './flags.js';
-import { type AuthMode, loginFailure, readAuthMode, type Verified, verifyAccess } from './shared/verify.js';
 
 export interface LoginOptions {
   apiKeyStdin: boolean;

@@ -3,8 +3,8 @@
  * latest check is older than --stale-after by the server's clock), 1 could not tell. With
  * `--format nagios`, one Monitoring Plugins line and plugin exit codes instead (domain/nagios.ts).
  *
- * One instance: `GET /v0/cluster_healthz` (shared/health.ts). The fleet (`--all-profiles`,
- * `-p a,b,c`): every chosen profile at once, each over its own connection (shared/fleet.ts), one
+ * One instance: `GET /v0/cluster_healthz` (queries/cluster-health.ts). The fleet (`--all-profiles`,
+ * `-p a,b,c`): every chosen profile at once, each over its own connection (queries/fleet-rows.ts), one
  * row per profile, the exit code the most serious of the rows.
  */
 import { Command } from 'commander';
@@ -20,8 +20,11 @@ import {
 import { healthVerdict } from '../domain/health.js';
 import { failureState, healthState, PLUGIN_EXIT } from '../domain/nagios.js';
 import { serviceStatuses } from '../domain/service-status.js';
-import type { StaleAfterSpec } from '../domain/stale-limit.js';
+import type { StaleAfterSpec } from '../domain/staleness.js';
 import { CliError, EXIT, usageError } from '../errors.js';
+import { fetchHealth } from '../queries/cluster-health.js';
+import { checkProfiles } from '../queries/fleet-rows.js';
+import { limitPhrase, resolveStaleLimit } from '../queries/stale-limit.js';
 import { writeJson } from '../render/json.js';
 import { paintKit } from '../render/kit.js';
 import { pluginLine, renderNagios } from '../render/nagios.js';
@@ -35,9 +38,6 @@ import {
 import { formatDuration } from '../util/duration.js';
 import { type Factory, globalFlags, type Run } from './factory.js';
 import { choiceOption, examples, jsonOption, staleAfterOption, utcOption } from './flags.js';
-import { checkProfiles } from './shared/fleet.js';
-import { fetchHealth } from './shared/health.js';
-import { limitPhrase, resolveStaleLimit } from './shared/stale-limit.js';
 
 export interface StatusOptions {
   json: boolean;

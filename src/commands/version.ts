@@ -9,12 +9,18 @@
 import { Command } from 'commander';
 import type { Context } from '../context.js';
 import { CliError, EXIT } from '../errors.js';
+import {
+  FIRST_EVENTS,
+  FIRST_HEALTHZ,
+  FIRST_HISTORY_SINCE,
+  olderThan,
+  parseVersion,
+} from '../queries/feldera-version.js';
 import { writeJson } from '../render/json.js';
 import { renderVersion, type Supports, type VersionReport } from '../render/version.js';
 import { VERSION } from '../version.js';
 import type { Factory, Run } from './factory.js';
 import { examples, jsonOption } from './flags.js';
-import { FIRST_EVENTS, FIRST_HEALTHZ, FIRST_HISTORY_SINCE, olderThan, parseVersion } from './shared/server-version.js';
 
 export interface VersionOptions {
   json: boolean;

@@ -2,7 +2,7 @@
  * Event ids as people type them: `latest`, a full UUID, or a unique prefix of at least 8 hex
  * characters (dashes where the UUID text has them). Parsing is pure and happens before any
  * request, so a malformed id is a usage error (exit 64). Resolving a prefix against the retained
- * event list is commands/shared/resolve-event.ts.
+ * event list is queries/event-lookup.ts.
  */
 
 import type { ClusterEventStatus } from '../api/types.js';

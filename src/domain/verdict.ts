@@ -1,6 +1,6 @@
 /**
  * What an event means for "is it healthy now". A healthy cluster records an event once per
- * healthy period, so an all-healthy latest event older than the stale limit (domain/stale-limit.ts)
+ * healthy period, so an all-healthy latest event older than the stale limit (domain/staleness.ts)
  * means the recorder stopped and current health is unknown — Feldera's own server keeps answering
  * "all healthy" then.
  */

@@ -7,7 +7,7 @@
  * The parts: the cursor (cursor.ts: which events a poll shows, `--since` replay, retention
  * losses); back-off and outages (backoff.ts); the monitor's cadence, which lets a poll skip the
  * list (up to 1000 events, ~80 kB for 72 h of a healthy cluster) when it proves the new latest is
- * the very next event (cadence.ts); staleness and `--until` (staleness.ts). Each is pure. One poll
+ * the very next event (cadence.ts); staleness and `--until` (stale-notice.ts). Each is pure. One poll
  * (`step`, poll.ts) makes the requests and puts their verdicts into the state (loop.ts); `run`,
  * here, waits between polls until the `until` condition, the timeout, the abort signal or a fatal
  * error. Failures that may heal start an outage: the cursor is untouched, so the next successful

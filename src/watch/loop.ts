@@ -1,10 +1,10 @@
 /**
  * A watch in progress: its settings, its state, and how it reports. The pure parts (cursor.ts,
- * backoff.ts, cadence.ts, staleness.ts) decide; the functions here and in poll.ts put what they
+ * backoff.ts, cadence.ts, stale-notice.ts) decide; the functions here and in poll.ts put what they
  * return into the state and give the notices they call for, in the order they are due.
  */
 import type { ClusterEventStatus } from '../api/types.js';
-import { STALE_DEFAULT_MS } from '../domain/stale-limit.js';
+import { STALE_DEFAULT_MS } from '../domain/staleness.js';
 import { CliError } from '../errors.js';
 import type { Clock } from '../util/clock.js';
 import {
@@ -21,7 +21,7 @@ import {
 } from './backoff.js';
 import { type Cadence, initialCadence } from './cadence.js';
 import { type Cursor, startCursor, whenNoEvents, whenStartFailed } from './cursor.js';
-import { initialStaleness, type Said, type Staleness } from './staleness.js';
+import { initialStaleness, type Said, type Staleness } from './stale-notice.js';
 import { isStop, stopEnd } from './stop.js';
 import type {
   StepOutcome,

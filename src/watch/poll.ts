@@ -25,7 +25,7 @@ import {
   startOnServerClock,
 } from './cursor.js';
 import { apply, end, fatal, intervalDelay, type Loop, notice, onFailure, report, say } from './loop.js';
-import { judgeStaleness, resumed, type StaleVerdict, staleAfterPoll, untilHolds, untilMetBy } from './staleness.js';
+import { judgeStaleness, resumed, type StaleVerdict, staleAfterPoll, untilHolds, untilMetBy } from './stale-notice.js';
 import { abortable, isStop } from './stop.js';
 import type { StepOutcome, UntilCondition, WatchedEvent } from './types.js';
 

@@ -15,7 +15,7 @@ import {
   recordingClock,
   type Step,
   selfSignedCert,
-} from './fake-server.js';
+} from '../helpers/fake-server.js';
 // .invalid names fail here without a DNS query: tests send nothing off this machine.
 import '../helpers/test-names.cjs';
 

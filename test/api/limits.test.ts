@@ -12,7 +12,7 @@ import { ANSWER_LIMIT, jsonBeyondLimits, MAX_JSON_DEPTH, MiB } from '../../src/a
 import { resolveConnection } from '../../src/config/connection.js';
 import { EXIT } from '../../src/errors.js';
 import { formatJson } from '../../src/render/json.js';
-import { EVENT, failure, recordingClock } from './fake-server.js';
+import { EVENT, failure, recordingClock } from '../helpers/fake-server.js';
 
 describe('jsonBeyondLimits', () => {
   it('measures depth and values outside strings only', () => {

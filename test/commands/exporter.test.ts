@@ -13,7 +13,7 @@ import type { ManualClock } from '../../src/simulator/index.js';
 import type { Clock } from '../../src/util/clock.js';
 import { argvOf, invoke } from '../helpers/command.js';
 import { type BufferIO, bufferIO } from '../helpers/io.js';
-import { closedPort, configWith, HOUR, MIN, SEC, type Sim, sim, slowServer } from './list-helpers.js';
+import { closedPort, configWith, HOUR, MIN, SEC, type Sim, sim, slowServer } from '../helpers/sim.js';
 
 /** Now from the simulator's clock; sleeps end only when aborted (time moves when the test says). */
 function heldClock(c: ManualClock): Clock {

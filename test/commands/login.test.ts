@@ -7,9 +7,9 @@ import { configPath, readConfig } from '../../src/config/profiles.js';
 import { CliError } from '../../src/errors.js';
 import { scriptedPrompter } from '../../src/io/prompt.js';
 import { type Simulator, startSimulator } from '../../src/simulator/index.js';
-import { EVENT, type FakeServer, fakeServer, feldera, PLATFORM, selfSignedCert } from '../api/fake-server.js';
 import { tempConfigDir } from '../helpers/cli.js';
 import { argvOf, runOrThrow } from '../helpers/command.js';
+import { EVENT, type FakeServer, fakeServer, feldera, PLATFORM, selfSignedCert } from '../helpers/fake-server.js';
 import { bufferIO } from '../helpers/io.js';
 import '../helpers/test-names.cjs';
 

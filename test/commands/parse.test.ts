@@ -19,7 +19,7 @@ import { newCmdProfileUse } from '../../src/commands/profile/use.js';
 import { newCmdSimulate } from '../../src/commands/simulate.js';
 import { newCmdStatus } from '../../src/commands/status.js';
 import { newCmdVersion } from '../../src/commands/version.js';
-import { AUTO } from '../../src/domain/stale-limit.js';
+import { AUTO } from '../../src/domain/staleness.js';
 import { type NewCmd, parse, parseFails } from '../helpers/command.js';
 
 const MIN = 60_000;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { newCmdStatus as run } from '../../src/commands/status.js';
 import { EXIT } from '../../src/errors.js';
-import { closedPort, getJson, HOUR, MIN, runCommand, sim } from './list-helpers.js';
+import { closedPort, getJson, HOUR, MIN, runCommand, sim } from '../helpers/sim.js';
 
 describe('status against the simulator', () => {
   it("healthy: exit 0; piped key: value lines; --json is the server's HealthStatus", async () => {

@@ -4,7 +4,7 @@ import { EXIT } from '../../src/errors.js';
 import { FELDERA_VERSION } from '../../src/simulator/index.js';
 import { VERSION } from '../../src/version.js';
 import { oldFeldera } from '../helpers/old-feldera.js';
-import { closedPort, HOUR, runCommand, sim } from './list-helpers.js';
+import { closedPort, HOUR, runCommand, sim } from '../helpers/sim.js';
 
 describe('cluster version', () => {
   it('this tool and the server: version, edition, revision, what it supports; --json the same', async () => {

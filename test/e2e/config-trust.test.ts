@@ -6,8 +6,8 @@
 import { chmodSync, chownSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { closedPort } from '../commands/list-helpers.js';
 import { runCli, tempConfigDir } from '../helpers/cli.js';
+import { closedPort } from '../helpers/sim.js';
 
 const isRoot = process.getuid?.() === 0;
 

@@ -2,8 +2,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closedPort, HOUR, type Sim, sim } from '../commands/list-helpers.js';
 import { startCli, tempConfigDir } from '../helpers/cli.js';
+import { closedPort, HOUR, type Sim, sim } from '../helpers/sim.js';
 
 describe('e2e: exporter', () => {
   let prod: Sim;

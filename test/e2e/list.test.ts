@@ -1,8 +1,8 @@
 /** `event list`, `event incidents`, `event timeline` as a user runs them: the built binary, a simulator, pipes. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterEventStatus } from '../../src/api/types.js';
-import { getJson, HOUR, type Sim, sim } from '../commands/list-helpers.js';
 import { runCli, tempConfigDir } from '../helpers/cli.js';
+import { getJson, HOUR, type Sim, sim } from '../helpers/sim.js';
 
 describe('e2e: history commands', () => {
   let s: Sim;

@@ -1,7 +1,7 @@
 /** `cluster status --format nagios` as Icinga / Nagios / an NRPE agent runs it: the built binary, one line, the plugin exit code. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closedPort, HOUR, MIN, SEC, type Sim, sim } from '../commands/list-helpers.js';
 import { runCli, tempConfigDir } from '../helpers/cli.js';
+import { closedPort, HOUR, MIN, SEC, type Sim, sim } from '../helpers/sim.js';
 
 describe('e2e: status --format nagios', () => {
   const env = { CLUSTER_CONFIG_DIR: tempConfigDir() };

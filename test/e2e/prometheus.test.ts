@@ -12,8 +12,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { closedPort } from '../commands/list-helpers.js';
 import { startCli, tempConfigDir } from '../helpers/cli.js';
+import { closedPort } from '../helpers/sim.js';
 
 const EXAMPLES = resolve(import.meta.dirname, '../../examples/prometheus');
 const OUTAGE = resolve(import.meta.dirname, '../fixtures/scenarios/compiler-outage-short.json');

@@ -2,9 +2,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closedPort, HOUR, type Sim, sim, slowServer } from '../commands/list-helpers.js';
 import { runCli, tempConfigDir } from '../helpers/cli.js';
 import { oldFeldera } from '../helpers/old-feldera.js';
+import { closedPort, HOUR, type Sim, sim, slowServer } from '../helpers/sim.js';
 
 describe('e2e: status', () => {
   let healthy: Sim;

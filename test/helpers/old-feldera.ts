@@ -5,7 +5,7 @@
  * the same body), timestamps as chrono prints `Utc::now()` (nine fraction digits), `/v0/config`
  * with its version, and a bodyless 404 for the cluster event routes it does not have.
  */
-import { type FakeServer, fakeServer } from '../api/fake-server.js';
+import { type FakeServer, fakeServer } from './fake-server.js';
 
 export interface OldFelderaOptions {
   version?: string;

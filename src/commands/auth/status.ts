@@ -19,8 +19,8 @@ import type { Factory, Run } from '../factory.js';
 
 export type { AuthStatusReport, Setting };
 
+import { type AuthMode, readAuthMode } from '../../queries/login-check.js';
 import { examples, jsonOption } from '../flags.js';
-import { type AuthMode, readAuthMode } from '../shared/verify.js';
 
 const NAMES: Record<string, [flag: string, env: string]> = {
   host: ['--host', 'FELDERA_HOST'],

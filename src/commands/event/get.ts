@@ -11,18 +11,18 @@ import type { ClusterEvent, Selector } from '../../api/types.js';
 import type { Context } from '../../context.js';
 import { type Assessment, assessEvent } from '../../domain/assess.js';
 import type { EventIdSpec } from '../../domain/event-id.js';
-import type { StaleAfterSpec, StaleLimit } from '../../domain/stale-limit.js';
+import type { StaleAfterSpec, StaleLimit } from '../../domain/staleness.js';
 import { EXIT } from '../../errors.js';
+import { resolveEvent } from '../../queries/event-lookup.js';
+import { explainMissingRoute } from '../../queries/feldera-version.js';
+import { serverNow } from '../../queries/server-clock.js';
+import { limitPhrase, resolveStaleLimit } from '../../queries/stale-limit.js';
 import { renderEvent } from '../../render/event.js';
 import { writeJson } from '../../render/json.js';
 import { formatTimestamp } from '../../render/time.js';
 import { formatDuration } from '../../util/duration.js';
 import type { Factory, Run } from '../factory.js';
 import { eventIdArgument, examples, jsonOption, selectorOption, staleAfterOption, utcOption } from '../flags.js';
-import { resolveEvent } from '../shared/resolve-event.js';
-import { serverNow } from '../shared/server-now.js';
-import { explainMissingRoute } from '../shared/server-version.js';
-import { limitPhrase, resolveStaleLimit } from '../shared/stale-limit.js';
 
 export interface GetOptions {
   id: EventIdSpec;

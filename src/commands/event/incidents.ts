@@ -8,16 +8,16 @@ import { SERVICES, type Service } from '../../api/types.js';
 import type { Context } from '../../context.js';
 import { checkWindowOrder, windowAt } from '../../domain/history.js';
 import { groupIncidents, incidentJson, incidentsInWindow } from '../../domain/incidents.js';
-import { AUTO } from '../../domain/stale-limit.js';
+import { AUTO } from '../../domain/staleness.js';
 import { EXIT } from '../../errors.js';
+import { fetchEvents, NO_EVENTS } from '../../queries/event-history.js';
+import { resolveStaleLimit } from '../../queries/stale-limit.js';
 import { writeJson } from '../../render/json.js';
 import { paintKit } from '../../render/kit.js';
 import { renderIncidentRows, renderIncidentTable } from '../../render/list.js';
 import type { When } from '../../util/when.js';
 import type { Factory, Run } from '../factory.js';
 import { examples, jsonOption, serviceOption, utcOption, whenOption } from '../flags.js';
-import { fetchEvents, NO_EVENTS } from '../shared/history.js';
-import { resolveStaleLimit } from '../shared/stale-limit.js';
 
 export interface IncidentsOptions {
   since?: When;

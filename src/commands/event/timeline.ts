@@ -6,17 +6,17 @@
 import { Command, Option } from 'commander';
 import type { Context } from '../../context.js';
 import { windowAt } from '../../domain/history.js';
-import { type StaleAfterSpec, summarizeLimit } from '../../domain/stale-limit.js';
+import { type StaleAfterSpec, summarizeLimit } from '../../domain/staleness.js';
 import { buildTimeline, timelineJson, timelineWindow } from '../../domain/timeline.js';
 import { EXIT, usageError } from '../../errors.js';
+import { fetchEvents, NO_EVENTS } from '../../queries/event-history.js';
+import { resolveStaleLimit } from '../../queries/stale-limit.js';
 import { writeJson } from '../../render/json.js';
 import { paintKit } from '../../render/kit.js';
 import { LABEL_WIDTH, renderTimeline } from '../../render/timeline.js';
 import type { When } from '../../util/when.js';
 import type { Factory, Run } from '../factory.js';
 import { examples, jsonOption, staleAfterOption, utcOption, whenOption } from '../flags.js';
-import { fetchEvents, NO_EVENTS } from '../shared/history.js';
-import { resolveStaleLimit } from '../shared/stale-limit.js';
 
 export interface TimelineOptions {
   since?: When;

@@ -5,15 +5,15 @@
 import { Command } from 'commander';
 import type { Context } from '../../context.js';
 import { parseSince, type SinceSpec } from '../../domain/since.js';
-import type { StaleAfterSpec } from '../../domain/stale-limit.js';
+import type { StaleAfterSpec } from '../../domain/staleness.js';
 import { CliError, EXIT, usageError } from '../../errors.js';
 import { EXEC_ON, type ExecOn, type ExecOptions } from '../../hooks/payload.js';
+import { explainWithOwnClient } from '../../queries/feldera-version.js';
+import { followStaleLimit, limitPhrase } from '../../queries/stale-limit.js';
 import { formatDuration } from '../../util/duration.js';
 import { createWatcher, type UntilCondition } from '../../watch/engine.js';
 import type { Factory, Run } from '../factory.js';
 import { choiceOption, durationOption, examples, jsonOption, staleAfterOption, utcOption } from '../flags.js';
-import { explainWithOwnClient } from '../shared/server-version.js';
-import { followStaleLimit, limitPhrase } from '../shared/stale-limit.js';
 
 export interface WatchOptions {
   intervalMs: number;

@@ -1,0 +1,29 @@
+/**
+ * Shared by the history commands (list, incidents, timeline): fetch the retained list once, and
+ * the "now" everything is judged against (the server's `Date` header, else the local clock).
+ */
+import type { ClusterEventStatus } from '../api/types.js';
+import type { Context } from '../context.js';
+import { explainMissingRoute } from './feldera-version.js';
+import { nowOf } from './server-clock.js';
+
+export interface Fetched {
+  events: ClusterEventStatus[];
+  /** The server's now, or ours when it sent no Date header. */
+  now: number;
+}
+
+export async function fetchEvents(ctx: Context): Promise<Fetched> {
+  const client = await ctx.client();
+  try {
+    const answer = await client.listEvents();
+    return { events: answer.data, now: nowOf(ctx, answer.serverDate) };
+  } catch (e) {
+    throw await explainMissingRoute(e, client);
+  } finally {
+    client.close();
+  }
+}
+
+export const NO_EVENTS =
+  'no cluster monitor events recorded yet (the monitor records its first one within seconds of the instance starting)';

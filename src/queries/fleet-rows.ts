@@ -1,0 +1,121 @@
+/**
+ * Checking many profiles at once (`status --all-profiles`, `-p a,b`): each row over its own
+ * connection from its own profile only (domain/fleet.ts says which flags and variables apply),
+ * at most FLEET_CONCURRENCY in flight, each bounded by the request timeout, rows in input order.
+ */
+import type { ClusterClient } from '../api/client.js';
+import { ApiError } from '../api/errors.js';
+import { type Connection, resolveConnection } from '../config/connection.js';
+import type { Context } from '../context.js';
+import { FLEET_CONCURRENCY, fleetInputs, mapLimit } from '../domain/fleet.js';
+import { healthVerdict } from '../domain/health.js';
+import type { StaleAfterSpec } from '../domain/staleness.js';
+import { CliError, EXIT } from '../errors.js';
+import type { FleetRow } from '../render/status.js';
+import { formatDuration } from '../util/duration.js';
+import { fetchHealth } from './cluster-health.js';
+import { resolveStaleLimit } from './stale-limit.js';
+
+/** Resolve with `work`, or with `onTimeout()` after `ms` — whichever comes first. */
+async function within<T>(ctx: Context, ms: number, work: Promise<T>, onTimeout: () => T): Promise<T> {
+  const stop = new AbortController();
+  const timer = ctx.clock.sleep(ms, stop.signal).then(
+    () => onTimeout(),
+    () => undefined as never,
+  );
+  try {
+    return await Promise.race([work, timer]);
+  } finally {
+    stop.abort();
+  }
+}
+
+function failedRow(ctx: Context, name: string, host: string, e: unknown): FleetRow {
+  const kind = e instanceof ApiError ? e.apiKind : e instanceof CliError ? e.kind : 'error';
+  const message = e instanceof Error ? e.message : String(e);
+  if (!(e instanceof CliError)) ctx.verbose(`[${name}] unexpected failure: ${message}`);
+  return { profile: name, host, exitCode: EXIT.FAILURE, error: { kind, message } };
+}
+
+/** How a row reads: beyond the HealthStatus, the statuses too (see fetchHealth); `retries` overrides the connection's. */
+export interface RowReads {
+  statuses?: boolean;
+  retries?: number;
+}
+
+/**
+ * One row: the health answer of the instance `connect` resolves, bounded by its request timeout,
+ * or the error, as a row (never thrown). `name` labels the row and its --verbose lines.
+ */
+export async function checkRow(
+  ctx: Context,
+  name: string,
+  connect: () => Connection,
+  staleAfter: StaleAfterSpec,
+  reads: RowReads = {},
+): Promise<FleetRow> {
+  let host = ctx.config().profiles[name]?.host ?? '?';
+  let client: ClusterClient | undefined;
+  try {
+    const connection = { ...connect(), ...(reads.retries !== undefined && { retries: reads.retries }) };
+    host = connection.host;
+    const trace = ctx.flags.verbose ? (l: string) => ctx.verbose(`[${name}] ${l}`) : undefined;
+    client = await ctx.client({ connection, retryBudgetMs: connection.timeoutMs, trace });
+    const c = client;
+    const verbose = (l: string) => ctx.verbose(`[${name}] ${l}`);
+    // The row's own limit: its profile's stored period, else the default (never a history read here).
+    const limit = resolveStaleLimit({ ...ctx, verbose }, staleAfter, { connection });
+    const row = (async (): Promise<FleetRow> => {
+      const a = await fetchHealth(c, { verbose, clock: ctx.clock }, reads);
+      const v = healthVerdict(a.health, a.now, limit.ms);
+      return {
+        profile: name,
+        host,
+        exitCode: v.exitCode,
+        health: a.health,
+        body: a.body,
+        verdict: v,
+        legacy: a.legacy,
+        now: a.now,
+        staleAfterMs: limit.ms,
+        ...(a.statuses && { statuses: a.statuses.statuses }),
+      };
+    })();
+    // A backstop over the whole row: the timeout plus a little.
+    const timedOut = new ApiError(
+      'timeout',
+      `no answer from ${host} within the request timeout (${formatDuration(connection.timeoutMs)})`,
+      { endpoint: '/v0/cluster_healthz', transient: true },
+    );
+    return await within<FleetRow>(
+      ctx,
+      connection.timeoutMs + 500,
+      row.catch((e: unknown) => failedRow(ctx, name, host, e)),
+      () => failedRow(ctx, name, host, timedOut),
+    );
+  } catch (e) {
+    return failedRow(ctx, name, host, e);
+  } finally {
+    client?.close();
+  }
+}
+
+/** A stored profile's row, over its own connection only (domain/fleet.ts). */
+export function checkProfile(
+  ctx: Context,
+  name: string,
+  staleAfter: StaleAfterSpec,
+  reads: RowReads = {},
+): Promise<FleetRow> {
+  const { flags, env } = fleetInputs(ctx.flags, ctx.env, name);
+  return checkRow(ctx, name, () => resolveConnection(flags, env, ctx.config()), staleAfter, reads);
+}
+
+export function checkProfiles(
+  ctx: Context,
+  names: readonly string[],
+  staleAfter: StaleAfterSpec,
+  reads: RowReads = {},
+): Promise<FleetRow[]> {
+  return mapLimit(names, FLEET_CONCURRENCY, (name) => checkProfile(ctx, name, staleAfter, reads));
+}

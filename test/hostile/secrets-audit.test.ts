@@ -1,0 +1,339 @@
+/**
+ * The secrets audit: every command × every error path a server (or the network, or the config)
+ * can provoke × a known credential given each way — stored in a profile (API key, bearer token,
+ * token command), by the environment (FELDERA_API_KEY, FELDERA_AUTH_TOKEN_COMMAND), by stdin to
+ * `login` — and the credential, or any 8-character piece of it, never appears on stdout or stderr.
+ * The server reflects whatever `Authorization` it gets into every place an answer can carry text:
+ * bodies of every status, shape errors, HTML titles, a redirect's Location, a challenge header,
+ * the event data itself. In-process through the commands' own parsers, with --verbose and, where
+ * the command has it, --json.
+ */
+import { writeFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newCmdStatus as newCmdAuthStatus } from '../../src/commands/auth/status.js';
+import { newCmdGet } from '../../src/commands/event/get.js';
+import { newCmdIncidents } from '../../src/commands/event/incidents.js';
+import { newCmdList } from '../../src/commands/event/list.js';
+import { newCmdTimeline } from '../../src/commands/event/timeline.js';
+import { newCmdWatch } from '../../src/commands/event/watch.js';
+import { type LoginOptions, loginRun, newCmdLogin } from '../../src/commands/login.js';
+import { newCmdLogout } from '../../src/commands/logout.js';
+import { newCmdProfileList } from '../../src/commands/profile/list.js';
+import { newCmdProfileUse } from '../../src/commands/profile/use.js';
+import { newCmdStatus } from '../../src/commands/status.js';
+import type { Profile } from '../../src/config/profiles.js';
+import { PIECE } from '../../src/io/secrets.js';
+import { tempConfigDir } from '../helpers/cli.js';
+import { invoke, type NewCmd } from '../helpers/command.js';
+import { EVENT, HEALTH, PLATFORM, recordingClock } from '../helpers/fake-server.js';
+import { bufferIO } from '../helpers/io.js';
+import { closedPort } from '../helpers/sim.js';
+
+// Three unrelated secrets: an API key (its shape is recognised anywhere), and two opaque bearer
+// tokens (nothing but knowing them can hide them).
+const API_KEY = `apikey:${'Ka7Qm2Xz9Lp4Rt8Wv1Nc5Hd3Jf6Gs0By'.repeat(4)}`;
+const TOKEN = `opaq-${'9c1e7b3f5a2d8e4c6b0a'.repeat(3)}`;
+const CMD_TOKEN = `cmdtok-${'5f2e8a1c9d3b7e4f6a0c'.repeat(3)}`;
+
+/** The secret in the text, or any PIECE-long piece of its body (an API key's `apikey:` prefix is shared by all keys). */
+function leaked(text: string, secret: string): string | undefined {
+  if (text.includes(secret)) return secret;
+  const body = secret.replace(/^apikey:/, '');
+  for (let i = 0; i + PIECE <= body.length; i++)
+    if (text.includes(body.slice(i, i + PIECE))) return body.slice(i, i + PIECE);
+  return undefined;
+}
+
+const ALL_SECRETS = [API_KEY, TOKEN, CMD_TOKEN];
+
+/** A token command prints a token it does not contain (the command itself is shown by `auth status` and `profile list`). */
+const TOKEN_FILE = join(tempConfigDir(), 'token');
+writeFileSync(TOKEN_FILE, `${CMD_TOKEN}\n`);
+const TOKEN_COMMAND = `cat ${TOKEN_FILE}`;
+
+// ---------------------------------------------------------------------------------------------
+// The reflecting server: one mode at a time, applied to every path.
+
+type Mode = (cred: string, path: string, req: IncomingMessage, res: ServerResponse) => void;
+
+const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+  res.writeHead(status, { 'content-type': 'application/json', date: new Date().toUTCString(), ...headers });
+  res.end(JSON.stringify(body));
+};
+const text = (
+  res: ServerResponse,
+  status: number,
+  type: string,
+  body: string,
+  headers: Record<string, string> = {},
+) => {
+  res.writeHead(status, { 'content-type': type, date: new Date().toUTCString(), ...headers });
+  res.end(body);
+};
+
+/** Valid answers with the credential inside their texts: the data paths (stdout) must hide it too. */
+const echoData: Mode = (cred, path, _req, res) => {
+  const event = {
+    ...EVENT,
+    all_healthy: false,
+    compiler_status: 'Unhealthy',
+    api_self_info: `token ${cred}`,
+    compiler_self_info: `Unhealthy: ${cred}`,
+    runner_resources_info: cred,
+  };
+  if (path === '/config/authentication')
+    return json(res, 200, { GenericOidc: { issuer: `https://idp/${cred}`, client_id: cred, extra_oidc_scopes: [] } });
+  if (path === '/v0/config') return json(res, 200, { ...PLATFORM, version: `0.337.0+${cred}`, edition: cred });
+  if (path === '/v0/config/session')
+    return json(res, 200, { tenant_id: cred, tenant_name: cred, role: cred, memberships: [] });
+  if (path === '/v0/cluster_healthz')
+    return json(res, 503, { ...HEALTH, compiler: { ...HEALTH.compiler, message: `down: ${cred}` } });
+  if (path === '/v0/cluster/events')
+    return json(res, 200, [
+      event,
+      { ...EVENT, id: '01938f2c-7a4b-7c3d-8e5f-0123456789aa', recorded_at: '2025-12-08T13:03:06.655736Z' },
+    ]);
+  return json(res, 200, event);
+};
+
+const MODES: Record<string, Mode> = {
+  'valid answers carrying it': echoData,
+  '200 plain text quoting it': (c, _p, _q, res) => text(res, 200, 'text/plain', `hello ${c}`),
+  '200 JSON of the wrong shape quoting it': (c, p, _q, res) =>
+    json(
+      res,
+      200,
+      p === '/v0/cluster/events'
+        ? [{ id: c, recorded_at: c }]
+        : { id: c.slice(3), recorded_at: c, all_healthy: c, api: c, version: c, message: c, memberships: c },
+    ),
+  '200 HTML with it in the title': (c, _p, _q, res) =>
+    text(res, 200, 'text/html', `<html><head><title>Sign in ${c}</title></head></html>`),
+  '307 redirect with it in Location': (c, _p, _q, res) =>
+    text(res, 307, 'text/plain', '', { location: `http://127.0.0.1:1/steal?t=${c}` }),
+  '401 Feldera body quoting it': (c, _p, _q, res) =>
+    json(res, 401, { message: `Unauthorized API key ${c}`, error_code: 'AuthenticationFailed' }),
+  '401 challenge quoting it': (c, _p, _q, res) =>
+    text(res, 401, 'text/plain', '', { 'www-authenticate': `Bearer error_description="bad token ${c}"` }),
+  '403 quoting it': (c, _p, _q, res) =>
+    json(res, 403, { message: `${c} may not`, error_code: 'InsufficientPermissions', details: { token: c } }),
+  '404 text quoting it': (c, _p, _q, res) => text(res, 404, 'text/plain', `no route for ${c}`),
+  '400 text quoting it': (c, _p, _q, res) => text(res, 400, 'text/plain', `bad request ${c}`),
+  '500 Feldera body quoting it': (c, _p, _q, res) =>
+    json(res, 500, { message: `boom ${c}`, error_code: c, details: c }),
+  '502 proxy page quoting it': (c, _p, _q, res) =>
+    text(res, 502, 'text/html', `<html><title>502 upstream said ${c}</title><h1>${c}</h1></html>`),
+  '429 text quoting it': (c, _p, _q, res) => text(res, 429, 'text/plain', `slow down ${c}`, { 'retry-after': '0' }),
+  'a body cut off after it': (c, _p, req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100000' });
+    res.write(`{"id": "${c}", "recorded_at": "`);
+    setTimeout(() => req.socket.destroy(), 5);
+  },
+  'a 100-character slice of it in an error': (c, _p, _q, res) => text(res, 500, 'text/plain', `${c.slice(7, 107)}`),
+};
+
+let mode: Mode = echoData;
+let server: ReturnType<typeof createServer>;
+let url = '';
+let refusedUrl = '';
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    req.resume();
+    const cred = (req.headers.authorization ?? '').replace(/^Bearer /, '');
+    mode(cred, (req.url ?? '').split('?')[0]!, req, res);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  refusedUrl = `http://127.0.0.1:${await closedPort()}`;
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((r) => server.close(r));
+});
+
+// ---------------------------------------------------------------------------------------------
+// The ways a credential is given, and the commands.
+
+interface Way {
+  secret: string;
+  /** The profile stored as `p` (current), if the credential is stored. */
+  stored?: Profile['auth'];
+  env?: Record<string, string>;
+}
+
+const WAYS: Record<string, Way> = {
+  'stored API key': { secret: API_KEY, stored: { kind: 'apikey', apiKey: API_KEY } },
+  'stored bearer token': { secret: TOKEN, stored: { kind: 'token', token: TOKEN } },
+  'stored token command': { secret: CMD_TOKEN, stored: { kind: 'token-command', command: TOKEN_COMMAND } },
+  FELDERA_API_KEY: { secret: API_KEY, env: { FELDERA_API_KEY: API_KEY } },
+  'FELDERA_API_KEY (opaque)': { secret: TOKEN, env: { FELDERA_API_KEY: TOKEN } },
+  FELDERA_AUTH_TOKEN_COMMAND: { secret: CMD_TOKEN, env: { FELDERA_AUTH_TOKEN_COMMAND: TOKEN_COMMAND } },
+};
+
+const COMMANDS: [string, NewCmd<unknown>, string[]][] = [
+  ['event get latest -s all --json', newCmdGet as NewCmd<unknown>, ['latest', '-s', 'all', '--json']],
+  ['event get latest -s all', newCmdGet as NewCmd<unknown>, ['latest', '-s', 'all']],
+  ['event get <prefix>', newCmdGet as NewCmd<unknown>, ['01938f2c']],
+  ['event list --json', newCmdList as NewCmd<unknown>, ['--json']],
+  ['event list', newCmdList as NewCmd<unknown>, []],
+  ['event incidents', newCmdIncidents as NewCmd<unknown>, []],
+  ['event timeline --json', newCmdTimeline as NewCmd<unknown>, ['--json']],
+  [
+    'event watch --json --details',
+    newCmdWatch as NewCmd<unknown>,
+    ['--json', '--details', '--timeout', '40s', '--interval', '10s'],
+  ],
+  ['status --json', newCmdStatus as NewCmd<unknown>, ['--json']],
+  ['status', newCmdStatus as NewCmd<unknown>, []],
+  ['auth status', newCmdAuthStatus as NewCmd<unknown>, []],
+  ['auth status --json', newCmdAuthStatus as NewCmd<unknown>, ['--json']],
+];
+
+/** Commands that only make sense with stored profiles (the fleet, the profile commands). */
+const STORED_ONLY: [string, NewCmd<unknown>, string[]][] = [
+  ['status --all-profiles --json', newCmdStatus as NewCmd<unknown>, ['--all-profiles', '--json']],
+  ['status --all-profiles', newCmdStatus as NewCmd<unknown>, ['--all-profiles']],
+  ['profile list', newCmdProfileList as NewCmd<unknown>, []],
+  ['profile list --json', newCmdProfileList as NewCmd<unknown>, ['--json']],
+  ['profile use', newCmdProfileUse as NewCmd<unknown>, ['q']],
+  ['logout', newCmdLogout as NewCmd<unknown>, []],
+];
+
+function configFor(way: Way, host: string): string {
+  const dir = tempConfigDir();
+  if (way.stored) {
+    const profiles = { p: { host, auth: way.stored }, q: { host, auth: way.stored } };
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ current: 'p', profiles }), { mode: 0o600 });
+  }
+  return dir;
+}
+
+async function run(
+  newCmd: NewCmd<unknown>,
+  argv: string[],
+  way: Way,
+  host: string,
+  extra: { runF?: (o: unknown, ctx: never) => Promise<number> } = {},
+) {
+  const io = bufferIO({ env: { CLUSTER_CONFIG_DIR: configFor(way, host), ...way.env } });
+  const hostFlag = way.stored ? [] : ['--host', host];
+  const r = await invoke(newCmd, [...argv, ...hostFlag, '--verbose', '--retries', '0', '--request-timeout', '2'], {
+    io,
+    clock: recordingClock(Date.parse('2025-12-08T14:10:00Z')),
+    signal: AbortSignal.timeout(10_000),
+    ...(extra.runF && { runF: extra.runF as never }),
+  });
+  return { code: r.code, output: r.out + r.err };
+}
+
+function expectNoLeak(output: string, what: string): void {
+  for (const s of ALL_SECRETS) {
+    const piece = leaked(output, s);
+    expect(piece, `${what}: "${piece}" of a credential in:\n${output}`).toBeUndefined();
+  }
+}
+
+describe.each(Object.entries(MODES))('server: %s', (modeName, m) => {
+  beforeAll(() => {
+    mode = m;
+  });
+  it.each(Object.entries(WAYS))('credential: %s — every command', { timeout: 60_000 }, async (wayName, way) => {
+    const commands = way.stored ? [...COMMANDS, ...STORED_ONLY] : COMMANDS;
+    for (const [name, newCmd, argv] of commands) {
+      const r = await run(newCmd, argv, way, url);
+      expect([0, 1, 2, 3, 124], `${name} exit ${r.code}:\n${r.output}`).toContain(r.code);
+      expectNoLeak(r.output, `${modeName} / ${wayName} / ${name}`);
+    }
+  });
+});
+
+describe('no server, and broken configs, with a credential each way', () => {
+  it.each(Object.entries(WAYS))('connection refused, https to a plain-http server — %s', async (_w, way) => {
+    for (const host of [refusedUrl, url.replace('http:', 'https:')]) {
+      for (const [name, newCmd, argv] of COMMANDS.filter(([n]) => !n.startsWith('event watch'))) {
+        const r = await run(newCmd, argv, way, host);
+        expect(r.code, name).toBe(1);
+        expectNoLeak(r.output, `${host} / ${name}`);
+      }
+    }
+  });
+
+  it('a config file that is not JSON, has a broken profile, or is unsafe: none of it quoted', async () => {
+    const broken = [
+      `{"current": "p", "profiles": {"p": {"host": "${url}", "auth": {"kind": "apikey", "apiKey": ${API_KEY}}}}}`,
+      `{"current": "p", "profiles": {"p": {"host": "${url}", "auth": {"kind": "apikey", "apiKey": "${API_KEY}"}, "tenant": 7}}}`,
+      `{"current": "${TOKEN}", "profiles": {"p": {"host": "${url}", "auth": {"kind": "token", "token": "${TOKEN}"}}}}`,
+    ];
+    for (const [i, content] of broken.entries()) {
+      for (const mode of [0o600, 0o666]) {
+        const dir = tempConfigDir();
+        writeFileSync(join(dir, 'config.json'), content, { mode });
+        const { chmodSync } = await import('node:fs');
+        chmodSync(join(dir, 'config.json'), mode);
+        for (const [name, newCmd, argv] of [...COMMANDS, ...STORED_ONLY]) {
+          const r = await invoke(newCmd, [...argv, '--verbose', '--retries', '0'], {
+            io: bufferIO({ env: { CLUSTER_CONFIG_DIR: dir } }),
+            clock: recordingClock(),
+          });
+          if (i < 2) expect(r.code, `${name}: ${r.err}`).toBe(1);
+          expectNoLeak(r.out + r.err, `config ${i} (mode ${mode.toString(8)}) / ${name}`);
+        }
+      }
+    }
+  });
+
+  it('a token command that fails, or prints more than a token, with the token in what it prints', async () => {
+    for (const command of [
+      `echo "denied for $(${TOKEN_COMMAND})" >&2; exit 3`,
+      `echo "$(${TOKEN_COMMAND}) extra words"`,
+      `${TOKEN_COMMAND}; ${TOKEN_COMMAND}`,
+    ]) {
+      for (const way of [
+        { secret: CMD_TOKEN, env: { FELDERA_AUTH_TOKEN_COMMAND: command } },
+        { secret: CMD_TOKEN, stored: { kind: 'token-command' as const, command } },
+      ]) {
+        for (const [name, newCmd, argv] of COMMANDS) {
+          const r = await run(newCmd, argv, way, url);
+          expect(r.code, name).toBe(1);
+          expectNoLeak(r.output, `${command} / ${name}`);
+        }
+      }
+    }
+  });
+});
+
+describe('login: the credential given on stdin or as a token command, against every server', () => {
+  const loginWays: [string, string, string[]][] = [
+    ['API key on stdin', API_KEY, ['--api-key-stdin']],
+    ['opaque token on stdin', TOKEN, ['--api-key-stdin']],
+    ['--token-command', CMD_TOKEN, ['--token-command', TOKEN_COMMAND]],
+  ];
+  it.each(Object.entries(MODES))('%s', async (_m, m) => {
+    mode = m;
+    for (const [name, secret, argv] of loginWays) {
+      for (const host of [url, refusedUrl]) {
+        const way: Way = { secret };
+        const r = await run(newCmdLogin as NewCmd<unknown>, [...argv, '--profile', 'x'], way, host, {
+          runF: ((o: LoginOptions, ctx: Parameters<typeof loginRun>[1]) =>
+            loginRun(o, ctx, { readStdin: async () => `${secret}\n` })) as never,
+        });
+        expect([0, 1], `${name}: ${r.output}`).toContain(r.code);
+        expectNoLeak(r.output, `login ${name} at ${host}`);
+      }
+    }
+    mode = echoData;
+  });
+});
+
+describe('the audit can fail', () => {
+  it('the leak check finds a whole credential and a piece of one, but not a mask', () => {
+    expect(leaked(`x ${TOKEN} y`, TOKEN)).toBe(TOKEN);
+    expect(leaked(`x ${API_KEY.slice(30, 38)} y`, API_KEY)).toBe(API_KEY.slice(30, 38));
+    expect(leaked('apikey:Ka7Q…Gs0By', API_KEY)).toBeUndefined();
+  });
+});
