@@ -211,7 +211,8 @@ export interface RunState {
 
 /** Parse and run; every failure becomes one printed error (with a hint) and its exit code. */
 export async function execute(program: Command, argv: string[], rawIO: IO, state: RunState): Promise<number> {
-  const io = scrubbedIO(rawIO, (state.scrubber ??= createScrubber()));
+  state.scrubber ??= createScrubber();
+  const io = scrubbedIO(rawIO, state.scrubber);
   const errors: { path: string; text: string }[] = [];
   const printer = () => state.printer ?? createPrinter(io);
   // A usage error found while parsing comes before the command knows it prints JSON: `--json` on
@@ -299,7 +300,16 @@ function terminalProgress(io: IO): RequestProgressCallback {
     ['SIGINT', EXIT.SIGINT],
     ['SIGTERM', EXIT.SIGTERM],
   ] as const;
-  const handlers = signals.map(([sig, exit]) => [sig, () => (p.clear(), process.exit(exit))] as const);
+  const handlers = signals.map(
+    ([sig, exit]) =>
+      [
+        sig,
+        () => {
+          p.clear();
+          process.exit(exit);
+        },
+      ] as const,
+  );
   const p = createProgress({
     write: (s) => io.stderr.write(s),
     columns: io.stderrColumns ?? io.columns,
@@ -328,7 +338,8 @@ export async function main(argv: string[]): Promise<number> {
       const controller = new AbortController();
       if (mode.longRunning) stopOnSignals(controller);
       const io = processIO(flags.color);
-      const scrubber = (state.scrubber ??= createScrubber());
+      state.scrubber ??= createScrubber();
+      const scrubber = state.scrubber;
       // The spinner writes through the same credential filter as everything else (it quotes retry reasons).
       const progress =
         io.stdoutIsTTY && io.stderrIsTTY && !flags.verbose && !mode.longRunning

@@ -72,8 +72,10 @@ export function makeContext(init: ContextInit): Context {
       if (config) return config;
       config = readConfig(io.env);
       // every stored credential: a fleet check uses each profile's own
-      for (const p of Object.values(config.profiles))
-        scrubber.add(p.auth.kind === 'apikey' ? p.auth.apiKey : p.auth.kind === 'token' ? p.auth.token : undefined);
+      for (const p of Object.values(config.profiles)) {
+        if (p.auth.kind === 'apikey') scrubber.add(p.auth.apiKey);
+        if (p.auth.kind === 'token') scrubber.add(p.auth.token);
+      }
       return config;
     },
     connection() {

@@ -24,6 +24,7 @@ export function newCmdCompletion(f: Factory, runF: Run<CompletionOptions> = comp
       'after',
       examples(
         'source <(cluster completion bash)                 in ~/.bashrc',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: zsh syntax in an example, not a template
         'cluster completion zsh > "${fpath[1]}/_cluster"   then restart zsh',
         'cluster completion fish > ~/.config/fish/completions/cluster.fish',
       ),

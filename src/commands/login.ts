@@ -270,7 +270,8 @@ function summary(
 ): void {
   const { io, env } = ctx;
   const isCurrent = saved.current === name;
-  const status = isCurrent ? (saved.becameCurrent ? ' (now the current profile)' : ' (the current profile)') : '';
+  let status = '';
+  if (isCurrent) status = saved.becameCurrent ? ' (now the current profile)' : ' (the current profile)';
   io.stdout.write(
     `${verified ? 'Logged in to' : 'Saved without verifying'} ${profile.host} as profile "${name}"${status}.\n`,
   );

@@ -8,6 +8,7 @@
  * row per profile, the exit code the most serious of the rows.
  */
 import { Command } from 'commander';
+import type { ClusterClient } from '../api/client.js';
 import type { Context } from '../context.js';
 import {
   FLEET_IGNORED_ENV,
@@ -22,7 +23,7 @@ import { failureState, healthState, PLUGIN_EXIT } from '../domain/nagios.js';
 import { serviceStatuses } from '../domain/service-status.js';
 import type { StaleAfterSpec } from '../domain/staleness.js';
 import { CliError, EXIT, usageError } from '../errors.js';
-import { fetchHealth } from '../queries/cluster-health.js';
+import { fetchHealth, type HealthAnswer } from '../queries/cluster-health.js';
 import { checkProfiles } from '../queries/fleet-rows.js';
 import { limitPhrase, resolveStaleLimit } from '../queries/stale-limit.js';
 import { writeJson } from '../render/json.js';
@@ -118,7 +119,7 @@ export async function statusRun(opts: StatusOptions, ctx: Context): Promise<numb
   if (opts.nagios) return nagiosRun(opts, ctx);
   const { io } = ctx;
   const client = await ctx.client();
-  let answer;
+  let answer: HealthAnswer;
   try {
     answer = await fetchHealth(client, ctx);
   } finally {
@@ -144,8 +145,8 @@ export async function statusRun(opts: StatusOptions, ctx: Context): Promise<numb
 
 /** One Monitoring Plugins line on stdout and a plugin exit code, whatever happens (README "status --format nagios"). */
 async function nagiosRun(opts: StatusOptions, ctx: Context): Promise<number> {
-  let client;
-  let answer;
+  let client: ClusterClient | undefined;
+  let answer: HealthAnswer;
   try {
     client = await ctx.client();
     answer = await fetchHealth(client, ctx, { statuses: true });

@@ -5,7 +5,7 @@
  */
 import { type ClusterEventStatus, SERVICES, type Service } from '../api/types.js';
 import type { Verdict } from './verdict.js';
-import { computedAllHealthy, eventAge } from './verdict.js';
+import { computedAllHealthy, eventAge, eventVerdict } from './verdict.js';
 
 export interface Assessment {
   verdict: Verdict;
@@ -56,7 +56,7 @@ export function assessEvent(event: ClusterEventStatus, opts: AssessOptions): Ass
   const ageMs = eventAge(event, opts.serverNow, opts.localNow);
   const stale = opts.latest && healthy && ageMs > opts.staleAfterMs;
   return {
-    verdict: !healthy ? 'unhealthy' : stale ? 'stale' : 'healthy',
+    verdict: eventVerdict(event, stale),
     healthy,
     stale,
     recordedMs,

@@ -97,7 +97,8 @@ export function fleetInputs(
 
 /** Exit code severity for a fleet: 1 (unreachable/failed) before 3 (stale) before 2 (unhealthy) before 0. */
 export function fleetExit(codes: readonly number[]): number {
-  const rank = (c: number) => (c === EXIT.OK ? 0 : c === EXIT.UNHEALTHY ? 1 : c === EXIT.STALE ? 2 : 3);
+  const order: number[] = [EXIT.OK, EXIT.UNHEALTHY, EXIT.STALE];
+  const rank = (c: number) => (order.includes(c) ? order.indexOf(c) : order.length);
   let worst: number = EXIT.OK;
   for (const c of codes) {
     const n = c === EXIT.OK || c === EXIT.UNHEALTHY || c === EXIT.STALE ? c : EXIT.FAILURE;

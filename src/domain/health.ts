@@ -68,10 +68,12 @@ export function healthVerdict(h: HealthStatus, now: number, staleAfterMs: number
   const ageMs = now - checkedAt;
   const unhealthy = SERVICES.filter((s) => !h[s].healthy);
   const allHealthy = h.all_healthy && unhealthy.length === 0;
-  const verdict: Verdict = !allHealthy ? 'unhealthy' : ageMs > staleAfterMs ? 'stale' : 'healthy';
+  let verdict: Verdict = 'unhealthy';
+  if (allHealthy) verdict = ageMs > staleAfterMs ? 'stale' : 'healthy';
   return { verdict, checkedAt, ageMs, unhealthy, exitCode: verdictExit(verdict) };
 }
 
 export function verdictExit(v: Verdict): number {
-  return v === 'healthy' ? EXIT.OK : v === 'stale' ? EXIT.STALE : EXIT.UNHEALTHY;
+  const codes: Record<Verdict, number> = { healthy: EXIT.OK, stale: EXIT.STALE, unhealthy: EXIT.UNHEALTHY };
+  return codes[v];
 }

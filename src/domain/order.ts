@@ -32,7 +32,8 @@ export function keyOf(e: Pick<ClusterEventStatus, 'id' | 'recorded_at'>): EventK
 /** Negative when `a` was recorded before `b` (server order: `recorded_at`, then `id`). */
 export function compareKeys(a: EventKey, b: EventKey): number {
   if (a.time !== b.time) return a.time < b.time ? -1 : 1;
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  if (a.id === b.id) return 0;
+  return a.id < b.id ? -1 : 1;
 }
 
 /** Oldest first, whatever order the server sent (it sends newest first). */

@@ -32,6 +32,9 @@ function sameCheck(h: HealthStatus, e: ClusterEventStatus): boolean {
 export function serviceStatuses(h: HealthStatus, latest?: ClusterEventStatus): StatusesOf {
   const exact = latest !== undefined && sameCheck(h, latest);
   const statuses = {} as ServiceStatuses;
-  for (const s of SERVICES) statuses[s] = exact ? latest[`${s}_status`] : h[s].healthy ? 'Healthy' : 'Unhealthy';
+  for (const s of SERVICES) {
+    if (exact) statuses[s] = latest[`${s}_status`];
+    else statuses[s] = h[s].healthy ? 'Healthy' : 'Unhealthy';
+  }
   return { statuses, exact };
 }

@@ -34,10 +34,13 @@ export function isStale(event: ClusterEventStatus, ageMs: number, staleAfterMs: 
 
 /** The verdict of one shown event (a watch line, a list row): `stale` is decided by the caller, for the newest event only. */
 export function eventVerdict(event: ClusterEventStatus, stale: boolean): Verdict {
-  return !isAllHealthy(event) ? 'unhealthy' : stale ? 'stale' : 'healthy';
+  if (!isAllHealthy(event)) return 'unhealthy';
+  return stale ? 'stale' : 'healthy';
 }
+
+const MONITOR_SEVERITY: Record<MonitorStatus, number> = { Healthy: 0, InitialUnhealthy: 1, Unhealthy: 2 };
 
 /** Rank for "worst status": Healthy < InitialUnhealthy < Unhealthy. */
 export function severity(status: MonitorStatus): number {
-  return status === 'Healthy' ? 0 : status === 'InitialUnhealthy' ? 1 : 2;
+  return MONITOR_SEVERITY[status];
 }

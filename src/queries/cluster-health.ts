@@ -6,7 +6,7 @@
  * events (v0.201+) has `/v0/cluster_healthz`, which came first (v0.121). A 404 is explained by
  * the server's version instead (feldera-version.ts).
  */
-import type { ClusterClient } from '../api/client.js';
+import type { Answer, ClusterClient } from '../api/client.js';
 import { type HealthBody, type HealthStatus, SERVICES } from '../api/types.js';
 import type { Context } from '../context.js';
 import { normalizeHealth, unchangedSince } from '../domain/health.js';
@@ -43,7 +43,7 @@ export async function fetchHealth(
         () => undefined,
       )
     : undefined;
-  let a;
+  let a: Answer<HealthBody>;
   try {
     a = await client.clusterHealth();
   } catch (e) {

@@ -31,7 +31,9 @@ async function within<T>(ctx: Context, ms: number, work: Promise<T>, onTimeout: 
 }
 
 function failedRow(ctx: Context, name: string, host: string, e: unknown): FleetRow {
-  const kind = e instanceof ApiError ? e.apiKind : e instanceof CliError ? e.kind : 'error';
+  let kind = 'error';
+  if (e instanceof ApiError) kind = e.apiKind;
+  else if (e instanceof CliError) kind = e.kind;
   const message = e instanceof Error ? e.message : String(e);
   if (!(e instanceof CliError)) ctx.verbose(`[${name}] unexpected failure: ${message}`);
   return { profile: name, host, exitCode: EXIT.FAILURE, error: { kind, message } };

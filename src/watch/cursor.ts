@@ -159,7 +159,9 @@ const RETAINED_MAX = 1000;
  */
 function fromStartBatch(cursor: Cursor, items: readonly ClusterEvent[], startedAt: number, serverNow: number): Batch {
   const r = replayFrom({ kind: 'time', at: startedAt }, items, startedAt);
-  const events = r instanceof CliError ? oldestFirst(items).slice(-1) : r.before ? [r.before, ...r.events] : r.events;
+  let events: ClusterEvent[];
+  if (r instanceof CliError) events = oldestFirst(items).slice(-1);
+  else events = r.before ? [r.before, ...r.events] : r.events;
   const oldest = events[0];
   const retentionAtWork =
     items.length >= RETAINED_MAX ||

@@ -67,7 +67,9 @@ async function run(w: Loop, guardMs: number | undefined, detach: () => void): Pr
       try {
         await wait(w, o.delayMs);
       } catch (e) {
-        const r = onFailure(w, isStop(e) ? e : w.stop.signal.aborted ? w.stop.signal.reason : e);
+        // A wait cut short by the stop signal reports the stop, not the abort error it threw.
+        const stopped = !isStop(e) && w.stop.signal.aborted;
+        const r = onFailure(w, stopped ? w.stop.signal.reason : e);
         if (r.done) return r.end;
       }
     }

@@ -27,7 +27,9 @@ const SIGNAL_EXIT: Record<string, number> = { SIGINT: EXIT.SIGINT, SIGTERM: EXIT
 export function stopEnd(signal: AbortSignal | undefined): WatchEnd {
   if (!signal?.aborted) return { reason: 'timeout', exitCode: EXIT.TIMEOUT };
   const r: unknown = signal.reason;
-  const name = typeof r === 'string' ? r : r instanceof Error ? r.message : 'SIGINT';
+  let name = 'SIGINT';
+  if (typeof r === 'string') name = r;
+  else if (r instanceof Error) name = r.message;
   return { reason: 'aborted', signal: name, exitCode: SIGNAL_EXIT[name] ?? EXIT.SIGINT };
 }
 

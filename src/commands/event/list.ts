@@ -104,6 +104,13 @@ export function listOptions(flags: ListFlags, staleAfterGiven = false): ListOpti
   };
 }
 
+/** Whether the chosen view prints JSON (then an error is JSON on stdout too). */
+function jsonOf(opts: ListOptions): boolean {
+  if (opts.view === 'incidents') return opts.incidents.json;
+  if (opts.view === 'timeline') return opts.timeline.json;
+  return opts.json;
+}
+
 export function newCmdList(f: Factory, runF: Run<ListOptions> = listRun): Command {
   return new Command('list')
     .alias('ls')
@@ -131,9 +138,7 @@ export function newCmdList(f: Factory, runF: Run<ListOptions> = listRun): Comman
     )
     .action(async (flags: ListFlags, cmd: Command) => {
       const opts = listOptions(flags, cmd.getOptionValueSource('staleAfter') === 'cli');
-      const json =
-        opts.view === 'events' ? opts.json : opts.view === 'incidents' ? opts.incidents.json : opts.timeline.json;
-      await f.run(cmd, runF, opts, { json });
+      await f.run(cmd, runF, opts, { json: jsonOf(opts) });
     });
 }
 

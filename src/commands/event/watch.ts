@@ -12,6 +12,7 @@ import { explainWithOwnClient } from '../../queries/feldera-version.js';
 import { followStaleLimit, limitPhrase } from '../../queries/stale-limit.js';
 import { formatDuration } from '../../util/duration.js';
 import { createWatcher, type UntilCondition } from '../../watch/engine.js';
+import type { WatchEnd } from '../../watch/types.js';
 import type { Factory, Run } from '../factory.js';
 import { choiceOption, durationOption, examples, jsonOption, staleAfterOption, utcOption } from '../flags.js';
 
@@ -113,7 +114,14 @@ export async function watchRun(opts: WatchOptions, ctx: Context): Promise<number
   const raw = await ctx.client({ keepAlive: true, connection: { ...connection, retries: 0 }, progress: undefined });
   // With `auto`, every event list the engine reads anyway teaches the instance's healthy period.
   const limit = followStaleLimit(ctx, opts.staleAfter, connection);
-  const client = { ...raw, listEvents: () => raw.listEvents().then((a) => (limit.learn(a.data), a)) };
+  const client = {
+    ...raw,
+    listEvents: async () => {
+      const answer = await raw.listEvents();
+      limit.learn(answer.data);
+      return answer;
+    },
+  };
   // Loaded here, not at start-up: the watch renderer draws with chalk.
   const { createWatchRenderer, summaryText } = await import('../../render/watch.js');
   const reports = opts.details && !opts.json ? (await import('../../render/event.js')).renderServiceReports : undefined;
@@ -146,7 +154,7 @@ export async function watchRun(opts: WatchOptions, ctx: Context): Promise<number
     ...(renderer.live && { statusTickMs: 1000 }),
   });
   ctx.verbose(`watching ${connection.host} every ${formatDuration(opts.intervalMs)}`);
-  let end;
+  let end: WatchEnd;
   try {
     end = await watcher.run();
   } finally {
