@@ -2,11 +2,21 @@
  * What a slow request is doing, on one stderr line at a terminal: nothing for the first second
  * (most answers come sooner), then a spinner with the host and the seconds waited, or
  * `retrying (2/4) in 1s: <why>` while a retry waits; the line is erased as soon as the last
- * request ends, before anything else is printed. Fed by the client's `progress` callback
- * (api/client.ts `RequestProgress`); only used where both stdout and stderr are terminals.
+ * request ends, before anything else is printed. Fed by the client's `progress` callback with
+ * `RequestProgress` events (defined here, so that io/ needs nothing from api/); only used where
+ * both stdout and stderr are terminals.
  */
-import type { RequestProgress } from '../api/client.js';
 import { sanitizeLine } from './sanitize.js';
+
+/**
+ * What a request is doing, for a progress display at a terminal (the client draws nothing): it
+ * started, it failed and is tried again after `waitMs`, it ended (answered or not). `id` tells
+ * concurrent requests apart.
+ */
+export type RequestProgress =
+  | { kind: 'start'; id: number; host: string; endpoint: string }
+  | { kind: 'retry'; id: number; attempt: number; attempts: number; reason: string; waitMs: number }
+  | { kind: 'end'; id: number };
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 const ERASE = '\r\u001b[2K';
