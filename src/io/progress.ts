@@ -7,6 +7,7 @@
  * both stdout and stderr are terminals.
  */
 import { sanitizeLine } from './sanitize.js';
+import { fitWidth } from './width.js';
 
 /**
  * What a request is doing, for a progress display at a terminal (the client draws nothing): it
@@ -65,7 +66,7 @@ export function createProgress(opts: ProgressOptions): Progress {
       r && r.until > t
         ? `retrying (${r.attempt}/${r.attempts}) in ${Math.ceil((r.until - t) / 1000)}s: ${r.reason}`
         : `waiting for ${oldest.host}${active.size > 1 ? ` and ${active.size - 1} more` : ''} · ${Math.floor((t - oldest.since) / 1000)}s`;
-    return `${spin} ${sanitizeLine(text)}`.slice(0, Math.max(10, opts.columns - 1));
+    return fitWidth(`${spin} ${sanitizeLine(text)}`, Math.max(10, opts.columns - 1));
   };
   const draw = () => {
     if (active.size === 0) return;

@@ -1,4 +1,4 @@
-import { cpWidth, textWidth } from './width.js';
+import { nextWidth, textWidth } from './width.js';
 
 /**
  * The word wrapper of the program: greedy, lines of at most `width` terminal columns (io/width.ts),
@@ -53,9 +53,10 @@ function splitWord(word: string, cols: number): { pieces: string[]; rest: string
   let width = 0; // its columns
   let count = 0; // its code points
   let brk: { at: number; width: number; count: number } | undefined; // just after its last break character
+  let prev = -1;
   for (let i = 0; i < word.length; ) {
     const cp = word.codePointAt(i)!;
-    const w = cpWidth(cp);
+    const w = nextWidth(cp, prev);
     if (width + w > cols && count > 0) {
       const cutAt = brk && brk.count > count / 2 ? brk : { at: i, width, count };
       pieces.push(word.slice(start, cutAt.at));
@@ -68,6 +69,7 @@ function splitWord(word: string, cols: number): { pieces: string[]; rest: string
     width += w;
     count++;
     i += cp > 0xffff ? 2 : 1;
+    prev = cp;
     if (isBreakAfter(cp)) brk = { at: i, width, count };
   }
   return { pieces, rest: word.slice(start), restWidth: width };

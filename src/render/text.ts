@@ -4,7 +4,7 @@
  * cutting to a width.
  */
 
-import { textWidth } from '../io/width.js';
+import { fitWidth, textWidth } from '../io/width.js';
 import { wrapWords } from '../io/wrap.js';
 
 export { textWidth };
@@ -22,11 +22,10 @@ export function widest(text: string): number {
   return text.split('\n').reduce((m, l) => Math.max(m, visibleWidth(l)), 0);
 }
 
-/** At most `max` characters: longer text is cut and ends in `…`. */
+/** At most `max` columns: longer text is cut and ends in `…`. */
 export function cut(text: string, max: number): string {
-  const cps = Array.from(text);
   if (max <= 1) return '';
-  return cps.length <= max ? text : `${cps.slice(0, max - 1).join('')}…`;
+  return textWidth(text) <= max ? text : `${fitWidth(text, max - 1)}…`;
 }
 
 /** Feldera cuts every info text at 8,192 characters, adding a suffix that says so (58 characters). */

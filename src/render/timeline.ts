@@ -11,7 +11,7 @@ import type { CellStatus, Timeline } from '../domain/timeline.js';
 import { formatDuration } from '../util/duration.js';
 import type { PaintKit } from './kit.js';
 import { plainTable } from './table.js';
-import { wrapText } from './text.js';
+import { textWidth, wrapText } from './text.js';
 import { formatTimestamp } from './time.js';
 
 export const LABEL_WIDTH = 10;
@@ -135,7 +135,7 @@ export function renderTimeline(t: Timeline, v: TimelineView, deps: PaintKit): st
   const range = `${formatTimestamp(t.start, v.utc)} → ${formatTimestamp(t.end, v.utc)}`;
   const about = `(${formatDuration(t.end - t.start)}, ${formatDuration(t.sliceMs)} per cell, ${t.events} event${t.events === 1 ? '' : 's'})`;
   // One line when it fits the width, else the details go under the range.
-  if (`Timeline  ${range}  ${about}`.length <= v.columns)
+  if (textWidth(`Timeline  ${range}  ${about}`) <= v.columns)
     lines.push(`${c.bold('Timeline')}  ${range}  ${c.dim(about)}`);
   else lines.push(`${c.bold('Timeline')}  ${range}`, `${' '.repeat(10)}${c.dim(about)}`);
   lines.push('');
@@ -146,7 +146,7 @@ export function renderTimeline(t: Timeline, v: TimelineView, deps: PaintKit): st
   // The legend on one line when it fits the width (3 spaces between entries, else 2), else two lines.
   const entries = LEGEND.map(([s, text]) => ({
     painted: `${cellRun(c, v.color, s, 1)} ${text}`,
-    width: 2 + text.length,
+    width: 2 + textWidth(text),
   }));
   const legendWidth = (gap: number) => entries.reduce((w, e) => w + e.width, 0) + gap * (entries.length - 1);
   if (legendWidth(3) <= v.columns) lines.push(entries.map((e) => e.painted).join('   '));

@@ -21,7 +21,7 @@ import type { WatchedEvent, WatchNotice, WatchObserver, WatchSnapshot } from '..
 import { formatJson } from './json.js';
 import { paintStatus, paintSymbol, paintVerdict, statusSymbol, VERDICT_MARK } from './paint.js';
 import { palette } from './style.js';
-import { plural, visibleWidth } from './text.js';
+import { cut, plural, visibleWidth } from './text.js';
 import { formatClock, formatTimestamp } from './time.js';
 
 export interface WatchView {
@@ -232,7 +232,7 @@ export function createWatchRenderer(io: IO, view: WatchView): WatchRenderer {
     if (!statusLine || !last || closed) return;
     const text = statusText(last);
     const width = Math.max(10, io.columns - 1);
-    safeWrite(io.stderr, CLEAR_LINE + cErr.dim(text.length > width ? `${text.slice(0, width - 1)}…` : text));
+    safeWrite(io.stderr, CLEAR_LINE + cErr.dim(cut(text, width)));
     drawn = true;
   };
   const out = (text: string) => {

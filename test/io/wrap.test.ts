@@ -33,12 +33,17 @@ describe('wrapWords', () => {
     ]);
     expect(wrapWords('x'.repeat(25), 10, 'cut')).toEqual(['x'.repeat(10), 'x'.repeat(10), 'x'.repeat(5)]);
     expect(wrapWords('編譯失敗編譯失敗編譯', 10, 'cut')).toEqual(['編譯失敗編', '譯失敗編譯']);
+    // an emoji sequence is measured as one, and never split
+    expect(wrapWords('👨\u200d👩\u200d👧'.repeat(3), 4, 'cut')).toEqual([
+      '👨\u200d👩\u200d👧👨\u200d👩\u200d👧',
+      '👨\u200d👩\u200d👧',
+    ]);
   });
 
   it('no line is wider than the width but a whole word, and no word is lost or changed (property)', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.constantFrom('a', 'bb', ' ', '  ', '/', '.', '編', 'ccc-ddd'), { maxLength: 40 }),
+        fc.array(fc.constantFrom('a', 'bb', ' ', '  ', '/', '.', '編', 'e\u0301', '🚀', 'ccc-ddd'), { maxLength: 40 }),
         fc.integer({ min: 4, max: 30 }),
         fc.constantFrom('keep' as const, 'cut' as const),
         (parts, width, long) => {
