@@ -9,7 +9,6 @@ import { wrapWords } from '../io/wrap.js';
 
 export { textWidth };
 
-// eslint-disable-next-line no-control-regex
 const SGR = /\u001b\[[0-9;]*m/g;
 
 /** Columns a string takes once its colour codes are removed. */

@@ -34,13 +34,10 @@ const LEGEND: readonly [CellStatus, string][] = [
 function cellRun(c: ChalkInstance, color: boolean, s: CellStatus, n: number): string {
   if (!color) return PLAIN_CELL[s].repeat(n);
   const block = '█'.repeat(n);
-  return s === 'Healthy'
-    ? c.green(block)
-    : s === 'InitialUnhealthy'
-      ? c.yellow(block)
-      : s === 'Unhealthy'
-        ? c.red(block)
-        : c.gray('░'.repeat(n));
+  if (s === 'Healthy') return c.green(block);
+  if (s === 'InitialUnhealthy') return c.yellow(block);
+  if (s === 'Unhealthy') return c.red(block);
+  return c.gray('░'.repeat(n));
 }
 
 /** Run-length painting: one escape sequence per run, not per cell. */
@@ -172,7 +169,9 @@ export function renderTimeline(t: Timeline, v: TimelineView, deps: PaintKit): st
   ]);
   lines.push(plainTable(deps, ['SERVICE', 'AVAILABILITY', 'UNHEALTHY', 'UNKNOWN', 'INCIDENTS'], rows));
   const limit = v.staleLimit ?? formatDuration(t.staleAfterMs);
-  const explain = `availability = healthy time / known time. Unknown: before the first retained event, or an all-healthy stretch with no event for more than ${limit}: the recorder was not running.`;
+  const explain =
+    'availability = healthy time / known time. Unknown: before the first retained event, ' +
+    `or an all-healthy stretch with no event for more than ${limit}: the recorder was not running.`;
   for (const l of wrapText(explain, Math.max(40, v.columns))) lines.push(c.dim(l));
   return `${lines.join('\n')}\n`;
 }
