@@ -11,6 +11,7 @@
  */
 import { createFetch, type FetchContext, type FetchOptions } from 'ofetch';
 import { CliError } from '../errors.js';
+import type { RequestProgress } from '../io/progress.js';
 import { sanitizeLine } from '../io/sanitize.js';
 import { type Clock, systemClock } from '../util/clock.js';
 import {
@@ -55,15 +56,8 @@ export interface Answer<T> {
   bytes: number;
 }
 
-/**
- * What a request is doing, for a progress display at a terminal (the client draws nothing): it
- * started, it failed and is tried again after `waitMs`, it ended (answered or not). `id` tells
- * concurrent requests apart.
- */
-export type RequestProgress =
-  | { kind: 'start'; id: number; host: string; endpoint: string }
-  | { kind: 'retry'; id: number; attempt: number; attempts: number; reason: string; waitMs: number }
-  | { kind: 'end'; id: number };
+// What a request is doing, for the progress line: defined with that line (io/progress.ts), below the client.
+export type { RequestProgress };
 
 export interface ClientOptions {
   clock?: Clock;

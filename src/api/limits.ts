@@ -5,6 +5,8 @@
  * tool use more than about 200 MB, crash on a deep structure, or hang on an endless body.
  */
 
+import { walkJson } from '../util/json-scan.js';
+
 export const MiB = 1024 * 1024;
 
 /**
@@ -33,18 +35,11 @@ export function describeLimit(bytes: number): string {
   return bytes >= MiB ? `${Math.round((bytes / MiB) * 10) / 10} MiB` : `${Math.round(bytes / 1024)} KiB`;
 }
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const OPEN_BRACE = 0x7b;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACE = 0x7d;
-const CLOSE_BRACKET = 0x5d;
-const COMMA = 0x2c;
-
 /**
  * Why `text` must not be parsed: it nests deeper than `maxDepth` or holds more than `maxValues`
  * values (counted from above: one per container and per comma, plus the root); undefined when it
- * is within both. One pass, no allocation; strings are skipped whole. Malformed JSON is left to
+ * is within both. One walk over the text (util/json-scan.ts walkJson: strings are passed whole at
+ * the speed of indexOf), stopped as soon as a limit is passed. Malformed JSON is left to
  * JSON.parse to describe.
  */
 export function jsonBeyondLimits(
@@ -52,35 +47,8 @@ export function jsonBeyondLimits(
   maxDepth = MAX_JSON_DEPTH,
   maxValues = MAX_JSON_VALUES,
 ): string | undefined {
-  let depth = 0;
-  let values = 1;
-  const n = text.length;
-  for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (c === QUOTE) {
-      i = endOfString(text, i + 1);
-      continue;
-    }
-    if (c === OPEN_BRACE || c === OPEN_BRACKET) {
-      if (++depth > maxDepth) return `its JSON nests more than ${maxDepth} levels deep`;
-      values++;
-    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) depth--;
-    else if (c === COMMA) values++;
-    else continue;
-    if (values > maxValues) return `its JSON holds more than ${maxValues.toLocaleString('en-US')} values`;
-  }
+  const { why } = walkJson(text, undefined, { maxDepth, maxValues });
+  if (why === 'depth') return `its JSON nests more than ${maxDepth} levels deep`;
+  if (why === 'values') return `its JSON holds more than ${maxValues.toLocaleString('en-US')} values`;
   return undefined;
-}
-
-/** The index of the quote that closes a string whose text starts at `i` (the end of `text` if none does). */
-function endOfString(text: string, i: number): number {
-  for (;;) {
-    const q = text.indexOf('"', i);
-    if (q < 0) return text.length;
-    // The quote is escaped when an odd number of backslashes stands before it.
-    let b = q - 1;
-    while (b >= i && text.charCodeAt(b) === BACKSLASH) b--;
-    if ((q - 1 - b) % 2 === 0) return q;
-    i = q + 1;
-  }
 }

@@ -73,8 +73,10 @@ complete -c cluster -f -a '(__cluster_complete)'
 complete -c feldera-cluster -f -a '(__cluster_complete)'
 `;
 
+const SCRIPTS: Record<Shell, string> = { bash: BASH, zsh: ZSH, fish: FISH };
+
 export function completionScript(shell: Shell): string {
-  return shell === 'bash' ? BASH : shell === 'zsh' ? ZSH : FISH;
+  return SCRIPTS[shell];
 }
 
 /** The answer `__complete` prints: a line per candidate, then the directive. */

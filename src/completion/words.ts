@@ -87,26 +87,38 @@ function argumentValues(cmd: Command, index: number, prefix: string, src: Comple
   return startingWith(FIXED_ARGS[path] ?? [], prefix);
 }
 
-export function complete(root: Command, words: readonly string[], src: CompletionSources): Completion {
-  const typed = words.length ? words.slice(0, -1) : [];
-  const current = words.at(-1) ?? '';
-  let cmd = root;
-  let positional = 0;
-  let pending: Option | undefined; // a flag whose value is the next word
+/** Where the words before the one being completed leave the command line. */
+interface Typed {
+  /** The (sub)command they name. */
+  cmd: Command;
+  /** How many of its arguments they hold. */
+  positional: number;
+  /** A flag whose value is the word being completed. */
+  pending: Option | undefined;
+}
+
+function readTyped(root: Command, typed: readonly string[]): Typed {
+  const at: Typed = { cmd: root, positional: 0, pending: undefined };
   for (const w of typed) {
-    if (pending) {
-      pending = undefined;
+    if (at.pending) {
+      at.pending = undefined;
       continue;
     }
     if (w.startsWith('-') && w !== '-') {
-      const flag = w.includes('=') ? undefined : findFlag(cmd, root, w);
-      if (flag && takesValue(flag)) pending = flag;
+      const flag = w.includes('=') ? undefined : findFlag(at.cmd, root, w);
+      if (flag && takesValue(flag)) at.pending = flag;
       continue;
     }
-    const sub = cmd.commands.find((c) => c.name() === w || c.aliases().includes(w));
-    if (sub && positional === 0) cmd = sub;
-    else positional++;
+    const sub = at.cmd.commands.find((c) => c.name() === w || c.aliases().includes(w));
+    if (sub && at.positional === 0) at.cmd = sub;
+    else at.positional++;
   }
+  return at;
+}
+
+export function complete(root: Command, words: readonly string[], src: CompletionSources): Completion {
+  const current = words.at(-1) ?? '';
+  const { cmd, positional, pending } = readTyped(root, words.length ? words.slice(0, -1) : []);
   if (pending) return flagValues(pending, current, src);
   const eq = /^(--[^=]+)=(.*)$/.exec(current);
   if (eq) {

@@ -116,13 +116,7 @@ function boolEnv(name: string, v: string | undefined): boolean | undefined {
 function checkTenant(tenant: string | undefined, source: Source, profileName: string | undefined): string | undefined {
   if (tenant === undefined || /^[\x20-\x7e]+$/.test(tenant)) return tenant;
   const bad = [...tenant].find((c) => !/[\x20-\x7e]/.test(c))!;
-  const what =
-    bad === '\r' || bad === '\n'
-      ? 'a line break'
-      : bad < ' ' || bad === '\x7f'
-        ? 'a control character'
-        : `a non-ASCII character (${JSON.stringify(bad)})`;
-  const message = `the tenant contains ${what}; it is sent as the Feldera-Tenant header, which takes printable ASCII only`;
+  const message = `the tenant contains ${describeBad(bad)}; it is sent as the Feldera-Tenant header, which takes printable ASCII only`;
   if (source === 'profile') {
     throw new CliError(`${message} (profile "${profileName ?? ''}")`, {
       hint: `log in again with \`cluster login --profile ${profileName ?? 'NAME'} --tenant NAME\``,
@@ -133,6 +127,13 @@ function checkTenant(tenant: string | undefined, source: Source, profileName: st
     `invalid ${source === 'flag' ? '--tenant' : 'FELDERA_TENANT'}: ${message}`,
     'give the tenant name as the instance knows it, e.g. --tenant acme',
   );
+}
+
+/** What the first character a header cannot carry is. */
+function describeBad(ch: string): string {
+  if (ch === '\r' || ch === '\n') return 'a line break';
+  if (ch < ' ' || ch === '\x7f') return 'a control character';
+  return `a non-ASCII character (${JSON.stringify(ch)})`;
 }
 
 /** Own properties only: a profile named `constructor` must not find Object.prototype's. */
@@ -158,13 +159,10 @@ type Env = Record<string, string | undefined>;
 
 /** The first of flag, environment, profile, default that is set, and which it was. */
 function pick<T>(flag: T | undefined, envVal: T | undefined, prof: T | undefined, dflt: T): [T, Source] {
-  return flag !== undefined
-    ? [flag, 'flag']
-    : envVal !== undefined
-      ? [envVal, 'env']
-      : prof !== undefined
-        ? [prof, 'profile']
-        : [dflt, 'default'];
+  if (flag !== undefined) return [flag, 'flag'];
+  if (envVal !== undefined) return [envVal, 'env'];
+  if (prof !== undefined) return [prof, 'profile'];
+  return [dflt, 'default'];
 }
 
 interface Selected {

@@ -68,7 +68,9 @@ export async function withConfigLock<T>(dir: string, fn: () => Promise<T> | T): 
     lockfilePath,
     stale: STALE_MS,
     // Only when the event loop stalled for more than STALE_MS while holding it: the write is refused below.
-    onCompromised: (e: Error) => void (lost = e),
+    onCompromised: (e: Error) => {
+      lost = e;
+    },
   };
   // Waiting is done here rather than with proper-lockfile's `retries`, which would also retry a
   // folder that cannot be written (EACCES) for as long as it waits for a holder.

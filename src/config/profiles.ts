@@ -110,21 +110,22 @@ function readTrusted(file: string): string | undefined {
   }
 }
 
+/** Why a config file or folder cannot be read or written, by error code. */
+const ACCESS_ERRORS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EISDIR: 'it is a directory',
+  ENOTDIR: 'a part of its path is not a directory',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on the device',
+};
+
 /** A config file or folder that cannot be read or written: one line naming the path and why, and what to do. */
 export function configAccessError(op: 'read' | 'write', file: string, e: unknown): CliError {
-  const code = (e as NodeJS.ErrnoException).code;
-  const why =
-    code === 'EACCES' || code === 'EPERM'
-      ? 'permission denied'
-      : code === 'EISDIR'
-        ? 'it is a directory'
-        : code === 'ENOTDIR'
-          ? 'a part of its path is not a directory'
-          : code === 'EROFS'
-            ? 'read-only file system'
-            : code === 'ENOSPC'
-              ? 'no space left on the device'
-              : sanitizeLine((e as Error).message ?? String(e));
+  const code = (e as NodeJS.ErrnoException).code ?? '';
+  const why = Object.hasOwn(ACCESS_ERRORS, code)
+    ? ACCESS_ERRORS[code]!
+    : sanitizeLine((e as Error).message ?? String(e));
   return new CliError(`cannot ${op} the config file ${file}: ${why}`, {
     hint: 'check the permissions of that file and its folder, or choose another folder with CLUSTER_CONFIG_DIR',
     kind: 'config',
@@ -155,38 +156,8 @@ function normaliseConfig(raw: unknown, file: string): ConfigData {
       });
     }
     for (const [name, p] of Object.entries(r.profiles as Record<string, unknown>)) {
-      const broken = (why: string) =>
-        new CliError(`the config file ${file} has a broken profile "${sanitizeLine(name)}" (${why})`, {
-          hint: validProfileName(name)
-            ? `remove it with \`cluster logout --profile ${name}\` or fix the file by hand`
-            : 'fix the file by hand',
-          kind: 'config',
-        });
-      if (!validProfileName(name)) throw broken('not a valid profile name');
-      const prof = p as Partial<Profile> | null;
-      if (
-        !prof ||
-        typeof prof !== 'object' ||
-        typeof prof.host !== 'string' ||
-        typeof prof.auth !== 'object' ||
-        prof.auth === null
-      ) {
-        throw broken('needs "host" and "auth"');
-      }
-      const kind = (prof.auth as { kind?: unknown }).kind;
-      if (typeof kind !== 'string' || !Object.hasOwn(AUTH_FIELDS, kind)) {
-        throw broken('"auth.kind" must be none, apikey, token or token-command');
-      }
-      const field = AUTH_FIELDS[kind];
-      if (field && typeof (prof.auth as Record<string, unknown>)[field] !== 'string')
-        throw broken(`"auth.${field}" is missing`);
-      for (const key of ['tenant', 'caCert', 'serverVersion', 'serverEdition'] as const) {
-        if (prof[key] !== undefined && typeof prof[key] !== 'string') throw broken(`"${key}" must be a string`);
-      }
-      if (prof.insecure !== undefined && typeof prof.insecure !== 'boolean')
-        throw broken('"insecure" must be true or false');
       Object.defineProperty(profiles, name, {
-        value: prof as Profile,
+        value: checkedProfile(name, p, file),
         enumerable: true,
         writable: true,
         configurable: true,
@@ -196,6 +167,41 @@ function normaliseConfig(raw: unknown, file: string): ConfigData {
   return { current: typeof r.current === 'string' ? r.current : undefined, profiles };
 }
 
+/** A stored profile as read from the file, checked; else an error that names it and what is wrong. */
+function checkedProfile(name: string, p: unknown, file: string): Profile {
+  const broken = (why: string) =>
+    new CliError(`the config file ${file} has a broken profile "${sanitizeLine(name)}" (${why})`, {
+      hint: validProfileName(name)
+        ? `remove it with \`cluster logout --profile ${name}\` or fix the file by hand`
+        : 'fix the file by hand',
+      kind: 'config',
+    });
+  if (!validProfileName(name)) throw broken('not a valid profile name');
+  const prof = p as Partial<Profile> | null;
+  if (
+    !prof ||
+    typeof prof !== 'object' ||
+    typeof prof.host !== 'string' ||
+    typeof prof.auth !== 'object' ||
+    prof.auth === null
+  ) {
+    throw broken('needs "host" and "auth"');
+  }
+  const kind = (prof.auth as { kind?: unknown }).kind;
+  if (typeof kind !== 'string' || !Object.hasOwn(AUTH_FIELDS, kind)) {
+    throw broken('"auth.kind" must be none, apikey, token or token-command');
+  }
+  const field = AUTH_FIELDS[kind];
+  if (field && typeof (prof.auth as Record<string, unknown>)[field] !== 'string')
+    throw broken(`"auth.${field}" is missing`);
+  for (const key of ['tenant', 'caCert', 'serverVersion', 'serverEdition'] as const) {
+    if (prof[key] !== undefined && typeof prof[key] !== 'string') throw broken(`"${key}" must be a string`);
+  }
+  if (prof.insecure !== undefined && typeof prof.insecure !== 'boolean')
+    throw broken('"insecure" must be true or false');
+  return prof as Profile;
+}
+
 /** The named profile, own properties only (so `constructor` is not found on Object.prototype). */
 export function getProfile(config: ConfigData, name: string): Profile | undefined {
   return Object.hasOwn(config.profiles, name) ? config.profiles[name] : undefined;
@@ -203,7 +209,8 @@ export function getProfile(config: ConfigData, name: string): Profile | undefine
 
 /** Profile names in a stable order. */
 export function profileNames(config: ConfigData): string[] {
-  return Object.keys(config.profiles).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  // Code-unit order: the same on every machine, whatever its locale.
+  return Object.keys(config.profiles).sort();
 }
 
 /** Profile names: letters, digits, `-`, `_`, `.`; they become keys in the file and appear in tables. */

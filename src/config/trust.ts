@@ -60,11 +60,17 @@ export function checkConfigFile(what: string, path: string, st: Pick<Stats, 'uid
   }
   if ((st.mode & GROUP_OTHER_WRITE) !== 0) {
     return refusal(
-      `refusing to use the config file ${what}: it can be written by ${(st.mode & 0o002) !== 0 ? 'anyone' : 'its group'} (mode ${octal(st.mode)}), so its profiles (and their token commands) may not be yours`,
+      `refusing to use the config file ${what}: it can be written by ${writers(st.mode)}, ` +
+        'so its profiles (and their token commands) may not be yours',
       `check its content, then \`chmod 600 ${path}\``,
     );
   }
   return undefined;
+}
+
+/** Who besides the owner may write, and the mode: `anyone (mode 0666)`. */
+function writers(mode: number): string {
+  return `${(mode & 0o002) !== 0 ? 'anyone' : 'its group'} (mode ${octal(mode)})`;
 }
 
 export function checkConfigFolder(dir: string, st: Pick<Stats, 'uid' | 'mode'>): CliError | undefined {
@@ -79,7 +85,7 @@ export function checkConfigFolder(dir: string, st: Pick<Stats, 'uid' | 'mode'>):
   }
   if ((st.mode & GROUP_OTHER_WRITE) !== 0 && (st.mode & STICKY) === 0) {
     return refusal(
-      `refusing to use the config folder ${dir}: it can be written by ${(st.mode & 0o002) !== 0 ? 'anyone' : 'its group'} (mode ${octal(st.mode)}), so others can replace the config file`,
+      `refusing to use the config folder ${dir}: it can be written by ${writers(st.mode)}, so others can replace the config file`,
       `\`chmod go-w ${dir}\` (or \`chmod 700 ${dir}\`), or choose another folder with CLUSTER_CONFIG_DIR`,
     );
   }

@@ -54,13 +54,25 @@ async function handle(
   }
 }
 
+/** A host as it stands before `:port`: an IPv6 address in brackets. */
+function bracketed(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/** Where the metrics can be fetched on this machine: a wildcard address is reached on loopback. */
+function reachableHost(host: string | undefined): string {
+  if (host === undefined || host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return bracketed(host);
+}
+
 export async function startExporterServer(
   listen: ListenAddress,
   scrape: () => Promise<Scraped>,
   onError: (e: unknown) => void,
 ): Promise<ExporterServer> {
   const server = createServer((req, res) => void handle(req, res, scrape, onError));
-  const where = `${listen.host === undefined ? '' : listen.host.includes(':') ? `[${listen.host}]` : listen.host}:${listen.port}`;
+  const where = `${listen.host === undefined ? '' : bracketed(listen.host)}:${listen.port}`;
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -83,14 +95,7 @@ export async function startExporterServer(
     throw new CliError(`cannot listen on ${where}: ${(e as Error).message}`, { kind: 'listen', cause: e });
   }
   const port = (server.address() as AddressInfo).port;
-  const shown =
-    listen.host === undefined || listen.host === '0.0.0.0'
-      ? '127.0.0.1'
-      : listen.host === '::'
-        ? '[::1]'
-        : listen.host.includes(':')
-          ? `[${listen.host}]`
-          : listen.host;
+  const shown = reachableHost(listen.host);
   return {
     url: `http://${shown}:${port}/metrics`,
     close: () =>

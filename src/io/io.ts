@@ -3,7 +3,7 @@
  * they are terminals, colour, width. Tests build one with `bufferIO()` (test/helpers).
  */
 export interface Writable {
-  write(chunk: string): boolean | void;
+  write(chunk: string): boolean | undefined;
 }
 
 export interface IO {

@@ -47,13 +47,17 @@ export function stderrBlock(
   text: string,
 ): string[] {
   const width = io.stderrIsTTY ? Math.max(20, (io.stderrColumns ?? io.columns) - 1) : Infinity;
-  const pad = ' '.repeat(label.length);
+  const labelWidth = textWidth(label);
+  const pad = ' '.repeat(labelWidth);
   const out: string[] = [];
   text.split('\n').forEach((raw, i) => {
     const line = sanitizeLine(raw);
     const wrapped =
-      Number.isFinite(width) && label.length + textWidth(line) > width ? wrapWords(line, width - label.length) : [line];
-    wrapped.forEach((w, j) => out.push(i === 0 && j === 0 ? `${painted}${w}` : `${i === 0 ? pad : ''}${w}`));
+      Number.isFinite(width) && labelWidth + textWidth(line) > width ? wrapWords(line, width - labelWidth) : [line];
+    for (const [j, w] of wrapped.entries()) {
+      if (i === 0) out.push(j === 0 ? `${painted}${w}` : `${pad}${w}`);
+      else out.push(w);
+    }
   });
   return out;
 }

@@ -2,11 +2,22 @@
  * What a slow request is doing, on one stderr line at a terminal: nothing for the first second
  * (most answers come sooner), then a spinner with the host and the seconds waited, or
  * `retrying (2/4) in 1s: <why>` while a retry waits; the line is erased as soon as the last
- * request ends, before anything else is printed. Fed by the client's `progress` callback
- * (api/client.ts `RequestProgress`); only used where both stdout and stderr are terminals.
+ * request ends, before anything else is printed. Fed by the client's `progress` callback with
+ * `RequestProgress` events (defined here, so that io/ needs nothing from api/); only used where
+ * both stdout and stderr are terminals.
  */
-import type { RequestProgress } from '../api/client.js';
 import { sanitizeLine } from './sanitize.js';
+import { fitWidth } from './width.js';
+
+/**
+ * What a request is doing, for a progress display at a terminal (the client draws nothing): it
+ * started, it failed and is tried again after `waitMs`, it ended (answered or not). `id` tells
+ * concurrent requests apart.
+ */
+export type RequestProgress =
+  | { kind: 'start'; id: number; host: string; endpoint: string }
+  | { kind: 'retry'; id: number; attempt: number; attempts: number; reason: string; waitMs: number }
+  | { kind: 'end'; id: number };
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 const ERASE = '\r\u001b[2K';
@@ -55,7 +66,7 @@ export function createProgress(opts: ProgressOptions): Progress {
       r && r.until > t
         ? `retrying (${r.attempt}/${r.attempts}) in ${Math.ceil((r.until - t) / 1000)}s: ${r.reason}`
         : `waiting for ${oldest.host}${active.size > 1 ? ` and ${active.size - 1} more` : ''} · ${Math.floor((t - oldest.since) / 1000)}s`;
-    return `${spin} ${sanitizeLine(text)}`.slice(0, Math.max(10, opts.columns - 1));
+    return fitWidth(`${spin} ${sanitizeLine(text)}`, Math.max(10, opts.columns - 1));
   };
   const draw = () => {
     if (active.size === 0) return;

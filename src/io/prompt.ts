@@ -61,8 +61,7 @@ export function editLine(s: LineState, chunk: string, raw: boolean, echo: boolea
   for (let i = 0; i < chars.length; i++) {
     const ch = chars[i]!;
     if (s.escape !== 'none') {
-      s.escape =
-        s.escape === 'esc' ? (ch === '[' || ch === 'O' ? 'csi' : 'none') : ch >= '@' && ch <= '~' ? 'none' : 'csi';
+      s.escape = escapeAfter(s.escape, ch);
       continue;
     }
     if (ch === '\r' || ch === '\n') {
@@ -73,25 +72,50 @@ export function editLine(s: LineState, chunk: string, raw: boolean, echo: boolea
         end: { kind: 'enter', rest: ch === '\r' && rest.startsWith('\n') ? rest.slice(1) : rest },
       };
     }
-    if (!raw) s.value += ch;
-    else if (ch === '\u0003') return { out: `${out}\n`, end: { kind: 'interrupt' } };
-    else if (ch === '\u0004') {
-      if (s.value === '') return { out: `${out}\n`, end: { kind: 'eof' } };
-    } else if (ch === '\u007f' || ch === '\b') {
-      if (s.value) {
-        s.value = [...s.value].slice(0, -1).join('');
-        if (echo) out += '\b \b';
-      }
-    } else if (ch === '\u0015') {
-      if (echo) out += '\b \b'.repeat([...s.value].length);
-      s.value = '';
-    } else if (ch === '\u001b') s.escape = 'esc';
-    else if (ch >= ' ') {
+    if (!raw) {
       s.value += ch;
-      if (echo) out += ch;
+      continue;
     }
+    const key = rawKey(s, ch, echo);
+    out += key.out;
+    if (key.end) return { out, end: key.end };
   }
   return { out, end: { kind: 'open' } };
+}
+
+/** Where an escape sequence stands after `ch`: ESC [ or ESC O open one that a final byte (@ to ~) closes; ESC and anything else is whole. */
+function escapeAfter(state: 'esc' | 'csi', ch: string): LineState['escape'] {
+  if (state === 'esc') return ch === '[' || ch === 'O' ? 'csi' : 'none';
+  return ch >= '@' && ch <= '~' ? 'none' : 'csi';
+}
+
+/** A key typed in raw mode: what to echo, and how the line ends when the key ends it. */
+function rawKey(s: LineState, ch: string, echo: boolean): { out: string; end?: LineEnd } {
+  switch (ch) {
+    case '\u0003': // Ctrl-C
+      return { out: '\n', end: { kind: 'interrupt' } };
+    case '\u0004': // Ctrl-D: ends the input on an empty line only
+      return s.value === '' ? { out: '\n', end: { kind: 'eof' } } : { out: '' };
+    case '\u007f':
+    case '\b': {
+      if (!s.value) return { out: '' };
+      s.value = [...s.value].slice(0, -1).join('');
+      return { out: echo ? '\b \b' : '' };
+    }
+    case '\u0015': {
+      // Ctrl-U
+      const out = echo ? '\b \b'.repeat([...s.value].length) : '';
+      s.value = '';
+      return { out };
+    }
+    case '\u001b':
+      s.escape = 'esc';
+      return { out: '' };
+    default:
+      if (ch < ' ') return { out: '' };
+      s.value += ch;
+      return { out: echo ? ch : '' };
+  }
 }
 
 /**
@@ -123,7 +147,9 @@ export function terminalPrompter(input: PromptInput, output: Writable): Prompter
         if (out) output.write(out);
         if (end.kind === 'open') return false;
         if (end.kind === 'enter') pending = end.rest;
-        finish(end.kind === 'interrupt' ? interrupted() : end.kind === 'eof' ? endOfInput() : undefined);
+        if (end.kind === 'interrupt') finish(interrupted());
+        else if (end.kind === 'eof') finish(endOfInput());
+        else finish();
         return true;
       };
       const onData = (chunk: string | Buffer) => void feed(typeof chunk === 'string' ? chunk : chunk.toString('utf8'));

@@ -4,12 +4,20 @@
  * caller allows multi-line text.
  */
 
-// CSI (ESC [ … final), OSC (ESC ] … BEL|ST), other two-byte ESC sequences, and C1 CSI/OSC forms.
-// eslint-disable-next-line no-control-regex
-const ESCAPES =
-  /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[PX^_][^\u001b]*(?:\u001b\\)?|\u001b[@-Z\\-_]?|\u009b[0-?]*[ -/]*[@-~]|\u009d[^\u0007\u009c]*[\u0007\u009c]?/g;
+const ESCAPES = new RegExp(
+  [
+    /\u001b\[[0-?]*[ -/]*[@-~]/, // CSI: ESC [ parameters, intermediates, final byte
+    /\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?/, // OSC: ESC ] … BEL or ST
+    /\u001b[PX^_][^\u001b]*(?:\u001b\\)?/, // DCS, SOS, PM, APC: … ST
+    /\u001b[@-Z\\-_]?/, // other two-byte ESC sequences (and a lone ESC)
+    /\u009b[0-?]*[ -/]*[@-~]/, // C1 CSI
+    /\u009d[^\u0007\u009c]*[\u0007\u009c]?/, // C1 OSC
+  ]
+    .map((r) => r.source)
+    .join('|'),
+  'g',
+);
 // C0 controls except \t \n, DEL, C1 controls, and bidi overrides that can disguise text.
-// eslint-disable-next-line no-control-regex
 const CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 
 function visible(ch: string): string {

@@ -42,81 +42,74 @@ export interface AuthStatusReport {
   error: { kind: string; message: string; hint: string | null } | null;
 }
 
+type Paint = { dim(s: string): string; green(s: string): string; red(s: string): string; yellow(s: string): string };
+/** A line of the report: label, value and, for a setting, where it came from. */
+type Line = [string, string, string?];
+
+const from = (s: Setting<unknown>) => `(${s.from})`;
+
 /** The human form: one `Label  value  (from)` line per setting, then what the server said. */
-export function renderReport(
-  r: AuthStatusReport,
-  paint: { dim(s: string): string; green(s: string): string; red(s: string): string; yellow(s: string): string },
-): string {
-  const lines: [string, string, string?][] = [];
-  const from = (s: Setting<unknown>) => `(${s.from})`;
+export function renderReport(r: AuthStatusReport, paint: Paint): string {
+  const lines = [...settingLines(r, paint), ...serverLines(r, paint)];
+  const w1 = Math.max(...lines.map((l) => visibleWidth(l[0]))) + 2;
+  const w2 = Math.max(...lines.filter((l) => l[2]).map((l) => visibleWidth(l[1]))) + 2;
+  const pad = (text: string, width: number) => text + ' '.repeat(Math.max(1, width - visibleWidth(text)));
+  return `${lines.map(([k, v, f]) => (f ? `${pad(k, w1)}${pad(v, w2)}${paint.dim(f)}` : `${pad(k, w1)}${v}`).trimEnd()).join('\n')}\n`;
+}
+
+function settingLines(r: AuthStatusReport, paint: Paint): Line[] {
+  const lines: Line[] = [];
   lines.push(['Profile', r.profile.value ?? 'none', r.profile.value ? from(r.profile) : undefined]);
-  if (r.ignored_env.length)
-    lines.push([
-      '',
-      paint.yellow(
-        `not used: ${r.ignored_env.join(', ')} (the profile named with --profile wins over the environment)`,
-      ),
-    ]);
+  if (r.ignored_env.length) {
+    const why = 'the profile named with --profile wins over the environment';
+    lines.push(['', paint.yellow(`not used: ${r.ignored_env.join(', ')} (${why})`)]);
+  }
   lines.push(['Host', sanitizeLine(r.host.value), from(r.host)]);
-  lines.push([
-    'Credential',
-    r.credential.value,
-    r.credential.kind === 'none' && r.credential.withheld ? undefined : from(r.credential),
-  ]);
+  const credentialFrom = r.credential.kind === 'none' && r.credential.withheld ? undefined : from(r.credential);
+  lines.push(['Credential', r.credential.value, credentialFrom]);
   if (r.credential.withheld) lines.push(['', paint.yellow(`not sent: ${sanitizeLine(r.credential.withheld)}`)]);
   lines.push(['Tenant', r.tenant.value === null ? '-' : sanitizeLine(r.tenant.value), from(r.tenant)]);
-  const tls = r.insecure.value
-    ? paint.yellow('certificates NOT verified (insecure)')
-    : r.ca_cert.value
-      ? `verified, extra CA ${sanitizeLine(r.ca_cert.value)}`
-      : 'verified';
-  lines.push(['TLS', tls, r.insecure.value ? from(r.insecure) : r.ca_cert.value ? from(r.ca_cert) : from(r.insecure)]);
+  lines.push(tlsLine(r, paint));
   lines.push(['Timeout', `${r.request_timeout_s.value} s`, from(r.request_timeout_s)]);
   lines.push(['Retries', String(r.retries.value), from(r.retries)]);
   const withheldOther = r.withheld.filter((w) => w !== 'credential');
-  if (withheldOther.length)
-    lines.push([
-      '',
-      paint.yellow(`not applied from profile "${r.profile.value}" (other host): ${withheldOther.join(', ')}`),
-    ]);
+  if (withheldOther.length) {
+    const what = `not applied from profile "${r.profile.value}" (other host): ${withheldOther.join(', ')}`;
+    lines.push(['', paint.yellow(what)]);
+  }
+  return lines;
+}
 
+function tlsLine(r: AuthStatusReport, paint: Paint): Line {
+  if (r.insecure.value) return ['TLS', paint.yellow('certificates NOT verified (insecure)'), from(r.insecure)];
+  if (r.ca_cert.value) return ['TLS', `verified, extra CA ${sanitizeLine(r.ca_cert.value)}`, from(r.ca_cert)];
+  return ['TLS', 'verified', from(r.insecure)];
+}
+
+function serverLines(r: AuthStatusReport, paint: Paint): Line[] {
+  const lines: Line[] = [];
   const s = r.server;
   if (!s.reachable) lines.push(['Server', paint.red('unreachable')]);
-  else if (s.version !== null)
-    lines.push([
-      'Server',
-      `${paint.green('reachable')}, Feldera ${sanitizeLine(s.version)} (${sanitizeLine(s.edition ?? '?')})`,
-    ]);
-  else lines.push(['Server', paint.green('reachable')]);
+  else if (s.version !== null) {
+    const version = `Feldera ${sanitizeLine(s.version)} (${sanitizeLine(s.edition ?? '?')})`;
+    lines.push(['Server', `${paint.green('reachable')}, ${version}`]);
+  } else lines.push(['Server', paint.green('reachable')]);
   if (s.authentication !== null) {
     const mode = s.authentication === 'on' ? `on (${sanitizeLine(s.provider ?? '?')})` : 'off';
-    const verdict =
-      s.authorised === true
-        ? paint.green('credential accepted')
-        : s.authorised === false
-          ? paint.red('credential NOT accepted')
-          : '';
+    let verdict = '';
+    if (s.authorised === true) verdict = paint.green('credential accepted');
+    else if (s.authorised === false) verdict = paint.red('credential NOT accepted');
     lines.push(['Auth', verdict ? `${mode}, ${verdict}` : mode]);
   }
-  if (r.session) {
-    const t = r.session.tenant_name
-      ? `${sanitizeLine(r.session.tenant_name)}${r.session.tenant_id ? ` (${sanitizeLine(r.session.tenant_id)})` : ''}`
-      : r.session.tenant_id
-        ? sanitizeLine(r.session.tenant_id)
-        : '-';
-    lines.push([
-      'Session',
-      `tenant ${t}, role ${r.session.role ? sanitizeLine(r.session.role) : '-'}${r.session.memberships ? `, member of ${r.session.memberships} tenant(s)` : ''}`,
-    ]);
-  }
-  const w1 = Math.max(...lines.map((l) => l[0].length)) + 2;
-  const w2 = Math.max(...lines.filter((l) => l[2]).map((l) => visibleWidth(l[1]))) + 2;
-  return `${lines
-    .map(([k, v, f]) =>
-      (f
-        ? `${k.padEnd(w1)}${v}${' '.repeat(Math.max(1, w2 - visibleWidth(v)))}${paint.dim(f)}`
-        : `${k.padEnd(w1)}${v}`
-      ).trimEnd(),
-    )
-    .join('\n')}\n`;
+  if (r.session) lines.push(['Session', sessionText(r.session)]);
+  return lines;
+}
+
+function sessionText(session: NonNullable<AuthStatusReport['session']>): string {
+  const id = session.tenant_id ? sanitizeLine(session.tenant_id) : undefined;
+  let tenant = id ?? '-';
+  if (session.tenant_name) tenant = `${sanitizeLine(session.tenant_name)}${id ? ` (${id})` : ''}`;
+  const role = session.role ? sanitizeLine(session.role) : '-';
+  const memberships = session.memberships ? `, member of ${session.memberships} tenant(s)` : '';
+  return `tenant ${tenant}, role ${role}${memberships}`;
 }

@@ -68,19 +68,18 @@ export function renderServiceReports(event: ClusterEvent, service: Service, opts
   for (const { key, label } of REPORTS) {
     const value = infoOf(event, service, key);
     if (value === undefined) continue;
-    const text = value === null ? null : value.trim() === '' ? '' : sanitizeText(capText(value));
     const head = `${pad}  ${c.dim(label.padEnd(labelWidth))}`;
-    const hang = narrow ? `${pad}    ` : `${pad}  ${' '.repeat(labelWidth)}`;
-    if (text === null || text === '') {
-      lines.push(`${head}${c.dim(text === null ? '(none)' : '(empty)')}`);
+    if (value === null || value.trim() === '') {
+      lines.push(`${head}${c.dim(value === null ? '(none)' : '(empty)')}`);
       continue;
     }
-    const body = wrapText(text, opts.columns - hang.length);
-    if (narrow) {
-      lines.push(head.trimEnd());
-      for (const l of body) lines.push(l ? hang + l : '');
-    } else {
-      body.forEach((l, i) => lines.push(i === 0 ? head + l : l ? hang + l : ''));
+    // Narrow: the report starts under its label, indented; else beside it, continuation lines hanging under it.
+    const hang = narrow ? `${pad}    ` : `${pad}  ${' '.repeat(labelWidth)}`;
+    const body = wrapText(sanitizeText(capText(value)), opts.columns - hang.length);
+    if (narrow) lines.push(head.trimEnd());
+    for (const [i, l] of body.entries()) {
+      if (i === 0 && !narrow) lines.push(head + l);
+      else lines.push(l ? hang + l : '');
     }
   }
   return lines.join('\n');
@@ -107,7 +106,8 @@ function verdictReason(event: ClusterEvent, a: Assessment): string {
 
 /** Why a stale event is stale, in a sentence. */
 export function staleExplanation(a: Assessment): string {
-  return `the latest event is ${formatDuration(a.ageMs)} old (limit ${formatDuration(a.staleAfterMs)}): the monitor has stopped recording, so its "all healthy" is out of date and current health is unknown`;
+  const age = `the latest event is ${formatDuration(a.ageMs)} old (limit ${formatDuration(a.staleAfterMs)})`;
+  return `${age}: the monitor has stopped recording, so its "all healthy" is out of date and current health is unknown`;
 }
 
 /** The terminal form: heading, services table, reports. `Table` is cli-table3, `c` a chalk instance (level 0 for no colour). */

@@ -22,7 +22,6 @@ export interface JsonFormat {
   indent?: number;
 }
 
-// eslint-disable-next-line no-control-regex
 const RISKY = /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 const escapeRisky = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
@@ -124,10 +123,10 @@ export function writeJson(io: Pick<IO, 'stdout' | 'stdoutIsTTY' | 'color'>, valu
   // A list at a terminal goes out element by element: the whole text is never held at once.
   const pad = ' '.repeat(f.indent ?? 2);
   io.stdout.write('[\n');
-  value.forEach((item, i) =>
-    io.stdout.write(
-      `${pad}${item === undefined || typeof item === 'function' ? formatJson(null, f) : formatJson(item, f, pad)}${i < value.length - 1 ? ',' : ''}\n`,
-    ),
-  );
+  for (const [i, item] of value.entries()) {
+    // As JSON.stringify writes an array: undefined and functions become null.
+    const text = item === undefined || typeof item === 'function' ? formatJson(null, f) : formatJson(item, f, pad);
+    io.stdout.write(`${pad}${text}${i < value.length - 1 ? ',' : ''}\n`);
+  }
   io.stdout.write(']\n');
 }

@@ -38,7 +38,8 @@ function since(ms: number, view: NagiosView): string {
 function summaryOf(h: HealthStatus, v: HealthVerdict, statuses: ServiceStatuses, view: NagiosView): string {
   if (v.verdict === 'healthy') return `all services healthy, checked ${formatAge(Math.max(0, v.ageMs))}`;
   if (v.verdict === 'stale') {
-    return `no check for ${formatAge(v.ageMs).replace(/ ago$/, '')} (limit ${formatDuration(view.staleAfterMs)}): the monitor has stopped recording, health unknown`;
+    const age = `no check for ${formatAge(v.ageMs).replace(/ ago$/, '')} (limit ${formatDuration(view.staleAfterMs)})`;
+    return `${age}: the monitor has stopped recording, health unknown`;
   }
   const parts = SERVICES.filter((s) => statuses[s] !== 'Healthy').map((s) => {
     const at = unchangedSince(h, s, view.legacy);

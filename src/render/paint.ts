@@ -11,17 +11,15 @@ import { sanitizeLine } from '../io/sanitize.js';
 
 /** A status mark usable without colour too. */
 export function statusSymbol(status: MonitorStatus | string): string {
-  return status === 'Healthy' ? '✓' : status === 'InitialUnhealthy' ? '…' : '✗';
+  if (status === 'Healthy') return '✓';
+  return status === 'InitialUnhealthy' ? '…' : '✗';
 }
 
 function colourOf(c: ChalkInstance, status: MonitorStatus | string): (s: string) => string {
-  return status === 'Healthy'
-    ? c.green
-    : status === 'InitialUnhealthy'
-      ? c.yellow
-      : status === 'Unhealthy'
-        ? c.red
-        : (s: string) => s;
+  if (status === 'Healthy') return c.green;
+  if (status === 'InitialUnhealthy') return c.yellow;
+  if (status === 'Unhealthy') return c.red;
+  return (s: string) => s;
 }
 
 /** The status word, coloured. */
@@ -46,5 +44,6 @@ export const VERDICT_MARK: Record<Verdict, string> = { healthy: '✓', unhealthy
 
 /** A verdict (or text standing for it) in the verdict's colour, bold. */
 export function paintVerdict(c: ChalkInstance, verdict: Verdict, text: string = verdict): string {
-  return verdict === 'healthy' ? c.green.bold(text) : verdict === 'stale' ? c.magenta.bold(text) : c.red.bold(text);
+  if (verdict === 'healthy') return c.green.bold(text);
+  return verdict === 'stale' ? c.magenta.bold(text) : c.red.bold(text);
 }

@@ -29,9 +29,10 @@ export interface StatusView {
 const LEGACY_NOTE = 'Feldera v0.121–v0.200: compiler and runner only; api answered, so taken as healthy';
 
 /** The reason after the verdict. */
-export function verdictReason(h: HealthStatus, v: HealthVerdict, staleLimit: string): string {
+export function verdictReason(v: HealthVerdict, staleLimit: string): string {
   if (v.verdict === 'stale') {
-    return `the latest check is ${formatDuration(v.ageMs)} old (more than ${staleLimit}): the monitor has stopped recording, so its "all healthy" is out of date`;
+    const age = `the latest check is ${formatDuration(v.ageMs)} old (more than ${staleLimit})`;
+    return `${age}: the monitor has stopped recording, so its "all healthy" is out of date`;
   }
   if (v.verdict === 'healthy') return 'api, compiler and runner passed their last check';
   if (v.unhealthy.length === 0) return 'the server reports all_healthy false';
@@ -41,13 +42,11 @@ export function verdictReason(h: HealthStatus, v: HealthVerdict, staleLimit: str
 export function renderStatusTerminal(h: HealthStatus, v: HealthVerdict, view: StatusView, kit: PaintKit): string {
   const c = kit.color;
   const lines: string[] = [];
-  lines.push(
-    `${paintVerdict(c, v.verdict, `${VERDICT_MARK[v.verdict]} ${v.verdict}`)}  ${c.dim('·')}  ${verdictReason(h, v, view.staleLimit)}`,
-  );
+  const verdict = paintVerdict(c, v.verdict, `${VERDICT_MARK[v.verdict]} ${v.verdict}`);
+  lines.push(`${verdict}  ${c.dim('·')}  ${verdictReason(v, view.staleLimit)}`);
   const age = formatAge(view.now - v.checkedAt);
-  lines.push(
-    `  ${c.dim('checked at')}  ${formatTimestamp(v.checkedAt, view.utc)} (${v.verdict === 'stale' ? c.magenta.bold(age) : age})${view.legacy ? c.dim(`  · ${LEGACY_NOTE}`) : ''}`,
-  );
+  const checkedAt = `${formatTimestamp(v.checkedAt, view.utc)} (${v.verdict === 'stale' ? c.magenta.bold(age) : age})`;
+  lines.push(`  ${c.dim('checked at')}  ${checkedAt}${view.legacy ? c.dim(`  · ${LEGACY_NOTE}`) : ''}`);
   lines.push('');
   const fixed = 10 + 13 + 18 + 6;
   const msgWidth = Math.max(20, view.columns - fixed);
@@ -74,7 +73,7 @@ export function newestCheck(h: HealthStatus, v: HealthVerdict): string {
 export function renderStatusPlain(h: HealthStatus, v: HealthVerdict, view: StatusView): string {
   const lines: string[] = [];
   lines.push(`verdict: ${v.verdict}`);
-  lines.push(`reason: ${verdictReason(h, v, view.staleLimit)}`);
+  lines.push(`reason: ${verdictReason(v, view.staleLimit)}`);
   lines.push(`checked_at: ${sanitizeLine(newestCheck(h, v))}`);
   lines.push(`age: ${formatDuration(Math.max(0, v.ageMs))}`);
   lines.push(`all_healthy: ${h.all_healthy}`);
@@ -122,16 +121,18 @@ export function fleetVerdictWord(r: FleetRow): string {
 export function fleetNote(r: FleetRow): string {
   if (r.error) return sanitizeLine(r.error.message);
   if (!r.verdict) return '';
-  const v = r.verdict;
-  const note =
-    v.verdict === 'stale'
-      ? `no check for ${formatAge(v.ageMs).replace(/ ago$/, '')}${r.staleAfterMs !== undefined ? ` (limit ${formatDuration(r.staleAfterMs)})` : ''}: health unknown`
-      : v.verdict === 'unhealthy'
-        ? v.unhealthy.length
-          ? `${v.unhealthy.join(', ')} not healthy`
-          : 'all_healthy is false'
-        : '';
+  const note = verdictNote(r.verdict, r.staleAfterMs);
   return r.legacy ? `${note ? `${note}; ` : ''}Feldera v0.121–v0.200 (api not reported)` : note;
+}
+
+/** Why a fleet row's verdict is not healthy ('' when it is). */
+function verdictNote(v: HealthVerdict, staleAfterMs: number | undefined): string {
+  if (v.verdict === 'stale') {
+    const limit = staleAfterMs !== undefined ? ` (limit ${formatDuration(staleAfterMs)})` : '';
+    return `no check for ${formatAge(v.ageMs).replace(/ ago$/, '')}${limit}: health unknown`;
+  }
+  if (v.verdict !== 'unhealthy') return '';
+  return v.unhealthy.length ? `${v.unhealthy.join(', ')} not healthy` : 'all_healthy is false';
 }
 
 export function renderFleetTerminal(rows: readonly FleetRow[], deps: PaintKit & { columns: number }): string {

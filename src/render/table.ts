@@ -7,11 +7,12 @@ import { visibleWidth } from './text.js';
 
 /**
  * The borderless table, laid out here: each column as wide as its widest cell, colour codes not
- * counted and characters measured as render/text.ts does (wide East Asian and emoji as two); two
- * spaces between columns; a cell with line breaks spans lines. For text without emoji that is the
- * text cli-table3 draws with no border and no padding (test/render/table.test.ts holds it to that);
- * its string-width measures some emoji and joined sequences otherwise. Drawn without the table
- * library, so only event get's bordered table loads it.
+ * counted and characters measured by io/width.ts (wide East Asian and emoji as two); two spaces
+ * between columns; a cell with line breaks spans lines. For text without emoji or zero-width
+ * characters that is the text cli-table3 draws with no border and no padding
+ * (test/render/table.test.ts holds it to that); its string-width counts zero-width characters and
+ * marks outside U+0300-036F as one column, and emoji newer than its tables as one. Drawn without
+ * the table library, so only event get's bordered table loads it.
  */
 export function plainTable(kit: PaintKit, head: string[], rows: string[][]): string {
   const grid = [head.map((h) => kit.color.bold(h)), ...rows].map((row) =>

@@ -11,7 +11,7 @@ import type { CellStatus, Timeline } from '../domain/timeline.js';
 import { formatDuration } from '../util/duration.js';
 import type { PaintKit } from './kit.js';
 import { plainTable } from './table.js';
-import { wrapText } from './text.js';
+import { textWidth, wrapText } from './text.js';
 import { formatTimestamp } from './time.js';
 
 export const LABEL_WIDTH = 10;
@@ -34,13 +34,10 @@ const LEGEND: readonly [CellStatus, string][] = [
 function cellRun(c: ChalkInstance, color: boolean, s: CellStatus, n: number): string {
   if (!color) return PLAIN_CELL[s].repeat(n);
   const block = '█'.repeat(n);
-  return s === 'Healthy'
-    ? c.green(block)
-    : s === 'InitialUnhealthy'
-      ? c.yellow(block)
-      : s === 'Unhealthy'
-        ? c.red(block)
-        : c.gray('░'.repeat(n));
+  if (s === 'Healthy') return c.green(block);
+  if (s === 'InitialUnhealthy') return c.yellow(block);
+  if (s === 'Unhealthy') return c.red(block);
+  return c.gray('░'.repeat(n));
 }
 
 /** Run-length painting: one escape sequence per run, not per cell. */
@@ -135,7 +132,7 @@ export function renderTimeline(t: Timeline, v: TimelineView, deps: PaintKit): st
   const range = `${formatTimestamp(t.start, v.utc)} → ${formatTimestamp(t.end, v.utc)}`;
   const about = `(${formatDuration(t.end - t.start)}, ${formatDuration(t.sliceMs)} per cell, ${t.events} event${t.events === 1 ? '' : 's'})`;
   // One line when it fits the width, else the details go under the range.
-  if (`Timeline  ${range}  ${about}`.length <= v.columns)
+  if (textWidth(`Timeline  ${range}  ${about}`) <= v.columns)
     lines.push(`${c.bold('Timeline')}  ${range}  ${c.dim(about)}`);
   else lines.push(`${c.bold('Timeline')}  ${range}`, `${' '.repeat(10)}${c.dim(about)}`);
   lines.push('');
@@ -146,7 +143,7 @@ export function renderTimeline(t: Timeline, v: TimelineView, deps: PaintKit): st
   // The legend on one line when it fits the width (3 spaces between entries, else 2), else two lines.
   const entries = LEGEND.map(([s, text]) => ({
     painted: `${cellRun(c, v.color, s, 1)} ${text}`,
-    width: 2 + text.length,
+    width: 2 + textWidth(text),
   }));
   const legendWidth = (gap: number) => entries.reduce((w, e) => w + e.width, 0) + gap * (entries.length - 1);
   if (legendWidth(3) <= v.columns) lines.push(entries.map((e) => e.painted).join('   '));
@@ -172,7 +169,9 @@ export function renderTimeline(t: Timeline, v: TimelineView, deps: PaintKit): st
   ]);
   lines.push(plainTable(deps, ['SERVICE', 'AVAILABILITY', 'UNHEALTHY', 'UNKNOWN', 'INCIDENTS'], rows));
   const limit = v.staleLimit ?? formatDuration(t.staleAfterMs);
-  const explain = `availability = healthy time / known time. Unknown: before the first retained event, or an all-healthy stretch with no event for more than ${limit}: the recorder was not running.`;
+  const explain =
+    'availability = healthy time / known time. Unknown: before the first retained event, ' +
+    `or an all-healthy stretch with no event for more than ${limit}: the recorder was not running.`;
   for (const l of wrapText(explain, Math.max(40, v.columns))) lines.push(c.dim(l));
   return `${lines.join('\n')}\n`;
 }

@@ -21,7 +21,7 @@ import type { WatchedEvent, WatchNotice, WatchObserver, WatchSnapshot } from '..
 import { formatJson } from './json.js';
 import { paintStatus, paintSymbol, paintVerdict, statusSymbol, VERDICT_MARK } from './paint.js';
 import { palette } from './style.js';
-import { plural, visibleWidth } from './text.js';
+import { cut, plural, visibleWidth } from './text.js';
 import { formatClock, formatTimestamp } from './time.js';
 
 export interface WatchView {
@@ -164,13 +164,17 @@ export function noticeText(n: WatchNotice, opts: { utc: boolean; describeLimit?:
         n.lastSeenId === undefined
           ? `the watch started (${when}) while the server could not be reached, and retention has since deleted the events of that time`
           : `the last event seen (${shortId(n.lastSeenId)}, ${when}) has been deleted by retention`;
-      const span = `between ${n.lastSeenId === undefined ? 'the start' : 'it'} and the oldest retained event (${formatTimestamp(Date.parse(n.oldestRetainedAt), opts.utc)})`;
+      const oldest = formatTimestamp(Date.parse(n.oldestRetainedAt), opts.utc);
+      const span = `between ${n.lastSeenId === undefined ? 'the start' : 'it'} and the oldest retained event (${oldest})`;
       return n.upTo > 0
         ? `warning: ${what}; up to ${plural(n.upTo, 'event')} recorded ${span} may have been lost`
         : `warning: ${what}; no event can have been recorded ${span}, so none was lost`;
     }
-    case 'stale':
-      return `warning: the latest event is ${formatDuration(n.ageMs)} old (more than ${opts.describeLimit?.() ?? `--stale-after ${formatDuration(n.staleAfterMs)}`}): the monitor has stopped recording, so current health is unknown`;
+    case 'stale': {
+      const limit = opts.describeLimit?.() ?? `--stale-after ${formatDuration(n.staleAfterMs)}`;
+      const age = `the latest event is ${formatDuration(n.ageMs)} old (more than ${limit})`;
+      return `warning: ${age}: the monitor has stopped recording, so current health is unknown`;
+    }
     case 'resumed':
       return `events resumed after ${formatDuration(n.silentMs)} without one: the monitor is recording again`;
     case 'credential-refresh':
@@ -198,7 +202,13 @@ export function statusText(s: WatchSnapshot): string {
 
 /** `stopped after 5m 3s: 31 polls, 2 events, 9.1 kB received, 0 errors` */
 export function summaryText(s: WatchSnapshot): string {
-  return `stopped after ${formatDuration(s.now - s.startedAt)}: ${plural(s.polls, 'poll')}, ${plural(s.events, 'event')}, ${formatBytes(s.bytes)} received, ${plural(s.errors, 'error')}`;
+  const counts = [
+    plural(s.polls, 'poll'),
+    plural(s.events, 'event'),
+    `${formatBytes(s.bytes)} received`,
+    plural(s.errors, 'error'),
+  ];
+  return `stopped after ${formatDuration(s.now - s.startedAt)}: ${counts.join(', ')}`;
 }
 
 const CLEAR_LINE = '\r\u001b[2K';
@@ -232,7 +242,7 @@ export function createWatchRenderer(io: IO, view: WatchView): WatchRenderer {
     if (!statusLine || !last || closed) return;
     const text = statusText(last);
     const width = Math.max(10, io.columns - 1);
-    safeWrite(io.stderr, CLEAR_LINE + cErr.dim(text.length > width ? `${text.slice(0, width - 1)}…` : text));
+    safeWrite(io.stderr, CLEAR_LINE + cErr.dim(cut(text, width)));
     drawn = true;
   };
   const out = (text: string) => {

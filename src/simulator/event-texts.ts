@@ -32,7 +32,10 @@ export function createTextLookup(edition: Edition, pod: string, resourcesDisable
   /** A service with no step in force passes its check: the healthy wording, never long enough to truncate. */
   function passing(service: Service): ServiceTexts {
     let self = healthySelf.get(service);
-    if (self === undefined) healthySelf.set(service, (self = selfInfoText(service, { kind: 'healthy' }, edition)));
+    if (self === undefined) {
+      self = selfInfoText(service, { kind: 'healthy' }, edition);
+      healthySelf.set(service, self);
+    }
     return {
       self,
       resources: resourcesDisabled ? RESOURCES_DISABLED : truncateInfo(resourcesInfoText(service, true, edition, pod)),
@@ -56,7 +59,10 @@ export function createTextLookup(edition: Edition, pod: string, resourcesDisable
     const step = probe.step;
     if (!step) return passing(service);
     let cached = byStep.get(step);
-    if (!cached) byStep.set(step, (cached = forStep(service, step)));
+    if (!cached) {
+      cached = forStep(service, step);
+      byStep.set(step, cached);
+    }
     return { self: cached.self, resources: cached.resources[probe.resourcesOk ? 0 : 1] };
   };
 }

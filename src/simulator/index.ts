@@ -66,20 +66,26 @@ export interface Simulator {
 
 /** The model, caught up to the clock's now whenever it is asked anything. */
 function liveModel(model: MonitorModel, clock: SimClock): MonitorModel {
-  const sync = () => model.catchUp(clock.now());
+  /** `read` of the model once it has caught up with the clock. */
+  const synced =
+    <A extends unknown[], R>(read: (...args: A) => R) =>
+    (...args: A): R => {
+      model.catchUp(clock.now());
+      return read(...args);
+    };
   return {
     monitorStart: model.monitorStart,
     edition: model.edition,
     catchUp: (nowMs) => model.catchUp(nowMs),
-    events: () => (sync(), model.events()),
-    latest: () => (sync(), model.latest()),
-    get: (id) => (sync(), model.get(id)),
-    health: () => (sync(), model.health()),
+    events: synced(() => model.events()),
+    latest: synced(() => model.latest()),
+    get: synced((id: string) => model.get(id)),
+    health: synced(() => model.health()),
     get log() {
-      sync();
+      model.catchUp(clock.now());
       return model.log;
     },
-    roundsRun: () => (sync(), model.roundsRun()),
+    roundsRun: synced(() => model.roundsRun()),
   };
 }
 

@@ -6,124 +6,74 @@
  * then `JSON.stringify` would not do: it puts integer-like keys first and rewrites numbers.
  */
 
-type Value = { raw: string } | { str: string } | { arr: Value[] } | { obj: Map<string, Value> };
+import { scanJson } from '../util/json-scan.js';
 
-class Invalid extends Error {}
+type Value = { raw: string } | { str: string } | { arr: Value[] } | { obj: Map<string, Value> };
 
 /** serde_json's limit on nesting: its depth counter starts at 128 and fails when it reaches 0, so 127 containers. */
 const MAX_DEPTH = 127;
 
-function reader(text: string) {
-  let i = 0;
-  const ws = () => {
-    while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
+/** A string token's text, or undefined where serde_json refuses it: an escaped surrogate that is not half of an escaped pair. */
+function decodeString(token: string): string | undefined {
+  const text = JSON.parse(token) as string;
+  if (!token.includes('\\u')) return text;
+  let lowNext = false; // the escape before was the high half of a pair
+  for (let i = token.indexOf('\\'); i >= 0; i = token.indexOf('\\', i)) {
+    if (token[i + 1] !== 'u') {
+      i += 2;
+      continue;
+    }
+    const unit = Number.parseInt(token.slice(i + 2, i + 6), 16);
+    const high = unit >= 0xd800 && unit <= 0xdbff;
+    const low = unit >= 0xdc00 && unit <= 0xdfff;
+    if (low !== lowNext || (high && !token.startsWith('\\u', i + 6))) return undefined;
+    lowNext = high;
+    i += 6;
+  }
+  return text;
+}
+
+/** The value of `text` with keys in the order sent and numbers as written, or undefined when serde_json would refuse it. */
+function read(text: string): Value | undefined {
+  let root: Value | undefined;
+  /** The containers being filled, innermost last, and the member name waiting for its value. */
+  const open: Value[] = [];
+  let key = '';
+  let refused = false;
+  const add = (v: Value): boolean => {
+    const parent = open.at(-1);
+    if (parent === undefined) root = v;
+    else if ('arr' in parent) parent.arr.push(v);
+    else if ('obj' in parent) parent.obj.set(key, v); // a repeated key keeps its place, takes the new value
+    return false;
   };
-  const fail = (): never => {
-    throw new Invalid();
-  };
-  const expect = (ch: string) => (text[i] === ch ? i++ : fail());
-
-  function string(): string {
-    expect('"');
-    let out = '';
-    for (;;) {
-      const ch = text[i++];
-      if (ch === undefined || ch < ' ') fail();
-      if (ch === '"') return out;
-      if (ch !== '\\') {
-        out += ch;
-        continue;
-      }
-      const esc = text[i++];
-      const simple: Record<string, string> = {
-        '"': '"',
-        '\\': '\\',
-        '/': '/',
-        b: '\b',
-        f: '\f',
-        n: '\n',
-        r: '\r',
-        t: '\t',
-      };
-      if (esc !== undefined && esc in simple) out += simple[esc];
-      else if (esc === 'u') out += unicode();
-      else fail();
-    }
-  }
-
-  function hex4(): number {
-    const h = text.slice(i, i + 4);
-    if (!/^[0-9a-fA-F]{4}$/.test(h)) fail();
-    i += 4;
-    return parseInt(h, 16);
-  }
-
-  /** `\uXXXX`, a surrogate pair as one character; a lone surrogate is an error, as in serde_json. */
-  function unicode(): string {
-    const a = hex4();
-    if (a >= 0xdc00 && a <= 0xdfff) fail();
-    if (a < 0xd800 || a > 0xdbff) return String.fromCharCode(a);
-    if (text.slice(i, i + 2) !== '\\u') fail();
-    i += 2;
-    const b = hex4();
-    if (b < 0xdc00 || b > 0xdfff) fail();
-    return String.fromCharCode(a, b);
-  }
-
-  function number(): string {
-    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i));
-    if (!m || m[0] === '' || m[0] === '-') fail();
-    i += m![0].length;
-    return m![0];
-  }
-
-  function value(depth: number): Value {
-    ws();
-    const ch = text[i];
-    if ((ch === '[' || ch === '{') && depth >= MAX_DEPTH) fail();
-    if (ch === '"') return { str: string() };
-    if (ch === '[') {
-      i++;
-      const arr: Value[] = [];
-      ws();
-      if (text[i] === ']') return (i++, { arr });
-      for (;;) {
-        arr.push(value(depth + 1));
-        ws();
-        if (text[i] === ']') return (i++, { arr });
-        expect(',');
-      }
-    }
-    if (ch === '{') {
-      i++;
-      const obj = new Map<string, Value>();
-      ws();
-      if (text[i] === '}') return (i++, { obj });
-      for (;;) {
-        ws();
-        const key = string();
-        ws();
-        expect(':');
-        obj.set(key, value(depth + 1)); // a repeated key keeps its place, takes the new value
-        ws();
-        if (text[i] === '}') return (i++, { obj });
-        expect(',');
-      }
-    }
-    for (const word of ['true', 'false', 'null']) {
-      if (text.startsWith(word, i)) return ((i += word.length), { raw: word });
-    }
-    return { raw: number() };
-  }
-
-  return {
-    document(): Value {
-      const v = value(0);
-      ws();
-      if (i !== text.length) fail();
-      return v;
+  const end = scanJson(text, {
+    open(object, _at, depth) {
+      if (depth > MAX_DEPTH) return true;
+      const v: Value = object ? { obj: new Map() } : { arr: [] };
+      add(v);
+      open.push(v);
+      return false;
     },
-  };
+    close() {
+      open.pop();
+      return false;
+    },
+    key(start, end) {
+      const k = decodeString(text.slice(start, end));
+      if (k === undefined) refused = true;
+      else key = k;
+      return refused;
+    },
+    scalar(start, end) {
+      if (text[start] !== '"') return add({ raw: text.slice(start, end) });
+      const str = decodeString(text.slice(start, end));
+      if (str === undefined) refused = true;
+      else add({ str });
+      return refused;
+    },
+  });
+  return end === -1 && !refused ? root : undefined;
 }
 
 function write(v: Value): string {
@@ -136,10 +86,6 @@ function write(v: Value): string {
 
 /** The body as Feldera quotes it (compact, keys and numbers as sent), or undefined when it is not JSON. */
 export function serdeJsonDisplay(text: string): string | undefined {
-  try {
-    return write(reader(text).document());
-  } catch (e) {
-    if (e instanceof Invalid) return undefined;
-    throw e;
-  }
+  const value = read(text);
+  return value === undefined ? undefined : write(value);
 }

@@ -38,31 +38,40 @@
  * }
  * ```
  *
- * | key | meaning |
- * | --- | --- |
- * | `name`, `description` | optional strings, shown in the start-up summary |
- * | `history` | optional duration: how much past to pre-fill when `--history` is not given (default 0) |
- * | `services` | optional object with keys `api`, `compiler`, `runner`; a service not listed always passes its checks |
- * | `services.<svc>` | either a list of steps, or `{ "steps": [...], "start": DURATION, "repeat": DURATION }` |
- * | `start` | optional: the steps' `at` count from here; before it the service passes its checks (default 0) |
- * | `repeat` | optional: the steps loop with this period (every `at` must be below it); between loops the last step holds |
- * | `recorder` | optional list of `{ "at": DURATION, "running": BOOLEAN }`: `false` kills the process that records events (no more rounds, the latest event only ages); `true` starts it again as a freshly started manager (its first round is always recorded) — `true` while running is an immediate restart |
- * | `resourcesDisabled` | optional `true`: resource monitoring is turned off in the configuration — no Kubernetes queries, resources count as healthy, and every resources text is "Cluster monitoring resources information is disabled in the configuration." |
- * | `latency` | optional, in the `{ "steps": … }` form: how long each check of the service takes (below 5 s), unless its step says otherwise |
+ * - `name`, `description`: optional strings, shown in the start-up summary
+ * - `history`: optional duration: how much past to pre-fill when `--history` is not given (default 0)
+ * - `services`: optional object with keys `api`, `compiler`, `runner`; a service not listed always passes its
+ *   checks
+ * - `services.<svc>`: either a list of steps, or `{ "steps": [...], "start": DURATION, "repeat": DURATION }`
+ * - `start`: optional: the steps' `at` count from here; before it the service passes its checks (default 0)
+ * - `repeat`: optional: the steps loop with this period (every `at` must be below it); between loops the last step
+ *   holds
+ * - `recorder`: optional list of `{ "at": DURATION, "running": BOOLEAN }`: `false` kills the process that records
+ *   events (no more rounds, the latest event only ages); `true` starts it again as a freshly started manager (its
+ *   first round is always recorded) — `true` while running is an immediate restart
+ * - `resourcesDisabled`: optional `true`: resource monitoring is turned off in the configuration — no Kubernetes
+ *   queries, resources count as healthy, and every resources text is "Cluster monitoring resources information is
+ *   disabled in the configuration."
+ * - `latency`: optional, in the `{ "steps": … }` form: how long each check of the service takes (below 5 s),
+ *   unless its step says otherwise
  *
  * A step holds from its `at` until the next step; before the first step the service passes.
  * Steps are listed in increasing `at` order. Step keys:
  *
- * | key | meaning |
- * | --- | --- |
- * | `at` | required duration |
- * | `kind` | required: `healthy` (check passes), `unhealthy` (answered with an HTTP error), `unreachable` (connection refused), `timeout` (no answer within 5 s; the round takes 5 s longer), `error` (another request error) |
- * | `message` | optional detail: for `unhealthy` the response body (JSON is shown re-serialized, anything else as "an invalid JSON body"); for `unreachable`, `timeout`, `error` the underlying error text |
- * | `status` | optional HTTP status for `unhealthy` (default 503) |
- * | `info` | optional: the whole self-info text verbatim, replacing Feldera's wording (still capped at 8192 characters) |
- * | `resources` | optional `"healthy"` / `"unhealthy"`: the Kubernetes objects' verdict (Enterprise edition only; default unhealthy for `unreachable`, else healthy) |
- * | `resourcesInfo` | optional: the resources-info text verbatim (Enterprise edition only; still capped) |
- * | `latency` | optional duration below 5 s: how long the check takes (not for `timeout`, which always takes 5 s). The checks run one after the other, so slow ones lengthen every round and the healthy period (60 rounds) |
+ * - `at`: required duration
+ * - `kind`: required: `healthy` (check passes), `unhealthy` (answered with an HTTP error), `unreachable`
+ *   (connection refused), `timeout` (no answer within 5 s; the round takes 5 s longer), `error` (another request
+ *   error)
+ * - `message`: optional detail: for `unhealthy` the response body (JSON is shown re-serialized, anything else as
+ *   "an invalid JSON body"); for `unreachable`, `timeout`, `error` the underlying error text
+ * - `status`: optional HTTP status for `unhealthy` (default 503)
+ * - `info`: optional: the whole self-info text verbatim, replacing Feldera's wording (still capped at 8192
+ *   characters)
+ * - `resources`: optional `"healthy"` / `"unhealthy"`: the Kubernetes objects' verdict (Enterprise edition only;
+ *   default unhealthy for `unreachable`, else healthy)
+ * - `resourcesInfo`: optional: the resources-info text verbatim (Enterprise edition only; still capped)
+ * - `latency`: optional duration below 5 s: how long the check takes (not for `timeout`, which always takes 5 s).
+ *   The checks run one after the other, so slow ones lengthen every round and the healthy period (60 rounds)
  *
  * Unknown keys are rejected, so a typo does not silently change the scenario.
  *
@@ -125,12 +134,9 @@ function checks(source: string): Checks {
       if (unknown !== undefined) fail(where, `unknown key "${unknown}" (expected ${allowed.join(', ')})`);
     },
     duration(v, where) {
-      const ms =
-        typeof v === 'string'
-          ? parseDuration(v)
-          : typeof v === 'number' && Number.isFinite(v) && v >= 0
-            ? v * 1000
-            : undefined;
+      let ms: number | undefined;
+      if (typeof v === 'string') ms = parseDuration(v);
+      else if (typeof v === 'number' && Number.isFinite(v) && v >= 0) ms = v * 1000;
       return ms ?? expected(where, 'a duration ("90s", "5m", "1h30m") or seconds >= 0', v);
     },
     optString(o, key, where) {
@@ -148,7 +154,7 @@ function sequence<T>(
   read: (raw: unknown, where: string, previous: T | undefined) => T,
 ): T[] {
   const out: T[] = [];
-  list.forEach((raw, i) => out.push(read(raw, `${where}[${i}]`, out[out.length - 1])));
+  for (const [i, raw] of list.entries()) out.push(read(raw, `${where}[${i}]`, out[out.length - 1]));
   return out;
 }
 

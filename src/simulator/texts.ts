@@ -125,6 +125,11 @@ const WORKLOADS: Record<Service, { kind: 'Deployment' | 'StatefulSet'; name: str
   runner: { kind: 'StatefulSet', name: 'feldera-kubernetes-runner', port: 8089 },
 };
 
+/** A pod's conditions as Kubernetes lists them, its containers ready or not. */
+function podConditions(ready: boolean): string {
+  return `PodScheduled=True, Initialized=True, ContainersReady=${ready ? 'True' : 'False'}, Ready=${ready ? 'True' : 'False'}`;
+}
+
 /**
  * `<svc>_resources_info`, untruncated. Community edition has no Kubernetes to ask; Enterprise
  * describes the objects backing the service, one per line. `podSuffix` makes pod names look real.
@@ -136,12 +141,13 @@ export function resourcesInfoText(service: Service, ok: boolean, edition: Editio
   const lines = ok
     ? [
         `${w.kind} feldera/${w.name}: 1/1 replicas ready, 1 available, 1 up-to-date (generation 3 observed)`,
-        `Pod feldera/${pod}: phase Running; conditions: PodScheduled=True, Initialized=True, ContainersReady=True, Ready=True; container ${w.name}: running, ready, 0 restarts`,
+        `Pod feldera/${pod}: phase Running; conditions: ${podConditions(true)}; container ${w.name}: running, ready, 0 restarts`,
         `Service feldera/${w.name}: ClusterIP, port ${w.port}/TCP, 1 ready endpoint`,
       ]
     : [
         `${w.kind} feldera/${w.name}: 0/1 replicas ready, 0 available, 1 up-to-date (generation 3 observed)`,
-        `Pod feldera/${pod}: phase Running; conditions: PodScheduled=True, Initialized=True, ContainersReady=False, Ready=False; container ${w.name}: waiting (CrashLoopBackOff: back-off 2m40s restarting failed container), not ready, 7 restarts`,
+        `Pod feldera/${pod}: phase Running; conditions: ${podConditions(false)}; ` +
+          `container ${w.name}: waiting (CrashLoopBackOff: back-off 2m40s restarting failed container), not ready, 7 restarts`,
         `Service feldera/${w.name}: ClusterIP, port ${w.port}/TCP, 0 ready endpoints`,
       ];
   return lines.join('\n');

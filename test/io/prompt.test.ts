@@ -20,7 +20,11 @@ function keyboard(tty = true) {
 
 function screen() {
   let text = '';
-  return { write: (c: string) => ((text += c), true), text: () => text };
+  const write = (c: string) => {
+    text += c;
+    return true;
+  };
+  return { write, text: () => text };
 }
 
 const tick = () => new Promise((r) => setImmediate(r));

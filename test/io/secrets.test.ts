@@ -82,7 +82,11 @@ describe('the scrubber', () => {
   it('scrubbedIO scrubs both streams and keeps lazy getters lazy', () => {
     const inner = bufferIO();
     let touched = 0;
-    Object.defineProperty(inner, 'stdinIsTTY', { get: () => (touched++, true), enumerable: true, configurable: true });
+    const get = () => {
+      touched++;
+      return true;
+    };
+    Object.defineProperty(inner, 'stdinIsTTY', { get, enumerable: true, configurable: true });
     const io = scrubbedIO(inner, s);
     expect(touched).toBe(0);
     io.stdout.write(`out ${KEY}\n`);

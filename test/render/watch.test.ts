@@ -271,9 +271,10 @@ describe('renderer', () => {
     const r = createWatchRenderer(io, {
       json: false,
       utc: true,
-      reports: (e, s, o) => (
-        seen.push(`${s}:${o.indent}:${o.color.level > 0 ? 'c' : '-'}`), `  ${s} report of ${e.id.slice(0, 8)}`
-      ),
+      reports: (e, s, o) => {
+        seen.push(`${s}:${o.indent}:${o.color.level > 0 ? 'c' : '-'}`);
+        return `  ${s} report of ${e.id.slice(0, 8)}`;
+      },
     });
     r.event!({ event: down, previous: healthy, changes: change, detailed: ['compiler'], replay: false, stale: false });
     expect(io.out()).toBe(`${plainEventLine({ event: down, changes: change })}\n  compiler report of 019afdd6\n`);

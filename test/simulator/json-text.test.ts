@@ -22,6 +22,10 @@ describe('serdeJsonDisplay (serde_json with preserve_order and arbitrary_precisi
   it('not JSON, or JSON serde_json refuses (lone surrogate, trailing comma, leading zero, trailing text): undefined', () => {
     for (const bad of ['<html>', '', '{"a":1,}', '[01]', '{"a":1} x', '"\\ud800"', '{a:1}', '[1', 'nul'])
       expect(serdeJsonDisplay(bad), bad).toBeUndefined();
+    // escaped surrogates: only as a high half followed at once by an escaped low half
+    for (const bad of ['"\\udd80"', '"\\ud83e"', '"\\ud83eA"', '"\\ud83e\\n"', '"\\ud83e\\u0041"', '{"\\ud800":1}'])
+      expect(serdeJsonDisplay(bad), bad).toBeUndefined();
+    expect(serdeJsonDisplay('["\\ud83e\\udd80", "\\\\ud800", "\\u00e9"]')).toBe('["🦀","\\\\ud800","é"]');
     // serde_json's recursion limit: 127 nested containers
     expect(serdeJsonDisplay('['.repeat(128) + ']'.repeat(128))).toBeUndefined();
     expect(serdeJsonDisplay('['.repeat(127) + ']'.repeat(127))).toBe('['.repeat(127) + ']'.repeat(127));
