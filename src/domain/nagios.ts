@@ -1,39 +1,28 @@
 /**
  * The Monitoring Plugins rules (Nagios, Icinga, Sensu, Zabbix agents) for `status --format nagios`:
- * which plugin state a health answer, or a failure to get one, is. States and exit codes:
- * 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
- * - OK: all healthy, and fresh;
- * - WARNING: not all healthy, but every service that is not is still starting (`InitialUnhealthy`);
- * - CRITICAL: a service is `Unhealthy` (or the server says not all healthy), or Feldera cannot be
- *   reached or answers with an error;
- * - UNKNOWN: the data is stale (the recorder stopped: health unknown), there is nothing to judge
- *   yet (no events), an answer we cannot read, or a local problem (config, token command).
+ * which plugin state a verdict is. States and exit codes: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
+ * - OK: healthy;
+ * - WARNING: starting (a service has not passed a check yet, or nothing is recorded yet);
+ * - CRITICAL: unhealthy; or unreachable — Feldera cannot be reached or answers with an error;
+ * - UNKNOWN: stale (the recorder stopped: health unknown), or unreachable for a reason that says
+ *   nothing about Feldera (an answer we cannot read, a local problem: config, token command).
  */
-
-import { ApiError, type ApiErrorKind } from '../api/errors.js';
-import { SERVICES } from '../api/types.js';
-import type { HealthVerdict } from './health.js';
-import type { ServiceStatuses } from './service-status.js';
+import type { ClusterVerdict, Verdict } from './verdict.js';
 
 export const PLUGIN_EXIT = { OK: 0, WARNING: 1, CRITICAL: 2, UNKNOWN: 3 } as const;
 export type PluginState = keyof typeof PLUGIN_EXIT;
 
-export function healthState(v: HealthVerdict, statuses: ServiceStatuses): PluginState {
-  if (v.verdict === 'healthy') return 'OK';
-  if (v.verdict === 'stale') return 'UNKNOWN';
-  const notHealthy = SERVICES.filter((s) => statuses[s] !== 'Healthy');
-  return notHealthy.length > 0 && notHealthy.every((s) => statuses[s] === 'InitialUnhealthy') ? 'WARNING' : 'CRITICAL';
-}
+const STATE: Readonly<Record<Exclude<Verdict, 'unreachable'>, PluginState>> = {
+  healthy: 'OK',
+  starting: 'WARNING',
+  unhealthy: 'CRITICAL',
+  stale: 'UNKNOWN',
+};
 
 /** Failures that say nothing about Feldera's health. */
-const UNKNOWN_KINDS: readonly ApiErrorKind[] = [
-  'no-events',
-  'invalid-response',
-  'insecure-credential',
-  'token-command',
-];
+const UNKNOWN_KINDS: readonly string[] = ['invalid-response', 'insecure-credential', 'token-command', 'config', 'bug'];
 
-export function failureState(e: unknown): PluginState {
-  if (!(e instanceof ApiError)) return 'UNKNOWN';
-  return UNKNOWN_KINDS.includes(e.apiKind) ? 'UNKNOWN' : 'CRITICAL';
+export function pluginState(v: ClusterVerdict): PluginState {
+  if (v.verdict !== 'unreachable') return STATE[v.verdict];
+  return UNKNOWN_KINDS.includes(v.problem?.kind ?? 'bug') ? 'UNKNOWN' : 'CRITICAL';
 }

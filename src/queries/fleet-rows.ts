@@ -7,13 +7,12 @@ import type { ClusterClient } from '../api/client.js';
 import { ApiError } from '../api/errors.js';
 import { type Connection, resolveConnection } from '../config/connection.js';
 import type { Context } from '../context.js';
-import { FLEET_CONCURRENCY, fleetInputs, mapLimit } from '../domain/fleet.js';
-import { healthVerdict } from '../domain/health.js';
+import { FLEET_CONCURRENCY, type FleetRow, fleetInputs, mapLimit } from '../domain/fleet.js';
 import type { StaleAfterSpec } from '../domain/staleness.js';
-import { CliError, EXIT } from '../errors.js';
-import type { FleetRow } from '../render/status.js';
+import { judge, nothingRecorded, unreachable } from '../domain/verdict.js';
+import { CliError } from '../errors.js';
 import { formatDuration } from '../util/duration.js';
-import { fetchHealth } from './cluster-health.js';
+import { fetchHealth, type HealthReads } from './cluster-health.js';
 import { resolveStaleLimit } from './stale-limit.js';
 
 /** Resolve with `work`, or with `onTimeout()` after `ms` — whichever comes first. */
@@ -36,18 +35,19 @@ function failedRow(ctx: Context, name: string, host: string, e: unknown): FleetR
   else if (e instanceof CliError) kind = e.kind;
   const message = e instanceof Error ? e.message : String(e);
   if (!(e instanceof CliError)) ctx.verbose(`[${name}] unexpected failure: ${message}`);
-  return { profile: name, host, exitCode: EXIT.FAILURE, error: { kind, message } };
+  // Before the monitor's first event the instance is starting, not out of reach.
+  const verdict = kind === 'no-events' ? nothingRecorded(message) : unreachable({ kind, message });
+  return { profile: name, host, verdict };
 }
 
-/** How a row reads: beyond the HealthStatus, the statuses too (see fetchHealth); `retries` overrides the connection's. */
-export interface RowReads {
-  statuses?: boolean;
+/** How a row reads: the statuses too (default, see fetchHealth); `retries` overrides the connection's. */
+export interface RowReads extends HealthReads {
   retries?: number;
 }
 
 /**
- * One row: the health answer of the instance `connect` resolves, bounded by its request timeout,
- * or the error, as a row (never thrown). `name` labels the row and its --verbose lines.
+ * One row: the verdict of the instance `connect` resolves, bounded by its request timeout, as a
+ * row (never thrown). `name` labels the row and its --verbose lines.
  */
 export async function checkRow(
   ctx: Context,
@@ -68,19 +68,16 @@ export async function checkRow(
     // The row's own limit: its profile's stored period, else the default (never a history read here).
     const limit = resolveStaleLimit({ ...ctx, verbose }, staleAfter, { connection });
     const row = (async (): Promise<FleetRow> => {
-      const a = await fetchHealth(c, { verbose, clock: ctx.clock }, reads);
-      const v = healthVerdict(a.health, a.now, limit.ms);
+      const a = await fetchHealth(c, { verbose, clock: ctx.clock, env: ctx.env }, reads);
       return {
         profile: name,
         host,
-        exitCode: v.exitCode,
+        verdict: judge(a.check, { now: a.now, staleAfterMs: limit.ms }),
         health: a.health,
         body: a.body,
-        verdict: v,
         legacy: a.legacy,
         now: a.now,
-        staleAfterMs: limit.ms,
-        ...(a.statuses && { statuses: a.statuses.statuses }),
+        limit,
       };
     })();
     // A backstop over the whole row: the timeout plus a little.

@@ -15,10 +15,11 @@ import { eventVerdict, type Verdict } from '../domain/verdict.js';
 import { sanitizeLine } from '../io/sanitize.js';
 import { formatDuration } from '../util/duration.js';
 import type { PaintKit } from './kit.js';
-import { paintStatusCell, paintVerdict } from './paint.js';
+import { paintStatusCell } from './paint.js';
 import { plainTable } from './table.js';
 import { widest, wrapText } from './text.js';
 import { formatAge, formatTimestamp } from './time.js';
+import { paintVerdict } from './verdict.js';
 
 /**
  * How much a terminal table shows. When the full table is wider than the terminal it is drawn

@@ -1,26 +1,24 @@
 /**
  * `status --format nagios`: one line in the Monitoring Plugins format,
- * `FELDERA CLUSTER CRITICAL - compiler Unhealthy since 14:02 | age=312s;;720 api=1 compiler=0 runner=1`:
- * the state, a summary, and after `|` the performance data — the latest check's age in seconds
- * (critical threshold: the staleness limit) and 1/0 per service. A plugin line has no newline of
- * its own and no `|` in the summary (it starts the performance data), so text that came from the
- * server is sanitised and freed of both.
+ * `FELDERA CLUSTER CRITICAL - unhealthy: compiler Unhealthy since 14:02 | age=312s;;1350 api=1 compiler=0 runner=1`:
+ * the state, the verdict and why, and after `|` the performance data — the latest check's age in
+ * seconds (critical threshold: the staleness limit) and 1/0 per service. A plugin line has no
+ * newline of its own and no `|` in the summary (it starts the performance data), so text that came
+ * from the server is sanitised and freed of both.
  */
-import { type HealthStatus, SERVICES } from '../api/types.js';
-import { type HealthVerdict, unchangedSince } from '../domain/health.js';
+import { SERVICES } from '../api/types.js';
 import type { PluginState } from '../domain/nagios.js';
-import type { ServiceStatuses } from '../domain/service-status.js';
+import type { ClusterVerdict } from '../domain/verdict.js';
 import { sanitizeLine } from '../io/sanitize.js';
 import { formatDuration } from '../util/duration.js';
-import { formatAge, formatClock, formatTimestamp } from './time.js';
+import { formatAge } from './time.js';
+import { formatMoment, verdictReason } from './verdict.js';
 
 export interface NagiosView {
   utc: boolean;
   /** The server's now. */
   now: number;
   staleAfterMs: number;
-  /** The v0.121–v0.200 shape (domain/health.ts unchangedSince). */
-  legacy: boolean;
 }
 
 export function pluginLine(state: PluginState, summary: string, perfdata?: string): string {
@@ -28,35 +26,31 @@ export function pluginLine(state: PluginState, summary: string, perfdata?: strin
   return `FELDERA CLUSTER ${state} - ${text}${perfdata ? ` | ${perfdata}` : ''}\n`;
 }
 
-/** `14:02` within the last day, else `2026-11-26 14:02` (a `Z` with UTC). */
-function since(ms: number, view: NagiosView): string {
-  const text =
-    view.now - ms < 86_400_000 ? formatClock(ms, view.utc).slice(0, 5) : formatTimestamp(ms, view.utc).slice(0, 16);
-  return view.utc ? `${text}Z` : text;
-}
-
-function summaryOf(h: HealthStatus, v: HealthVerdict, statuses: ServiceStatuses, view: NagiosView): string {
-  if (v.verdict === 'healthy') return `all services healthy, checked ${formatAge(Math.max(0, v.ageMs))}`;
-  if (v.verdict === 'stale') {
-    return `no check for ${formatAge(v.ageMs).replace(/ ago$/, '')} (limit ${formatDuration(view.staleAfterMs)}): the monitor has stopped recording, health unknown`;
+function summaryOf(v: ClusterVerdict, view: NagiosView): string {
+  switch (v.verdict) {
+    case 'healthy':
+      return `healthy: all services healthy, checked ${formatAge(Math.max(0, v.ageMs ?? 0))}`;
+    case 'stale':
+      return `stale: no check for ${formatDuration(v.ageMs ?? 0)} (limit ${formatDuration(view.staleAfterMs)}): the monitor has stopped recording, health unknown`;
+    case 'unreachable':
+      return `unreachable: ${verdictReason(v)}`;
+    default: {
+      if (v.services.length === 0) return `${v.verdict}: ${verdictReason(v)}`;
+      const parts = v.failing.map((s) => {
+        const x = v.services.find((y) => y.service === s)!;
+        return `${s} ${x.status} since ${x.since === undefined ? 'unknown' : formatMoment(x.since, view)}`;
+      });
+      return `${v.verdict}: ${parts.length ? parts.join(', ') : 'the server says not all healthy (all_healthy is false)'}`;
+    }
   }
-  const parts = SERVICES.filter((s) => statuses[s] !== 'Healthy').map((s) => {
-    const at = unchangedSince(h, s, view.legacy);
-    return `${s} ${statuses[s]} since ${at === undefined ? 'unknown' : since(at, view)}`;
-  });
-  return parts.length ? parts.join(', ') : 'the server says not all healthy (all_healthy is false)';
 }
 
-export function renderNagios(
-  state: PluginState,
-  h: HealthStatus,
-  v: HealthVerdict,
-  statuses: ServiceStatuses,
-  view: NagiosView,
-): string {
+/** The plugin line of a verdict; performance data only when a check was read. */
+export function renderNagios(state: PluginState, v: ClusterVerdict, view: NagiosView): string {
+  if (v.checkedAt === undefined || v.services.length === 0) return pluginLine(state, summaryOf(v, view));
   const perf = [
-    `age=${Math.max(0, Math.round(v.ageMs / 1000))}s;;${Math.round(view.staleAfterMs / 1000)}`,
-    ...SERVICES.map((s) => `${s}=${h[s].healthy ? 1 : 0}`),
+    `age=${Math.max(0, Math.round((v.ageMs ?? 0) / 1000))}s;;${Math.round(view.staleAfterMs / 1000)}`,
+    ...SERVICES.map((s) => `${s}=${v.services.find((x) => x.service === s)?.status === 'Healthy' ? 1 : 0}`),
   ];
-  return pluginLine(state, summaryOf(h, v, statuses, view), perf.join(' '));
+  return pluginLine(state, summaryOf(v, view), perf.join(' '));
 }

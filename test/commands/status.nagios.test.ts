@@ -54,7 +54,7 @@ describe('status --format nagios', () => {
     const r = await nagios(healthy.url);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(
-      /^FELDERA CLUSTER OK - all services healthy, checked (just now|\d+m( \d+s)? ago) \| age=\d+s;;1200 api=1 compiler=1 runner=1\n$/,
+      /^FELDERA CLUSTER OK - healthy: all services healthy, checked (just now|\d+m( \d+s)? ago) \| age=\d+s;;2700 api=1 compiler=1 runner=1\n$/,
     );
     expect((await nagios(healthy.url, { staleAfter: '20m' })).out).toMatch(/ \| age=\d+s;;1200 /);
   });
@@ -65,11 +65,11 @@ describe('status --format nagios', () => {
     const r = await nagios(outage.url);
     expect(r.code).toBe(2);
     expect(r.out).toBe(
-      `FELDERA CLUSTER CRITICAL - compiler Unhealthy since ${since}Z | age=${Math.round((T0 - Date.parse(outage.model.health()!.compiler.checked_at)) / 1000)}s;;1200 api=1 compiler=0 runner=1\n`,
+      `FELDERA CLUSTER CRITICAL - unhealthy: compiler Unhealthy since ${since}Z | age=${Math.round((T0 - Date.parse(outage.model.health()!.compiler.checked_at)) / 1000)}s;;2700 api=1 compiler=0 runner=1\n`,
     );
     // A server without /v0/cluster_healthz answers with an error: CRITICAL, saying which route is missing.
     expect((await nagios(older.url)).out).toMatch(
-      /^FELDERA CLUSTER CRITICAL - \S+ has no \/v0\/cluster_healthz \(\/v0\/cluster_healthz answered 404\)\n$/,
+      /^FELDERA CLUSTER CRITICAL - unreachable: \S+ has no \/v0\/cluster_healthz \(\/v0\/cluster_healthz answered 404\)\n$/,
     );
   });
 
@@ -102,7 +102,7 @@ describe('status --format nagios', () => {
     try {
       const r = await nagios(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
       expect(r.code).toBe(2);
-      expect(r.out).toMatch(/^FELDERA CLUSTER CRITICAL - compiler Unhealthy since unknown \| /);
+      expect(r.out).toMatch(/^FELDERA CLUSTER CRITICAL - unhealthy: compiler Unhealthy since unknown \| /);
     } finally {
       await new Promise((r) => server.close(r));
     }
@@ -112,26 +112,26 @@ describe('status --format nagios', () => {
     const r = await nagios(starting.url);
     expect(r.code).toBe(1);
     expect(r.out).toMatch(
-      /^FELDERA CLUSTER WARNING - (\w+ InitialUnhealthy since \d\d:\d\dZ(, )?)+ \| age=\d+s;;1200 /,
+      /^FELDERA CLUSTER WARNING - starting: (\w+ InitialUnhealthy since \d\d:\d\dZ(, )?)+ \| age=\d+s;;2700 /,
     );
   });
 
-  it('UNKNOWN: stale data (the recorder stopped), or no events yet, exit 3', async () => {
+  it('UNKNOWN: stale data (the recorder stopped), exit 3; no events yet is starting: WARNING, exit 1', async () => {
     const r = await nagios(stalled.url);
     expect(r.code).toBe(3);
     expect(r.out).toMatch(
-      /^FELDERA CLUSTER UNKNOWN - no check for 1h 5\dm( \d+s)? \(limit 20m\): the monitor has stopped recording, health unknown \| age=\d+s;;1200 api=1 compiler=1 runner=1\n$/,
+      /^FELDERA CLUSTER UNKNOWN - stale: no check for 1h 5\dm( \d+s)? \(limit 45m\): the monitor has stopped recording, health unknown \| age=\d+s;;2700 api=1 compiler=1 runner=1\n$/,
     );
     const none = await nagios(empty.url);
-    expect(none.code).toBe(3);
-    expect(none.out).toBe('FELDERA CLUSTER UNKNOWN - no cluster monitor events recorded yet\n');
+    expect(none.code).toBe(1);
+    expect(none.out).toMatch(/^FELDERA CLUSTER WARNING - starting: no cluster monitor events recorded yet/);
   });
 
   it('CRITICAL when Feldera cannot be reached or answers an error; UNKNOWN for an answer we cannot read or a local problem', async () => {
     const down = await nagios(`http://127.0.0.1:${await closedPort()}`);
     expect(down.code).toBe(2);
     expect(down.out).toMatch(
-      /^FELDERA CLUSTER CRITICAL - cannot reach http:\/\/127\.0\.0\.1:\d+: connection refused\n$/,
+      /^FELDERA CLUSTER CRITICAL - unreachable: cannot reach http:\/\/127\.0\.0\.1:\d+: connection refused\n$/,
     );
     const failing = await answering(
       500,
@@ -159,7 +159,7 @@ describe('status --format nagios', () => {
 
   it('without --format nagios the exit codes are unchanged', async () => {
     expect((await runCommand(run, {}, { host: starting.url })).code).toBe(2);
-    expect((await runCommand(run, {}, { host: empty.url })).code).toBe(1);
+    expect((await runCommand(run, {}, { host: empty.url })).code).toBe(2);
     expect((await runCommand(run, { format: 'text' }, { host: stalled.url })).code).toBe(3);
     expect(JSON.parse((await runCommand(run, { format: 'json' }, { host: healthy.url })).out)).toMatchObject({
       all_healthy: true,

@@ -34,8 +34,8 @@ describe('e2e: status --format nagios', () => {
       expect(r.stderr).toBe('');
     }
     expect(results[2]!.stdout).toMatch(
-      /^FELDERA CLUSTER CRITICAL - compiler Unhealthy since \d\d:\d\d \| age=\d+s;;1200 api=1 compiler=0 runner=1\n$/,
+      /^FELDERA CLUSTER CRITICAL - unhealthy: compiler Unhealthy since \d\d:\d\d \| age=\d+s;;2700 api=1 compiler=0 runner=1\n$/,
     );
-    expect(results[4]!.stdout).toMatch(/^FELDERA CLUSTER CRITICAL - cannot reach .*connection refused\n$/);
+    expect(results[4]!.stdout).toMatch(/^FELDERA CLUSTER CRITICAL - unreachable: cannot reach .*connection refused\n$/);
   });
 });
