@@ -18,17 +18,15 @@ import {
   fleetInputs,
   fleetNames,
 } from '../domain/fleet.js';
-import { PLUGIN_EXIT, pluginState } from '../domain/nagios.js';
-import { STALE_DEFAULT_MS, type StaleAfterSpec } from '../domain/staleness.js';
+import type { StaleAfterSpec } from '../domain/staleness.js';
 import { judge, nothingRecorded, verdictExit } from '../domain/verdict.js';
 import { CliError, usageError } from '../errors.js';
 import { fetchHealth, type HealthAnswer } from '../queries/cluster-health.js';
 import { NO_EVENTS } from '../queries/event-history.js';
-import { checkProfiles, checkRow } from '../queries/fleet-rows.js';
+import { checkProfiles } from '../queries/fleet-rows.js';
 import { limitPhrase, resolveStaleLimit } from '../queries/stale-limit.js';
 import { writeJson } from '../render/json.js';
 import { paintKit } from '../render/kit.js';
-import { renderNagios } from '../render/nagios.js';
 import {
   fleetJson,
   renderFleetPlain,
@@ -38,6 +36,7 @@ import {
   statusHeadline,
 } from '../render/status.js';
 import { formatDuration } from '../util/duration.js';
+import { statusAsCheck } from './check.js';
 import { type Factory, globalFlags, type Run } from './factory.js';
 import { choiceOption, examples, jsonOption, staleAfterOption, utcOption } from './flags.js';
 
@@ -117,7 +116,7 @@ function formatOf(flags: StatusFlags): StatusFormat {
 
 export async function statusRun(opts: StatusOptions, ctx: Context): Promise<number> {
   if (opts.fleet) return fleetRun(opts, opts.fleet, ctx);
-  if (opts.nagios) return nagiosRun(opts, ctx);
+  if (opts.nagios) return statusAsCheck(opts.staleAfter, opts.utc, ctx);
   const { io } = ctx;
   const client = await ctx.client();
   let answer: HealthAnswer;
@@ -160,16 +159,6 @@ async function nothingYet(opts: StatusOptions, ctx: Context, e: ApiError): Promi
     ctx.io.stdout.write(`${statusHeadline(v, view, await paintKit(ctx.io.color))}\n`);
   } else ctx.io.stdout.write(`verdict: ${v.verdict}\nsince: unknown\nreason: ${NO_EVENTS}\n`);
   return verdictExit(v.verdict);
-}
-
-/** One Monitoring Plugins line on stdout and a plugin exit code, whatever happens (README "status --format nagios"). */
-async function nagiosRun(opts: StatusOptions, ctx: Context): Promise<number> {
-  // A row as the fleet reads it: its verdict whatever happens (unreachable included), never thrown.
-  const row = await checkRow(ctx, 'nagios', () => ctx.connection(), opts.staleAfter);
-  const state = pluginState(row.verdict);
-  const view = { utc: opts.utc, now: row.now ?? ctx.clock.now(), staleAfterMs: row.limit?.ms ?? STALE_DEFAULT_MS };
-  ctx.io.stdout.write(renderNagios(state, row.verdict, view));
-  return PLUGIN_EXIT[state];
 }
 
 async function fleetRun(opts: StatusOptions, fleet: FleetChoice, ctx: Context): Promise<number> {

@@ -8,6 +8,7 @@ import { ApiError } from '../api/errors.js';
 import { type Connection, resolveConnection } from '../config/connection.js';
 import type { Context } from '../context.js';
 import { FLEET_CONCURRENCY, type FleetRow, fleetInputs, mapLimit } from '../domain/fleet.js';
+import { DEADLINE_KIND } from '../domain/nagios.js';
 import type { StaleAfterSpec } from '../domain/staleness.js';
 import { judge, nothingRecorded, unreachable } from '../domain/verdict.js';
 import { CliError } from '../errors.js';
@@ -43,6 +44,12 @@ function failedRow(ctx: Context, name: string, host: string, e: unknown): FleetR
 /** How a row reads: the statuses too (default, see fetchHealth); `retries` overrides the connection's. */
 export interface RowReads extends HealthReads {
   retries?: number;
+  /**
+   * A deadline for the whole row, retries and token command included (`cluster check -t`): each
+   * request's timeout and the retries' budget fit inside it, and when it runs out the row is
+   * `unreachable` with the kind `deadline`. Default: the request timeout, plus a little.
+   */
+  deadlineMs?: number;
 }
 
 /**
@@ -59,10 +66,15 @@ export async function checkRow(
   let host = ctx.config().profiles[name]?.host ?? '?';
   let client: ClusterClient | undefined;
   try {
-    const connection = { ...connect(), ...(reads.retries !== undefined && { retries: reads.retries }) };
+    const resolved = connect();
+    const connection = {
+      ...resolved,
+      ...(reads.retries !== undefined && { retries: reads.retries }),
+      ...(reads.deadlineMs !== undefined && { timeoutMs: Math.min(resolved.timeoutMs, reads.deadlineMs) }),
+    };
     host = connection.host;
     const trace = ctx.flags.verbose ? (l: string) => ctx.verbose(`[${name}] ${l}`) : undefined;
-    client = await ctx.client({ connection, retryBudgetMs: connection.timeoutMs, trace });
+    client = await ctx.client({ connection, retryBudgetMs: reads.deadlineMs ?? connection.timeoutMs, trace });
     const c = client;
     const verbose = (l: string) => ctx.verbose(`[${name}] ${l}`);
     // The row's own limit: its profile's stored period, else the default (never a history read here).
@@ -80,15 +92,20 @@ export async function checkRow(
         limit,
       };
     })();
-    // A backstop over the whole row: the timeout plus a little.
-    const timedOut = new ApiError(
-      'timeout',
-      `no answer from ${host} within the request timeout (${formatDuration(connection.timeoutMs)})`,
-      { endpoint: '/v0/cluster_healthz', transient: true },
-    );
+    // A backstop over the whole row: the deadline, else the timeout plus a little.
+    const timedOut =
+      reads.deadlineMs === undefined
+        ? new ApiError(
+            'timeout',
+            `no answer from ${host} within the request timeout (${formatDuration(connection.timeoutMs)})`,
+            { endpoint: '/v0/cluster_healthz', transient: true },
+          )
+        : new CliError(`timed out after ${formatDuration(reads.deadlineMs)} (no answer from ${host})`, {
+            kind: DEADLINE_KIND,
+          });
     return await within<FleetRow>(
       ctx,
-      connection.timeoutMs + 500,
+      reads.deadlineMs ?? connection.timeoutMs + 500,
       row.catch((e: unknown) => failedRow(ctx, name, host, e)),
       () => failedRow(ctx, name, host, timedOut),
     );

@@ -27,7 +27,7 @@ const NAGIOS: Record<Verdict, string> = {
   healthy: 'OK',
   starting: 'WARNING',
   unhealthy: 'CRITICAL',
-  stale: 'UNKNOWN',
+  stale: 'CRITICAL',
   unreachable: 'CRITICAL',
 };
 
