@@ -26,3 +26,5 @@ if (existsSync(watch)) {
 }
 console.log('\n== rendering and Ctrl-C (bench/render.mjs)');
 run([join(here, 'render.mjs')]);
+console.log('\n== cluster check -t against a hung server (bench/check-timeout.mjs)');
+run([join(here, 'check-timeout.mjs'), '3']);

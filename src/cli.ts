@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import type { ClientOptions } from './api/client.js';
 import { newCmdStatus as newCmdAuthStatus } from './commands/auth/status.js';
+import { newCmdCheck } from './commands/check.js';
 import { newCmdComplete, newCmdCompletion } from './commands/completion.js';
 import { newCmdGet } from './commands/event/get.js';
 import { newCmdIncidents } from './commands/event/incidents.js';
@@ -69,6 +70,7 @@ export function rootCommand(): Command {
       'cluster event list --since 6h --unhealthy  what went wrong in the last 6 h',
       'cluster event watch                        every change, without gaps',
       'cluster status                             is it healthy now? (exit code)',
+      'cluster check --profile prod               a Nagios / Icinga plugin',
       'cluster exporter --all-profiles            metrics for Prometheus (port 9464)',
       'cluster completion bash                    shell completion script',
       'cluster simulate --port 0                  a Feldera-like server on loopback',
@@ -127,6 +129,7 @@ function topLevel(f: Factory): { names: string[]; build: () => Command; hidden?:
         ).alias('events'),
     },
     { names: ['status'], build: () => newCmdStatus(f) },
+    { names: ['check'], build: () => newCmdCheck(f) },
     { names: ['version'], build: () => newCmdVersion(f) },
     { names: ['exporter'], build: () => newCmdExporter(f) },
     { names: ['completion'], build: () => newCmdCompletion(f) },

@@ -26,7 +26,7 @@ import { CliError, EXIT } from '../errors.js';
 import { DEFAULT_LISTEN, type ListenAddress, parseListen } from '../exporter/listen.js';
 import type { ExportedRow } from '../exporter/metrics.js';
 import { checkProfile, checkRow } from '../queries/fleet-rows.js';
-import { fleetNote, fleetVerdictWord } from '../render/status.js';
+import { fleetNote } from '../render/status.js';
 import { formatDuration } from '../util/duration.js';
 import { type Factory, globalFlags, type Run } from './factory.js';
 import { durationOption, examples, staleAfterOption } from './flags.js';
@@ -143,13 +143,13 @@ function changeLogger(ctx: Context): (rows: readonly ExportedRow[]) => void {
   return (rows) => {
     for (const { row } of rows) {
       const note = fleetNote(row);
-      const state = `${fleetVerdictWord(row)}${note ? `: ${note}` : ''}`;
+      const state = `${row.verdict.verdict}${note ? `: ${note}` : ''}`;
       // A stale row's note carries its age, which moves on every read: the state is the verdict then.
-      const key = row.verdict?.verdict === 'stale' && !row.error ? 'stale' : state;
+      const key = row.verdict.verdict === 'stale' ? 'stale' : state;
       if (last.get(row.profile) === key) continue;
       last.set(row.profile, key);
       const line = `${new Date(ctx.clock.now()).toISOString()} ${row.profile}: ${state}`;
-      if (row.error) ctx.printer.warn(line);
+      if (row.verdict.verdict === 'unreachable') ctx.printer.warn(line);
       else ctx.printer.note(line);
     }
   };

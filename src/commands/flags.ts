@@ -35,7 +35,7 @@ export function staleAfterOption(
 ): Option {
   return new Option(
     '--stale-after <auto|duration>',
-    `${help}; auto: 1.5 × this instance's healthy period as learned from its event history (20m until one is known)`,
+    `${help}; auto: 2.25 × this instance's healthy period as learned from its event history (45m until one is known)`,
   )
     .argParser(parseStaleAfterSpec)
     .default(AUTO, 'auto');

@@ -8,7 +8,7 @@
  * row per profile, the exit code the most serious of the rows.
  */
 import { Command } from 'commander';
-import type { ClusterClient } from '../api/client.js';
+import { ApiError } from '../api/errors.js';
 import type { Context } from '../context.js';
 import {
   FLEET_IGNORED_ENV,
@@ -18,25 +18,25 @@ import {
   fleetInputs,
   fleetNames,
 } from '../domain/fleet.js';
-import { healthVerdict } from '../domain/health.js';
-import { failureState, healthState, PLUGIN_EXIT } from '../domain/nagios.js';
-import { serviceStatuses } from '../domain/service-status.js';
 import type { StaleAfterSpec } from '../domain/staleness.js';
-import { CliError, EXIT, usageError } from '../errors.js';
+import { judge, nothingRecorded, verdictExit } from '../domain/verdict.js';
+import { CliError, usageError } from '../errors.js';
 import { fetchHealth, type HealthAnswer } from '../queries/cluster-health.js';
+import { NO_EVENTS } from '../queries/event-history.js';
 import { checkProfiles } from '../queries/fleet-rows.js';
 import { limitPhrase, resolveStaleLimit } from '../queries/stale-limit.js';
 import { writeJson } from '../render/json.js';
 import { paintKit } from '../render/kit.js';
-import { pluginLine, renderNagios } from '../render/nagios.js';
 import {
   fleetJson,
   renderFleetPlain,
   renderFleetTerminal,
   renderStatusPlain,
   renderStatusTerminal,
+  statusHeadline,
 } from '../render/status.js';
 import { formatDuration } from '../util/duration.js';
+import { statusAsCheck } from './check.js';
 import { type Factory, globalFlags, type Run } from './factory.js';
 import { choiceOption, examples, jsonOption, staleAfterOption, utcOption } from './flags.js';
 
@@ -116,54 +116,49 @@ function formatOf(flags: StatusFlags): StatusFormat {
 
 export async function statusRun(opts: StatusOptions, ctx: Context): Promise<number> {
   if (opts.fleet) return fleetRun(opts, opts.fleet, ctx);
-  if (opts.nagios) return nagiosRun(opts, ctx);
+  if (opts.nagios) return statusAsCheck(opts.staleAfter, opts.utc, ctx);
   const { io } = ctx;
   const client = await ctx.client();
   let answer: HealthAnswer;
   try {
     answer = await fetchHealth(client, ctx);
+  } catch (e) {
+    // Before the monitor's first event the instance is starting: a verdict, not a failure.
+    if (e instanceof ApiError && e.apiKind === 'no-events') return nothingYet(opts, ctx, e);
+    throw e;
   } finally {
     client.close();
   }
   const { body, health, now, legacy } = answer;
-  // One request, never two: the limit comes from the flag, this profile's stored period, or the default.
+  // One read, never two in a row: the limit comes from the flag, this profile's stored period, or the default.
   const limit = resolveStaleLimit(ctx, opts.staleAfter);
-  const v = healthVerdict(health, now, limit.ms);
+  const v = judge(answer.check, { now, staleAfterMs: limit.ms });
+  const code = verdictExit(v.verdict);
   if (opts.json) {
     writeJson(io, body);
     if (v.verdict === 'stale')
       ctx.printer.warn(
-        `the latest check is ${formatDuration(v.ageMs)} old (more than ${limitPhrase(ctx, limit)}): stale`,
+        `the latest check is ${formatDuration(v.ageMs ?? 0)} old (more than ${limitPhrase(ctx, limit)}): stale`,
       );
-    return v.exitCode;
+    return code;
   }
   const view = { utc: opts.utc, now, columns: io.columns, staleLimit: limitPhrase(ctx, limit), legacy };
   if (io.stdoutIsTTY) io.stdout.write(renderStatusTerminal(health, v, view, await paintKit(io.color)));
   else io.stdout.write(renderStatusPlain(health, v, view));
-  return v.exitCode;
+  return code;
 }
 
-/** One Monitoring Plugins line on stdout and a plugin exit code, whatever happens (README "status --format nagios"). */
-async function nagiosRun(opts: StatusOptions, ctx: Context): Promise<number> {
-  let client: ClusterClient | undefined;
-  let answer: HealthAnswer;
-  try {
-    client = await ctx.client();
-    answer = await fetchHealth(client, ctx, { statuses: true });
-  } catch (e) {
-    const state = failureState(e);
-    ctx.io.stdout.write(pluginLine(state, e instanceof Error ? e.message : String(e)));
-    return PLUGIN_EXIT[state];
-  } finally {
-    client?.close();
-  }
-  const { health, now, statuses, legacy } = answer;
-  const limit = resolveStaleLimit(ctx, opts.staleAfter);
-  const v = healthVerdict(health, now, limit.ms);
-  const current = statuses?.statuses ?? serviceStatuses(health).statuses;
-  const state = healthState(v, current);
-  ctx.io.stdout.write(renderNagios(state, health, v, current, { utc: opts.utc, now, staleAfterMs: limit.ms, legacy }));
-  return PLUGIN_EXIT[state];
+/** No event recorded yet: the verdict `starting`, exit 2 (with --json, the server's own answer). */
+async function nothingYet(opts: StatusOptions, ctx: Context, e: ApiError): Promise<number> {
+  const v = nothingRecorded(NO_EVENTS);
+  // --json: no HealthStatus exists yet, so the error object every --json command writes, with this exit code.
+  if (opts.json)
+    ctx.printer.error({ message: e.message, kind: 'no-events', exitCode: verdictExit(v.verdict) }, { json: true });
+  else if (ctx.io.stdoutIsTTY) {
+    const view = { utc: opts.utc, now: ctx.clock.now(), columns: ctx.io.columns, staleLimit: '', legacy: false };
+    ctx.io.stdout.write(`${statusHeadline(v, view, await paintKit(ctx.io.color))}\n`);
+  } else ctx.io.stdout.write(`verdict: ${v.verdict}\nsince: unknown\nreason: ${NO_EVENTS}\n`);
+  return verdictExit(v.verdict);
 }
 
 async function fleetRun(opts: StatusOptions, fleet: FleetChoice, ctx: Context): Promise<number> {
@@ -180,15 +175,15 @@ async function fleetRun(opts: StatusOptions, fleet: FleetChoice, ctx: Context): 
     ctx.verbose(`ignoring ${ignored.join(', ')} for the fleet: each row uses its own profile's host and credential`);
 
   const rows = await checkProfiles(ctx, names, opts.staleAfter);
-  const code = fleetExit(rows.map((r) => r.exitCode));
+  const code = fleetExit(rows);
   if (opts.json) {
     writeJson(io, fleetJson(rows));
     return code;
   }
   if (io.stdoutIsTTY)
-    io.stdout.write(renderFleetTerminal(rows, { ...(await paintKit(io.color)), columns: io.columns }));
+    io.stdout.write(renderFleetTerminal(rows, { ...(await paintKit(io.color)), columns: io.columns, utc: opts.utc }));
   else io.stdout.write(renderFleetPlain(rows));
-  const bad = rows.filter((r) => r.exitCode !== EXIT.OK).length;
+  const bad = rows.filter((r) => r.verdict.verdict !== 'healthy').length;
   if (bad && io.stderrIsTTY) ctx.printer.note(`${bad} of ${rows.length} not healthy`);
   return code;
 }

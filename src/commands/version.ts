@@ -8,16 +8,10 @@
  */
 import { Command } from 'commander';
 import type { Context } from '../context.js';
+import { supportOf } from '../domain/feldera-versions.js';
 import { CliError, EXIT } from '../errors.js';
-import {
-  FIRST_EVENTS,
-  FIRST_HEALTHZ,
-  FIRST_HISTORY_SINCE,
-  olderThan,
-  parseVersion,
-} from '../queries/feldera-version.js';
 import { writeJson } from '../render/json.js';
-import { renderVersion, type Supports, type VersionReport } from '../render/version.js';
+import { renderVersion, type VersionReport } from '../render/version.js';
 import { VERSION } from '../version.js';
 import type { Factory, Run } from './factory.js';
 import { examples, jsonOption } from './flags.js';
@@ -45,17 +39,6 @@ export function newCmdVersion(f: Factory, runF: Run<VersionOptions> = versionRun
       const opts: VersionOptions = { json: flags.json ?? false, client: flags.client ?? false };
       await f.run(cmd, runF, opts, { json: opts.json });
     });
-}
-
-/** What a server version supports of what this tool reads; null when the version is not one. */
-export function supportOf(version: string): Supports | null {
-  const v = parseVersion(version);
-  if (!v) return null;
-  return {
-    cluster_healthz: !olderThan(v, FIRST_HEALTHZ),
-    cluster_events: !olderThan(v, FIRST_EVENTS),
-    unchanged_since_from_history: !olderThan(v, FIRST_HISTORY_SINCE),
-  };
 }
 
 async function askServer(ctx: Context): Promise<VersionReport['server']> {

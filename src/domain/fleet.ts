@@ -10,9 +10,13 @@
  * CLUSTER_PROFILE) are ignored for the rows — sending one key to every host would leak it.
  * What does apply to every row: --request-timeout and --retries (and their variables).
  */
+
+import type { HealthBody, HealthStatus } from '../api/types.js';
 import type { GlobalFlags } from '../config/connection.js';
 import type { ConfigData } from '../config/profiles.js';
-import { CliError, EXIT, usageError } from '../errors.js';
+import { CliError, usageError } from '../errors.js';
+import type { StaleLimit } from './staleness.js';
+import { type ClusterVerdict, verdictExit, worstVerdict } from './verdict.js';
 
 export const FLEET_CONCURRENCY = 8;
 
@@ -95,16 +99,26 @@ export function fleetInputs(
   };
 }
 
-/** Exit code severity for a fleet: 1 (unreachable/failed) before 3 (stale) before 2 (unhealthy) before 0. */
-export function fleetExit(codes: readonly number[]): number {
-  const order: number[] = [EXIT.OK, EXIT.UNHEALTHY, EXIT.STALE];
-  const rank = (c: number) => (order.includes(c) ? order.indexOf(c) : order.length);
-  let worst: number = EXIT.OK;
-  for (const c of codes) {
-    const n = c === EXIT.OK || c === EXIT.UNHEALTHY || c === EXIT.STALE ? c : EXIT.FAILURE;
-    if (rank(n) > rank(worst)) worst = n;
-  }
-  return worst;
+/** One instance as a fleet view, the exporter or a nagios check read it: its verdict always, the answer when there was one. */
+export interface FleetRow {
+  profile: string;
+  host: string;
+  verdict: ClusterVerdict;
+  /** The answer as the server sent it (for --json), when there was one. */
+  body?: HealthBody;
+  /** The same in today's shape. */
+  health?: HealthStatus;
+  /** The v0.121–v0.200 shape (no api, no all_healthy). */
+  legacy?: boolean;
+  /** The server's now, that ages were judged against. */
+  now?: number;
+  /** The stale limit the row was judged by, and where it came from. */
+  limit?: StaleLimit;
+}
+
+/** A fleet's exit code: that of its worst verdict (1 unreachable, before 3 stale, before 2 unhealthy or starting). */
+export function fleetExit(rows: readonly Pick<FleetRow, 'verdict'>[]): number {
+  return verdictExit(worstVerdict(rows.map((r) => r.verdict.verdict)));
 }
 
 /** Run `fn` over `items` with at most `limit` at a time; results in input order. */

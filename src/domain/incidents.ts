@@ -16,6 +16,11 @@
  * So a start whose previous event was already not all healthy, and an end whose event is still
  * not all healthy, happened at some moment after the event before; `startPrecisionMs` /
  * `endPrecisionMs` say how long that window is (undefined: recorded within its round).
+ *
+ * A start after a recorder gap is no more exact: Feldera always records the first round after a
+ * restart, so when the event before it was all healthy and older than a healthy cluster leaves
+ * between two events (`gapMs`, the stale limit), the recorder was down and the outage began
+ * anywhere in the gap (`startAfterGap`, with the gap as `startPrecisionMs`).
  */
 import { type ClusterEventStatus, type MonitorStatus, SERVICES, type Service } from '../api/types.js';
 import { chronological } from './history.js';
@@ -42,17 +47,35 @@ export interface Incident {
   endEventId: string | undefined;
   /** The run includes the oldest retained event: it may have started earlier. */
   beganBeforeWindow: boolean;
-  /** The start was recorded at a back-off insert: it happened up to this long before `startedAt`. */
+  /** The start was recorded at a back-off insert or after a recorder gap: it happened up to this long before `startedAt`. */
   startPrecisionMs: number | undefined;
+  /** The start follows a recorder gap: the outage began somewhere in it. */
+  startAfterGap: boolean;
   /** The end was recorded at a back-off insert: it happened up to this long before `endedAt`. */
   endPrecisionMs: number | undefined;
 }
 
-/** All incidents of the given services, newest first (by start; ties in service order). */
+/** How imprecise a start is: recorded at a back-off insert (the cluster was already unhealthy), or after a recorder gap. */
+function startPrecision(
+  before: { e: ClusterEventStatus; at: number } | undefined,
+  at: number,
+  gapMs: number,
+): { startPrecisionMs: number | undefined; startAfterGap: boolean } {
+  if (!before) return { startPrecisionMs: undefined, startAfterGap: false };
+  if (!isAllHealthy(before.e)) return { startPrecisionMs: at - before.at, startAfterGap: false };
+  const gap = at - before.at > gapMs;
+  return { startPrecisionMs: gap ? at - before.at : undefined, startAfterGap: gap };
+}
+
+/**
+ * All incidents of the given services, newest first (by start; ties in service order). `gapMs`:
+ * longer than this between an all-healthy event and the next is a recorder gap (the stale limit).
+ */
 export function groupIncidents(
   events: readonly ClusterEventStatus[],
   now: number,
   services: readonly Service[] = SERVICES,
+  gapMs = Infinity,
 ): Incident[] {
   const asc = chronological(events);
   const out: Incident[] = [];
@@ -89,7 +112,7 @@ export function groupIncidents(
           lastEventId: t.e.id,
           endEventId: undefined,
           beganBeforeWindow: i === 0,
-          startPrecisionMs: before && !isAllHealthy(before.e) ? t.at - before.at : undefined,
+          ...startPrecision(before, t.at, gapMs),
           endPrecisionMs: undefined,
         };
       }
@@ -132,8 +155,10 @@ export interface IncidentJson {
   last_event_id: string;
   end_event_id: string | null;
   began_before_window: boolean;
-  /** The change was recorded at a back-off insert: it happened up to this many seconds before `started_at`; null: within its round. */
+  /** The change was recorded at a back-off insert or after a recorder gap: it happened up to this many seconds before `started_at`; null: within its round. */
   start_precision_seconds: number | null;
+  /** The start follows a recorder gap (nothing recorded for longer than a healthy cluster leaves): the outage began somewhere in it. */
+  start_after_gap: boolean;
   /** Likewise for `ended_at`. */
   end_precision_seconds: number | null;
 }
@@ -152,6 +177,7 @@ export function incidentJson(x: Incident): IncidentJson {
     end_event_id: x.endEventId ?? null,
     began_before_window: x.beganBeforeWindow,
     start_precision_seconds: x.startPrecisionMs === undefined ? null : x.startPrecisionMs / 1000,
+    start_after_gap: x.startAfterGap,
     end_precision_seconds: x.endPrecisionMs === undefined ? null : x.endPrecisionMs / 1000,
   };
 }

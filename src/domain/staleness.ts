@@ -9,13 +9,21 @@
  * install, 11–13 min where checks take 1–3 s, more where they are slower. A fixed 12-minute limit
  * would call a healthy Enterprise cluster "stale" every cycle.
  *
+ * One missed recording is not a dead recorder. The loop resets its round counter *before* it
+ * inserts, and a failed insert (a database hiccup) is not tried again until 60 rounds later; a
+ * failed read of the latest event skips rounds too. So a healthy cluster can leave a gap of two
+ * periods plus a round or so, and a limit of 1.5 periods called such a cluster stale for minutes.
+ *
  * The rule:
  * - `--stale-after DURATION` always wins;
- * - `auto` (the default): 1.5 × the healthy period, never below 12 min. The period is the median
- *   gap between consecutive all-healthy events of the retained history (learned where a command
- *   reads the list anyway); commands that make a single request use the period the last
- *   history-reading command stored for this profile; with none, 20 min (periods up to 20 min:
- *   rounds with up to 10 s of checks).
+ * - `auto` (the default): 2.25 × the healthy period — the two periods of one missed recording,
+ *   plus a quarter period (15 rounds) for skipped and slow rounds — so a stopped recorder is still
+ *   caught within ~2.5 periods. The period is the median gap between consecutive all-healthy events
+ *   of the retained history (learned where a command reads the list anyway); commands that make a
+ *   single request use the period the last history-reading command stored for this profile.
+ * - Never below the limit of the shortest possible period (60 rounds of at least 10 s: 10 min), and
+ *   with no period known, the limit of the longest period the default covers (20 min: rounds with
+ *   up to 10 s of checks).
  */
 import type { ClusterEventStatus } from '../api/types.js';
 import { usageError } from '../errors.js';
@@ -30,12 +38,16 @@ export type StaleAfterSpec = { kind: 'auto' } | { kind: 'fixed'; ms: number };
 
 export const AUTO: StaleAfterSpec = { kind: 'auto' };
 
-/** `auto` never goes below this: the old fixed limit, a little over one quiet period. */
-export const STALE_FLOOR_MS = 12 * MIN;
-/** `auto` without a known period: covers healthy periods up to 20 min (rounds with up to 10 s of checks). */
-export const STALE_DEFAULT_MS = 20 * MIN;
-/** Stale past this many healthy periods. */
-export const STALE_PERIODS = 1.5;
+/** Stale past this many healthy periods: one missed recording (2 periods) and a quarter period of slow or skipped rounds. */
+export const STALE_PERIODS = 2.25;
+/** The shortest healthy period there is: 60 rounds of at least 10 s. */
+export const SHORTEST_PERIOD_MS = 10 * MIN;
+/** The longest healthy period the default covers: rounds with up to 10 s of checks. */
+export const DEFAULT_PERIOD_MS = 20 * MIN;
+/** `auto` never goes below the limit of the shortest period (22m 30s). */
+export const STALE_FLOOR_MS = SHORTEST_PERIOD_MS * STALE_PERIODS;
+/** `auto` without a known period: the limit of the longest period it covers (45m). */
+export const STALE_DEFAULT_MS = DEFAULT_PERIOD_MS * STALE_PERIODS;
 
 /**
  * Gaps between all-healthy events that can be a healthy period: 60 rounds of at least 10 s is
@@ -94,7 +106,7 @@ export function learnHealthyPeriod(
   return { periodMs: Math.round(median(gaps)), samples: gaps.length };
 }
 
-/** The limit for a healthy period: 1.5 periods, at least the floor. */
+/** The limit for a healthy period: 2.25 periods, at least the floor. */
 export function limitForPeriod(periodMs: number): number {
   return Math.max(STALE_FLOOR_MS, Math.round(periodMs * STALE_PERIODS));
 }
@@ -117,7 +129,7 @@ export function fixedLimit(ms: number): StaleLimit {
 
 const ago = (ms: number) => (ms < 1000 ? 'just now' : `${formatDuration(ms)} ago`);
 
-/** Where a limit came from, as the end of "more than …": `--stale-after 30m`, `19m 30s, 1.5 × …`. */
+/** Where a limit came from, as the end of "more than …": `--stale-after 30m`, `29m 15s, 2.25 × …`. */
 export function describeLimit(l: StaleLimit, now?: number): string {
   const d = formatDuration(l.ms);
   switch (l.source) {
@@ -130,7 +142,7 @@ export function describeLimit(l: StaleLimit, now?: number): string {
         l.source === 'learned'
           ? `learned from ${l.samples ?? 0} gaps in its retained history`
           : `learned${l.learnedAt !== undefined && now !== undefined ? ` ${ago(now - l.learnedAt)}` : ''} from its history`;
-      return `${d}, ${floor ? 'the minimum for' : '1.5 ×'} this instance's healthy period of ${formatDuration(l.periodMs ?? 0)} (${when})`;
+      return `${d}, ${floor ? 'the minimum for' : `${STALE_PERIODS} ×`} this instance's healthy period of ${formatDuration(l.periodMs ?? 0)} (${when})`;
     }
     case 'default':
       return l.samples !== undefined
@@ -139,10 +151,10 @@ export function describeLimit(l: StaleLimit, now?: number): string {
   }
 }
 
-/** The limit and its source in a few words, for a note under a picture: `19m 30s (1.5 × this instance's healthy period of 13m)`. */
+/** The limit and its source in a few words, for a note under a picture: `29m 15s (2.25 × this instance's healthy period of 13m)`. */
 export function summarizeLimit(l: StaleLimit): string {
   const d = formatDuration(l.ms);
   if (l.source === 'flag') return `--stale-after ${d}`;
   if (l.source === 'default') return `${d} (the default: no healthy period known for this instance)`;
-  return `${d} (1.5 × this instance's healthy period of ${formatDuration(l.periodMs ?? 0)}, at least ${formatDuration(STALE_FLOOR_MS)})`;
+  return `${d} (${STALE_PERIODS} × this instance's healthy period of ${formatDuration(l.periodMs ?? 0)}, at least ${formatDuration(STALE_FLOOR_MS)})`;
 }

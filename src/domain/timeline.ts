@@ -9,8 +9,10 @@
  *   once per healthy period, so an all-healthy stretch with no event for longer than that means
  *   the recorder was not running; the rest of the stretch is unknown, for every service. While the
  *   cluster is not all healthy, Feldera records with back-off (10 s, 20 s, … up to every 60
- *   rounds) and a timing-out check adds 5 s per round, so 15–25 minutes between events is normal
- *   and not missing data: such a stretch is never cut, not even for a service that is healthy in it.
+ *   rounds) and a timing-out check adds 5 s per round, so up to 25 minutes between events is
+ *   normal and not missing data; a stretch longer than the longest back-off gap (`BACKOFF_GAP_MS`,
+ *   or the stale limit where that is longer: slow rounds lengthen both) is cut there too — the
+ *   recorder died while the cluster was unhealthy, and the hours after are unknown, not unhealthy.
  * - Unknown time counts neither as healthy nor as unhealthy: availability = healthy / known.
  * - A slice shows the worst status that holds at any moment inside it, ranked
  *   Unhealthy > InitialUnhealthy > Unknown > Healthy, so a short outage or gap is never hidden.
@@ -22,6 +24,9 @@ import { groupIncidents, incidentsInWindow } from './incidents.js';
 import { isAllHealthy } from './verdict.js';
 
 export type CellStatus = MonitorStatus | 'Unknown';
+
+/** The longest gap Feldera's back-off leaves while not all healthy: 60 rounds of 10 s plus three 5 s timeouts. */
+export const BACKOFF_GAP_MS = 60 * (10_000 + 3 * 5_000);
 
 export const CELL_RANK: Record<CellStatus, number> = { Healthy: 0, Unknown: 1, InitialUnhealthy: 2, Unhealthy: 3 };
 
@@ -48,12 +53,15 @@ export function serviceSegments(
   if (windowEnd <= windowStart) return [];
   const firstAt = asc[0]?.at ?? windowEnd;
   raw.push({ start: -Infinity, end: firstAt, status: 'Unknown' });
+  // How long an event's statuses are trusted without a next one (see the module comment).
+  const trusted = (e: ClusterEventStatus) => (isAllHealthy(e) ? staleAfterMs : Math.max(BACKOFF_GAP_MS, staleAfterMs));
   asc.forEach((t, i) => {
     const next = asc[i + 1]?.at ?? Math.max(windowEnd, t.at);
     const status = t.e[`${service}_status`];
-    if (isAllHealthy(t.e) && next - t.at > staleAfterMs) {
-      raw.push({ start: t.at, end: t.at + staleAfterMs, status });
-      raw.push({ start: t.at + staleAfterMs, end: next, status: 'Unknown' });
+    const limit = trusted(t.e);
+    if (next - t.at > limit) {
+      raw.push({ start: t.at, end: t.at + limit, status });
+      raw.push({ start: t.at + limit, end: next, status: 'Unknown' });
     } else {
       raw.push({ start: t.at, end: next, status });
     }
@@ -162,7 +170,7 @@ export function buildTimeline(
   opts: { start: number; end: number; cells: number; staleAfterMs: number; now: number },
 ): Timeline {
   const asc = chronological(events);
-  const incidents = groupIncidents(events, opts.now);
+  const incidents = groupIncidents(events, opts.now, SERVICES, opts.staleAfterMs);
   const services = SERVICES.map((service): ServiceTimeline => {
     const segments = serviceSegments(asc, service, opts.start, opts.end, opts.staleAfterMs);
     return {

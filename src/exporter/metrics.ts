@@ -7,9 +7,9 @@
  * when the connection is resolved).
  */
 import type * as Prom from 'prom-client';
-import { MONITOR_STATUSES, SERVICES } from '../api/types.js';
-import { unchangedSince } from '../domain/health.js';
-import type { FleetRow } from '../render/status.js';
+import { MONITOR_STATUSES } from '../api/types.js';
+import type { FleetRow } from '../domain/fleet.js';
+import { VERDICTS } from '../domain/verdict.js';
 
 export interface ExportedRow {
   row: FleetRow;
@@ -25,7 +25,18 @@ export interface ClusterMetrics {
 
 /** Name and help of every cluster gauge, in the order they are listed in the README. */
 export const CLUSTER_GAUGES = {
-  up: ['feldera_cluster_up', '1 when the last read of /v0/cluster_healthz succeeded, else 0'],
+  up: [
+    'feldera_cluster_up',
+    '1 when the last read of the instance got an answer (any verdict but unreachable), else 0',
+  ],
+  verdict: [
+    'feldera_cluster_verdict',
+    "1 for the instance's verdict (healthy, starting, unhealthy, stale, unreachable), 0 for the others",
+  ],
+  since: [
+    'feldera_cluster_verdict_since_timestamp_seconds',
+    'since when the verdict has held, seconds since the epoch (absent when unknown)',
+  ],
   healthy: ['feldera_cluster_healthy', '1 when all services are healthy and the data is not stale, else 0'],
   stale: [
     'feldera_cluster_stale',
@@ -61,6 +72,7 @@ export function createMetrics(prom: typeof Prom): ClusterMetrics {
       'host',
       ...(SERVICE_GAUGES.has(key) ? ['service'] : []),
       ...(key === 'serviceStatus' ? ['status'] : []),
+      ...(key === 'verdict' ? ['verdict'] : []),
     ];
     gauges[key] = new prom.Gauge({ name, help, labelNames, registers: [registry] });
   }
@@ -75,22 +87,21 @@ export function createMetrics(prom: typeof Prom): ClusterMetrics {
 
 function setRow(g: Record<GaugeKey, Prom.Gauge>, { row, durationMs }: ExportedRow, sinceReadMs: number): void {
   const base = { profile: row.profile, host: row.host };
+  const v = row.verdict;
   g.duration.set(base, durationMs / 1000);
-  const { health, verdict } = row;
-  g.up.set(base, health && verdict ? 1 : 0);
-  if (!health || !verdict) return;
-  g.healthy.set(base, verdict.verdict === 'healthy' ? 1 : 0);
-  g.stale.set(base, verdict.verdict === 'stale' ? 1 : 0);
-  g.lastCheck.set(base, verdict.checkedAt / 1000);
-  g.checkAge.set(base, (verdict.ageMs + sinceReadMs) / 1000);
-  for (const service of SERVICES) {
-    const s = health[service];
-    const labels = { ...base, service };
-    g.serviceHealthy.set(labels, s.healthy ? 1 : 0);
-    // Only where the server's record says it (domain/health.ts): not an `unchanged_since` that is only the last check.
-    const since = unchangedSince(health, service, row.legacy ?? false);
-    if (since !== undefined) g.unchangedSince.set(labels, since / 1000);
-    const current = row.statuses?.[service] ?? (s.healthy ? 'Healthy' : 'Unhealthy');
-    for (const status of MONITOR_STATUSES) g.serviceStatus.set({ ...labels, status }, status === current ? 1 : 0);
+  g.up.set(base, v.verdict === 'unreachable' ? 0 : 1);
+  for (const verdict of VERDICTS) g.verdict.set({ ...base, verdict }, v.verdict === verdict ? 1 : 0);
+  if (v.since !== undefined) g.since.set(base, v.since / 1000);
+  if (v.checkedAt === undefined || v.services.length === 0) return;
+  g.healthy.set(base, v.verdict === 'healthy' ? 1 : 0);
+  g.stale.set(base, v.verdict === 'stale' ? 1 : 0);
+  g.lastCheck.set(base, v.checkedAt / 1000);
+  g.checkAge.set(base, ((v.ageMs ?? 0) + sinceReadMs) / 1000);
+  for (const s of v.services) {
+    const labels = { ...base, service: s.service };
+    g.serviceHealthy.set(labels, s.status === 'Healthy' ? 1 : 0);
+    // Only where it is known (domain/health.ts): not an `unchanged_since` that is only the last check.
+    if (s.since !== undefined) g.unchangedSince.set(labels, s.since / 1000);
+    for (const status of MONITOR_STATUSES) g.serviceStatus.set({ ...labels, status }, status === s.status ? 1 : 0);
   }
 }

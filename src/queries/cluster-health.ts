@@ -7,11 +7,19 @@
  * the server's version instead (feldera-version.ts).
  */
 import type { Answer, ClusterClient } from '../api/client.js';
-import { type HealthBody, type HealthStatus, SERVICES } from '../api/types.js';
+import { type HealthBody, type HealthStatus, type PlatformConfig, SERVICES } from '../api/types.js';
+import type { ServerEntry } from '../config/state.js';
 import type { Context } from '../context.js';
-import { normalizeHealth, unchangedSince } from '../domain/health.js';
-import { type StatusesOf, serviceStatuses } from '../domain/service-status.js';
-import { explainMissingRoute } from './feldera-version.js';
+import {
+  healthCheck,
+  normalizeHealth,
+  provesHistorySince,
+  type StatusesOf,
+  serviceStatuses,
+  unchangedSince,
+} from '../domain/health.js';
+import type { Check } from '../domain/verdict.js';
+import { explainMissingRoute, historySinceOf, rememberedServer, rememberServer } from './feldera-version.js';
 import { nowOf } from './server-clock.js';
 
 export interface HealthAnswer {
@@ -23,26 +31,74 @@ export interface HealthAnswer {
   legacy: boolean;
   /** The server's now (Date header), or the local clock's. */
   now: number;
-  /** Each service's MonitorStatus, when asked for (`statuses`; domain/service-status.ts). */
-  statuses?: StatusesOf;
+  /** Each service's MonitorStatus: from the latest event when it was read and matches, else inferred. */
+  statuses: StatusesOf;
+  /** The server makes `unchanged_since` from the event history (v0.336+); undefined: not known. */
+  historySince: boolean | undefined;
+  /** What the answer says, to judge (domain/verdict.ts). */
+  check: Check;
+}
+
+export interface HealthReads {
+  /**
+   * Read the latest event's statuses too (`…/latest?selector=status`, about 250 bytes, at the same
+   * time), to tell a starting service from a failing one. Default true.
+   */
+  statuses?: boolean;
 }
 
 /**
- * With `statuses`, the latest event's statuses are read too (`…/latest?selector=status`, about
- * 250 bytes, at the same time), for callers that tell a starting service from a failing one.
+ * Whether `unchanged_since` can be believed where it equals `checked_at`: known from the version
+ * this host said it runs (remembered for a day in state.json, else asked at the same time as the
+ * health answer, so it adds no round trip), and proved by the answer itself when some service's
+ * `unchanged_since` differs from its `checked_at` (only v0.336+ sends that). An answer that
+ * contradicts the remembered version (an upgrade, a downgrade) makes the next command ask again.
  */
+async function historySince(
+  ctx: Pick<Context, 'verbose' | 'clock' | 'env'>,
+  host: string,
+  asked: Promise<PlatformConfig | undefined> | undefined,
+  remembered: ServerEntry | undefined,
+  health: HealthStatus,
+  legacy: boolean,
+): Promise<boolean | undefined> {
+  const proved = provesHistorySince(health, legacy);
+  if (asked) {
+    const config = await asked;
+    if (config) rememberServer(ctx, host, config);
+    const fromVersion = config && historySinceOf(config.version);
+    return proved || fromVersion;
+  }
+  const fromMemory = remembered && historySinceOf(remembered.version);
+  if ((proved && fromMemory === false) || (legacy && fromMemory !== undefined)) {
+    ctx.verbose(`${host} no longer answers as Feldera ${remembered?.version} did: its version will be asked again`);
+    rememberServer(ctx, host, undefined);
+  }
+  return proved || fromMemory;
+}
+
+/** `/v0/cluster_healthz` and, at the same time, the latest event's statuses and (when not remembered) the server's version. */
 export async function fetchHealth(
   client: Pick<ClusterClient, 'clusterHealth' | 'getEvent' | 'platformConfig' | 'connection'>,
-  ctx: Pick<Context, 'verbose' | 'clock'>,
-  opts: { statuses?: boolean } = {},
+  ctx: Pick<Context, 'verbose' | 'clock' | 'env'>,
+  opts: HealthReads = {},
 ): Promise<HealthAnswer> {
+  const host = client.connection.host;
   // Read beside the HealthStatus; if it fails (an older server has no events), the statuses are inferred.
-  const latest = opts.statuses
-    ? client.getEvent('latest', 'status').then(
+  const latest =
+    opts.statuses === false
+      ? undefined
+      : client.getEvent('latest', 'status').then(
+          (a) => a.data,
+          () => undefined,
+        );
+  const remembered = rememberedServer(ctx, host);
+  const asked = remembered
+    ? undefined
+    : client.platformConfig().then(
         (a) => a.data,
         () => undefined,
-      )
-    : undefined;
+      );
   let a: Answer<HealthBody>;
   try {
     a = await client.clusterHealth();
@@ -52,21 +108,24 @@ export async function fetchHealth(
   const { health, legacy } = normalizeHealth(a.data);
   if (legacy)
     ctx.verbose(
-      `${client.connection.host} answered /v0/cluster_healthz in the shape of Feldera v0.121–v0.200 (compiler and runner only): the API server is taken as healthy, since it answered`,
+      `${host} answered /v0/cluster_healthz in the shape of Feldera v0.121–v0.200 (compiler and runner only): ` +
+        'the API server is taken as healthy, since it answered',
     );
-  const unknown = SERVICES.filter((s) => unchangedSince(health, s, legacy) === undefined && !(legacy && s === 'api'));
+  const since = await historySince(ctx, host, asked, remembered, health, legacy);
+  const unknown = SERVICES.filter(
+    (s) => unchangedSince(health, s, legacy, since) === undefined && !(legacy && s === 'api'),
+  );
   if (unknown.length) {
     ctx.verbose(
-      `unchanged_since equals checked_at for ${unknown.join(', ')}: before Feldera v0.336 (commit 83023b83e) that is only the latest event's time, not a change, so it is shown as unknown`,
+      `unchanged_since equals checked_at for ${unknown.join(', ')} and ${host} is not known to run Feldera v0.336 or newer ` +
+        "(before it, that is only the latest event's time, not a change): shown as unknown",
     );
   }
-  const answer: HealthAnswer = { body: a.data, health, legacy, now: nowOf(ctx, a.serverDate) };
-  if (latest) {
-    answer.statuses = serviceStatuses(health, await latest);
-    if (!answer.statuses.exact)
-      ctx.verbose(
-        'the latest event is not the one the health answer was made from: a service that is not healthy counts as Unhealthy',
-      );
-  }
-  return answer;
+  const statuses = serviceStatuses(health, await latest);
+  if (!statuses.exact && !health.all_healthy)
+    ctx.verbose(
+      'the latest event is not the one the health answer was made from: a service that is not healthy counts as Unhealthy',
+    );
+  const check = healthCheck(health, { legacy, statuses, historySince: since });
+  return { body: a.data, health, legacy, now: nowOf(ctx, a.serverDate), statuses, historySince: since, check };
 }

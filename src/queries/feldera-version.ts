@@ -1,34 +1,22 @@
 /**
- * Which Feldera versions have which routes, and the explanation a command gives when a route is
- * missing (a 404 without a Feldera body): the server's version from `/v0/config`, when it answers.
- *
- * From Feldera's history: `/v0/cluster_healthz` came in v0.121.0 (commit 303d3b2bb, compiler and
- * runner only); the cluster monitor events and today's `/v0/cluster_healthz` in v0.201.0 (commit
- * d0d788e11); `unchanged_since` from the event history in v0.336.0 (commit 83023b83e).
+ * The explanation a command gives when a route is missing (a 404 without a Feldera body): the
+ * server's version from `/v0/config`, when it answers, against what each version has
+ * (domain/feldera-versions.ts).
  */
 import type { ClusterClient } from '../api/client.js';
 import { ApiError } from '../api/errors.js';
+import type { PlatformConfig } from '../api/types.js';
+import { type ServerEntry, storedServer, storeServer } from '../config/state.js';
 import type { Context } from '../context.js';
+import {
+  FIRST_EVENTS,
+  FIRST_HEALTHZ,
+  olderThan,
+  parseVersion,
+  showVersion as show,
+  supportOf,
+} from '../domain/feldera-versions.js';
 import { sanitizeLine } from '../io/sanitize.js';
-
-export const FIRST_HEALTHZ = [0, 121, 0] as const;
-export const FIRST_EVENTS = [0, 201, 0] as const;
-export const FIRST_HISTORY_SINCE = [0, 336, 0] as const;
-
-type Version = readonly [number, number, number];
-
-/** `0.150.0`, `v0.150.0-rc1` → [0, 150, 0]; undefined when it does not start like a version. */
-export function parseVersion(text: string): Version | undefined {
-  const m = /^v?(\d+)\.(\d+)\.(\d+)/.exec(text.trim());
-  return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : undefined;
-}
-
-export function olderThan(v: Version, than: Version): boolean {
-  for (let i = 0; i < 3; i++) if (v[i] !== than[i]) return v[i]! < than[i]!;
-  return false;
-}
-
-const show = (v: Version) => `v${v.join('.')}`;
 
 /** The server's version, or undefined when `/v0/config` does not answer with one. */
 async function versionOf(client: Pick<ClusterClient, 'platformConfig'>): Promise<string | undefined> {
@@ -92,4 +80,37 @@ export async function explainWithOwnClient(e: unknown, ctx: Pick<Context, 'clien
   } finally {
     client.close();
   }
+}
+
+/** How long a remembered server version is believed before it is asked again. */
+export const SERVER_MEMORY_MS = 24 * 3_600_000;
+
+type Memory = Pick<Context, 'env' | 'clock' | 'verbose'>;
+
+/** What `host` said it runs, when asked within the last day (state.json). */
+export function rememberedServer(ctx: Memory, host: string): ServerEntry | undefined {
+  const e = storedServer(ctx.env, host);
+  if (!e) return undefined;
+  const age = ctx.clock.now() - Date.parse(e.learned_at);
+  return age >= 0 && age < SERVER_MEMORY_MS ? e : undefined;
+}
+
+/** Remember what `host` says it runs (undefined: forget it, so the next command asks). A failed write is only said under --verbose. */
+export function rememberServer(ctx: Memory, host: string, config: PlatformConfig | undefined): void {
+  const entry: ServerEntry | undefined = config && {
+    version: sanitizeLine(config.version),
+    edition: sanitizeLine(config.edition),
+    revision: typeof config.revision === 'string' ? sanitizeLine(config.revision) : null,
+    learned_at: new Date(ctx.clock.now()).toISOString(),
+  };
+  try {
+    storeServer(ctx.env, host, entry);
+  } catch (e) {
+    ctx.verbose(`could not remember ${host}'s version in state.json: ${(e as NodeJS.ErrnoException).code ?? e}`);
+  }
+}
+
+/** Whether a remembered version makes `unchanged_since` from the event history (v0.336+); undefined when not a version. */
+export function historySinceOf(version: string): boolean | undefined {
+  return supportOf(version)?.unchanged_since_from_history;
 }

@@ -7,13 +7,13 @@ import type { ClusterClient } from '../api/client.js';
 import { ApiError } from '../api/errors.js';
 import { type Connection, resolveConnection } from '../config/connection.js';
 import type { Context } from '../context.js';
-import { FLEET_CONCURRENCY, fleetInputs, mapLimit } from '../domain/fleet.js';
-import { healthVerdict } from '../domain/health.js';
+import { FLEET_CONCURRENCY, type FleetRow, fleetInputs, mapLimit } from '../domain/fleet.js';
+import { DEADLINE_KIND } from '../domain/nagios.js';
 import type { StaleAfterSpec } from '../domain/staleness.js';
-import { CliError, EXIT } from '../errors.js';
-import type { FleetRow } from '../render/status.js';
+import { judge, nothingRecorded, unreachable } from '../domain/verdict.js';
+import { CliError } from '../errors.js';
 import { formatDuration } from '../util/duration.js';
-import { fetchHealth } from './cluster-health.js';
+import { fetchHealth, type HealthReads } from './cluster-health.js';
 import { resolveStaleLimit } from './stale-limit.js';
 
 /** Resolve with `work`, or with `onTimeout()` after `ms` — whichever comes first. */
@@ -36,18 +36,25 @@ function failedRow(ctx: Context, name: string, host: string, e: unknown): FleetR
   else if (e instanceof CliError) kind = e.kind;
   const message = e instanceof Error ? e.message : String(e);
   if (!(e instanceof CliError)) ctx.verbose(`[${name}] unexpected failure: ${message}`);
-  return { profile: name, host, exitCode: EXIT.FAILURE, error: { kind, message } };
+  // Before the monitor's first event the instance is starting, not out of reach.
+  const verdict = kind === 'no-events' ? nothingRecorded(message) : unreachable({ kind, message });
+  return { profile: name, host, verdict };
 }
 
-/** How a row reads: beyond the HealthStatus, the statuses too (see fetchHealth); `retries` overrides the connection's. */
-export interface RowReads {
-  statuses?: boolean;
+/** How a row reads: the statuses too (default, see fetchHealth); `retries` overrides the connection's. */
+export interface RowReads extends HealthReads {
   retries?: number;
+  /**
+   * A deadline for the whole row, retries and token command included (`cluster check -t`): each
+   * request's timeout and the retries' budget fit inside it, and when it runs out the row is
+   * `unreachable` with the kind `deadline`. Default: the request timeout, plus a little.
+   */
+  deadlineMs?: number;
 }
 
 /**
- * One row: the health answer of the instance `connect` resolves, bounded by its request timeout,
- * or the error, as a row (never thrown). `name` labels the row and its --verbose lines.
+ * One row: the verdict of the instance `connect` resolves, bounded by its request timeout, as a
+ * row (never thrown). `name` labels the row and its --verbose lines.
  */
 export async function checkRow(
   ctx: Context,
@@ -59,39 +66,46 @@ export async function checkRow(
   let host = ctx.config().profiles[name]?.host ?? '?';
   let client: ClusterClient | undefined;
   try {
-    const connection = { ...connect(), ...(reads.retries !== undefined && { retries: reads.retries }) };
+    const resolved = connect();
+    const connection = {
+      ...resolved,
+      ...(reads.retries !== undefined && { retries: reads.retries }),
+      ...(reads.deadlineMs !== undefined && { timeoutMs: Math.min(resolved.timeoutMs, reads.deadlineMs) }),
+    };
     host = connection.host;
     const trace = ctx.flags.verbose ? (l: string) => ctx.verbose(`[${name}] ${l}`) : undefined;
-    client = await ctx.client({ connection, retryBudgetMs: connection.timeoutMs, trace });
+    client = await ctx.client({ connection, retryBudgetMs: reads.deadlineMs ?? connection.timeoutMs, trace });
     const c = client;
     const verbose = (l: string) => ctx.verbose(`[${name}] ${l}`);
     // The row's own limit: its profile's stored period, else the default (never a history read here).
     const limit = resolveStaleLimit({ ...ctx, verbose }, staleAfter, { connection });
     const row = (async (): Promise<FleetRow> => {
-      const a = await fetchHealth(c, { verbose, clock: ctx.clock }, reads);
-      const v = healthVerdict(a.health, a.now, limit.ms);
+      const a = await fetchHealth(c, { verbose, clock: ctx.clock, env: ctx.env }, reads);
       return {
         profile: name,
         host,
-        exitCode: v.exitCode,
+        verdict: judge(a.check, { now: a.now, staleAfterMs: limit.ms }),
         health: a.health,
         body: a.body,
-        verdict: v,
         legacy: a.legacy,
         now: a.now,
-        staleAfterMs: limit.ms,
-        ...(a.statuses && { statuses: a.statuses.statuses }),
+        limit,
       };
     })();
-    // A backstop over the whole row: the timeout plus a little.
-    const timedOut = new ApiError(
-      'timeout',
-      `no answer from ${host} within the request timeout (${formatDuration(connection.timeoutMs)})`,
-      { endpoint: '/v0/cluster_healthz', transient: true },
-    );
+    // A backstop over the whole row: the deadline, else the timeout plus a little.
+    const timedOut =
+      reads.deadlineMs === undefined
+        ? new ApiError(
+            'timeout',
+            `no answer from ${host} within the request timeout (${formatDuration(connection.timeoutMs)})`,
+            { endpoint: '/v0/cluster_healthz', transient: true },
+          )
+        : new CliError(`timed out after ${formatDuration(reads.deadlineMs)} (no answer from ${host})`, {
+            kind: DEADLINE_KIND,
+          });
     return await within<FleetRow>(
       ctx,
-      connection.timeoutMs + 500,
+      reads.deadlineMs ?? connection.timeoutMs + 500,
       row.catch((e: unknown) => failedRow(ctx, name, host, e)),
       () => failedRow(ctx, name, host, timedOut),
     );

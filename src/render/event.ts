@@ -12,20 +12,23 @@
  */
 import type { ChalkInstance } from 'chalk';
 import { type ClusterEvent, type MonitorStatus, SERVICES, type Service } from '../api/types.js';
-import type { Assessment } from '../domain/assess.js';
+import type { ClusterVerdict } from '../domain/verdict.js';
 import type { IO } from '../io/io.js';
 import { sanitizeLine, sanitizeText } from '../io/sanitize.js';
 import { formatDuration } from '../util/duration.js';
 import { type TerminalKit, terminalKit } from './kit.js';
-import { paintStatus, paintVerdict, statusSymbol, VERDICT_MARK } from './paint.js';
+import { paintStatus, statusSymbol } from './paint.js';
 import { capText, textWidth, visibleWidth, wrapText } from './text.js';
 import { formatAge, formatTimestamp } from './time.js';
+import { paintVerdict, VERDICT_MARK, verdictReason } from './verdict.js';
 
 export interface EventViewOptions {
   /** Times in UTC instead of local time. */
   utc: boolean;
   /** Width to wrap reports to (terminal only). */
   columns: number;
+  /** The stale limit and where it came from, for a stale verdict's reason. */
+  limit?: string;
 }
 
 const MEANING: Record<MonitorStatus, string> = {
@@ -91,53 +94,50 @@ function hasReports(event: ClusterEvent): boolean {
   );
 }
 
-function recordedText(a: Assessment, utc: boolean): string {
-  return formatTimestamp(a.recordedMs, utc);
+function recordedText(v: ClusterVerdict, utc: boolean): string {
+  return formatTimestamp(v.checkedAt ?? 0, utc);
 }
 
-/** The one-line reason after the verdict in the heading. */
-function verdictReason(event: ClusterEvent, a: Assessment): string {
-  if (a.verdict === 'stale')
-    return `all healthy when recorded, but nothing recorded for ${formatAge(a.ageMs).replace(/ ago$/, '')}`;
-  if (a.verdict === 'healthy') return 'api, compiler and runner passed their last check';
-  if (a.unhealthy.length === 0) return 'the server reports all_healthy false';
-  return a.unhealthy.map((s) => `${s} ${event[`${s}_status`]}`).join(', ');
+/** The one-line reason after the verdict in the heading; a stale one says it all, once. */
+function headingReason(v: ClusterVerdict, limit: string | undefined): string {
+  if (v.verdict === 'stale') {
+    return (
+      `all healthy when recorded, but no check for ${formatDuration(v.ageMs ?? 0)}` +
+      `${limit ? ` (more than ${limit})` : ''}: the monitor has stopped recording, so current health is unknown`
+    );
+  }
+  return verdictReason(v);
 }
 
-/** Why a stale event is stale, in a sentence. */
-export function staleExplanation(a: Assessment): string {
-  const age = `the latest event is ${formatDuration(a.ageMs)} old (limit ${formatDuration(a.staleAfterMs)})`;
-  return `${age}: the monitor has stopped recording, so its "all healthy" is out of date and current health is unknown`;
+/** Why a stale event is stale, in a sentence (stderr, where stdout is not a person's). */
+export function staleExplanation(v: ClusterVerdict, limit: string): string {
+  return `the latest event is ${formatDuration(v.ageMs ?? 0)} old (more than ${limit}): the monitor has stopped recording, so current health is unknown`;
 }
 
 /** The terminal form: heading, services table, reports. `Table` is cli-table3, `c` a chalk instance (level 0 for no colour). */
 export function renderEventTerminal(
   event: ClusterEvent,
-  a: Assessment,
+  v: ClusterVerdict,
   opts: EventViewOptions,
   deps: TerminalKit,
 ): string {
   const c = deps.color;
   const lines: string[] = [];
-  const verdict = `${VERDICT_MARK[a.verdict]} ${a.verdict}`;
-  const reason = sanitizeLine(verdictReason(event, a));
+  const verdict = `${VERDICT_MARK[v.verdict]} ${v.verdict}`;
+  const reason = sanitizeLine(headingReason(v, opts.limit));
   if (textWidth(verdict) + 5 + textWidth(reason) <= opts.columns) {
-    lines.push(`${paintVerdict(c, a.verdict, verdict)}  ${c.dim('·')}  ${reason}`);
+    lines.push(`${paintVerdict(c, v.verdict, verdict)}  ${c.dim('·')}  ${reason}`);
   } else {
-    lines.push(paintVerdict(c, a.verdict, verdict), ...wrapText(reason, opts.columns - 2).map((l) => `  ${l}`));
+    lines.push(paintVerdict(c, v.verdict, verdict), ...wrapText(reason, opts.columns - 2).map((l) => `  ${l}`));
   }
   lines.push(`  ${c.dim('event'.padEnd(9))}${sanitizeLine(event.id)}`);
-  const age = formatAge(a.ageMs);
+  const age = formatAge(v.ageMs ?? 0);
   lines.push(
-    `  ${c.dim('recorded'.padEnd(9))}${recordedText(a, opts.utc)} (${a.verdict === 'stale' ? c.magenta.bold(age) : age})`,
+    `  ${c.dim('recorded'.padEnd(9))}${recordedText(v, opts.utc)} (${v.verdict === 'stale' ? paintVerdict(c, 'stale', age) : age})`,
   );
-  if (a.stale) {
-    const text = wrapText(`${staleExplanation(a).replace(/^the/, 'The')}.`, opts.columns - 4);
-    lines.push(...text.map((l, i) => (i === 0 ? `  ${c.magenta.bold('!')} ${c.magenta(l)}` : `    ${c.magenta(l)}`)));
-  }
-  if (a.mismatch) {
+  if (v.mismatch) {
     lines.push(
-      ...wrapText(sanitizeLine(a.mismatch), opts.columns - 4).map(
+      ...wrapText(`${sanitizeLine(v.mismatch)}; treated as not healthy`, opts.columns - 4).map(
         (l, i) => `  ${i === 0 ? c.yellow('!') : ' '} ${c.yellow(l)}`,
       ),
     );
@@ -174,15 +174,20 @@ function keyed(key: string, value: string): string[] {
 }
 
 /** The piped form: `key: value` lines, no colour, no wrapping. */
-export function renderEventPlain(event: ClusterEvent, a: Assessment, opts: Pick<EventViewOptions, 'utc'>): string {
+export function renderEventPlain(
+  event: ClusterEvent,
+  v: ClusterVerdict,
+  opts: Pick<EventViewOptions, 'utc' | 'limit'>,
+): string {
   const lines: string[] = [];
   lines.push(`id: ${sanitizeLine(event.id)}`);
-  // Machine-read rows use the one verdict vocabulary every command shares (healthy | unhealthy | stale).
-  lines.push(`verdict: ${a.verdict}`);
+  // Machine-read rows use the one verdict vocabulary every command shares (render/verdict.ts).
+  lines.push(`verdict: ${v.verdict}`);
   lines.push(`recorded_at: ${sanitizeLine(event.recorded_at)}`);
-  lines.push(`recorded: ${recordedText(a, opts.utc)}`);
-  lines.push(`age: ${formatDuration(Math.max(0, a.ageMs))}`);
-  if (a.stale) lines.push(`stale: ${staleExplanation(a)}`);
+  lines.push(`recorded: ${recordedText(v, opts.utc)}`);
+  lines.push(`age: ${formatDuration(Math.max(0, v.ageMs ?? 0))}`);
+  if (v.verdict === 'stale')
+    lines.push(`stale: ${staleExplanation(v, opts.limit ?? formatDuration(v.staleAfterMs ?? 0))}`);
   lines.push(`all_healthy: ${event.all_healthy}`);
   for (const s of SERVICES) lines.push(`${s}_status: ${sanitizeLine(event[`${s}_status`])}`);
   for (const s of SERVICES) {
@@ -198,10 +203,10 @@ export function renderEventPlain(event: ClusterEvent, a: Assessment, opts: Pick<
 /** Render for this IO: the terminal form when stdout is a TTY (loading chalk and cli-table3 then), else the piped form. */
 export async function renderEvent(
   event: ClusterEvent,
-  a: Assessment,
+  v: ClusterVerdict,
   opts: EventViewOptions,
   io: Pick<IO, 'stdoutIsTTY' | 'color'>,
 ): Promise<string> {
-  if (!io.stdoutIsTTY) return renderEventPlain(event, a, opts);
-  return renderEventTerminal(event, a, opts, await terminalKit(io.color));
+  if (!io.stdoutIsTTY) return renderEventPlain(event, v, opts);
+  return renderEventTerminal(event, v, opts, await terminalKit(io.color));
 }

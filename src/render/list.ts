@@ -15,10 +15,11 @@ import { eventVerdict, type Verdict } from '../domain/verdict.js';
 import { sanitizeLine } from '../io/sanitize.js';
 import { formatDuration } from '../util/duration.js';
 import type { PaintKit } from './kit.js';
-import { paintStatusCell, paintVerdict } from './paint.js';
+import { paintStatusCell } from './paint.js';
 import { plainTable } from './table.js';
 import { widest, wrapText } from './text.js';
 import { formatAge, formatTimestamp } from './time.js';
+import { paintVerdict } from './verdict.js';
 
 /**
  * How much a terminal table shows. When the full table is wider than the terminal it is drawn
@@ -111,8 +112,11 @@ export function renderIncidentTable(incidents: readonly Incident[], v: IncidentV
   const c = kit.color;
   const draw = (f: Fit) => {
     const rows = incidents.map((x) => {
-      const mark = `${x.beganBeforeWindow ? '≤ ' : ''}${x.startPrecisionMs !== undefined ? '~ ' : ''}`;
-      const started = `${mark}${stamp(x.startedAt, v.utc, f)}${f.ages ? `  ${c.dim(formatAge(v.now - x.startedAt))}` : ''}`;
+      const late = x.startPrecisionMs !== undefined && !x.startAfterGap;
+      const mark = `${x.beganBeforeWindow ? '≤ ' : ''}${late ? '~ ' : ''}`;
+      // After a recorder gap the start is a range: from the last event before the gap to the first after it.
+      const from = x.startAfterGap ? `${stamp(x.startedAt - (x.startPrecisionMs ?? 0), v.utc, f)} – ` : '';
+      const started = `${mark}${from}${stamp(x.startedAt, v.utc, f)}${f.ages ? `  ${c.dim(formatAge(v.now - x.startedAt))}` : ''}`;
       const ended =
         x.ongoing || x.endedAt === undefined
           ? c.red.bold('ongoing')
@@ -138,7 +142,18 @@ export function renderIncidentTable(incidents: readonly Incident[], v: IncidentV
     notes.push(...wrapText(text, Math.max(40, v.columns ?? text.length)).map((l) => c.dim(l)));
   if (incidents.some((x) => x.beganBeforeWindow))
     note('≤ began at or before the oldest retained event (older events are deleted after 72 h or beyond 1000)');
-  const late = Math.max(...incidents.flatMap((x) => [x.startPrecisionMs ?? 0, x.endPrecisionMs ?? 0]));
+  let late = 0;
+  for (const x of incidents) {
+    if (!x.startAfterGap) late = Math.max(late, x.startPrecisionMs ?? 0);
+    late = Math.max(late, x.endPrecisionMs ?? 0);
+  }
+  if (incidents.some((x) => x.startAfterGap)) {
+    note(
+      'A – B began somewhere between A and B: the monitor recorded nothing between them (longer than a healthy cluster ' +
+        'leaves between two events, so its recorder was down), and its first event after the gap found the service not ' +
+        'healthy (--json: start_after_gap, start_precision_seconds)',
+    );
+  }
   if (late > 0) {
     note(
       `~ recorded late, up to ${formatDuration(late)} after it happened: a service that changes while the cluster is already ` +

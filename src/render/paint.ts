@@ -1,12 +1,11 @@
 /**
- * The look of health, in one place so every command agrees: a status's mark and colour (Feldera's
- * console colours: Healthy green, InitialUnhealthy amber "starting", Unhealthy red) and a
- * verdict's (healthy green, stale magenta, unhealthy red). Functions of a chalk instance handed
- * in, so this module loads no colour library; a level-0 instance paints nothing.
+ * The look of a service's monitor status, in one place so every command agrees: its mark and colour
+ * (Feldera's console colours: Healthy green, InitialUnhealthy amber "starting", Unhealthy red). A
+ * verdict's look is render/verdict.ts's. Functions of a chalk instance handed in, so this module
+ * loads no colour library; a level-0 instance paints nothing.
  */
 import type { ChalkInstance } from 'chalk';
 import type { MonitorStatus } from '../api/types.js';
-import type { Verdict } from '../domain/verdict.js';
 import { sanitizeLine } from '../io/sanitize.js';
 
 /** A status mark usable without colour too. */
@@ -38,12 +37,4 @@ export function paintStatusCell(c: ChalkInstance, status: MonitorStatus | string
   return (status === 'Healthy' || status === 'InitialUnhealthy' ? colourOf(c, status) : c.red)(
     `${statusSymbol(status)} ${word}`,
   );
-}
-
-export const VERDICT_MARK: Record<Verdict, string> = { healthy: '✓', unhealthy: '✗', stale: '!' };
-
-/** A verdict (or text standing for it) in the verdict's colour, bold. */
-export function paintVerdict(c: ChalkInstance, verdict: Verdict, text: string = verdict): string {
-  if (verdict === 'healthy') return c.green.bold(text);
-  return verdict === 'stale' ? c.magenta.bold(text) : c.red.bold(text);
 }

@@ -1,17 +1,8 @@
 /**
  * `cluster version`: `key: value` lines, aligned at a terminal. Server strings are sanitised.
  */
+import type { Supports } from '../domain/feldera-versions.js';
 import { sanitizeLine } from '../io/sanitize.js';
-
-/** What a server version supports of what this tool reads. */
-export interface Supports {
-  /** `/v0/cluster_healthz` (`status`): v0.121 and newer. */
-  cluster_healthz: boolean;
-  /** The cluster monitor events (`event …`): v0.201 and newer. */
-  cluster_events: boolean;
-  /** `unchanged_since` from the event history rather than the latest event's time: v0.336 and newer. */
-  unchanged_since_from_history: boolean;
-}
 
 export interface VersionReport {
   client: { name: string; version: string };

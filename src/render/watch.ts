@@ -6,8 +6,10 @@
  *   and a status line on stderr redrawn in place (only when stderr is a terminal).
  * - Piped: one plain line per event (RFC 3339 time as sent, `key=value` statuses, full id), no
  *   colour, no status line.
- * - `--json`: one compact JSON object per line (NDJSON), nothing else on stdout.
- * Notices (outage, staleness, retention losses) always go to stderr. Server text is sanitised.
+ * - `--json`: one compact JSON object per line (NDJSON), nothing else on stdout: the server's events,
+ *   and a notice line of the tool's own when the verdict turns stale or unreachable and when that
+ *   ends (`noticeJson`), so a pipeline that alerts on the stream sees the recorder stop too.
+ * Notices (outage, staleness, retention losses) always go to stderr as well. Server text is sanitised.
  */
 import type { ChalkInstance } from 'chalk';
 import { type ClusterEvent, SERVICES, type Service } from '../api/types.js';
@@ -19,10 +21,11 @@ import { sanitizeLine } from '../io/sanitize.js';
 import { formatDuration } from '../util/duration.js';
 import type { WatchedEvent, WatchNotice, WatchObserver, WatchSnapshot } from '../watch/engine.js';
 import { formatJson } from './json.js';
-import { paintStatus, paintSymbol, paintVerdict, statusSymbol, VERDICT_MARK } from './paint.js';
+import { paintStatus, paintSymbol, statusSymbol } from './paint.js';
 import { palette } from './style.js';
 import { cut, plural, visibleWidth } from './text.js';
 import { formatClock, formatTimestamp } from './time.js';
+import { paintVerdict, VERDICT_MARK } from './verdict.js';
 
 export interface WatchView {
   json: boolean;
@@ -188,6 +191,38 @@ export function noticeText(n: WatchNotice, opts: { utc: boolean; describeLimit?:
   }
 }
 
+/**
+ * The NDJSON line of a notice that changes the verdict, or undefined for one that does not. Events
+ * are the server's objects; these are the tool's own, told apart by their `notice` key:
+ * - `{"notice":"stale","verdict":"stale","since":T,"event_id":ID,"age_seconds":N,"stale_after_seconds":N}`:
+ *   the newest event (all healthy, recorded at T) is too old — the recorder stopped;
+ * - `{"notice":"resumed","silent_seconds":N}`: events come again; the next event line says the verdict;
+ * - `{"notice":"unreachable","verdict":"unreachable","since":T,"reason":TEXT}`: the server cannot be read;
+ * - `{"notice":"reachable","outage_seconds":N,"failed_requests":N}`: it can again.
+ */
+export function noticeJson(n: WatchNotice): Record<string, unknown> | undefined {
+  const iso = (ms: number) => new Date(ms).toISOString();
+  switch (n.kind) {
+    case 'stale':
+      return {
+        notice: 'stale',
+        verdict: 'stale',
+        since: n.recordedAt,
+        event_id: n.eventId,
+        age_seconds: Math.round(n.ageMs / 1000),
+        stale_after_seconds: Math.round(n.staleAfterMs / 1000),
+      };
+    case 'resumed':
+      return { notice: 'resumed', silent_seconds: Math.round(n.silentMs / 1000) };
+    case 'outage-start':
+      return { notice: 'unreachable', verdict: 'unreachable', since: iso(n.at), reason: sanitizeLine(n.reason) };
+    case 'outage-end':
+      return { notice: 'reachable', outage_seconds: Math.round(n.durationMs / 1000), failed_requests: n.failures };
+    default:
+      return undefined;
+  }
+}
+
 /** The status line: last poll age, next poll, bytes, errors (plus outage / stale state). */
 export function statusText(s: WatchSnapshot): string {
   const parts: string[] = [];
@@ -277,6 +312,8 @@ export function createWatchRenderer(io: IO, view: WatchView): WatchRenderer {
       out(`${lines.join('\n')}\n`);
     },
     notice(n) {
+      const line = view.json ? noticeJson(n) : undefined;
+      if (line) out(`${formatJson(line)}\n`);
       const text = noticeText(n, { utc: view.utc, ...(view.describeLimit && { describeLimit: view.describeLimit }) });
       const warning = text.startsWith('warning: ');
       const block = warning

@@ -41,6 +41,8 @@ export interface LoopCursor {
   /** Index of the next round. */
   round: number;
   loop: LoopState;
+  /** How many of the scenario's failed inserts have happened. */
+  failedInserts: number;
 }
 
 export interface PlannedRound {
@@ -58,7 +60,7 @@ export function lifetimesUs(changes: readonly RecorderChange[], monitorStartUs: 
 }
 
 export function firstCursor(lifetimes: readonly Lifetime[], loop: LoopState): LoopCursor {
-  return { nextRoundUs: lifetimes[0]?.startUs ?? Infinity, lifetime: 0, round: 0, loop };
+  return { nextRoundUs: lifetimes[0]?.startUs ?? Infinity, lifetime: 0, round: 0, loop, failedInserts: 0 };
 }
 
 /**
@@ -100,13 +102,19 @@ export function planRound(
     latestHealthy: latest && allHealthy(latest),
     newHealthy,
   });
-  const next = (endUs: number): LoopCursor => ({
+  const next = (endUs: number, failedInserts = cursor.failedInserts): LoopCursor => ({
     nextRoundUs: endUs + MONITOR_INTERVAL_MS * 1000,
     lifetime: start.lifetime,
     round: cursor.round + 1,
     loop: decision.state,
+    failedInserts,
   });
   if (!decision.insert) return { planned: { doneUs: clockUs }, cursor: next(clockUs) };
+  // A database hiccup: the counter is reset (decision.state says so), but nothing is stored.
+  const due = ctx.scenario.failedInserts?.[cursor.failedInserts];
+  if (due !== undefined && clockUs >= ctx.monitorStartUs + due * 1000) {
+    return { planned: { doneUs: clockUs }, cursor: next(clockUs, cursor.failedInserts + 1) };
+  }
 
   const { event, endUs } = recordEvent(ctx, probes, latest, clockUs, cursor.round);
   // A process killed before its insert committed writes nothing.

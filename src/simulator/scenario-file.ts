@@ -46,6 +46,8 @@
  * - `start`: optional: the steps' `at` count from here; before it the service passes its checks (default 0)
  * - `repeat`: optional: the steps loop with this period (every `at` must be below it); between loops the last step
  *   holds
+ * - `failedInserts`: optional list of durations: the first insert the monitor attempts at or after each fails (a
+ *   database hiccup), after the loop has reset its round counter — a healthy cluster then records a whole period later
  * - `recorder`: optional list of `{ "at": DURATION, "running": BOOLEAN }`: `false` kills the process that records
  *   events (no more rounds, the latest event only ages); `true` starts it again as a freshly started manager (its
  *   first round is always recorded) — `true` while running is an immediate restart
@@ -162,7 +164,15 @@ function sequence<T>(
 export function parseScenario(value: unknown, source = 'scenario'): Scenario {
   const c = checks(source);
   const root = c.object(value, 'top level', 'an object');
-  c.onlyKeys(root, 'top level', ['name', 'description', 'history', 'services', 'recorder', 'resourcesDisabled']);
+  c.onlyKeys(root, 'top level', [
+    'name',
+    'description',
+    'history',
+    'services',
+    'recorder',
+    'failedInserts',
+    'resourcesDisabled',
+  ]);
   const name = c.optString(root, 'name', 'top level') ?? source;
   const description = c.optString(root, 'description', 'top level') ?? '';
   const history = root.history === undefined ? undefined : c.duration(root.history, 'history');
@@ -172,6 +182,7 @@ export function parseScenario(value: unknown, source = 'scenario'): Scenario {
     services: readServices(c, root.services),
     recorder: readRecorder(c, root.recorder),
   };
+  if (root.failedInserts !== undefined) scenario.failedInserts = readFailedInserts(c, root.failedInserts);
   if (root.resourcesDisabled !== undefined) {
     if (typeof root.resourcesDisabled !== 'boolean')
       c.fail('resourcesDisabled', `expected true or false, got ${describe(root.resourcesDisabled)}`);
@@ -286,6 +297,15 @@ function readStatus(c: Checks, raw: unknown, kind: ProbeKind, where: string): nu
 function readResources(c: Checks, raw: unknown, where: string): Step['resources'] {
   if (raw === undefined || raw === 'healthy' || raw === 'unhealthy') return raw;
   return c.fail(where, `expected "healthy" or "unhealthy", got ${describe(raw)}`);
+}
+
+function readFailedInserts(c: Checks, raw: unknown): number[] {
+  const list = c.list(raw, 'failedInserts', 'a list of durations');
+  const out = list.map((x, i) => c.duration(x, `failedInserts[${i}]`));
+  out.forEach((at, i) => {
+    if (i > 0 && at < out[i - 1]!) c.fail(`failedInserts[${i}]`, 'failed inserts must be in time order');
+  });
+  return out;
 }
 
 function readRecorder(c: Checks, raw: unknown): RecorderChange[] {

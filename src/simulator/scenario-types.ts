@@ -43,6 +43,13 @@ export interface Scenario {
   services: Partial<Record<Service, ServiceTimeline>>;
   recorder: RecorderChange[];
   /**
+   * Database hiccups, in ms from the monitor start: the first insert the monitor attempts at or
+   * after each of these times fails, and nothing is stored. The loop has already reset its round
+   * counter (as Feldera's does, before it inserts), so a healthy cluster's next event comes a
+   * whole healthy period later: a gap of two periods.
+   */
+  failedInserts?: number[];
+  /**
    * Resource monitoring turned off in the configuration (`disable_cluster_monitor_resources`): no
    * resources are asked about, they count as healthy, and every resources text says so.
    */

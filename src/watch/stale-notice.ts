@@ -43,7 +43,7 @@ export function staleAfterPoll(s: Staleness, v: StaleVerdict, newest: ClusterEve
   if (!v.stale || s.said) return { staleness: { ...s, now: v.stale }, notice: undefined };
   return {
     staleness: { now: true, said: true },
-    notice: { kind: 'stale', recordedAt: newest.recorded_at, ageMs: v.ageMs, staleAfterMs },
+    notice: { kind: 'stale', recordedAt: newest.recorded_at, eventId: newest.id, ageMs: v.ageMs, staleAfterMs },
   };
 }
 

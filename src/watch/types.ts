@@ -44,7 +44,7 @@ export type WatchNotice =
   | { kind: 'outage-end'; durationMs: number; failures: number }
   /** `lastSeenId` undefined: nothing was seen yet; `lastSeenAt` is then when the watch started. */
   | { kind: 'lost'; lastSeenId: string | undefined; lastSeenAt: string; oldestRetainedAt: string; upTo: number }
-  | { kind: 'stale'; recordedAt: string; ageMs: number; staleAfterMs: number }
+  | { kind: 'stale'; recordedAt: string; eventId: string; ageMs: number; staleAfterMs: number }
   | { kind: 'resumed'; silentMs: number }
   | { kind: 'credential-refresh'; status: number | undefined }
   | { kind: 'details-failed'; id: string; reason: string }

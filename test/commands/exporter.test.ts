@@ -141,12 +141,13 @@ describe('exporter', () => {
       expect(value(first.text, 'feldera_cluster_scrape_duration_seconds', labels)).toBeGreaterThanOrEqual(0);
       expect(first.text).toMatch(/^process_cpu_user_seconds_total /m);
       expect(first.text).toMatch(/^process_resident_memory_bytes /m);
-      expect(requests).toBe(2); // cluster_healthz and the latest event's statuses
+      // cluster_healthz, the latest event's statuses, and (once a day, remembered in state.json) its version
+      expect(requests).toBe(3);
 
       // Within the interval: the cached answer, however many scrapes (and at once).
       ok.clock.advance(9 * SEC);
       const again = await Promise.all([e.scrape(), e.scrape(), e.scrape(), e.scrape()]);
-      expect(requests).toBe(2);
+      expect(requests).toBe(3);
       // The age grows with the time since the read, even from the cache.
       expect(value(again[0]!.text, 'feldera_cluster_check_age_seconds', labels)).toBe(
         value(first.text, 'feldera_cluster_check_age_seconds', labels)! + 9,
@@ -154,7 +155,7 @@ describe('exporter', () => {
       // After it: one new read, shared by the scrapes that arrive together.
       ok.clock.advance(1 * SEC);
       await Promise.all([e.scrape(), e.scrape(), e.scrape()]);
-      expect(requests).toBe(4);
+      expect(requests).toBe(5); // the version is remembered: two requests
       expect(await e.stop()).toBe(0);
       expect(e.io.err()).toMatch(
         /^Exporting cluster health of default on http:\/\/127\.0\.0\.1:\d+\/metrics; Feldera is read at most every 10s\./,
@@ -175,13 +176,13 @@ describe('exporter', () => {
     expect(value(text, 'feldera_cluster_up', { profile: 'sick', host: sick.url })).toBe(1);
     expect(value(text, 'feldera_cluster_up', { profile: 'down', host: down })).toBe(0);
     expect(value(text, 'feldera_cluster_up', { profile: 'slow', host: slow.url })).toBe(0);
-    // No value outlives its answer: nothing but up and the read's duration for the failed rows.
-    expect(
-      [...samples(text).keys()]
-        .filter((k) => k.includes('profile="down"'))
-        .map((k) => k.split('{')[0])
-        .sort(),
-    ).toEqual(['feldera_cluster_scrape_duration_seconds', 'feldera_cluster_up']);
+    // No value outlives its answer: nothing but up, the verdict and the read's duration for the failed rows.
+    expect([
+      ...new Set([...samples(text).keys()].filter((k) => k.includes('profile="down"')).map((k) => k.split('{')[0])),
+    ]).toEqual(['feldera_cluster_up', 'feldera_cluster_verdict', 'feldera_cluster_scrape_duration_seconds']);
+    expect(value(text, 'feldera_cluster_verdict', { profile: 'down', host: down, verdict: 'unreachable' })).toBe(1);
+    expect(value(text, 'feldera_cluster_verdict', { profile: 'sick', host: sick.url, verdict: 'unhealthy' })).toBe(1);
+    expect(value(text, 'feldera_cluster_verdict', { profile: 'ok', host: ok.url, verdict: 'healthy' })).toBe(1);
     expect(value(text, 'feldera_cluster_healthy', { profile: 'ok' })).toBe(1);
     expect(value(text, 'feldera_cluster_healthy', { profile: 'sick' })).toBe(0);
     expect(value(text, 'feldera_cluster_service_healthy', { profile: 'sick', service: 'compiler' })).toBe(0);
@@ -196,7 +197,7 @@ describe('exporter', () => {
     // Changes are logged once each, failures as warnings.
     expect(e.io.err()).toMatch(/warning: \S+Z down: unreachable: cannot reach .*connection refused/);
     expect(e.io.err()).toMatch(/warning: \S+Z slow: unreachable: no answer from .* within the request timeout/);
-    expect(e.io.err()).toMatch(/Z sick: unhealthy: compiler not healthy\n/);
+    expect(e.io.err()).toMatch(/Z sick: unhealthy: compiler Unhealthy\n/);
   });
 
   it('stale data: feldera_cluster_stale 1 and healthy 0, services still healthy; --all-profiles covers every stored profile', async () => {
@@ -265,7 +266,7 @@ describe('exporter', () => {
       expect((await fetch(e.url, { method: 'POST' })).status).toBe(405);
       expect(await e.stop()).toBe(0);
       for (const text of [m.text, e.io.out(), e.io.err()]) expect(text).not.toContain('exporter-secret');
-      expect(e.io.err()).toMatch(/warning: \S+Z wrong: error: not authorised/);
+      expect(e.io.err()).toMatch(/warning: \S+Z wrong: unreachable: not authorised/);
     } finally {
       await secured.close();
     }

@@ -44,13 +44,14 @@ describe('status --all-profiles / -p (the fleet view)', () => {
       ['down', down, 'unreachable'],
       ['slow', slow.url, 'unreachable'],
     ]);
-    expect(rs[0]!.slice(3, 6)).toEqual(['healthy', 'healthy', 'healthy']);
-    expect(rs[0]![6]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3}|\.\d{6})?Z$/);
-    expect(rs.map((c) => c.length)).toEqual([8, 8, 8]); // same fields on every row
-    expect(rs[0]![7]).toBe('-');
-    expect(rs[1]!.slice(3, 7)).toEqual(['-', '-', '-', '-']);
-    expect(rs[1]![7]).toMatch(/cannot reach .*connection refused/);
-    expect(rs[2]![7]).toMatch(/no answer from .* within the request timeout/);
+    expect(rs[0]![3]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/); // healthy since
+    expect(rs[0]!.slice(4, 7)).toEqual(['Healthy', 'Healthy', 'Healthy']);
+    expect(rs[0]![7]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3}|\.\d{6})?Z$/);
+    expect(rs.map((c) => c.length)).toEqual([9, 9, 9]); // same fields on every row
+    expect(rs[0]![8]).toBe('-');
+    expect(rs[1]!.slice(3, 8)).toEqual(['-', '-', '-', '-', '-']);
+    expect(rs[1]![8]).toMatch(/cannot reach .*connection refused/);
+    expect(rs[2]![8]).toMatch(/no answer from .* within the request timeout/);
   });
 
   it('--all-profiles: every stored profile, sorted; exit is the most serious (1 before 3 before 2)', async () => {
@@ -80,11 +81,14 @@ describe('status --all-profiles / -p (the fleet view)', () => {
     expect(j.sick).toMatchObject({
       host: sick.url,
       verdict: 'unhealthy',
+      reason: 'runner Unhealthy',
       exit_code: 2,
+      statuses: { api: 'Healthy', compiler: 'Healthy', runner: 'Unhealthy' },
       legacy: false,
       error: null,
       health: { all_healthy: false, runner: { healthy: false } },
     });
+    expect(j.sick.since).toMatch(/^\d{4}-\d\d-\d\dT/);
     // the old server's answer as it sent it: compiler and runner only
     expect(j.old).toMatchObject({
       verdict: 'healthy',
@@ -97,6 +101,8 @@ describe('status --all-profiles / -p (the fleet view)', () => {
       host: down,
       verdict: 'unreachable',
       exit_code: 1,
+      since: null,
+      statuses: null,
       health: null,
       error: { kind: 'unreachable' },
     });
@@ -106,21 +112,23 @@ describe('status --all-profiles / -p (the fleet view)', () => {
   it('terminal: a table with a row per profile, the error spanning the status columns', async () => {
     const r = await runCommand(run, { profiles: 'ok,stale,down' }, { configDir: dir, tty: true, columns: 160 });
     const lines = r.out.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^PROFILE +HOST +VERDICT +API +COMPILER +RUNNER +CHECKED +NOTE$/);
-    expect(lines[1]).toMatch(/^ok +http:\/\/127\.0\.0\.1:\d+ +healthy +✓ +✓ +✓ +(just now|\d+[sm]( \d+s)? ago)$/);
-    expect(lines[2]).toMatch(
-      /^stale +\S+ +stale +✓ +✓ +✓ +1h 5\dm ago +no check for 1h 5\dm \(limit 20m\): health unknown$/,
+    expect(lines[0]).toMatch(/^PROFILE +HOST +VERDICT +SINCE +API +COMPILER +RUNNER +CHECKED +NOTE$/);
+    expect(lines[1]).toMatch(
+      /^ok +http:\/\/127\.0\.0\.1:\d+ +✓ healthy +\S+( \S+)? ago +✓ +✓ +✓ +(just now|\d+[sm]( \d+s)? ago)$/,
     );
-    expect(lines[3]).toMatch(/^down +\S+ +unreachable +- +- +- +- +cannot reach .*: connection refused$/);
-    const narrow = await runCommand(run, { profiles: 'down' }, { configDir: dir, tty: true, columns: 95 });
+    expect(lines[2]).toMatch(
+      /^stale +\S+ +! stale +1h 5\dm ago +✓ +✓ +✓ +1h 5\dm ago +no check for 1h 5\dm \(limit 45m\): health unknown$/,
+    );
+    expect(lines[3]).toMatch(/^down +\S+ +\? unreachable +- +- +- +- +- +cannot reach .*: connection refused$/);
+    const narrow = await runCommand(run, { profiles: 'down' }, { configDir: dir, tty: true, columns: 105 });
     const [table, notes] = narrow.out.split('\n\n');
     expect(table).toMatch(/cannot reach.*…/);
-    for (const l of table!.split('\n')) expect([...l].length).toBeLessThanOrEqual(95);
+    for (const l of table!.split('\n')) expect([...l].length).toBeLessThanOrEqual(105);
     expect(notes).toMatch(/^down: cannot reach .*: connection refused\n$/);
     // too narrow for a useful NOTE column: it is dropped, every note is written in full under the table
     const tiny = await runCommand(run, { profiles: 'ok,stale,down' }, { configDir: dir, tty: true, columns: 70 });
     const [t2, n2] = tiny.out.split('\n\n');
-    expect(t2).toMatch(/^PROFILE +VERDICT +API +COMPILER +RUNNER +CHECKED( +NOTE)?\n/);
+    expect(t2).toMatch(/^PROFILE +VERDICT +SINCE +API +COMPILER +RUNNER +CHECKED( +NOTE)?\n/);
     for (const l of t2!.split('\n')) expect([...l].length).toBeLessThanOrEqual(70);
     expect(n2).toMatch(/down: cannot reach .*: connection refused\n$/);
   });

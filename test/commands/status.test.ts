@@ -12,9 +12,9 @@ describe('status against the simulator', () => {
       const r = await runCommand(run, {}, { host: s.url });
       expect(r.code).toBe(EXIT.OK);
       expect(r.out).toMatch(
-        /^verdict: healthy\nreason: api, compiler and runner passed their last check\nchecked_at: \S+Z\nage: \d\S*( \d+s)?\nall_healthy: true\n/,
+        /^verdict: healthy\nsince: \S+Z\nreason: api, compiler and runner healthy\nchecked_at: \S+Z\nage: \d\S*( \d+s)?\nall_healthy: true\n/,
       );
-      expect(r.out).toContain('api_healthy: true\napi_unchanged_since: ');
+      expect(r.out).toContain('api_status: Healthy\napi_healthy: true\napi_unchanged_since: ');
       expect(r.out).toContain(
         'runner_message: Healthy: The runner service responded successfully to the last health check.\n',
       );
@@ -23,12 +23,19 @@ describe('status against the simulator', () => {
       expect(JSON.parse(j.out)).toEqual(server.body);
       const t = await runCommand(run, { utc: true }, { host: s.url, tty: true, columns: 80 });
       const lines = t.out.split('\n');
-      expect(lines[0]).toBe('✓ healthy  ·  api, compiler and runner passed their last check');
-      expect(lines[1]).toMatch(
+      // Healthy since the start of the retained history (72 h ago): a date, since it was not today;
+      // the reason wraps under it where the line would not fit 80 columns.
+      expect(lines[0]).toMatch(/^✓ healthy since \d{4}-\d\d-\d\d \d\d:\d\dZ \((3d|2d 23h) ago\)$/);
+      expect(lines[1]).toBe('  api, compiler and runner healthy');
+      expect(lines[2]).toMatch(
         /^ {2}checked at {2}\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ \((just now|\d+[sm]( \d+s)? ago)\)$/,
       );
-      expect(lines[3]).toMatch(/^SERVICE +HEALTH +UNCHANGED SINCE +MESSAGE$/);
-      expect(lines[4]).toMatch(/^api +✓ healthy +(3d|2d 23h) ago +Healthy: The api service/);
+      expect(lines[4]).toMatch(/^SERVICE +STATUS +SINCE +MESSAGE$/);
+      expect(lines[5]).toMatch(/^api +✓ Healthy +(3d|2d 23h) ago +Healthy: The api service/);
+      const wide = await runCommand(run, { utc: true }, { host: s.url, tty: true, columns: 120 });
+      expect(wide.out.split('\n')[0]).toMatch(
+        /^✓ healthy since .*\(.* ago\) {2}· {2}api, compiler and runner healthy$/,
+      );
       for (const l of lines) expect([...l].length).toBeLessThanOrEqual(80);
     } finally {
       await s.close();
@@ -40,8 +47,10 @@ describe('status against the simulator', () => {
     try {
       const r = await runCommand(run, {}, { host: s.url, tty: true });
       expect(r.code).toBe(EXIT.UNHEALTHY);
-      expect(r.out.split('\n')[0]).toBe('✗ unhealthy  ·  compiler is not healthy');
-      expect(r.out).toMatch(/compiler +✗ unhealthy +\d+m( \d+s)? ago +Unreachable: Unable to connect to the compiler/);
+      expect(r.out.split('\n')[0]).toMatch(
+        /^✗ unhealthy since \d\d:\d\d \(\d+m( \d+s)? ago\) {2}· {2}compiler Unhealthy$/,
+      );
+      expect(r.out).toMatch(/compiler +✗ Unhealthy +\d+m( \d+s)? ago +Unreachable: Unable to connect to the compiler/);
       const j = await runCommand(run, { json: true }, { host: s.url });
       expect(j.code).toBe(EXIT.UNHEALTHY);
       expect(JSON.parse(j.out)).toEqual((await getJson(`${s.url}/v0/cluster_healthz`)).body);
@@ -58,10 +67,10 @@ describe('status against the simulator', () => {
       const r = await runCommand(run, {}, { host: s.url });
       expect(r.code).toBe(EXIT.STALE);
       expect(r.out).toMatch(
-        /^verdict: stale\nreason: the latest check is 1h 5\dm old \(more than 20m, the default until a command that reads the history \(`cluster event list`\) learns this instance's healthy period\)/,
+        /^verdict: stale\nsince: \S+Z\nreason: no check for 1h 5\dm \(more than 45m, the default until a command that reads the history \(`cluster event list`\) learns this instance's healthy period\)/,
       );
       const t = await runCommand(run, {}, { host: s.url, tty: true });
-      expect(t.out.split('\n')[0]).toMatch(/^! stale {2}· {2}the latest check is 1h 5\dm old/);
+      expect(t.out).toMatch(/^! stale since \d\d:\d\d \(1h 5\dm ago\)\n {2}no check for 1h 5\dm/);
       const j = await runCommand(run, { json: true }, { host: s.url });
       expect(j.code).toBe(EXIT.STALE);
       expect(JSON.parse(j.out).all_healthy).toBe(true);
@@ -103,12 +112,17 @@ describe('status against the simulator', () => {
     expect((await runCommand(run, { staleAfter: 'later' }, { host: dead })).code).toBe(EXIT.USAGE);
   });
 
-  it('no events yet: exit 1 saying so', async () => {
+  it('no events yet: starting, exit 2, saying so', async () => {
     const s = await sim({ history: 0 });
     try {
       const r = await runCommand(run, {}, { host: s.url });
-      expect(r.code).toBe(EXIT.FAILURE);
-      expect(r.error?.message).toMatch(/no cluster monitor events recorded yet/);
+      expect(r.code).toBe(EXIT.UNHEALTHY);
+      expect(r.out).toMatch(/^verdict: starting\nsince: unknown\nreason: no cluster monitor events recorded yet/);
+      const t = await runCommand(run, {}, { host: s.url, tty: true });
+      expect(t.out).toMatch(/^… starting(\n| {2}· {2}) *no cluster monitor events recorded yet/);
+      const j = await runCommand(run, { json: true }, { host: s.url });
+      expect(j.code).toBe(EXIT.UNHEALTHY);
+      expect(JSON.parse(j.out).error).toMatchObject({ kind: 'no-events', exit_code: 2 });
     } finally {
       await s.close();
     }

@@ -26,7 +26,7 @@ describe('Feldera v0.121–v0.200', () => {
     [up, down, silent] = await Promise.all([
       oldFeldera(),
       oldFeldera({ runner: false }),
-      oldFeldera({ checkedAgoMs: 25 * 60_000 }),
+      oldFeldera({ checkedAgoMs: 60 * 60_000 }),
     ]);
   });
   afterAll(() => Promise.all([up.close(), down.close(), silent.close()]));
@@ -34,14 +34,15 @@ describe('Feldera v0.121–v0.200', () => {
   it('status: the verdict from {runner, compiler} (api answered, so healthy); exit 0, 2, and 3 when its checks stopped', async () => {
     const ok = await runCommand(newCmdStatus, {}, { host: up.url });
     expect(ok.code).toBe(EXIT.OK);
-    expect(ok.out).toMatch(/^verdict: healthy\nreason: api, compiler and runner passed their last check\n/);
+    // api was never reported, so since when the cluster has been healthy is not known
+    expect(ok.out).toMatch(/^verdict: healthy\nsince: unknown\nreason: api, compiler and runner healthy\n/);
     expect(ok.out).toContain('api_unchanged_since: unknown\n');
     expect(ok.out).toMatch(/\nrunner_unchanged_since: \S+\.\d{9}Z\n/); // the server kept it itself: shown
     const bad = await runCommand(newCmdStatus, {}, { host: down.url, tty: true, columns: 120 });
     expect(bad.code).toBe(EXIT.UNHEALTHY);
-    expect(bad.out.split('\n')[0]).toBe('✗ unhealthy  ·  runner is not healthy');
+    expect(bad.out.split('\n')[0]).toMatch(/^✗ unhealthy since \S+ \(.* ago\) {2}· {2}runner Unhealthy$/);
     expect(bad.out).toContain('Feldera v0.121–v0.200: compiler and runner only; api answered, so taken as healthy');
-    expect(bad.out).toMatch(/\napi +✓ healthy +unknown +answered this request/);
+    expect(bad.out).toMatch(/\napi +✓ Healthy +unknown +answered this request/);
     const stale = await runCommand(newCmdStatus, {}, { host: silent.url });
     expect(stale.code).toBe(EXIT.STALE);
     const json = await runCommand(newCmdStatus, { json: true }, { host: down.url });
@@ -122,24 +123,121 @@ describe('timestamps in every form chrono writes', () => {
   });
 });
 
-describe("Feldera v0.201–v0.335: unchanged_since is only the latest event's time", () => {
-  it('status shows it as unknown, and --verbose says why; --json is untouched', async () => {
+describe('unchanged_since equal to checked_at: believed on v0.336+, unknown on v0.201–v0.335', () => {
+  /** A server of `version` whose health answer says every service changed at the latest check, a minute ago. */
+  async function server(version: string | undefined, opts: { since?: string } = {}) {
     const at = new Date(Date.now() - 60_000).toISOString();
-    const svc = { healthy: true, message: 'Healthy: ok', unchanged_since: at, checked_at: at };
+    const svc = { healthy: true, message: 'Healthy: ok', unchanged_since: opts.since ?? at, checked_at: at };
     const body = { all_healthy: true, api: svc, compiler: svc, runner: svc };
-    const s = await fakeServer(() => ({ status: 200, json: body }));
+    const latest = { ...EVENT, recorded_at: at, all_healthy: true };
+    const s = await fakeServer((req) => {
+      if (req.url === '/v0/config')
+        return version ? { status: 200, json: { edition: 'Open source', version, revision: 'r' } } : { status: 404 };
+      if (req.url?.startsWith('/v0/cluster/events/latest')) return { status: 200, json: latest };
+      return { status: 200, json: body };
+    });
+    return { s, body, at };
+  }
+
+  it('v0.300: shown as unknown, and --verbose says why; --json is untouched', async () => {
+    const { s, body } = await server('0.300.0');
     try {
-      const r = await runCommand(newCmdStatus, {}, { host: s.url, flags: { verbose: true } });
+      const configDir = tempConfigDir();
+      const r = await runCommand(newCmdStatus, {}, { host: s.url, configDir, flags: { verbose: true } });
       expect(r.code).toBe(EXIT.OK);
+      expect(r.out).toContain('since: unknown\n');
       expect(r.out).toContain('api_unchanged_since: unknown\n');
       expect(r.err).toMatch(
-        /unchanged_since equals checked_at for api, compiler, runner: before Feldera v0\.336 \(commit 83023b83e\) that is only the latest event's time/,
+        /unchanged_since equals checked_at for api, compiler, runner and \S+ is not known to run Feldera v0\.336 or newer/,
       );
-      const t = await runCommand(newCmdStatus, {}, { host: s.url, tty: true });
-      expect(t.out).toMatch(/\napi +✓ healthy +unknown +Healthy: ok/);
-      expect(JSON.parse((await runCommand(newCmdStatus, { json: true }, { host: s.url })).out)).toEqual(body);
+      const t = await runCommand(newCmdStatus, {}, { host: s.url, configDir, tty: true });
+      expect(t.out).toMatch(/\napi +✓ Healthy +unknown +Healthy: ok/);
+      expect(JSON.parse((await runCommand(newCmdStatus, { json: true }, { host: s.url, configDir })).out)).toEqual(
+        body,
+      );
     } finally {
       await s.close();
+    }
+  });
+
+  it('v0.337: believed — every service changed at the latest check, a minute ago', async () => {
+    const { s, at } = await server('0.337.0');
+    try {
+      const r = await runCommand(newCmdStatus, {}, { host: s.url, configDir: tempConfigDir() });
+      expect(r.code).toBe(EXIT.OK);
+      expect(r.out).toContain(`since: ${at}\n`);
+      expect(r.out).toContain(`runner_unchanged_since: ${at}\n`);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('the version is asked beside the health answer, then remembered: the next status asks only for health', async () => {
+    const { s } = await server('0.337.0');
+    try {
+      const configDir = tempConfigDir();
+      await runCommand(newCmdStatus, {}, { host: s.url, configDir });
+      expect(s.seen.filter((x) => x.url === '/v0/config')).toHaveLength(1);
+      const again = await runCommand(newCmdStatus, {}, { host: s.url, configDir });
+      expect(again.out).not.toContain('since: unknown');
+      expect(s.seen.filter((x) => x.url === '/v0/config')).toHaveLength(1);
+      expect(s.seen.filter((x) => x.url === '/v0/cluster_healthz')).toHaveLength(2);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('a server that does not say its version: unknown; an unchanged_since older than checked_at proves v0.336+ anyway', async () => {
+    const quiet = await server(undefined);
+    const proving = await server(undefined, { since: new Date(Date.now() - 3_600_000).toISOString() });
+    try {
+      const a = await runCommand(newCmdStatus, {}, { host: quiet.s.url, configDir: tempConfigDir() });
+      expect(a.out).toContain('since: unknown\n');
+      const b = await runCommand(newCmdStatus, {}, { host: proving.s.url, configDir: tempConfigDir() });
+      expect(b.out).toMatch(/\nsince: \S+Z\n/);
+    } finally {
+      await Promise.all([quiet.s.close(), proving.s.close()]);
+    }
+  });
+
+  it('a remembered v0.300 contradicted by the answer (an upgrade) is asked again next time', async () => {
+    const old = await server('0.300.0');
+    const configDir = tempConfigDir();
+    try {
+      await runCommand(newCmdStatus, {}, { host: old.s.url, configDir });
+    } finally {
+      await old.s.close();
+    }
+    // The same address now runs v0.337 and answers an unchanged_since older than checked_at.
+    const port = new URL(old.s.url).port;
+    const upgraded = await fakeServer(
+      (req) => {
+        const at = new Date(Date.now() - 60_000).toISOString();
+        const svc = {
+          healthy: true,
+          message: 'ok',
+          unchanged_since: new Date(Date.now() - 3_600_000).toISOString(),
+          checked_at: at,
+        };
+        if (req.url === '/v0/config')
+          return { status: 200, json: { edition: 'Open source', version: '0.337.0', revision: 'r' } };
+        if (req.url?.startsWith('/v0/cluster/events/latest'))
+          return { status: 200, json: { ...EVENT, recorded_at: at, all_healthy: true } };
+        return { status: 200, json: { all_healthy: true, api: svc, compiler: svc, runner: svc } };
+      },
+      undefined,
+      '127.0.0.1',
+      Number(port),
+    ).catch(() => undefined);
+    if (!upgraded) return; // the port was taken meanwhile: nothing to learn from this run
+    try {
+      const r = await runCommand(newCmdStatus, {}, { host: upgraded.url, configDir, flags: { verbose: true } });
+      expect(r.out).toMatch(/\nsince: \S+Z\n/);
+      expect(r.err).toMatch(/no longer answers as Feldera 0\.300\.0 did: its version will be asked again/);
+      await runCommand(newCmdStatus, {}, { host: upgraded.url, configDir });
+      expect(upgraded.seen.filter((x) => x.url === '/v0/config')).toHaveLength(1);
+    } finally {
+      await upgraded.close();
     }
   });
 });

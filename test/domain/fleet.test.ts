@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ConfigData } from '../../src/config/profiles.js';
 import { fleetChoice, fleetExit, fleetInputs, fleetNames, mapLimit } from '../../src/domain/fleet.js';
+import type { ClusterVerdict, Verdict } from '../../src/domain/verdict.js';
 import { CliError, EXIT } from '../../src/errors.js';
 import { usage } from './fixtures.js';
 
@@ -74,15 +75,16 @@ describe('fleetInputs', () => {
 });
 
 describe('fleetExit', () => {
-  it.each([
+  const row = (verdict: Verdict) => ({ verdict: { verdict } as ClusterVerdict });
+  it.each<[Verdict[], number]>([
     [[], 0],
-    [[0, 0], 0],
-    [[0, 2], 2],
-    [[2, 3, 0], 3],
-    [[3, 1, 2], 1],
-    [[0, 64], 1],
-  ])('%j → %i (1 before 3 before 2)', (codes, want) => {
-    expect(fleetExit(codes)).toBe(want);
+    [['healthy', 'healthy'], 0],
+    [['healthy', 'starting'], 2],
+    [['healthy', 'unhealthy'], 2],
+    [['unhealthy', 'stale', 'healthy'], 3],
+    [['stale', 'unreachable', 'unhealthy'], 1],
+  ])('%j → %i (1 before 3 before 2)', (verdicts, want) => {
+    expect(fleetExit(verdicts.map(row))).toBe(want);
   });
 });
 

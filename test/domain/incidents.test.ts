@@ -146,6 +146,24 @@ describe('how exact a start or end is', () => {
   });
 });
 
+describe('a start after a recorder gap', () => {
+  it('follows an all-healthy event older than the gap limit: imprecise by the whole gap', () => {
+    const events = [ev(0), ev(10 * MIN), ev(2 * HOUR, S.H, S.U), ev(2 * HOUR + 10 * MIN)];
+    const [x] = groupIncidents(events, NOW, ['compiler'], 22.5 * MIN);
+    expect(x).toMatchObject({ startAfterGap: true, startPrecisionMs: 2 * HOUR - 10 * MIN });
+    expect(incidentJson(x!)).toMatchObject({ start_after_gap: true, start_precision_seconds: 110 * 60 });
+  });
+  it('within a healthy period it is exact; without a limit nothing is a gap', () => {
+    const events = [ev(0), ev(10 * MIN), ev(15 * MIN, S.H, S.U), ev(25 * MIN)];
+    expect(groupIncidents(events, NOW, ['compiler'], 22.5 * MIN)[0]).toMatchObject({
+      startAfterGap: false,
+      startPrecisionMs: undefined,
+    });
+    const gap = [ev(0), ev(2 * HOUR, S.H, S.U)];
+    expect(groupIncidents(gap, NOW, ['compiler'])[0]).toMatchObject({ startAfterGap: false });
+  });
+});
+
 describe('incidentJson', () => {
   it('snake_case, server times, null end while ongoing', () => {
     const events = [ev(0), ev(10 * MIN, S.U), ev(20 * MIN), ev(60 * MIN, S.H, S.H, S.I)];
@@ -163,6 +181,7 @@ describe('incidentJson', () => {
       end_event_id: events[2]!.id,
       began_before_window: false,
       start_precision_seconds: null,
+      start_after_gap: false,
       end_precision_seconds: null,
     });
     expect(ongoing).toMatchObject({

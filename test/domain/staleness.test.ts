@@ -35,16 +35,24 @@ describe('parseStaleAfterSpec', () => {
 });
 
 describe('learnHealthyPeriod', () => {
-  it('a quiet Community install: the median gap, ~10 min; the limit 1.5 periods', () => {
+  it('a quiet Community install: the median gap, ~10 min; the limit 2.25 periods', () => {
     const learned = learnHealthyPeriod(healthy(30, 10 * MIN + 600));
     expect(learned).toEqual({ periodMs: 10 * MIN + 600, samples: 29 });
-    expect(limitForPeriod(learned.periodMs!)).toBe(Math.round((10 * MIN + 600) * 1.5));
+    expect(limitForPeriod(learned.periodMs!)).toBe(Math.round((10 * MIN + 600) * 2.25));
   });
 
-  it('slow checks (3 s a round): 60 × 13 s = 13 min, so stale only past 19m 30s', () => {
+  it('slow checks (3 s a round): 60 × 13 s = 13 min, so stale only past 29m 15s', () => {
     const learned = learnHealthyPeriod(healthy(12, 13 * MIN));
     expect(learned.periodMs).toBe(13 * MIN);
-    expect(limitForPeriod(13 * MIN)).toBe(19.5 * MIN);
+    expect(limitForPeriod(13 * MIN)).toBe(29.25 * MIN);
+  });
+
+  it('one missed recording (a failed insert: two periods and a round) is within the limit; a stopped recorder is caught within 2.5 periods', () => {
+    for (const period of [10 * MIN, 13 * MIN, 20 * MIN, 30 * MIN]) {
+      const round = period / 60;
+      expect(limitForPeriod(period)).toBeGreaterThan(2 * period + round);
+      expect(limitForPeriod(period)).toBeLessThanOrEqual(2.5 * period);
+    }
   });
 
   it('only gaps between two all-healthy events count; restarts (short gaps) and outages (long gaps) are not periods', () => {
@@ -97,27 +105,29 @@ describe('learnHealthyPeriod', () => {
 });
 
 describe('limitForPeriod and describeLimit', () => {
-  it('never below 12 min', () => {
+  it('never below the limit of the shortest period (10 min: 22m 30s); the default covers periods up to 20 min (45m)', () => {
     expect(limitForPeriod(5 * MIN)).toBe(STALE_FLOOR_MS);
-    expect(STALE_DEFAULT_MS).toBe(20 * MIN);
+    expect(STALE_FLOOR_MS).toBe(22.5 * MIN);
+    expect(STALE_DEFAULT_MS).toBe(45 * MIN);
+    expect(STALE_DEFAULT_MS).toBe(limitForPeriod(20 * MIN));
   });
 
   it('says the limit and where it came from', () => {
     expect(describeLimit({ ms: 30 * MIN, source: 'flag' })).toBe('--stale-after 30m');
-    expect(describeLimit({ ms: 19.5 * MIN, source: 'learned', periodMs: 13 * MIN, samples: 24 })).toBe(
-      "19m 30s, 1.5 × this instance's healthy period of 13m (learned from 24 gaps in its retained history)",
+    expect(describeLimit({ ms: 29.25 * MIN, source: 'learned', periodMs: 13 * MIN, samples: 24 })).toBe(
+      "29m 15s, 2.25 × this instance's healthy period of 13m (learned from 24 gaps in its retained history)",
     );
     expect(
-      describeLimit({ ms: 15 * MIN, source: 'stored', periodMs: 10 * MIN, samples: 9, learnedAt: T0 }, T0 + 2 * HOUR),
-    ).toBe("15m, 1.5 × this instance's healthy period of 10m (learned 2h ago from its history)");
-    expect(describeLimit({ ms: 12 * MIN, source: 'stored', periodMs: 6 * MIN, samples: 9 })).toBe(
-      "12m, the minimum for this instance's healthy period of 6m (learned from its history)",
+      describeLimit({ ms: 22.5 * MIN, source: 'stored', periodMs: 10 * MIN, samples: 9, learnedAt: T0 }, T0 + 2 * HOUR),
+    ).toBe("22m 30s, 2.25 × this instance's healthy period of 10m (learned 2h ago from its history)");
+    expect(describeLimit({ ms: 22.5 * MIN, source: 'stored', periodMs: 6 * MIN, samples: 9 })).toBe(
+      "22m 30s, the minimum for this instance's healthy period of 6m (learned from its history)",
     );
-    expect(describeLimit({ ms: 20 * MIN, source: 'default' })).toMatch(
-      /^20m, the default until a command that reads the history/,
+    expect(describeLimit({ ms: 45 * MIN, source: 'default' })).toMatch(
+      /^45m, the default until a command that reads the history/,
     );
-    expect(describeLimit({ ms: 20 * MIN, source: 'default', samples: 1 })).toMatch(
-      /^20m, the default: the retained history has too few healthy periods .*\(1 of 3\)$/,
+    expect(describeLimit({ ms: 45 * MIN, source: 'default', samples: 1 })).toMatch(
+      /^45m, the default: the retained history has too few healthy periods .*\(1 of 3\)$/,
     );
   });
 
@@ -126,8 +136,8 @@ describe('limitForPeriod and describeLimit', () => {
     expect(summarizeLimit({ ms: 20 * MIN, source: 'default', samples: 0 })).toBe(
       '20m (the default: no healthy period known for this instance)',
     );
-    expect(summarizeLimit({ ms: 19.5 * MIN, source: 'stored', periodMs: 13 * MIN })).toBe(
-      "19m 30s (1.5 × this instance's healthy period of 13m, at least 12m)",
+    expect(summarizeLimit({ ms: 29.25 * MIN, source: 'stored', periodMs: 13 * MIN })).toBe(
+      "29m 15s (2.25 × this instance's healthy period of 13m, at least 22m 30s)",
     );
   });
 });

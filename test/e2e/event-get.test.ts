@@ -160,7 +160,7 @@ describe('cluster event get (built binary)', () => {
     expect(stale.code).toBe(3);
     expect(stale.stdout).toContain('verdict: stale\n');
     expect(stale.stderr).toMatch(
-      /^warning: the latest event is 1h 59m old \(more than 20m, the default until a command that reads the history/,
+      /^warning: the latest event is 1h 59m old \(more than 45m, the default until a command that reads the history/,
     );
     expect(staleLonger.code).toBe(0);
 

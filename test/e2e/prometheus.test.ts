@@ -156,7 +156,7 @@ describe.skipIf(!installed && !inCI)('the exporter with a real Prometheus', () =
 
     exporter.child.kill('SIGTERM');
     expect((await exporter.exited).code).toBe(0);
-    expect(exporter.output().stderr).toMatch(/default: unhealthy: compiler not healthy/);
+    expect(exporter.output().stderr).toMatch(/default: unhealthy: compiler Unhealthy/);
   }, 60_000);
 });
 

@@ -24,7 +24,7 @@ describe('e2e: status', () => {
     expect(a.stdout).toMatch(/^verdict: healthy\n/);
     const b = await runCli(['status', '--host', stalled.url], { env });
     expect(b.code).toBe(3);
-    expect(b.stdout).toMatch(/^verdict: stale\nreason: the latest check is 19h 5\dm old/);
+    expect(b.stdout).toMatch(/^verdict: stale\nsince: \S+Z\nreason: no check for 19h 5\dm/);
     const dead = `http://127.0.0.1:${await closedPort()}`;
     const c = await runCli(['status', '--host', dead, '--retries', '0', '--json'], { env });
     expect(c.code).toBe(1);
@@ -89,16 +89,16 @@ describe('e2e: status', () => {
         ['b', down, 'unreachable'],
         ['c', slow.url, 'unreachable'],
       ]);
-      // every row has the same eight fields; the error is the last one
+      // every row has the same nine fields; the note (the error) is the last one
       const rows = r.stdout
         .trimEnd()
         .split('\n')
         .map((l) => l.split('\t'));
-      expect(rows.map((f) => f.length)).toEqual([8, 8, 8]);
-      expect(rows[0]!.slice(3, 6)).toEqual(['healthy', 'healthy', 'healthy']);
-      expect(rows[0]![7]).toBe('-');
-      expect(rows[1]!.slice(3, 7)).toEqual(['-', '-', '-', '-']);
-      expect(rows[1]![7]).toMatch(/cannot reach/);
+      expect(rows.map((f) => f.length)).toEqual([9, 9, 9]);
+      expect(rows[0]!.slice(4, 7)).toEqual(['Healthy', 'Healthy', 'Healthy']);
+      expect(rows[0]![8]).toBe('-');
+      expect(rows[1]!.slice(3, 8)).toEqual(['-', '-', '-', '-', '-']);
+      expect(rows[1]![8]).toMatch(/cannot reach/);
       const u = await runCli(['status', '-p', 'a,zz'], { env: { CLUSTER_CONFIG_DIR: dir } });
       expect(u.code).toBe(1);
       expect(u.stderr).toBe('error: unknown profile: zz\nhint: known profiles: a, b, c\n');

@@ -41,6 +41,7 @@ export async function fakeServer(
   route: (req: IncomingMessage, n: number) => Step,
   tls?: { key: string; cert: string },
   address = '127.0.0.1',
+  port = 0,
 ): Promise<FakeServer> {
   const seen: Seen[] = [];
   const sockets = new Set<import('node:net').Socket>();
@@ -87,10 +88,13 @@ export async function fakeServer(
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
-  await new Promise<void>((r) => server.listen(0, address, r));
-  const port = (server.address() as AddressInfo).port;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, address, resolve);
+  });
+  const bound = (server.address() as AddressInfo).port;
   return {
-    url: `${tls ? 'https' : 'http'}://${address}:${port}`,
+    url: `${tls ? 'https' : 'http'}://${address}:${bound}`,
     seen,
     connections: () => connections,
     close: () =>

@@ -91,9 +91,10 @@ describe('chaos soak: event watch through a fault proxy', () => {
       .out()
       .split('\n')
       .filter((l) => l !== '')
-      .map((l) => JSON.parse(l) as { id?: string; recorded_at?: string; error?: { kind: string } })
+      .map((l) => JSON.parse(l) as { id?: string; recorded_at?: string; error?: { kind: string }; notice?: string })
       // the last line is the timeout's error object
-      .filter((e): e is { id: string; recorded_at: string } => e.error === undefined);
+      // the tool's notice lines (outage, staleness) carry no id: only the server's events are counted
+      .filter((e): e is { id: string; recorded_at: string } => e.error === undefined && e.notice === undefined);
     const log = sim.model.log.map((l) => l.event);
     const from = log.findIndex((e) => e.id === latestAtStart.id);
     // Every event from the latest at the start on, except those recorded too late for the watch to

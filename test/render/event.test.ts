@@ -3,7 +3,7 @@ import Table from 'cli-table3';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ClusterEvent } from '../../src/api/types.js';
-import { assessEvent } from '../../src/domain/assess.js';
+import { judgeEvent } from '../../src/domain/verdict.js';
 import { renderEvent, renderEventPlain, renderEventTerminal, renderServiceReports } from '../../src/render/event.js';
 import { textWidth, wrapText } from '../../src/render/text.js';
 import { formatTimestamp } from '../../src/render/time.js';
@@ -52,7 +52,7 @@ const hostile: ClusterEvent = {
 };
 
 function assess(e: ClusterEvent, ageMs: number, latest = true, staleAfterMs = 12 * MIN) {
-  return assessEvent(e, { latest, serverNow: T + ageMs, localNow: 0, staleAfterMs });
+  return judgeEvent(e, { now: Date.parse(e.recorded_at) + ageMs, staleAfterMs: latest ? staleAfterMs : undefined });
 }
 
 describe('wrapText', () => {
@@ -179,7 +179,7 @@ describe('renderEventTerminal', () => {
 
   it('a not-healthy event names the failing services and, with reports, shows them all', () => {
     const out = renderEventTerminal(unhealthy, assess(unhealthy, 3 * MIN), { utc: true, columns: 100 }, deps);
-    expect(out.split('\n')[0]).toBe('✗ unhealthy  ·  compiler Unhealthy, runner InitialUnhealthy');
+    expect(out.split('\n')[0]).toBe('✗ unhealthy  ·  compiler Unhealthy, runner starting (InitialUnhealthy)');
     expect(out).toMatch(/│ compiler +│ ✗ Unhealthy +│ failing after having been healthy/);
     expect(out).toMatch(/│ runner +│ … InitialUnhealthy +│ no check passed yet \(starting\?\)/);
     for (const s of ['api · ✓ Healthy', 'compiler · ✗ Unhealthy', 'runner · … InitialUnhealthy'])
@@ -203,14 +203,16 @@ describe('renderEventTerminal', () => {
     expect(out.replace(SGR, '')).toBe(noColour);
   });
 
-  it('stale: the verdict says so with the age, and explains it prominently', () => {
+  it('stale: said once, in the heading, with the age and the limit', () => {
     const a = assess(base, 2 * 3_600_000 + 5 * MIN);
     expect(a.verdict).toBe('stale');
-    const out = renderEventTerminal(base, a, { utc: true, columns: 100 }, { Table, color: colour });
+    const out = renderEventTerminal(base, a, { utc: true, columns: 200, limit: '12m' }, { Table, color: colour });
     const text = out.replace(SGR, '');
-    expect(text.split('\n')[0]).toBe('! stale  ·  all healthy when recorded, but nothing recorded for 2h 5m');
+    expect(text.split('\n')[0]).toBe(
+      '! stale  ·  all healthy when recorded, but no check for 2h 5m (more than 12m): the monitor has stopped recording, so current health is unknown',
+    );
     expect(text).toContain('(2h 5m ago)');
-    expect(text).toMatch(/! The latest event is 2h 5m old \(limit 12m\): the monitor has stopped recording/);
+    expect(text.match(/stale|stopped recording/g)).toHaveLength(2);
     expect(out).toContain(colour.magenta.bold('! stale'));
   });
 
@@ -226,12 +228,12 @@ describe('renderEventTerminal', () => {
     expect(a.verdict).toBe('unhealthy');
     expect(a.mismatch).toBe('the server says all_healthy is true, but compiler is Unhealthy');
     const out = renderEventTerminal(liar, a, { utc: true, columns: 100 }, deps);
-    expect(out).toContain('! the server says all_healthy is true, but compiler is Unhealthy');
+    expect(out).toContain('! the server says all_healthy is true, but compiler is Unhealthy; treated as not healthy');
     const other = assess({ ...base, all_healthy: false }, MIN);
     expect(other.mismatch).toBe('the server says all_healthy is false, but all three services are Healthy');
     expect(
       renderEventTerminal({ ...base, all_healthy: false }, other, { utc: true, columns: 100 }, deps).split('\n')[0],
-    ).toBe('✗ unhealthy  ·  the server reports all_healthy false');
+    ).toBe('✗ unhealthy  ·  the server says all_healthy is false');
   });
 
   it('drops the meaning column on a narrow terminal', () => {
@@ -295,7 +297,7 @@ describe('renderEventPlain', () => {
     const out = renderEventPlain(base, assess(base, 3_600_000), { utc: true });
     expect(out).toContain('verdict: stale\n');
     expect(out).toContain('age: 1h\n');
-    expect(out).toMatch(/^stale: the latest event is 1h old \(limit 12m\)/m);
+    expect(out).toMatch(/^stale: the latest event is 1h old \(more than 12m\)/m);
   });
 
   it('hostile server text is sanitised', () => {

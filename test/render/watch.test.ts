@@ -75,7 +75,13 @@ describe('event lines', () => {
   it('notices on a terminal are wrapped at word boundaries under their label', () => {
     const io = bufferIO({ stderrIsTTY: true, columns: 40 });
     const r = createWatchRenderer(io, { json: false, utc: true, statusLine: false });
-    r.notice!({ kind: 'stale', recordedAt: '2025-12-08T14:03:06Z', ageMs: 25 * 60_000, staleAfterMs: 12 * 60_000 });
+    r.notice!({
+      kind: 'stale',
+      recordedAt: '2025-12-08T14:03:06Z',
+      eventId: 'e',
+      ageMs: 25 * 60_000,
+      staleAfterMs: 12 * 60_000,
+    });
     const lines = io.err().trimEnd().split('\n');
     expect(lines.length).toBeGreaterThan(2);
     expect(lines[0]).toMatch(/^warning: the latest event is 25m old/);
@@ -177,7 +183,7 @@ describe('notices, status line and summary', () => {
     );
     expect(
       noticeText(
-        { kind: 'stale', recordedAt: healthy.recorded_at, ageMs: 25 * 60_000, staleAfterMs: 12 * 60_000 },
+        { kind: 'stale', recordedAt: healthy.recorded_at, eventId: 'e', ageMs: 25 * 60_000, staleAfterMs: 12 * 60_000 },
         { utc: true },
       ),
     ).toMatch(

@@ -316,6 +316,23 @@ describe('retention', () => {
   });
 });
 
+describe('a failed insert (a database hiccup)', () => {
+  it('the counter was reset before the insert: the next healthy event is a whole period later, a gap of two', () => {
+    const m = run({ failedInserts: ['1h'] }, 3 * HOUR);
+    const r = rounds(logged(m));
+    // rounds 1, 61, 121, 181, 241, 301, 361 would be recorded; the insert of round 361 (1h 0m 10s) fails
+    expect(r.slice(0, 8)).toEqual([0, 1, 61, 121, 181, 241, 301, 421]);
+    expect(new Set(gaps(r).slice(1))).toEqual(new Set([60, 120]));
+  });
+
+  it('a failed insert of a change is tried again the next round (the latest still says otherwise)', () => {
+    const m = run({ failedInserts: ['5m'], services: { compiler: [{ at: '5m', kind: 'unreachable' }] } }, 10 * MIN);
+    const down = logged(m).find((e) => e.compiler_status === 'Unhealthy')!;
+    expect(atMs(down)).toBeGreaterThan(5 * MIN + 9 * SEC);
+    expect(atMs(down)).toBeLessThan(5 * MIN + 25 * SEC);
+  });
+});
+
 describe('stalled recorder', () => {
   it('stops recording a few minutes in; the latest stays all Healthy and only ages', () => {
     const m = run(builtinScenario('stalled')!, 20 * HOUR);

@@ -82,3 +82,11 @@ describe('check latency and resource monitoring', () => {
     expect(parseScenario({ resourcesDisabled: false }).resourcesDisabled).toBeUndefined();
   });
 });
+
+describe('failedInserts', () => {
+  it('a list of durations in time order; anything else is refused in one line', () => {
+    expect(parseScenario({ failedInserts: ['30m', '2h'] }).failedInserts).toEqual([30 * 60_000, 2 * 3_600_000]);
+    expect(() => parseScenario({ failedInserts: ['2h', '30m'] })).toThrow(/failedInserts\[1\].*time order/);
+    expect(() => parseScenario({ failedInserts: 'soon' })).toThrow(/failedInserts/);
+  });
+});

@@ -55,7 +55,7 @@ describe('scenario files', () => {
     [
       'unknown top key',
       { servics: {} },
-      'x.json: top level: unknown key "servics" (expected name, description, history, services, recorder, resourcesDisabled)',
+      'x.json: top level: unknown key "servics" (expected name, description, history, services, recorder, failedInserts, resourcesDisabled)',
     ],
     [
       'unknown service',

@@ -357,7 +357,7 @@ describe('--until and --timeout', () => {
   it('healthy: stale data never counts as healthy', async () => {
     const r = await make({
       scenario: 'stalled',
-      history: 40 * MIN,
+      history: 90 * MIN,
       watch: { until: 'healthy', intervalMs: MIN, timeoutMs: 10 * MIN },
     });
     expect(await r.watcher.run()).toEqual({ reason: 'timeout', exitCode: 124 });

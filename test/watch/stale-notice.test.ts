@@ -26,7 +26,13 @@ describe('staleness', () => {
   it('is said once, then only the state follows the verdict', () => {
     const e = ev(1, 0);
     const first = staleAfterPoll(initialStaleness, { stale: true, ageMs: 13 * MIN }, e, LIMIT);
-    expect(first.notice).toEqual({ kind: 'stale', recordedAt: e.recorded_at, ageMs: 13 * MIN, staleAfterMs: LIMIT });
+    expect(first.notice).toEqual({
+      kind: 'stale',
+      recordedAt: e.recorded_at,
+      eventId: e.id,
+      ageMs: 13 * MIN,
+      staleAfterMs: LIMIT,
+    });
     expect(first.staleness).toEqual({ now: true, said: true });
     const again = staleAfterPoll(first.staleness, { stale: true, ageMs: 14 * MIN }, e, LIMIT);
     expect(again.notice).toBeUndefined();

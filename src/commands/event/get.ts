@@ -9,18 +9,17 @@
 import { Command } from 'commander';
 import type { ClusterEvent, Selector } from '../../api/types.js';
 import type { Context } from '../../context.js';
-import { type Assessment, assessEvent } from '../../domain/assess.js';
 import type { EventIdSpec } from '../../domain/event-id.js';
 import type { StaleAfterSpec, StaleLimit } from '../../domain/staleness.js';
+import { type ClusterVerdict, judgeEvent, verdictExit } from '../../domain/verdict.js';
 import { EXIT } from '../../errors.js';
 import { resolveEvent } from '../../queries/event-lookup.js';
 import { explainMissingRoute } from '../../queries/feldera-version.js';
 import { serverNow } from '../../queries/server-clock.js';
 import { limitPhrase, resolveStaleLimit } from '../../queries/stale-limit.js';
-import { renderEvent } from '../../render/event.js';
+import { renderEvent, staleExplanation } from '../../render/event.js';
 import { writeJson } from '../../render/json.js';
 import { formatTimestamp } from '../../render/time.js';
-import { formatDuration } from '../../util/duration.js';
 import type { Factory, Run } from '../factory.js';
 import { eventIdArgument, examples, jsonOption, selectorOption, staleAfterOption, utcOption } from '../flags.js';
 
@@ -72,24 +71,16 @@ export function newCmdGet(f: Factory, runF: Run<GetOptions> = getRun): Command {
 }
 
 /** Warnings for stderr: staleness (with the limit and where it came from), a flag that disagrees with the statuses. */
-export function warningsFor(a: Assessment, limit: string): string[] {
+export function warningsFor(v: ClusterVerdict, limit: string): string[] {
   const out: string[] = [];
-  if (a.stale) {
-    out.push(
-      `the latest event is ${formatDuration(a.ageMs)} old (more than ${limit}): ` +
-        'the monitor has stopped recording, so current health is unknown',
-    );
-  }
-  if (a.mismatch) out.push(`${a.mismatch}; treating the event as not healthy`);
+  if (v.verdict === 'stale') out.push(staleExplanation(v, limit));
+  if (v.mismatch) out.push(`${v.mismatch}; treating the event as not healthy`);
   return out;
 }
 
-/** The exit code for a retrieved event: 0, or with --exit-status 2 (not all healthy) / 3 (stale). */
-export function exitCodeFor(a: Assessment, exitStatus: boolean): number {
-  if (!exitStatus) return EXIT.OK;
-  if (!a.healthy) return EXIT.UNHEALTHY;
-  if (a.stale) return EXIT.STALE;
-  return EXIT.OK;
+/** The exit code for a retrieved event: 0, or with --exit-status the verdict's (2 not all healthy, 3 stale). */
+export function exitCodeFor(v: ClusterVerdict, exitStatus: boolean): number {
+  return exitStatus ? verdictExit(v.verdict) : EXIT.OK;
 }
 
 /** The event asked for and the server's Date of the answer that brought it. */
@@ -123,14 +114,14 @@ export async function getRun(opts: GetOptions, ctx: Context): Promise<number> {
   const { event, serverDate } = await fetchEvent(opts, ctx);
   // Never a request to learn: the limit comes from the flag, the stored period, or the default.
   const limit: StaleLimit = resolveStaleLimit(ctx, opts.staleAfter);
-  const a = assessEvent(event, {
-    latest: opts.id.kind === 'latest',
-    serverNow: serverNow(ctx, serverDate),
-    localNow: ctx.clock.now(),
-    staleAfterMs: limit.ms,
+  const v = judgeEvent(event, {
+    now: serverNow(ctx, serverDate) ?? ctx.clock.now(),
+    staleAfterMs: opts.id.kind === 'latest' ? limit.ms : undefined,
   });
+  const phrase = limitPhrase(ctx, limit);
   if (opts.json) writeJson(io, event);
-  else io.stdout.write(await renderEvent(event, a, { utc: opts.utc, columns: io.columns }, io));
-  for (const w of warningsFor(a, limitPhrase(ctx, limit))) ctx.printer.warn(w);
-  return exitCodeFor(a, opts.exitStatus);
+  else io.stdout.write(await renderEvent(event, v, { utc: opts.utc, columns: io.columns, limit: phrase }, io));
+  // At a terminal the heading has said it all; a pipe or --json gets the warnings on stderr.
+  if (opts.json || !io.stdoutIsTTY) for (const w of warningsFor(v, phrase)) ctx.printer.warn(w);
+  return exitCodeFor(v, opts.exitStatus);
 }

@@ -68,11 +68,12 @@ export function newCmdIncidents(f: Factory, runF: Run<IncidentsOptions> = incide
 export async function incidentsRun(opts: IncidentsOptions, ctx: Context): Promise<number> {
   const { io } = ctx;
   const { events, now } = await fetchEvents(ctx);
-  // Incidents judge no staleness, but they have the history in hand: learn its healthy period for later.
-  resolveStaleLimit(ctx, AUTO, { history: events });
+  // The history in hand teaches the healthy period (stored for later); its stale limit is what a
+  // recorder gap is: a start after one happened somewhere in the gap.
+  const limit = resolveStaleLimit(ctx, AUTO, { history: events });
   const { since, until } = windowAt(opts, now);
   const incidents = incidentsInWindow(
-    groupIncidents(events, now, opts.service ? [opts.service] : SERVICES),
+    groupIncidents(events, now, opts.service ? [opts.service] : SERVICES, limit.ms),
     since,
     until,
     now,

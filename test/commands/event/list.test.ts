@@ -225,7 +225,7 @@ describe('event list: other histories', () => {
       ).toBe(true);
       // two events 10 s apart (the first round after start-up is recorded twice): no period to learn
       expect(r.err).toMatch(
-        /^warning: the newest event is 1h 5\dm old \(more than 20m, the default: the retained history has too few healthy periods to learn this instance's \(0 of 3\)\)/,
+        /^warning: the newest event is 1h 5\dm old \(more than 45m, the default: the retained history has too few healthy periods to learn this instance's \(0 of 3\)\)/,
       );
       const fresh = await runCommand(run, { staleAfter: '3h' }, { host: s.url });
       expect(fresh.err).toBe('');
