@@ -232,6 +232,56 @@ describe('retries', () => {
     expect(e.hint).toContain('--request-timeout');
     expect(s.seen).toHaveLength(2);
   });
+
+  it('a retry after a timeout gets a timeout of its own, and its answer is taken', async () => {
+    const s = await serve((_p, n) => (n === 0 ? { hang: true } : { status: 200, json: EVENT }));
+    const cl = await client(conn(s.url, {}, { requestTimeout: '0.15', retries: '1' }));
+    expect((await cl.getEvent('latest')).data.id).toBe(EVENT.id);
+    expect(s.seen).toHaveLength(2);
+  });
+
+  it("a real 500 is not retried, whatever its body (ofetch's own retry would take it for no answer)", async () => {
+    const s = await serve(() => ({ status: 500, body: '<title>Internal Server Error</title>', headers: {} }));
+    const clock = recordingClock();
+    const cl = await createClient(conn(s.url, {}, { retries: '3' }), { clock });
+    const e = await failure(cl.getEvent('latest'));
+    expect(e.status).toBe(500);
+    expect(s.seen).toHaveLength(1);
+    expect(clock.sleeps).toEqual([]);
+  });
+
+  it('--verbose says each attempt, each retry with its number and wait, and why it stopped', async () => {
+    const s = await serve((_p, n) =>
+      n === 0 ? { status: 502, body: '' } : { status: 503, body: '', headers: { 'retry-after': '40' } },
+    );
+    const lines: string[] = [];
+    const clock = recordingClock();
+    const cl = await createClient(conn(s.url), { clock, retryBudgetMs: 30_000, trace: (l) => lines.push(l) });
+    await failure(cl.getEvent('latest'));
+    expect(lines).toEqual([
+      'GET /v0/cluster/events/latest?selector=status → 502 Bad Gateway (0 ms)',
+      expect.stringMatching(
+        new RegExp(
+          `^retrying in \\d+ ms \\(attempt 2 of 4\\): ${s.url} answered 502 Bad Gateway for /v0/cluster/events/latest$`,
+        ),
+      ),
+      expect.stringMatching(
+        /^GET \/v0\/cluster\/events\/latest\?selector=status → 503 Service Unavailable \(\d+ ms\)$/,
+      ),
+      'not retrying: waiting 40000 ms would exceed the 30 s limit',
+    ]);
+    expect(s.seen).toHaveLength(2);
+  });
+
+  it('Retry-After is named in the trace when it sets the wait', async () => {
+    const s = await serve((_p, n) =>
+      n === 0 ? { status: 429, body: '', headers: { 'retry-after': '3' } } : { status: 200, json: EVENT },
+    );
+    const lines: string[] = [];
+    const cl = await client(conn(s.url), { trace: (l) => lines.push(l) });
+    await cl.getEvent('latest');
+    expect(lines[1]).toMatch(/^retrying in 3000 ms \(Retry-After\) \(attempt 2 of 4\): /);
+  });
 });
 
 describe('/v0/cluster_healthz', () => {
