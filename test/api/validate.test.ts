@@ -202,6 +202,12 @@ describe('the session', () => {
     expect(messageOf(checkSession, v)).toBe(message);
   });
 
+  it('Feldera before v0.330 sends no memberships: accepted, as it arrived', () => {
+    const old = { tenant_id: '6f1c0000-0000-4000-8000-000000000000', tenant_name: 'acme' };
+    expect(checkSession(old)).toBe(old);
+    expect(checkSession(old).memberships).toBeUndefined();
+  });
+
   it('is returned as it arrived', () => {
     const s = {
       tenant_id: 'a',
