@@ -4,7 +4,7 @@
  * never rewritten, so `--json` prints what arrived. A broken answer throws a ShapeError saying
  * what is wrong where.
  */
-import { array, isRecord, matches, object, parse, string } from './shape.js';
+import { array, isRecord, matches, object, parse, ShapeError, string } from './shape.js';
 import {
   type AuthConfig,
   AuthConfigSchema,
@@ -19,7 +19,7 @@ import {
   SessionInfoSchema,
 } from './types.js';
 
-export { ShapeError } from './shape.js';
+export { ShapeError };
 
 /** `ClusterMonitorEventSelectedInfo`. */
 export function checkEvent(v: unknown): ClusterEvent {
@@ -49,9 +49,15 @@ export function checkPlatformConfig(v: unknown): PlatformConfig {
   return parse(PlatformConfigSchema, v, 'the platform configuration');
 }
 
-/** `SessionInfo` (`GET /v0/config/session`), with or without `memberships` (before Feldera v0.330.0). */
+/**
+ * `SessionInfo` (`GET /v0/config/session`). Before Feldera v0.330.0 it had no `memberships` but
+ * always named the tenant: an object with neither is not a session of any version.
+ */
 export function checkSession(v: unknown): SessionInfo {
-  return parse(SessionInfoSchema, v, 'the session');
+  const session = parse(SessionInfoSchema, v, 'the session');
+  if (session.memberships === undefined && session.tenant_id === undefined)
+    throw new ShapeError('the session has no "memberships"');
+  return session;
 }
 
 /** `GET /config/authentication`: `{}` (auth off) or an object naming one provider. */

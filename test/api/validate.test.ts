@@ -198,6 +198,9 @@ describe('the session', () => {
       'the session."role" is "boss", expected one of read, write, admin, owner or null',
     ],
     [{ memberships: [], role: 3 }, 'the session."role" is number 3, expected one of read, write, admin, owner or null'],
+    // Neither today's shape (memberships) nor the one before v0.330 ({tenant_id, tenant_name}).
+    [{}, 'the session has no "memberships"'],
+    [{ version: '0.337.0', edition: 'Enterprise' }, 'the session has no "memberships"'],
   ])('%j: %s', (v, message) => {
     expect(messageOf(checkSession, v)).toBe(message);
   });
