@@ -110,6 +110,14 @@ function caError(file: string, why: string): CliError {
   });
 }
 
+/** Why a CA bundle could not be opened: in words for the errors people meet, else the error's code. */
+function openProblem(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EACCES') return 'permission denied';
+  return code ?? (e as Error).message;
+}
+
 /**
  * A CA bundle named by --ca-cert or FELDERA_HTTPS_TLS_CERT, checked before any request. Read with a
  * size cap and a time limit: `/dev/zero` or an endless pipe is an error, not a hang. Opened
@@ -122,11 +130,7 @@ async function readCa(file: string): Promise<string> {
   try {
     fh = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw caError(
-      file,
-      code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (code ?? (e as Error).message),
-    );
+    throw caError(file, openProblem(e));
   }
   let ca: string;
   try {

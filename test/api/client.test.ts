@@ -36,6 +36,16 @@ async function serve(
   return s;
 }
 
+/** The n-th request gets the n-th step; the last step answers every request after it. */
+function inTurn(...steps: Step[]): (path: string, n: number) => Step {
+  return (_path, n) => steps[Math.min(n, steps.length - 1)]!;
+}
+
+/** A step per path; `otherwise` for any other path. */
+function byPath(steps: Record<string, Step>, otherwise: Step): (path: string) => Step {
+  return (path) => (Object.hasOwn(steps, path) ? steps[path]! : otherwise);
+}
+
 function conn(host: string, env: Record<string, string> = {}, flags: GlobalFlags = {}): Connection {
   return resolveConnection({ host, ...flags }, env, { profiles: {} });
 }
@@ -93,7 +103,10 @@ describe('bearer over plain http', () => {
     let ran = 0;
     const e = await failure(
       createClient(conn('http://feldera.example.com', { FELDERA_AUTH_TOKEN_COMMAND: 'echo t' }), {
-        runTokenCommand: async () => (ran++, 't'),
+        runTokenCommand: async () => {
+          ran++;
+          return 't';
+        },
       }),
     );
     expect(e.apiKind).toBe('insecure-credential');
@@ -118,14 +131,13 @@ describe('bearer over plain http', () => {
 
 describe('retries', () => {
   it('retries 502/503/504 and succeeds, with growing back-off', async () => {
-    const s = await serve((_p, n) =>
-      n === 0
-        ? { status: 502, body: '<html><title>502 Bad Gateway</title></html>', headers: { 'content-type': 'text/html' } }
-        : n === 1
-          ? { status: 503, body: 'busy' }
-          : n === 2
-            ? { status: 504, body: '' }
-            : { status: 200, json: EVENT },
+    const s = await serve(
+      inTurn(
+        { status: 502, body: '<html><title>502 Bad Gateway</title></html>', headers: { 'content-type': 'text/html' } },
+        { status: 503, body: 'busy' },
+        { status: 504, body: '' },
+        { status: 200, json: EVENT },
+      ),
     );
     const clock = recordingClock();
     const cl = await createClient(conn(s.url), { clock });
@@ -141,12 +153,12 @@ describe('retries', () => {
   });
 
   it('honours Retry-After in seconds on 429 and 503', async () => {
-    const s = await serve((_p, n) =>
-      n === 0
-        ? { status: 429, body: '', headers: { 'retry-after': '7' } }
-        : n === 1
-          ? { status: 503, body: '', headers: { 'retry-after': '2' } }
-          : { status: 200, json: EVENT },
+    const s = await serve(
+      inTurn(
+        { status: 429, body: '', headers: { 'retry-after': '7' } },
+        { status: 503, body: '', headers: { 'retry-after': '2' } },
+        { status: 200, json: EVENT },
+      ),
     );
     const clock = recordingClock();
     const cl = await createClient(conn(s.url), { clock });
@@ -547,12 +559,14 @@ describe('shape checks name the endpoint', () => {
   });
 
   it('platform config, session and auth config are checked', async () => {
-    const s = await serve((p) =>
-      p === '/v0/config'
-        ? { status: 200, json: { edition: 'Open source' } }
-        : p === '/v0/config/session'
-          ? { status: 200, json: { role: 'boss', memberships: [] } }
-          : { status: 200, json: [] },
+    const s = await serve(
+      byPath(
+        {
+          '/v0/config': { status: 200, json: { edition: 'Open source' } },
+          '/v0/config/session': { status: 200, json: { role: 'boss', memberships: [] } },
+        },
+        { status: 200, json: [] },
+      ),
     );
     const cl = await client(conn(s.url));
     expect((await failure(cl.platformConfig())).message).toContain('has no "version"');
@@ -561,12 +575,17 @@ describe('shape checks name the endpoint', () => {
   });
 
   it('reads platform config, session and auth config', async () => {
-    const s = await serve((p) =>
-      p === '/v0/config'
-        ? { status: 200, json: PLATFORM }
-        : p === '/v0/config/session'
-          ? { status: 200, json: { tenant_id: null, tenant_name: null, role: null, memberships: [] } }
-          : { status: 200, json: { GenericOidc: { issuer: 'x', client_id: 'y', extra_oidc_scopes: [] } } },
+    const s = await serve(
+      byPath(
+        {
+          '/v0/config': { status: 200, json: PLATFORM },
+          '/v0/config/session': {
+            status: 200,
+            json: { tenant_id: null, tenant_name: null, role: null, memberships: [] },
+          },
+        },
+        { status: 200, json: { GenericOidc: { issuer: 'x', client_id: 'y', extra_oidc_scopes: [] } } },
+      ),
     );
     const cl = await client(conn(s.url));
     expect((await cl.platformConfig()).data.version).toBe('0.337.0');
