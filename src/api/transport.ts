@@ -93,7 +93,8 @@ export class NodeResponse implements Response {
   bodyUsed = false;
   /**
    * ofetch decides whether there is a body to parse from `body`, or from `_bodyInit` for
-   * fetch implementations without streams (ofetch issue 294); an empty body has none.
+   * fetch implementations without streams (ofetch issue 294); an empty body has none. Pinned by
+   * test/api/ofetch-pins.test.ts.
    */
   _bodyInit: Buffer | undefined;
   constructor(

@@ -119,6 +119,8 @@ describe('the request', () => {
 });
 
 describe('the answer', () => {
+  // transport.ts answers with `body: null` and the bytes in `_bodyInit`, which ofetch reads as "has a body"
+  // (its support for fetch implementations without streams): the two tests below hold it to that.
   it("parseResponse gets the body's text, whatever the content type and status; its value is _data", async () => {
     const bodies = [
       response(200, '{"a":1}', { 'content-type': 'application/json' }),
