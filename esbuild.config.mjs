@@ -17,9 +17,10 @@
 //   module or built-in becomes a lazy require, so nothing a command does not use is evaluated.
 // - ofetch: both its entry modules (`ofetch` and `ofetch/node`) read `globalThis.Headers` when they
 //   are evaluated, and on Node 20 and 24 that read alone loads Node's whole fetch stack (undici):
-//   median of 7 runs each, 32.6 ms on Node 20.20 and 70 ms on Node 24.21 on the 2-core development
-//   machine under load (re-measure: `node -e "const t=process.hrtime.bigint(); globalThis.Headers;
-//   console.log(Number(process.hrtime.bigint()-t)/1e6)"`), more than the rest of `event get latest`.
+//   CPU time of the read, median of 21 runs, 34 ms on Node 20.20 and 59 ms on Node 24.21 on the
+//   2-core development machine (re-measure: `node -e "const c=process.cpuUsage(); globalThis.Headers;
+//   const d=process.cpuUsage(c); console.log((d.user+d.system)/1000)"`); a whole `event get latest`,
+//   Node's own start-up included, takes 134 and 70 ms of CPU there.
 //   No option of esbuild drops that read (it keeps every property access: a getter may have side
 //   effects; `pure` covers only calls of global names, and the entry's `sideEffects: false` only
 //   whole files none of whose exports are used). So the build takes `createFetch` and `FetchError`
