@@ -279,9 +279,9 @@ async function attemptOnce<T>(d: RequestDeps, r: RequestSpec<T>): Promise<Attemp
  * The retry loop is ours, not ofetch's `retry`: ofetch waits between attempts with a real
  * setTimeout (tests and `event watch` run on an injected clock, and must never sleep for real), it
  * reports "no answer" as status 500 (so a real 500, which must not be retried, cannot be told apart
- * through `retryStatusCodes`), and its retry hooks see neither the attempt number nor the time spent.
- * The policy needs all of these: a total time budget, Retry-After, a refused connection tried twice
- * at most.
+ * through `retryStatusCodes`), and nothing it documents tells `retryDelay` which attempt failed or
+ * how long the request has taken. The policy needs all of these: a total time budget, Retry-After,
+ * a refused connection tried twice at most.
  */
 async function getJson<T>(
   d: RequestDeps,
