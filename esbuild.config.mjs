@@ -15,9 +15,19 @@
 // - CommonJS, not ES modules: an ES module graph costs a resolve/link round per module and Node's
 //   ES module loader start-up; built-ins become plain require() calls, and `await import()` of a
 //   module or built-in becomes a lazy require, so nothing a command does not use is evaluated.
-// - ofetch: its entry points read `globalThis.fetch` and `Headers` when loaded (on Node 24 that
-//   alone loads Node's whole fetch stack, ~60 ms). `createFetch` is taken from the module that
-//   defines it, which touches no global; the client hands it our own fetch (src/api/transport.ts).
+// - ofetch: both its entry modules (`ofetch` and `ofetch/node`) read `globalThis.Headers` when they
+//   are evaluated, and on Node 20 and 24 that read alone loads Node's whole fetch stack (undici):
+//   CPU time of the read, median of 21 runs, 34 ms on Node 20.20 and 59 ms on Node 24.21 on the
+//   2-core development machine (re-measure: `node -e "const c=process.cpuUsage(); globalThis.Headers;
+//   const d=process.cpuUsage(c); console.log((d.user+d.system)/1000)"`); a whole `event get latest`,
+//   Node's own start-up included, takes 134 and 70 ms of CPU there.
+//   No option of esbuild drops that read (it keeps every property access: a getter may have side
+//   effects; `pure` covers only calls of global names, and the entry's `sideEffects: false` only
+//   whole files none of whose exports are used). So the build takes `createFetch` and `FetchError`
+//   from the module that defines them and touches no global, found by esbuild.ofetch.mjs through the
+//   public entry and checked to be the very functions the entry exports; a changed layout fails the
+//   build with a message. After building, the bundle is loaded once in a fresh Node: if that loads
+//   undici, the build fails too. The client hands createFetch our own fetch (src/api/transport.ts).
 // - `await import('node:http')` (and other built-ins loaded on first use) becomes a lazy require:
 //   left as import(), it goes through the ES module loader, whose facade reads every export of the
 //   module — on Node 24 node:http's lazy `WebSocket` export among them, which loads undici.
@@ -26,19 +36,17 @@
 // - Minified: a smaller file reads and compiles faster.
 // - dist/help.txt: the root help, for bin/cluster.js's fast path (see there).
 
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { build } from 'esbuild';
+import { ofetchCore } from './esbuild.ofetch.mjs';
 
 const require = createRequire(import.meta.url);
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 const root = dirname(new URL(import.meta.url).pathname);
-const ofetchDist = join(dirname(require.resolve('ofetch/package.json')), 'dist');
-// index.mjs starts `import { c as createFetch } from './shared/ofetch.<hash>.mjs'`: re-export that alone.
-const [, alias, core] = /import \{ (\w+) as createFetch \} from '(\.\/shared\/[^']+)'/.exec(
-  readFileSync(join(ofetchDist, 'index.mjs'), 'utf8'),
-);
+const ofetch = await ofetchCore();
 
 /**
  * What only some commands load, each by a dynamic import, each its own file dist/lazy/<name>.cjs:
@@ -51,20 +59,18 @@ const CHUNKS = {
   'cli-table3': 'cli-table3',
   simulator: 'src/simulator/index.ts',
 };
-const chunkOf = (spec, importer) =>
-  spec === '../simulator/index.js' && /[\\/]src[\\/]commands[\\/]/.test(importer)
-    ? 'simulator'
-    : Object.hasOwn(CHUNKS, spec) && CHUNKS[spec] === spec
-      ? spec
-      : undefined;
+function chunkOf(spec, importer) {
+  if (spec === '../simulator/index.js' && /[\\/]src[\\/]commands[\\/]/.test(importer)) return 'simulator';
+  return Object.hasOwn(CHUNKS, spec) && CHUNKS[spec] === spec ? spec : undefined;
+}
 
 const startup = {
   name: 'startup',
   setup(b) {
     b.onResolve({ filter: /^ofetch$/ }, () => ({ path: 'ofetch', namespace: 'ofetch-core' }));
     b.onLoad({ filter: /.*/, namespace: 'ofetch-core' }, () => ({
-      contents: `export { ${alias} as createFetch } from './${core}';`,
-      resolveDir: ofetchDist,
+      contents: `export { ${ofetch.names.createFetch} as createFetch, ${ofetch.names.FetchError} as FetchError } from ${JSON.stringify(ofetch.file)};`,
+      resolveDir: dirname(ofetch.file),
     }));
     b.onResolve({ filter: /.*/ }, (args) => {
       const name =
@@ -107,6 +113,22 @@ const common = {
 };
 await build({ ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.cjs' });
 await build({ ...common, entryPoints: CHUNKS, outdir: 'dist/lazy', outExtension: { '.js': '.cjs' } });
+
+// Loading the program must not load Node's fetch stack (see ofetch above): checked in a fresh Node.
+const loaded = spawnSync(
+  process.execPath,
+  [
+    '-e',
+    `require(${JSON.stringify(join(root, 'dist', 'cli.cjs'))}); console.log(process.moduleLoadList.filter((m) => /undici/.test(m)).join(' '))`,
+  ],
+  { encoding: 'utf8' },
+);
+if (loaded.status !== 0 || loaded.stdout.trim() !== '') {
+  throw new Error(
+    `loading dist/cli.cjs loads Node's fetch stack (${loaded.stdout.trim() || loaded.stderr.trim()}): ` +
+      'something in the bundle reads globalThis.Headers, fetch or the like when loaded; see the ofetch note at the top',
+  );
+}
 
 // `cluster --help`, rendered once here: bin/cluster.js prints it without loading the program.
 writeFileSync(join(root, 'dist', 'help.txt'), require(join(root, 'dist', 'cli.cjs')).rootHelp());

@@ -98,6 +98,12 @@ function redactOpaque(text: string): string {
   return text.replace(/[A-Za-z0-9_+=-]{24,}/g, (w) => (/\d/.test(w) && /[A-Za-z]/.test(w) ? '<redacted>' : w));
 }
 
+/** How a failed token command ended, for its message: ` (timed out after 30 s)`, ` (exit 2)`, or nothing. */
+function howItEnded(err: { code?: unknown; killed?: boolean }): string {
+  if (err.killed) return ' (timed out after 30 s)';
+  return typeof err.code === 'number' ? ` (exit ${err.code})` : '';
+}
+
 /** Runs a token command through /bin/sh, stdin closed, 30 s at most; its first stderr line explains a failure. */
 export async function defaultRunTokenCommand(command: string): Promise<string> {
   const { execFile } = await import('node:child_process');
@@ -109,9 +115,7 @@ export async function defaultRunTokenCommand(command: string): Promise<string> {
       (err, stdout, stderr) => {
         if (err) {
           const first = redactOpaque(redactSecrets(sanitizeLine(String(stderr).trim().split('\n')[0] ?? '')));
-          const code = (err as { code?: unknown }).code;
-          const killed = (err as { killed?: boolean }).killed;
-          const status = killed ? ' (timed out after 30 s)' : typeof code === 'number' ? ` (exit ${code})` : '';
+          const status = howItEnded(err as { code?: unknown; killed?: boolean });
           reject(
             new CliError(`the token command failed${status}${first ? `: ${first.slice(0, 200)}` : ''}`, {
               hint: "check FELDERA_AUTH_TOKEN_COMMAND or the profile's --token-command (see `cluster auth status`)",
@@ -167,13 +171,12 @@ export function createAuthorizer(
       if (c.kind === 'none') return undefined;
       if (c.kind === 'apikey' || c.kind === 'token') {
         if (!validToken(c.token)) {
-          throw new CliError(
-            `the ${c.kind === 'apikey' ? 'API key' : 'token'} (${opts.fromEnv ? 'FELDERA_API_KEY' : 'stored credential'}) contains spaces or control characters`,
-            {
-              hint: 'a bearer credential is one word of printable characters; check for stray quotes or line breaks',
-              kind: 'config',
-            },
-          );
+          const what = c.kind === 'apikey' ? 'API key' : 'token';
+          const from = opts.fromEnv ? 'FELDERA_API_KEY' : 'stored credential';
+          throw new CliError(`the ${what} (${from}) contains spaces or control characters`, {
+            hint: 'a bearer credential is one word of printable characters; check for stray quotes or line breaks',
+            kind: 'config',
+          });
         }
         return `Bearer ${c.token}`;
       }

@@ -1,15 +1,13 @@
 /**
- * The Feldera cluster-monitor client: one object per command run, made of ofetch's own parts —
- * `retry` and `retryStatusCodes` re-issue failed requests, `timeout` bounds each attempt,
- * `onRequest` adds the credential and tenant, `onResponse` keeps the server's `Date` and accepts
- * the 503 of an unhealthy `/v0/cluster_healthz`, `parseResponse` is the shape check — over our
- * node:http fetch (transport.ts). The retry policy (retry.ts) runs in the error hooks, which
- * forbid a retry that cannot help or would pass the time budget; its waits run on the injected
- * clock, so tests and virtual time never sleep for real (ofetch's own `retryDelay` would).
+ * The Feldera cluster-monitor client: one object per command run. Each attempt is one ofetch
+ * request over our node:http fetch (transport.ts): ofetch joins the path to the base URL, sends the
+ * headers, bounds the attempt with `timeout`, and hands the body to `parseResponse`, the shape
+ * check. Whether and when to try again is decided here, by the retry policy (retry.ts), with its
+ * waits on the injected clock: see `getJson` for why that part is not ofetch's `retry`.
  *
  * It never prints; `trace` receives --verbose lines (the credential masked).
  */
-import { createFetch, type FetchContext, type FetchOptions } from 'ofetch';
+import { type $Fetch, createFetch, FetchError, type FetchOptions, type FetchResponse } from 'ofetch';
 import { CliError } from '../errors.js';
 import type { RequestProgress } from '../io/progress.js';
 import { sanitizeLine } from '../io/sanitize.js';
@@ -32,7 +30,7 @@ import {
   undecodedFailure,
 } from './errors.js';
 import { ANSWER_LIMIT } from './limits.js';
-import { NO_ANSWER_STATUS, parseRetryAfter, planRetry, RETRY_STATUSES } from './retry.js';
+import { parseRetryAfter, planRetry, RETRY_STATUSES } from './retry.js';
 import { createNodeFetch, MiniHeaders, type NodeFetch, type SendOptions, TransportError } from './transport.js';
 import type { AuthConfig, ClusterEvent, HealthBody, PlatformConfig, Selector, SessionInfo } from './types.js';
 import {
@@ -106,6 +104,14 @@ function caError(file: string, why: string): CliError {
   });
 }
 
+/** Why a CA bundle could not be opened: in words for the errors people meet, else the error's code. */
+function openProblem(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EACCES') return 'permission denied';
+  return code ?? (e as Error).message;
+}
+
 /**
  * A CA bundle named by --ca-cert or FELDERA_HTTPS_TLS_CERT, checked before any request. Read with a
  * size cap and a time limit: `/dev/zero` or an endless pipe is an error, not a hang. Opened
@@ -118,11 +124,7 @@ async function readCa(file: string): Promise<string> {
   try {
     fh = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw caError(
-      file,
-      code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (code ?? (e as Error).message),
-    );
+    throw caError(file, openProblem(e));
   }
   let ca: string;
   try {
@@ -180,7 +182,7 @@ let requestIds = 0;
 interface RequestDeps {
   progress: ((p: RequestProgress) => void) | undefined;
   target: ClientTarget;
-  $fetch: ReturnType<typeof createFetch>;
+  $fetch: $Fetch;
   transport: NodeFetch;
   auth: Authorizer;
   clock: Clock;
@@ -188,59 +190,92 @@ interface RequestDeps {
   trace: ((line: string) => void) | undefined;
 }
 
-/** After a failed attempt: wait for the retry the plan allows (on the injected clock), or stop retrying. */
-async function waitOrStop(
-  d: RequestDeps,
-  a: {
-    id: number;
-    started: number;
-    ctx: FetchContext;
-    f: ApiError;
-    retryAfterMs: number | undefined;
-    refused: boolean;
-  },
-): Promise<void> {
-  const { target, clock, trace } = d;
-  const { ctx, f, retryAfterMs } = a;
-  const attempt = target.retries - (typeof ctx.options.retry === 'number' ? ctx.options.retry : 0);
-  const plan = planRetry({
-    attempt,
-    retries: target.retries,
-    elapsedMs: clock.now() - a.started,
-    budgetMs: d.budgetMs,
-    transient: f.transient,
-    retryAfterMs,
-    refused: a.refused,
-  });
-  if (!plan.retry) {
-    if (plan.why === 'budget')
-      trace?.(
-        `not retrying: waiting ${Math.round(plan.waitMs ?? 0)} ms would exceed the ${Math.round(d.budgetMs / 1000)} s limit`,
-      );
-    ctx.options.retry = false;
-    return;
-  }
-  trace?.(
-    `retrying in ${Math.round(plan.waitMs)} ms${retryAfterMs !== undefined ? ' (Retry-After)' : ''} (attempt ${attempt + 2} of ${target.retries + 1}): ${f.message}`,
-  );
-  d.progress?.({
-    kind: 'retry',
-    id: a.id,
-    attempt: attempt + 2,
-    attempts: target.retries + 1,
-    reason: f.message,
-    waitMs: plan.waitMs,
-  });
-  // ofetch hands the retry this attempt's options, timeout signal included; once that signal has
-  // fired, the retry would be aborted before it is sent. Without it, ofetch arms a fresh timeout.
-  ctx.options.signal = undefined;
-  await clock.sleep(plan.waitMs);
+/** One GET: where to, how to read its body, which statuses besides 200 may carry the answer. */
+interface RequestSpec<T> {
+  path: string;
+  endpoint: string;
+  parse: (text: string) => T | Undecoded;
+  maxBytes: number;
+  accept: readonly number[];
+}
+
+/** What one attempt came to: the answer, or the failure with what the retry policy weighs. */
+type Attempt<T> =
+  | { ok: true; data: T; status: number; serverDate: number | undefined }
+  | { ok: false; failure: ApiError; retryAfterMs?: number; refused?: boolean };
+
+function decoded<T>(body: T | Undecoded | undefined): body is T {
+  return body !== undefined && !(body instanceof Undecoded);
+}
+
+/** The request headers of one attempt: a token command's token is asked for each time (it may have been refreshed). */
+async function headersFor(d: RequestDeps): Promise<Record<string, string>> {
+  const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'feldera-cluster' };
+  const authorization = await d.auth.header();
+  if (authorization) headers.authorization = authorization;
+  if (d.target.tenant) headers['feldera-tenant'] = d.target.tenant;
+  return headers;
 }
 
 /**
- * One GET for a JSON value: the options ofetch runs it with (hooks included) and the answer.
- * `accept` lists statuses besides 200 whose body is an answer when it has the right shape (the
- * 503 of /v0/cluster_healthz), so that a proxy's 503 page is still retried and explained.
+ * One attempt, made by ofetch with its retries off: it joins the path to the base URL, sends the
+ * headers, aborts at the request timeout, hands the body's text to our parse step, and returns
+ * every answer whatever its status (`ignoreResponseError`); only a request without an answer
+ * makes it throw (its FetchError, whose `cause` is what the transport threw).
+ */
+async function attemptOnce<T>(d: RequestDeps, r: RequestSpec<T>): Promise<Attempt<T>> {
+  const { target, clock, trace } = d;
+  const headers = await headersFor(d);
+  const started = clock.now();
+  const options: FetchOptions<'json'> & SendOptions = {
+    baseURL: target.baseUrl,
+    headers,
+    maxBytes: r.maxBytes,
+    retry: false,
+    timeout: target.timeoutMs,
+    ignoreResponseError: true,
+    parseResponse: r.parse,
+  };
+  let response: FetchResponse<T | Undecoded>;
+  try {
+    response = await d.$fetch.raw<T | Undecoded>(r.path, options);
+  } catch (e) {
+    if (!(e instanceof FetchError)) throw e;
+    const { code, message } = transportCode(e.cause);
+    trace?.(`GET ${r.path} → ${code} (${clock.now() - started} ms)`);
+    return {
+      ok: false,
+      failure: explainTransport(target, r.endpoint, code, message, e.cause),
+      refused: code === 'ECONNREFUSED',
+    };
+  }
+  const { status } = response;
+  const serverDate = serverDateOf(response.headers);
+  const body = response._data;
+  trace?.(`GET ${r.path} → ${status} ${sanitizeLine(response.statusText)} (${clock.now() - started} ms)`);
+  if (status === 200 || (r.accept.includes(status) && decoded(body))) {
+    if (decoded(body)) return { ok: true, data: body, status, serverDate };
+    const contentType = response.headers.get('content-type') ?? '';
+    return { ok: false, failure: undecodedFailure(r.endpoint, status, contentType, body, serverDate) };
+  }
+  // Anything else is explained; redirects and other statuses below 400 as much as errors.
+  const failure = describeAnswer(target, r.endpoint, response, body);
+  if (!RETRY_STATUSES.includes(status)) return { ok: false, failure };
+  const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), serverDate ?? clock.now());
+  return { ok: false, failure, retryAfterMs };
+}
+
+/**
+ * One GET for a JSON value, tried again while the retry policy (retry.ts) allows. `accept` lists
+ * statuses besides 200 whose body is an answer when it has the right shape (the 503 of
+ * /v0/cluster_healthz), so that a proxy's 503 page is still retried and explained.
+ *
+ * The retry loop is ours, not ofetch's `retry`: ofetch waits between attempts with a real
+ * setTimeout (tests and `event watch` run on an injected clock, and must never sleep for real), it
+ * reports "no answer" as status 500 (so a real 500, which must not be retried, cannot be told apart
+ * through `retryStatusCodes`), and nothing it documents tells `retryDelay` which attempt failed or
+ * how long the request has taken. The policy needs all of these: a total time budget, Retry-After,
+ * a refused connection tried twice at most.
  */
 async function getJson<T>(
   d: RequestDeps,
@@ -250,96 +285,51 @@ async function getJson<T>(
   accept: readonly number[] = [],
 ): Promise<Answer<T>> {
   const { target, clock, trace } = d;
-  const endpoint = endpointOf(path);
+  const spec: RequestSpec<T> = { path, endpoint: endpointOf(path), parse: decoderFor(check), maxBytes, accept };
   const started = clock.now();
   const bytesBefore = d.transport.stats.bytesReceived;
-  let attemptStart = started;
-  let answered: { status: number; serverDate: number | undefined } | undefined;
-  // The explanation of the last failed attempt: what the user sees if no retry succeeds.
-  let failure: ApiError | undefined;
-
   const id = ++requestIds;
-  const decide = async (ctx: FetchContext, f: ApiError, retryAfterMs: number | undefined, refused = false) => {
-    failure = f;
-    await waitOrStop(d, { id, started, ctx, f, retryAfterMs, refused });
-  };
-
-  const options: FetchOptions<'json'> & SendOptions = {
-    baseURL: target.baseUrl,
-    maxBytes,
-    retry: target.retries,
-    retryStatusCodes: [...RETRY_STATUSES, NO_ANSWER_STATUS],
-    retryDelay: 0, // waited in `decide`, on the injected clock
-    timeout: target.timeoutMs,
-    parseResponse: decoderFor(check),
-    async onRequest({ options: o }) {
-      attemptStart = clock.now();
-      o.headers.set('accept', 'application/json');
-      o.headers.set('user-agent', 'feldera-cluster');
-      const authorization = await d.auth.header();
-      if (authorization) o.headers.set('authorization', authorization);
-      if (target.tenant) o.headers.set('feldera-tenant', target.tenant);
-    },
-    async onRequestError(ctx) {
-      const { code, message } = transportCode(ctx.error);
-      trace?.(`GET ${path} → ${code} (${clock.now() - attemptStart} ms)`);
-      await decide(
-        ctx,
-        explainTransport(target, endpoint, code, message, ctx.error),
-        undefined,
-        code === 'ECONNREFUSED',
-      );
-    },
-    onResponse(ctx) {
-      const { response } = ctx;
-      const serverDate = serverDateOf(response.headers);
-      const body: unknown = response._data;
-      trace?.(
-        `GET ${path} → ${response.status} ${sanitizeLine(response.statusText)} (${clock.now() - attemptStart} ms)`,
-      );
-      if (
-        response.status === 200 ||
-        (accept.includes(response.status) && !(body instanceof Undecoded) && body !== undefined)
-      ) {
-        if (body instanceof Undecoded || body === undefined) {
-          throw undecodedFailure(
-            endpoint,
-            response.status,
-            response.headers.get('content-type') ?? '',
-            body,
-            serverDate,
-          );
-        }
-        answered = { status: response.status, serverDate };
-        ctx.options.ignoreResponseError = true;
-        return;
-      }
-      // Redirects and other statuses below 400 are not errors to ofetch: they are to us.
-      if (response.status < 400) throw describeAnswer(target, endpoint, response, body);
-    },
-    async onResponseError(ctx) {
-      const { response } = ctx;
-      const f = describeAnswer(target, endpoint, response, response._data);
-      const retryAfter = parseRetryAfter(
-        response.headers.get('retry-after'),
-        serverDateOf(response.headers) ?? clock.now(),
-      );
-      await decide(ctx, f, RETRY_STATUSES.includes(response.status) ? retryAfter : undefined);
-    },
-  };
-
-  d.progress?.({ kind: 'start', id, host: target.host, endpoint });
+  d.progress?.({ kind: 'start', id, host: target.host, endpoint: spec.endpoint });
   try {
-    const data = await d.$fetch<T>(path, options);
-    return {
-      data,
-      status: answered?.status ?? 200,
-      serverDate: answered?.serverDate,
-      bytes: d.transport.stats.bytesReceived - bytesBefore,
-    };
+    for (let attempt = 0; ; attempt++) {
+      const a = await attemptOnce(d, spec);
+      if (a.ok) {
+        const bytes = d.transport.stats.bytesReceived - bytesBefore;
+        return { data: a.data, status: a.status, serverDate: a.serverDate, bytes };
+      }
+      const plan = planRetry({
+        attempt,
+        retries: target.retries,
+        elapsedMs: clock.now() - started,
+        budgetMs: d.budgetMs,
+        transient: a.failure.transient,
+        retryAfterMs: a.retryAfterMs,
+        refused: a.refused,
+      });
+      if (!plan.retry) {
+        if (plan.why === 'budget') {
+          const limit = Math.round(d.budgetMs / 1000);
+          trace?.(`not retrying: waiting ${Math.round(plan.waitMs ?? 0)} ms would exceed the ${limit} s limit`);
+        }
+        throw a.failure;
+      }
+      const next = `attempt ${attempt + 2} of ${target.retries + 1}`;
+      const why = a.retryAfterMs !== undefined ? ' (Retry-After)' : '';
+      trace?.(`retrying in ${Math.round(plan.waitMs)} ms${why} (${next}): ${a.failure.message}`);
+      d.progress?.({
+        kind: 'retry',
+        id,
+        attempt: attempt + 2,
+        attempts: target.retries + 1,
+        reason: a.failure.message,
+        waitMs: plan.waitMs,
+      });
+      await clock.sleep(plan.waitMs);
+    }
   } catch (e) {
     if (e instanceof CliError) throw e;
-    throw failure ?? explainTransport(target, endpoint, transportCode(e).code, transportCode(e).message, e);
+    const { code, message } = transportCode(e);
+    throw explainTransport(target, spec.endpoint, code, message, e);
   } finally {
     d.progress?.({ kind: 'end', id });
   }

@@ -5,7 +5,7 @@
  * reach the retry policy and the error explanation.
  */
 import { jsonBeyondLimits } from './limits.js';
-import { ShapeError } from './validate.js';
+import { ShapeError } from './shape.js';
 
 /** A body that is not the expected value: the text as received, its JSON if it parsed, and why. */
 export class Undecoded {

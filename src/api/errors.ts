@@ -119,6 +119,75 @@ function withoutNodeAdvice(message: string): string {
   return message.replace(/;\s*if the root CA is installed locally, try running Node\.js with --use-system-ca\.?$/i, '');
 }
 
+/** Socket failures in words; any other code is explained by its own message. */
+const SOCKET_REASONS: ReadonlyMap<string, string> = new Map([
+  ['ECONNREFUSED', 'connection refused'],
+  ['ENOTFOUND', 'host name not found'],
+  ['EAI_AGAIN', 'host name lookup failed (DNS)'],
+  ['ECONNRESET', 'connection reset (no answer)'],
+  ['EPIPE', 'connection reset (no answer)'],
+  ['ETIMEDOUT', 'connection timed out'],
+  ['EHOSTUNREACH', 'host unreachable'],
+  ['ENETUNREACH', 'host unreachable'],
+  ['ERR_PROTOCOL', 'unsupported protocol'],
+]);
+
+function isTlsFailure(code: string, message: string): boolean {
+  return (
+    TLS_CODES.has(code) ||
+    code.startsWith('ERR_TLS') ||
+    code.startsWith('ERR_SSL') ||
+    /certificate|ssl|tls/i.test(message)
+  );
+}
+
+function tlsFailure(endpoint: string, host: string, code: string, message: string, cause: unknown): ApiError {
+  // OpenSSL's own text (`write EPROTO 80…:error:0A00010B:SSL routines:…:wrong version number:…`) is cut to its reason.
+  const reason = /SSL routines:[^:]*:([^:]+)/.exec(message)?.[1]?.trim();
+  if (reason === 'wrong version number' || code === 'ERR_SSL_WRONG_VERSION_NUMBER') {
+    return new ApiError(
+      'tls',
+      `TLS failure talking to ${host}: the server did not answer in TLS (wrong version number)`,
+      {
+        endpoint,
+        hint: 'the server may speak plain HTTP on that port: try http:// instead of https://',
+        cause,
+      },
+    );
+  }
+  return new ApiError('tls', `TLS failure talking to ${host}: ${sanitizeLine(reason ?? withoutNodeAdvice(message))}`, {
+    endpoint,
+    hint:
+      'if the server uses a private CA, pass its certificate with --ca-cert FILE (or FELDERA_HTTPS_TLS_CERT); ' +
+      '--insecure skips verification',
+    cause,
+  });
+}
+
+function tooLargeFailure(endpoint: string, host: string, cause: unknown): ApiError {
+  const limit = (cause as { limit?: unknown } | undefined)?.limit;
+  const cap = typeof limit === 'number' ? describeLimit(limit) : 'the limit';
+  return new ApiError('too-large', `answer too large: ${host} sent more than ${cap} for ${endpoint}; stopped reading`, {
+    endpoint,
+    hint: 'Feldera never sends this much; check --host (another server or a proxy may be answering)',
+    cause,
+  });
+}
+
+/**
+ * Node's HTTP parser refused what came back (headers too large, a malformed status line): a
+ * server answered, not in HTTP it can read. Trying again brings the same answer.
+ */
+function unreadableHttp(endpoint: string, host: string, code: string, message: string, cause: unknown): ApiError {
+  const overflow = code === 'HPE_HEADER_OVERFLOW';
+  const what = overflow ? 'headers too large to read' : `an answer that is not valid HTTP (${sanitizeLine(message)})`;
+  return new ApiError(overflow ? 'too-large' : 'invalid-response', `${host} sent ${what} for ${endpoint}`, {
+    endpoint,
+    hint: 'Feldera never sends this; check --host (another server or a proxy may be answering)',
+    cause,
+  });
+}
+
 export function transportFailure(
   endpoint: string,
   host: string,
@@ -134,61 +203,9 @@ export function transportFailure(
       cause,
     });
   }
-  if (
-    TLS_CODES.has(code) ||
-    code.startsWith('ERR_TLS') ||
-    code.startsWith('ERR_SSL') ||
-    /certificate|ssl|tls/i.test(message)
-  ) {
-    // OpenSSL's own text (`write EPROTO 80…:error:0A00010B:SSL routines:…:wrong version number:…`) is cut to its reason.
-    const reason = /SSL routines:[^:]*:([^:]+)/.exec(message)?.[1]?.trim();
-    if (reason === 'wrong version number' || code === 'ERR_SSL_WRONG_VERSION_NUMBER') {
-      return new ApiError(
-        'tls',
-        `TLS failure talking to ${host}: the server did not answer in TLS (wrong version number)`,
-        {
-          endpoint,
-          hint: 'the server may speak plain HTTP on that port: try http:// instead of https://',
-          cause,
-        },
-      );
-    }
-    return new ApiError(
-      'tls',
-      `TLS failure talking to ${host}: ${sanitizeLine(reason ?? withoutNodeAdvice(message))}`,
-      {
-        endpoint,
-        hint: 'if the server uses a private CA, pass its certificate with --ca-cert FILE (or FELDERA_HTTPS_TLS_CERT); --insecure skips verification',
-        cause,
-      },
-    );
-  }
-  if (code === 'ERR_TOO_LARGE') {
-    const limit = (cause as { limit?: unknown } | undefined)?.limit;
-    return new ApiError(
-      'too-large',
-      `answer too large: ${host} sent more than ${typeof limit === 'number' ? describeLimit(limit) : 'the limit'} for ${endpoint}; stopped reading`,
-      {
-        endpoint,
-        hint: 'Feldera never sends this much; check --host (another server or a proxy may be answering)',
-        cause,
-      },
-    );
-  }
-  if (code.startsWith('HPE_')) {
-    // Node's HTTP parser refused what came back (headers too large, a malformed status line): a
-    // server answered, not in HTTP it can read. Trying again brings the same answer.
-    const overflow = code === 'HPE_HEADER_OVERFLOW';
-    return new ApiError(
-      overflow ? 'too-large' : 'invalid-response',
-      `${host} sent ${overflow ? 'headers too large to read' : `an answer that is not valid HTTP (${sanitizeLine(message)})`} for ${endpoint}`,
-      {
-        endpoint,
-        hint: 'Feldera never sends this; check --host (another server or a proxy may be answering)',
-        cause,
-      },
-    );
-  }
+  if (isTlsFailure(code, message)) return tlsFailure(endpoint, host, code, message, cause);
+  if (code === 'ERR_TOO_LARGE') return tooLargeFailure(endpoint, host, cause);
+  if (code.startsWith('HPE_')) return unreadableHttp(endpoint, host, code, message, cause);
   if (code === 'ERR_INCOMPLETE') {
     return new ApiError(
       'unreachable',
@@ -201,22 +218,7 @@ export function transportFailure(
       },
     );
   }
-  const why =
-    code === 'ECONNREFUSED'
-      ? 'connection refused'
-      : code === 'ENOTFOUND'
-        ? 'host name not found'
-        : code === 'EAI_AGAIN'
-          ? 'host name lookup failed (DNS)'
-          : code === 'ECONNRESET' || code === 'EPIPE'
-            ? 'connection reset (no answer)'
-            : code === 'ETIMEDOUT'
-              ? 'connection timed out'
-              : code === 'EHOSTUNREACH' || code === 'ENETUNREACH'
-                ? 'host unreachable'
-                : code === 'ERR_PROTOCOL'
-                  ? 'unsupported protocol'
-                  : sanitizeLine(message);
+  const why = SOCKET_REASONS.get(code) ?? sanitizeLine(message);
   // A name that does not resolve or a protocol we cannot speak will not heal by retrying.
   const permanent = code === 'ENOTFOUND' || code === 'ERR_PROTOCOL';
   return new ApiError('unreachable', `cannot reach ${host}: ${why}`, {
@@ -252,24 +254,82 @@ export function challengeDescription(challenge: string | undefined): string | un
   return m ? sanitizeLine(m[1]!).slice(0, 200) : undefined;
 }
 
+/** The fields every ApiError of one answer carries. */
+type Common = { endpoint: string; status: number; errorCode: string | undefined; serverDate: number | undefined };
+
+function unauthorized(a: ErrorAnswer, common: Common): ApiError {
+  let message: string;
+  const why = challengeDescription(a.challenge);
+  if (a.feldera) message = `not authorised: ${sanitizeLine(a.feldera.message)}`;
+  else if (why) message = `not authorised: ${a.host} refused the bearer token (${why})`;
+  else message = `not authorised: ${a.host} requires credentials`;
+  return new ApiError('unauthorized', message, { ...common, hint: 'run `cluster login` (or set FELDERA_API_KEY)' });
+}
+
+/** A 404: an event that is gone, no events yet, or a route the server does not have (undefined: another 404). */
+function notFound(a: ErrorAnswer, common: Common): ApiError | undefined {
+  const { endpoint, feldera } = a;
+  if (feldera?.error_code === 'UnknownClusterMonitorEvent') {
+    return new ApiError('unknown-event', sanitizeLine(feldera.message) || 'no such cluster monitor event', {
+      ...common,
+      hint: 'events are kept for 72 h and at most the 1000 newest; list what is left with `cluster event list`',
+    });
+  }
+  if (feldera?.error_code === 'NoClusterMonitorEventsAvailable') {
+    return new ApiError('no-events', 'no cluster monitor events recorded yet', {
+      ...common,
+      hint: 'the monitor records its first event within seconds of the instance starting; try again shortly',
+    });
+  }
+  if (feldera) return undefined;
+  const events = endpoint.startsWith('/v0/cluster/events');
+  return new ApiError(
+    'no-api',
+    `${a.host} has no ${events ? 'cluster-events API' : endpoint} (${endpoint} answered 404)`,
+    {
+      ...common,
+      hint: `the server is too old for ${events ? 'cluster monitor events' : endpoint}, or not a Feldera instance; check --host`,
+    },
+  );
+}
+
+/** Statuses that a proxy or load balancer answers, and Feldera's guidance calls transient. */
+const TRANSIENT_STATUSES = new Set([408, 429, 502, 503, 504]);
+
+/** A transient status without Feldera's error body: a proxy's or load balancer's page. */
+function proxyFailure(a: ErrorAnswer, common: Common): ApiError {
+  const { status, endpoint } = a;
+  const raw = a.contentType.includes('html') ? fromHtml(a.text) : sanitizeLine(a.text).slice(0, 120);
+  const said = `${status} ${sanitizeLine(a.statusText)}`;
+  // A page that only repeats the status line ("502 Bad Gateway") adds nothing.
+  const page =
+    raw.replace(/\s+/g, ' ').trim().toLowerCase() === said.toLowerCase() ||
+    raw.trim().toLowerCase() === sanitizeLine(a.statusText).toLowerCase()
+      ? ''
+      : raw;
+  return new ApiError('proxy', `${a.host} answered ${said}${page ? ` (${page})` : ''} for ${endpoint}`, {
+    ...common,
+    hint:
+      status === 429
+        ? 'the server is rate-limiting; wait and try again'
+        : 'a proxy or load balancer could not reach Feldera; try again, or check the instance',
+    transient: true,
+  });
+}
+
+function serverErrorHint(status: number): string | undefined {
+  if (status === 501) return 'this Feldera edition or version does not implement it';
+  if (status >= 500) return 'the Feldera instance failed to answer; check its logs and health (`cluster status`)';
+  return undefined;
+}
+
 /** An HTTP answer with an error status, explained. */
 export function httpFailure(a: ErrorAnswer): ApiError {
   const { endpoint, status, feldera } = a;
   const msg = feldera ? sanitizeLine(feldera.message) : '';
   const code = feldera?.error_code;
-  const common = { endpoint, status, errorCode: code, serverDate: a.serverDate };
-  if (status === 401) {
-    const why = challengeDescription(a.challenge);
-    const message = feldera
-      ? `not authorised: ${msg}`
-      : why
-        ? `not authorised: ${a.host} refused the bearer token (${why})`
-        : `not authorised: ${a.host} requires credentials`;
-    return new ApiError('unauthorized', message, {
-      ...common,
-      hint: 'run `cluster login` (or set FELDERA_API_KEY)',
-    });
-  }
+  const common: Common = { endpoint, status, errorCode: code, serverDate: a.serverDate };
+  if (status === 401) return unauthorized(a, common);
   if (status === 403) {
     return new ApiError(
       'forbidden',
@@ -280,61 +340,18 @@ export function httpFailure(a: ErrorAnswer): ApiError {
       },
     );
   }
-  if (status === 404 && code === 'UnknownClusterMonitorEvent') {
-    return new ApiError('unknown-event', msg || 'no such cluster monitor event', {
-      ...common,
-      hint: 'events are kept for 72 h and at most the 1000 newest; list what is left with `cluster event list`',
-    });
-  }
-  if (status === 404 && code === 'NoClusterMonitorEventsAvailable') {
-    return new ApiError('no-events', 'no cluster monitor events recorded yet', {
-      ...common,
-      hint: 'the monitor records its first event within seconds of the instance starting; try again shortly',
-    });
-  }
-  if (status === 404 && !feldera) {
-    const events = endpoint.startsWith('/v0/cluster/events');
-    return new ApiError(
-      'no-api',
-      `${a.host} has no ${events ? 'cluster-events API' : endpoint} (${endpoint} answered 404)`,
-      {
-        ...common,
-        hint: `the server is too old for ${events ? 'cluster monitor events' : endpoint}, or not a Feldera instance; check --host`,
-      },
-    );
-  }
+  const missing = status === 404 ? notFound(a, common) : undefined;
+  if (missing) return missing;
   if (status === 400) {
     const detail = feldera ? msg : sanitizeLine(a.text).slice(0, 200);
     return new ApiError('bad-request', `the server rejected the request: ${detail || a.statusText}`, common);
   }
-  if ((status === 502 || status === 503 || status === 504 || status === 408 || status === 429) && !feldera) {
-    const raw = a.contentType.includes('html') ? fromHtml(a.text) : sanitizeLine(a.text).slice(0, 120);
-    const said = `${status} ${sanitizeLine(a.statusText)}`;
-    // A page that only repeats the status line ("502 Bad Gateway") adds nothing.
-    const page =
-      raw.replace(/\s+/g, ' ').trim().toLowerCase() === said.toLowerCase() ||
-      raw.trim().toLowerCase() === sanitizeLine(a.statusText).toLowerCase()
-        ? ''
-        : raw;
-    return new ApiError('proxy', `${a.host} answered ${said}${page ? ` (${page})` : ''} for ${endpoint}`, {
-      ...common,
-      hint:
-        status === 429
-          ? 'the server is rate-limiting; wait and try again'
-          : 'a proxy or load balancer could not reach Feldera; try again, or check the instance',
-      transient: true,
-    });
-  }
+  if (TRANSIENT_STATUSES.has(status) && !feldera) return proxyFailure(a, common);
   if (feldera) {
     return new ApiError('server', `server error ${status} (${sanitizeLine(code ?? '')}): ${msg}`, {
       ...common,
-      hint:
-        status === 501
-          ? 'this Feldera edition or version does not implement it'
-          : status >= 500
-            ? 'the Feldera instance failed to answer; check its logs and health (`cluster status`)'
-            : undefined,
-      transient: status === 408 || status === 429 || status === 502 || status === 503 || status === 504,
+      hint: serverErrorHint(status),
+      transient: TRANSIENT_STATUSES.has(status),
     });
   }
   const page = a.contentType.includes('html') ? fromHtml(a.text) : sanitizeLine(a.text).slice(0, 160);
@@ -366,7 +383,9 @@ export function explainTransport(
     // A CA was given and it is not the one: say so, rather than suggest giving one.
     return new ApiError('tls', `${failure.message} — not signed by the CA in ${target.caCert}`, {
       endpoint,
-      hint: `check that ${target.caCert} holds the certificate of the CA that signed the server's (--ca-cert / FELDERA_HTTPS_TLS_CERT); --insecure skips verification`,
+      hint:
+        `check that ${target.caCert} holds the certificate of the CA that signed the server's ` +
+        '(--ca-cert / FELDERA_HTTPS_TLS_CERT); --insecure skips verification',
       cause,
     });
   }
@@ -412,12 +431,17 @@ export function describeAnswer(target: ClientTarget, endpoint: string, res: Answ
         endpoint,
         status: res.status,
         serverDate: serverDateOf(res.headers),
-        hint: 'use the address it redirects to as the host (--host, FELDERA_HOST or `cluster login`); redirects are not followed, so credentials never travel on to another address',
+        hint:
+          'use the address it redirects to as the host (--host, FELDERA_HOST or `cluster login`); ' +
+          'redirects are not followed, so credentials never travel on to another address',
       },
     );
   }
-  const text = body instanceof Undecoded ? body.text : body === undefined ? '' : JSON.stringify(body);
-  const json = body instanceof Undecoded ? body.json : body;
+  const undecoded = body instanceof Undecoded;
+  const json = undecoded ? body.json : body;
+  let text = '';
+  if (undecoded) text = body.text;
+  else if (body !== undefined) text = JSON.stringify(body);
   const failure = httpFailure({
     endpoint,
     host: target.host,
@@ -438,7 +462,9 @@ function unauthorizedHint(target: ClientTarget, failure: ApiError): ApiError {
   const src = target.sources?.credential;
   let hint: string;
   if (c.kind === 'none' && target.credentialWithheld) {
-    hint = `${target.credentialWithheld}, so none was sent; log in to this host with \`cluster login --host ${target.host} --profile NAME\` or set FELDERA_API_KEY`;
+    hint =
+      `${target.credentialWithheld}, so none was sent; ` +
+      `log in to this host with \`cluster login --host ${target.host} --profile NAME\` or set FELDERA_API_KEY`;
   } else if (c.kind === 'none') {
     hint = 'this instance needs a credential: run `cluster login` (or set FELDERA_API_KEY)';
   } else if (src === 'env') {

@@ -1,6 +1,6 @@
 /**
- * When a failed request is worth another try, and after how long. Pure: the client's ofetch hooks
- * ask it, and ofetch's own `retry` re-issues the request.
+ * When a failed request is worth another try, and after how long. Pure: the client's retry loop
+ * (client.ts) asks it after each failed attempt and waits on its own clock.
  *
  * Feldera's guidance: treat 408, 502, 503, 504 and "no response" as transient and retry idempotent
  * requests within a time limit; return at once on other 4xx, 500 and 501. 429 is retried too,
@@ -9,13 +9,6 @@
 
 /** HTTP statuses that are retried (with any body: a Feldera 503 as much as a proxy's). */
 export const RETRY_STATUSES: readonly number[] = [408, 429, 502, 503, 504];
-
-/**
- * The status ofetch assigns to a request that got no answer at all (its own convention): listed
- * in `retryStatusCodes` so that dropped connections and timeouts are retried; a real 500 answer is
- * told apart by the policy hook, which forbids retrying it.
- */
-export const NO_ANSWER_STATUS = 500;
 
 /** `Retry-After` as seconds or an HTTP date, in ms from now (per the server's clock when known). */
 export function parseRetryAfter(value: string | null, serverNow: number): number | undefined {

@@ -62,7 +62,7 @@ export class MiniHeaders implements Headers {
     this.map.delete(name.toLowerCase());
   }
   forEach(fn: (value: string, key: string, parent: Headers) => void): void {
-    this.map.forEach((v, k) => fn(v, k, this));
+    for (const [k, v] of this.map) fn(v, k, this);
   }
   entries(): HeadersIterator<[string, string]> {
     return this.map.entries();
@@ -93,7 +93,8 @@ export class NodeResponse implements Response {
   bodyUsed = false;
   /**
    * ofetch decides whether there is a body to parse from `body`, or from `_bodyInit` for
-   * fetch implementations without streams (ofetch issue 294); an empty body has none.
+   * fetch implementations without streams (ofetch issue 294); an empty body has none. Pinned by
+   * test/api/ofetch-pins.test.ts.
    */
   _bodyInit: Buffer | undefined;
   constructor(
@@ -210,7 +211,7 @@ function agents(opts: TransportOptions): { forProtocol(protocol: string): Promis
 function headersOf(init: RequestInit | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   const h = init?.headers;
-  if (h instanceof MiniHeaders) h.forEach((v, k) => (out[k] = v));
+  if (h instanceof MiniHeaders) for (const [k, v] of h) out[k] = v;
   else for (const [k, v] of pairsOf(h as HeaderPairs)) out[k.toLowerCase()] = v;
   return out;
 }
@@ -317,7 +318,7 @@ export function createNodeFetch(opts: TransportOptions = {}): NodeFetch {
   const stats: TransportStats = { requests: 0, bytesReceived: 0 };
   const pool = agents(opts);
   const nodeFetch = async (input: RequestInfo | URL, init?: RequestInit & SendOptions): Promise<Response> => {
-    const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+    const url = new URL(input instanceof URL || typeof input === 'string' ? input : input.url);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       throw new TransportError(`unsupported protocol ${url.protocol}`, 'ERR_PROTOCOL');
     }

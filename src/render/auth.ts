@@ -37,7 +37,13 @@ export interface AuthStatusReport {
     /** The server's source revision (`/v0/config`), when it says. */
     revision: string | null;
   };
-  session: { tenant_id: string | null; tenant_name: string | null; role: string | null; memberships: number } | null;
+  /** `memberships`: how many tenants the login is a member of; null from Feldera before v0.330, which does not say. */
+  session: {
+    tenant_id: string | null;
+    tenant_name: string | null;
+    role: string | null;
+    memberships: number | null;
+  } | null;
   ok: boolean;
   error: { kind: string; message: string; hint: string | null } | null;
 }

@@ -36,6 +36,16 @@ async function serve(
   return s;
 }
 
+/** The n-th request gets the n-th step; the last step answers every request after it. */
+function inTurn(...steps: Step[]): (path: string, n: number) => Step {
+  return (_path, n) => steps[Math.min(n, steps.length - 1)]!;
+}
+
+/** A step per path; `otherwise` for any other path. */
+function byPath(steps: Record<string, Step>, otherwise: Step): (path: string) => Step {
+  return (path) => (Object.hasOwn(steps, path) ? steps[path]! : otherwise);
+}
+
 function conn(host: string, env: Record<string, string> = {}, flags: GlobalFlags = {}): Connection {
   return resolveConnection({ host, ...flags }, env, { profiles: {} });
 }
@@ -93,7 +103,10 @@ describe('bearer over plain http', () => {
     let ran = 0;
     const e = await failure(
       createClient(conn('http://feldera.example.com', { FELDERA_AUTH_TOKEN_COMMAND: 'echo t' }), {
-        runTokenCommand: async () => (ran++, 't'),
+        runTokenCommand: async () => {
+          ran++;
+          return 't';
+        },
       }),
     );
     expect(e.apiKind).toBe('insecure-credential');
@@ -118,14 +131,13 @@ describe('bearer over plain http', () => {
 
 describe('retries', () => {
   it('retries 502/503/504 and succeeds, with growing back-off', async () => {
-    const s = await serve((_p, n) =>
-      n === 0
-        ? { status: 502, body: '<html><title>502 Bad Gateway</title></html>', headers: { 'content-type': 'text/html' } }
-        : n === 1
-          ? { status: 503, body: 'busy' }
-          : n === 2
-            ? { status: 504, body: '' }
-            : { status: 200, json: EVENT },
+    const s = await serve(
+      inTurn(
+        { status: 502, body: '<html><title>502 Bad Gateway</title></html>', headers: { 'content-type': 'text/html' } },
+        { status: 503, body: 'busy' },
+        { status: 504, body: '' },
+        { status: 200, json: EVENT },
+      ),
     );
     const clock = recordingClock();
     const cl = await createClient(conn(s.url), { clock });
@@ -141,12 +153,12 @@ describe('retries', () => {
   });
 
   it('honours Retry-After in seconds on 429 and 503', async () => {
-    const s = await serve((_p, n) =>
-      n === 0
-        ? { status: 429, body: '', headers: { 'retry-after': '7' } }
-        : n === 1
-          ? { status: 503, body: '', headers: { 'retry-after': '2' } }
-          : { status: 200, json: EVENT },
+    const s = await serve(
+      inTurn(
+        { status: 429, body: '', headers: { 'retry-after': '7' } },
+        { status: 503, body: '', headers: { 'retry-after': '2' } },
+        { status: 200, json: EVENT },
+      ),
     );
     const clock = recordingClock();
     const cl = await createClient(conn(s.url), { clock });
@@ -231,6 +243,56 @@ describe('retries', () => {
     expect(e.message).toContain('no answer from');
     expect(e.hint).toContain('--request-timeout');
     expect(s.seen).toHaveLength(2);
+  });
+
+  it('a retry after a timeout gets a timeout of its own, and its answer is taken', async () => {
+    const s = await serve((_p, n) => (n === 0 ? { hang: true } : { status: 200, json: EVENT }));
+    const cl = await client(conn(s.url, {}, { requestTimeout: '0.15', retries: '1' }));
+    expect((await cl.getEvent('latest')).data.id).toBe(EVENT.id);
+    expect(s.seen).toHaveLength(2);
+  });
+
+  it("a real 500 is not retried, whatever its body (ofetch's own retry would take it for no answer)", async () => {
+    const s = await serve(() => ({ status: 500, body: '<title>Internal Server Error</title>', headers: {} }));
+    const clock = recordingClock();
+    const cl = await createClient(conn(s.url, {}, { retries: '3' }), { clock });
+    const e = await failure(cl.getEvent('latest'));
+    expect(e.status).toBe(500);
+    expect(s.seen).toHaveLength(1);
+    expect(clock.sleeps).toEqual([]);
+  });
+
+  it('--verbose says each attempt, each retry with its number and wait, and why it stopped', async () => {
+    const s = await serve((_p, n) =>
+      n === 0 ? { status: 502, body: '' } : { status: 503, body: '', headers: { 'retry-after': '40' } },
+    );
+    const lines: string[] = [];
+    const clock = recordingClock();
+    const cl = await createClient(conn(s.url), { clock, retryBudgetMs: 30_000, trace: (l) => lines.push(l) });
+    await failure(cl.getEvent('latest'));
+    expect(lines).toEqual([
+      'GET /v0/cluster/events/latest?selector=status → 502 Bad Gateway (0 ms)',
+      expect.stringMatching(
+        new RegExp(
+          `^retrying in \\d+ ms \\(attempt 2 of 4\\): ${s.url} answered 502 Bad Gateway for /v0/cluster/events/latest$`,
+        ),
+      ),
+      expect.stringMatching(
+        /^GET \/v0\/cluster\/events\/latest\?selector=status → 503 Service Unavailable \(\d+ ms\)$/,
+      ),
+      'not retrying: waiting 40000 ms would exceed the 30 s limit',
+    ]);
+    expect(s.seen).toHaveLength(2);
+  });
+
+  it('Retry-After is named in the trace when it sets the wait', async () => {
+    const s = await serve((_p, n) =>
+      n === 0 ? { status: 429, body: '', headers: { 'retry-after': '3' } } : { status: 200, json: EVENT },
+    );
+    const lines: string[] = [];
+    const cl = await client(conn(s.url), { trace: (l) => lines.push(l) });
+    await cl.getEvent('latest');
+    expect(lines[1]).toMatch(/^retrying in 3000 ms \(Retry-After\) \(attempt 2 of 4\): /);
   });
 });
 
@@ -492,17 +554,19 @@ describe('shape checks name the endpoint', () => {
   it('ignores unknown extra fields and keeps the values as sent', async () => {
     const s = await serve(() => ({ status: 200, json: { ...EVENT, extra: 1, recorded_at: '2025-12-08T14:03:06Z' } }));
     const a = await (await client(conn(s.url))).getEvent('latest');
-    expect((a.data as unknown as { extra: number }).extra).toBe(1);
+    expect(a.data).toHaveProperty('extra', 1);
     expect(a.data.recorded_at).toBe('2025-12-08T14:03:06Z');
   });
 
   it('platform config, session and auth config are checked', async () => {
-    const s = await serve((p) =>
-      p === '/v0/config'
-        ? { status: 200, json: { edition: 'Open source' } }
-        : p === '/v0/config/session'
-          ? { status: 200, json: { role: 'boss', memberships: [] } }
-          : { status: 200, json: [] },
+    const s = await serve(
+      byPath(
+        {
+          '/v0/config': { status: 200, json: { edition: 'Open source' } },
+          '/v0/config/session': { status: 200, json: { role: 'boss', memberships: [] } },
+        },
+        { status: 200, json: [] },
+      ),
     );
     const cl = await client(conn(s.url));
     expect((await failure(cl.platformConfig())).message).toContain('has no "version"');
@@ -511,12 +575,17 @@ describe('shape checks name the endpoint', () => {
   });
 
   it('reads platform config, session and auth config', async () => {
-    const s = await serve((p) =>
-      p === '/v0/config'
-        ? { status: 200, json: PLATFORM }
-        : p === '/v0/config/session'
-          ? { status: 200, json: { tenant_id: null, tenant_name: null, role: null, memberships: [] } }
-          : { status: 200, json: { GenericOidc: { issuer: 'x', client_id: 'y', extra_oidc_scopes: [] } } },
+    const s = await serve(
+      byPath(
+        {
+          '/v0/config': { status: 200, json: PLATFORM },
+          '/v0/config/session': {
+            status: 200,
+            json: { tenant_id: null, tenant_name: null, role: null, memberships: [] },
+          },
+        },
+        { status: 200, json: { GenericOidc: { issuer: 'x', client_id: 'y', extra_oidc_scopes: [] } } },
+      ),
     );
     const cl = await client(conn(s.url));
     expect((await cl.platformConfig()).data.version).toBe('0.337.0');

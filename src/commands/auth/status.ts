@@ -147,7 +147,7 @@ function sessionOf(s: SessionInfo): NonNullable<AuthStatusReport['session']> {
     tenant_id: s.tenant_id ?? null,
     tenant_name: s.tenant_name ?? null,
     role: s.role ?? null,
-    memberships: s.memberships.length,
+    memberships: s.memberships?.length ?? null,
   };
 }
 
