@@ -5,7 +5,8 @@
 // (/probe?target=URL), for 3 minutes. Reports what issue 19 asks, beside its targets:
 //   - the exporter's CPU, as a share of one core (utime + stime from /proc over the run);
 //   - its peak resident memory (VmHWM);
-//   - p50 / p99 probe duration, by Prometheus's own scrape_duration_seconds (every sample of every target);
+//   - p50 / p99 probe duration, by Prometheus's own scrape_duration_seconds (every sample of every
+//     target, after one interval of warm-up);
 //   - failed scrapes (up == 0 samples);
 //   - reads of Feldera per probe (the exporter's own counters; a read is /v0/cluster_healthz and the
 //     latest event at once, /v0/config once a day), with --min-interval 10s: at most one read per
@@ -177,10 +178,13 @@ console.log(
 );
 const proms = [];
 for (let r = 0; r < REPLICAS; r++) proms.push(await startPrometheus(dir, `prometheus-${r}`, exporterHost, sdFile));
-// Measure from the first probes on: Prometheus applies its targets a moment after it is ready.
+// Measure from one interval after the first probes: Prometheus applies its targets a moment after
+// it is ready, and the first probe of each instance also asks its version (/v0/config), once a day.
 for (const deadline = Date.now() + 60_000; Date.now() < deadline; await sleep(250)) {
   if ((await counters(exporterUrl)).probes > 0) break;
 }
+console.log(`warming up for one interval (${INTERVAL_S}s: every instance read once, its version asked)`);
+await sleep(INTERVAL_S * 1000);
 const t0 = performance.now();
 const cpu0 = cpuSeconds(pid);
 const c0 = await counters(exporterUrl);
@@ -220,10 +224,13 @@ row(
   'reads of Feldera per probe',
   `${(reads / Math.max(1, probes)).toFixed(2)} (${reads}/${probes})`,
   REPLICAS > 1 ? `≤ ${(1 / REPLICAS).toFixed(2)}` : '≤ 1',
-  reads <= probes,
+  // (a read is counted when it starts, a probe when it is answered: a few may be in between)
+  reads <= (probes + 10) / REPLICAS,
 );
+const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+console.log(`\nload average at the end (2 cores here): ${load}`);
 console.log(
-  `\nprobes answered up=0 (the instance said unreachable): ${c1.down - c0.down}; refused (400): ${c1.refused - c0.refused}; ` +
+  `probes answered up=0 (the instance said unreachable): ${c1.down - c0.down}; refused (400): ${c1.refused - c0.refused}; ` +
     `each read is 2 requests (+ /v0/config once a day per instance), so ${((reads * 2) / elapsed / INSTANCES).toFixed(3)} requests/s per instance`,
 );
 cleanup();
