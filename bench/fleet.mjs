@@ -166,7 +166,10 @@ writeFileSync(sdFile, JSON.stringify(list));
 const exporterProc = start(
   process.execPath,
   [cli, 'exporter', '--probe-only', '--listen', '127.0.0.1:0', '--allow-target', `${simUrl}/i/`],
-  { CLUSTER_CONFIG_DIR: dir },
+  {
+    CLUSTER_CONFIG_DIR: dir,
+    ...(process.env.EXPORTER_NODE_OPTIONS && { NODE_OPTIONS: process.env.EXPORTER_NODE_OPTIONS }),
+  },
 );
 const exporterUrl = await exporterProc.firstLine;
 const exporterHost = new URL(exporterUrl).host;
@@ -193,6 +196,9 @@ const cpu1 = cpuSeconds(pid);
 const elapsed = (performance.now() - t0) / 1000;
 const c1 = await counters(exporterUrl);
 const rss = peakRssMb(pid);
+const own = await (await fetch(exporterUrl)).text();
+const gauge = (name) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(own)?.[1] ?? Number.NaN) / 2 ** 20;
+const heap = `heap used ${gauge('nodejs_heap_size_used_bytes').toFixed(0)} MB of ${gauge('nodejs_heap_size_total_bytes').toFixed(0)} MB, external ${gauge('nodejs_external_memory_bytes').toFixed(0)} MB, resident now ${gauge('process_resident_memory_bytes').toFixed(0)} MB`;
 
 const window = `${Math.floor(elapsed)}s`;
 const durations = [];
@@ -228,7 +234,7 @@ row(
   reads <= (probes + 10) / REPLICAS,
 );
 const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
-console.log(`\nload average at the end (2 cores here): ${load}`);
+console.log(`\nload average at the end (2 cores here): ${load}; exporter at the end: ${heap}`);
 console.log(
   `probes answered up=0 (the instance said unreachable): ${c1.down - c0.down}; refused (400): ${c1.refused - c0.refused}; ` +
     `each read is 2 requests (+ /v0/config once a day per instance), so ${((reads * 2) / elapsed / INSTANCES).toFixed(3)} requests/s per instance`,
