@@ -15,7 +15,7 @@ import type { CellStatus, Timeline } from '../domain/timeline.js';
 import { formatDuration } from '../util/duration.js';
 import type { PaintKit } from './kit.js';
 import { plainTable } from './table.js';
-import { flow, textWidth, wrapText } from './text.js';
+import { flow, plural, visibleWidth, widest } from './text.js';
 import { formatTimestamp } from './time.js';
 
 export const LABEL_WIDTH = 10;
@@ -155,13 +155,7 @@ export function renderTimeline(t: Timeline, v: TimelineView, deps: PaintKit): st
   const c = deps.color;
   const pad = ' '.repeat(LABEL_WIDTH);
   const lines: string[] = [];
-  const range = `${formatTimestamp(t.start, v.utc)} → ${formatTimestamp(t.end, v.utc)}`;
-  const about = `(${formatDuration(t.end - t.start)}, ${formatDuration(t.sliceMs)} per cell, ${t.events} event${t.events === 1 ? '' : 's'})`;
-  // One line when it fits the width, else the details go under the range.
-  if (textWidth(`Timeline  ${range}  ${about}`) <= v.columns)
-    lines.push(`${c.bold('Timeline')}  ${range}  ${c.dim(about)}`);
-  else lines.push(`${c.bold('Timeline')}  ${range}`, `${' '.repeat(10)}${c.dim(about)}`);
-  lines.push('');
+  lines.push(...heading(t, v, c), '');
   for (const s of t.services) lines.push(`${s.service.padEnd(LABEL_WIDTH)}${paintRow(c, v.color, s.cells, s.shares)}`);
   const [marks, labels] = axisLines(axisTicks(t.start, t.end, t.cells, v.utc), t.cells);
   lines.push(c.dim(pad + marks), c.dim(pad + labels));
@@ -177,12 +171,42 @@ export function renderTimeline(t: Timeline, v: TimelineView, deps: PaintKit): st
     span(s.availability.unknownMs),
     String(s.incidents),
   ]);
-  lines.push(plainTable(deps, ['SERVICE', 'AVAILABILITY', 'UNHEALTHY', 'UNKNOWN', 'INCIDENTS'], rows));
+  const table = plainTable(deps, ['SERVICE', 'AVAILABILITY', 'UNHEALTHY', 'UNKNOWN', 'INCIDENTS'], rows);
+  if (widest(table) <= v.columns) lines.push(table);
+  else {
+    // Too narrow for the table: each service on lines of its own.
+    for (const [service, percent, unhealthy, unknown, incidents] of rows) {
+      lines.push(
+        ...flow([c.bold(service!), `${percent} available`, plural(Number(incidents), 'incident')], v.columns),
+        ...flow([`unhealthy ${unhealthy}`, `unknown ${unknown}`], v.columns, { indent: '  ', hang: '  ' }),
+      );
+    }
+  }
   const limit = v.staleLimit ?? formatDuration(t.staleAfterMs);
   const explain =
     'availability = healthy time / known time. In part: the status holds for only part of the cell. ' +
     'Unknown: no fresh data — before the first retained event, ' +
     `or an all-healthy stretch with no event for more than ${limit}: the recorder was not running.`;
-  for (const l of wrapText(explain, Math.max(40, v.columns))) lines.push(c.dim(l));
+  for (const l of flow([explain], v.columns, { hang: '' })) lines.push(c.dim(l));
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * `Timeline  FROM → TO  (6h, 4m 30s per cell, 43 events)` on one line where it fits; else the
+ * details under the range; else (a narrow terminal) the range's ends on lines of their own.
+ */
+function heading(t: Timeline, v: TimelineView, c: ChalkInstance): string[] {
+  const from = formatTimestamp(t.start, v.utc);
+  const to = formatTimestamp(t.end, v.utc);
+  const about = `(${formatDuration(t.end - t.start)}, ${formatDuration(t.sliceMs)} per cell, ${plural(t.events, 'event')})`;
+  const title = c.bold('Timeline');
+  const fits = (...lines: string[]) => lines.every((l) => visibleWidth(l) <= v.columns);
+  const one = `${title}  ${from} → ${to}  ${c.dim(about)}`;
+  if (fits(one)) return [one];
+  const two = [`${title}  ${from} → ${to}`, `${' '.repeat(10)}${c.dim(about)}`];
+  if (fits(...two)) return two;
+  const top = flow([title, `${from} →`], v.columns);
+  // The end under the start: after the title's room, or under the start where that moved down.
+  const under = top.length > 1 ? '  ' : ' '.repeat(10);
+  return [...top, ...flow([to], v.columns, { indent: under }), ...flow([c.dim(about)], v.columns, { hang: '' })];
 }
