@@ -15,7 +15,7 @@ import { newCmdTimeline } from './commands/event/timeline.js';
 import { newCmdWatch } from './commands/event/watch.js';
 import { newCmdExporter } from './commands/exporter.js';
 import { type Factory, globalFlags, type RunMode } from './commands/factory.js';
-import { examples } from './commands/flags.js';
+import { commanderProblem, examples } from './commands/flags.js';
 import { newCmdLogin } from './commands/login.js';
 import { newCmdLogout } from './commands/logout.js';
 import { newCmdProfileList } from './commands/profile/list.js';
@@ -30,7 +30,6 @@ import { createPrinter, type Printer } from './io/printer.js';
 import { createProgress } from './io/progress.js';
 import { createScrubber, type Scrubber, scrubbedIO } from './io/secrets.js';
 import { wrapWords } from './io/wrap.js';
-import { didYouMean, withSuggestion } from './util/suggest.js';
 import { VERSION } from './version.js';
 
 export { VERSION } from './version.js';
@@ -190,20 +189,6 @@ function usageHint(path: string): string {
   return `run \`${path} --help\` for usage${path === 'cluster' ? '' : ', `cluster --help` for every command'}`;
 }
 
-/**
- * commander's message in the project's shape: the error on one line, and its suggestion — its own
- * "(Did you mean event?)" for an unknown command or option, or ours for a value outside a choice
- * list ("Allowed choices are bash, zsh, fish.") — apart, for the hint line.
- */
-export function commanderProblem(text: string): { message: string; suggestion?: string } {
-  const t = text.replace(/^error: /, '').trim();
-  const own = /\s*\(Did you mean (.+?)\?\)$/s.exec(t);
-  if (own) return { message: t.slice(0, own.index).trim(), suggestion: `did you mean ${own[1]}?` };
-  const choice = /'([^']*)' is invalid.*Allowed choices are (.+)\.$/s.exec(t);
-  const suggestion = choice ? didYouMean(choice[1]!, choice[2]!.split(', ')) : undefined;
-  return suggestion === undefined ? { message: t } : { message: t, suggestion };
-}
-
 /** The command an argv names (`cluster event get`), as far as its words match the tree. */
 function commandPath(program: Command, argv: string[]): string {
   let cmd = program;
@@ -247,16 +232,8 @@ export async function execute(program: Command, argv: string[], rawIO: IO, state
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help')
         return EXIT.OK;
       const err = errors.at(-1);
-      const { message, suggestion } = commanderProblem(err?.text ?? e.message);
-      printer().error(
-        {
-          message,
-          hint: withSuggestion(suggestion, usageHint(err?.path ?? 'cluster')),
-          kind: 'usage',
-          exitCode: EXIT.USAGE,
-        },
-        { json: json() },
-      );
+      const { message, hint } = commanderProblem(err?.text ?? e.message, usageHint(err?.path ?? 'cluster'));
+      printer().error({ message, hint, kind: 'usage', exitCode: EXIT.USAGE }, { json: json() });
       return EXIT.USAGE;
     }
     if (e instanceof CliError) {

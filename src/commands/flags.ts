@@ -103,6 +103,20 @@ export function eventIdArgument(value: string): EventIdSpec {
   }
 }
 
+/**
+ * commander's own usage error in the project's shape: the error on one line, and a hint that starts
+ * with its suggestion — commander's "(Did you mean event?)" for an unknown command or option, or ours
+ * for a value outside an argument's choices ("Allowed choices are bash, zsh, fish.") — then `usage`.
+ */
+export function commanderProblem(text: string, usage: string): { message: string; hint: string } {
+  const t = text.replace(/^error: /, '').trim();
+  const own = /\s*\(Did you mean (.+?)\?\)$/s.exec(t);
+  if (own) return { message: t.slice(0, own.index).trim(), hint: `did you mean ${own[1]}? ${usage}` };
+  const choice = /'([^']*)' is invalid.*Allowed choices are (.+)\.$/s.exec(t);
+  const suggestion = choice ? didYouMean(choice[1]!, choice[2]!.split(', ')) : undefined;
+  return { message: t, hint: withSuggestion(suggestion, usage) ?? usage };
+}
+
 /** The `Examples:` block that follows a command's options in its help. */
 export function examples(...lines: string[]): string {
   return `\nExamples:\n${lines.map((l) => `  ${l}`).join('\n')}`;
