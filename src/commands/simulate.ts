@@ -11,6 +11,7 @@ import { OMIT_ROUTES, type OmitRoute } from '../simulator/options.js';
 import { BUILTIN_SCENARIO_NAMES, loadScenario, type Scenario, ScenarioError } from '../simulator/scenario.js';
 import type { Edition } from '../simulator/texts.js';
 import { formatDuration, parseDuration } from '../util/duration.js';
+import { didYouMean, withSuggestion } from '../util/suggest.js';
 import type { Factory, Run } from './factory.js';
 import { choiceOption, examples } from './flags.js';
 
@@ -82,7 +83,13 @@ function loadScenarioArg(text: string): Scenario {
     return loadScenario(text);
   } catch (err) {
     if (err instanceof ScenarioError)
-      throw usageError(err.message, `built-in scenarios: ${BUILTIN_SCENARIO_NAMES.join(', ')}`);
+      throw usageError(
+        err.message,
+        withSuggestion(
+          didYouMean(text, BUILTIN_SCENARIO_NAMES),
+          `built-in scenarios: ${BUILTIN_SCENARIO_NAMES.join(', ')}`,
+        ),
+      );
     throw err;
   }
 }
@@ -109,7 +116,10 @@ function parseInstances(text: string): number {
 
 function parseOmitRoute(text: string, previous: OmitRoute[] = []): OmitRoute[] {
   if (!OMIT_ROUTES.includes(text as OmitRoute))
-    throw usageError(`invalid --omit-route "${text}": expected ${OMIT_ROUTES.join(' or ')}`);
+    throw usageError(
+      `invalid --omit-route "${text}": expected ${OMIT_ROUTES.join(' or ')}`,
+      didYouMean(text, OMIT_ROUTES),
+    );
   return [...previous, text as OmitRoute];
 }
 

@@ -15,6 +15,7 @@ import type { HealthBody, HealthStatus } from '../api/types.js';
 import type { GlobalFlags } from '../config/connection.js';
 import type { ConfigData } from '../config/profiles.js';
 import { CliError, usageError } from '../errors.js';
+import { didYouMean, withSuggestion } from '../util/suggest.js';
 import type { StaleLimit } from './staleness.js';
 import { type ClusterVerdict, verdictExit, worstVerdict } from './verdict.js';
 
@@ -67,7 +68,7 @@ export function fleetNames(choice: FleetChoice, config: ConfigData): string[] {
     // Exit 1 like `--profile NAME` naming no stored profile: the flag is well-formed, the lookup failed.
     throw new CliError(`unknown profile${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`, {
       hint: known.length
-        ? `known profiles: ${known.join(', ')}`
+        ? withSuggestion(didYouMean(unknown[0]!, known), `known profiles: ${known.join(', ')}`)
         : 'no profiles are stored yet; add one with `cluster login --profile NAME`',
       kind: 'config',
     });

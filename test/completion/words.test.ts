@@ -19,6 +19,7 @@ describe('completion candidates from the command tree', () => {
       'auth',
       'event',
       'status',
+      'check',
       'version',
       'exporter',
       'completion',

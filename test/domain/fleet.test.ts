@@ -39,6 +39,9 @@ describe('fleetProfiles', () => {
     expect(e!.exitCode).toBe(EXIT.FAILURE);
     expect(e!.message).toBe('unknown profiles: qa, constructor');
     expect(e!.hint).toBe('known profiles: dev, prod, stage');
+    expect(() => fleetProfiles({ profiles: 'prod,stgae' }, config)).toThrow(
+      expect.objectContaining({ hint: 'did you mean stage? known profiles: dev, prod, stage' }),
+    );
     expect(usage(() => fleetProfiles({ profiles: ' , ' }, config)).message).toMatch(/at least one profile/);
     expect(usage(() => fleetProfiles({ allProfiles: true, profiles: 'prod' }, config)).message).toMatch(/not both/);
   });
