@@ -25,7 +25,8 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   queries: ['errors.ts', 'util', 'io', 'api', 'config', 'domain'],
   watch: ['errors.ts', 'util', 'api', 'domain'],
   hooks: ['errors.ts', 'util', 'io', 'api', 'domain', 'render', 'watch'],
-  exporter: ['errors.ts', 'util', 'io', 'api', 'domain', 'render'],
+  // The exporter is a long-running command of its own: it resolves profiles and reads through queries/.
+  exporter: ['errors.ts', 'util', 'io', 'api', 'config', 'domain', 'render', 'queries'],
   completion: ['errors.ts', 'util', 'simulator'],
   commands: [
     'errors.ts',
@@ -53,6 +54,7 @@ const MAY_BORROW_TYPES: Record<string, readonly string[]> = {
   render: ['config', 'watch'],
   queries: ['context.ts'],
   hooks: ['context.ts'],
+  exporter: ['context.ts'],
   api: [],
 };
 
