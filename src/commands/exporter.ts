@@ -191,6 +191,7 @@ function sdList(ctx: Context): string {
 
 const INDEX = [
   'Feldera cluster exporter',
+  '  /                     (in a browser) a status page of every instance it knows',
   "  /metrics              the exporter's own metrics, and the instances it was started with",
   "  /probe?target=NAME    one stored profile's metrics (or ?target=URL, as --allow-target lets)",
   '  /sd                   the stored profiles as an http_sd_configs list',
@@ -200,14 +201,16 @@ const INDEX = [
 
 export async function exporterRun(opts: ExporterOptions, ctx: Context): Promise<number> {
   // Loaded here: prom-client, node:http and the metrics are the exporter's alone.
-  const [prom, metrics, { createProber, budgetOf }, { startExporterServer }, creds, web] = await Promise.all([
-    import('prom-client'),
-    import('../exporter/metrics.js'),
-    import('../exporter/probe.js'),
-    import('../exporter/server.js'),
-    import('../exporter/target-credentials.js'),
-    import('../exporter/web-config.js'),
-  ]);
+  const [prom, metrics, { createProber, budgetOf }, { startExporterServer }, creds, web, { createStatusPage }] =
+    await Promise.all([
+      import('prom-client'),
+      import('../exporter/metrics.js'),
+      import('../exporter/probe.js'),
+      import('../exporter/server.js'),
+      import('../exporter/target-credentials.js'),
+      import('../exporter/web-config.js'),
+      import('../exporter/page.js'),
+    ]);
   const credentials = opts.targetCredentials === undefined ? [] : creds.readTargetCredentials(opts.targetCredentials);
   const webConfig = opts.webConfig === undefined ? {} : await web.readWebConfig(opts.webConfig);
   const own = metrics.createOwnMetrics(prom, { version: VERSION, nodeVersion: process.version });
@@ -220,6 +223,13 @@ export async function exporterRun(opts: ExporterOptions, ctx: Context): Promise<
   });
   const targets = metricsTargets(opts, ctx, prober);
   const promText = { 'content-type': own.registry.contentType };
+  // A browser at / gets the status page; it refreshes as often as the instances may be read.
+  const page = createStatusPage(ctx, {
+    prober,
+    targets,
+    index: INDEX,
+    refreshSeconds: Math.max(15, Math.round(opts.minIntervalMs / 1000)),
+  });
 
   const routes: Record<string, Route> = {
     '/metrics': async (req) => {
@@ -244,7 +254,7 @@ export async function exporterRun(opts: ExporterOptions, ctx: Context): Promise<
     },
     '/sd': () => ({ status: 200, headers: { 'content-type': 'application/json' }, body: sdList(ctx) }),
     '/healthz': () => ({ status: 200, body: 'ok\n' }),
-    '/': () => ({ status: 200, body: INDEX }),
+    '/': (req) => page.route(req),
   };
   const server = await startExporterServer({
     listen: opts.listen,

@@ -56,6 +56,8 @@ export interface Prober {
   rows(targets: readonly ProbeTarget[], budgetMs: number | undefined): Promise<ExportedRow[]>;
   /** How many instances the cache remembers. */
   cached(): number;
+  /** The instances read lately (probed or started with), in the order first read: what the status page shows. */
+  known(): ProbeTarget[];
 }
 
 /** How much past its request timeout a row may take before its backstop answers (queries/fleet-rows.ts). */
@@ -167,6 +169,10 @@ export function createProber(ctx: Context, o: ProberOptions): Prober {
     };
   };
 
+  // The targets read lately, for the status page; forgotten as the cache forgets them.
+  const seen = new Map<string, { target: ProbeTarget; at: number }>();
+  const KNOWN_IDLE_MS = Math.max(10 * o.minIntervalMs, 600_000);
+
   const read = async (t: ProbeTarget, budgetMs: number | undefined) => {
     o.onRead?.();
     const started = ctx.clock.now();
@@ -186,6 +192,7 @@ export function createProber(ctx: Context, o: ProberOptions): Prober {
             () => undefined,
             () => undefined,
           );
+    seen.set(t.key, { target: t, at: ctx.clock.now() });
     try {
       const got = await Promise.race([cache.get(t.key, () => read(t, budgetMs)), late]);
       if (got) return { ...got.value, sinceReadMs: Math.max(0, ctx.clock.now() - got.answeredAt) };
@@ -225,5 +232,10 @@ export function createProber(ctx: Context, o: ProberOptions): Prober {
     profile,
     rows: (targets, budgetMs) => Promise.all(targets.map((t) => rowOf(t, budgetMs))),
     cached: () => cache.size(),
+    known() {
+      const now = ctx.clock.now();
+      for (const [key, e] of seen) if (now - e.at > KNOWN_IDLE_MS) seen.delete(key);
+      return [...seen.values()].map((e) => e.target);
+    },
   };
 }

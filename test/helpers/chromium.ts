@@ -1,0 +1,34 @@
+/**
+ * A real headless Chromium for the browser tests: Debian's (or CHROMIUM_PATH), driven by
+ * playwright-core, which cannot download a browser of its own here. Without one the tests are
+ * skipped and say so — except in CI (CI set), where nothing may be skipped.
+ */
+import { existsSync } from 'node:fs';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+export const hasChromium = existsSync(CHROMIUM);
+export const inCI = Boolean(process.env.CI);
+
+export function skippedBecause(what: string): string {
+  return `SKIPPED: ${what} need Chromium at ${CHROMIUM} (Debian: apt-get install -y chromium; or set CHROMIUM_PATH); it is not there, so they did not run`;
+}
+
+/** Launch it (as root only without the sandbox); nothing of Chromium's own goes to the network. */
+export async function launchChromium(): Promise<import('playwright-core').Browser> {
+  if (!hasChromium) throw new Error(`in CI nothing may be skipped: there is no Chromium at ${CHROMIUM}`);
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--headless',
+      '--disable-gpu',
+      '--disable-quic',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
