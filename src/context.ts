@@ -29,6 +29,11 @@ export interface Context {
   client(opts?: ClientOptions & { connection?: Connection }): Promise<ClusterClient>;
   /** A --verbose line on stderr (no-op otherwise). Never pass secrets. */
   verbose(line: string): void;
+  /**
+   * The run's secrets filter, the one that scrubs `io`: for what leaves the process another way
+   * (a hook's stdin and environment).
+   */
+  secrets: Scrubber;
 }
 
 export interface ContextInit {
@@ -101,6 +106,7 @@ export function makeContext(init: ContextInit): Context {
       });
     },
     verbose,
+    secrets: scrubber,
   };
   return ctx;
 }
