@@ -145,7 +145,10 @@ export function alertmanagerBody(call: HookCall, origin: HookOrigin, repeatMs: n
   const since = t?.since ?? call.at;
   const annotations: Record<string, string> = {
     summary: summaryLine(call, origin),
-    description: `The cluster monitor of ${origin.host} says ${verdict}${t?.kind === 'resolved' ? ` (it was ${t.was})` : ''}. \`cluster status${origin.profile ? ` --profile ${origin.profile}` : ` --host ${origin.host}`}\` shows why.`,
+    description:
+      t?.kind === 'resolved'
+        ? `The cluster monitor of ${origin.host} says healthy again; it was ${t.was} for ${formatDuration(call.at - t.since)}.`
+        : `The cluster monitor of ${origin.host} says ${verdict}. \`cluster status${origin.profile ? ` --profile ${origin.profile}` : ` --host ${origin.host}`}\` shows why.`,
     verdict,
     since: iso(since),
     ...(call.subject.event && { event_id: call.subject.event.id }),
