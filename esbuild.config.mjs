@@ -57,6 +57,9 @@ const CHUNKS = {
   'prom-client': 'prom-client',
   'proper-lockfile': 'proper-lockfile',
   'cli-table3': 'cli-table3',
+  // the exporter's --web-config: YAML, and bcrypt for its basic_auth_users
+  yaml: 'yaml',
+  bcryptjs: 'bcryptjs',
   simulator: 'src/simulator/index.ts',
 };
 function chunkOf(spec, importer) {

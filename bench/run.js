@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm run bench`: the start-up benchmark (bench/startup.mjs), then the watch benchmark
-// (bench/watch.mjs) when it exists, then rendering and Ctrl-C (bench/render.mjs). Builds first, since both run bin/cluster.js / dist/.
+// (bench/watch.mjs) when it exists, then rendering and Ctrl-C (bench/render.mjs), the check
+// deadline, and the exporter at fleet scale (bench/fleet.mjs). Builds first, since both run bin/cluster.js / dist/.
 // Extra arguments go to startup.mjs (e.g. `npm run bench -- 50` for 50 rounds).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -28,3 +29,5 @@ console.log('\n== rendering and Ctrl-C (bench/render.mjs)');
 run([join(here, 'render.mjs')]);
 console.log('\n== cluster check -t against a hung server (bench/check-timeout.mjs)');
 run([join(here, 'check-timeout.mjs'), '3']);
+console.log('\n== the exporter probing 1,000 instances for a real Prometheus (bench/fleet.mjs, 3 minutes)');
+run([join(here, 'fleet.mjs')]);

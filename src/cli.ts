@@ -15,7 +15,7 @@ import { newCmdTimeline } from './commands/event/timeline.js';
 import { newCmdWatch } from './commands/event/watch.js';
 import { newCmdExporter } from './commands/exporter.js';
 import { type Factory, globalFlags, type RunMode } from './commands/factory.js';
-import { examples } from './commands/flags.js';
+import { commanderProblem, examples } from './commands/flags.js';
 import { newCmdLogin } from './commands/login.js';
 import { newCmdLogout } from './commands/logout.js';
 import { newCmdProfileList } from './commands/profile/list.js';
@@ -232,15 +232,8 @@ export async function execute(program: Command, argv: string[], rawIO: IO, state
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help')
         return EXIT.OK;
       const err = errors.at(-1);
-      printer().error(
-        {
-          message: (err?.text ?? e.message).replace(/^error: /, '').trim(),
-          hint: usageHint(err?.path ?? 'cluster'),
-          kind: 'usage',
-          exitCode: EXIT.USAGE,
-        },
-        { json: json() },
-      );
+      const { message, hint } = commanderProblem(err?.text ?? e.message, usageHint(err?.path ?? 'cluster'));
+      printer().error({ message, hint, kind: 'usage', exitCode: EXIT.USAGE }, { json: json() });
       return EXIT.USAGE;
     }
     if (e instanceof CliError) {

@@ -29,6 +29,8 @@ export interface Context {
   client(opts?: ClientOptions & { connection?: Connection }): Promise<ClusterClient>;
   /** A --verbose line on stderr (no-op otherwise). Never pass secrets. */
   verbose(line: string): void;
+  /** What the streams will make of `text` (credentials masked): for a renderer that measures text before writing it. */
+  shown(text: string): string;
   /**
    * The run's secrets filter, the one that scrubs `io`: for what leaves the process another way
    * (a hook's stdin and environment).
@@ -106,6 +108,7 @@ export function makeContext(init: ContextInit): Context {
       });
     },
     verbose,
+    shown: (text) => scrubber.scrub(text),
     secrets: scrubber,
   };
   return ctx;

@@ -23,6 +23,7 @@ const ALL = [
   'auth',
   'event',
   'status',
+  'check',
   'version',
   'exporter',
   'completion',
@@ -59,15 +60,69 @@ describe('the command tree for a command line', () => {
     expect(ran).toEqual(['get', 'status']);
     const typo = await run(['stauts']);
     expect(typo.code).toBe(64);
-    expect(typo.err).toMatch(/Did you mean status\?/);
+    expect(typo.err).toMatch(/^hint: did you mean status\?/m);
     const verb = await run(['event', 'gte']);
     expect(verb.code).toBe(64);
-    expect(verb.err).toMatch(/Did you mean get\?/);
+    expect(verb.err).toMatch(/^hint: did you mean get\?/m);
   });
 
   it('`cluster help <command>` shows that command with the whole tree built', async () => {
     const help = await run(['help', 'status']);
     expect(help.code).toBe(0);
     expect(help.out).toMatch(/^Usage: cluster status/);
+  });
+});
+
+describe('did you mean: one error line, the suggestion in the hint', () => {
+  it.each([
+    [['evnt', 'list'], "unknown command 'evnt'", 'did you mean event? run `cluster --help` for usage'],
+    [
+      ['status', '--jsn'],
+      "unknown option '--jsn'",
+      'did you mean --json? run `cluster status --help` for usage, `cluster --help` for every command',
+    ],
+    [['event', 'lst'], "unknown command 'lst'", 'did you mean one of list, ls? run `cluster event --help` for usage'],
+    [['event', 'get', 'lastest'], 'invalid event id "lastest"', 'did you mean latest? give `latest`'],
+    [
+      ['event', 'get', 'latest', '--selector', 'al'],
+      'invalid --selector "al": expected status or all',
+      'did you mean all?',
+    ],
+    [['event', 'list', '--service', 'compilr'], 'invalid --service "compilr"', 'did you mean compiler?'],
+    [['status', '--format', 'nagois'], 'invalid --format "nagois"', 'did you mean nagios?'],
+    [['event', 'watch', '--until', 'helthy'], 'invalid --until "helthy"', 'did you mean healthy?'],
+    [['check', '--stale-state', 'warnig'], 'invalid --stale-state "warnig"', 'did you mean warning?'],
+    [['completion', 'bahs'], "value 'bahs' is invalid for argument 'shell'", 'did you mean bash?'],
+  ])('%j', async (args, message, hint) => {
+    const r = await run(args);
+    expect(r.code).toBe(64);
+    const lines = r.err.trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^error: /);
+    expect(lines[0]).toContain(message);
+    expect(lines[0]).not.toMatch(/did you mean/i);
+    expect(lines[1]).toMatch(/^hint: did you mean /);
+    expect(lines[1]).toContain(hint);
+  });
+
+  it('--json: the error object has the suggestion in its hint, not in its message', async () => {
+    const r = await run(['event', 'get', 'latest', '--json', '--selctor', 'all']);
+    expect(r.code).toBe(64);
+    const { error } = JSON.parse(r.out) as { error: { message: string; hint: string } };
+    expect(error.message).toBe("unknown option '--selctor'");
+    expect(error.hint).toMatch(/^did you mean --selector\? run `cluster event get --help`/);
+  });
+
+  it('nothing close: no suggestion, the usual hint', async () => {
+    const r = await run(['status', '--format', 'xyz']);
+    expect(r.code).toBe(64);
+    expect(r.err).not.toMatch(/did you mean/i);
+    expect(r.err).toMatch(/^hint: run `cluster status --help` for usage/m);
+    const cmd = await run(['frobnicate']);
+    expect(cmd.err).not.toMatch(/did you mean/i);
+    expect(cmd.err.trimEnd().split('\n')).toEqual([
+      "error: unknown command 'frobnicate'",
+      'hint: run `cluster --help` for usage',
+    ]);
   });
 });

@@ -22,6 +22,7 @@ import { usageError } from '../errors.js';
 import { checkRow } from '../queries/fleet-rows.js';
 import { renderNagios } from '../render/nagios.js';
 import { parseDuration } from '../util/duration.js';
+import { didYouMean } from '../util/suggest.js';
 import type { Factory, Run } from './factory.js';
 import { examples, staleAfterOption, utcOption } from './flags.js';
 
@@ -55,7 +56,8 @@ function stateOption(flags: string, help: string, states: readonly PluginState[]
     .argParser((v: string): PluginState => {
       const s = v.trim().toUpperCase() as PluginState;
       if (states.includes(s)) return s;
-      throw usageError(`invalid ${name} "${v}": expected ${states.map((x) => x.toLowerCase()).join(', ')}`);
+      const names = states.map((x) => x.toLowerCase());
+      throw usageError(`invalid ${name} "${v}": expected ${names.join(', ')}`, didYouMean(v, names));
     })
     .default(fallback, fallback.toLowerCase());
 }

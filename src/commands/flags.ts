@@ -4,11 +4,12 @@
  * the ones it takes; its action receives the parsed, typed values.
  */
 import { Option } from 'commander';
-import { SELECTORS, type Selector } from '../api/types.js';
+import { SELECTORS, SERVICES, type Selector } from '../api/types.js';
 import { type EventIdSpec, parseEventId } from '../domain/event-id.js';
 import { parseLimit, parseService } from '../domain/history.js';
 import { AUTO, parseStaleAfterSpec } from '../domain/staleness.js';
-import { usageError } from '../errors.js';
+import { CliError, usageError } from '../errors.js';
+import { didYouMean, withSuggestion } from '../util/suggest.js';
 import { parseDurationFlag, parseWhenSpec } from '../util/when.js';
 
 /** `--json`, with what it prints. */
@@ -47,7 +48,25 @@ export function whenOption(flag: '--since' | '--until', help: string): Option {
 }
 
 export function serviceOption(help: string): Option {
-  return new Option('--service <service>', help).choices(['api', 'compiler', 'runner']).argParser(parseService);
+  return new Option('--service <service>', help).choices(SERVICES).argParser((v: string) => {
+    try {
+      return parseService(v);
+    } catch (e) {
+      throw suggesting(e, v, SERVICES);
+    }
+  });
+}
+
+/** A usage error about `value` with "did you mean …?" put in front of its hint when a candidate is close. */
+export function suggesting(e: unknown, value: string, candidates: Iterable<string>): unknown {
+  const suggestion = didYouMean(value, candidates);
+  if (!(e instanceof CliError) || suggestion === undefined) return e;
+  return new CliError(e.message, {
+    exitCode: e.exitCode,
+    kind: e.kind,
+    hint: withSuggestion(suggestion, e.hint),
+    cause: e.cause,
+  });
 }
 
 export function limitOption(): Option {
@@ -61,6 +80,7 @@ export function choiceOption<T extends string>(flags: string, help: string, valu
     if ((values as readonly string[]).includes(v)) return v as T;
     throw usageError(
       `invalid ${name} "${v}": expected ${values.length === 2 ? values.join(' or ') : `one of ${values.join(', ')}`}`,
+      didYouMean(v, values),
     );
   });
 }
@@ -75,7 +95,26 @@ export function selectorOption(): Option {
 
 /** The `<id>` argument: `latest`, a full event id, or a prefix of 8+ hex characters. */
 export function eventIdArgument(value: string): EventIdSpec {
-  return parseEventId(value);
+  try {
+    return parseEventId(value);
+  } catch (e) {
+    // `lastest`, `lates`: a mistyped `latest` rather than an id.
+    throw suggesting(e, value, ['latest']);
+  }
+}
+
+/**
+ * commander's own usage error in the project's shape: the error on one line, and a hint that starts
+ * with its suggestion — commander's "(Did you mean event?)" for an unknown command or option, or ours
+ * for a value outside an argument's choices ("Allowed choices are bash, zsh, fish.") — then `usage`.
+ */
+export function commanderProblem(text: string, usage: string): { message: string; hint: string } {
+  const t = text.replace(/^error: /, '').trim();
+  const own = /\s*\(Did you mean (.+?)\?\)$/s.exec(t);
+  if (own) return { message: t.slice(0, own.index).trim(), hint: `did you mean ${own[1]}? ${usage}` };
+  const choice = /'([^']*)' is invalid.*Allowed choices are (.+)\.$/s.exec(t);
+  const suggestion = choice ? didYouMean(choice[1]!, choice[2]!.split(', ')) : undefined;
+  return { message: t, hint: withSuggestion(suggestion, usage) ?? usage };
 }
 
 /** The `Examples:` block that follows a command's options in its help. */

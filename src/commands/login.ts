@@ -118,9 +118,13 @@ export function parseKey(text: string, from: string): StoredAuth {
   return key.startsWith('apikey:') ? { kind: 'apikey', apiKey: key } : { kind: 'token', token: key };
 }
 
-/** How a stored credential is shown: masked, never in full. */
-export function describeAuth(auth: StoredAuth): string {
-  return auth.kind === 'none' ? 'none (authentication is off)' : describeCredential(credentialOf(auth));
+/**
+ * How a stored credential is shown: masked, never in full. No credential means authentication is
+ * off only when the server was asked (`checked`); with --no-verify nobody knows.
+ */
+export function describeAuth(auth: StoredAuth, checked = true): string {
+  if (auth.kind !== 'none') return describeCredential(credentialOf(auth));
+  return checked ? 'none (authentication is off)' : 'none (not checked: --no-verify)';
 }
 
 async function defaultReadStdin(): Promise<string> {
@@ -277,7 +281,7 @@ function summary(
   );
   const rows: [string, string][] = [
     ['host', profile.host],
-    ['auth', describeAuth(profile.auth)],
+    ['auth', describeAuth(profile.auth, verified !== undefined)],
   ];
   if (profile.tenant !== undefined) rows.push(['tenant', sanitizeLine(profile.tenant)]);
   if (profile.insecure) rows.push(['tls', 'certificates NOT verified (--insecure)']);

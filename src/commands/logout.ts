@@ -10,6 +10,7 @@ import { getProfile, profileNames, updateConfig } from '../config/profiles.js';
 import type { Context } from '../context.js';
 import { CliError, EXIT, usageError } from '../errors.js';
 import { sanitizeLine } from '../io/sanitize.js';
+import { didYouMean, withSuggestion } from '../util/suggest.js';
 import { type Factory, globalFlags, type Run } from './factory.js';
 import { examples } from './flags.js';
 
@@ -66,7 +67,9 @@ function toRemove(opts: LogoutOptions, ctx: Context, config: ConfigData): string
   }
   if (!getProfile(config, name)) {
     throw new CliError(`no profile named "${name}"`, {
-      hint: known.length ? `known profiles: ${known.join(', ')}` : 'there are no stored profiles',
+      hint: known.length
+        ? withSuggestion(didYouMean(name, known), `known profiles: ${known.join(', ')}`)
+        : 'there are no stored profiles',
       kind: 'config',
     });
   }

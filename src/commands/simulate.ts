@@ -11,6 +11,7 @@ import { OMIT_ROUTES, type OmitRoute } from '../simulator/options.js';
 import { BUILTIN_SCENARIO_NAMES, loadScenario, type Scenario, ScenarioError } from '../simulator/scenario.js';
 import type { Edition } from '../simulator/texts.js';
 import { formatDuration, parseDuration } from '../util/duration.js';
+import { didYouMean, withSuggestion } from '../util/suggest.js';
 import type { Factory, Run } from './factory.js';
 import { choiceOption, examples } from './flags.js';
 
@@ -26,14 +27,18 @@ export interface SimulateOptions {
   omitRoutes: OmitRoute[];
   /** `--tls`: serve HTTPS with a certificate made at start, for these extra names, written to `certOut` (else a temporary file). */
   tls?: { names: string[]; certOut?: string };
+  /** `--instances N`: N instances under /i/0 … /i/N-1, playing `scenarios` in turn. */
+  instances?: { count: number; scenarios: Scenario[] };
 }
 
 /** What commander parsed: the options, but `--omit-route` repeated as given and the TLS flags apart. */
-type SimulateFlags = Omit<SimulateOptions, 'omitRoutes' | 'tls'> & {
+type SimulateFlags = Omit<SimulateOptions, 'omitRoutes' | 'tls' | 'scenario' | 'instances'> & {
+  scenario: Scenario[];
   omitRoute?: OmitRoute[];
   tls?: boolean;
   tlsName?: string[];
   certOut?: string;
+  instances?: number;
 };
 
 function parsePort(text: string): number {
@@ -73,19 +78,48 @@ function parseApiKey(text: string): string {
   return text;
 }
 
-function parseScenarioArg(text: string): Scenario {
+function loadScenarioArg(text: string): Scenario {
   try {
     return loadScenario(text);
   } catch (err) {
     if (err instanceof ScenarioError)
-      throw usageError(err.message, `built-in scenarios: ${BUILTIN_SCENARIO_NAMES.join(', ')}`);
+      throw usageError(
+        err.message,
+        withSuggestion(
+          didYouMean(text, BUILTIN_SCENARIO_NAMES),
+          `built-in scenarios: ${BUILTIN_SCENARIO_NAMES.join(', ')}`,
+        ),
+      );
     throw err;
   }
 }
 
+const DEFAULT_SCENARIOS: Scenario[] = [];
+
+/**
+ * `--scenario NAME|FILE`, repeatable, or a comma-separated list of built-in names (for
+ * `--instances`, which plays them in turn). A file whose name has a comma is named alone.
+ */
+function parseScenarioArg(text: string, previous: Scenario[] = DEFAULT_SCENARIOS): Scenario[] {
+  const earlier = previous === DEFAULT_SCENARIOS ? [] : previous;
+  const names = text.split(',').map((n) => n.trim());
+  const list = names.length > 1 && names.every((n) => BUILTIN_SCENARIO_NAMES.includes(n)) ? names : [text];
+  return [...earlier, ...list.map((n) => loadScenarioArg(n.trim()))];
+}
+
+function parseInstances(text: string): number {
+  const n = Number(text);
+  if (!/^\d{1,5}$/.test(text.trim()) || n < 1 || n > 10_000)
+    throw usageError(`invalid --instances "${text}": expected a whole number from 1 to 10000`);
+  return n;
+}
+
 function parseOmitRoute(text: string, previous: OmitRoute[] = []): OmitRoute[] {
   if (!OMIT_ROUTES.includes(text as OmitRoute))
-    throw usageError(`invalid --omit-route "${text}": expected ${OMIT_ROUTES.join(' or ')}`);
+    throw usageError(
+      `invalid --omit-route "${text}": expected ${OMIT_ROUTES.join(' or ')}`,
+      didYouMean(text, OMIT_ROUTES),
+    );
   return [...previous, text as OmitRoute];
 }
 
@@ -127,9 +161,18 @@ export function newCmdSimulate(f: Factory, runF: Run<SimulateOptions> = simulate
       ).argParser(parseApiKey),
     )
     .addOption(
-      new Option('--scenario <name|file>', `${BUILTIN_SCENARIO_NAMES.join(', ')}, or a JSON file`)
+      new Option(
+        '--scenario <name|file>',
+        `${BUILTIN_SCENARIO_NAMES.join(', ')}, or a JSON file; with --instances, several (repeated, or a,b,c) played in turn`,
+      )
         .argParser(parseScenarioArg)
-        .default(loadScenario('healthy'), 'healthy'),
+        .default(DEFAULT_SCENARIOS, 'healthy'),
+    )
+    .addOption(
+      new Option(
+        '--instances <n>',
+        'serve N independent instances from one port, at /i/0 … /i/N-1 (listed at /instances), with seeds seed+0 … seed+N-1',
+      ).argParser(parseInstances),
     )
     .addOption(new Option('--speed <n>', 'simulated seconds per real second').argParser(parseSpeed).default(1))
     .addOption(
@@ -164,12 +207,33 @@ export function newCmdSimulate(f: Factory, runF: Run<SimulateOptions> = simulate
         'cluster simulate --port 0 --speed 60 --history 2h',
         'cluster simulate --scenario compiler-outage --api-key apikey:secret',
         'cluster simulate --tls --cert-out sim.pem    (then: cluster status --host https://127.0.0.1:8080 --ca-cert sim.pem)',
+        'cluster simulate --port 0 --instances 1000 --scenario healthy,slow-checks,compiler-outage,stalled',
       ),
     )
     .action(async (flags: SimulateFlags, cmd: Command) => {
-      const { omitRoute, tls: _tls, tlsName: _names, certOut: _out, ...rest } = flags;
+      const {
+        omitRoute,
+        tls: _tls,
+        tlsName: _names,
+        certOut: _out,
+        scenario: given,
+        instances: count,
+        ...rest
+      } = flags;
       const tls = tlsOptions(flags);
-      await f.run(cmd, runF, { ...rest, omitRoutes: omitRoute ?? [], ...(tls && { tls }) }, { longRunning: true });
+      const scenarios = given.length ? given : [loadScenario('healthy')];
+      if (count === undefined && scenarios.length > 1)
+        throw usageError('several scenarios need --instances: one instance plays one scenario');
+      if (count !== undefined && (tls || omitRoute))
+        throw usageError(`${tls ? '--tls' : '--omit-route'} cannot be combined with --instances`);
+      const opts: SimulateOptions = {
+        ...rest,
+        scenario: scenarios[0]!,
+        omitRoutes: omitRoute ?? [],
+        ...(tls && { tls }),
+        ...(count !== undefined && { instances: { count, scenarios } }),
+      };
+      await f.run(cmd, runF, opts, { longRunning: true });
     });
 }
 
@@ -193,14 +257,7 @@ async function start(p: SimulateOptions, ctx: Context): Promise<Simulator> {
       ...(p.tls && { tls: { names: p.tls.names } }),
     });
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE')
-      throw new CliError(`port ${p.port} on 127.0.0.1 is already in use`, {
-        hint: 'choose another with --port, or --port 0 for any free port',
-      });
-    if (code === 'EACCES')
-      throw new CliError(`not allowed to listen on port ${p.port}`, { hint: 'use a port above 1023, or --port 0' });
-    throw new CliError(`cannot start the simulator: ${(err as Error).message}`, { cause: err });
+    throw listenError(err, p.port);
   }
 }
 
@@ -248,16 +305,73 @@ async function writeCertificate(
   return { file, cleanup: async () => void (dir && (await rm(dir, { recursive: true, force: true }))) };
 }
 
+function listenError(err: unknown, port: number): CliError {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE')
+    return new CliError(`port ${port} on 127.0.0.1 is already in use`, {
+      hint: 'choose another with --port, or --port 0 for any free port',
+    });
+  if (code === 'EACCES')
+    return new CliError(`not allowed to listen on port ${port}`, { hint: 'use a port above 1023, or --port 0' });
+  return new CliError(`cannot start the simulator: ${(err as Error).message}`, { cause: err });
+}
+
+function untilAborted(ctx: Context): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (ctx.signal.aborted) return resolve();
+    ctx.signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+}
+
+/** `--instances N`: a fleet from one port (simulator/fleet.ts). */
+async function runFleet(
+  p: SimulateOptions,
+  fleet: NonNullable<SimulateOptions['instances']>,
+  ctx: Context,
+): Promise<number> {
+  const { startFleetSimulator } = await import('../simulator/index.js');
+  let sim: Awaited<ReturnType<typeof startFleetSimulator>>;
+  try {
+    sim = await startFleetSimulator({
+      count: fleet.count,
+      scenarios: fleet.scenarios,
+      port: p.port,
+      speed: p.speed,
+      edition: p.edition,
+      verbose: Boolean(ctx.flags.verbose),
+      log: (line) => void ctx.io.stderr.write(`${line}\n`),
+      ...(p.apiKey !== undefined && { apiKey: p.apiKey }),
+      ...(p.history !== undefined && { history: p.history }),
+      ...(p.seed !== undefined && { seed: p.seed }),
+    });
+  } catch (err) {
+    throw listenError(err, p.port);
+  }
+  ctx.io.stdout.write(`${sim.url}\n`);
+  const last = sim.instances.length - 1;
+  const lines = [
+    `Simulating ${fleet.count} Feldera ${p.edition === 'enterprise' ? 'Enterprise' : 'Open source'} instance${fleet.count === 1 ? '' : 's'} at ${sim.url}/i/0 … ${sim.url}/i/${last}`,
+    `  listed at: ${sim.url}/instances (an http_sd_configs target list)`,
+    `  scenarios: ${fleet.scenarios.map((s) => s.name).join(', ')} (in turn)`,
+    `  speed:     ${p.speed}×`,
+    `  seeds:     ${sim.instances[0]!.seed} … ${sim.instances[last]!.seed}`,
+    `  auth:      ${p.apiKey !== undefined ? 'API key required' : 'off'}`,
+    'Press Ctrl-C to stop.',
+  ];
+  ctx.io.stderr.write(`${lines.join('\n')}\n`);
+  await untilAborted(ctx);
+  await sim.close();
+  return EXIT.OK;
+}
+
 /** Serve until `ctx.signal` aborts (Ctrl-C / SIGTERM), then close. */
 export async function simulateRun(p: SimulateOptions, ctx: Context): Promise<number> {
+  if (p.instances) return runFleet(p, p.instances, ctx);
   const sim = await start(p, ctx);
   const cert = await writeCertificate(p, sim);
   ctx.io.stdout.write(`${sim.url}\n`);
   ctx.io.stderr.write(summary(p, sim, cert?.file));
-  await new Promise<void>((resolve) => {
-    if (ctx.signal.aborted) return resolve();
-    ctx.signal.addEventListener('abort', () => resolve(), { once: true });
-  });
+  await untilAborted(ctx);
   await sim.close();
   await cert?.cleanup();
   return EXIT.OK;

@@ -9,6 +9,7 @@
 import type { Credential } from '../api/auth.js';
 import type { ClientTarget } from '../api/client.js';
 import { CliError, usageError } from '../errors.js';
+import { didYouMean, withSuggestion } from '../util/suggest.js';
 import type { ConfigData, Profile, StoredAuth } from './profiles.js';
 
 export const DEFAULT_HOST = 'http://127.0.0.1:8080';
@@ -184,7 +185,10 @@ function selectProfile(flags: GlobalFlags, env: Env, config: ConfigData): Select
     const known = Object.keys(config.profiles);
     throw new CliError(`no profile named "${name}"`, {
       hint: known.length
-        ? `known profiles: ${known.join(', ')}; create one with \`cluster login --profile ${name}\``
+        ? withSuggestion(
+            didYouMean(name, known),
+            `known profiles: ${known.join(', ')}; create one with \`cluster login --profile ${name}\``,
+          )
         : `create it with \`cluster login --profile ${name}\``,
       kind: 'config',
     });

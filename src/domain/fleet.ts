@@ -15,10 +15,9 @@ import type { HealthBody, HealthStatus } from '../api/types.js';
 import type { GlobalFlags } from '../config/connection.js';
 import type { ConfigData } from '../config/profiles.js';
 import { CliError, usageError } from '../errors.js';
+import { didYouMean, withSuggestion } from '../util/suggest.js';
 import type { StaleLimit } from './staleness.js';
 import { type ClusterVerdict, verdictExit, worstVerdict } from './verdict.js';
-
-export const FLEET_CONCURRENCY = 8;
 
 /** Flags that would override a row's own connection. */
 export const FLEET_REFUSED_FLAGS = [
@@ -69,7 +68,7 @@ export function fleetNames(choice: FleetChoice, config: ConfigData): string[] {
     // Exit 1 like `--profile NAME` naming no stored profile: the flag is well-formed, the lookup failed.
     throw new CliError(`unknown profile${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`, {
       hint: known.length
-        ? `known profiles: ${known.join(', ')}`
+        ? withSuggestion(didYouMean(unknown[0]!, known), `known profiles: ${known.join(', ')}`)
         : 'no profiles are stored yet; add one with `cluster login --profile NAME`',
       kind: 'config',
     });
@@ -114,27 +113,18 @@ export interface FleetRow {
   now?: number;
   /** The stale limit the row was judged by, and where it came from. */
   limit?: StaleLimit;
+  /** What the server said it runs (`/v0/config`, remembered for a day), when known. */
+  server?: ServerInfo;
+}
+
+/** A server's version, edition and revision, as `/v0/config` gave them (made safe to show). */
+export interface ServerInfo {
+  version: string;
+  edition: string;
+  revision: string | null;
 }
 
 /** A fleet's exit code: that of its worst verdict (1 unreachable, before 3 stale, before 2 unhealthy or starting). */
 export function fleetExit(rows: readonly Pick<FleetRow, 'verdict'>[]): number {
   return verdictExit(worstVerdict(rows.map((r) => r.verdict.verdict)));
-}
-
-/** Run `fn` over `items` with at most `limit` at a time; results in input order. */
-export async function mapLimit<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T, index: number) => Promise<R>,
-): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]!, i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
-  return results;
 }

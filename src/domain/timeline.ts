@@ -15,7 +15,9 @@
  *   recorder died while the cluster was unhealthy, and the hours after are unknown, not unhealthy.
  * - Unknown time counts neither as healthy nor as unhealthy: availability = healthy / known.
  * - A slice shows the worst status that holds at any moment inside it, ranked
- *   Unhealthy > InitialUnhealthy > Unknown > Healthy, so a short outage or gap is never hidden.
+ *   Unhealthy > InitialUnhealthy > Unknown > Healthy, so a short outage or gap is never hidden;
+ *   and how much of the slice that status holds (its share), so a slice unhealthy for a minute of
+ *   ten is not drawn as one unhealthy all through.
  * - Slices are half-open [start, end): an event exactly on a border belongs to the later slice.
  */
 import { type ClusterEventStatus, type MonitorStatus, SERVICES, type Service } from '../api/types.js';
@@ -104,6 +106,44 @@ export function sliceSegments(
   return out.map((c, i) => (covered[i] ? c : 'Unknown'));
 }
 
+/**
+ * How much of each slice its status (`statuses`, from sliceSegments) holds: 1 when nothing else
+ * touches the slice, else its part of the slice's time, strictly between 0 and 1 (rounded to
+ * 0.001, never to 0 or 1, so a partial slice always reads as partial). Slices are the same
+ * half-open, integer-indexed slices as sliceSegments'.
+ */
+export function sliceShares(
+  segments: readonly Segment[],
+  statuses: readonly CellStatus[],
+  windowStart: number,
+  windowEnd: number,
+): number[] {
+  const cells = statuses.length;
+  const span = windowEnd - windowStart;
+  const held = new Array<number>(cells).fill(0);
+  const mixed = new Array<boolean>(cells).fill(false);
+  if (span <= 0 || cells <= 0) return statuses.map(() => 1);
+  for (const s of segments) {
+    if (s.end <= s.start) continue;
+    const first = Math.max(0, Math.floor(((s.start - windowStart) * cells) / span));
+    const last = Math.min(cells - 1, Math.ceil(((s.end - windowStart) * cells) / span) - 1);
+    for (let i = first; i <= last; i++) {
+      if (s.status !== statuses[i]) {
+        mixed[i] = true;
+        continue;
+      }
+      const from = windowStart + (i * span) / cells;
+      const to = windowStart + ((i + 1) * span) / cells;
+      held[i]! += Math.max(0, Math.min(s.end, to) - Math.max(s.start, from));
+    }
+  }
+  return held.map((ms, i) => {
+    if (!mixed[i]) return 1;
+    const share = Math.round((ms * cells * 1000) / span) / 1000;
+    return Math.min(0.999, Math.max(0.001, share));
+  });
+}
+
 export interface Availability {
   healthyMs: number;
   /** Unhealthy and InitialUnhealthy. */
@@ -131,6 +171,8 @@ export interface ServiceTimeline {
   service: Service;
   segments: Segment[];
   cells: CellStatus[];
+  /** How much of each cell its status holds (sliceShares): 1 all of it, less for part. */
+  shares: number[];
   availability: Availability;
   /** Incidents that overlap the window. */
   incidents: number;
@@ -173,10 +215,12 @@ export function buildTimeline(
   const incidents = groupIncidents(events, opts.now, SERVICES, opts.staleAfterMs);
   const services = SERVICES.map((service): ServiceTimeline => {
     const segments = serviceSegments(asc, service, opts.start, opts.end, opts.staleAfterMs);
+    const cells = sliceSegments(segments, opts.start, opts.end, opts.cells);
     return {
       service,
       segments,
-      cells: sliceSegments(segments, opts.start, opts.end, opts.cells),
+      cells,
+      shares: sliceShares(segments, cells, opts.start, opts.end),
       availability: availability(segments),
       incidents: incidentsInWindow(
         incidents.filter((x) => x.service === service),
@@ -215,6 +259,7 @@ export function timelineJson(t: Timeline, staleSource?: string) {
       unknown_seconds: s.availability.unknownMs / 1000,
       incidents: s.incidents,
       slices: s.cells,
+      slice_shares: s.shares,
       segments: s.segments.map((g) => ({ start: iso(g.start), end: iso(g.end), status: g.status })),
     })),
   };

@@ -37,6 +37,27 @@ export interface HealthAnswer {
   historySince: boolean | undefined;
   /** What the answer says, to judge (domain/verdict.ts). */
   check: Check;
+  /** What the server said it runs (`/v0/config`, asked now or remembered), when known. */
+  server: ServerEntry | undefined;
+}
+
+/**
+ * Where what a host said it runs is remembered: state.json for a day by default
+ * (feldera-version.ts); a long-running exporter keeps it in memory in front of that, so no scrape
+ * reads the file.
+ */
+export interface ServerMemory {
+  get(host: string): ServerEntry | undefined;
+  /** Remember what `host` says it runs; undefined: forget it, so the next read asks. */
+  set(host: string, config: PlatformConfig | undefined): ServerEntry | undefined;
+}
+
+/** The default memory: state.json (rememberedServer / rememberServer). */
+export function stateServerMemory(ctx: Pick<Context, 'verbose' | 'clock' | 'env'>): ServerMemory {
+  return {
+    get: (host) => rememberedServer(ctx, host),
+    set: (host, config) => rememberServer(ctx, host, config),
+  };
 }
 
 export interface HealthReads {
@@ -45,6 +66,8 @@ export interface HealthReads {
    * time), to tell a starting service from a failing one. Default true.
    */
   statuses?: boolean;
+  /** Where the server's version is remembered (default: state.json). */
+  memory?: ServerMemory;
 }
 
 /**
@@ -55,26 +78,28 @@ export interface HealthReads {
  * contradicts the remembered version (an upgrade, a downgrade) makes the next command ask again.
  */
 async function historySince(
-  ctx: Pick<Context, 'verbose' | 'clock' | 'env'>,
+  ctx: Pick<Context, 'verbose'>,
+  memory: ServerMemory,
   host: string,
   asked: Promise<PlatformConfig | undefined> | undefined,
   remembered: ServerEntry | undefined,
   health: HealthStatus,
   legacy: boolean,
-): Promise<boolean | undefined> {
+): Promise<{ since: boolean | undefined; server: ServerEntry | undefined }> {
   const proved = provesHistorySince(health, legacy);
   if (asked) {
     const config = await asked;
-    if (config) rememberServer(ctx, host, config);
+    const server = config ? memory.set(host, config) : undefined;
     const fromVersion = config && historySinceOf(config.version);
-    return proved || fromVersion;
+    return { since: proved || fromVersion, server };
   }
   const fromMemory = remembered && historySinceOf(remembered.version);
   if ((proved && fromMemory === false) || (legacy && fromMemory !== undefined)) {
     ctx.verbose(`${host} no longer answers as Feldera ${remembered?.version} did: its version will be asked again`);
-    rememberServer(ctx, host, undefined);
+    memory.set(host, undefined);
+    return { since: proved || fromMemory, server: undefined };
   }
-  return proved || fromMemory;
+  return { since: proved || fromMemory, server: remembered };
 }
 
 /** `/v0/cluster_healthz` and, at the same time, the latest event's statuses and (when not remembered) the server's version. */
@@ -92,7 +117,8 @@ export async function fetchHealth(
           (a) => a.data,
           () => undefined,
         );
-  const remembered = rememberedServer(ctx, host);
+  const memory = opts.memory ?? stateServerMemory(ctx);
+  const remembered = memory.get(host);
   const asked = remembered
     ? undefined
     : client.platformConfig().then(
@@ -111,7 +137,7 @@ export async function fetchHealth(
       `${host} answered /v0/cluster_healthz in the shape of Feldera v0.121–v0.200 (compiler and runner only): ` +
         'the API server is taken as healthy, since it answered',
     );
-  const since = await historySince(ctx, host, asked, remembered, health, legacy);
+  const { since, server } = await historySince(ctx, memory, host, asked, remembered, health, legacy);
   const unknown = SERVICES.filter(
     (s) => unchangedSince(health, s, legacy, since) === undefined && !(legacy && s === 'api'),
   );
@@ -127,5 +153,5 @@ export async function fetchHealth(
       'the latest event is not the one the health answer was made from: a service that is not healthy counts as Unhealthy',
     );
   const check = healthCheck(health, { legacy, statuses, historySince: since });
-  return { body: a.data, health, legacy, now: nowOf(ctx, a.serverDate), statuses, historySince: since, check };
+  return { body: a.data, health, legacy, now: nowOf(ctx, a.serverDate), statuses, historySince: since, check, server };
 }

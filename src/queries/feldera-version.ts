@@ -95,19 +95,28 @@ export function rememberedServer(ctx: Memory, host: string): ServerEntry | undef
   return age >= 0 && age < SERVER_MEMORY_MS ? e : undefined;
 }
 
-/** Remember what `host` says it runs (undefined: forget it, so the next command asks). A failed write is only said under --verbose. */
-export function rememberServer(ctx: Memory, host: string, config: PlatformConfig | undefined): void {
-  const entry: ServerEntry | undefined = config && {
+/** What `/v0/config` says a server runs, as remembered: its texts made safe to show, and when it was learned. */
+export function serverEntryOf(config: PlatformConfig, now: number): ServerEntry {
+  return {
     version: sanitizeLine(config.version),
     edition: sanitizeLine(config.edition),
     revision: typeof config.revision === 'string' ? sanitizeLine(config.revision) : null,
-    learned_at: new Date(ctx.clock.now()).toISOString(),
+    learned_at: new Date(now).toISOString(),
   };
+}
+
+/**
+ * Remember what `host` says it runs (undefined: forget it, so the next command asks), and return
+ * the entry. A failed write is only said under --verbose.
+ */
+export function rememberServer(ctx: Memory, host: string, config: PlatformConfig | undefined): ServerEntry | undefined {
+  const entry: ServerEntry | undefined = config && serverEntryOf(config, ctx.clock.now());
   try {
     storeServer(ctx.env, host, entry);
   } catch (e) {
     ctx.verbose(`could not remember ${host}'s version in state.json: ${(e as NodeJS.ErrnoException).code ?? e}`);
   }
+  return entry;
 }
 
 /** Whether a remembered version makes `unchanged_since` from the event history (v0.336+); undefined when not a version. */

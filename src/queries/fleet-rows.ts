@@ -1,13 +1,16 @@
 /**
  * Checking many profiles at once (`status --all-profiles`, `-p a,b`): each row over its own
  * connection from its own profile only (domain/fleet.ts says which flags and variables apply),
- * at most FLEET_CONCURRENCY in flight, each bounded by the request timeout, rows in input order.
+ * every row at once, each bounded by the request timeout, rows in input order. Every row starts
+ * with the read, so every instance is answered within one request timeout of the start whatever
+ * the others do: a pool that waits for a hung instance before starting the next would make a
+ * fleet of hung instances cost ⌈n / pool⌉ timeouts, and lose the healthy rows behind them.
  */
 import type { ClusterClient } from '../api/client.js';
 import { ApiError } from '../api/errors.js';
 import { type Connection, resolveConnection } from '../config/connection.js';
 import type { Context } from '../context.js';
-import { FLEET_CONCURRENCY, type FleetRow, fleetInputs, mapLimit } from '../domain/fleet.js';
+import { type FleetRow, fleetInputs } from '../domain/fleet.js';
 import { DEADLINE_KIND } from '../domain/nagios.js';
 import type { StaleAfterSpec } from '../domain/staleness.js';
 import { judge, nothingRecorded, unreachable } from '../domain/verdict.js';
@@ -50,6 +53,11 @@ export interface RowReads extends HealthReads {
    * `unreachable` with the kind `deadline`. Default: the request timeout, plus a little.
    */
   deadlineMs?: number;
+  /**
+   * At most this request timeout, whatever the connection says (the exporter's per-scrape budget,
+   * from Prometheus's scrape timeout). A hung instance then answers `unreachable`, timed out, as usual.
+   */
+  timeoutMs?: number;
 }
 
 /**
@@ -67,10 +75,11 @@ export async function checkRow(
   let client: ClusterClient | undefined;
   try {
     const resolved = connect();
+    const cap = Math.min(reads.deadlineMs ?? Infinity, reads.timeoutMs ?? Infinity);
     const connection = {
       ...resolved,
       ...(reads.retries !== undefined && { retries: reads.retries }),
-      ...(reads.deadlineMs !== undefined && { timeoutMs: Math.min(resolved.timeoutMs, reads.deadlineMs) }),
+      ...(cap < resolved.timeoutMs && { timeoutMs: Math.max(1, Math.floor(cap)) }),
     };
     host = connection.host;
     const trace = ctx.flags.verbose ? (l: string) => ctx.verbose(`[${name}] ${l}`) : undefined;
@@ -90,6 +99,9 @@ export async function checkRow(
         legacy: a.legacy,
         now: a.now,
         limit,
+        ...(a.server && {
+          server: { version: a.server.version, edition: a.server.edition, revision: a.server.revision },
+        }),
       };
     })();
     // A backstop over the whole row: the deadline, else the timeout plus a little.
@@ -127,11 +139,12 @@ export function checkProfile(
   return checkRow(ctx, name, () => resolveConnection(flags, env, ctx.config()), staleAfter, reads);
 }
 
+/** Every profile's row, all at once (see the module comment), in the order named. */
 export function checkProfiles(
   ctx: Context,
   names: readonly string[],
   staleAfter: StaleAfterSpec,
   reads: RowReads = {},
 ): Promise<FleetRow[]> {
-  return mapLimit(names, FLEET_CONCURRENCY, (name) => checkProfile(ctx, name, staleAfter, reads));
+  return Promise.all(names.map((name) => checkProfile(ctx, name, staleAfter, reads)));
 }

@@ -54,9 +54,16 @@ type Line = [string, string, string?];
 
 const from = (s: Setting<unknown>) => `(${s.from})`;
 
-/** The human form: one `Label  value  (from)` line per setting, then what the server said. */
-export function renderReport(r: AuthStatusReport, paint: Paint): string {
-  const lines = [...settingLines(r, paint), ...serverLines(r, paint)];
+/**
+ * The human form: one `Label  value  (from)` line per setting, then what the server said. `shown`
+ * is what the output streams make of a text (io/secrets.ts masks credentials there): every cell
+ * passes it before it is measured, so a token command that holds a secret is padded as it is
+ * shown, not as it was stored.
+ */
+export function renderReport(r: AuthStatusReport, paint: Paint, shown: (text: string) => string = (t) => t): string {
+  const lines = [...settingLines(r, paint), ...serverLines(r, paint)].map(
+    ([k, v, f]): Line => [shown(k), shown(v), f === undefined ? undefined : shown(f)],
+  );
   const w1 = Math.max(...lines.map((l) => visibleWidth(l[0]))) + 2;
   const w2 = Math.max(...lines.filter((l) => l[2]).map((l) => visibleWidth(l[1]))) + 2;
   const pad = (text: string, width: number) => text + ' '.repeat(Math.max(1, width - visibleWidth(text)));
@@ -86,7 +93,12 @@ function settingLines(r: AuthStatusReport, paint: Paint): Line[] {
   return lines;
 }
 
+/** Plain http has no TLS to verify: say so rather than "verified", whatever --insecure or a CA say. */
 function tlsLine(r: AuthStatusReport, paint: Paint): Line {
+  if (/^http:/i.test(r.host.value)) {
+    const unused = [r.insecure.value && r.insecure.from, r.ca_cert.value && r.ca_cert.from].filter(Boolean);
+    return ['TLS', `none: plain http${unused.length ? paint.dim(` (${unused.join(', ')}: not used)`) : ''}`];
+  }
   if (r.insecure.value) return ['TLS', paint.yellow('certificates NOT verified (insecure)'), from(r.insecure)];
   if (r.ca_cert.value) return ['TLS', `verified, extra CA ${sanitizeLine(r.ca_cert.value)}`, from(r.ca_cert)];
   return ['TLS', 'verified', from(r.insecure)];
@@ -100,15 +112,24 @@ function serverLines(r: AuthStatusReport, paint: Paint): Line[] {
     const version = `Feldera ${sanitizeLine(s.version)} (${sanitizeLine(s.edition ?? '?')})`;
     lines.push(['Server', `${paint.green('reachable')}, ${version}`]);
   } else lines.push(['Server', paint.green('reachable')]);
-  if (s.authentication !== null) {
-    const mode = s.authentication === 'on' ? `on (${sanitizeLine(s.provider ?? '?')})` : 'off';
-    let verdict = '';
-    if (s.authorised === true) verdict = paint.green('credential accepted');
-    else if (s.authorised === false) verdict = paint.red('credential NOT accepted');
-    lines.push(['Auth', verdict ? `${mode}, ${verdict}` : mode]);
-  }
+  if (s.authentication !== null) lines.push(['Auth', authText(r, paint)]);
   if (r.session) lines.push(['Session', sessionText(r.session)]);
   return lines;
+}
+
+/**
+ * What the server's authentication means for this connection, in words that agree with the
+ * Credential line: with authentication off nothing is checked, so nothing was "accepted".
+ */
+function authText(r: AuthStatusReport, paint: Paint): string {
+  const s = r.server;
+  const none = r.credential.kind === 'none';
+  if (s.authentication === 'off')
+    return none ? 'off: no credential needed' : 'off: no credential needed (the one given is not checked)';
+  const mode = `on (${sanitizeLine(s.provider ?? '?')})`;
+  if (s.authorised === true) return `${mode}, ${paint.green('credential accepted')}`;
+  if (s.authorised === false) return `${mode}, ${paint.red(none ? 'no credential sent' : 'credential NOT accepted')}`;
+  return mode;
 }
 
 function sessionText(session: NonNullable<AuthStatusReport['session']>): string {

@@ -15,21 +15,26 @@ import { eventVerdict, type Verdict } from '../domain/verdict.js';
 import { sanitizeLine } from '../io/sanitize.js';
 import { formatDuration } from '../util/duration.js';
 import type { PaintKit } from './kit.js';
-import { paintStatusCell } from './paint.js';
+import { paintStatusCell, paintSymbol } from './paint.js';
 import { plainTable } from './table.js';
-import { widest, wrapText } from './text.js';
+import { flow, plural, widest } from './text.js';
 import { formatAge, formatTimestamp } from './time.js';
 import { paintVerdict } from './verdict.js';
 
 /**
  * How much a terminal table shows. When the full table is wider than the terminal it is drawn
  * again with less: first without the year, then without the relative ages, then with
- * `InitialUnhealthy` written as `starting` — the first that fits is kept (the last otherwise).
+ * `InitialUnhealthy` written as `starting`, then (`event list`) statuses as their marks alone —
+ * the first that fits is kept. When none fits, each row is stacked on lines of its own (see
+ * eventStack, incidentStack): a narrow terminal gets no table rather than one whose lines the
+ * terminal breaks in the middle of a word.
  */
 interface Fit {
   year: boolean;
   ages: boolean;
   short: boolean;
+  /** Statuses as `✓` `…` `✗` alone. */
+  marks?: boolean;
 }
 
 const FITS: readonly Fit[] = [
@@ -39,13 +44,17 @@ const FITS: readonly Fit[] = [
   { year: false, ages: false, short: true },
 ];
 
-function fitted(columns: number | undefined, draw: (f: Fit) => string): string {
-  let out = '';
-  for (const f of columns === undefined ? FITS.slice(0, 1) : FITS) {
-    out = draw(f);
-    if (widest(out) <= columns!) break;
+/** The narrowest form of a table, for the stacked layout. */
+const NARROW: Fit = { year: false, ages: false, short: true, marks: true };
+
+/** The first of `fits` whose table fits `columns`; undefined when none does (the caller stacks). */
+function fitted(columns: number | undefined, fits: readonly Fit[], draw: (f: Fit) => string): string | undefined {
+  if (columns === undefined) return draw(fits[0]!);
+  for (const f of fits) {
+    const out = draw(f);
+    if (widest(out) <= columns) return out;
   }
-  return out;
+  return undefined;
 }
 
 function stamp(ms: number, utc: boolean, f: Fit): string {
@@ -69,23 +78,40 @@ export interface ListView {
   columns?: number;
 }
 
-/** Terminal table for `event list`. */
+/** Terminal table for `event list`; stacked rows where no table fits the width. */
 export function renderEventTable(events: readonly ClusterEventStatus[], v: ListView, kit: PaintKit): string {
   const c = kit.color;
+  const idOf = (e: ClusterEventStatus) => sanitizeLine(v.idLength === undefined ? e.id : e.id.slice(0, v.idLength));
   const draw = (f: Fit) => {
     const rows = events.map((e) => {
       const at = Date.parse(e.recorded_at);
-      const id = sanitizeLine(v.idLength === undefined ? e.id : e.id.slice(0, v.idLength));
       return [
-        c.dim(id),
+        c.dim(idOf(e)),
         f.ages ? `${stamp(at, v.utc, f)}  ${c.dim(formatAge(v.now - at))}` : stamp(at, v.utc, f),
         paintVerdict(c, verdictOfRow(e, v.staleId)),
-        ...SERVICES.map((s) => paintStatusCell(c, e[`${s}_status`], f.short)),
+        ...SERVICES.map((s) =>
+          f.marks ? paintSymbol(c, e[`${s}_status`]) : paintStatusCell(c, e[`${s}_status`], f.short),
+        ),
       ];
     });
     return plainTable(kit, ['ID', v.utc ? 'RECORDED (UTC)' : 'RECORDED', 'VERDICT', 'API', 'COMPILER', 'RUNNER'], rows);
   };
-  return `${fitted(v.columns, draw)}\n`;
+  const table = fitted(v.columns, [...FITS, NARROW], draw);
+  if (table !== undefined) return `${table}\n`;
+  // Stacked: the id, time and verdict, then the services' marks under them.
+  const width = v.columns!;
+  const lines = events.flatMap((e) => [
+    ...flow(
+      [c.dim(idOf(e)), stamp(Date.parse(e.recorded_at), v.utc, NARROW), paintVerdict(c, verdictOfRow(e, v.staleId))],
+      width,
+    ),
+    ...flow(
+      SERVICES.map((s) => `${s} ${paintSymbol(c, e[`${s}_status`])}`),
+      width,
+      { indent: '  ', hang: '  ' },
+    ),
+  ]);
+  return `${lines.join('\n')}\n`;
 }
 
 /** Piped rows for `event list`: id, recorded_at, verdict, api, compiler, runner — tab-separated. */
@@ -107,39 +133,58 @@ export interface IncidentView {
   columns?: number;
 }
 
-/** Terminal table for `event incidents`. */
+/** Terminal table for `event incidents`; stacked rows where no table fits the width. */
 export function renderIncidentTable(incidents: readonly Incident[], v: IncidentView, kit: PaintKit): string {
   const c = kit.color;
+  const startOf = (x: Incident, f: Fit, ages: boolean) => {
+    const late = x.startPrecisionMs !== undefined && !x.startAfterGap;
+    const mark = `${x.beganBeforeWindow ? '≤ ' : ''}${late ? '~ ' : ''}`;
+    // After a recorder gap the start is a range: from the last event before the gap to the first after it.
+    const from = x.startAfterGap ? `${stamp(x.startedAt - (x.startPrecisionMs ?? 0), v.utc, f)} – ` : '';
+    return `${mark}${from}${stamp(x.startedAt, v.utc, f)}${ages ? `  ${c.dim(formatAge(v.now - x.startedAt))}` : ''}`;
+  };
+  const endOf = (x: Incident, f: Fit) =>
+    x.ongoing || x.endedAt === undefined
+      ? c.red.bold('ongoing')
+      : `${x.endPrecisionMs !== undefined ? '~ ' : ''}${stamp(x.endedAt, v.utc, f)}`;
+  const durationOf = (x: Incident) => `${x.beganBeforeWindow ? '≥ ' : ''}${formatDuration(x.durationMs)}`;
   const draw = (f: Fit) => {
-    const rows = incidents.map((x) => {
-      const late = x.startPrecisionMs !== undefined && !x.startAfterGap;
-      const mark = `${x.beganBeforeWindow ? '≤ ' : ''}${late ? '~ ' : ''}`;
-      // After a recorder gap the start is a range: from the last event before the gap to the first after it.
-      const from = x.startAfterGap ? `${stamp(x.startedAt - (x.startPrecisionMs ?? 0), v.utc, f)} – ` : '';
-      const started = `${mark}${from}${stamp(x.startedAt, v.utc, f)}${f.ages ? `  ${c.dim(formatAge(v.now - x.startedAt))}` : ''}`;
-      const ended =
-        x.ongoing || x.endedAt === undefined
-          ? c.red.bold('ongoing')
-          : `${x.endPrecisionMs !== undefined ? '~ ' : ''}${stamp(x.endedAt, v.utc, f)}`;
-      return [
-        c.bold(x.service),
-        paintStatusCell(c, x.worst, f.short),
-        started,
-        ended,
-        `${x.beganBeforeWindow ? '≥ ' : ''}${formatDuration(x.durationMs)}`,
-        String(x.events),
-      ];
-    });
+    const rows = incidents.map((x) => [
+      c.bold(x.service),
+      paintStatusCell(c, x.worst, f.short),
+      startOf(x, f, f.ages),
+      endOf(x, f),
+      durationOf(x),
+      String(x.events),
+    ]);
     return plainTable(
       kit,
       ['SERVICE', 'WORST', v.utc ? 'STARTED (UTC)' : 'STARTED', 'ENDED', 'DURATION', 'EVENTS'],
       rows,
     );
   };
-  const table = fitted(v.columns, draw);
+  // Stacked: the service, its worst status, how long and how many events; then from and to.
+  const stack = (width: number) =>
+    incidents
+      .flatMap((x) => [
+        ...flow(
+          [c.bold(x.service), paintStatusCell(c, x.worst, true), durationOf(x), plural(x.events, 'event')],
+          width,
+        ),
+        ...flow(
+          [
+            `from ${startOf(x, NARROW, false)}`,
+            x.ongoing || x.endedAt === undefined ? endOf(x, NARROW) : `to ${endOf(x, NARROW)}`,
+          ],
+          width,
+          { indent: '  ', hang: '  ' },
+        ),
+      ])
+      .join('\n');
+  const table = fitted(v.columns, FITS, draw) ?? stack(v.columns!);
   const notes: string[] = [];
   const note = (text: string) =>
-    notes.push(...wrapText(text, Math.max(40, v.columns ?? text.length)).map((l) => c.dim(l)));
+    notes.push(...(v.columns === undefined ? [text] : flow([text], v.columns, { hang: '' })).map((l) => c.dim(l)));
   if (incidents.some((x) => x.beganBeforeWindow))
     note('≤ began at or before the oldest retained event (older events are deleted after 72 h or beyond 1000)');
   let late = 0;

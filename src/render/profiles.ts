@@ -6,7 +6,7 @@
 import { sanitizeLine } from '../io/sanitize.js';
 import type { PaintKit } from './kit.js';
 import { plainTable } from './table.js';
-import { visibleWidth } from './text.js';
+import { flow, widest } from './text.js';
 
 export interface ProfileRow {
   name: string;
@@ -37,7 +37,11 @@ export function plainRows(rows: readonly ProfileRow[]): string {
 const OPTIONAL = ['SERVER', 'TENANT', 'CREDENTIAL'] as const;
 const COLUMNS = ['NAME', 'HOST', 'AUTH', 'CREDENTIAL', 'TENANT', 'SERVER'] as const;
 
-/** The terminal table, at most `columns` wide: drops SERVER, then TENANT, then CREDENTIAL (`auth status` shows them all). */
+/**
+ * The terminal table, at most `columns` wide: drops SERVER, then TENANT, then CREDENTIAL (`auth
+ * status` shows them all); where even NAME, HOST and AUTH do not fit, each profile is stacked on
+ * lines of its own, every field flowed to the width.
+ */
 export function renderProfileTable(rows: readonly ProfileRow[], columns: number, kit: PaintKit): string {
   const c = kit.color;
   const cells = rows.map((r) => ({
@@ -51,15 +55,30 @@ export function renderProfileTable(rows: readonly ProfileRow[], columns: number,
       r.server_version ? `${r.server_version}${r.server_edition ? ` (${r.server_edition})` : ''}` : '',
     ),
   }));
-  let text = '';
   for (let drop = 0; drop <= OPTIONAL.length; drop++) {
     const shown = COLUMNS.filter((k) => !(OPTIONAL.slice(0, drop) as readonly string[]).includes(k));
-    text = plainTable(
+    const text = plainTable(
       kit,
       ['', ...shown],
       cells.map((row) => [row.mark, ...shown.map((k) => row[k])]),
     );
-    if (Math.max(...text.split('\n').map(visibleWidth)) <= columns) break;
+    if (widest(text) <= columns) return `${text}\n`;
   }
-  return `${text}\n`;
+  const lines = cells.flatMap((row, i) => {
+    const r = rows[i]!;
+    return [
+      ...flow([`${row.mark || ' '} ${row.NAME}`, row.HOST], columns, { hang: '    ' }),
+      ...flow(
+        [
+          `auth ${row.AUTH}`,
+          ...(r.credential === null ? [] : [row.CREDENTIAL]),
+          ...(row.TENANT ? [`tenant ${row.TENANT}`] : []),
+          ...(row.SERVER ? [`server ${row.SERVER}`] : []),
+        ],
+        columns,
+        { indent: '    ', hang: '      ' },
+      ),
+    ];
+  });
+  return `${lines.join('\n')}\n`;
 }

@@ -15,7 +15,7 @@ import { formatDuration } from '../util/duration.js';
 import type { PaintKit } from './kit.js';
 import { paintStatusCell, paintSymbol } from './paint.js';
 import { plainTable } from './table.js';
-import { cut, visibleWidth, widest, wrapText } from './text.js';
+import { cutWords, flow, visibleWidth, widest } from './text.js';
 import { formatAge, formatTimestamp } from './time.js';
 import { paintVerdict, sinceText, VERDICT_MARK, verdictCell, verdictReason } from './verdict.js';
 
@@ -43,39 +43,79 @@ function serviceSince(v: ClusterVerdict, s: Service): number | undefined {
 export function statusHeadline(v: ClusterVerdict, view: StatusView, kit: PaintKit): string {
   const c = kit.color;
   // Nothing read (no event yet): no "since" to speak of.
-  const since = v.services.length > 0 ? ` ${sinceText(v.since, view)}` : '';
-  const head = `${verdictCell(c, v.verdict)}${since}`;
+  const since = v.services.length > 0 ? sinceText(v.since, view) : '';
+  const head = since ? `${verdictCell(c, v.verdict)} ${since}` : verdictCell(c, v.verdict);
   const reason = verdictReason(v, view.staleLimit);
   const line = `${head}  ${c.dim('·')}  ${reason}`;
   if (visibleWidth(line) <= view.columns) return line;
-  // Too wide: the reason goes under the verdict, wrapped at word boundaries.
-  return [head, ...wrapText(reason, Math.max(20, view.columns - 2)).map((l) => `  ${l}`)].join('\n');
+  // Too wide: the reason goes under the verdict, wrapped at word boundaries (and so does the
+  // verdict's "since" on a terminal too narrow for it).
+  const top = since ? flow([verdictCell(c, v.verdict), since], view.columns, { sep: ' ' }) : [head];
+  return [...top, ...flow([reason], view.columns, { indent: '  ', hang: '  ' })].join('\n');
 }
+
+/** The narrowest a message column may be; narrower, each message goes on a line of its own under its service. */
+const MIN_MESSAGE = 20;
 
 export function renderStatusTerminal(h: HealthStatus, v: ClusterVerdict, view: StatusView, kit: PaintKit): string {
   const c = kit.color;
+  const width = view.columns;
   const lines: string[] = [statusHeadline(v, view, kit)];
   const checkedAt = v.checkedAt ?? view.now;
   const age = formatAge(view.now - checkedAt);
   lines.push(
-    `  ${c.dim('checked at')}  ${formatTimestamp(checkedAt, view.utc)} (${v.verdict === 'stale' ? paintVerdict(c, 'stale', age) : age})${view.legacy ? c.dim(`  · ${LEGACY_NOTE}`) : ''}`,
+    ...flow(
+      [
+        `${c.dim('checked at')}  ${formatTimestamp(checkedAt, view.utc)}`,
+        `(${v.verdict === 'stale' ? paintVerdict(c, 'stale', age) : age})${view.legacy ? c.dim(`  · ${LEGACY_NOTE}`) : ''}`,
+      ],
+      width,
+      { sep: ' ', indent: '  ', hang: '    ' },
+    ),
   );
-  if (v.mismatch) lines.push(`  ${c.yellow('!')} ${v.mismatch}; treated as not healthy`);
+  if (v.mismatch)
+    lines.push(...flow([`${c.yellow('!')} ${v.mismatch}; treated as not healthy`], width, { indent: '  ' }));
   lines.push('');
   const head = ['SERVICE', 'STATUS', 'SINCE', 'MESSAGE'];
-  const short = SERVICES.some((s) => statusOf(v, s) === 'InitialUnhealthy') && view.columns < 100;
-  const cells = SERVICES.map((s) => {
+  const short = SERVICES.some((s) => statusOf(v, s) === 'InitialUnhealthy') && width < 100;
+  const sinceOf = (s: Service) => {
     const since = serviceSince(v, s);
-    return [
-      c.bold(s),
-      paintStatusCell(c, statusOf(v, s), short),
-      since === undefined ? c.dim('unknown') : formatAge(view.now - since),
-    ];
-  });
-  // The message gets what the other columns leave of the width (at least 20 columns).
-  const msgWidth = Math.max(20, view.columns - widest(plainTable(kit, head.slice(0, 3), cells)) - 2);
-  const rows = cells.map((row, i) => [...row, c.dim(cut(sanitizeLine(h[SERVICES[i]!].message), msgWidth))]);
-  lines.push(plainTable(kit, head, rows));
+    return since === undefined ? c.dim('unknown') : formatAge(view.now - since);
+  };
+  const cells = SERVICES.map((s) => [c.bold(s), paintStatusCell(c, statusOf(v, s), short), sinceOf(s)]);
+  const message = (i: number, max: number) => c.dim(cutWords(sanitizeLine(h[SERVICES[i]!].message), max));
+  const three = plainTable(kit, head.slice(0, 3), cells);
+  // The message gets what the other columns leave of the width, cut after a whole word.
+  const msgWidth = width - widest(three) - 2;
+  if (msgWidth >= MIN_MESSAGE) {
+    lines.push(
+      plainTable(
+        kit,
+        head,
+        cells.map((row, i) => [...row, message(i, msgWidth)]),
+      ),
+    );
+  } else if (widest(three) <= width) {
+    // Narrower: each message on a line of its own under its service's row.
+    const [top, ...rows] = three.split('\n');
+    lines.push(top!, ...rows.flatMap((row, i) => [row, `  ${message(i, width - 2)}`]));
+  } else {
+    // Narrower still: each service stacked on lines of its own.
+    SERVICES.forEach((s, i) => {
+      const since = serviceSince(v, s);
+      lines.push(
+        ...flow(
+          [
+            c.bold(s),
+            paintStatusCell(c, statusOf(v, s), true),
+            since === undefined ? c.dim('since unknown') : `since ${formatAge(view.now - since)}`,
+          ],
+          width,
+        ),
+        `  ${message(i, width - 2)}`,
+      );
+    });
+  }
   return `${lines.join('\n')}\n`;
 }
 
@@ -118,43 +158,77 @@ export function renderFleetTerminal(
   deps: PaintKit & { columns: number; utc?: boolean },
 ): string {
   const c = deps.color;
+  const sinceOf = (r: FleetRow) =>
+    r.verdict.since === undefined || r.now === undefined ? undefined : formatAge(r.now - r.verdict.since);
+  const checkedOf = (r: FleetRow) => {
+    const v = r.verdict;
+    if (v.services.length === 0 || v.checkedAt === undefined) return undefined;
+    const ago = formatAge((r.now ?? v.checkedAt) - v.checkedAt);
+    return v.verdict === 'stale' ? paintVerdict(c, 'stale', ago) : ago;
+  };
   const cells = rows.map((r) => {
     const v = r.verdict;
     const head = [c.bold(sanitizeLine(r.profile)), sanitizeLine(r.host), verdictCell(c, v.verdict)];
-    const since = v.since === undefined || r.now === undefined ? c.dim('-') : formatAge(r.now - v.since);
-    if (v.services.length > 0 && v.checkedAt !== undefined) {
-      const ago = formatAge((r.now ?? v.checkedAt) - v.checkedAt);
-      return [
-        ...head,
-        since,
-        ...SERVICES.map((s) => paintSymbol(c, statusOf(v, s))),
-        v.verdict === 'stale' ? paintVerdict(c, 'stale', ago) : ago,
-      ];
-    }
+    const since = sinceOf(r) ?? c.dim('-');
+    const checked = checkedOf(r);
+    if (checked !== undefined) return [...head, since, ...SERVICES.map((s) => paintSymbol(c, statusOf(v, s))), checked];
     return [...head, since, c.dim('-'), c.dim('-'), c.dim('-'), c.dim('-')];
   });
   let head = ['PROFILE', 'HOST', 'VERDICT', 'SINCE', 'API', 'COMPILER', 'RUNNER', 'CHECKED'];
   // The NOTE column gets what the terminal has left; with too little left (a long host name, a
   // narrow terminal) it is dropped and every note is written in full under the table. When even
-  // that is too wide, the HOST column goes too (`cluster profile list` shows the hosts).
+  // that is too wide, the HOST column goes too (`cluster profile list` shows the hosts); when the
+  // table still does not fit, each profile is stacked on lines of its own.
   let without = widest(plainTable(deps, head, cells));
   if (without > deps.columns) {
     head = head.filter((_, i) => i !== 1);
     for (const row of cells) row.splice(1, 1);
     without = widest(plainTable(deps, head, cells));
   }
+  if (without > deps.columns) return fleetStack(rows, deps, sinceOf, checkedOf);
   const noteWidth = deps.columns - without - 2;
   const showNote = noteWidth >= 12;
   const under: string[] = [];
   const body = rows.map((r, i) => {
     const full = fleetNote(r);
-    const note = showNote ? cut(full, noteWidth) : '';
+    const note = showNote ? cutWords(full, noteWidth) : '';
     const bad = r.verdict.verdict === 'unreachable';
-    if (full && note !== full) under.push(`${c.bold(sanitizeLine(r.profile))}: ${bad ? c.red(full) : full}`);
+    if (full && note !== full)
+      under.push(...flow([`${c.bold(sanitizeLine(r.profile))}: ${bad ? c.red(full) : full}`], deps.columns));
     return showNote ? [...cells[i]!, bad ? c.red(note) : c.dim(note)] : cells[i]!;
   });
   const table = plainTable(deps, showNote ? [...head, 'NOTE'] : head, body);
   return `${table}\n${under.length ? `\n${under.join('\n')}\n` : ''}`;
+}
+
+/** The fleet on a terminal too narrow for its table: per profile, its verdict, host, services and note, each flowed to the width. */
+function fleetStack(
+  rows: readonly FleetRow[],
+  deps: PaintKit & { columns: number },
+  sinceOf: (r: FleetRow) => string | undefined,
+  checkedOf: (r: FleetRow) => string | undefined,
+): string {
+  const c = deps.color;
+  const width = deps.columns;
+  const sub = { indent: '  ', hang: '    ' };
+  const lines = rows.flatMap((r) => {
+    const v = r.verdict;
+    const since = sinceOf(r);
+    const checked = checkedOf(r);
+    const note = fleetNote(r);
+    return [
+      ...flow(
+        [c.bold(sanitizeLine(r.profile)), verdictCell(c, v.verdict), ...(since ? [`since ${since}`] : [])],
+        width,
+      ),
+      ...flow([c.dim(sanitizeLine(r.host))], width, sub),
+      ...(checked === undefined
+        ? []
+        : flow([...SERVICES.map((s) => `${s} ${paintSymbol(c, statusOf(v, s))}`), `checked ${checked}`], width, sub)),
+      ...(note ? flow([v.verdict === 'unreachable' ? c.red(note) : note], width, sub) : []),
+    ];
+  });
+  return `${lines.join('\n')}\n`;
 }
 
 /**

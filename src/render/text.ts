@@ -74,3 +74,75 @@ export function wrapText(text: string, cols: number): string[] {
   }
   return out;
 }
+
+/**
+ * At most `max` columns of text, cut after a whole word: `Healthy: The api service…`. Text that
+ * fits is kept; when not even the first word fits, it is cut like `cut` does (a word wider than
+ * the room there is).
+ */
+export function cutWords(text: string, max: number): string {
+  if (textWidth(text) <= max) return text;
+  let out = '';
+  let width = 0;
+  for (const word of text.split(/ +/)) {
+    const w = textWidth(word);
+    const next = out === '' ? w : width + 1 + w;
+    if (next + 1 > max) break;
+    out = out === '' ? word : `${out} ${word}`;
+    width = next;
+  }
+  return out === '' ? cut(text, max) : `${out}…`;
+}
+
+export interface FlowOptions {
+  /** Between two items on a line (default two spaces). */
+  sep?: string;
+  /** Before the first line (default none). */
+  indent?: string;
+  /** Before every later line (default the indent and two spaces). */
+  hang?: string;
+}
+
+/**
+ * Items laid out on lines of at most `width` columns, for a terminal too narrow for a table: as
+ * many items on a line as fit, separated by `sep`; the next one starts a line of its own, indented
+ * by `hang`. An item wider than a line is wrapped at its spaces. No word is cut in two: a word
+ * that does not fit after the indentation takes some of it, and only a word wider than the whole
+ * width is cut, ending in `…`. Items may be painted (colour codes are not counted).
+ */
+export function flow(items: readonly string[], width: number, opts: FlowOptions = {}): string[] {
+  const sep = opts.sep ?? '  ';
+  const indent = opts.indent ?? '';
+  const hang = opts.hang ?? `${indent}  `;
+  const out: string[] = [];
+  let line = '';
+  let used = -1; // columns of `line`; -1 before the first item
+  const place = (text: string, w: number, join: string) => {
+    if (used >= 0 && used + join.length + w <= width) {
+      line += join + text;
+      used += join.length + w;
+      return;
+    }
+    if (used >= 0) out.push(line);
+    const lead = (out.length === 0 ? indent : hang).slice(0, Math.max(0, width - w));
+    line = lead + text;
+    used = lead.length + w;
+  };
+  for (const item of items) {
+    const w = visibleWidth(item);
+    const room = used >= 0 ? width - used - sep.length : width - indent.length;
+    if (w <= room || w <= width - hang.length) {
+      place(item, w, sep);
+      continue;
+    }
+    item
+      .split(/ +/)
+      .filter((word) => word !== '')
+      .forEach((word, k) => {
+        const plain = visibleWidth(word) > width ? cut(word.replace(SGR, ''), width) : word;
+        place(plain, visibleWidth(plain), k === 0 ? sep : ' ');
+      });
+  }
+  if (used >= 0) out.push(line);
+  return out.map((l) => l.trimEnd());
+}

@@ -2,53 +2,79 @@
  * The timeline picture: one row per service, one cell per slice, a time axis with labels, a
  * legend, and the availability table under it.
  *
- * With colour every cell is a block in the status's colour (unknown: a grey shade block);
- * without colour the cells use distinct characters (= ~ X ?) so the picture survives a pipe,
- * a log file or NO_COLOR, and the legend says which is which.
+ * Every status has a shape of its own, the same with colour and without (colour only adds to it),
+ * so the picture reads the same at a terminal, in a pipe, a log file or under NO_COLOR. A cell's
+ * status is the worst in its slice (domain/timeline.ts); a cell where that status holds for only
+ * part of the slice is drawn lower or lighter than one where it holds all through, so a slice
+ * unhealthy for a minute of ten does not look like ten minutes down:
+ *
+ *   ▁ healthy   █ unhealthy (▄ in part)   ▒ starting (░ in part)   · unknown
  */
 import type { ChalkInstance } from 'chalk';
 import type { CellStatus, Timeline } from '../domain/timeline.js';
 import { formatDuration } from '../util/duration.js';
 import type { PaintKit } from './kit.js';
 import { plainTable } from './table.js';
-import { textWidth, wrapText } from './text.js';
+import { flow, plural, visibleWidth, widest } from './text.js';
 import { formatTimestamp } from './time.js';
 
 export const LABEL_WIDTH = 10;
 
-export const PLAIN_CELL: Record<CellStatus, string> = {
-  Healthy: '=',
-  InitialUnhealthy: '~',
-  Unhealthy: 'X',
-  Unknown: '?',
+/** A cell's glyph: `whole` when its status holds all through the slice, `part` when only for part of it. */
+export const CELL_GLYPH: Readonly<Record<CellStatus, { whole: string; part: string }>> = {
+  // Healthy is the best status: a cell showing it is healthy all through.
+  Healthy: { whole: '▁', part: '▁' },
+  InitialUnhealthy: { whole: '▒', part: '░' },
+  Unhealthy: { whole: '█', part: '▄' },
+  Unknown: { whole: '·', part: '·' },
 };
 
-const LEGEND: readonly [CellStatus, string][] = [
-  ['Healthy', 'healthy'],
-  ['InitialUnhealthy', 'starting (InitialUnhealthy)'],
-  ['Unhealthy', 'unhealthy'],
-  ['Unknown', 'unknown: no fresh data'],
-];
-
-/** `n` cells of one status: a coloured block run, or the status's own character without colour. */
-function cellRun(c: ChalkInstance, color: boolean, s: CellStatus, n: number): string {
-  if (!color) return PLAIN_CELL[s].repeat(n);
-  const block = '█'.repeat(n);
-  if (s === 'Healthy') return c.green(block);
-  if (s === 'InitialUnhealthy') return c.yellow(block);
-  if (s === 'Unhealthy') return c.red(block);
-  return c.gray('░'.repeat(n));
+/** The glyph of a cell whose status holds `share` of its slice (1: all of it). */
+export function cellGlyph(status: CellStatus, share = 1): string {
+  const g = CELL_GLYPH[status];
+  return share >= 1 ? g.whole : g.part;
 }
 
-/** Run-length painting: one escape sequence per run, not per cell. */
-function paintRow(c: ChalkInstance, color: boolean, cells: readonly CellStatus[]): string {
+/** "in part": the status holds for part of the cell (the note under the table says what unknown is). */
+const LEGEND: readonly string[] = [
+  `${CELL_GLYPH.Healthy.whole} healthy`,
+  `${CELL_GLYPH.Unhealthy.whole} unhealthy (${CELL_GLYPH.Unhealthy.part} in part)`,
+  `${CELL_GLYPH.InitialUnhealthy.whole} starting (${CELL_GLYPH.InitialUnhealthy.part} in part)`,
+  `${CELL_GLYPH.Unknown.whole} unknown`,
+];
+
+/** The colour a status adds to its glyph (none without colour). */
+function paintOf(c: ChalkInstance, color: boolean, s: CellStatus): (text: string) => string {
+  if (!color) return (text) => text;
+  if (s === 'Healthy') return c.green;
+  if (s === 'InitialUnhealthy') return c.yellow;
+  if (s === 'Unhealthy') return c.red;
+  return c.gray;
+}
+
+/** Run-length painting: one escape sequence per run of one status, not per cell. */
+function paintRow(c: ChalkInstance, color: boolean, cells: readonly CellStatus[], shares: readonly number[]): string {
   let out = '';
   let i = 0;
   while (i < cells.length) {
     let j = i;
-    while (j < cells.length && cells[j] === cells[i]) j++;
-    out += cellRun(c, color, cells[i]!, j - i);
+    let run = '';
+    while (j < cells.length && cells[j] === cells[i]) {
+      run += cellGlyph(cells[j]!, shares[j]);
+      j++;
+    }
+    out += paintOf(c, color, cells[i]!)(run);
     i = j;
+  }
+  return out;
+}
+
+/** A legend entry with its glyphs painted in their status's colour. */
+function paintLegend(c: ChalkInstance, color: boolean, entry: string): string {
+  if (!color) return entry;
+  let out = entry;
+  for (const [status, g] of Object.entries(CELL_GLYPH) as [CellStatus, { whole: string; part: string }][]) {
+    for (const glyph of new Set([g.whole, g.part])) out = out.replaceAll(glyph, paintOf(c, true, status)(glyph));
   }
   return out;
 }
@@ -129,36 +155,14 @@ export function renderTimeline(t: Timeline, v: TimelineView, deps: PaintKit): st
   const c = deps.color;
   const pad = ' '.repeat(LABEL_WIDTH);
   const lines: string[] = [];
-  const range = `${formatTimestamp(t.start, v.utc)} → ${formatTimestamp(t.end, v.utc)}`;
-  const about = `(${formatDuration(t.end - t.start)}, ${formatDuration(t.sliceMs)} per cell, ${t.events} event${t.events === 1 ? '' : 's'})`;
-  // One line when it fits the width, else the details go under the range.
-  if (textWidth(`Timeline  ${range}  ${about}`) <= v.columns)
-    lines.push(`${c.bold('Timeline')}  ${range}  ${c.dim(about)}`);
-  else lines.push(`${c.bold('Timeline')}  ${range}`, `${' '.repeat(10)}${c.dim(about)}`);
-  lines.push('');
-  for (const s of t.services) lines.push(`${s.service.padEnd(LABEL_WIDTH)}${paintRow(c, v.color, s.cells)}`);
+  lines.push(...heading(t, v, c), '');
+  for (const s of t.services) lines.push(`${s.service.padEnd(LABEL_WIDTH)}${paintRow(c, v.color, s.cells, s.shares)}`);
   const [marks, labels] = axisLines(axisTicks(t.start, t.end, t.cells, v.utc), t.cells);
   lines.push(c.dim(pad + marks), c.dim(pad + labels));
   lines.push('');
-  // The legend on one line when it fits the width (3 spaces between entries, else 2), else two lines.
-  const entries = LEGEND.map(([s, text]) => ({
-    painted: `${cellRun(c, v.color, s, 1)} ${text}`,
-    width: 2 + textWidth(text),
-  }));
-  const legendWidth = (gap: number) => entries.reduce((w, e) => w + e.width, 0) + gap * (entries.length - 1);
-  if (legendWidth(3) <= v.columns) lines.push(entries.map((e) => e.painted).join('   '));
-  else if (legendWidth(2) <= v.columns) lines.push(entries.map((e) => e.painted).join('  '));
-  else
-    lines.push(
-      entries
-        .slice(0, 2)
-        .map((e) => e.painted)
-        .join('  '),
-      entries
-        .slice(2)
-        .map((e) => e.painted)
-        .join('  '),
-    );
+  // The legend on one line when it fits the width (3 spaces between entries), else as many lines as it needs.
+  const legend = LEGEND.map((e) => paintLegend(c, v.color, e));
+  lines.push(...flow(legend, v.columns, { sep: '   ' }));
   lines.push('');
   const rows = t.services.map((s) => [
     s.service,
@@ -167,11 +171,42 @@ export function renderTimeline(t: Timeline, v: TimelineView, deps: PaintKit): st
     span(s.availability.unknownMs),
     String(s.incidents),
   ]);
-  lines.push(plainTable(deps, ['SERVICE', 'AVAILABILITY', 'UNHEALTHY', 'UNKNOWN', 'INCIDENTS'], rows));
+  const table = plainTable(deps, ['SERVICE', 'AVAILABILITY', 'UNHEALTHY', 'UNKNOWN', 'INCIDENTS'], rows);
+  if (widest(table) <= v.columns) lines.push(table);
+  else {
+    // Too narrow for the table: each service on lines of its own.
+    for (const [service, percent, unhealthy, unknown, incidents] of rows) {
+      lines.push(
+        ...flow([c.bold(service!), `${percent} available`, plural(Number(incidents), 'incident')], v.columns),
+        ...flow([`unhealthy ${unhealthy}`, `unknown ${unknown}`], v.columns, { indent: '  ', hang: '  ' }),
+      );
+    }
+  }
   const limit = v.staleLimit ?? formatDuration(t.staleAfterMs);
   const explain =
-    'availability = healthy time / known time. Unknown: before the first retained event, ' +
+    'availability = healthy time / known time. In part: the status holds for only part of the cell. ' +
+    'Unknown: no fresh data — before the first retained event, ' +
     `or an all-healthy stretch with no event for more than ${limit}: the recorder was not running.`;
-  for (const l of wrapText(explain, Math.max(40, v.columns))) lines.push(c.dim(l));
+  for (const l of flow([explain], v.columns, { hang: '' })) lines.push(c.dim(l));
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * `Timeline  FROM → TO  (6h, 4m 30s per cell, 43 events)` on one line where it fits; else the
+ * details under the range; else (a narrow terminal) the range's ends on lines of their own.
+ */
+function heading(t: Timeline, v: TimelineView, c: ChalkInstance): string[] {
+  const from = formatTimestamp(t.start, v.utc);
+  const to = formatTimestamp(t.end, v.utc);
+  const about = `(${formatDuration(t.end - t.start)}, ${formatDuration(t.sliceMs)} per cell, ${plural(t.events, 'event')})`;
+  const title = c.bold('Timeline');
+  const fits = (...lines: string[]) => lines.every((l) => visibleWidth(l) <= v.columns);
+  const one = `${title}  ${from} → ${to}  ${c.dim(about)}`;
+  if (fits(one)) return [one];
+  const two = [`${title}  ${from} → ${to}`, `${' '.repeat(10)}${c.dim(about)}`];
+  if (fits(...two)) return two;
+  const top = flow([title, `${from} →`], v.columns);
+  // The end under the start: after the title's room, or under the start where that moved down.
+  const under = top.length > 1 ? '  ' : ' '.repeat(10);
+  return [...top, ...flow([to], v.columns, { indent: under }), ...flow([c.dim(about)], v.columns, { hang: '' })];
 }

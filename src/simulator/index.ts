@@ -165,6 +165,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
 
 export { type SelfSigned, selfSignedCertificate } from './certificate.js';
 export { type ManualClock, manualClock, type SimClock, scaledClock } from './clock.js';
+export { type FleetInstance, type FleetOptions, type FleetSimulator, startFleetSimulator } from './fleet.js';
 export { formatTimestamp, parseUuid, uuidv7, uuidv7Millis } from './ids.js';
 export {
   createModel,

@@ -334,6 +334,17 @@ describe('verification failures', () => {
     expect(t.io.out()).toContain('Saved without verifying');
     expect(t.io.out()).toContain('not contacted (--no-verify)');
   });
+
+  it('--no-verify without a credential does not claim authentication is off: nobody asked', async () => {
+    const f = await fakeServer(() => ({ status: 500, body: '' }));
+    fakes.push(f);
+    const t = setup();
+    expect(await t.go({ host: f.url, verify: false })).toBe(0);
+    expect(f.seen).toHaveLength(0);
+    expect(readConfig(t.env).profiles.default?.auth).toEqual({ kind: 'none' });
+    expect(t.io.out()).toMatch(/^ {2}auth {4}none \(not checked: --no-verify\)$/m);
+    expect(t.io.out()).not.toContain('authentication is off');
+  });
 });
 
 describe('bearer over plain http to a non-loopback host', () => {

@@ -79,6 +79,8 @@ describe('logout', () => {
     expect((e as CliError).message).toBe('no profile named "nope"');
     expect((e as CliError).hint).toBe('known profiles: default, prod, staging');
     expect(readFileSync(configPath(t.env), 'utf8')).toBe(before);
+    const typo = await logout({ profile: 'stagign' }, t.io).catch((x: unknown) => x as CliError);
+    expect((typo as CliError).hint).toBe('did you mean staging? known profiles: default, prod, staging');
   });
 
   it('--all removes every profile and the current', async () => {

@@ -380,6 +380,8 @@ describe('newCmdExporter', () => {
       listen: { host: '127.0.0.1', port: 9464 },
       minIntervalMs: 10_000,
       staleAfter: AUTO,
+      allowTargets: [],
+      maxConnections: 512,
     });
   });
   it('every flag', async () => {
@@ -398,7 +400,29 @@ describe('newCmdExporter', () => {
       minIntervalMs: 30_000,
       staleAfter: { kind: 'fixed', ms: 20 * MIN },
       fleet: { all: true },
+      allowTargets: [],
+      maxConnections: 512,
     });
+    const probing = await parse(newCmdExporter, [
+      '--probe-only',
+      '--allow-target',
+      '*.example.com',
+      '--allow-target',
+      'https://gw.example.com/feldera/',
+      '--target-credentials',
+      'creds.json',
+      '--web-config',
+      'web.yml',
+      '--max-connections',
+      '64',
+    ]);
+    expect(probing).toMatchObject({
+      probeOnly: true,
+      targetCredentials: 'creds.json',
+      webConfig: 'web.yml',
+      maxConnections: 64,
+    });
+    expect(probing.allowTargets.map((p) => p.text)).toEqual(['*.example.com', 'https://gw.example.com/feldera/']);
     expect((await parse(newCmdExporter, ['--listen', '[::1]:0'])).listen).toEqual({ host: '::1', port: 0 });
     expect((await parse(newCmdExporter, ['--listen', 'localhost:9464', '-p', 'prod,staging'])).fleet).toEqual({
       names: ['prod', 'staging'],
@@ -422,6 +446,14 @@ describe('newCmdExporter', () => {
       ['-p', 'prod', '--tenant', 'acme'],
       /--tenant cannot be combined with --all-profiles or -p/,
     );
+    await refused(newCmdExporter, ['--probe-only', '--all-profiles'], /give either --probe-only or --all-profiles/);
+    for (const bad of ['https://user@x.example.com', 'x.example.com.', 'a**.example.com', 'http://x?y', 'x:99999'])
+      await refused(
+        newCmdExporter,
+        ['--allow-target', bad],
+        new RegExp(`invalid --allow-target "${bad.replace(/[.*?]/g, '\\$&')}"`),
+      );
+    await refused(newCmdExporter, ['--max-connections', '2'], /invalid --max-connections "2"/);
   });
 });
 

@@ -233,6 +233,9 @@ describe('precedence: flags > env > profile > defaults', () => {
     } catch (e) {
       expect((e as CliError).hint).toContain('known profiles: prod, dev, default');
     }
+    expect(() => resolveConnection({ profile: 'prdo' }, {}, config)).toThrow(
+      expect.objectContaining({ hint: expect.stringMatching(/^did you mean prod\? known profiles: /) }),
+    );
   });
 
   it('does not find profiles on Object.prototype', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ConfigData } from '../../src/config/profiles.js';
-import { fleetChoice, fleetExit, fleetInputs, fleetNames, mapLimit } from '../../src/domain/fleet.js';
+import { fleetChoice, fleetExit, fleetInputs, fleetNames } from '../../src/domain/fleet.js';
 import type { ClusterVerdict, Verdict } from '../../src/domain/verdict.js';
 import { CliError, EXIT } from '../../src/errors.js';
 import { usage } from './fixtures.js';
@@ -39,6 +39,9 @@ describe('fleetProfiles', () => {
     expect(e!.exitCode).toBe(EXIT.FAILURE);
     expect(e!.message).toBe('unknown profiles: qa, constructor');
     expect(e!.hint).toBe('known profiles: dev, prod, stage');
+    expect(() => fleetProfiles({ profiles: 'prod,stgae' }, config)).toThrow(
+      expect.objectContaining({ hint: 'did you mean stage? known profiles: dev, prod, stage' }),
+    );
     expect(usage(() => fleetProfiles({ profiles: ' , ' }, config)).message).toMatch(/at least one profile/);
     expect(usage(() => fleetProfiles({ allProfiles: true, profiles: 'prod' }, config)).message).toMatch(/not both/);
   });
@@ -85,26 +88,5 @@ describe('fleetExit', () => {
     [['stale', 'unreachable', 'unhealthy'], 1],
   ])('%j → %i (1 before 3 before 2)', (verdicts, want) => {
     expect(fleetExit(verdicts.map(row))).toBe(want);
-  });
-});
-
-describe('mapLimit', () => {
-  it('at most N at a time, results in order', async () => {
-    let running = 0;
-    let peak = 0;
-    const out = await mapLimit(
-      Array.from({ length: 20 }, (_, i) => i),
-      8,
-      async (n) => {
-        running++;
-        peak = Math.max(peak, running);
-        await new Promise((r) => setTimeout(r, (n * 7) % 5));
-        running--;
-        return n * 2;
-      },
-    );
-    expect(peak).toBe(8);
-    expect(out).toEqual(Array.from({ length: 20 }, (_, i) => i * 2));
-    expect(await mapLimit([], 8, async () => 1)).toEqual([]);
   });
 });

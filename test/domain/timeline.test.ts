@@ -10,10 +10,19 @@ import {
   type Segment,
   serviceSegments,
   sliceSegments,
+  sliceShares,
   timelineJson,
   timelineWindow,
 } from '../../src/domain/timeline.js';
-import { axisLines, axisTicks, formatPercent } from '../../src/render/timeline.js';
+import { palette } from '../../src/render/style.js';
+import {
+  axisLines,
+  axisTicks,
+  CELL_GLYPH,
+  cellGlyph,
+  formatPercent,
+  renderTimeline,
+} from '../../src/render/timeline.js';
 import { ev, HOUR, MIN, S, SEC, serverOrder, T0 } from './fixtures.js';
 
 const STALE = 12 * MIN;
@@ -115,6 +124,105 @@ describe('serviceSegments', () => {
   it('no events at all: the whole window is unknown; an empty window has no segments', () => {
     expect(rel(serviceSegments([], 'api', T0, T0 + HOUR, STALE))).toEqual([[0, 60, 'Unknown']]);
     expect(serviceSegments([], 'api', T0, T0, STALE)).toEqual([]);
+  });
+});
+
+describe('sliceShares: how much of its slice the status of a cell holds', () => {
+  const end = T0 + 60 * MIN; // 6 slices of 10 minutes
+  const shares = (segs: Segment[]) => sliceShares(segs, sliceSegments(segs, T0, end, 6), T0, end);
+
+  it('1 where one status fills the slice, its part where another shares it', () => {
+    // slice 1: 4.5 min unhealthy of 10 (45 %), slice 2: all unhealthy, slice 3: 5.5 of 10
+    const segs = [seg(0, 15.5, 'Healthy'), seg(15.5, 35.5, 'Unhealthy'), seg(35.5, 60, 'Healthy')];
+    expect(sliceSegments(segs, T0, end, 6)).toEqual([
+      'Healthy',
+      'Unhealthy',
+      'Unhealthy',
+      'Unhealthy',
+      'Healthy',
+      'Healthy',
+    ]);
+    expect(shares(segs)).toEqual([1, 0.45, 1, 0.55, 1, 1]);
+  });
+
+  it('a sliver is never rounded away, a near-whole slice never rounded to whole', () => {
+    const sliver = [
+      seg(0, 25, 'Healthy'),
+      { start: T0 + 25 * MIN, end: T0 + 25 * MIN + 10, status: 'Unhealthy' as const },
+    ];
+    sliver.push({ start: T0 + 25 * MIN + 10, end, status: 'Healthy' });
+    expect(shares(sliver)[2]).toBe(0.001);
+    const almost = [seg(0, 20, 'Healthy'), { start: T0 + 20 * MIN, end: end - 10, status: 'Unhealthy' as const }];
+    almost.push({ start: end - 10, end, status: 'Healthy' });
+    expect(shares(almost)[5]).toBe(0.999);
+  });
+
+  it('a slice shared by two bad statuses: the worst one, and its part only', () => {
+    const segs = [
+      seg(0, 10, 'Healthy'),
+      seg(10, 13, 'InitialUnhealthy'),
+      seg(13, 20, 'Unhealthy'),
+      seg(20, 60, 'Healthy'),
+    ];
+    expect(sliceSegments(segs, T0, end, 6)[1]).toBe('Unhealthy');
+    expect(shares(segs)[1]).toBe(0.7);
+  });
+
+  it('every share is in (0, 1], and 1 exactly where one segment alone touches the slice', () => {
+    const status = fc.constantFrom<Segment['status']>('Healthy', 'Unhealthy', 'InitialUnhealthy', 'Unknown');
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 1, max: 600 }), status), { minLength: 1, maxLength: 12 }),
+        fc.integer({ min: 1, max: 40 }),
+        (parts, cells) => {
+          let at = T0;
+          const segs: Segment[] = parts.map(([len, st]) => {
+            const s = { start: at, end: at + len * SEC, status: st };
+            at += len * SEC;
+            return s;
+          });
+          const statuses = sliceSegments(segs, T0, at, cells);
+          const got = sliceShares(segs, statuses, T0, at);
+          expect(got).toHaveLength(cells);
+          for (const x of got) {
+            expect(x).toBeGreaterThan(0);
+            expect(x).toBeLessThanOrEqual(1);
+          }
+        },
+      ),
+    );
+  });
+});
+
+describe('timeline glyphs: a shape per status, part or whole, the same with and without colour', () => {
+  it('every glyph is distinct, and one column wide', () => {
+    const all = Object.values(CELL_GLYPH).flatMap((g) => [g.whole, g.part]);
+    // Healthy and Unknown have no partial form (Healthy is the best status; unknown is unknown)
+    expect(new Set(all).size).toBe(6);
+    for (const g of all) expect([...g]).toHaveLength(1);
+    expect(cellGlyph('Unhealthy', 1)).not.toBe(cellGlyph('Unhealthy', 0.45));
+    expect(cellGlyph('InitialUnhealthy', 1)).not.toBe(cellGlyph('InitialUnhealthy', 0.5));
+  });
+
+  it('a service 45% available in a cell is drawn unhealthy in part, not as a solid block; colour adds nothing but colour', () => {
+    // 10 cells of 10 minutes; the compiler fails at 15.5 and recovers at 35.5
+    const events = [ev(0), ev(15.5 * MIN, S.H, S.U), ev(35.5 * MIN), ev(45 * MIN), ev(55 * MIN)];
+    const t = buildTimeline(events, {
+      start: T0,
+      end: T0 + 60 * MIN,
+      cells: 6,
+      staleAfterMs: STALE,
+      now: T0 + 60 * MIN,
+    });
+    const view = { utc: true, color: false, columns: 80 };
+    const plain = renderTimeline(t, view, { color: palette(false) });
+    const row = plain.split('\n').find((l) => l.startsWith('compiler'));
+    expect(row).toBe('compiler  ▁▄█▄▁▁');
+    const coloured = renderTimeline(t, { ...view, color: true }, { color: palette(true) });
+    const painted = coloured.split('\n').find((l) => l.startsWith('compiler'))!;
+    expect(painted).not.toBe(row);
+    expect(painted.replace(/\u001b\[[0-9;]*m/g, '')).toBe(row);
+    expect(coloured.replace(/\u001b\[[0-9;]*m/g, '')).toBe(plain);
   });
 });
 
@@ -372,7 +480,10 @@ describe('properties (random histories)', () => {
     fc.assert(
       fc.property(denseArb, (spec) => {
         let at = 0;
-        const events = spec.map(([gap, a, c, r]) => ev((at += gap) * MIN, a, c, r));
+        const events = spec.map(([gap, a, c, r]) => {
+          at += gap;
+          return ev(at * MIN, a, c, r);
+        });
         const end = T0 + (at + 20) * MIN;
         const start = Date.parse(events[0]!.recorded_at);
         const t = buildTimeline(events, { start, end, cells: 10, staleAfterMs: 30 * MIN, now: end });

@@ -80,7 +80,8 @@ describe('the cluster binary', () => {
 
   it.each([
     [['frobnicate'], /error: unknown command 'frobnicate'/],
-    [['evnt'], /Did you mean event\?/],
+    [['evnt'], /^error: unknown command 'evnt'\nhint: did you mean event\? run `cluster --help` for usage\n$/],
+    [['event', 'get', 'lastest'], /^error: invalid event id "lastest".*\nhint: did you mean latest\? /],
     [['event', 'get', 'latest', '--bogus'], /error: unknown option '--bogus'/],
     [['event', 'get', 'latest', '--selector', 'some'], /invalid --selector "some": expected status or all/],
     [['event', 'get'], /missing required argument 'id'/],
@@ -89,7 +90,9 @@ describe('the cluster binary', () => {
     expect(r.code).toBe(64);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(pattern);
-    expect(r.stderr).toMatch(/cluster --help|Did you mean/);
+    expect(r.stderr).toMatch(/cluster --help|did you mean/);
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(2);
+    expect(r.stderr).toMatch(/^error: .*\nhint: /);
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
 });

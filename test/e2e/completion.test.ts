@@ -82,7 +82,7 @@ describe('e2e: completion', () => {
     );
     expect(registered).toMatch(/^complete .*-F _cluster_completion cluster$/);
     expect(offered).toEqual([
-      '[auth completion event exporter help login logout profile simulate status version]',
+      '[auth check completion event exporter help login logout profile simulate status version]',
       '[event]',
       '[get help incidents list timeline watch]',
       '[latest]',

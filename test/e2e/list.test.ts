@@ -46,8 +46,8 @@ describe('e2e: history commands', () => {
   it('event timeline piped: characters, legend, availability', async () => {
     const r = await runCli(['event', 'list', '--timeline', '--host', s.url, '--width', '70', '--utc'], { env });
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/\ncompiler {2}X={59}\n/);
-    expect(r.stdout).toContain('X unhealthy');
+    expect(r.stdout).toMatch(/\ncompiler {2}▄▁{59}\n/);
+    expect(r.stdout).toContain('█ unhealthy (▄ in part)');
     expect(r.stdout).toMatch(/\ncompiler +99\.\d\d% /);
   });
 });

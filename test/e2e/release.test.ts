@@ -84,10 +84,12 @@ describe('an installed package', () => {
     const main = readFileSync(join(pkgDir, 'dist', 'cli.cjs'), 'utf8');
     const chunks = [...new Set([...main.matchAll(/require\("\.\/(lazy\/[\w.-]+\.cjs)"\)/g)].map((m) => m[1]!))].sort();
     expect(chunks).toEqual([
+      'lazy/bcryptjs.cjs',
       'lazy/cli-table3.cjs',
       'lazy/prom-client.cjs',
       'lazy/proper-lockfile.cjs',
       'lazy/simulator.cjs',
+      'lazy/yaml.cjs',
     ]);
     const load = createRequire(join(pkgDir, 'dist', 'cli.cjs'));
     for (const chunk of chunks) expect(existsSync(join(pkgDir, 'dist', chunk)), chunk).toBe(true);
@@ -95,6 +97,8 @@ describe('an installed package', () => {
     expect(typeof load('./lazy/prom-client.cjs').Registry).toBe('function');
     expect(typeof load('./lazy/proper-lockfile.cjs').lock).toBe('function');
     expect(typeof load('./lazy/simulator.cjs').startSimulator).toBe('function');
+    expect(typeof load('./lazy/bcryptjs.cjs').compare).toBe('function');
+    expect(typeof load('./lazy/yaml.cjs').parse).toBe('function');
   });
 
   it('stores a profile and serves as the simulator from the global prefix (their code is loaded on demand)', async () => {

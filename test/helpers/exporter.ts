@@ -11,7 +11,10 @@ import { configWith } from './sim.js';
 export interface RunningExporter {
   url: string;
   io: BufferIO;
-  scrape(path?: string): Promise<{ status: number; text: string; type: string | null }>;
+  scrape(
+    path?: string,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; text: string; type: string | null }>;
   stop(): Promise<number>;
 }
 
@@ -37,8 +40,8 @@ export async function startExporter(
   return {
     url,
     io,
-    async scrape(path = '/metrics') {
-      const res = await fetch(base + path);
+    async scrape(path = '/metrics', headers = {}) {
+      const res = await fetch(base + path, { headers });
       return { status: res.status, text: await res.text(), type: res.headers.get('content-type') };
     },
     async stop() {

@@ -94,7 +94,47 @@ describe('cluster simulate', () => {
     expect(r.stderr()).toMatch(/GET \/v0\/cluster_healthz -> 404 \(0 B\)/);
   });
 
+  it('--instances N: N independent instances from one port, each its own scenario and seed, listed at /instances', async () => {
+    const r = await withSimulate(
+      { instances: '5', scenario: 'healthy,compiler-outage,stalled', seed: '10', speed: '60', history: '10m' },
+      async (url) => {
+        const list = (await (await fetch(`${url}/instances`)).json()) as {
+          targets: string[];
+          labels: { scenario: string; seed: string };
+        }[];
+        expect(list).toEqual(
+          ['healthy', 'compiler-outage', 'stalled', 'healthy', 'compiler-outage'].map((scenario, n) => ({
+            targets: [`${url}/i/${n}`],
+            labels: { scenario, seed: String(10 + n) },
+          })),
+        );
+        // Instance 1 is 10 simulated minutes into a compiler outage; instance 0 is healthy.
+        const sick = await fetch(`${url}/i/1/v0/cluster_healthz`);
+        expect(sick.status).toBe(503);
+        expect(((await sick.json()) as { compiler: { healthy: boolean } }).compiler.healthy).toBe(false);
+        const ok = await fetch(`${url}/i/0/v0/cluster_healthz`);
+        expect(ok.status).toBe(200);
+        await ok.arrayBuffer();
+        // Each instance its own event history (different seeds: different ids).
+        const ids = await Promise.all(
+          [0, 3].map(
+            async (n) => ((await (await fetch(`${url}/i/${n}/v0/cluster/events`)).json()) as { id: string }[])[0]!.id,
+          ),
+        );
+        expect(ids[0]).not.toBe(ids[1]);
+        expect((await fetch(`${url}/i/5/v0/cluster_healthz`)).status).toBe(404);
+        expect((await fetch(`${url}/v0/cluster_healthz`)).status).toBe(404);
+      },
+    );
+    expect(r.code).toBe(EXIT.OK);
+    expect(r.stderr()).toContain('scenarios: healthy, compiler-outage, stalled (in turn)');
+    expect(r.stderr()).toContain('seeds:     10 … 14');
+  });
+
   const bad: [Partial<SimulateOptions>, string][] = [
+    [{ scenario: ['healthy', 'stalled'] }, 'several scenarios need --instances: one instance plays one scenario'],
+    [{ instances: '0' }, 'invalid --instances "0": expected a whole number from 1 to 10000'],
+    [{ instances: '2', omitRoute: ['cluster_healthz'] }, '--omit-route cannot be combined with --instances'],
     [{ port: 'abc' }, 'invalid --port "abc": expected a port number from 0 to 65535 (0 picks a free port)'],
     [{ port: '70000' }, 'invalid --port "70000": expected a port number from 0 to 65535 (0 picks a free port)'],
     [

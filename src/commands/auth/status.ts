@@ -176,7 +176,9 @@ export async function authStatusRun(opts: AuthStatusOptions, ctx: Context): Prom
   if (opts.json) writeJson(io, report);
   else {
     const c = (await paintKit(io.color)).color;
-    io.stdout.write(renderReport(report, { dim: c.dim, green: c.green, red: c.red, yellow: c.yellow }));
+    io.stdout.write(
+      renderReport(report, { dim: c.dim, green: c.green, red: c.red, yellow: c.yellow }, (t) => ctx.shown(t)),
+    );
   }
   if (report.error)
     ctx.printer.error({

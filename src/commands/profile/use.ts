@@ -4,6 +4,7 @@ import { getProfile, profileNames, updateConfig } from '../../config/profiles.js
 import type { Context } from '../../context.js';
 import { CliError, EXIT, usageError } from '../../errors.js';
 import { sanitizeLine } from '../../io/sanitize.js';
+import { didYouMean, withSuggestion } from '../../util/suggest.js';
 import type { Factory, Run } from '../factory.js';
 import { examples } from '../flags.js';
 
@@ -33,7 +34,7 @@ export async function profileUseRun(opts: ProfileUseOptions, ctx: Context): Prom
     const known = profileNames(config);
     throw new CliError(`no profile named "${opts.name}"`, {
       hint: known.length
-        ? `known profiles: ${known.join(', ')}`
+        ? withSuggestion(didYouMean(opts.name, known), `known profiles: ${known.join(', ')}`)
         : 'there are no stored profiles; create one with `cluster login`',
       kind: 'config',
     });

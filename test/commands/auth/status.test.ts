@@ -48,6 +48,7 @@ describe('auth status', () => {
     expect(out).toMatch(/^Server +reachable, Feldera \S+ \(Open source\)$/m);
     expect(out).toMatch(/^Auth +on \(GenericOidc\), credential accepted$/m);
     expect(out).toMatch(/^Session +tenant default \(\S+\), role admin$/m);
+    expect(out).toMatch(/^TLS +none: plain http$/m); // the simulator speaks http: nothing to verify
     expect(out + t.io.err()).not.toContain(KEY);
     expect(t.io.err()).toBe('');
   });
@@ -85,7 +86,8 @@ describe('auth status', () => {
   it('unauthorised (no credential on an instance with auth on): exit 1, says so', async () => {
     const t = setup({ profiles: {} }, {}, { host: sim.url });
     expect(await t.go()).toBe(1);
-    expect(t.io.out()).toMatch(/^Auth +on \(GenericOidc\), credential NOT accepted$/m);
+    expect(t.io.out()).toMatch(/^Credential +none +\(default\)$/m);
+    expect(t.io.out()).toMatch(/^Auth +on \(GenericOidc\), no credential sent$/m);
     expect(t.io.err()).toContain('error: not authorised');
     expect(t.io.err()).toContain('hint: this instance needs a credential: run `cluster login`');
   });
@@ -105,7 +107,38 @@ describe('auth status', () => {
     const out = t.io.out();
     expect(out).toMatch(/^Credential +none$/m);
     expect(out).toContain(`not sent: the credential of profile "prod" belongs to ${sim.url}, not ${open.url}`);
-    expect(out).toMatch(/^Auth +off, credential accepted$/m);
+    expect(out).toMatch(/^Auth +off: no credential needed$/m);
+  });
+
+  it('auth off and a key given: says nothing was checked rather than "accepted"', async () => {
+    const t = setup({ profiles: {} }, { FELDERA_API_KEY: KEY }, { host: open.url });
+    expect(await t.go()).toBe(0);
+    expect(t.io.out()).toMatch(/^Credential +api key apikey:AbCd…wxyz +\(FELDERA_API_KEY\)$/m);
+    expect(t.io.out()).toMatch(/^Auth +off: no credential needed \(the one given is not checked\)$/m);
+    expect(t.io.out()).not.toContain('accepted');
+  });
+
+  it('a token command holding its token: padded as shown (masked), so the sources line up', async () => {
+    const token = 'tok-0123456789abcdefghij';
+    const dir = tempConfigDir();
+    const env = { CLUSTER_CONFIG_DIR: dir, FELDERA_AUTH_TOKEN_COMMAND: `printf %s ${token}` };
+    writeFileSync(configPath(env), JSON.stringify({ profiles: {} }));
+    const io = bufferIO({ env });
+    const code = await runOrThrow(newCmdStatus, argvOf({ retries: '0', host: open.url }), {
+      io,
+      runTokenCommand: async () => token,
+    });
+    expect(code).toBe(0);
+    const out = io.out();
+    expect(out).not.toContain(token);
+    expect(out).toMatch(/^Credential +token command `printf %s tok-…ghij` +\(FELDERA_AUTH_TOKEN_COMMAND\)$/m);
+    // Every "(source)" column starts at the same place.
+    const starts = out
+      .split('\n')
+      .filter((l) => /\((--|FELDERA_|default)/.test(l))
+      .map((l) => l.search(/\((--|FELDERA_|default)/));
+    expect(starts.length).toBeGreaterThanOrEqual(5);
+    expect(new Set(starts).size).toBe(1);
   });
 
   it('unreachable: exit 1, "unreachable", the reason on stderr', async () => {
@@ -139,13 +172,11 @@ describe('auth status', () => {
   });
 
   it('an older server without /v0/config/session still passes', async () => {
-    const f = await fakeServer((req) =>
-      req.url === '/config/authentication'
-        ? { status: 200, json: {} }
-        : req.url === '/v0/config'
-          ? { status: 200, json: { edition: 'Open source', version: '0.100.0' } }
-          : { status: 404, body: '' },
-    );
+    const f = await fakeServer((req) => {
+      if (req.url === '/config/authentication') return { status: 200, json: {} };
+      if (req.url === '/v0/config') return { status: 200, json: { edition: 'Open source', version: '0.100.0' } };
+      return { status: 404, body: '' };
+    });
     try {
       const t = setup({ profiles: {} }, {}, { host: f.url, json: true });
       expect(await t.go()).toBe(0);

@@ -46,21 +46,27 @@ describe('event timeline: compiler-outage, 72 h', () => {
     expect(compiler!.slices).toHaveLength(100);
     expect(compiler!.slices[0]).toBe('Unhealthy'); // the outage is 5 minutes into the window
     expect(compiler!.slices.filter((c) => c !== 'Healthy')).toHaveLength(1);
+    // ... and lasts 20 of the slice's 43 minutes: the slice says how much of it
+    const sliceS = t.slice_seconds;
+    expect(compiler!.slice_shares[0]).toBeCloseTo(compiler!.unhealthy_seconds / sliceS, 2);
+    expect(compiler!.slice_shares.slice(1).every((x) => x === 1)).toBe(true);
+    expect(api!.slice_shares.every((x) => x === 1)).toBe(true);
     expect(t.events).toBe(all.length);
   });
 
-  it('without colour: distinct characters, a legend, a time axis with labels, the availability table', async () => {
+  it('without colour: a shape per status, a legend, a time axis with labels, the availability table', async () => {
     const r = await runCommand(run, { width: '90', utc: true }, { host: s.url, tty: true });
     const lines = r.out.split('\n');
     expect(lines[0]).toMatch(
       /^Timeline {2}\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ → \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ {2}\(3d, 54m per cell, \d+ events\)$/,
     );
-    expect(lines[2]).toMatch(/^api {7}={80}$/);
-    expect(lines[3]).toMatch(/^compiler {2}X={79}$/);
-    expect(lines[4]).toMatch(/^runner {4}={80}$/);
+    expect(lines[2]).toMatch(/^api {7}▁{80}$/);
+    // 20 minutes down in a 54-minute cell: unhealthy in part, not a solid block
+    expect(lines[3]).toMatch(/^compiler {2}▄▁{79}$/);
+    expect(lines[4]).toMatch(/^runner {4}▁{80}$/);
     expect(lines[5]).toMatch(/^ {10}[ |]+$/);
     expect(lines[6]).toMatch(/^ {10} *(\d\d-\d\d|\d\d:\d\d)( +(\d\d-\d\d|\d\d:\d\d))+$/);
-    expect(r.out).toContain('= healthy   ~ starting (InitialUnhealthy)   X unhealthy   ? unknown: no fresh data');
+    expect(r.out).toContain('▁ healthy   █ unhealthy (▄ in part)   ▒ starting (░ in part)   · unknown\n');
     expect(r.out).toMatch(
       /SERVICE +AVAILABILITY +UNHEALTHY +UNKNOWN +INCIDENTS\napi +100% +0s +0s +0\ncompiler +99\.\d\d% +(19|20)m \d+s +0s +1\n/,
     );
@@ -68,16 +74,18 @@ describe('event timeline: compiler-outage, 72 h', () => {
     for (const l of lines) expect([...l].length).toBeLessThanOrEqual(90);
   });
 
-  it('with colour: coloured blocks, one escape sequence per run', async () => {
+  it('with colour: the same shapes, coloured, one escape sequence per run', async () => {
     const r = await runCommand(run, { width: '50' }, { host: s.url, tty: true, color: true });
     const compiler = r.out.split('\n').find((l) => l.startsWith('compiler'))!;
-    expect(compiler).toBe(`compiler  \u001b[31m█\u001b[39m\u001b[32m${'█'.repeat(39)}\u001b[39m`);
+    expect(compiler).toBe(`compiler  \u001b[31m▄\u001b[39m\u001b[32m${'▁'.repeat(39)}\u001b[39m`);
+    const plain = await runCommand(run, { width: '50' }, { host: s.url, tty: true });
+    expect(plain.out.split('\n').find((l) => l.startsWith('compiler'))).toBe(compiler.replace(/\u001b\[\d+m/g, ''));
   });
 
   it('the terminal width is used when --width is not given', async () => {
     const r = await runCommand(run, {}, { host: s.url, tty: true, columns: 70 });
     const lines = r.out.split('\n');
-    expect(lines.find((l) => l.startsWith('api'))).toMatch(/^api {7}={60}$/);
+    expect(lines.find((l) => l.startsWith('api'))).toMatch(/^api {7}▁{60}$/);
     // the heading's details and the legend are folded to fit too (the whole picture fits the terminal)
     expect(lines[0]).toMatch(/^Timeline {2}\S+ \S+ → \S+ \S+$/);
     expect(lines[1]).toMatch(/^ {10}\(3d, [0-9hm ]+ per cell, \d+ events\)$/);
@@ -86,7 +94,7 @@ describe('event timeline: compiler-outage, 72 h', () => {
 
   it('an 80-column terminal: the legend stays on one line, nothing is wider than 80', async () => {
     const r = await runCommand(run, {}, { host: s.url, tty: true, columns: 80 });
-    expect(r.out).toContain('= healthy  ~ starting (InitialUnhealthy)  X unhealthy  ? unknown: no fresh data\n');
+    expect(r.out).toContain('\n▁ healthy   █ unhealthy (▄ in part)   ▒ starting (░ in part)   · unknown\n');
     for (const l of r.out.split('\n')) expect([...l].length).toBeLessThanOrEqual(80);
   });
 
@@ -119,7 +127,7 @@ describe('event timeline: other scenarios', () => {
       const loose = await json(s.url, { staleAfter: '4h', width: '46' });
       expect(loose.services[0]!.unknown_seconds).toBe(0);
       const r = await runCommand(run, { width: '46' }, { host: s.url, tty: true });
-      expect(r.out).toMatch(/\napi {7}=+\?{25,}\n/);
+      expect(r.out).toMatch(/\napi {7}▁+·{25,}\n/);
     } finally {
       await s.close();
     }

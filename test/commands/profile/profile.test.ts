@@ -170,6 +170,13 @@ describe('profile use', () => {
     expect(readFileSync(configPath(t.env), 'utf8')).toBe(before);
   });
 
+  it('a mistyped name: did you mean the close one?', async () => {
+    const t = stored(data);
+    const e = await use({}, t.ctx, ['prdo']).catch((x: unknown) => x as CliError);
+    expect((e as CliError).message).toBe('no profile named "prdo"');
+    expect((e as CliError).hint).toBe('did you mean prod? known profiles: ci, local, prod');
+  });
+
   it('warns when CLUSTER_PROFILE overrides it', async () => {
     const t = stored(data, {}, { CLUSTER_PROFILE: 'ci' });
     await use({}, t.ctx, ['local']);
