@@ -96,6 +96,9 @@ export function reportHook(
   }
 }
 
+/** The longest wait setTimeout takes (a longer one fires at once). */
+const MAX_TIMER_MS = 2_147_483_647;
+
 /** Hooks waiting beyond this many mean they are slower than the events: said once. */
 export const BACKLOG_WARN = 10;
 
@@ -276,7 +279,8 @@ export function startHooks(
       // A Ctrl-C while waiting (after --until or --timeout ended the watch) is answered too.
       else ctx.signal.addEventListener('abort', finishing, { once: true });
       try {
-        if (end.deadline === undefined) {
+        // No deadline, or one further off than a timer can wait (24.8 days): the hooks just run.
+        if (end.deadline === undefined || end.deadline - ctx.clock.now() > MAX_TIMER_MS) {
           await runner.drain();
           return false;
         }
