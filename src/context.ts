@@ -31,6 +31,11 @@ export interface Context {
   verbose(line: string): void;
   /** What the streams will make of `text` (credentials masked): for a renderer that measures text before writing it. */
   shown(text: string): string;
+  /**
+   * The run's secrets filter, the one that scrubs `io`: for what leaves the process another way
+   * (a hook's stdin and environment).
+   */
+  secrets: Scrubber;
 }
 
 export interface ContextInit {
@@ -104,6 +109,7 @@ export function makeContext(init: ContextInit): Context {
     },
     verbose,
     shown: (text) => scrubber.scrub(text),
+    secrets: scrubber,
   };
   return ctx;
 }

@@ -62,6 +62,8 @@ export interface Scrubber {
   /** A credential to hide from now on (an API key, a token, a token command's output). Short or empty ones are ignored. */
   add(secret: string | undefined): void;
   scrub(text: string): string;
+  /** Whether the text holds a known credential or a PIECE-long piece of one (not what merely looks like one). */
+  holds(text: string): boolean;
 }
 
 export function createScrubber(): Scrubber {
@@ -113,6 +115,10 @@ export function createScrubber(): Scrubber {
       let out = text;
       for (const { secret, mask } of known.values()) if (out.includes(secret)) out = out.split(secret).join(mask);
       return redactPieces(redactSecrets(out));
+    },
+    holds(text) {
+      for (const { secret } of known.values()) if (text.includes(secret)) return true;
+      return redactPieces(text) !== text;
     },
   };
 }

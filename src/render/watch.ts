@@ -52,6 +52,13 @@ export interface WatchRenderer extends WatchObserver {
   readonly live: boolean;
   /** A line on stderr (clears and redraws the status line around it). */
   note(text: string): void;
+  /**
+   * `warning: …` on stderr, sanitised and wrapped like the engine's warnings, clear of the status
+   * line (hooks' warnings: a hook failed, the hook queue was full, --timeout stopped them).
+   */
+  warn(text: string): void;
+  /** A plain line on stderr, sanitised and wrapped, clear of the status line (hooks' notes). */
+  say(text: string): void;
   /** Remove the status line for good (before exit); later notes are plain lines. */
   finish(): void;
 }
@@ -294,6 +301,8 @@ export function createWatchRenderer(io: IO, view: WatchView): WatchRenderer {
   return {
     live: statusLine,
     note,
+    warn: (text) => note(stderrBlock(io, 'warning: ', `${paintErr(io, 'yellow', 'warning:')} `, text).join('\n')),
+    say: (text) => note(stderrBlock(io, '', '', text).join('\n')),
     event(w) {
       if (view.json) {
         out(`${formatJson(w.event)}\n`);

@@ -249,6 +249,7 @@ describe('newCmdWatch', () => {
       command: './notify.sh',
       timeoutMs: 30_000,
       on: 'every',
+      payload: 'event',
     });
     expect(
       (await parse(newCmdWatch, ['--exec', 'curl -s -d @- "$HOOK"', '--exec-timeout', '5s', '--exec-on', 'change']))
@@ -257,7 +258,27 @@ describe('newCmdWatch', () => {
       command: 'curl -s -d @- "$HOOK"',
       timeoutMs: 5000,
       on: 'change',
+      payload: 'event',
     });
+  });
+  it('--exec-on transition with --for, --repeat, --exec-min-interval and a payload preset', async () => {
+    const argv = ['--exec', 'x', '--exec-on', 'transition', '--for', '2m', '--repeat', '1h'];
+    expect(
+      (await parse(newCmdWatch, [...argv, '--exec-min-interval', '5m', '--exec-payload', 'pagerduty'])).exec,
+    ).toEqual({
+      command: 'x',
+      timeoutMs: 30_000,
+      on: 'transition',
+      forMs: 120_000,
+      repeatMs: 3_600_000,
+      minIntervalMs: 300_000,
+      payload: 'pagerduty',
+    });
+    expect((await parse(newCmdWatch, ['--exec', 'x', '--exec-on', 'transition', '--for', '0s'])).exec?.forMs).toBe(0);
+    // The gate and the generic presets work in every mode.
+    expect(
+      (await parse(newCmdWatch, ['--exec', 'x', '--exec-min-interval', '1m', '--exec-payload', 'webhook'])).exec,
+    ).toEqual({ command: 'x', timeoutMs: 30_000, on: 'every', minIntervalMs: 60_000, payload: 'webhook' });
   });
   it('bad argv', async () => {
     await refused(newCmdWatch, ['--interval', '500ms'], /invalid --interval "500ms": must be at least 1s/);
@@ -277,8 +298,32 @@ describe('newCmdWatch', () => {
     await refused(
       newCmdWatch,
       ['--exec', 'x', '--exec-on', 'sometimes'],
-      /invalid --exec-on "sometimes": expected every or change/,
+      /invalid --exec-on "sometimes": expected one of every, change, transition/,
     );
+    await refused(newCmdWatch, ['--for', '2m'], /--for needs --exec/);
+    await refused(
+      newCmdWatch,
+      ['--exec-min-interval', '1m', '--exec-payload', 'webhook'],
+      /--exec-min-interval and --exec-payload need --exec/,
+    );
+    await refused(newCmdWatch, ['--exec', 'x', '--for', '2m'], /--for needs --exec-on transition/);
+    await refused(
+      newCmdWatch,
+      ['--exec', 'x', '--exec-on', 'change', '--for', '2m', '--repeat', '5m'],
+      /--for and --repeat need --exec-on transition/,
+    );
+    await refused(
+      newCmdWatch,
+      ['--exec', 'x', '--exec-payload', 'alertmanager'],
+      /--exec-payload alertmanager needs --exec-on transition/,
+    );
+    await refused(newCmdWatch, ['--exec', 'x', '--exec-payload', 'slack'], /invalid --exec-payload "slack"/);
+    await refused(
+      newCmdWatch,
+      ['--exec', 'x', '--exec-on', 'transition', '--repeat', '500ms'],
+      /invalid --repeat "500ms": must be at least 1s/,
+    );
+    await refused(newCmdWatch, ['--exec', 'x', '--exec-min-interval', 'soon'], /invalid --exec-min-interval "soon"/);
     await refused(newCmdWatch, ['--exec', 'x', '--exec-timeout', 'long'], /invalid --exec-timeout "long"/);
     await refused(newCmdWatch, ['--exec', ' '], /--exec needs a command/);
   });

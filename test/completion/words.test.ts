@@ -53,7 +53,13 @@ describe('completion candidates from the command tree', () => {
       '--no-color',
       '--verbose',
     ]);
-    expect(values('event watch --exec')).toEqual(['--exec', '--exec-timeout', '--exec-on']);
+    expect(values('event watch --exec')).toEqual([
+      '--exec',
+      '--exec-timeout',
+      '--exec-on',
+      '--exec-min-interval',
+      '--exec-payload',
+    ]);
     expect(values('-')).toContain('--version');
     expect(values('status -')).not.toContain('--version');
   });

@@ -3,11 +3,13 @@
  * matrix runs in-process: test/commands/secrets-audit.test.ts): a server that reflects the
  * credential, the credential given by environment, by stdin to login (then stored), and by token
  * command; and `cluster simulate --api-key` itself. Neither the credential nor any 8-character
- * piece of it reaches stdout or stderr.
+ * piece of it reaches stdout or stderr — nor a hook's stdin or environment (`event watch --exec`,
+ * every payload preset), from a server that puts it into an extra field of valid events.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PIECE } from '../../src/io/secrets.js';
@@ -101,6 +103,72 @@ describe('a reflecting server, the built binary', () => {
       const r = await runCli([...args, '--retries', '0'], { env: { CLUSTER_CONFIG_DIR: dir } });
       expectNoLeak(r.stdout + r.stderr, KEY);
     }
+  });
+});
+
+describe('hooks of the built binary: a server that reflects the credential into valid events', () => {
+  let events: Server;
+  let eventsUrl = '';
+  beforeAll(async () => {
+    events = createServer((req, res) => {
+      req.resume();
+      const cred = (req.headers.authorization ?? '').replace(/^Bearer /, '');
+      const event = {
+        id: '01938f2c-7a4b-7c3d-8e5f-0123456789ab',
+        recorded_at: new Date(Date.now() - 5000).toISOString(),
+        all_healthy: false,
+        api_status: 'Healthy',
+        compiler_status: 'Unhealthy',
+        runner_status: 'Healthy',
+        note: `the key is ${cred}`,
+      };
+      const path = (req.url ?? '').split('?')[0];
+      res.writeHead(200, { 'content-type': 'application/json', date: new Date().toUTCString() });
+      res.end(JSON.stringify(path === '/v0/cluster/events' ? [event] : event));
+    });
+    await new Promise<void>((r) => events.listen(0, '127.0.0.1', r));
+    eventsUrl = `http://127.0.0.1:${(events.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    events.closeAllConnections();
+    await new Promise((r) => events.close(r));
+  });
+
+  it.each([
+    ['event', []],
+    ['webhook', []],
+    ['event', ['--exec-on', 'transition']],
+    ['alertmanager', ['--exec-on', 'transition']],
+    ['pagerduty', ['--exec-on', 'transition']],
+  ])('--exec-payload %s %s: stdin and environment', { timeout: 30_000 }, async (payload, extra) => {
+    const dir = mkdtempSync(join(tmpdir(), 'cluster-e2e-hooks-'));
+    const keep = `cat > ${dir}/stdin; env > ${dir}/env`;
+    // --until unhealthy ends the watch at its first poll; its hook then runs to the end (no deadline).
+    const r = await runCli(
+      ['event', 'watch', '--json', '--until', 'unhealthy', '--exec', keep, '--exec-payload', payload, ...extra],
+      {
+        env: {
+          CLUSTER_CONFIG_DIR: tempConfigDir(),
+          FELDERA_HOST: eventsUrl,
+          FELDERA_API_KEY: KEY,
+          MY_COPY_OF_THE_KEY: KEY,
+          PAGERDUTY_ROUTING_KEY: 'R0ut1ngK3y0fTheE2eAudit',
+        },
+      },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    // --json printed the extra field, masked.
+    expect(JSON.parse(r.stdout.split('\n')[0]!).note).toMatch(/^the key is apikey:Zr4T…/);
+    expectNoLeak(r.stdout + r.stderr, KEY);
+    const files = readdirSync(dir).sort();
+    expect(files).toEqual(['env', 'stdin']);
+    const stdin = readFileSync(join(dir, 'stdin'), 'utf8');
+    const env = readFileSync(join(dir, 'env'), 'utf8');
+    expectNoLeak(stdin, KEY);
+    expectNoLeak(env, KEY);
+    expect(env).not.toMatch(/^(FELDERA_API_KEY|MY_COPY_OF_THE_KEY)=/m);
+    expect(env).toMatch(/^CLUSTER_VERDICT=unhealthy$/m);
+    if (payload === 'event') expect(JSON.parse(stdin).note).toMatch(/^the key is apikey:Zr4T…/);
   });
 });
 

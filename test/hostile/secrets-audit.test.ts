@@ -5,13 +5,16 @@
  * `login` — and the credential, or any 8-character piece of it, never appears on stdout or stderr.
  * The server reflects whatever `Authorization` it gets into every place an answer can carry text:
  * bodies of every status, shape errors, HTML titles, a redirect's Location, a challenge header,
- * the event data itself. In-process through the commands' own parsers, with --verbose and, where
- * the command has it, --json.
+ * the event data itself (its texts, and an extra field of its own). In-process through the commands'
+ * own parsers, with --verbose and, where the command has it, --json. Hooks (`event watch --exec`)
+ * are outputs too: the stdin and the whole environment of a real hook, for every payload preset, in
+ * every mode and for every way the credential is given.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newCmdStatus as newCmdAuthStatus } from '../../src/commands/auth/status.js';
@@ -19,13 +22,15 @@ import { newCmdGet } from '../../src/commands/event/get.js';
 import { newCmdIncidents } from '../../src/commands/event/incidents.js';
 import { newCmdList } from '../../src/commands/event/list.js';
 import { newCmdTimeline } from '../../src/commands/event/timeline.js';
-import { newCmdWatch } from '../../src/commands/event/watch.js';
+import { newCmdWatch, type WatchOptions, watchRun } from '../../src/commands/event/watch.js';
 import { type LoginOptions, loginRun, newCmdLogin } from '../../src/commands/login.js';
 import { newCmdLogout } from '../../src/commands/logout.js';
 import { newCmdProfileList } from '../../src/commands/profile/list.js';
 import { newCmdProfileUse } from '../../src/commands/profile/use.js';
 import { newCmdStatus } from '../../src/commands/status.js';
 import type { Profile } from '../../src/config/profiles.js';
+import type { Context } from '../../src/context.js';
+import type { WatchHooks } from '../../src/hooks/watch-hooks.js';
 import { PIECE } from '../../src/io/secrets.js';
 import { tempConfigDir } from '../helpers/cli.js';
 import { invoke, type NewCmd } from '../helpers/command.js';
@@ -75,7 +80,10 @@ const text = (
   res.end(body);
 };
 
-/** Valid answers with the credential inside their texts: the data paths (stdout) must hide it too. */
+/**
+ * Valid answers with the credential inside their texts and in an extra field of the event (a
+ * field the spec does not know is kept, and `--json` prints it): the data paths must hide it too.
+ */
 const echoData: Mode = (cred, path, _req, res) => {
   const event = {
     ...EVENT,
@@ -84,6 +92,7 @@ const echoData: Mode = (cred, path, _req, res) => {
     api_self_info: `token ${cred}`,
     compiler_self_info: `Unhealthy: ${cred}`,
     runner_resources_info: cred,
+    note: `reflected ${cred}`,
   };
   if (path === '/config/authentication')
     return json(res, 200, { GenericOidc: { issuer: `https://idp/${cred}`, client_id: cred, extra_oidc_scopes: [] } });
@@ -95,7 +104,12 @@ const echoData: Mode = (cred, path, _req, res) => {
   if (path === '/v0/cluster/events')
     return json(res, 200, [
       event,
-      { ...EVENT, id: '01938f2c-7a4b-7c3d-8e5f-0123456789aa', recorded_at: '2025-12-08T13:03:06.655736Z' },
+      {
+        ...EVENT,
+        id: '01938f2c-7a4b-7c3d-8e5f-0123456789aa',
+        recorded_at: '2025-12-08T13:03:06.655736Z',
+        extra: { nested: [cred] },
+      },
     ]);
   return json(res, 200, event);
 };
@@ -250,6 +264,98 @@ describe.each(Object.entries(MODES))('server: %s', (modeName, m) => {
       expectNoLeak(r.output, `${modeName} / ${wayName} / ${name}`);
     }
   });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Hooks: a real /bin/sh hook keeps its stdin and its whole environment; the clock waits for it.
+
+/** Every payload preset, in the mode it is meant for (the alert presets need transition). */
+const HOOK_RUNS: [string, string[]][] = [
+  ['event, every line', ['--exec-payload', 'event']],
+  ['event, transition', ['--exec-payload', 'event', '--exec-on', 'transition']],
+  ['webhook, every line', ['--exec-payload', 'webhook']],
+  ['alertmanager', ['--exec-payload', 'alertmanager', '--exec-on', 'transition', '--repeat', '10s']],
+  ['pagerduty', ['--exec-payload', 'pagerduty', '--exec-on', 'transition']],
+];
+const KEEP = 'n=$(ls "$HOOKS" | wc -l); cat > "$HOOKS/$n.stdin"; env > "$HOOKS/$n.env"';
+
+async function runHooks(
+  way: Way,
+  host: string,
+  argv: string[],
+): Promise<{ code: number; output: string; hooks: string[] }> {
+  const dir = mkdtempSync(join(tmpdir(), 'cluster-audit-hooks-'));
+  let hooks: WatchHooks | undefined;
+  const runF = (o: WatchOptions, ctx: Context) => {
+    const clock = {
+      now: ctx.clock.now,
+      sleep: async (ms: number, signal?: AbortSignal) => {
+        await hooks?.idle();
+        return ctx.clock.sleep(ms, signal);
+      },
+    };
+    return watchRun(o, { ...ctx, clock }, { hooks: (h) => (hooks = h) });
+  };
+  const r = await invoke(
+    newCmdWatch as NewCmd<unknown>,
+    [
+      ...argv,
+      '--exec',
+      KEEP,
+      '--timeout',
+      '40s',
+      '--interval',
+      '10s',
+      ...(way.stored ? [] : ['--host', host]),
+      '--verbose',
+      '--retries',
+      '0',
+      '--request-timeout',
+      '2',
+    ],
+    {
+      io: bufferIO({
+        env: {
+          CLUSTER_CONFIG_DIR: configFor(way, host),
+          PATH: process.env.PATH,
+          HOOKS: dir,
+          PAGERDUTY_ROUTING_KEY: 'R0ut1ngK3y0fTheAudit',
+          // The credential under a name of the user's own: not for hooks either.
+          MY_COPY: way.secret,
+          ...way.env,
+        },
+      }),
+      clock: recordingClock(Date.parse('2025-12-08T14:10:00Z')),
+      signal: AbortSignal.timeout(20_000),
+      runF: runF as never,
+    },
+  );
+  const files = readdirSync(dir).sort();
+  return {
+    code: r.code,
+    output: r.out + r.err,
+    hooks: files.map((f) => `${f}:\n${readFileSync(join(dir, f), 'utf8')}`),
+  };
+}
+
+describe.each(Object.entries(MODES))('hooks, server: %s', (modeName, m) => {
+  beforeAll(() => {
+    mode = m;
+  });
+  it.each(Object.entries(WAYS))(
+    'credential: %s — stdin and environment of every preset',
+    { timeout: 60_000 },
+    async (wayName, way) => {
+      for (const [name, argv] of HOOK_RUNS) {
+        const r = await runHooks(way, url, argv);
+        expect([0, 1, 2, 3, 124], `${name} exit ${r.code}:\n${r.output}`).toContain(r.code);
+        expectNoLeak(r.output, `${modeName} / ${wayName} / hooks ${name}`);
+        for (const h of r.hooks) expectNoLeak(h, `${modeName} / ${wayName} / hooks ${name} / ${h.split(':')[0]}`);
+        // The audit looked at something: with data, every preset ran its hook.
+        if (m === echoData) expect(r.hooks.length, `${name}: ${r.output}`).toBeGreaterThan(0);
+      }
+    },
+  );
 });
 
 describe('no server, and broken configs, with a credential each way', () => {
