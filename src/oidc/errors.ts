@@ -56,6 +56,7 @@ function networkCause(e: Error): string | undefined {
   if (code === 'ECONNRESET') return 'connection reset';
   if (code?.startsWith('ERR_TLS') || code?.includes('CERT')) return `TLS: ${code}`;
   if (code) return code;
+  if (typeof cause?.message === 'string' && cause.message) return said(cause.message, 80); // fetch's own: "bad port"
   return e.message === 'fetch failed' ? undefined : said(e.message);
 }
 
