@@ -122,6 +122,15 @@ export async function logoutRun(opts: LogoutOptions, ctx: Context): Promise<numb
   return EXIT.OK;
 }
 
+/** --request-timeout / FELDERA_REQUEST_TIMEOUT as resolved for the run, else the default. */
+function requestTimeoutMs(ctx: Context): number {
+  try {
+    return ctx.connection().timeoutMs;
+  } catch {
+    return DEFAULT_TIMEOUT_S * 1000; // the profile is gone now; the setting is only a bound here
+  }
+}
+
 /** Revoke a removed OIDC login at its provider; the failure to report, if it failed. */
 async function revokeLogin(name: string, auth: StoredOidc, ctx: Context): Promise<CliError | undefined> {
   const { revocationEndpoint } = auth;
@@ -144,7 +153,7 @@ async function revokeLogin(name: string, auth: StoredOidc, ctx: Context): Promis
         ...(ctx.flags.verbose && { trace: (line: string) => ctx.verbose(line) }),
         onSecret: (s) => ctx.addSecret(s),
         signal: ctx.signal,
-        timeoutMs: DEFAULT_TIMEOUT_S * 1000,
+        timeoutMs: requestTimeoutMs(ctx),
         now: () => ctx.clock.now(),
         env: ctx.env,
       }),
