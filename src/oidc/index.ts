@@ -155,16 +155,23 @@ function loginOf(
   };
 }
 
-/** `expires_in`, else the access token's own `exp` when it is a JWT, else DEFAULT_ACCESS_LIFETIME_MS. */
+/**
+ * When the access token expires: `expires_in` from when the request was made, or the token's own
+ * `exp` when it is a JWT and says earlier (a device login's last poll was sent some time before it
+ * was answered), else DEFAULT_ACCESS_LIFETIME_MS. Erring early only refreshes a little sooner.
+ */
 function accessExpiry(tokens: client.TokenEndpointResponse, obtainedAt: number): number {
-  if (typeof tokens.expires_in === 'number' && tokens.expires_in > 0) return obtainedAt + tokens.expires_in * 1000;
+  const byLifetime =
+    typeof tokens.expires_in === 'number' && tokens.expires_in > 0 ? obtainedAt + tokens.expires_in * 1000 : undefined;
+  let byClaim: number | undefined;
   try {
     const exp = JSON.parse(Buffer.from(tokens.access_token.split('.')[1] ?? '', 'base64url').toString('utf8')).exp;
-    if (typeof exp === 'number' && Number.isFinite(exp)) return exp * 1000;
+    if (typeof exp === 'number' && Number.isFinite(exp)) byClaim = exp * 1000;
   } catch {
     // opaque
   }
-  return obtainedAt + DEFAULT_ACCESS_LIFETIME_MS;
+  if (byLifetime !== undefined && byClaim !== undefined) return Math.min(byLifetime, byClaim);
+  return byLifetime ?? byClaim ?? obtainedAt + DEFAULT_ACCESS_LIFETIME_MS;
 }
 
 export interface BrowserOptions {
@@ -260,9 +267,8 @@ export async function deviceLogin(req: LoginRequest, io: OidcIO): Promise<OidcLo
     io.notify(
       `To log in, open ${said(started.verification_uri, 400)} in a browser on any device and enter the code\n  ${said(started.user_code, 40)}${complete}\nWaiting for the approval (the code expires in ${minutes} min) … (Ctrl-C to cancel)`,
     );
-    const obtainedAt = () => io.now();
     const tokens = await client.pollDeviceAuthorizationGrant(config, started, undefined, { signal: io.signal });
-    return loginOf(tokens, config, req, io, obtainedAt());
+    return loginOf(tokens, config, req, io, io.now());
   } catch (e) {
     if (io.signal.aborted) throw cancelled();
     const failure = explain(e, 'the device login', req.issuer, io.timeoutMs);

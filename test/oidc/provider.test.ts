@@ -43,6 +43,8 @@ function io(o: { approve?: string } = {}): Told {
   };
 }
 
+const claimsOfJwt = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString());
+
 const req = (extraScopes: string[] = []) => ({ issuer: idp.issuer, clientId: CLIENT_ID, extraScopes });
 
 async function failure(p: Promise<unknown>): Promise<OidcError> {
@@ -99,9 +101,13 @@ describe('the device login', () => {
       revocationEndpoint: `${idp.issuer}/token/revocation`,
     });
     expect(login.refreshToken).toBeTruthy();
-    expect(login.accessExpiresAt - login.obtainedAt).toBe(3600_000);
+    // expires_in (1 h), or the token's own exp when that is earlier (it counts from the provider's whole second).
+    const lifetime = login.accessExpiresAt - login.obtainedAt;
+    expect(lifetime).toBeLessThanOrEqual(3_600_000);
+    expect(lifetime).toBeGreaterThan(3_598_000);
+    expect(login.accessExpiresAt).toBeLessThanOrEqual(claimsOfJwt(login.accessToken).exp * 1000);
     // The access token is the provider's JWT for Feldera's audience.
-    const claims = JSON.parse(Buffer.from(login.accessToken.split('.')[1]!, 'base64url').toString());
+    const claims = claimsOfJwt(login.accessToken);
     expect(claims).toMatchObject({ aud: AUDIENCE, iss: idp.issuer, sub: 'bob' });
     // openid, the extras, offline_access (offered): asked for in that order.
     expect(idp.stats.scopes.at(-1)).toBe('openid email groups offline_access');
