@@ -82,8 +82,12 @@ export function explain(e: unknown, what: string, issuer: string, timeoutMs?: nu
     );
   if (err?.code === 'OAUTH_RESPONSE_BODY_ERROR' || err?.code === 'OAUTH_AUTHORIZATION_RESPONSE_ERROR') {
     const desc = err.error_description ? `: ${said(err.error_description)}` : '';
+    const denied = err.error === 'access_denied';
     return new OidcError(`${what}: the identity provider answered ${said(err.error, 60)}${desc}`, {
       kind: err.error === 'invalid_grant' ? 'oidc-refused' : 'oidc',
+      hint: denied
+        ? 'the login was refused or cancelled at the identity provider; run the command again to retry'
+        : "check that the client id (the instance's, or --client-id) is a public client allowed this flow at the provider",
     });
   }
   if (err?.code === 'OAUTH_JWT_TIMESTAMP_CHECK_FAILED' || err?.code === 'OAUTH_JWT_CLAIM_COMPARISON_FAILED')
@@ -97,6 +101,7 @@ export function explain(e: unknown, what: string, issuer: string, timeoutMs?: nu
   }
   const status = typeof err?.status === 'number' ? ` (HTTP ${err.status})` : '';
   return new OidcError(`${what} with the identity provider at ${issuer} failed${status}: ${said(err?.message ?? e)}`, {
+    hint: 'run it again with --verbose to see the requests made to the identity provider',
     kind: 'oidc',
   });
 }

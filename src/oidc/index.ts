@@ -277,7 +277,10 @@ export async function deviceLogin(req: LoginRequest, io: OidcIO): Promise<OidcLo
         hint: 'run `cluster login --oidc --device` again and enter the new code in time',
       });
     if (/access_denied/.test(failure.message))
-      throw new OidcError('the login was refused at the identity provider (access_denied)', { kind: 'oidc' });
+      throw new OidcError('the login was refused at the identity provider (access_denied)', {
+        hint: 'run `cluster login --oidc --device` again and approve the login with the code shown',
+        kind: 'oidc',
+      });
     throw failure;
   }
 }

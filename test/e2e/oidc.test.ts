@@ -361,6 +361,28 @@ describe.skipIf(!hasChromium && !inCI)('browser login in a real Chromium', () =>
     );
   }, 60_000);
 
+  it('cancelled at the provider: one line, a hint, exit 1, the tab says so, nothing stored', async () => {
+    const dir = tempConfigDir();
+    const login = startLogin(['--oidc', '--no-browser', '--host', url], dir);
+    const m = await login.waitFor(/Open this URL in a browser on this machine:\n {2}(\S+)\n/);
+    await browser.clearCookies();
+    const page = await browser.newPage();
+    try {
+      await page.goto(m[1]!);
+      await page.click('text=[ Cancel ]');
+      await page.waitForURL(/^http:\/\/127\.0\.0\.1:\d+\/callback\?/);
+      expect(await page.title()).toBe('cluster: Login failed');
+    } finally {
+      await page.close();
+    }
+    const r = await login.done;
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /\nerror: the login: the identity provider answered access_denied: .+\nhint: the login was refused or cancelled at the identity provider; run the command again to retry\n$/,
+    );
+    expect(existsSync(join(dir, 'config.json'))).toBe(false);
+  }, 60_000);
+
   it('opens the browser through $BROWSER; --client-id and --callback-port are used', async () => {
     const dir = tempConfigDir();
     const script = join(dir, 'browser.sh');
