@@ -85,6 +85,7 @@ describe('an installed package', () => {
     const chunks = [...new Set([...main.matchAll(/require\("\.\/(lazy\/[\w.-]+\.cjs)"\)/g)].map((m) => m[1]!))].sort();
     expect(chunks).toEqual([
       'lazy/cli-table3.cjs',
+      'lazy/oidc.cjs',
       'lazy/prom-client.cjs',
       'lazy/proper-lockfile.cjs',
       'lazy/simulator.cjs',
@@ -95,6 +96,7 @@ describe('an installed package', () => {
     expect(typeof load('./lazy/prom-client.cjs').Registry).toBe('function');
     expect(typeof load('./lazy/proper-lockfile.cjs').lock).toBe('function');
     expect(typeof load('./lazy/simulator.cjs').startSimulator).toBe('function');
+    expect(typeof load('./lazy/oidc.cjs').browserLogin).toBe('function'); // openid-client inside, nothing outside
   });
 
   it('stores a profile and serves as the simulator from the global prefix (their code is loaded on demand)', async () => {
