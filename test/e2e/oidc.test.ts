@@ -6,7 +6,7 @@
  * fills the provider's login and consent pages. The device login is approved by the test at the
  * provider's pages. Nothing leaves 127.0.0.1.
  *
- * Token expiry is never a matter of timing: the provider issues 3 s access tokens at login and 1 h
+ * Token expiry is never a matter of timing: the provider issues 2 s access tokens at login and 1 h
  * ones on refresh, and the tests wait for the condition (the stored token's `exp` has passed), then
  * count the refresh grants the provider saw.
  *
@@ -37,7 +37,7 @@ const dirs: string[] = [];
 
 beforeAll(async () => {
   idp = await startProvider();
-  idp.ttl.code = 3; // access tokens from a login: 3 s; from a refresh: 1 h
+  idp.ttl.code = 2; // access tokens from a login: 2 s; from a refresh: 1 h
   const s = startCli(['simulate', '--port', '0', '--seed', '1', '--oidc-issuer', idp.issuer, '--jwt-leeway', '0']);
   sim = s.child;
   url = (await s.firstLine).trim();
