@@ -34,6 +34,8 @@
 // - commander requires node:child_process when loaded (~3 ms), for executable subcommands this
 //   program does not have: it gets the module on first use instead.
 // - Minified: a smaller file reads and compiles faster.
+// - openid-client is ESM with top-level `import`s only; bundled into the oidc chunk as CommonJS it
+//   needs nothing at load time but node:crypto's web crypto and the global fetch (loaded then).
 // - dist/help.txt: the root help, for bin/cluster.js's fast path (see there).
 
 import { spawnSync } from 'node:child_process';
@@ -61,9 +63,13 @@ const CHUNKS = {
   yaml: 'yaml',
   bcryptjs: 'bcryptjs',
   simulator: 'src/simulator/index.ts',
+  // openid-client (with oauth4webapi and the parts of jose it uses) and our flows: only `login
+  // --oidc`, `logout` of an OIDC profile and a token refresh load it, through src/oidc/load.ts.
+  oidc: 'src/oidc/index.ts',
 };
 function chunkOf(spec, importer) {
   if (spec === '../simulator/index.js' && /[\\/]src[\\/]commands[\\/]/.test(importer)) return 'simulator';
+  if (spec === './index.js' && /[\\/]src[\\/]oidc[\\/]load\.ts$/.test(importer)) return 'oidc';
   return Object.hasOwn(CHUNKS, spec) && CHUNKS[spec] === spec ? spec : undefined;
 }
 

@@ -6,6 +6,7 @@
 import { defaultRunTokenCommand, sharedTokenRunner } from './api/auth.js';
 import { type ClientOptions, type ClusterClient, createClient } from './api/client.js';
 import { type Connection, type GlobalFlags, resolveConnection } from './config/connection.js';
+import { oidcTokenSource } from './config/oidc-tokens.js';
 import { type ConfigData, readConfig } from './config/profiles.js';
 import type { IO } from './io/io.js';
 import { createPrinter, type Printer } from './io/printer.js';
@@ -36,6 +37,8 @@ export interface Context {
    * (a hook's stdin and environment).
    */
   secrets: Scrubber;
+  /** A credential learned during the run (an OIDC login's tokens): hidden from all output from now on. */
+  addSecret(secret: string | undefined): void;
 }
 
 export interface ContextInit {
@@ -53,6 +56,7 @@ export interface ContextInit {
 
 /** The secrets a connection may send: they are scrubbed from everything written. */
 function secretsOf(credential: Connection['credential']): string | undefined {
+  if (credential.kind === 'oidc') return credential.accessToken;
   return credential.kind === 'apikey' || credential.kind === 'token' ? credential.token : undefined;
 }
 
@@ -68,12 +72,22 @@ export function makeContext(init: ContextInit): Context {
   const verbose = (line: string) => printer.verbose(line);
   // One run of a token command at a time for all the clients of this run (api/auth.ts).
   const tokens = sharedTokenRunner(init.runTokenCommand ?? defaultRunTokenCommand, () => clock.now());
+  const signal = init.signal ?? new AbortController().signal;
+  // OIDC access tokens, refreshed once per process under the config lock (config/oidc-tokens.ts).
+  const oidcTokens = oidcTokenSource({
+    env: io.env,
+    clock,
+    onSecret: (s) => scrubber.add(s),
+    trace: (line) => verbose(line),
+    timeoutMs: () => ctx.connection().timeoutMs,
+    signal,
+  });
   const ctx: Context = {
     io,
     clock,
     env: io.env,
     flags,
-    signal: init.signal ?? new AbortController().signal,
+    signal,
     printer,
     config() {
       if (config) return config;
@@ -82,6 +96,10 @@ export function makeContext(init: ContextInit): Context {
       for (const p of Object.values(config.profiles)) {
         if (p.auth.kind === 'apikey') scrubber.add(p.auth.apiKey);
         if (p.auth.kind === 'token') scrubber.add(p.auth.token);
+        if (p.auth.kind === 'oidc') {
+          scrubber.add(p.auth.accessToken);
+          scrubber.add(p.auth.refreshToken);
+        }
       }
       return config;
     },
@@ -103,6 +121,7 @@ export function makeContext(init: ContextInit): Context {
         trace: flags.verbose ? verbose : undefined,
         runTokenCommand: tokens,
         onSecret: (s) => scrubber.add(s),
+        oidcTokens,
         progress: init.progress,
         ...opts,
       });
@@ -110,6 +129,7 @@ export function makeContext(init: ContextInit): Context {
     verbose,
     shown: (text) => scrubber.scrub(text),
     secrets: scrubber,
+    addSecret: (secret) => scrubber.add(secret),
   };
   return ctx;
 }

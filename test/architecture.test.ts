@@ -17,7 +17,9 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   util: ['errors.ts'],
   io: ['errors.ts', 'util'],
   api: ['errors.ts', 'io', 'util'],
-  config: ['errors.ts', 'io', 'util', 'api'],
+  // OpenID Connect, for `login --oidc` and the refresh of its tokens (a lazy chunk of its own).
+  oidc: ['errors.ts', 'util', 'io', 'api'],
+  config: ['errors.ts', 'io', 'util', 'api', 'oidc'],
   domain: ['errors.ts', 'util', 'api'],
   render: ['errors.ts', 'util', 'io', 'api', 'domain'],
   simulator: ['errors.ts', 'util', 'api'],
@@ -35,6 +37,7 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
     'io',
     'api',
     'config',
+    'oidc',
     'domain',
     'render',
     'simulator',

@@ -13,7 +13,42 @@ export type Credential =
   | { kind: 'none' }
   | { kind: 'apikey'; token: string }
   | { kind: 'token'; token: string }
-  | { kind: 'token-command'; command: string };
+  | { kind: 'token-command'; command: string }
+  | OidcCredential;
+
+/**
+ * A profile's OIDC login (`cluster login --oidc`): its access token as read from the config, sent
+ * while it is fresh; when it is about to expire, `OidcTokens` gives a refreshed one.
+ */
+export interface OidcCredential {
+  kind: 'oidc';
+  /** The profile that holds the login (its refresh token is read and rotated there, under the config lock). */
+  profile: string;
+  issuer: string;
+  subject: string;
+  email?: string;
+  accessToken: string;
+  /** Epoch ms. */
+  expiresAt: number;
+  obtainedAt: number;
+}
+
+/**
+ * Where an OIDC credential's access token comes from: the one in hand while fresh, else one
+ * refreshed under the config lock (config/oidc-tokens.ts). `rejected`: the server refused this
+ * token, so it will not do even if it looks fresh.
+ */
+export type OidcTokens = (c: OidcCredential, o?: { rejected?: string }) => Promise<string>;
+
+/** How long before its expiry an access token is refreshed: 30 s, or half its lifetime when that is shorter. */
+export function refreshMarginMs(c: { expiresAt: number; obtainedAt: number }): number {
+  return Math.min(30_000, Math.max(0, (c.expiresAt - c.obtainedAt) / 2));
+}
+
+/** An access token that will still be valid when a request made now arrives. */
+export function isFresh(c: { expiresAt: number; obtainedAt: number }, now: number): boolean {
+  return c.expiresAt - now > refreshMarginMs(c);
+}
 
 export function describeCredential(c: Credential): string {
   switch (c.kind) {
@@ -23,6 +58,8 @@ export function describeCredential(c: Credential): string {
       return `bearer token ${maskSecret(c.token)}`;
     case 'token-command':
       return `token command \`${sanitizeLine(c.command)}\``;
+    case 'oidc':
+      return `OIDC login ${sanitizeLine(c.email ?? c.subject)}`;
     default:
       return 'none';
   }
@@ -147,7 +184,7 @@ function validToken(token: string): boolean {
 export interface Authorizer {
   /** The `Authorization` header value, or undefined without a credential. Runs the token command when needed. */
   header(): Promise<string | undefined>;
-  /** Run the token command again on the next request (tokens expire). False when there is none. */
+  /** Run the token command again (or refresh an OIDC access token) on the next request: tokens expire. False when there is nothing to renew. */
   refresh(): boolean;
   /** The secret in use, once known: scrubbed from anything that leaves the client. */
   secret(): string | undefined;
@@ -160,15 +197,33 @@ export function createAuthorizer(
     trace?: (line: string) => void;
     onSecret?: (token: string) => void;
     fromEnv?: boolean;
+    /** For an OIDC credential: a fresh access token (refreshed under the config lock when needed). */
+    oidcTokens?: OidcTokens;
   } = {},
 ): Authorizer {
   const run = opts.runTokenCommand ?? defaultRunTokenCommand;
   let token: string | undefined;
   let stale = true;
+  /** Asked before every request: the source answers from memory while the token is fresh. */
+  const oidcHeader = async (c: OidcCredential): Promise<string> => {
+    const rejected = stale && token !== undefined ? token : undefined;
+    const t = opts.oidcTokens ? await opts.oidcTokens(c, rejected ? { rejected } : {}) : c.accessToken;
+    opts.onSecret?.(t);
+    if (!validToken(t)) {
+      throw new CliError(`the access token of profile "${c.profile}" is not a single bearer token`, {
+        hint: `log in again with \`cluster login --oidc --profile ${c.profile}\``,
+        kind: 'config',
+      });
+    }
+    token = t;
+    stale = false;
+    return `Bearer ${t}`;
+  };
   return {
     async header() {
       const c = credential;
       if (c.kind === 'none') return undefined;
+      if (c.kind === 'oidc') return oidcHeader(c);
       if (c.kind === 'apikey' || c.kind === 'token') {
         if (!validToken(c.token)) {
           const what = c.kind === 'apikey' ? 'API key' : 'token';
@@ -199,7 +254,7 @@ export function createAuthorizer(
       return `Bearer ${token}`;
     },
     refresh() {
-      if (credential.kind !== 'token-command') return false;
+      if (credential.kind !== 'token-command' && credential.kind !== 'oidc') return false;
       stale = true;
       return true;
     },

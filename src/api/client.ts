@@ -17,6 +17,7 @@ import {
   createAuthorizer,
   credentialTransportProblem,
   maskSecret,
+  type OidcTokens,
   type RunTokenCommand,
   scrubSecret,
 } from './auth.js';
@@ -69,6 +70,8 @@ export interface ClientOptions {
   runTokenCommand?: RunTokenCommand;
   /** Told each token a token command printed, before it is sent (so output can be scrubbed of it). */
   onSecret?: (secret: string) => void;
+  /** Fresh access tokens for an OIDC credential (refreshed under the config lock): see api/auth.ts. */
+  oidcTokens?: OidcTokens;
   /** Total time budget for one request including retries (ms). Default: max(30 s, 3 × timeout). */
   retryBudgetMs?: number;
 }
@@ -366,6 +369,7 @@ export async function createClient(target: ClientTarget, opts: ClientOptions = {
     trace,
     onSecret: opts.onSecret,
     fromEnv: target.sources?.credential === 'env',
+    ...(opts.oidcTokens && { oidcTokens: opts.oidcTokens }),
   });
   const deps: RequestDeps = {
     progress: opts.progress,

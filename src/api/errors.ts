@@ -472,6 +472,8 @@ function unauthorizedHint(target: ClientTarget, failure: ApiError): ApiError {
       c.kind === 'token-command'
         ? 'the token printed by FELDERA_AUTH_TOKEN_COMMAND was rejected; check the command'
         : 'FELDERA_API_KEY was rejected; check it, or unset it to use the stored profile';
+  } else if (c.kind === 'oidc') {
+    hint = `the OIDC login of profile "${c.profile}" was rejected (revoked, or the instance expects another audience?); log in again: \`cluster login --oidc --profile ${c.profile}\``;
   } else {
     const name = target.profileName ?? 'default';
     hint = `the credential stored in profile "${name}" was rejected (revoked or expired?); run \`cluster login --profile ${name}\` again`;

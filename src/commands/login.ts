@@ -3,11 +3,13 @@
  * store them as a named profile. Nothing is saved when the check fails (unless --no-verify).
  *
  * No flag carries a secret: the key comes from a hidden prompt or from stdin (--api-key-stdin),
- * or a token command is stored instead (--token-command, run on every invocation).
+ * or a token command is stored instead (--token-command, run on every invocation), or the person
+ * logs in at the instance's identity provider (--oidc: a browser, or a code with --device) and the
+ * tokens it issues are stored (refreshed when they are about to expire: config/oidc-tokens.ts).
  */
 
 import { resolve as resolvePath } from 'node:path';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { credentialTransportProblem, describeCredential } from '../api/auth.js';
 import {
   type Connection,
@@ -22,14 +24,17 @@ import {
   getProfile,
   type Profile,
   type StoredAuth,
+  type StoredOidc,
   updateConfig,
   validProfileName,
 } from '../config/profiles.js';
 import type { Context } from '../context.js';
-import { EXIT, usageError } from '../errors.js';
+import { CliError, EXIT, usageError } from '../errors.js';
 import type { Prompter } from '../io/prompt.js';
 import { sanitizeLine } from '../io/sanitize.js';
+import type { OidcIO, OidcLogin } from '../oidc/load.js';
 import { type AuthMode, loginFailure, readAuthMode, type Verified, verifyAccess } from '../queries/login-check.js';
+import { oidcProviderOf, type ServerOidc } from '../queries/oidc-provider.js';
 import type { Factory, Run } from './factory.js';
 import { examples } from './flags.js';
 
@@ -38,12 +43,73 @@ export interface LoginOptions {
   tokenCommand?: string;
   /** False with --no-verify: save without contacting the server. */
   verify: boolean;
+  /** --oidc: log in at the instance's identity provider. */
+  oidc?: OidcOptions;
+}
+
+export interface OidcOptions {
+  /** --device: the Device Authorization Grant instead of the browser. */
+  device: boolean;
+  /** False with --no-browser: print the URL, do not open a browser. */
+  browser: boolean;
+  /** --client-id: instead of the one the instance names. */
+  clientId?: string;
+  /** --callback-port: the loopback redirect's port (0: any free one). */
+  callbackPort: number;
 }
 
 interface LoginFlags {
   apiKeyStdin?: boolean;
   tokenCommand?: string;
   verify: boolean;
+  oidc?: boolean;
+  device?: boolean;
+  browser: boolean;
+  clientId?: string;
+  callbackPort?: number;
+}
+
+function parseClientId(text: string): string {
+  if (!/^[\x21-\x7e]+$/.test(text))
+    throw usageError('invalid --client-id: expected the client id as registered at the identity provider, one word');
+  return text;
+}
+
+function parseCallbackPort(text: string): number {
+  if (!/^\d{1,5}$/.test(text.trim()) || Number(text) > 65535)
+    throw usageError(`invalid --callback-port "${text}": expected a port number from 0 to 65535 (0: any free port)`);
+  return Number(text);
+}
+
+/** --oidc and its companions, checked; undefined without --oidc. */
+function oidcOptions(flags: LoginFlags): OidcOptions | undefined {
+  const companions = [
+    flags.device && '--device',
+    !flags.browser && '--no-browser',
+    flags.clientId !== undefined && '--client-id',
+    flags.callbackPort !== undefined && '--callback-port',
+  ].filter((f): f is string => typeof f === 'string');
+  if (!flags.oidc) {
+    if (companions.length) throw usageError(`${companions[0]} needs --oidc`, 'e.g. `cluster login --oidc --device`');
+    return undefined;
+  }
+  if (flags.apiKeyStdin || flags.tokenCommand !== undefined)
+    throw usageError(
+      `--oidc and ${flags.apiKeyStdin ? '--api-key-stdin' : '--token-command'} exclude each other`,
+      'give one way to get the credential',
+    );
+  if (!flags.verify)
+    throw usageError(
+      '--oidc and --no-verify exclude each other: the instance names the identity provider to log in at',
+    );
+  if (flags.device && flags.callbackPort !== undefined)
+    throw usageError('--callback-port is for the browser login; --device needs no callback');
+  return {
+    device: flags.device ?? false,
+    browser: flags.browser,
+    callbackPort: flags.callbackPort ?? 0,
+    ...(flags.clientId !== undefined && { clientId: flags.clientId }),
+  };
 }
 
 /** What `run` uses to talk to the person or read stdin; tests replace them. */
@@ -59,10 +125,12 @@ export function loginOptions(flags: LoginFlags): LoginOptions {
     throw usageError('--api-key-stdin and --token-command exclude each other', 'give one way to get the credential');
   if (flags.tokenCommand !== undefined && flags.tokenCommand.trim() === '')
     throw usageError('--token-command needs a command', 'e.g. --token-command "gcloud auth print-identity-token"');
+  const oidc = oidcOptions(flags);
   return {
     apiKeyStdin: flags.apiKeyStdin ?? false,
     verify: flags.verify,
     ...(flags.tokenCommand !== undefined && { tokenCommand: flags.tokenCommand }),
+    ...(oidc && { oidc }),
   };
 }
 
@@ -75,6 +143,20 @@ export function newCmdLogin(f: Factory, runF: Run<LoginOptions> = loginRun): Com
       'shell command that prints a bearer token, run on every invocation (OIDC workload identity)',
     )
     .option('--no-verify', 'save without contacting the server')
+    .option('--oidc', "log in at the instance's identity provider (OIDC) in a browser; its tokens are stored")
+    .option('--device', 'with --oidc: log in with a code on any device (no browser here)')
+    .option('--no-browser', 'with --oidc: print the login URL instead of opening a browser')
+    .addOption(
+      new Option('--client-id <id>', "with --oidc: this OIDC client instead of the instance's").argParser(
+        parseClientId,
+      ),
+    )
+    .addOption(
+      new Option(
+        '--callback-port <port>',
+        'with --oidc: the port of http://127.0.0.1:<port>/callback (default: any free port)',
+      ).argParser(parseCallbackPort),
+    )
     .addHelpText(
       'after',
       examples(
@@ -82,10 +164,16 @@ export function newCmdLogin(f: Factory, runF: Run<LoginOptions> = loginRun): Com
         'cluster login --host https://feldera.example.com --api-key-stdin < key.txt',
         'cluster login --profile prod --host https://f.example.com \\',
         '    --token-command "gcloud auth print-identity-token"',
+        'cluster login --oidc --host https://feldera.example.com    (opens the browser)',
+        'cluster login --oidc --no-browser                          (prints the URL to open)',
+        'cluster login --oidc --device                              (a code to enter on any device)',
+        'cluster login --oidc --client-id cluster-cli --callback-port 8250',
       ),
     )
     .action(async (flags: LoginFlags, cmd: Command) => {
-      await f.run(cmd, runF, loginOptions(flags));
+      const opts = loginOptions(flags);
+      // An OIDC login waits for the browser: Ctrl-C then closes the loopback server before exiting.
+      await f.run(cmd, runF, opts, { longRunning: opts.oidc !== undefined });
     });
 }
 
@@ -283,6 +371,12 @@ function summary(
     ['host', profile.host],
     ['auth', describeAuth(profile.auth, verified !== undefined)],
   ];
+  if (profile.auth.kind === 'oidc') {
+    const a = profile.auth;
+    rows.push(['subject', `${sanitizeLine(a.subject)}${a.email ? ` (${sanitizeLine(a.email)})` : ''}`]);
+    rows.push(['issuer', `${sanitizeLine(a.issuer)} (client ${sanitizeLine(a.clientId)})`]);
+    rows.push(['expires', `${a.expiresAt}${a.refreshToken ? ' (then refreshed: a refresh token is stored)' : ''}`]);
+  }
   if (profile.tenant !== undefined) rows.push(['tenant', sanitizeLine(profile.tenant)]);
   if (profile.insecure) rows.push(['tls', 'certificates NOT verified (--insecure)']);
   if (profile.caCert !== undefined) rows.push(['ca-cert', sanitizeLine(profile.caCert)]);
@@ -311,6 +405,10 @@ export async function loginRun(opts: LoginOptions, ctx: Context, deps: LoginDeps
     const hostText =
       ctx.flags.host ?? (prompter ? await prompter.ask('Feldera host', normaliseHost(suggested)) : suggested);
     const conn = connectionFor(normaliseHost(hostText), ctx);
+    if (opts.oidc) {
+      prompter?.close();
+      return await oidcLoginRun(opts.oidc, ctx, name, conn);
+    }
     const mode = opts.verify ? await authMode(conn, ctx) : undefined;
     const { auth, notes } = await obtainCredential(opts, ctx, conn.host, mode, {
       prompter,
@@ -329,4 +427,120 @@ export async function loginRun(opts: LoginOptions, ctx: Context, deps: LoginDeps
   } finally {
     prompter?.close();
   }
+}
+
+/** What the OIDC module needs of this run: where to tell the person what to do, the clock, Ctrl-C. */
+function oidcIO(ctx: Context, timeoutMs: number): OidcIO {
+  return {
+    notify: (text) => void ctx.io.stderr.write(`${text}\n`),
+    ...(ctx.flags.verbose && { trace: (line: string) => ctx.verbose(line) }),
+    onSecret: (s) => ctx.addSecret(s),
+    signal: ctx.signal,
+    timeoutMs,
+    now: () => ctx.clock.now(),
+    env: ctx.env,
+  };
+}
+
+/** The instance's identity provider, asked without a credential. */
+async function serverOidc(conn: Connection, ctx: Context): Promise<ServerOidc> {
+  const anon = await ctx.client({ connection: conn });
+  let server: ServerOidc | undefined;
+  try {
+    server = oidcProviderOf((await anon.authConfig()).data, conn.host);
+  } catch (e) {
+    throw loginFailure(e, conn.host);
+  } finally {
+    anon.close();
+  }
+  if (!server)
+    throw new CliError(`${conn.host} has authentication off: there is no identity provider to log in at`, {
+      hint: `save the host without a credential: \`cluster login --host ${conn.host}\``,
+      kind: 'usage',
+    });
+  ctx.verbose(
+    `identity provider: ${server.provider} ${sanitizeLine(server.issuer)}, client ${sanitizeLine(server.clientId ?? '(none named)')}`,
+  );
+  return server;
+}
+
+/** The tokens must read cluster events; a refusal is said in OIDC terms (not "check the key"). */
+async function verifyOidc(conn: Connection, login: OidcLogin, ctx: Context): Promise<Verified> {
+  try {
+    return await verify(conn, { kind: 'token', token: login.accessToken }, ctx);
+  } catch (e) {
+    if (!(e instanceof CliError) || e.kind !== 'unauthorized') throw e;
+    throw new CliError(e.message.replace('rejected the credential', "rejected the identity provider's access token"), {
+      hint: 'the instance may expect another audience, issuer or client (see its /config/authentication); nothing was saved',
+      kind: 'unauthorized',
+      exitCode: e.exitCode,
+    });
+  }
+}
+
+/** A login that will not be stored leaves no live refresh token behind, where the issuer can revoke it. */
+async function revokeUnused(login: OidcLogin, ctx: Context, io: OidcIO): Promise<void> {
+  const { revocationEndpoint, refreshToken } = login;
+  if (!revocationEndpoint || !refreshToken) return;
+  const { withOidc } = await import('../oidc/load.js');
+  await withOidc((m) => m.revokeToken({ ...login, revocationEndpoint }, refreshToken, 'refresh_token', io)).catch(
+    (e: unknown) => ctx.verbose(`could not revoke the unused refresh token: ${(e as Error).message}`),
+  );
+}
+
+export function storedOidcOf(login: OidcLogin, opts: OidcOptions): StoredOidc {
+  const iso = (ms: number) => new Date(ms).toISOString();
+  return {
+    kind: 'oidc',
+    issuer: login.issuer,
+    clientId: login.clientId,
+    tokenEndpoint: login.tokenEndpoint,
+    ...(login.revocationEndpoint && { revocationEndpoint: login.revocationEndpoint }),
+    accessToken: login.accessToken,
+    expiresAt: iso(login.accessExpiresAt),
+    obtainedAt: iso(login.obtainedAt),
+    ...(login.refreshToken && { refreshToken: login.refreshToken }),
+    subject: login.subject,
+    ...(login.email !== undefined && { email: login.email }),
+    ...(opts.device && { device: true }),
+    ...(opts.clientId !== undefined && { clientIdFlag: true }),
+  };
+}
+
+/**
+ * `login --oidc`: the identity provider the instance names; a login there (browser or device code);
+ * the ID token checked (in the OIDC module); the access token must read cluster events; then the
+ * profile is stored with the tokens. Nothing is stored when any step fails.
+ */
+async function oidcLoginRun(opts: OidcOptions, ctx: Context, name: string, conn: Connection): Promise<number> {
+  const server = await serverOidc(conn, ctx);
+  const refusal = credentialTransportProblem(conn.host, 'oidc');
+  if (refusal) throw refusal;
+  const clientId = opts.clientId ?? server.clientId;
+  if (clientId === undefined)
+    throw new CliError(`${conn.host} names its identity provider (${server.provider}) without a client id`, {
+      hint: 'give the OIDC client registered for command-line logins: `cluster login --oidc --client-id ID`',
+      kind: 'usage',
+    });
+  const io = oidcIO(ctx, conn.timeoutMs);
+  const req = { issuer: server.issuer, clientId, extraScopes: server.extraScopes };
+  const { withOidc } = await import('../oidc/load.js');
+  const login = await withOidc((m) =>
+    opts.device ? m.deviceLogin(req, io) : m.browserLogin(req, { open: opts.browser, port: opts.callbackPort }, io),
+  );
+  let verified: Verified;
+  try {
+    verified = await verifyOidc(conn, login, ctx);
+  } catch (e) {
+    await revokeUnused(login, ctx, io);
+    throw e;
+  }
+  const profile = profileOf(conn, storedOidcOf(login, opts), verified);
+  const notes = login.refreshToken
+    ? []
+    : [
+        `the identity provider issued no refresh token (it does not offer offline_access), so the login ends when the access token expires, at ${new Date(login.accessExpiresAt).toISOString()}`,
+      ];
+  summary(ctx, name, profile, verified, await save(ctx, name, profile), notes);
+  return EXIT.OK;
 }

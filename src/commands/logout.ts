@@ -3,9 +3,15 @@
  * Without a name the active profile goes (CLUSTER_PROFILE, else the current one). When the current
  * profile is removed, the current moves to `default` or to the only one left; otherwise none is
  * current until `cluster profile use`.
+ *
+ * An OIDC login's refresh token (else its access token) is revoked at the identity provider where
+ * it offers revocation (RFC 7009) — after the profile is removed, with the token as it was stored
+ * then (another process may have rotated it). A revocation that fails leaves the profile removed and
+ * says so (exit 1): the token stays valid at the provider until it expires.
  */
 import { Command } from 'commander';
-import type { ConfigData, Profile } from '../config/profiles.js';
+import { DEFAULT_TIMEOUT_S } from '../config/connection.js';
+import type { ConfigData, Profile, StoredOidc } from '../config/profiles.js';
 import { getProfile, profileNames, updateConfig } from '../config/profiles.js';
 import type { Context } from '../context.js';
 import { CliError, EXIT, usageError } from '../errors.js';
@@ -113,5 +119,57 @@ export async function logoutRun(opts: LogoutOptions, ctx: Context): Promise<numb
       'note: an API key stays valid on the server until it is deleted there (Feldera web console or API)',
     );
   }
+  let failed: CliError | undefined;
+  for (const [n, p] of hosts) if (p.auth.kind === 'oidc') failed = (await revokeLogin(n, p.auth, ctx)) ?? failed;
+  if (failed) throw failed;
   return EXIT.OK;
+}
+
+/** --request-timeout / FELDERA_REQUEST_TIMEOUT as resolved for the run, else the default. */
+function requestTimeoutMs(ctx: Context): number {
+  try {
+    return ctx.connection().timeoutMs;
+  } catch {
+    return DEFAULT_TIMEOUT_S * 1000; // the profile is gone now; the setting is only a bound here
+  }
+}
+
+/** Revoke a removed OIDC login at its provider; the failure to report, if it failed. */
+async function revokeLogin(name: string, auth: StoredOidc, ctx: Context): Promise<CliError | undefined> {
+  const { revocationEndpoint } = auth;
+  if (!revocationEndpoint) {
+    ctx.printer.note(
+      `note: the identity provider of profile "${name}" offers no token revocation; its tokens stay valid until they expire`,
+    );
+    return undefined;
+  }
+  const [token, hint] = auth.refreshToken
+    ? [auth.refreshToken, 'refresh_token' as const]
+    : [auth.accessToken, 'access_token' as const];
+  ctx.addSecret(auth.accessToken);
+  ctx.addSecret(auth.refreshToken);
+  const { withOidc } = await import('../oidc/load.js');
+  try {
+    await withOidc((m) =>
+      m.revokeToken({ ...auth, revocationEndpoint }, token, hint, {
+        notify: () => undefined,
+        ...(ctx.flags.verbose && { trace: (line: string) => ctx.verbose(line) }),
+        onSecret: (s) => ctx.addSecret(s),
+        signal: ctx.signal,
+        timeoutMs: requestTimeoutMs(ctx),
+        now: () => ctx.clock.now(),
+        env: ctx.env,
+      }),
+    );
+  } catch (e) {
+    const why = e instanceof CliError ? e.message : String(e);
+    return new CliError(`profile "${name}" was removed, but its login could not be revoked: ${why}`, {
+      hint: 'the refresh token stays valid at the identity provider until it expires; revoke the session there if it matters',
+      kind: 'oidc',
+    });
+  }
+  ctx.io.stdout.write(
+    `Revoked the ${hint === 'refresh_token' ? 'refresh' : 'access'} token of profile "${name}" at ${sanitizeLine(auth.issuer)}.\n`,
+  );
+  return undefined;
 }

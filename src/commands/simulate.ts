@@ -29,17 +29,82 @@ export interface SimulateOptions {
   tls?: { names: string[]; certOut?: string };
   /** `--instances N`: N instances under /i/0 … /i/N-1, playing `scenarios` in turn. */
   instances?: { count: number; scenarios: Scenario[] };
+  /** `--oidc-issuer` and its companions: bearer JWTs checked as Feldera's GenericOidc does. */
+  oidc?: { issuer: string; audience: string; clientId: string; extraScopes: string[]; leewayS: number };
 }
 
-/** What commander parsed: the options, but `--omit-route` repeated as given and the TLS flags apart. */
-type SimulateFlags = Omit<SimulateOptions, 'omitRoutes' | 'tls' | 'scenario' | 'instances'> & {
+/** What commander parsed: the options, but `--omit-route` repeated as given and the TLS and OIDC flags apart. */
+type SimulateFlags = Omit<SimulateOptions, 'omitRoutes' | 'tls' | 'scenario' | 'instances' | 'oidc'> & {
   scenario: Scenario[];
   omitRoute?: OmitRoute[];
   tls?: boolean;
   tlsName?: string[];
   certOut?: string;
   instances?: number;
+  oidcIssuer?: string;
+  audience?: string;
+  oidcClientId?: string;
+  oidcScope?: string[];
+  jwtLeeway?: number;
 };
+
+/** Feldera's defaults (the simulator's own copy: simulator/index.ts is loaded only when it starts). */
+const DEFAULT_AUDIENCE = 'feldera-api';
+const DEFAULT_OIDC_CLIENT_ID = 'feldera';
+
+function parseIssuer(text: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.search || url.hash || url.username)
+    throw usageError(
+      `invalid --oidc-issuer "${text}": expected the issuer URL, e.g. https://login.example.com/oauth2/default`,
+    );
+  return text;
+}
+
+/** One word of printable ASCII: an audience, a client id or a scope. */
+function parseWord(flag: string) {
+  return (text: string): string => {
+    if (!/^[\x21-\x7e]+$/.test(text)) throw usageError(`invalid ${flag} "${text}": expected one word, no spaces`);
+    return text;
+  };
+}
+
+function parseScope(text: string, previous: string[] = []): string[] {
+  return [...previous, parseWord('--oidc-scope')(text)];
+}
+
+function parseLeeway(text: string): number {
+  if (!/^\d{1,5}$/.test(text.trim()))
+    throw usageError(`invalid --jwt-leeway "${text}": expected whole seconds, e.g. 0 or 60`);
+  return Number(text);
+}
+
+/** `--oidc-issuer` with its companions, or a usage error when a companion comes without it. */
+function oidcOptions(flags: SimulateFlags): SimulateOptions['oidc'] {
+  if (flags.oidcIssuer === undefined) {
+    const alone = [
+      flags.audience !== undefined && '--audience',
+      flags.oidcClientId !== undefined && '--oidc-client-id',
+      flags.oidcScope !== undefined && '--oidc-scope',
+      flags.jwtLeeway !== undefined && '--jwt-leeway',
+    ].find((f) => typeof f === 'string');
+    if (alone)
+      throw usageError(`${alone} needs --oidc-issuer`, 'e.g. cluster simulate --oidc-issuer https://login.example.com');
+    return undefined;
+  }
+  return {
+    issuer: flags.oidcIssuer,
+    audience: flags.audience ?? DEFAULT_AUDIENCE,
+    clientId: flags.oidcClientId ?? DEFAULT_OIDC_CLIENT_ID,
+    extraScopes: flags.oidcScope ?? [],
+    leewayS: flags.jwtLeeway ?? 60,
+  };
+}
 
 function parsePort(text: string): number {
   const port = text.trim();
@@ -201,6 +266,35 @@ export function newCmdSimulate(f: Factory, runF: Run<SimulateOptions> = simulate
       ).argParser(parseTlsName),
     )
     .addOption(new Option('--cert-out <file>', 'write the certificate here instead of a temporary file (with --tls)'))
+    .addOption(
+      new Option(
+        '--oidc-issuer <url>',
+        'check bearer JWTs of this OIDC issuer as Feldera does (RS256, its JWKS, iss, aud, exp); named by /config/authentication',
+      ).argParser(parseIssuer),
+    )
+    .addOption(
+      new Option(
+        '--audience <aud>',
+        `with --oidc-issuer: the aud an access token must carry (default ${DEFAULT_AUDIENCE})`,
+      ).argParser(parseWord('--audience')),
+    )
+    .addOption(
+      new Option(
+        '--oidc-client-id <id>',
+        `with --oidc-issuer: the client id /config/authentication names (default ${DEFAULT_OIDC_CLIENT_ID})`,
+      ).argParser(parseWord('--oidc-client-id')),
+    )
+    .addOption(
+      new Option('--oidc-scope <scope>', 'with --oidc-issuer: an extra_oidc_scopes entry (repeatable)').argParser(
+        parseScope,
+      ),
+    )
+    .addOption(
+      new Option(
+        '--jwt-leeway <seconds>',
+        'with --oidc-issuer: seconds past exp still accepted (default 60, as Feldera)',
+      ).argParser(parseLeeway),
+    )
     .addHelpText(
       'after',
       examples(
@@ -208,6 +302,8 @@ export function newCmdSimulate(f: Factory, runF: Run<SimulateOptions> = simulate
         'cluster simulate --scenario compiler-outage --api-key apikey:secret',
         'cluster simulate --tls --cert-out sim.pem    (then: cluster status --host https://127.0.0.1:8080 --ca-cert sim.pem)',
         'cluster simulate --port 0 --instances 1000 --scenario healthy,slow-checks,compiler-outage,stalled',
+        'cluster simulate --oidc-issuer https://login.example.com/oauth2/default --audience feldera-api',
+        '    (then: cluster login --oidc --host http://127.0.0.1:8080)',
       ),
     )
     .action(async (flags: SimulateFlags, cmd: Command) => {
@@ -218,19 +314,26 @@ export function newCmdSimulate(f: Factory, runF: Run<SimulateOptions> = simulate
         certOut: _out,
         scenario: given,
         instances: count,
+        oidcIssuer: _issuer,
+        audience: _aud,
+        oidcClientId: _client,
+        oidcScope: _scope,
+        jwtLeeway: _leeway,
         ...rest
       } = flags;
       const tls = tlsOptions(flags);
+      const oidc = oidcOptions(flags);
       const scenarios = given.length ? given : [loadScenario('healthy')];
       if (count === undefined && scenarios.length > 1)
         throw usageError('several scenarios need --instances: one instance plays one scenario');
-      if (count !== undefined && (tls || omitRoute))
-        throw usageError(`${tls ? '--tls' : '--omit-route'} cannot be combined with --instances`);
+      const single = [tls && '--tls', omitRoute && '--omit-route', oidc && '--oidc-issuer'].find(Boolean);
+      if (count !== undefined && single) throw usageError(`${single} cannot be combined with --instances`);
       const opts: SimulateOptions = {
         ...rest,
         scenario: scenarios[0]!,
         omitRoutes: omitRoute ?? [],
         ...(tls && { tls }),
+        ...(oidc && { oidc }),
         ...(count !== undefined && { instances: { count, scenarios } }),
       };
       await f.run(cmd, runF, opts, { longRunning: true });
@@ -255,10 +358,18 @@ async function start(p: SimulateOptions, ctx: Context): Promise<Simulator> {
       ...(p.history !== undefined && { history: p.history }),
       ...(p.seed !== undefined && { seed: p.seed }),
       ...(p.tls && { tls: { names: p.tls.names } }),
+      ...(p.oidc && { oidc: p.oidc }),
     });
   } catch (err) {
     throw listenError(err, p.port);
   }
+}
+
+function authSummary(p: SimulateOptions): string {
+  const key = p.apiKey !== undefined ? 'API key required (Authorization: Bearer <the --api-key value>)' : undefined;
+  if (!p.oidc) return key ?? 'off';
+  const jwt = `OIDC: bearer JWTs of ${p.oidc.issuer} for audience ${p.oidc.audience} (client ${p.oidc.clientId})`;
+  return key ? `${key}; ${jwt}` : jwt;
 }
 
 /** The start-up summary on stderr (the URL went to stdout first). */
@@ -271,7 +382,7 @@ function summary(p: SimulateOptions, sim: Simulator, certFile: string | undefine
     `  speed:    ${p.speed}× (${p.speed === 1 ? 'real time' : `${formatDuration(p.speed * 1000)} of simulated time per second`})`,
     `  history:  ${history > 0 ? `${formatDuration(history)} pre-filled (${sim.model.events().length} events retained)` : 'none'}`,
     `  seed:     ${sim.seed}`,
-    `  auth:     ${p.apiKey !== undefined ? 'API key required (Authorization: Bearer <the --api-key value>)' : 'off'}`,
+    `  auth:     ${authSummary(p)}`,
   ];
   if (p.omitRoutes.length > 0) lines.push(`  omitted:  ${p.omitRoutes.join(', ')} (answer 404 like an older Feldera)`);
   if (sim.tls && certFile) {

@@ -142,9 +142,20 @@ function ownProfile(config: ConfigData, name: string): Profile | undefined {
   return Object.hasOwn(config.profiles, name) ? config.profiles[name] : undefined;
 }
 
-/** The credential a stored profile's auth entry stands for. */
-export function credentialOf(auth: StoredAuth): Credential {
+/** The credential a stored profile's auth entry stands for (`profile`: the profile's name, for an OIDC login). */
+export function credentialOf(auth: StoredAuth, profile = 'default'): Credential {
   switch (auth.kind) {
+    case 'oidc':
+      return {
+        kind: 'oidc',
+        profile,
+        issuer: auth.issuer,
+        subject: auth.subject,
+        ...(auth.email !== undefined && { email: auth.email }),
+        accessToken: auth.accessToken,
+        expiresAt: Date.parse(auth.expiresAt),
+        obtainedAt: Date.parse(auth.obtainedAt),
+      };
     case 'apikey':
       return { kind: 'apikey', token: auth.apiKey };
     case 'token':
@@ -207,11 +218,11 @@ function withheldOf(profile: Profile): NonNullable<Connection['withheld']> {
 }
 
 /** FELDERA_API_KEY > FELDERA_AUTH_TOKEN_COMMAND > the profile's (when it belongs to this host). */
-function chooseCredential(env: Env, usable: Profile | undefined): [Credential, Source] {
+function chooseCredential(env: Env, usable: Profile | undefined, name: string | undefined): [Credential, Source] {
   if (env.FELDERA_API_KEY?.trim()) return [{ kind: 'apikey', token: env.FELDERA_API_KEY.trim() }, 'env'];
   if (env.FELDERA_AUTH_TOKEN_COMMAND?.trim())
     return [{ kind: 'token-command', command: env.FELDERA_AUTH_TOKEN_COMMAND }, 'env'];
-  if (usable && usable.auth.kind !== 'none') return [credentialOf(usable.auth), 'profile'];
+  if (usable && usable.auth.kind !== 'none') return [credentialOf(usable.auth, name), 'profile'];
   return [{ kind: 'none' }, 'default'];
 }
 
@@ -279,7 +290,7 @@ export function resolveConnection(flags: GlobalFlags, fullEnv: Env, config: Conf
   const sameHost = profile !== undefined && (hostSource === 'profile' || profileHost === host);
   const usable = sameHost ? profile : undefined;
   const withheld = profile && !sameHost ? withheldOf(profile) : [];
-  const [credential, credentialSource] = chooseCredential(env, usable);
+  const [credential, credentialSource] = chooseCredential(env, usable, profileName);
   const credentialWithheld =
     credentialSource !== 'env' && withheld.includes('credential')
       ? `the credential of profile "${profileName}" belongs to ${profileHost}, not ${host}`

@@ -16,7 +16,36 @@ export type StoredAuth =
   | { kind: 'none' }
   | { kind: 'apikey'; apiKey: string }
   | { kind: 'token'; token: string }
-  | { kind: 'token-command'; command: string };
+  | { kind: 'token-command'; command: string }
+  | StoredOidc;
+
+/**
+ * An OIDC login (`cluster login --oidc`): the tokens the identity provider issued, and what is
+ * needed to refresh and revoke them without asking the provider's discovery document again. The
+ * access token is sent as the bearer credential; it is refreshed (under the config lock) when it
+ * is about to expire. Times are RFC 3339 strings.
+ */
+export interface StoredOidc {
+  kind: 'oidc';
+  /** The issuer the instance named (`/config/authentication`), checked against the ID token's `iss`. */
+  issuer: string;
+  clientId: string;
+  tokenEndpoint: string;
+  /** RFC 7009 revocation, where the issuer offers it (used by `cluster logout`). */
+  revocationEndpoint?: string;
+  accessToken: string;
+  /** When the access token expires (from `expires_in`), and when it was obtained. */
+  expiresAt: string;
+  obtainedAt: string;
+  /** Absent when the issuer issued none (no `offline_access`): the login then lasts as long as the access token. */
+  refreshToken?: string;
+  /** The ID token's `sub` and `email` (if present), shown by `auth status`; the ID token itself is not kept. */
+  subject: string;
+  email?: string;
+  /** How the login was made, for the "log in again" command: --device, and --client-id (then clientId came from it). */
+  device?: boolean;
+  clientIdFlag?: boolean;
+}
 
 export interface Profile {
   host: string;
@@ -137,6 +166,7 @@ const AUTH_FIELDS: Record<string, string | undefined> = {
   apikey: 'apiKey',
   token: 'token',
   'token-command': 'command',
+  oidc: undefined, // several fields: oidcProblem
 };
 
 function normaliseConfig(raw: unknown, file: string): ConfigData {
@@ -189,7 +219,11 @@ function checkedProfile(name: string, p: unknown, file: string): Profile {
   }
   const kind = (prof.auth as { kind?: unknown }).kind;
   if (typeof kind !== 'string' || !Object.hasOwn(AUTH_FIELDS, kind)) {
-    throw broken('"auth.kind" must be none, apikey, token or token-command');
+    throw broken('"auth.kind" must be none, apikey, token, token-command or oidc');
+  }
+  if (kind === 'oidc') {
+    const why = oidcProblem(prof.auth as unknown as Record<string, unknown>);
+    if (why) throw broken(why);
   }
   const field = AUTH_FIELDS[kind];
   if (field && typeof (prof.auth as Record<string, unknown>)[field] !== 'string')
@@ -200,6 +234,20 @@ function checkedProfile(name: string, p: unknown, file: string): Profile {
   if (prof.insecure !== undefined && typeof prof.insecure !== 'boolean')
     throw broken('"insecure" must be true or false');
   return prof as Profile;
+}
+
+/** What is wrong with a stored OIDC login, if anything. */
+function oidcProblem(auth: Record<string, unknown>): string | undefined {
+  for (const key of ['issuer', 'clientId', 'tokenEndpoint', 'accessToken', 'subject'])
+    if (typeof auth[key] !== 'string' || auth[key] === '') return `"auth.${key}" is missing`;
+  for (const key of ['expiresAt', 'obtainedAt'])
+    if (typeof auth[key] !== 'string' || !Number.isFinite(Date.parse(auth[key] as string)))
+      return `"auth.${key}" must be a time`;
+  for (const key of ['revocationEndpoint', 'refreshToken', 'email'])
+    if (auth[key] !== undefined && typeof auth[key] !== 'string') return `"auth.${key}" must be a string`;
+  for (const key of ['device', 'clientIdFlag'])
+    if (auth[key] !== undefined && typeof auth[key] !== 'boolean') return `"auth.${key}" must be true or false`;
+  return undefined;
 }
 
 /** The named profile, own properties only (so `constructor` is not found on Object.prototype). */
@@ -228,6 +276,22 @@ export async function updateConfig(
   env: Record<string, string | undefined>,
   mutate: (data: ConfigData) => ConfigData,
 ): Promise<ConfigData> {
+  return withConfig(env, (data) => {
+    const next = mutate(data);
+    return { next, result: next };
+  });
+}
+
+/**
+ * Run `fn` on the config as it is on disk, holding the config lock, as updateConfig does; `fn` may
+ * take its time (an OIDC token refresh runs in here, so that of several processes only one spends
+ * a refresh token, and the others find the tokens it stored). `next`, when given, is written
+ * atomically before the lock is released; without it nothing is written.
+ */
+export async function withConfig<T>(
+  env: Record<string, string | undefined>,
+  fn: (data: ConfigData) => Promise<{ next?: ConfigData; result: T }> | { next?: ConfigData; result: T },
+): Promise<T> {
   readConfig(env); // refuses a broken or untrusted file before anything is created
   const dir = configDir(env);
   const file = configPath(env);
@@ -250,8 +314,18 @@ export async function updateConfig(
   }
   const unsafe = checkConfigFolder(dir, statSync(dir));
   if (unsafe) throw unsafe;
-  return withConfigLock(dir, () => {
-    const next = mutate(structuredClone(readConfig(env)));
+  let failure: { error: unknown } | undefined; // thrown by fn: passed on as it is
+  return withConfigLock(dir, async () => {
+    const data = structuredClone(readConfig(env));
+    let done: Awaited<ReturnType<typeof fn>>;
+    try {
+      done = await fn(data);
+    } catch (error) {
+      failure = { error };
+      throw error;
+    }
+    const { next, result } = done;
+    if (next === undefined) return result;
     const out: Record<string, unknown> = { profiles: next.profiles };
     if (next.current !== undefined) out.current = next.current;
     try {
@@ -259,8 +333,9 @@ export async function updateConfig(
     } catch (e) {
       throw e instanceof CliError ? e : configAccessError('write', file, e);
     }
-    return next;
+    return result;
   }).catch((e: unknown) => {
+    if (failure && failure.error === e) throw e;
     throw e instanceof CliError ? e : configAccessError('write', file, e);
   });
 }

@@ -8,7 +8,11 @@
  * - any run of 8 or more characters of one (a reflection cut short by a message's length limit),
  *   by `<redacted>`;
  * - anything shaped like a Feldera API key (`apikey:` and 8 or more key characters), a JWT, or the
- *   credential after `Bearer`, whoever it belongs to.
+ *   credential after `Bearer`, whoever it belongs to;
+ * - the value of an OAuth token parameter (`refresh_token`, `access_token`, `id_token`, …) in JSON
+ *   or in a form or query, whoever it belongs to (an identity provider's refresh tokens are opaque).
+ * The tokens of an OIDC login (access, refresh, ID) are added as they arrive, and those stored in
+ * the config when it is read (context.ts).
  * Masks show at most 4 + 4 characters of a secret, so they pass through unchanged.
  */
 import type { IO, Writable } from './io.js';
@@ -27,14 +31,18 @@ const API_KEY = /apikey:[A-Za-z0-9_.~+/=-]{8,}/g;
 const JWT = /\beyJ[\w-]{4,}\.[\w-]{4,}\.[\w-]*/g;
 // after `Bearer`: a run of token characters with a digit in it (prose such as "bearer credential" has none)
 const BEARER = /(bearer\s+)(?=[A-Za-z0-9_.~+/=:-]*\d)[A-Za-z0-9_.~+/=:-]{12,}/gi;
+// an OAuth token parameter's value: `"refresh_token": "…"`, `refresh_token=…`
+const OAUTH_PARAM =
+  /((?:access_token|refresh_token|id_token|device_code|code_verifier|client_secret)["']?\s*[:=]\s*["']?)[^\s"'&,;}]{8,}/gi;
 
-/** Hide anything that looks like a bearer secret (API keys, JWTs, what follows `Bearer`), known or not. */
+/** Hide anything that looks like a bearer secret (API keys, JWTs, what follows `Bearer`, OAuth token parameters), known or not. */
 export function redactSecrets(text: string): string {
-  if (!/apikey:|eyJ|bearer/i.test(text)) return text;
+  if (!/apikey:|eyJ|bearer|_token|device_code|code_verifier|client_secret/i.test(text)) return text;
   return text
     .replace(API_KEY, (m) => maskSecret(m))
     .replace(JWT, '<token>')
-    .replace(BEARER, '$1<token>');
+    .replace(BEARER, '$1<token>')
+    .replace(OAUTH_PARAM, '$1<token>');
 }
 
 /** Pieces of a secret this long or longer are redacted wherever they appear. */

@@ -46,6 +46,19 @@ export interface AuthStatusReport {
   } | null;
   ok: boolean;
   error: { kind: string; message: string; hint: string | null } | null;
+  /** The OIDC login in use (`cluster login --oidc`), as stored after this run; null for other credentials. */
+  oidc?: OidcIdentity | null;
+}
+
+export interface OidcIdentity {
+  subject: string;
+  email: string | null;
+  issuer: string;
+  client_id: string;
+  /** RFC 3339. */
+  access_token_expires_at: string;
+  /** A refresh token is stored: the access token is renewed when it is about to expire. */
+  refresh_token: boolean;
 }
 
 type Paint = { dim(s: string): string; green(s: string): string; red(s: string): string; yellow(s: string): string };
@@ -81,6 +94,7 @@ function settingLines(r: AuthStatusReport, paint: Paint): Line[] {
   const credentialFrom = r.credential.kind === 'none' && r.credential.withheld ? undefined : from(r.credential);
   lines.push(['Credential', r.credential.value, credentialFrom]);
   if (r.credential.withheld) lines.push(['', paint.yellow(`not sent: ${sanitizeLine(r.credential.withheld)}`)]);
+  if (r.oidc) lines.push(...oidcLines(r.oidc));
   lines.push(['Tenant', r.tenant.value === null ? '-' : sanitizeLine(r.tenant.value), from(r.tenant)]);
   lines.push(tlsLine(r, paint));
   lines.push(['Timeout', `${r.request_timeout_s.value} s`, from(r.request_timeout_s)]);
@@ -91,6 +105,16 @@ function settingLines(r: AuthStatusReport, paint: Paint): Line[] {
     lines.push(['', paint.yellow(what)]);
   }
   return lines;
+}
+
+/** An OIDC login: who, at which issuer, and until when the access token serves. */
+function oidcLines(o: OidcIdentity): Line[] {
+  const renew = o.refresh_token ? 'then renewed with the stored refresh token' : 'no refresh token: log in again then';
+  return [
+    ['Identity', `${sanitizeLine(o.subject)}${o.email ? ` (${sanitizeLine(o.email)})` : ''}`],
+    ['Issuer', `${sanitizeLine(o.issuer)} (client ${sanitizeLine(o.client_id)})`],
+    ['Expires', `access token ${o.access_token_expires_at}, ${renew}`],
+  ];
 }
 
 /** Plain http has no TLS to verify: say so rather than "verified", whatever --insecure or a CA say. */

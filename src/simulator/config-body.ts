@@ -78,11 +78,11 @@ export function configBody(edition: Edition, revs: Revisions, nowMs: number): un
 
 /**
  * The session of the caller. A caller without `read` still has a session, shown as `read`;
- * without a role given, a key-protected instance makes the caller an admin and an open one has
- * no role at all.
+ * without a role given, an instance with authentication on (a key or an identity provider) makes
+ * the caller an admin and an open one has no role at all.
  */
-export function sessionBody(role: SimRole | undefined, apiKey: string | undefined): unknown {
-  const shown = role === 'none' ? 'read' : (role ?? (apiKey ? 'admin' : null));
+export function sessionBody(role: SimRole | undefined, authOn: boolean): unknown {
+  const shown = role === 'none' ? 'read' : (role ?? (authOn ? 'admin' : null));
   return { tenant_id: TENANT_ID, tenant_name: 'default', role: shown, memberships: [] };
 }
 
@@ -90,8 +90,26 @@ export function sessionBody(role: SimRole | undefined, apiKey: string | undefine
 export const issuerOf = (baseUrl: (() => string) | undefined): string =>
   `${baseUrl?.() ?? 'http://127.0.0.1'}/simulated-oidc`;
 
-/** No key: no authentication. With one: an OIDC provider under the simulator's own URL. */
-export function authenticationBody(apiKey: string | undefined, baseUrl: (() => string) | undefined): unknown {
+/** The identity provider of `simulate --oidc-issuer`, as `/config/authentication` names it. */
+export interface OidcProvider {
+  issuer: string;
+  clientId: string;
+  extraScopes: readonly string[];
+}
+
+/**
+ * With `--oidc-issuer`: that provider. Else no key: no authentication; with one: an OIDC provider
+ * under the simulator's own URL.
+ */
+export function authenticationBody(
+  apiKey: string | undefined,
+  baseUrl: (() => string) | undefined,
+  oidc?: OidcProvider,
+): unknown {
+  if (oidc)
+    return {
+      GenericOidc: { issuer: oidc.issuer, client_id: oidc.clientId, extra_oidc_scopes: [...oidc.extraScopes] },
+    };
   if (apiKey === undefined) return {};
   return { GenericOidc: { issuer: issuerOf(baseUrl), client_id: 'feldera-cluster-simulator', extra_oidc_scopes: [] } };
 }

@@ -7,9 +7,10 @@ import { randomInt } from 'node:crypto';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type SimClock, scaledClock } from './clock.js';
+import { createJwtChecker } from './jwt.js';
 import { createModel, type MonitorModel } from './model.js';
 import { loadScenario, type Scenario } from './scenario.js';
-import { createRequestHandler, type OmitRoute, type SimRole } from './server.js';
+import { createRequestHandler, type HandlerOptions, type OmitRoute, type SimRole } from './server.js';
 import type { Edition } from './texts.js';
 
 export interface SimulatorOptions {
@@ -47,7 +48,31 @@ export interface SimulatorOptions {
    * turns it off: at high --speed or with a long --history it would hold them all in memory.
    */
   keepLog?: boolean;
+  /**
+   * Check bearer JWTs as Feldera's `GenericOidc` does, against this provider (its discovery
+   * document is read at start, as Feldera does), and name it in `/config/authentication`.
+   */
+  oidc?: SimulatorOidc;
 }
+
+export interface SimulatorOidc {
+  issuer: string;
+  /** The `aud` an access token must carry (Feldera's `auth_audience`). Default `feldera-api`. */
+  audience?: string;
+  /** The client id `/config/authentication` names. Default `feldera`. */
+  clientId?: string;
+  /** `extra_oidc_scopes` of `/config/authentication`. */
+  extraScopes?: readonly string[];
+  /** Seconds past `exp` still accepted (jsonwebtoken's leeway, 60 by default). */
+  leewayS?: number;
+  /** For tests: real time, and how to GET the provider's documents. */
+  now?: () => number;
+  fetchJson?: (url: string) => Promise<unknown>;
+}
+
+/** Feldera's default `auth_audience`, and the client id the simulator names unless told. */
+export const DEFAULT_AUDIENCE = 'feldera-api';
+export const DEFAULT_OIDC_CLIENT_ID = 'feldera';
 
 export interface Simulator {
   url: string;
@@ -106,6 +131,23 @@ async function tlsServer(
   };
 }
 
+/** The provider's check, its discovery document read now (as Feldera reads it at start). */
+async function oidcCheck(o: SimulatorOidc): Promise<NonNullable<HandlerOptions['oidc']>> {
+  const checker = await createJwtChecker({
+    issuer: o.issuer,
+    audience: o.audience ?? DEFAULT_AUDIENCE,
+    ...(o.leewayS !== undefined && { leewayS: o.leewayS }),
+    ...(o.now && { now: o.now }),
+    ...(o.fetchJson && { fetchJson: o.fetchJson }),
+  });
+  return {
+    issuer: o.issuer,
+    clientId: o.clientId ?? DEFAULT_OIDC_CLIENT_ID,
+    extraScopes: o.extraScopes ?? [],
+    checker,
+  };
+}
+
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
   const scenario = typeof opts.scenario === 'object' ? opts.scenario : loadScenario(opts.scenario ?? 'healthy');
   const speed = opts.speed ?? 1;
@@ -119,6 +161,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   raw.catchUp(clock.now()); // pre-fill now rather than on the first request
   const model = liveModel(raw, clock);
 
+  const oidc = opts.oidc && (await oidcCheck(opts.oidc));
+
   let url = '';
   const log = opts.verbose ? (opts.log ?? ((line: string) => void process.stderr.write(`${line}\n`))) : undefined;
   const handler = createRequestHandler({
@@ -131,6 +175,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     ...(opts.omitRoutes && { omitRoutes: opts.omitRoutes }),
     ...(opts.role && { role: opts.role }),
     ...(log && { log }),
+    ...(oidc && { oidc }),
   });
   const tls = opts.tls ? await tlsServer(opts.tls === true ? {} : opts.tls, handler) : undefined;
   const server: Server = tls?.server ?? createServer({ keepAlive: true }, handler);

@@ -6,7 +6,14 @@
 import { type Answer, notFound, ok } from './answer.js';
 import { authenticate, forbidden, type SimRole } from './auth.js';
 import { clusterEvent, clusterHealth, eventList } from './cluster-routes.js';
-import { authenticationBody, configBody, issuerOf, type Revisions, sessionBody } from './config-body.js';
+import {
+  authenticationBody,
+  configBody,
+  issuerOf,
+  type OidcProvider,
+  type Revisions,
+  sessionBody,
+} from './config-body.js';
 import type { MonitorModel } from './model.js';
 import type { OmitRoute } from './options.js';
 import type { Edition } from './texts.js';
@@ -22,6 +29,8 @@ export interface RouteContext {
   baseUrl: (() => string) | undefined;
   omitted: ReadonlySet<OmitRoute>;
   revisions: Revisions;
+  /** `simulate --oidc-issuer`: bearer JWTs are checked against this provider (jwt.ts). */
+  oidc?: OidcProvider;
 }
 
 export interface RequestLine {
@@ -29,16 +38,19 @@ export interface RequestLine {
   path: string;
   query: string;
   authorization: string | undefined;
+  /** With a configured provider: the verdict on the request's bearer JWT, made before routing (it may fetch keys). */
+  jwt?: { on: boolean; verdict?: string | undefined };
 }
 
 export function route(ctx: RouteContext, req: RequestLine, nowMs: number): Answer {
   const get = req.method === 'GET';
   if (req.path === '/healthz') return get ? ok({ status: 'healthy' }) : notFound;
-  if (req.path === '/config/authentication') return get ? ok(authenticationBody(ctx.apiKey, ctx.baseUrl)) : notFound;
+  if (req.path === '/config/authentication')
+    return get ? ok(authenticationBody(ctx.apiKey, ctx.baseUrl, ctx.oidc)) : notFound;
   if (req.path !== '/v0' && !req.path.startsWith('/v0/')) return notFound;
 
   // Everything under /v0 sits behind the authentication middleware, unknown routes included.
-  const denied = authenticate(req.authorization, ctx.apiKey, issuerOf(ctx.baseUrl));
+  const denied = authenticate(req.authorization, ctx.apiKey, ctx.oidc?.issuer ?? issuerOf(ctx.baseUrl), req.jwt);
   if (denied) return denied;
   if (!get) return notFound; // `#[get]` routes guard the resource: other methods fall through to 404
 
@@ -62,6 +74,7 @@ function readRoute(
   if (id !== undefined) return { optional: 'cluster_events', answer: () => clusterEvent(model, id, req.query) };
   if (path === '/v0/cluster_healthz') return { optional: 'cluster_healthz', answer: () => clusterHealth(model) };
   if (path === '/v0/config') return { answer: () => ok(configBody(ctx.edition, ctx.revisions, nowMs)) };
-  if (path === '/v0/config/session') return { answer: () => ok(sessionBody(ctx.role, ctx.apiKey)) };
+  if (path === '/v0/config/session')
+    return { answer: () => ok(sessionBody(ctx.role, ctx.apiKey !== undefined || ctx.oidc !== undefined)) };
   return undefined;
 }

@@ -8,10 +8,11 @@
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { type Answer, writeAnswer } from './answer.js';
-import type { SimRole } from './auth.js';
+import { API_KEY_PREFIX, bearerToken, type SimRole } from './auth.js';
 import type { SimClock } from './clock.js';
-import { revisions } from './config-body.js';
+import { type OidcProvider, revisions } from './config-body.js';
 import { simulatorError } from './feldera-errors.js';
+import { type JwtChecker, verdictFor } from './jwt.js';
 import type { MonitorModel } from './model.js';
 import { splitTarget } from './query.js';
 import { type OmitRoute, type RequestLine, type RouteContext, route } from './routes.js';
@@ -37,6 +38,8 @@ export interface HandlerOptions {
   log?: (line: string) => void;
   /** Seeds the revision strings of `/v0/config`. */
   seed?: number;
+  /** `simulate --oidc-issuer`: the provider `/config/authentication` names, and the check of its JWTs. */
+  oidc?: OidcProvider & { checker: JwtChecker };
 }
 
 function routeContext(opts: HandlerOptions): RouteContext {
@@ -48,6 +51,7 @@ function routeContext(opts: HandlerOptions): RouteContext {
     baseUrl: opts.baseUrl,
     omitted: new Set(opts.omitRoutes ?? []),
     revisions: revisions(opts.seed ?? 0),
+    ...(opts.oidc && { oidc: opts.oidc }),
   };
 }
 
@@ -67,10 +71,22 @@ export function createRequestHandler(opts: HandlerOptions): RequestListener {
     const nowMs = opts.clock.now();
     opts.model.catchUp(nowMs);
     const { path, query } = splitTarget(req.url ?? '/');
-    const answer = answerFor(ctx, { method: req.method, path, query, authorization: req.headers.authorization }, nowMs);
-    const bytes = writeAnswer(res, answer, nowMs);
-    opts.log?.(
-      `${new Date(nowMs).toISOString()} ${req.method} ${path}${query ? `?${query}` : ''} -> ${answer.status} (${bytes} B)`,
+    const authorization = req.headers.authorization;
+    const reply = (jwt?: RequestLine['jwt']) => {
+      const answer = answerFor(ctx, { method: req.method, path, query, authorization, ...(jwt && { jwt }) }, nowMs);
+      const bytes = writeAnswer(res, answer, nowMs);
+      opts.log?.(
+        `${new Date(nowMs).toISOString()} ${req.method} ${path}${query ? `?${query}` : ''} -> ${answer.status} (${bytes} B)`,
+      );
+    };
+    const oidc = opts.oidc;
+    const token = bearerToken(authorization);
+    if (!oidc || (path !== '/v0' && !path.startsWith('/v0/')) || !token || token.startsWith(API_KEY_PREFIX))
+      return reply(oidc && { on: true });
+    // A JWT: checked against the provider's keys, which may have to be fetched first.
+    verdictFor(token, oidc.issuer, oidc.checker).then(
+      (verdict) => reply({ on: true, verdict }),
+      (err: Error) => res.destroyed || writeAnswer(res, simulatorError(err.message), nowMs),
     );
   };
 }

@@ -15,6 +15,19 @@ import { tempConfigDir } from '../helpers/cli.js';
 
 const mode = (p: string) => statSync(p).mode & 0o777;
 
+/** A stored OIDC login, as `cluster login --oidc` writes it. */
+const OIDC = {
+  kind: 'oidc',
+  issuer: 'https://idp.example.com',
+  clientId: 'feldera',
+  tokenEndpoint: 'https://idp.example.com/token',
+  accessToken: 'eyJ.access.token',
+  expiresAt: '2026-01-01T12:00:00.000Z',
+  obtainedAt: '2026-01-01T11:00:00.000Z',
+  refreshToken: 'opaque-refresh',
+  subject: 'alice',
+};
+
 describe('config file', () => {
   it('a missing file is an empty config', () => {
     const dir = tempConfigDir();
@@ -110,12 +123,27 @@ describe('config file', () => {
       '{"profiles": {"a": {"host": "h", "auth": {"kind": "none"}, "insecure": "yes"}}}',
       /"insecure" must be true or false/,
     ],
+    ['{"profiles": {"a": {"host": "h", "auth": {"kind": "oidc", "issuer": "i"}}}}', /"auth.clientId" is missing/],
+    [
+      `{"profiles": {"a": {"host": "h", "auth": ${JSON.stringify({ ...OIDC, expiresAt: 'soon' })}}}}`,
+      /"auth.expiresAt" must be a time/,
+    ],
+    [
+      `{"profiles": {"a": {"host": "h", "auth": ${JSON.stringify({ ...OIDC, refreshToken: 7 })}}}}`,
+      /"auth.refreshToken" must be a string/,
+    ],
   ])('rejects %s', (text, re) => {
     const dir = tempConfigDir();
     const env = { CLUSTER_CONFIG_DIR: dir };
     writeFileSync(configPath(env), text);
     expect(() => readConfig(env)).toThrow(re);
     expect(readFileSync(configPath(env), 'utf8')).toBe(text);
+  });
+
+  it('keeps an OIDC login as written', async () => {
+    const env = { CLUSTER_CONFIG_DIR: tempConfigDir() };
+    await updateConfig(env, () => ({ profiles: { a: { host: 'https://f', auth: OIDC as never } } }));
+    expect(readConfig(env).profiles.a?.auth).toEqual(OIDC);
   });
 
   it('a profile named __proto__ in the file is refused, not merged into the prototype', () => {

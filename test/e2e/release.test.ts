@@ -86,6 +86,7 @@ describe('an installed package', () => {
     expect(chunks).toEqual([
       'lazy/bcryptjs.cjs',
       'lazy/cli-table3.cjs',
+      'lazy/oidc.cjs',
       'lazy/prom-client.cjs',
       'lazy/proper-lockfile.cjs',
       'lazy/simulator.cjs',
@@ -99,6 +100,7 @@ describe('an installed package', () => {
     expect(typeof load('./lazy/simulator.cjs').startSimulator).toBe('function');
     expect(typeof load('./lazy/bcryptjs.cjs').compare).toBe('function');
     expect(typeof load('./lazy/yaml.cjs').parse).toBe('function');
+    expect(typeof load('./lazy/oidc.cjs').browserLogin).toBe('function'); // openid-client inside, nothing outside
   });
 
   it('stores a profile and serves as the simulator from the global prefix (their code is loaded on demand)', async () => {

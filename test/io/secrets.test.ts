@@ -101,3 +101,23 @@ describe('the scrubber', () => {
     expect(redactSecrets(`key ${KEY} and eyJhbGciOi.eyJzdWIiOiIx.sig-nature`)).toBe('key apikey:AbCd…wxyz and <token>');
   });
 });
+
+describe('OAuth token parameters', () => {
+  it('their values are hidden in JSON and in forms, whoever they belong to', () => {
+    const opaque = 'Zq3xV9pLk2mN8rT4yW6aB1cD';
+    expect(redactSecrets(`{"refresh_token":"${opaque}","token_type":"bearer"}`)).toBe(
+      '{"refresh_token":"<token>","token_type":"bearer"}',
+    );
+    expect(redactSecrets(`grant_type=refresh_token&refresh_token=${opaque}&client_id=feldera`)).toBe(
+      'grant_type=refresh_token&refresh_token=<token>&client_id=feldera',
+    );
+    expect(redactSecrets(`access_token: ${opaque}, id_token=${opaque}; code_verifier=${opaque}`)).toBe(
+      'access_token: <token>, id_token=<token>; code_verifier=<token>',
+    );
+  });
+
+  it('prose about them is left alone', () => {
+    const prose = 'the identity provider gave no refresh token; grant_type=refresh_token';
+    expect(redactSecrets(prose)).toBe(prose);
+  });
+});

@@ -150,6 +150,16 @@ describe('cluster simulate', () => {
     [{ edition: 'pro' }, 'invalid --edition "pro": expected community or enterprise'],
     [{ omitRoute: ['healthz'] }, 'invalid --omit-route "healthz": expected cluster_healthz or cluster_events'],
     [{ apiKey: '' }, 'invalid --api-key: expected a non-empty key without spaces or control characters'],
+    [{ audience: 'feldera-api' }, '--audience needs --oidc-issuer'],
+    [{ jwtLeeway: '0' }, '--jwt-leeway needs --oidc-issuer'],
+    [
+      { oidcIssuer: 'idp.example.com' },
+      'invalid --oidc-issuer "idp.example.com": expected the issuer URL, e.g. https://login.example.com/oauth2/default',
+    ],
+    [
+      { oidcIssuer: 'https://idp.example.com', jwtLeeway: 'soon' },
+      'invalid --jwt-leeway "soon": expected whole seconds, e.g. 0 or 60',
+    ],
     [
       { scenario: 'calm' },
       'unknown scenario "calm": expected one of healthy, startup, compiler-outage, flapping, slow-checks, stalled, long-info, retention, or the path of a scenario JSON file',

@@ -10,9 +10,10 @@ import type { ClusterClient } from '../../api/client.js';
 import { ApiError } from '../../api/errors.js';
 import type { SessionInfo } from '../../api/types.js';
 import type { Connection, Source } from '../../config/connection.js';
+import { getProfile, readConfig } from '../../config/profiles.js';
 import type { Context } from '../../context.js';
 import { CliError, EXIT } from '../../errors.js';
-import { type AuthStatusReport, renderReport, type Setting } from '../../render/auth.js';
+import { type AuthStatusReport, type OidcIdentity, renderReport, type Setting } from '../../render/auth.js';
 import { writeJson } from '../../render/json.js';
 import { paintKit } from '../../render/kit.js';
 import type { Factory, Run } from '../factory.js';
@@ -166,6 +167,24 @@ export function newCmdStatus(f: Factory, runF: Run<AuthStatusOptions> = authStat
     });
 }
 
+/**
+ * The OIDC login in use, as stored now: read again after the probe, which may have refreshed the
+ * access token (or found it refreshed by another process).
+ */
+export function oidcIdentityOf(conn: Connection, env: Record<string, string | undefined>): OidcIdentity | null {
+  if (conn.credential.kind !== 'oidc') return null;
+  const auth = getProfile(readConfig(env), conn.credential.profile)?.auth;
+  if (auth?.kind !== 'oidc') return null;
+  return {
+    subject: auth.subject,
+    email: auth.email ?? null,
+    issuer: auth.issuer,
+    client_id: auth.clientId,
+    access_token_expires_at: auth.expiresAt,
+    refresh_token: auth.refreshToken !== undefined,
+  };
+}
+
 export async function authStatusRun(opts: AuthStatusOptions, ctx: Context): Promise<number> {
   const { io } = ctx;
   const conn = ctx.connection(); // unknown profile, bad flags: thrown as usual
@@ -173,6 +192,7 @@ export async function authStatusRun(opts: AuthStatusOptions, ctx: Context): Prom
     ...settingsOf(conn),
     ...(await probe(conn, (c) => ctx.client({ connection: c }))),
   };
+  report.oidc = oidcIdentityOf(conn, ctx.env);
   if (opts.json) writeJson(io, report);
   else {
     const c = (await paintKit(io.color)).color;

@@ -38,6 +38,8 @@ export function credentialText(p: Profile): string | null {
       return maskSecret(p.auth.token);
     case 'token-command':
       return p.auth.command;
+    case 'oidc':
+      return `${p.auth.email ?? p.auth.subject} (${p.auth.issuer})`;
     default:
       return null;
   }
