@@ -6,21 +6,18 @@
 // - dist/cli.cjs holds the program and the libraries every run needs (commander, chalk, ofetch).
 //   V8 pre-parses every byte of a file it compiles, so prom-client, proper-lockfile, cli-table3
 //   and the simulator's server are each a file of their own, required by the dynamic import that
-//   loads them. Measured in alternating runs (event get latest, CPU medians, Node 20 / 24): all in
-//   one file 121 / 58 ms; libraries apart 105 / 55 ms; the simulator apart too, and only the
-//   running command's branch of the tree built (src/cli.ts), 101 / 52 ms. (Node 22+ keeps the
-//   compiled code on disk, so it gains less there than Node 20, which must pre-parse every run.)
+//   loads them (the start-up it saves is in the README's Benchmarks, `node bench/startup.mjs`; Node
+//   22+ keeps the compiled code on disk, so it gains less there than Node 20, which must pre-parse
+//   every run).
 //   Code shared with the main file is not shared with a chunk: a chunk gets its own copy of what it
 //   imports, so nothing whose identity matters (an error class tested with instanceof) crosses over.
 // - CommonJS, not ES modules: an ES module graph costs a resolve/link round per module and Node's
 //   ES module loader start-up; built-ins become plain require() calls, and `await import()` of a
 //   module or built-in becomes a lazy require, so nothing a command does not use is evaluated.
 // - ofetch: both its entry modules (`ofetch` and `ofetch/node`) read `globalThis.Headers` when they
-//   are evaluated, and on Node 20 and 24 that read alone loads Node's whole fetch stack (undici):
-//   CPU time of the read, median of 21 runs, 34 ms on Node 20.20 and 59 ms on Node 24.21 on the
-//   2-core development machine (re-measure: `node -e "const c=process.cpuUsage(); globalThis.Headers;
-//   const d=process.cpuUsage(c); console.log((d.user+d.system)/1000)"`); a whole `event get latest`,
-//   Node's own start-up included, takes 134 and 70 ms of CPU there.
+//   are evaluated, and on Node 20 and 24 that read alone loads Node's whole fetch stack (undici), a
+//   quarter or more of the CPU of a whole `event get latest` (`node bench/decisions.mjs` measures
+//   both; the README's Benchmarks keep the figures).
 //   No option of esbuild drops that read (it keeps every property access: a getter may have side
 //   effects; `pure` covers only calls of global names, and the entry's `sideEffects: false` only
 //   whole files none of whose exports are used). So the build takes `createFetch` and `FetchError`

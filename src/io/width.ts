@@ -7,21 +7,14 @@
  * the one before (after a zero-width joiner, or a skin tone) adds nothing, and a variation
  * selector 16 makes a text-style emoji (❤ ☀ 1) two columns wide.
  *
- * Why not `string-width` (v4, which cli-table3 brings): measured side by side in one process,
- * alternating, Node 20 and 24 on the 2-core development machine —
- * - speed: string-width builds its emoji regex and strips ANSI codes on every call, ~2-6 µs a
- *   call. The wrapper measures every word, and every character of a word it cuts: 166,666 words
- *   (1 MB of prose) take 5-40 ms here and 300-990 ms with string-width; 320,000 single characters
- *   13-27 ms here and 0.5-1.8 s with string-width, where the README promises ~6 ms for wrapping
- *   such a word. One call on 1 MB: ASCII up to 2x, CJK 2-3x and emoji 10-15x slower with it.
- * - correctness, against Python's wcwidth 0.7: string-width agrees on 92.3% of the 138,718
- *   assigned code points from U+0300 to U+2FFFF (the former ranges of this file: 91.9%; these
- *   tables: 99.5%), and on 56 of 79 test strings (former: 48; now: 78 — the one left, a ZWJ
- *   between two letters, is wcwidth's own quirk). It counts combining marks outside U+0300-036F,
- *   conjoining Hangul and zero-width characters as one column each.
- * - start-up: no difference that shows (a process measuring one line: CPU time within ±1 ms).
- *   Here the first non-Latin character outside NARROW_RANGES compiles the property regexes below
- *   (~0.7 ms, once).
+ * Why not `string-width` (v4, which cli-table3 brings): it builds its emoji regex and strips ANSI
+ * codes on every call, and the wrapper measures every word, and every character of a word it cuts —
+ * string-width is tens of times slower at that (`node bench/decisions.mjs` measures both; the
+ * README's Benchmarks keep the figures), where the README promises wrapping a 320,000-character word
+ * in milliseconds. It is less right too: against Python's wcwidth it counts combining marks outside
+ * U+0300-036F, conjoining Hangul and zero-width characters as a column each (test/io/width.test.ts
+ * holds the cases, and checks every code point against the engine's Unicode properties). The first
+ * non-Latin character outside NARROW_RANGES compiles the property regexes below, once.
  * The marks, format characters and emoji come from the Unicode properties of the JavaScript engine
  * (`\p{Mn}`, `\p{Cf}`, `\p{Emoji_Presentation}`), so they follow Unicode as Node does;
  * test/io/width.test.ts holds the cases. cli-table3 (event get's bordered table, profile list)
