@@ -11,8 +11,9 @@ import { newCmdExporter } from '../../src/commands/exporter.js';
 import { createReadCache } from '../../src/exporter/cache.js';
 import type { ManualClock } from '../../src/simulator/index.js';
 import type { Clock } from '../../src/util/clock.js';
-import { argvOf, invoke } from '../helpers/command.js';
-import { type BufferIO, bufferIO } from '../helpers/io.js';
+import { invoke } from '../helpers/command.js';
+import { samples, startExporter, value } from '../helpers/exporter.js';
+import { bufferIO } from '../helpers/io.js';
 import { closedPort, configWith, HOUR, MIN, SEC, type Sim, sim, slowServer } from '../helpers/sim.js';
 
 /** Now from the simulator's clock; sleeps end only when aborted (time moves when the test says). */
@@ -22,62 +23,6 @@ function heldClock(c: ManualClock): Clock {
     sleep: (_ms, signal) =>
       new Promise((_resolve, reject) => signal?.addEventListener('abort', () => reject(signal.reason), { once: true })),
   };
-}
-
-interface Running {
-  url: string;
-  io: BufferIO;
-  scrape(path?: string): Promise<{ status: number; text: string; type: string | null }>;
-  stop(): Promise<number>;
-}
-
-async function startExporter(
-  flags: Record<string, unknown>,
-  o: { configDir?: string; clock?: Clock; env?: Record<string, string> } = {},
-): Promise<Running> {
-  const io = bufferIO({ env: { CLUSTER_CONFIG_DIR: o.configDir ?? configWith({}), ...o.env } });
-  const ctl = new AbortController();
-  const run = invoke(newCmdExporter, argvOf({ retries: '0', listen: '127.0.0.1:0', ...flags }), {
-    io,
-    clock: o.clock,
-    signal: ctl.signal,
-  });
-  for (let i = 0; i < 200 && !io.out().includes('\n'); i++) {
-    if (await Promise.race([run.then(() => true), new Promise((r) => setTimeout(() => r(false), 10))])) break;
-  }
-  const url = io.out().split('\n')[0]!;
-  if (!url.startsWith('http://')) throw new Error(`the exporter did not start: ${io.err()}`);
-  const base = url.replace(/\/metrics$/, '');
-  return {
-    url,
-    io,
-    async scrape(path = '/metrics') {
-      const res = await fetch(base + path);
-      return { status: res.status, text: await res.text(), type: res.headers.get('content-type') };
-    },
-    async stop() {
-      ctl.abort('SIGTERM');
-      return (await run).code;
-    },
-  };
-}
-
-/** `name{labels} value` lines of the feldera_cluster_* metrics, as a map. */
-function samples(text: string): Map<string, number> {
-  const m = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    const hit = /^(feldera_cluster_\w+\{[^}]*\}) (\S+)$/.exec(line);
-    if (hit) m.set(hit[1]!, Number(hit[2]));
-  }
-  return m;
-}
-
-function value(text: string, name: string, labels: Record<string, string>): number | undefined {
-  for (const [key, v] of samples(text)) {
-    if (!key.startsWith(`${name}{`)) continue;
-    if (Object.entries(labels).every(([k, l]) => key.includes(`${k}="${l}"`))) return v;
-  }
-  return undefined;
 }
 
 describe('exporter', () => {

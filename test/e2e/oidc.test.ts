@@ -19,14 +19,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium, inCI, launchChromiumWithProfile, skippedBecause } from '../helpers/chromium.js';
 import { BIN, type CliResult, cleanEnv, runCli, startCli, tempConfigDir } from '../helpers/cli.js';
 import { AUDIENCE, approveDevice, CLIENT_ID, startProvider, type TestProvider } from '../helpers/oidc-provider.js';
 import { closedPort } from '../helpers/sim.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-const inCI = Boolean(process.env.CI);
-const SKIPPED = `SKIPPED: the OIDC browser-login tests need Chromium at ${CHROMIUM} (Debian: apt-get install -y chromium; or set CHROMIUM_PATH); it is not there, so these tests did not run`;
+const SKIPPED = skippedBecause('the OIDC browser-login tests');
 if (!hasChromium && !inCI) console.warn(SKIPPED);
 
 let idp: TestProvider;
@@ -256,29 +254,12 @@ describe('device login, refresh, logout (no browser)', () => {
 });
 
 describe.skipIf(!hasChromium && !inCI)('browser login in a real Chromium', () => {
-  // playwright-core, with the system's Chromium: its own browser downloads cannot happen here.
   let browser: import('playwright-core').BrowserContext;
   const profile = mkdtempSync(join(tmpdir(), 'cluster-chromium-'));
   dirs.push(profile);
 
   beforeAll(async () => {
-    if (!hasChromium) throw new Error(SKIPPED.replace('SKIPPED: ', 'in CI nothing may be skipped: '));
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      // No sandbox as root; nothing of Chromium's own goes to the network (a closed one here).
-      args: [
-        '--no-sandbox',
-        '--headless',
-        '--disable-gpu',
-        '--disable-quic',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromiumWithProfile(profile);
   }, 60_000);
   afterAll(() => browser?.close());
 
