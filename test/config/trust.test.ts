@@ -270,10 +270,10 @@ describe('the config lock', () => {
     const order: string[] = [];
     let second: Promise<unknown> | undefined;
     await withConfigLock(dir, async () => {
-      second = updateConfig(
-        env,
-        (d) => (order.push('second'), { ...d, profiles: { ...d.profiles, b: { host: 'h', auth: { kind: 'none' } } } }),
-      );
+      second = updateConfig(env, (d) => {
+        order.push('second');
+        return { ...d, profiles: { ...d.profiles, b: { host: 'h', auth: { kind: 'none' } } } };
+      });
       await new Promise((r) => setTimeout(r, 300));
       order.push('first');
       writeFileSync(

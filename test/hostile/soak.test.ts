@@ -45,7 +45,10 @@ describe('chaos soak: event watch through a fault proxy', () => {
       const t = elapsedS();
       if (t < OUTAGE_AT_START_S) return random() < 0.5 ? 'drop' : 'bad-gateway';
       if (t > SECONDS - CALM_TAIL_S) return undefined;
-      if (burst > 0) return (burst--, 'bad-gateway');
+      if (burst > 0) {
+        burst--;
+        return 'bad-gateway';
+      }
       const r = random();
       if (r >= FAULT_RATE) return undefined;
       const kind = (['drop', 'bad-gateway', 'slow', 'hang'] as const)[Math.floor((r / FAULT_RATE) * 4)]!;

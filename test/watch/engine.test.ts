@@ -246,7 +246,13 @@ describe('faults', () => {
     let runs = 0;
     const r = await make({
       sim: { apiKey: 'apikey:right' },
-      client: { tokenCommand: 'print-token', runTokenCommand: async () => (runs++, 'apikey:wrong') },
+      client: {
+        tokenCommand: 'print-token',
+        runTokenCommand: async () => {
+          runs++;
+          return 'apikey:wrong';
+        },
+      },
     });
     expect((await r.watcher.step()).done).toBe(false);
     const end = ended(await r.watcher.step());
@@ -472,7 +478,10 @@ describe('stopping', () => {
     const ctl = new AbortController();
     const clock = {
       now: () => r.clock.now(),
-      sleep: (ms: number, s?: AbortSignal) => (ctl.abort('SIGINT'), r.clock.sleep(ms, s)),
+      sleep: (ms: number, s?: AbortSignal) => {
+        ctl.abort('SIGINT');
+        return r.clock.sleep(ms, s);
+      },
     };
     const w = createWatcher({ client: r.client, clock, intervalMs: 10_000, signal: ctl.signal });
     expect(await w.run()).toEqual({ reason: 'aborted', signal: 'SIGINT', exitCode: 130 });
@@ -649,7 +658,10 @@ describe('skipping lists the monitor cadence makes unnecessary', () => {
     const answer = <T>(data: T) => ({ data, status: 200, serverDate: T0 + script[i]!.now * 1000, bytes: 1 });
     const client = {
       getEvent: async () => answer(script[++i]!.latest),
-      listEvents: async () => (listCalls++, answer(script[i]!.list)),
+      listEvents: async () => {
+        listCalls++;
+        return answer(script[i]!.list);
+      },
       refreshCredential: () => false,
       stats: () => ({ requests: 0, bytesReceived: 0 }),
     };
