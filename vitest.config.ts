@@ -7,7 +7,7 @@ export default defineConfig({
   define: { CLUSTER_VERSION: JSON.stringify(version) },
   test: {
     include: ['test/**/*.test.ts'],
-    globalSetup: ['test/setup/tmp.ts'],
+    globalSetup: ['test/setup/build.ts', 'test/setup/tmp.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
   },
