@@ -1,3 +1,5 @@
+import { watch } from 'node:fs';
+
 /**
  * Waiting for something a real process or socket does: poll `cond` until it holds. The bound only
  * turns a hang into a failure with a message; it is far above what any machine needs, so no
@@ -6,4 +8,19 @@
 export async function until(cond: () => boolean, what = 'the condition', ms = 15_000): Promise<void> {
   for (const end = Date.now() + ms; !cond(); await new Promise((r) => setTimeout(r, 10)))
     if (Date.now() > end) throw new Error(`gave up waiting ${ms} ms for ${what}`);
+}
+
+/**
+ * Resolves when an entry called `name` appears in `dir` (even if it goes again at once), e.g. another
+ * writer trying the config lock. Watching starts now, before the caller sets the other side going.
+ */
+export function whenCreated(dir: string, name: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const watcher = watch(dir, (_event, file) => {
+      if (file !== name) return;
+      watcher.close();
+      resolve();
+    });
+    watcher.on('error', reject);
+  });
 }
