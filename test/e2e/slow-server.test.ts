@@ -10,13 +10,17 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, startCli, tempConfigDir } from '../helpers/cli.js';
 import { hasPty, inPty } from '../helpers/pty.js';
+import { until } from '../helpers/wait.js';
 
 const ERASE = '\r\u001b[2K';
 let server: Server;
 let host = '';
+let requests = 0;
 
 beforeAll(async () => {
-  server = createServer(() => undefined); // never answers
+  server = createServer(() => {
+    requests++; // never answers
+  });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   host = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
@@ -48,8 +52,9 @@ describe('progress of a slow request', () => {
 
 describe('Ctrl-C on a one-shot command', () => {
   it.each([['SIGINT'], ['SIGTERM']] as const)('%s ends it by the signal while it waits for an answer', async (sig) => {
+    const before = requests;
     const c = startCli(['event', 'get', 'latest', '--host', host], { env: { CLUSTER_CONFIG_DIR: tempConfigDir() } });
-    await new Promise((r) => setTimeout(r, 500));
+    await until(() => requests > before, 'the request');
     c.child.kill(sig);
     const end = await c.exited;
     expect(end.signal).toBe(sig);
