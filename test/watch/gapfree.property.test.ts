@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { mulberry } from '../helpers/random.js';
-import { type Rig, rig, T0 } from './harness.js';
+import { catchUp, rig, T0 } from './harness.js';
 import type { FaultKind } from './support.js';
 
 const MIN = 60_000;
@@ -40,18 +40,6 @@ const caseArb = fc.record({
   // With the cadence shortcut (the default) and without it: a list on every change.
   skipProvableLists: fc.boolean(),
 });
-
-/** Poll until a poll has no error. */
-async function pollUntilOneGetsThrough(r: Rig): Promise<void> {
-  for (let tries = 1; ; tries++) {
-    const errors = r.watcher.snapshot().errors;
-    const last = await r.watcher.step();
-    if (last.done) throw new Error('the watcher ended');
-    if (r.watcher.snapshot().errors === errors) return;
-    expect(tries, 'polls without a fault that all failed').toBeLessThan(50);
-    await r.clock.sleep(last.delayMs);
-  }
-}
 
 describe('event watch engine: gap-free under faults (property)', () => {
   it('emits exactly the recorded ids, in order, each once', { timeout: 120_000 }, async () => {
@@ -92,10 +80,8 @@ describe('event watch engine: gap-free under faults (property)', () => {
             await r.clock.sleep(o.delayMs);
           }
           // Faults over: one more poll that gets through catches up with everything recorded so far.
-          // (The client waits 30 ms: on a loaded machine an answer may still miss that, a fault
-          // like the others; then the watcher polls again.)
           faultsOn = false;
-          await pollUntilOneGetsThrough(r);
+          await catchUp(r);
 
           // From the watcher's first output on: on a loaded machine its first poll, too, may miss
           // the timeout, and the next one starts later.
