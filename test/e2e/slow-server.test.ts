@@ -29,7 +29,18 @@ afterAll(() => {
   return new Promise<void>((r) => server.close(() => r()));
 });
 
-const argv = () => ['event', 'get', 'latest', '--host', host, '--request-timeout', '1.5', '--retries', '1'];
+/** The spinner shows from a second on; 2.5 s leaves its "· 1s" a whole second per attempt, loaded or not. */
+const argv = (timeout = '2.5') => [
+  'event',
+  'get',
+  'latest',
+  '--host',
+  host,
+  '--request-timeout',
+  timeout,
+  '--retries',
+  '1',
+];
 
 describe('progress of a slow request', () => {
   it.skipIf(!hasPty)('at a terminal: a spinner, then the retry and why, erased before the error', async () => {
@@ -43,7 +54,7 @@ describe('progress of a slow request', () => {
   });
 
   it('piped: nothing but the error', async () => {
-    const r = await runCli(argv(), { env: { CLUSTER_CONFIG_DIR: tempConfigDir() } });
+    const r = await runCli(argv('1.5'), { env: { CLUSTER_CONFIG_DIR: tempConfigDir() } });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^error: no answer from /);
     expect(r.stderr).not.toMatch(/waiting for|retrying|\u001b/);
