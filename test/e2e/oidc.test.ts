@@ -22,6 +22,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, type CliResult, cleanEnv, runCli, startCli, tempConfigDir } from '../helpers/cli.js';
 import { AUDIENCE, approveDevice, CLIENT_ID, startProvider, type TestProvider } from '../helpers/oidc-provider.js';
 import { closedPort } from '../helpers/sim.js';
+import { stopped } from '../helpers/wait.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -43,7 +44,7 @@ beforeAll(async () => {
   url = (await s.firstLine).trim();
 });
 afterAll(async () => {
-  for (const c of [...children, sim]) if (c && c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
+  await Promise.all([...children, sim].map((c) => c && stopped(c)));
   await idp?.close();
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });

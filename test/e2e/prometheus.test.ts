@@ -18,6 +18,7 @@ import { manualClock, startSimulator } from '../../src/simulator/index.js';
 import { startCli, tempConfigDir } from '../helpers/cli.js';
 import { selfSignedCert } from '../helpers/fake-server.js';
 import { closedPort } from '../helpers/sim.js';
+import { stopped } from '../helpers/wait.js';
 
 const EXAMPLES = resolve(import.meta.dirname, '../../examples/prometheus');
 const OUTAGE = resolve(import.meta.dirname, '../fixtures/scenarios/compiler-outage-short.json');
@@ -30,8 +31,8 @@ if (!installed && !inCI) console.warn(SKIPPED);
 
 const children: ChildProcess[] = [];
 const dirs: string[] = [];
-afterAll(() => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
+afterAll(async () => {
+  await Promise.all(children.map((c) => stopped(c)));
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 

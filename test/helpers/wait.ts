@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { watch } from 'node:fs';
 
 /**
@@ -23,4 +24,17 @@ export function whenCreated(dir: string, name: string): Promise<void> {
     });
     watcher.on('error', reject);
   });
+}
+
+/**
+ * Stop a child process and wait until it is gone: a daemon may still write to its data folder
+ * while it stops, so removing the folder right after the signal races it. SIGKILL after `ms`.
+ */
+export async function stopped(child: ChildProcess, ms = 15_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const gone = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  const kill = setTimeout(() => child.kill('SIGKILL'), ms);
+  await gone;
+  clearTimeout(kill);
 }
