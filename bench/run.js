@@ -27,6 +27,8 @@ if (existsSync(watch)) {
 }
 console.log('\n== rendering and Ctrl-C (bench/render.mjs)');
 run([join(here, 'render.mjs')]);
+console.log('\n== history rules on long histories (bench/domain.mjs)');
+run([join(here, 'domain.mjs')]);
 console.log('\n== the measurements behind design decisions (bench/decisions.mjs)');
 run([join(here, 'decisions.mjs'), '7']);
 console.log('\n== cluster check -t against a hung server (bench/check-timeout.mjs)');

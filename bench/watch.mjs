@@ -69,7 +69,10 @@ async function startSim({ scenario, speed, history, intervalMs }) {
     const sim = await startSimulator({ scenario, history: 72 * 3_600_000, seed: 1, clock: manualClock(Date.now()) });
     const clock = {
       now: () => Math.floor(sim.clock.now()),
-      sleep: (ms) => (sim.clock.advance(ms), new Promise((r) => setImmediate(r))),
+      sleep: (ms) => {
+        sim.clock.advance(ms);
+        return new Promise((r) => setImmediate(r));
+      },
     };
     return { sim: { kill: () => sim.close() }, url: sim.url, clock };
   }
@@ -107,10 +110,14 @@ async function runWatcher(conn, clock, intervalMs) {
   // What the engine asked for, per poll, beside the transport's own request count.
   const calls = { status: 0, all: 0, list: 0 };
   const counted = {
-    getEvent: (id, selector = 'status') => (
-      calls[selector === 'all' ? 'all' : 'status']++, client.getEvent(id, selector)
-    ),
-    listEvents: () => (calls.list++, client.listEvents()),
+    getEvent: (id, selector = 'status') => {
+      calls[selector === 'all' ? 'all' : 'status']++;
+      return client.getEvent(id, selector);
+    },
+    listEvents: () => {
+      calls.list++;
+      return client.listEvents();
+    },
     refreshCredential: () => client.refreshCredential(),
     stats: () => client.stats(),
   };

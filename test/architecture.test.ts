@@ -67,9 +67,10 @@ function unitOf(file: string): string {
 }
 
 function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
-    d.isDirectory() ? sources(join(dir, d.name)) : d.name.endsWith('.ts') ? [join(dir, d.name)] : [],
-  );
+  return readdirSync(dir, { withFileTypes: true }).flatMap((d) => {
+    if (d.isDirectory()) return sources(join(dir, d.name));
+    return d.name.endsWith('.ts') ? [join(dir, d.name)] : [];
+  });
 }
 
 /** Every relative import of a file: the unit it reaches, and whether only types cross. */

@@ -11,11 +11,12 @@ async function run(
   host: string,
   retries: string,
   call: (c: Awaited<ReturnType<typeof createClient>>) => Promise<unknown>,
+  requestTimeout = '0.2',
 ) {
   const events: RequestProgress[] = [];
   const trace: string[] = [];
   const clock = recordingClock();
-  const c = await createClient(resolveConnection({ host, retries, requestTimeout: '0.2' }, {}, { profiles: {} }), {
+  const c = await createClient(resolveConnection({ host, retries, requestTimeout }, {}, { profiles: {} }), {
     clock,
     progress: (p) => events.push(p),
     trace: (l) => trace.push(l),
@@ -63,7 +64,13 @@ describe('progress and fail-fast', () => {
     });
     await new Promise<void>((res) => s.listen(0, '127.0.0.1', res));
     try {
-      const r = await run(`http://127.0.0.1:${(s.address() as AddressInfo).port}`, '2', (c) => c.getEvent('latest'));
+      // a timeout no loaded machine misses: the answer must be taken
+      const r = await run(
+        `http://127.0.0.1:${(s.address() as AddressInfo).port}`,
+        '2',
+        (c) => c.getEvent('latest'),
+        '10',
+      );
       expect(r.result).toBe('ok');
       expect(r.events).toEqual([
         {

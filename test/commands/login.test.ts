@@ -9,7 +9,15 @@ import { scriptedPrompter } from '../../src/io/prompt.js';
 import { type Simulator, startSimulator } from '../../src/simulator/index.js';
 import { tempConfigDir } from '../helpers/cli.js';
 import { argvOf, runOrThrow } from '../helpers/command.js';
-import { EVENT, type FakeServer, fakeServer, feldera, PLATFORM, selfSignedCert } from '../helpers/fake-server.js';
+import {
+  byPath,
+  EVENT,
+  type FakeServer,
+  fakeServer,
+  feldera,
+  PLATFORM,
+  selfSignedCert,
+} from '../helpers/fake-server.js';
 import { bufferIO } from '../helpers/io.js';
 import '../helpers/test-names.cjs';
 
@@ -138,12 +146,17 @@ describe('login --api-key-stdin (scripts)', () => {
   });
 
   it('sends the tenant while verifying', async () => {
-    const f = await fakeServer((req) =>
-      req.url === '/config/authentication'
-        ? { status: 200, json: { GenericOidc: { issuer: 'i', client_id: 'c', extra_oidc_scopes: [] } } }
-        : req.url === '/v0/config'
-          ? { status: 200, json: PLATFORM }
-          : { status: 200, json: EVENT },
+    const f = await fakeServer(
+      byPath(
+        {
+          '/config/authentication': {
+            status: 200,
+            json: { GenericOidc: { issuer: 'i', client_id: 'c', extra_oidc_scopes: [] } },
+          },
+          '/v0/config': { status: 200, json: PLATFORM },
+        },
+        { status: 200, json: EVENT },
+      ),
     );
     fakes.push(f);
     const t = setup({ stdin: KEY, env: { FELDERA_TENANT: 'from-env' } });
@@ -228,7 +241,12 @@ describe('non-interactive without a credential', () => {
 describe('--token-command', () => {
   it('runs the command once to verify and stores the command, not the token', async () => {
     let runs = 0;
-    const t = setup({ runTokenCommand: async () => (runs++, KEY) });
+    const t = setup({
+      runTokenCommand: async () => {
+        runs++;
+        return KEY;
+      },
+    });
     expect(await t.go({ host: sim.url, tokenCommand: 'print-my-token' })).toBe(0);
     expect(runs).toBe(1);
     const text = readFileSync(t.file, 'utf8');
@@ -290,12 +308,11 @@ describe('verification failures', () => {
   });
 
   it('404 NoClusterMonitorEventsAvailable counts as success', async () => {
-    const f = await fakeServer((req) =>
-      req.url === '/config/authentication'
-        ? { status: 200, json: {} }
-        : req.url === '/v0/config'
-          ? { status: 200, json: PLATFORM }
-          : feldera(404, 'There are not yet any cluster monitor events recorded', 'NoClusterMonitorEventsAvailable'),
+    const f = await fakeServer(
+      byPath(
+        { '/config/authentication': { status: 200, json: {} }, '/v0/config': { status: 200, json: PLATFORM } },
+        feldera(404, 'There are not yet any cluster monitor events recorded', 'NoClusterMonitorEventsAvailable'),
+      ),
     );
     fakes.push(f);
     const t = setup();
@@ -307,10 +324,10 @@ describe('verification failures', () => {
   it.skipIf(!selfSignedCert())('TLS problem: hint --ca-cert, nothing saved', async () => {
     const tls = selfSignedCert()!;
     const f = await fakeServer(
-      (req) => ({
-        status: 200,
-        json: req.url === '/config/authentication' ? {} : req.url === '/v0/config' ? PLATFORM : EVENT,
-      }),
+      byPath(
+        { '/config/authentication': { status: 200, json: {} }, '/v0/config': { status: 200, json: PLATFORM } },
+        { status: 200, json: EVENT },
+      ),
       tls,
     );
     fakes.push(f);

@@ -1,12 +1,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { newCmdLogout, nextCurrent } from '../../src/commands/logout.js';
-import { withConfigLock } from '../../src/config/lock.js';
+import { LOCK_NAME, withConfigLock } from '../../src/config/lock.js';
 import { type ConfigData, configPath, readConfig } from '../../src/config/profiles.js';
 import { CliError } from '../../src/errors.js';
 import { tempConfigDir } from '../helpers/cli.js';
 import { argvOf, runOrThrow } from '../helpers/command.js';
 import { type BufferIO, bufferIO } from '../helpers/io.js';
+import { whenCreated } from '../helpers/wait.js';
 
 const logout = (opts: Record<string, unknown>, io: BufferIO) => runOrThrow(newCmdLogout, argvOf(opts), { io });
 
@@ -54,8 +55,10 @@ describe('logout', () => {
     const t = stored(three);
     let run: Promise<number> | undefined;
     await withConfigLock(t.env.CLUSTER_CONFIG_DIR, async () => {
+      // a writer tries the lock through its guard: then it has read the config and is waiting
+      const waiting = whenCreated(t.env.CLUSTER_CONFIG_DIR, `${LOCK_NAME}.takeover`);
       run = t.go({ profile: 'default' }); // reads the config (current: prod), then waits for the lock
-      await new Promise((r) => setTimeout(r, 300));
+      await waiting;
       writeFileSync(configPath(t.env), JSON.stringify({ ...three, current: 'staging' }));
     });
     expect(await run).toBe(0);

@@ -16,11 +16,12 @@ import {
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { jsonErrorOffset, lineColumn } from '../../src/config/json-position.js';
-import { withConfigLock } from '../../src/config/lock.js';
+import { LOCK_NAME, withConfigLock } from '../../src/config/lock.js';
 import { configPath, readConfig, updateConfig } from '../../src/config/profiles.js';
 import { statePath, storedPeriod, storePeriod } from '../../src/config/state.js';
 import { CliError } from '../../src/errors.js';
 import { tempConfigDir } from '../helpers/cli.js';
+import { whenCreated } from '../helpers/wait.js';
 
 const isRoot = process.getuid?.() === 0;
 const posix = process.platform !== 'win32';
@@ -270,11 +271,13 @@ describe('the config lock', () => {
     const order: string[] = [];
     let second: Promise<unknown> | undefined;
     await withConfigLock(dir, async () => {
-      second = updateConfig(
-        env,
-        (d) => (order.push('second'), { ...d, profiles: { ...d.profiles, b: { host: 'h', auth: { kind: 'none' } } } }),
-      );
-      await new Promise((r) => setTimeout(r, 300));
+      // a writer tries the lock through its guard: then it is waiting for this holder
+      const waiting = whenCreated(dir, `${LOCK_NAME}.takeover`);
+      second = updateConfig(env, (d) => {
+        order.push('second');
+        return { ...d, profiles: { ...d.profiles, b: { host: 'h', auth: { kind: 'none' } } } };
+      });
+      await waiting;
       order.push('first');
       writeFileSync(
         join(dir, 'config.json'),

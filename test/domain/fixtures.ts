@@ -57,7 +57,10 @@ export function full(
 
 /** The server's order: newest first. */
 export function serverOrder<E extends ClusterEventStatus>(events: E[]): E[] {
-  return [...events].sort((a, b) => (a.recorded_at < b.recorded_at ? 1 : a.recorded_at > b.recorded_at ? -1 : 0));
+  return [...events].sort((a, b) => {
+    if (a.recorded_at === b.recorded_at) return 0;
+    return a.recorded_at < b.recorded_at ? 1 : -1;
+  });
 }
 
 /** Runs `fn`, expects a usage error (exit 64) and returns it for the message to be checked. */

@@ -57,7 +57,7 @@ describe('filterEvents', () => {
   it('no filter: newest first, the very objects the server sent', () => {
     const out = filterEvents(list, {});
     expect(times(out)).toEqual([40, 30, 20, 10, 0]);
-    out.forEach((e, i) => expect(e).toBe(list[i]));
+    for (const [i, e] of out.entries()) expect(e).toBe(list[i]);
   });
 
   it('--since and --until are inclusive', () => {

@@ -88,11 +88,10 @@ describe('groupIncidents', () => {
     expect(groupIncidents(events, NOW, ['compiler']).map((x) => x.service)).toEqual(['compiler']);
   });
 
-  it('1000 alternating events: 500 incidents, fast', () => {
+  // How its time grows with the number of events: bench/domain.mjs.
+  it('1000 alternating events: 500 incidents', () => {
     const events = serverOrder(Array.from({ length: 1000 }, (_, i) => ev(i * 30 * SEC, S.H, S.H, i % 2 ? S.H : S.U)));
-    const t = performance.now();
     const xs = groupIncidents(events, NOW);
-    expect(performance.now() - t).toBeLessThan(200);
     expect(xs).toHaveLength(500);
     expect(xs.every((x) => x.service === 'runner' && x.events === 1 && x.durationMs === 30 * SEC)).toBe(true);
     expect(rel(xs[0]!.startedAt)).toBe(998 * 0.5);

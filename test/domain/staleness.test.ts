@@ -91,7 +91,11 @@ describe('learnHealthyPeriod', () => {
         (period, odd) => {
           const gaps = [...Array.from({ length: 11 }, () => period), ...odd];
           let at = 0;
-          const events = [ev(0), ...gaps.map((g) => ev((at += g)))];
+          const events = [ev(0)];
+          for (const g of gaps) {
+            at += g;
+            events.push(ev(at));
+          }
           expect(learnHealthyPeriod(events).periodMs).toBe(period);
         },
       ),

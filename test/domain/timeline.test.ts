@@ -378,16 +378,15 @@ describe('buildTimeline', () => {
     expect(api.availability.unknownMs).toBe(2 * HOUR - 22 * MIN);
   });
 
-  it('1000 events over 72 h, 200 cells: right totals, fast', () => {
+  // How its time grows with the number of events: bench/domain.mjs.
+  it('1000 events over 72 h, 200 cells: right totals', () => {
     const step = (72 * HOUR) / 1000;
     const events = serverOrder(
       Array.from({ length: 1000 }, (_, i) => ev(i * step, S.H, S.H, i % 10 === 5 ? S.U : S.H)),
     );
     const start = T0;
     const end = T0 + 72 * HOUR;
-    const t0 = performance.now();
     const t = buildTimeline(events, { start, end, cells: 200, staleAfterMs: STALE, now: end });
-    expect(performance.now() - t0).toBeLessThan(300);
     const runner = t.services[2]!;
     expect(runner.incidents).toBe(100);
     expect(runner.availability.unhealthyMs).toBeCloseTo(100 * step, 3);

@@ -22,6 +22,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startCli, tempConfigDir } from '../helpers/cli.js';
 import { closedPort } from '../helpers/sim.js';
+import { stopped } from '../helpers/wait.js';
 
 const EXAMPLES = resolve(import.meta.dirname, '../../examples');
 const ALERTMANAGER = '/usr/bin/prometheus-alertmanager';
@@ -38,8 +39,8 @@ const SPEED = 120;
 const children: ChildProcess[] = [];
 const dirs: string[] = [];
 const servers: Server[] = [];
-afterAll(() => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
+afterAll(async () => {
+  await Promise.all(children.map((c) => stopped(c)));
   for (const s of servers) s.close();
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });

@@ -42,6 +42,7 @@ function bashComplete(cases: { line: string; words?: string[] }[], dir: string):
       return [
         `COMP_LINE=${JSON.stringify(line)}; COMP_POINT=\${#COMP_LINE}`,
         `COMP_WORDS=(${w.map((x) => `'${x}'`).join(' ')}); COMP_CWORD=$(( \${#COMP_WORDS[@]} - 1 )); COMPREPLY=()`,
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a bash expansion, for bash to expand
         '_cluster_completion; echo "[$(printf "%s\\n" "${COMPREPLY[@]}" | grep -v "^$" | sort | paste -sd" " -)]"',
       ].join('\n');
     }),

@@ -1,7 +1,11 @@
 /**
- * Concurrent writers of one config folder: 20 `cluster login` processes started together, five
+ * Concurrent writers of one config folder: 20 `cluster login` processes started together, two
  * rounds, every profile survives (without the lock, one did); and a lock left by a process killed
  * while holding it is recovered. The built bin/cluster.js against `cluster simulate --api-key`.
+ *
+ * Two rounds, not more: with the lock taken out, the first round alone failed 4 times out of 4;
+ * with the takeover guard taken out, ten rounds over a stale lock still all passed, so more rounds
+ * bought time, not detection.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, utimesSync } from 'node:fs';
@@ -51,19 +55,15 @@ async function loginAll(dir: string) {
 }
 
 describe(`${PARALLEL} logins at once into one config folder`, () => {
-  it.each([1, 2, 3, 4, 5])(
-    'round %i: every login exits 0 and every profile is stored',
-    { timeout: 90_000 },
-    async () => {
-      const results = await loginAll(tempConfigDir());
-      // exactly one became current: the first to take the lock
-      expect(results.filter((r) => r.stdout.includes('(now the current profile)'))).toHaveLength(1);
-    },
-  );
+  it.each([1, 2])('round %i: every login exits 0 and every profile is stored', { timeout: 90_000 }, async () => {
+    const results = await loginAll(tempConfigDir());
+    // exactly one became current: the first to take the lock
+    expect(results.filter((r) => r.stdout.includes('(now the current profile)'))).toHaveLength(1);
+  });
 });
 
 describe(`${PARALLEL} logins at once over a lock left stale by a killed process`, () => {
-  it.each([1, 2, 3, 4, 5])(
+  it.each([1, 2])(
     'round %i: one of them takes the stale lock over, every profile is stored',
     { timeout: 90_000 },
     async () => {
@@ -99,7 +99,8 @@ describe('a lock left by a killed process', () => {
     const r = await login(dir, 'after');
     expect(r.stderr).not.toMatch(/error|warning/);
     expect(r.code).toBe(0);
-    // it waited for the lock to go stale rather than ignore it (mtimes may be rounded to the second)
+    // it waited for the lock to go stale rather than ignore it (mtimes may be rounded to the second);
+    // a lower bound on the time that passed, which a slower machine only makes truer
     expect(Date.now()).toBeGreaterThanOrEqual(lockedAt + STALE_MS - 1000);
     expect(storedProfiles(dir)).toEqual(['after', 'before']);
     expect(existsSync(join(dir, LOCK_NAME))).toBe(false);

@@ -237,8 +237,10 @@ describe('cluster simulate --api-key with FELDERA_API_KEY', () => {
     let r = await runCli(['event', 'get', 'latest', '--host', url, '--verbose'], {
       env: { ...env, FELDERA_API_KEY: key },
     });
-    for (let i = 0; r.code !== 0 && /no cluster monitor events recorded yet/.test(r.stderr) && i < 20; i++) {
-      await new Promise((res) => setTimeout(res, 100)); // the first round completes within a second of start
+    // the simulator records its first round about a second after it starts: ask again until then
+    for (const end = Date.now() + 15_000; r.code !== 0 && /no cluster monitor events recorded yet/.test(r.stderr); ) {
+      if (Date.now() > end) throw new Error('the simulator recorded no event within 15 s');
+      await new Promise((res) => setTimeout(res, 100));
       r = await runCli(['event', 'get', 'latest', '--host', url, '--verbose'], {
         env: { ...env, FELDERA_API_KEY: key },
       });

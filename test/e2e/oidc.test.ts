@@ -23,6 +23,7 @@ import { hasChromium, inCI, launchChromiumWithProfile, skippedBecause } from '..
 import { BIN, type CliResult, cleanEnv, runCli, startCli, tempConfigDir } from '../helpers/cli.js';
 import { AUDIENCE, approveDevice, CLIENT_ID, startProvider, type TestProvider } from '../helpers/oidc-provider.js';
 import { closedPort } from '../helpers/sim.js';
+import { stopped } from '../helpers/wait.js';
 
 const SKIPPED = skippedBecause('the OIDC browser-login tests');
 if (!hasChromium && !inCI) console.warn(SKIPPED);
@@ -41,7 +42,7 @@ beforeAll(async () => {
   url = (await s.firstLine).trim();
 });
 afterAll(async () => {
-  for (const c of [...children, sim]) if (c && c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
+  await Promise.all([...children, sim].map((c) => c && stopped(c)));
   await idp?.close();
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });

@@ -14,10 +14,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { hashSync } from 'bcryptjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startSimulator } from '../../src/simulator/index.js';
+import { manualClock, startSimulator } from '../../src/simulator/index.js';
 import { startCli, tempConfigDir } from '../helpers/cli.js';
 import { selfSignedCert } from '../helpers/fake-server.js';
 import { closedPort } from '../helpers/sim.js';
+import { stopped } from '../helpers/wait.js';
 
 const EXAMPLES = resolve(import.meta.dirname, '../../examples/prometheus');
 const OUTAGE = resolve(import.meta.dirname, '../fixtures/scenarios/compiler-outage-short.json');
@@ -30,8 +31,8 @@ if (!installed && !inCI) console.warn(SKIPPED);
 
 const children: ChildProcess[] = [];
 const dirs: string[] = [];
-afterAll(() => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
+afterAll(async () => {
+  await Promise.all(children.map((c) => stopped(c)));
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
@@ -257,59 +258,61 @@ describe.skipIf(!installed && !inCI)('the exporter with a real Prometheus', () =
     }
     expect(await queryValue(prometheus, `feldera_cluster_up{host=${JSON.stringify(host)}}`)).toBe(0);
 
-    // A compiler outage at 120×: the compiler goes down 5 s in (10 simulated minutes) and is back at 10 s (20 min).
-    const sim = startCli([
-      'simulate',
-      '--port',
-      new URL(host).port,
-      '--scenario',
-      OUTAGE,
-      '--speed',
-      '120',
-      '--seed',
-      '7',
-    ]);
-    children.push(sim.child);
-    expect(await sim.firstLine).toBe(host);
-
-    // What Prometheus says about the compiler, once a second, until it went down and came back.
-    const seen: number[] = [];
-    const compiler = `feldera_cluster_service_healthy{job="feldera-cluster",service="compiler",host=${JSON.stringify(host)}}`;
-    for (const deadline = Date.now() + 40_000; Date.now() < deadline; await sleep(500)) {
-      const v = await queryValue(prometheus, compiler);
-      if (v !== undefined && v !== seen.at(-1)) seen.push(v);
-      if (seen.length >= 3) break;
+    // The compiler outage on a clock the test moves, each step once Prometheus has stored the one
+    // before: the compiler is up, then (10 simulated minutes on) down, then (20 minutes on) back.
+    const clock = manualClock(Date.now());
+    const sim = await startSimulator({ port: Number(new URL(host).port), scenario: OUTAGE, clock, seed: 7 });
+    try {
+      const compiler = `feldera_cluster_service_healthy{job="feldera-cluster",service="compiler",host=${JSON.stringify(host)}}`;
+      const stored = async (value: number, what: string) => {
+        for (const deadline = Date.now() + 30_000; Date.now() < deadline; await sleep(250))
+          if ((await queryValue(prometheus, compiler)) === value) return;
+        throw new Error(`Prometheus did not store the compiler as ${what} within 30 s`);
+      };
+      clock.advance(30_000); // the monitor's first rounds
+      await stored(1, 'healthy');
+      clock.advance(10 * 60_000);
+      await stored(0, 'down');
+      clock.advance(10 * 60_000);
+      await stored(1, 'healthy again');
+      await storedHistoryAgrees(prometheus);
+    } finally {
+      await sim.close();
     }
-    expect(seen).toEqual([1, 0, 1]);
-    // Stored history agrees: the compiler was reported Unhealthy, the API server never failed, the exporter always read.
-    expect(
-      await queryValue(
-        prometheus,
-        'max_over_time(feldera_cluster_service_status{service="compiler",status="Unhealthy"}[1m])',
-      ),
-    ).toBe(1);
-    expect(await queryValue(prometheus, 'min_over_time(feldera_cluster_service_healthy{service="api"}[1m])')).toBe(1);
-    expect(await queryValue(prometheus, 'min_over_time(feldera_cluster_up[5s])')).toBe(1);
-    expect(await queryValue(prometheus, 'min_over_time(up{job="feldera-cluster"}[1m])')).toBe(1);
-    // The real server loaded the shipped rules too.
-    const rules = (await (await fetch(`${prometheus}/api/v1/rules`)).json()) as {
-      data: { groups: { rules: { name: string; health: string }[] }[] };
-    };
-    const loaded = rules.data.groups.flatMap((g) => g.rules);
-    expect(loaded.map((r) => r.name).sort()).toEqual([
-      'FelderaClusterDown',
-      'FelderaClusterStale',
-      'FelderaClusterUnhealthy',
-      'FelderaExporterCannotReachFeldera',
-      'FelderaExporterDown',
-    ]);
-    expect(loaded.every((r) => r.health === 'ok')).toBe(true);
 
     exporter.child.kill('SIGTERM');
     expect((await exporter.exited).code).toBe(0);
     expect(exporter.output().stderr).toMatch(/default: unhealthy: compiler Unhealthy/);
   }, 60_000);
 });
+
+/** After the outage: what Prometheus stored over its whole life, and the rules it loaded. */
+async function storedHistoryAgrees(prometheus: string): Promise<void> {
+  // Stored history agrees: the compiler was reported Unhealthy, the API server never failed, the exporter always read.
+  expect(
+    await queryValue(
+      prometheus,
+      'max_over_time(feldera_cluster_service_status{service="compiler",status="Unhealthy"}[10m])',
+    ),
+  ).toBe(1);
+  expect(await queryValue(prometheus, 'min_over_time(feldera_cluster_service_healthy{service="api"}[10m])')).toBe(1);
+  // down until the instance started, then read on every scrape: one change in this Prometheus's whole life
+  expect(await queryValue(prometheus, 'changes(feldera_cluster_up[10m])')).toBe(1);
+  expect(await queryValue(prometheus, 'min_over_time(up{job="feldera-cluster"}[10m])')).toBe(1);
+  // The real server loaded the shipped rules too.
+  const rules = (await (await fetch(`${prometheus}/api/v1/rules`)).json()) as {
+    data: { groups: { rules: { name: string; health: string }[] }[] };
+  };
+  const loaded = rules.data.groups.flatMap((g) => g.rules);
+  expect(loaded.map((r) => r.name).sort()).toEqual([
+    'FelderaClusterDown',
+    'FelderaClusterStale',
+    'FelderaClusterUnhealthy',
+    'FelderaExporterCannotReachFeldera',
+    'FelderaExporterDown',
+  ]);
+  expect(loaded.every((r) => r.health === 'ok')).toBe(true);
+}
 
 if (!installed && !inCI) {
   describe('the exporter with a real Prometheus', () => {

@@ -4,13 +4,14 @@
  * `--version` and `event get latest` against the simulator. A file missing from the package
  * fails here, not on a user's machine.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanEnv, startCli, tempConfigDir } from '../helpers/cli.js';
+import { until } from '../helpers/wait.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
@@ -112,13 +113,18 @@ describe('an installed package', () => {
       current: 'default',
       profiles: { default: { host: url } },
     });
-    const sim2 = spawnSync(installed, ['simulate', '--port', '0', '--seed', '1'], {
+    // Until it prints its URL (however long a loaded machine takes to load it), then Ctrl-C.
+    const sim2 = spawn(installed, ['simulate', '--port', '0', '--seed', '1'], {
       env,
-      encoding: 'utf8',
-      timeout: 3000,
-      killSignal: 'SIGTERM',
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
-    expect(sim2.stdout).toMatch(/^http:\/\/127\.0\.0\.1:\d+\n/);
+    let stdout = '';
+    sim2.stdout.on('data', (d) => (stdout += d));
+    const exited = new Promise((r) => sim2.on('close', r));
+    await until(() => stdout.includes('\n') || sim2.exitCode !== null, 'the simulator to print its URL');
+    sim2.kill('SIGTERM');
+    await exited;
+    expect(stdout).toMatch(/^http:\/\/127\.0\.0\.1:\d+\n/);
   });
 
   it('runs --version and event get latest from the global prefix', () => {

@@ -140,7 +140,7 @@ describe('hooks of the built binary: a server that reflects the credential into 
     ['event', ['--exec-on', 'transition']],
     ['alertmanager', ['--exec-on', 'transition']],
     ['pagerduty', ['--exec-on', 'transition']],
-  ])('--exec-payload %s %s: stdin and environment', { timeout: 30_000 }, async (payload, extra) => {
+  ])('--exec-payload %s %s: stdin and environment', { timeout: 60_000 }, async (payload, extra) => {
     const dir = mkdtempSync(join(tmpdir(), 'cluster-e2e-hooks-'));
     const keep = `cat > ${dir}/stdin; env > ${dir}/env`;
     // --until unhealthy ends the watch at its first poll; its hook then runs to the end (no deadline).
@@ -174,7 +174,7 @@ describe('hooks of the built binary: a server that reflects the credential into 
 
 describe('cluster simulate --api-key', () => {
   it('never prints the key it requires, not even with --verbose while serving right and wrong keys', {
-    timeout: 30_000,
+    timeout: 60_000,
   }, async () => {
     const sim = startCli(['simulate', '--port', '0', '--api-key', KEY, '--verbose']);
     const simUrl = (await sim.firstLine).trim();

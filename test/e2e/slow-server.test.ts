@@ -10,13 +10,17 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, startCli, tempConfigDir } from '../helpers/cli.js';
 import { hasPty, inPty } from '../helpers/pty.js';
+import { until } from '../helpers/wait.js';
 
 const ERASE = '\r\u001b[2K';
 let server: Server;
 let host = '';
+let requests = 0;
 
 beforeAll(async () => {
-  server = createServer(() => undefined); // never answers
+  server = createServer(() => {
+    requests++; // never answers
+  });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   host = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
@@ -25,7 +29,18 @@ afterAll(() => {
   return new Promise<void>((r) => server.close(() => r()));
 });
 
-const argv = () => ['event', 'get', 'latest', '--host', host, '--request-timeout', '1.5', '--retries', '1'];
+/** The spinner shows from a second on; 2.5 s leaves its "· 1s" a whole second per attempt, loaded or not. */
+const argv = (timeout = '2.5') => [
+  'event',
+  'get',
+  'latest',
+  '--host',
+  host,
+  '--request-timeout',
+  timeout,
+  '--retries',
+  '1',
+];
 
 describe('progress of a slow request', () => {
   it.skipIf(!hasPty)('at a terminal: a spinner, then the retry and why, erased before the error', async () => {
@@ -39,7 +54,7 @@ describe('progress of a slow request', () => {
   });
 
   it('piped: nothing but the error', async () => {
-    const r = await runCli(argv(), { env: { CLUSTER_CONFIG_DIR: tempConfigDir() } });
+    const r = await runCli(argv('1.5'), { env: { CLUSTER_CONFIG_DIR: tempConfigDir() } });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^error: no answer from /);
     expect(r.stderr).not.toMatch(/waiting for|retrying|\u001b/);
@@ -48,8 +63,9 @@ describe('progress of a slow request', () => {
 
 describe('Ctrl-C on a one-shot command', () => {
   it.each([['SIGINT'], ['SIGTERM']] as const)('%s ends it by the signal while it waits for an answer', async (sig) => {
+    const before = requests;
     const c = startCli(['event', 'get', 'latest', '--host', host], { env: { CLUSTER_CONFIG_DIR: tempConfigDir() } });
-    await new Promise((r) => setTimeout(r, 500));
+    await until(() => requests > before, 'the request');
     c.child.kill(sig);
     const end = await c.exited;
     expect(end.signal).toBe(sig);

@@ -36,6 +36,11 @@ export interface FakeServer {
   close(): Promise<void>;
 }
 
+/** A route answering by request path: `paths[req.url]`, or `otherwise` for any other path. */
+export function byPath(paths: Record<string, Step>, otherwise: Step): (req: IncomingMessage) => Step {
+  return (req) => paths[req.url ?? ''] ?? otherwise;
+}
+
 /** `route(req, n)` gives the step for the n-th request (0-based) of the whole server. */
 export async function fakeServer(
   route: (req: IncomingMessage, n: number) => Step,

@@ -10,8 +10,18 @@ export function bufferIO(opts: Partial<IO> = {}): BufferIO {
   let out = '';
   let err = '';
   return {
-    stdout: { write: (s: string) => ((out += s), true) },
-    stderr: { write: (s: string) => ((err += s), true) },
+    stdout: {
+      write: (s: string) => {
+        out += s;
+        return true;
+      },
+    },
+    stderr: {
+      write: (s: string) => {
+        err += s;
+        return true;
+      },
+    },
     stdoutIsTTY: false,
     stderrIsTTY: false,
     stdinIsTTY: false,

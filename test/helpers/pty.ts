@@ -8,7 +8,7 @@ import { BIN, cleanEnv } from './cli.js';
 export const hasPty = spawnSync('python3', ['-c', 'import pty'], { stdio: 'ignore' }).status === 0;
 
 /** Drive the CLI in a pseudo-terminal: wait for each prompt, type the answer. */
-const DRIVER = String.raw`
+const DRIVER = `
 import json, os, pty, select, sys, time
 spec = json.loads(sys.argv[1])
 pid, fd = pty.fork()

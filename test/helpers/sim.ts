@@ -93,8 +93,16 @@ export async function closedPort(): Promise<number> {
 }
 
 /** A server that accepts and answers nothing for `delayMs` (then a 504), like a hung instance. */
-export async function slowServer(delayMs: number): Promise<{ url: string; close(): Promise<void>; server: Server }> {
-  const server = createServer((_req, res) => {
+export async function slowServer(
+  delayMs: number,
+): Promise<{ url: string; close(): Promise<void>; server: Server; requests: string[]; mostAtOnce(): number }> {
+  const requests: string[] = [];
+  let open = 0;
+  let most = 0;
+  const server = createServer((req, res) => {
+    requests.push(req.url ?? '');
+    most = Math.max(most, ++open);
+    res.on('close', () => open--);
     const t = setTimeout(() => {
       res.writeHead(504, { 'content-type': 'text/plain' });
       res.end('too late');
@@ -106,6 +114,9 @@ export async function slowServer(delayMs: number): Promise<{ url: string; close(
   return {
     url,
     server,
+    requests,
+    /** The most requests it held at one time. */
+    mostAtOnce: () => most,
     close: () =>
       new Promise<void>((r) => {
         server.close(() => r());

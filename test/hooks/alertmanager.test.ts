@@ -25,6 +25,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ALERT_NAME } from '../../src/hooks/presets.js';
 import { closeHookWatches, until, watchHooks } from '../helpers/hooks.js';
 import { closedPort } from '../helpers/sim.js';
+import { stopped } from '../helpers/wait.js';
 
 const BIN = 'prometheus-alertmanager';
 const installed = spawnSync('/bin/sh', ['-c', `command -v ${BIN}`]).status === 0;
@@ -44,7 +45,7 @@ let receiver: Server | undefined;
 const dirs: string[] = [];
 afterEach(closeHookWatches);
 afterAll(async () => {
-  if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  if (child) await stopped(child);
   if (receiver) await new Promise((r) => receiver!.close(r));
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });

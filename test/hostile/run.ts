@@ -89,7 +89,12 @@ export interface Outcome {
 export async function runCase(host: string, c: Cmd, mode: Mode, json: boolean, columns: number): Promise<Outcome> {
   const io = ioFor(mode, columns);
   let t = Date.parse('2025-12-08T14:10:00Z');
-  const clock = { now: () => t, sleep: async (ms: number) => void (t += ms) };
+  const clock = {
+    now: () => t,
+    sleep: async (ms: number) => {
+      t += ms;
+    },
+  };
   const argv = [
     ...c.argv,
     ...(json && c.json ? ['--json'] : []),
@@ -115,7 +120,8 @@ export function checkOutcome(o: Outcome, json: boolean, watch: boolean): void {
   expect(all).not.toContain(KEY);
   if (json) {
     // Only JSON on stdout: one document, or one per line for watch.
-    const docs = watch ? o.out.split('\n').filter((l) => l !== '') : o.out.trim() === '' ? [] : [o.out];
+    const whole = o.out.trim() === '' ? [] : [o.out];
+    const docs = watch ? o.out.split('\n').filter((l) => l !== '') : whole;
     for (const d of docs) expect(() => JSON.parse(d.replace(OURS, '')), d.slice(0, 200)).not.toThrow();
     if (!watch && o.code !== EXIT.OK && o.code !== EXIT.UNHEALTHY && o.code !== EXIT.STALE)
       expect(JSON.parse(o.out.replace(OURS, ''))).toHaveProperty('error');

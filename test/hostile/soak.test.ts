@@ -8,67 +8,92 @@
  *
  * The watch runs on the simulator's clock, as a watch of a real Feldera runs on a clock that keeps
  * pace with the server's (at --speed 60 the local clock would not: ten local seconds are ten
- * simulated minutes). Request timeouts, delays and the soak's length are real time.
+ * simulated minutes).
  *
- * `npm test` runs a 20-second version (SOAK_SECONDS); `npm run soak` runs 5 minutes and prints the
- * figures (SOAK_REPORT).
+ * `npm run soak` (SOAK_SECONDS=300) runs 5 minutes of real time and prints the figures
+ * (SOAK_REPORT): request timeouts, delays and the soak's length are real time, the simulator
+ * runs at --speed 60. `npm test` runs the same schedule for 20 soak-seconds on a virtual clock: the
+ * simulator's clock moves only when the watch waits (by what it waits), and the schedule of faults
+ * follows that clock, so how fast the machine runs changes nothing but how long it takes (a few
+ * seconds: the answers held past the request timeout are real waits).
  */
 import { describe, expect, it } from 'vitest';
 import { newCmdWatch } from '../../src/commands/event/watch.js';
 import { compareKeys, keyOf } from '../../src/domain/order.js';
-import { startSimulator } from '../../src/simulator/index.js';
+import { manualClock, startSimulator } from '../../src/simulator/index.js';
 import type { Clock } from '../../src/util/clock.js';
 import { tempConfigDir } from '../helpers/cli.js';
 import { invoke } from '../helpers/command.js';
 import { bufferIO } from '../helpers/io.js';
 import { mulberry } from '../helpers/random.js';
-import { type FaultKind, startFaultProxy } from '../watch/support.js';
+import { type FaultKind, startFaultProxy, virtualClock } from '../watch/support.js';
 
-const SECONDS = Number(process.env.SOAK_SECONDS ?? 20);
+/** Real time (npm run soak), or the simulator's clock moved by the watch's waits (npm test). */
+const REAL = process.env.SOAK_SECONDS !== undefined;
+const SECONDS = Number(process.env.SOAK_SECONDS ?? 40);
 const SPEED = 60;
 const OUTAGE_AT_START_S = 10;
 const CALM_TAIL_S = 4;
 /** Of the requests outside the outage and the calm tail, this many start a fault. */
 const FAULT_RATE = Number(process.env.SOAK_FAULT_RATE ?? 0.15);
 
+/** A clock on the simulator's time whose waits are real waits of a SPEEDth. */
+function realWaits(sim: { now(): number }): Clock {
+  return {
+    now: () => Math.floor(sim.now()),
+    sleep: (ms, signal) =>
+      new Promise((resolve, reject) => {
+        if (signal?.aborted) return reject(signal.reason);
+        const onAbort = () => {
+          clearTimeout(t);
+          reject(signal!.reason);
+        };
+        const t = setTimeout(() => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        }, ms / SPEED);
+        signal?.addEventListener('abort', onAbort, { once: true });
+      }),
+  };
+}
+
 describe('chaos soak: event watch through a fault proxy', () => {
-  it(`${SECONDS} s of flapping at --speed ${SPEED}: nothing missed, duplicated or out of order`, {
+  it(`${SECONDS} s of flapping at --speed ${SPEED}${REAL ? '' : ' (virtual time)'}: nothing missed, duplicated or out of order`, {
     timeout: (SECONDS + 30) * 1000,
   }, async () => {
-    const sim = await startSimulator({ scenario: 'flapping', speed: SPEED, history: 3_600_000, seed: 60 });
-    const proxy = await startFaultProxy(sim.url, { slowMs: 250, hangMs: 1500 });
+    const simClock = manualClock(Date.now());
+    const sim = await startSimulator({
+      scenario: 'flapping',
+      history: 3_600_000,
+      seed: 60,
+      ...(REAL ? { speed: SPEED } : { clock: simClock }),
+    });
+    // `hang` holds an answer past the 1 s request timeout: real time in either mode
+    const proxy = await startFaultProxy(sim.url, REAL ? { slowMs: 250, hangMs: 1500 } : { slowMs: 20, hangMs: 1100 });
     const random = mulberry(Number(process.env.SOAK_SEED ?? 7));
     const realStart = performance.now();
-    const elapsedS = () => (performance.now() - realStart) / 1000;
+    const simStart = sim.clock.now();
+    /** Seconds into the soak: real ones, or simulated ones over SPEED. */
+    const elapsedS = REAL
+      ? () => (performance.now() - realStart) / 1000
+      : () => (sim.clock.now() - simStart) / 1000 / SPEED;
     let burst = 0;
     proxy.fault = (): FaultKind | undefined => {
       const t = elapsedS();
       if (t < OUTAGE_AT_START_S) return random() < 0.5 ? 'drop' : 'bad-gateway';
       if (t > SECONDS - CALM_TAIL_S) return undefined;
-      if (burst > 0) return (burst--, 'bad-gateway');
+      if (burst > 0) {
+        burst--;
+        return 'bad-gateway';
+      }
       const r = random();
       if (r >= FAULT_RATE) return undefined;
       const kind = (['drop', 'bad-gateway', 'slow', 'hang'] as const)[Math.floor((r / FAULT_RATE) * 4)]!;
       if (kind === 'bad-gateway') burst = Math.floor(random() * 5);
       return kind;
     };
-    // The watch's clock is the simulator's: waits are real waits of a sixtieth.
-    const clock: Clock = {
-      now: () => Math.floor(sim.clock.now()),
-      sleep: (ms, signal) =>
-        new Promise((resolve, reject) => {
-          if (signal?.aborted) return reject(signal.reason);
-          const onAbort = () => {
-            clearTimeout(t);
-            reject(signal!.reason);
-          };
-          const t = setTimeout(() => {
-            signal?.removeEventListener('abort', onAbort);
-            resolve();
-          }, ms / SPEED);
-          signal?.addEventListener('abort', onAbort, { once: true });
-        }),
-    };
+    // The watch's clock is the simulator's: waits are real waits of a sixtieth, or move the virtual clock.
+    const clock: Clock = REAL ? realWaits(sim.clock) : virtualClock(simClock);
     const io = bufferIO({ env: { CLUSTER_CONFIG_DIR: tempConfigDir() } });
     const latestAtStart = sim.model.latest()!;
     const argv = [

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { OidcError } from '../../src/oidc/errors.js';
 import { listenLoopback, page } from '../../src/oidc/loopback.js';
 import { openBrowser, openerFor } from '../../src/oidc/open-browser.js';
+import { until } from '../helpers/wait.js';
 
 function get(url: string): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
@@ -106,14 +107,14 @@ describe('opening the browser', () => {
     chmodSync(script, 0o755);
     const url = 'http://127.0.0.1:1/auth?a=1&b=$(touch x)';
     expect(await openBrowser(url, { BROWSER: script })).toBe(true);
-    for (let i = 0; i < 200; i++) {
+    const written = () => {
       try {
-        if (readFileSync(join(dir, 'url'), 'utf8') === url) break;
+        return readFileSync(join(dir, 'url'), 'utf8') === url;
       } catch {
-        // not yet written
+        return false; // not yet written
       }
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    };
+    await until(written, 'the opener to write the URL').catch(() => undefined);
     expect(readFileSync(join(dir, 'url'), 'utf8')).toBe(url);
   });
 

@@ -44,10 +44,10 @@ describe('startSimulator({ tls })', () => {
       expect(sim.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
       expect(sim.tls?.names).toEqual(['localhost', '127.0.0.1', '::1', 'feldera.test']);
       const code = await new Promise<number>((res, rej) =>
-        get(`${sim.url}/v0/cluster_healthz`, { ca: sim.tls!.cert }, (r) => (r.resume(), res(r.statusCode ?? 0))).on(
-          'error',
-          rej,
-        ),
+        get(`${sim.url}/v0/cluster_healthz`, { ca: sim.tls!.cert }, (r) => {
+          r.resume();
+          res(r.statusCode ?? 0);
+        }).on('error', rej),
       );
       expect(code).toBe(200);
       await expect(

@@ -40,8 +40,8 @@ async function withSimulate(
   const b = bufferIO();
   const ac = new AbortController();
   const done = runSimulate({ ...base, ...opts }, b.io, ac.signal);
-  // The simulator module is loaded when the command starts it: allow for that, then some.
-  for (const end = Date.now() + 5000; !b.stdout() && Date.now() < end; ) await new Promise((r) => setTimeout(r, 5));
+  // The simulator module is loaded when the command starts it: wait for the URL line (15 s at most).
+  for (const end = Date.now() + 15_000; !b.stdout() && Date.now() < end; ) await new Promise((r) => setTimeout(r, 5));
   const url = b.stdout().trim();
   try {
     await body(url, b);

@@ -43,7 +43,10 @@ export function scripted(script: readonly ScriptedPoll[]): WatchClient & { listC
   const answer = <T>(data: T) => ({ data, status: 200, serverDate: BASE + script[i]!.now * 1000, bytes: 1 });
   return {
     getEvent: async () => answer(script[++i]!.latest),
-    listEvents: async () => (lists++, answer(script[i]!.list)),
+    listEvents: async () => {
+      lists++;
+      return answer(script[i]!.list);
+    },
     refreshCredential: () => false,
     stats: () => ({ requests: 0, bytesReceived: 0 }),
     listCalls: () => lists,

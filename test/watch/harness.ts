@@ -100,3 +100,19 @@ export async function drive(
     await r.clock.sleep(o.delayMs);
   }
 }
+
+/**
+ * Poll until a poll gets through without an error, e.g. once the faults are over: the watcher has
+ * then caught up with everything recorded so far. With a client timeout of a few tens of
+ * milliseconds, a loaded machine may miss it outside the faults too, a fault like the others.
+ */
+export async function catchUp(r: Rig): Promise<void> {
+  for (let tries = 1; ; tries++) {
+    const errors = r.watcher.snapshot().errors;
+    const o = await r.watcher.step();
+    if (o.done) throw new Error('the watcher ended');
+    if (r.watcher.snapshot().errors === errors) return;
+    if (tries >= 50) throw new Error('50 polls without a fault all failed');
+    await r.clock.sleep(o.delayMs);
+  }
+}

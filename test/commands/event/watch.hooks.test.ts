@@ -99,7 +99,8 @@ describe('event watch --exec', () => {
 
   it('a hanging hook is stopped after --exec-timeout (with what it started), reported, and the next one runs', async () => {
     const hook = 'echo "$CLUSTER_EVENT_ID" >> "$HOOKS/ran"; sleep 30; echo "not reached" >> "$HOOKS/ran"';
-    const w = await watch({ exec: hook, execTimeout: '300ms' }, { scenario: 'flapping', polls: 12 });
+    // 1 s: time enough for even a loaded machine to start the shell and write the id before it is stopped
+    const w = await watch({ exec: hook, execTimeout: '1s' }, { scenario: 'flapping', polls: 12 });
     const ids = w.io
       .out()
       .split('\n')
@@ -112,7 +113,7 @@ describe('event watch --exec', () => {
       .split('\n')
       .filter((l) => l.startsWith('warning: the hook'));
     expect(warnings).toEqual(
-      ids.map((id) => `warning: the hook for event ${id} ran longer than --exec-timeout 300ms and was stopped`),
+      ids.map((id) => `warning: the hook for event ${id} ran longer than --exec-timeout 1s and was stopped`),
     );
   });
 
