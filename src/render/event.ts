@@ -21,7 +21,7 @@ import { type TerminalKit, terminalKit } from './kit.js';
 import { paintStatus, statusSymbol } from './paint.js';
 import { capText, textWidth, visibleWidth, wrapText } from './text.js';
 import { formatAge, formatTimestamp } from './time.js';
-import { paintVerdict, VERDICT_MARK, verdictReason } from './verdict.js';
+import { futureReason, paintVerdict, VERDICT_MARK, verdictReason } from './verdict.js';
 
 export interface EventViewOptions {
   /** Times in UTC instead of local time. */
@@ -112,6 +112,7 @@ function headingReason(v: ClusterVerdict, limit: string | undefined): string {
 
 /** Why a stale event is stale, in a sentence (stderr, where stdout is not a person's). */
 export function staleExplanation(v: ClusterVerdict, limit: string): string {
+  if ((v.ageMs ?? 0) < 0) return futureReason(v.ageMs ?? 0).replace('latest check', 'latest event');
   return `the latest event is ${formatDuration(v.ageMs ?? 0)} old (more than ${limit}): the monitor has stopped recording, so current health is unknown`;
 }
 

@@ -9,6 +9,7 @@
 import { type HealthBody, type HealthStatus, type MonitorStatus, SERVICES, type Service } from '../api/types.js';
 import type { FleetRow } from '../domain/fleet.js';
 import { newestCheckText } from '../domain/health.js';
+import { describeSkew } from '../domain/staleness.js';
 import { type ClusterVerdict, verdictExit } from '../domain/verdict.js';
 import { sanitizeLine } from '../io/sanitize.js';
 import { append } from '../util/arrays.js';
@@ -276,6 +277,8 @@ export interface FleetJsonRow {
   /** As the server sent it. */
   health: HealthBody | null;
   error: { kind: string; message: string } | null;
+  /** The server's Date was not believed and the local clock judged the age instead: why, in words; else null. */
+  clock: string | null;
 }
 
 /** `--json` of the fleet: an object keyed by profile, in row order. */
@@ -302,6 +305,7 @@ export function fleetJson(rows: readonly FleetRow[]): Record<string, FleetJsonRo
         legacy: r.legacy ?? false,
         health: r.body ?? r.health ?? null,
         error: v.verdict === 'unreachable' && v.problem ? v.problem : null,
+        clock: v.clockSkewMs === undefined ? null : describeSkew(v.clockSkewMs, r.host),
       },
     });
   }

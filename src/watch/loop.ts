@@ -56,6 +56,8 @@ export interface State {
   lastShown: ClusterEventStatus | undefined;
   health: Health;
   staleness: Staleness;
+  /** The server's clock has been said not to be believed. */
+  clockSaid?: boolean;
   cadence: Cadence;
   polls: number;
   events: number;

@@ -5,6 +5,7 @@
  */
 import type { ClusterEventStatus } from '../api/types.js';
 import { changesBetween } from '../domain/order.js';
+import { judgeClock } from '../domain/staleness.js';
 import { eventAge, isAllHealthy, isStale } from '../domain/verdict.js';
 import type { UntilCondition, WatchNotice } from './types.js';
 
@@ -34,7 +35,8 @@ export function judgeStaleness(
   localNow: number,
   staleAfterMs: number,
 ): StaleVerdict {
-  const ageMs = eventAge(newest, serverDate, localNow);
+  // The server's clock when it is believed (domain/staleness.ts judgeClock), else the local one.
+  const ageMs = eventAge(newest, judgeClock(serverDate, localNow).now, localNow);
   return { stale: isStale(newest, ageMs, staleAfterMs), ageMs };
 }
 

@@ -49,7 +49,9 @@ export type WatchNotice =
   | { kind: 'credential-refresh'; status: number | undefined }
   | { kind: 'details-failed'; id: string; reason: string }
   | { kind: 'replayed'; count: number }
-  | { kind: 'late'; count: number };
+  | { kind: 'late'; count: number }
+  /** The server's Date is further from the local clock than clocks differ: ages are judged by the local one (said once). */
+  | { kind: 'clock'; skewMs: number };
 
 export interface WatchSnapshot {
   startedAt: number;

@@ -2,7 +2,7 @@
  * Shared by the history/status command tests: a simulator on a manual clock, and a way to run a
  * command's `run` in-process with a buffer IO, a temp config dir and the simulator as --host.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -16,6 +16,7 @@ import {
   type SimulatorOptions,
   startSimulator,
 } from '../../src/simulator/index.js';
+import { type Clock, systemClock } from '../../src/util/clock.js';
 import { argvOf, invoke, type NewCmd } from './command.js';
 import { bufferIO } from './io.js';
 
@@ -26,10 +27,45 @@ export const HOUR = 60 * MIN;
 
 export type Sim = Simulator & { clock: ManualClock };
 
+/**
+ * The clocks of the simulators running, by URL. A command run against one gets a local clock that
+ * agrees with it (runCommand): the tool does not believe a server's Date further than 5 minutes
+ * from the local clock (domain/staleness.ts judgeClock), and a simulator at T0 is a year or more
+ * from the real one.
+ */
+const simClocks = new Map<string, ManualClock>();
+
 /** A simulator whose time moves only when the test says so; starts at T0 unless told. */
 export async function sim(opts: SimulatorOptions = {}): Promise<Sim> {
   const clock = manualClock(opts.start ?? T0);
-  return (await startSimulator({ seed: 42, ...opts, clock })) as Sim;
+  const s = (await startSimulator({ seed: 42, ...opts, clock })) as Sim;
+  simClocks.set(s.url, clock);
+  const close = s.close.bind(s);
+  s.close = () => {
+    simClocks.delete(s.url);
+    return close();
+  };
+  return s;
+}
+
+/** The hosts a run talks to: --host, else the profiles of its config dir. */
+function hostsOf(ro: RunOptions): string[] {
+  if (ro.host !== undefined) return [ro.host];
+  try {
+    const config = JSON.parse(readFileSync(join(ro.configDir ?? EMPTY_CONFIG_DIR, 'config.json'), 'utf8'));
+    return Object.values(config.profiles ?? {}).map((p) => String((p as { host?: unknown }).host));
+  } catch {
+    return [];
+  }
+}
+
+/** A local clock that agrees with the simulator the run talks to (undefined: the system clock). */
+export function clockFor(ro: RunOptions): Clock | undefined {
+  for (const host of hostsOf(ro)) {
+    const c = simClocks.get(host.replace(/\/+$/, ''));
+    if (c) return { now: () => Math.floor(c.now()), sleep: (ms, signal) => systemClock.sleep(ms, signal) };
+  }
+  return undefined;
 }
 
 export interface Ran {
@@ -48,6 +84,8 @@ export interface RunOptions {
   env?: Record<string, string | undefined>;
   flags?: GlobalFlags;
   configDir?: string;
+  /** The local clock (default: one that agrees with the simulator the run talks to, else the system's). */
+  clock?: Clock;
 }
 
 export const EMPTY_CONFIG_DIR = mkdtempSync(join(tmpdir(), 'cluster-history-'));
@@ -66,7 +104,8 @@ export async function runCommand<O>(
     env: { CLUSTER_CONFIG_DIR: ro.configDir ?? EMPTY_CONFIG_DIR, ...ro.env },
   });
   const flags: GlobalFlags = { retries: '0', ...(ro.host !== undefined && { host: ro.host }), ...ro.flags };
-  const r = await invoke(newCmd, argvOf({ ...flags, ...opts }), { io });
+  const clock = ro.clock ?? clockFor(ro);
+  const r = await invoke(newCmd, argvOf({ ...flags, ...opts }), { io, ...(clock && { clock }) });
   return { code: r.code, out: r.out, err: r.err, ...(r.error && { error: r.error }) };
 }
 
