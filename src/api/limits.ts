@@ -30,7 +30,7 @@ export const ANSWER_LIMIT = {
  * that leaves room for a read between an insert and its clean-up, and for a version that keeps a
  * few more. A longer list is cut to its newest events as soon as it is parsed (the caller says so):
  * 71,000 valid events (13 MB, under every byte and value cap) cost over 500 MB to draw at a
- * terminal, 2,000 cost what 1,000 do.
+ * terminal; cut, they cost what parsing them does (133–160 MB, bench/hostile-memory.mjs).
  */
 export const MAX_LIST_EVENTS = 2000;
 
