@@ -143,12 +143,22 @@ export interface JudgedClock {
   skewMs?: number;
 }
 
-/** The server's `Date` when it is within CLOCK_SKEW_LIMIT_MS of the local clock, else the local clock. */
-export function judgeClock(serverDate: number | undefined, localNow: number): JudgedClock {
+/**
+ * The server's `Date` when it is within CLOCK_SKEW_LIMIT_MS of the local clock, else the local
+ * clock. `trustServer` (CLUSTER_SERVER_CLOCK=trust): the server's `Date` however far off — for a
+ * machine whose own clock is known to be wrong, or a simulator at `--speed`, whose clock runs ahead.
+ */
+export function judgeClock(serverDate: number | undefined, localNow: number, trustServer = false): JudgedClock {
   if (serverDate === undefined) return { now: localNow, source: 'local' };
+  if (trustServer) return { now: serverDate, source: 'server' };
   const skewMs = serverDate - localNow;
   if (Math.abs(skewMs) > CLOCK_SKEW_LIMIT_MS) return { now: localNow, source: 'local', skewMs };
   return { now: serverDate, source: 'server' };
+}
+
+/** `CLUSTER_SERVER_CLOCK=trust`: believe the server's `Date` however far it is from the local clock. */
+export function trustsServerClock(env: Record<string, string | undefined>): boolean {
+  return env.CLUSTER_SERVER_CLOCK?.trim().toLowerCase() === 'trust';
 }
 
 /** The warning for a server clock that was not believed: `… 3h behind this machine's …`. */

@@ -7,16 +7,16 @@
  * says so.
  */
 import type { Context } from '../context.js';
-import { describeSkew, type JudgedClock, judgeClock } from '../domain/staleness.js';
+import { describeSkew, type JudgedClock, judgeClock, trustsServerClock } from '../domain/staleness.js';
 
-type ClockContext = Pick<Context, 'verbose' | 'clock'> & Partial<Pick<Context, 'printer'>>;
+type ClockContext = Pick<Context, 'verbose' | 'clock'> & Partial<Pick<Context, 'printer' | 'env'>>;
 
 /** Hosts whose clock has been warned about, per run (its printer). */
 const warned = new WeakMap<object, Set<string>>();
 
 /** The server's now (or the local clock's), and whether the server's was believed; says what it decided. */
 export function serverClock(ctx: ClockContext, serverDate: number | undefined, host = ''): JudgedClock {
-  const c = judgeClock(serverDate, ctx.clock.now());
+  const c = judgeClock(serverDate, ctx.clock.now(), trustsServerClock(ctx.env ?? {}));
   if (serverDate === undefined) ctx.verbose('the server sent no usable Date header: judging times by the local clock');
   else if (c.skewMs !== undefined) {
     const text = describeSkew(c.skewMs, host || undefined);

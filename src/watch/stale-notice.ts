@@ -34,9 +34,10 @@ export function judgeStaleness(
   serverDate: number | undefined,
   localNow: number,
   staleAfterMs: number,
+  trustServerClock = false,
 ): StaleVerdict {
   // The server's clock when it is believed (domain/staleness.ts judgeClock), else the local one.
-  const ageMs = eventAge(newest, judgeClock(serverDate, localNow).now, localNow);
+  const ageMs = eventAge(newest, judgeClock(serverDate, localNow, trustServerClock).now, localNow);
   return { stale: isStale(newest, ageMs, staleAfterMs), ageMs };
 }
 

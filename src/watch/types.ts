@@ -96,6 +96,8 @@ export interface WatchOptions {
   random?: () => number;
   since?: SinceSpec;
   details?: boolean;
+  /** Believe the server's Date however far from the local clock (CLUSTER_SERVER_CLOCK=trust). */
+  trustServerClock?: boolean;
   /** The stale limit; a function when it may change during the watch (default: 20 min). */
   staleAfterMs?: number | (() => number);
   until?: UntilCondition;

@@ -2,7 +2,7 @@
  * Shared by the history/status command tests: a simulator on a manual clock, and a way to run a
  * command's `run` in-process with a buffer IO, a temp config dir and the simulator as --host.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -16,9 +16,10 @@ import {
   type SimulatorOptions,
   startSimulator,
 } from '../../src/simulator/index.js';
-import { type Clock, systemClock } from '../../src/util/clock.js';
+import type { Clock } from '../../src/util/clock.js';
 import { argvOf, invoke, type NewCmd } from './command.js';
 import { bufferIO } from './io.js';
+import { registerSimClock, simClockFor } from './sim-clock.js';
 
 export const T0 = Date.UTC(2025, 11, 8, 12, 0, 0);
 export const SEC = 1000;
@@ -27,45 +28,22 @@ export const HOUR = 60 * MIN;
 
 export type Sim = Simulator & { clock: ManualClock };
 
-/**
- * The clocks of the simulators running, by URL. A command run against one gets a local clock that
- * agrees with it (runCommand): the tool does not believe a server's Date further than 5 minutes
- * from the local clock (domain/staleness.ts judgeClock), and a simulator at T0 is a year or more
- * from the real one.
- */
-const simClocks = new Map<string, ManualClock>();
-
 /** A simulator whose time moves only when the test says so; starts at T0 unless told. */
 export async function sim(opts: SimulatorOptions = {}): Promise<Sim> {
   const clock = manualClock(opts.start ?? T0);
   const s = (await startSimulator({ seed: 42, ...opts, clock })) as Sim;
-  simClocks.set(s.url, clock);
+  const forget = registerSimClock(s.url, clock);
   const close = s.close.bind(s);
   s.close = () => {
-    simClocks.delete(s.url);
+    forget();
     return close();
   };
   return s;
 }
 
-/** The hosts a run talks to: --host, else the profiles of its config dir. */
-function hostsOf(ro: RunOptions): string[] {
-  if (ro.host !== undefined) return [ro.host];
-  try {
-    const config = JSON.parse(readFileSync(join(ro.configDir ?? EMPTY_CONFIG_DIR, 'config.json'), 'utf8'));
-    return Object.values(config.profiles ?? {}).map((p) => String((p as { host?: unknown }).host));
-  } catch {
-    return [];
-  }
-}
-
 /** A local clock that agrees with the simulator the run talks to (undefined: the system clock). */
 export function clockFor(ro: RunOptions): Clock | undefined {
-  for (const host of hostsOf(ro)) {
-    const c = simClocks.get(host.replace(/\/+$/, ''));
-    if (c) return { now: () => Math.floor(c.now()), sleep: (ms, signal) => systemClock.sleep(ms, signal) };
-  }
-  return undefined;
+  return simClockFor(ro.host === undefined ? [] : [ro.host], ro.configDir ?? EMPTY_CONFIG_DIR);
 }
 
 export interface Ran {

@@ -5,7 +5,7 @@
 import { Command } from 'commander';
 import type { Context } from '../../context.js';
 import { parseSince, type SinceSpec } from '../../domain/since.js';
-import type { StaleAfterSpec } from '../../domain/staleness.js';
+import { type StaleAfterSpec, trustsServerClock } from '../../domain/staleness.js';
 import { CliError, EXIT, usageError } from '../../errors.js';
 import {
   EXEC_ON,
@@ -236,6 +236,7 @@ export async function watchRun(opts: WatchOptions, ctx: Context, seams: WatchSea
     since: opts.since,
     details: opts.details,
     staleAfterMs: () => limit.current().ms,
+    trustServerClock: trustsServerClock(ctx.env),
     until: opts.until,
     timeoutMs: opts.timeoutMs,
     client,
