@@ -33,7 +33,7 @@ const CALM_TAIL_S = 4;
 /** Of the requests outside the outage and the calm tail, this many start a fault. */
 const FAULT_RATE = Number(process.env.SOAK_FAULT_RATE ?? 0.15);
 /** Of the answers that get through, this many carry a Date header that lies. */
-const LIE_RATE = Number(process.env.SOAK_LIE_RATE ?? 0.1);
+const LIE_RATE = Number(process.env.SOAK_LIE_RATE ?? 0.2);
 const HOUR_MS = 3_600_000;
 
 describe('chaos soak: event watch through a fault proxy', () => {
@@ -144,7 +144,7 @@ describe('chaos soak: event watch through a fault proxy', () => {
     expect(faults).toBeGreaterThanOrEqual(SECONDS >= 300 ? 100 : 20);
     expect(figures.outages).toBeGreaterThanOrEqual(1);
     // Lies got through, were said once, and none made the recording cluster stale.
-    expect(lies).toBeGreaterThanOrEqual(5);
+    expect(lies).toBeGreaterThanOrEqual(SECONDS >= 300 ? 20 : 1);
     expect(figures.clockWarnings).toBeLessThanOrEqual(1);
     expect(io.out()).not.toContain('"notice":"stale"');
   });
