@@ -20,7 +20,7 @@ export async function fetchEvents(ctx: Context): Promise<Fetched> {
   try {
     const answer = await client.listEvents();
     if (answer.omitted) ctx.printer.warn(omittedWarning(answer.data.length + answer.omitted));
-    return { events: answer.data, now: nowOf(ctx, answer.serverDate) };
+    return { events: answer.data, now: nowOf(ctx, answer.serverDate, client.connection.host) };
   } catch (e) {
     throw await explainMissingRoute(e, client);
   } finally {

@@ -30,12 +30,6 @@ export function serverClock(ctx: ClockContext, serverDate: number | undefined, h
   return c;
 }
 
-/** The server's now when it is believed; undefined when the local clock is to be used. */
-export function serverNow(ctx: ClockContext, serverDate: number | undefined): number | undefined {
-  const c = serverClock(ctx, serverDate);
-  return c.source === 'server' ? c.now : undefined;
-}
-
 /** The server's now, else the local clock's. */
 export function nowOf(ctx: ClockContext, serverDate: number | undefined, host?: string): number {
   return serverClock(ctx, serverDate, host).now;
