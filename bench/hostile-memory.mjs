@@ -3,12 +3,15 @@
 // sends). Each case runs `bin/cluster.js` under /usr/bin/time against a loopback server and prints
 // the maximum resident set size, the exit code, the wall time and the first line of stderr.
 //
-//   npm run build && node bench/hostile-memory.mjs
+//   npm run build && node bench/hostile-memory.mjs          (ONLY=valid: just the valid lists)
 //
 // Bodies past their cap: 100 MB and 600 MB (with and without Content-Length) and an endless one.
 // Bodies under the cap, as large as it allows: a list under the cap holding one huge string (piped, and
 // pretty-printed with --json at a "terminal" via FORCE_COLOR), and empty objects up to the cap objects (a
 // structure bomb: refused by its value count before it is parsed).
+// Valid lists: 1,000 events (what Feldera keeps at most) and 71,000 events (~13.4 MB, under every
+// cap), statuses changing every few events so incidents and the timeline have much to draw, in
+// `event list` at a terminal and `event list / incidents / timeline --json` piped.
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -58,6 +61,31 @@ const manyStrings = JSON.stringify(
     note: 'z'.repeat((LIST_MB * MB) / 1000 - 300),
   })),
 );
+/** A valid list of `n` events, newest first, 3 s apart, the compiler failing for 5 of every 12. */
+function validList(n) {
+  const newest = Date.parse('2025-12-08T14:05:03.645Z');
+  const out = [];
+  for (let i = 0; i < n; i++) {
+    const down = i % 12 < 5;
+    out.push({
+      id: `019afe41-4c7c-72be-a474-${String(n - i).padStart(12, '0')}`,
+      recorded_at: new Date(newest - i * 3000).toISOString(),
+      all_healthy: !down,
+      api_status: 'Healthy',
+      compiler_status: down ? 'Unhealthy' : 'Healthy',
+      runner_status: 'Healthy',
+    });
+  }
+  return JSON.stringify(out);
+}
+const list1k = validList(1000);
+const list71k = validList(71_000);
+const VALID = [
+  ['event', 'list'],
+  ['event', 'list', '--json'],
+  ['event', 'incidents', '--json'],
+  ['event', 'timeline', '--json'],
+];
 const bomb = `[${'{},'.repeat((LIST_MB * MB) / 3 - 1)}{}]`;
 const CASES = [
   ['100 MB body, Content-Length declared', ['event', 'list'], (res) => stream(res, { total: 100 * MB, length: true })],
@@ -80,7 +108,20 @@ const CASES = [
   ],
   ['list under the cap with one huge string, table', ['event', 'list'], (res) => res.end(bigString)],
   ['empty objects up to the cap (structure bomb)', ['event', 'list', '--json'], (res) => res.end(bomb)],
+  ...[
+    [`valid list of 1,000 events (${(list1k.length / MB).toFixed(1)} MB)`, list1k],
+    [`valid list of 71,000 events (${(list71k.length / MB).toFixed(1)} MB)`, list71k],
+  ].flatMap(([name, body]) =>
+    VALID.map((args) => [
+      `${name}${args.includes('--json') ? ', piped' : ', at a terminal'}`,
+      args,
+      (res) => res.end(body),
+      args.includes('--json') ? undefined : { TTY: '1' },
+    ]),
+  ),
 ];
+// ONLY=valid runs the cases whose name contains it.
+const only = process.env.ONLY;
 
 let answer = () => {};
 const server = createServer((req, res) => {
@@ -139,6 +180,7 @@ console.log(
   '| answer | command | peak RSS | exit | time | stdout | stderr |\n| --- | --- | --- | --- | --- | --- | --- |',
 );
 for (const [name, args, fn, env] of CASES) {
+  if (only && !name.includes(only)) continue;
   answer = fn;
   const r = await run(args, env);
   console.log(

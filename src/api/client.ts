@@ -30,7 +30,7 @@ import {
   serverDateOf,
   undecodedFailure,
 } from './errors.js';
-import { ANSWER_LIMIT } from './limits.js';
+import { ANSWER_LIMIT, MAX_LIST_EVENTS } from './limits.js';
 import { parseRetryAfter, planRetry, RETRY_STATUSES } from './retry.js';
 import { createNodeFetch, MiniHeaders, type NodeFetch, type SendOptions, TransportError } from './transport.js';
 import type { AuthConfig, ClusterEvent, HealthBody, PlatformConfig, Selector, SessionInfo } from './types.js';
@@ -53,6 +53,35 @@ export interface Answer<T> {
   serverDate: number | undefined;
   /** Bytes received for this request (status line, headers, body), retries included. */
   bytes: number;
+  /**
+   * The event list only: how many events the server sent beyond MAX_LIST_EVENTS, left out (the
+   * oldest); undefined when none were. The reader says so.
+   */
+  omitted?: number;
+}
+
+/**
+ * A list longer than MAX_LIST_EVENTS cut to its newest events, in the order the server sent them
+ * (newest first, from Feldera). Newest by `recorded_at` to the millisecond: enough to choose which
+ * to keep; the order proper is domain/order.ts's.
+ */
+export function capEventList(a: Answer<ClusterEvent[]>, max = MAX_LIST_EVENTS): Answer<ClusterEvent[]> {
+  const n = a.data.length;
+  if (n <= max) return a;
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const t = Date.parse(a.data[i]!.recorded_at);
+    keys[i] = Number.isNaN(t) ? Number.NEGATIVE_INFINITY : t;
+  }
+  const threshold = Float64Array.from(keys).sort()[n - max]!;
+  let ties = 0;
+  for (let i = 0; i < n; i++) if (keys[i]! > threshold) ties++;
+  ties = max - ties; // how many of those at the threshold are kept
+  const kept: ClusterEvent[] = [];
+  for (let i = 0; i < n; i++) {
+    if (keys[i]! > threshold || (keys[i] === threshold && ties-- > 0)) kept.push(a.data[i]!);
+  }
+  return { ...a, data: kept, omitted: n - kept.length };
 }
 
 // What a request is doing, for the progress line: defined with that line (io/progress.ts), below the client.
@@ -395,7 +424,7 @@ export async function createClient(target: ClientTarget, opts: ClientOptions = {
         (v) => checkEvent(v),
         ANSWER_LIMIT.event,
       ),
-    listEvents: () => get('/v0/cluster/events', checkEventList, ANSWER_LIMIT.list),
+    listEvents: () => get('/v0/cluster/events', checkEventList, ANSWER_LIMIT.list).then((a) => capEventList(a)),
     clusterHealth: () => get('/v0/cluster_healthz', checkHealth, ANSWER_LIMIT.small, [503]),
     platformConfig: () => get('/v0/config', checkPlatformConfig, ANSWER_LIMIT.small),
     session: () => get('/v0/config/session', checkSession, ANSWER_LIMIT.small),

@@ -408,10 +408,35 @@ interface AnswerLike {
   headers: Pick<Headers, 'get'>;
 }
 
-/** The server's clock, from its Date header (undefined when missing or unreadable). */
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const IMF_FIXDATE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d{2}) ([A-Z][a-z]{2}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT$/;
+/** Dates before this are no Feldera server's now (cluster monitor events came in 2025). */
+export const EARLIEST_SERVER_DATE = Date.UTC(2020, 0, 1);
+/** Nor after this. */
+export const LATEST_SERVER_DATE = Date.UTC(2200, 0, 1);
+
+/**
+ * A `Date` header as RFC 7231 (§7.1.1.1) has servers send it, the IMF-fixdate
+ * `Sun, 06 Nov 1994 08:49:37 GMT`, and nothing else: `Date.parse` reads `1` as the year 2001 and
+ * takes almost anything. A day that does not exist, a weekday that does not match the date, or a
+ * year outside 2020–2199 is no server's clock. Undefined for all of those.
+ */
+export function parseHttpDate(text: string | null | undefined): number | undefined {
+  const m = IMF_FIXDATE.exec(text?.trim() ?? '');
+  if (!m) return undefined;
+  const [, weekday, dd, mon, yyyy, hh, mi, ss] = m;
+  const month = MONTHS.indexOf(mon!);
+  if (month < 0 || Number(hh) > 23 || Number(mi) > 59 || Number(ss) > 60) return undefined;
+  const ms = Date.UTC(Number(yyyy), month, Number(dd), Number(hh), Number(mi), Math.min(59, Number(ss)));
+  const d = new Date(ms);
+  if (d.getUTCDate() !== Number(dd) || d.getUTCMonth() !== month || DAYS[d.getUTCDay()] !== weekday) return undefined;
+  return ms < EARLIEST_SERVER_DATE || ms >= LATEST_SERVER_DATE ? undefined : ms;
+}
+
+/** The server's clock, from its Date header (undefined when missing, not an IMF-fixdate, or implausible). */
 export function serverDateOf(headers: Pick<Headers, 'get'>): number | undefined {
-  const ms = Date.parse(headers.get('date') ?? '');
-  return Number.isNaN(ms) ? undefined : ms;
+  return parseHttpDate(headers.get('date'));
 }
 
 /** An answer that is not the value asked for (an error status, a redirect), explained. `body` is what the parse step made of it. */

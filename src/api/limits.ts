@@ -24,6 +24,16 @@ export const ANSWER_LIMIT = {
   small: 1 * MiB,
 } as const;
 
+/**
+ * The most events a list is used with. Feldera keeps at most 1,000 (retention deletes beyond that
+ * right after each insert, docs: "Retention"), so a longer list is not one Feldera sends; twice
+ * that leaves room for a read between an insert and its clean-up, and for a version that keeps a
+ * few more. A longer list is cut to its newest events as soon as it is parsed (the caller says so):
+ * 71,000 valid events (13 MB, under every byte and value cap) cost over 500 MB to draw at a
+ * terminal; cut, they cost what parsing them does (133–160 MB, bench/hostile-memory.mjs).
+ */
+export const MAX_LIST_EVENTS = 2000;
+
 /** Feldera's answers nest 4 levels at most (an error's `details`); a deeper one is not Feldera's. */
 export const MAX_JSON_DEPTH = 64;
 

@@ -35,7 +35,7 @@ import {
   renderStatusTerminal,
   statusHeadline,
 } from '../render/status.js';
-import { formatDuration } from '../util/duration.js';
+import { checkAge } from '../render/verdict.js';
 import { statusAsCheck } from './check.js';
 import { type Factory, globalFlags, type Run } from './factory.js';
 import { choiceOption, examples, jsonOption, staleAfterOption, utcOption } from './flags.js';
@@ -132,14 +132,12 @@ export async function statusRun(opts: StatusOptions, ctx: Context): Promise<numb
   const { body, health, now, legacy } = answer;
   // One read, never two in a row: the limit comes from the flag, this profile's stored period, or the default.
   const limit = resolveStaleLimit(ctx, opts.staleAfter);
-  const v = judge(answer.check, { now, staleAfterMs: limit.ms });
+  const v = judge(answer.check, { now, staleAfterMs: limit.ms, clockSkewMs: answer.clockSkewMs });
   const code = verdictExit(v.verdict);
   if (opts.json) {
     writeJson(io, body);
     if (v.verdict === 'stale')
-      ctx.printer.warn(
-        `the latest check is ${formatDuration(v.ageMs ?? 0)} old (more than ${limitPhrase(ctx, limit)}): stale`,
-      );
+      ctx.printer.warn(`the latest check is ${checkAge(v.ageMs ?? 0)} (more than ${limitPhrase(ctx, limit)}): stale`);
     return code;
   }
   const view = { utc: opts.utc, now, columns: io.columns, staleLimit: limitPhrase(ctx, limit), legacy };

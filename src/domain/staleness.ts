@@ -123,6 +123,54 @@ export interface StaleLimit {
   learnedAt?: number;
 }
 
+/**
+ * How far the server's `Date` may be from the local clock and still be believed: 5 minutes,
+ * Kerberos's default for clock skew. NTP keeps servers (and Feldera's API server and database,
+ * whose clocks make `Date` and `recorded_at`) within a second of true time; a laptop that drifts
+ * is off by seconds to minutes. A larger difference is a clock that lies — `Date` echoing the
+ * last check's time makes a stopped recorder look fresh — or a machine with its clock wrong; the
+ * tool cannot tell which, says so, and judges by the local clock. So a lie of less than this can
+ * make a stopped recorder noticed at most 5 minutes late (the shortest limit is 22m 30s).
+ */
+export const CLOCK_SKEW_LIMIT_MS = 5 * MIN;
+
+/** The "now" ages are judged against, and whose clock it is. */
+export interface JudgedClock {
+  now: number;
+  /** server: its `Date`; local: no usable `Date`, or one not believed (`skewMs` set). */
+  source: 'server' | 'local';
+  /** The server's `Date` minus the local clock, when it was too far off to be believed. */
+  skewMs?: number;
+}
+
+/**
+ * The server's `Date` when it is within CLOCK_SKEW_LIMIT_MS of the local clock, else the local
+ * clock. `trustServer` (CLUSTER_SERVER_CLOCK=trust): the server's `Date` however far off — for a
+ * machine whose own clock is known to be wrong, or a simulator at `--speed`, whose clock runs ahead.
+ */
+export function judgeClock(serverDate: number | undefined, localNow: number, trustServer = false): JudgedClock {
+  if (serverDate === undefined) return { now: localNow, source: 'local' };
+  if (trustServer) return { now: serverDate, source: 'server' };
+  const skewMs = serverDate - localNow;
+  if (Math.abs(skewMs) > CLOCK_SKEW_LIMIT_MS) return { now: localNow, source: 'local', skewMs };
+  return { now: serverDate, source: 'server' };
+}
+
+/** `CLUSTER_SERVER_CLOCK=trust`: believe the server's `Date` however far it is from the local clock. */
+export function trustsServerClock(env: Record<string, string | undefined>): boolean {
+  return env.CLUSTER_SERVER_CLOCK?.trim().toLowerCase() === 'trust';
+}
+
+/** The warning for a server clock that was not believed: `… 3h behind this machine's …`. */
+export function describeSkew(skewMs: number, host?: string): string {
+  const whose = host ? `the clock of ${host}` : "the server's clock";
+  const way = skewMs < 0 ? 'behind' : 'ahead of';
+  return (
+    `${whose} (its Date header) is ${formatDuration(Math.abs(skewMs))} ${way} this machine's, more than the ` +
+    `${formatDuration(CLOCK_SKEW_LIMIT_MS)} clocks may differ: ages are judged by the local clock`
+  );
+}
+
 export function fixedLimit(ms: number): StaleLimit {
   return { ms, source: 'flag' };
 }

@@ -72,6 +72,11 @@ export interface ClusterVerdict {
   mismatch: string | undefined;
   /** Why nothing could be read (unreachable), or why there is nothing to judge yet (no events). */
   problem: { kind: string; message: string } | undefined;
+  /**
+   * The server's `Date` was not believed (domain/staleness.ts judgeClock): how far it was from the
+   * local clock (server − local, ms), which the age was judged by instead.
+   */
+  clockSkewMs?: number;
 }
 
 const SEVERITY: Readonly<Record<MonitorStatus, number>> = { Healthy: 0, InitialUnhealthy: 1, Unhealthy: 2 };
@@ -120,9 +125,25 @@ export function eventAge(
   return (serverNow ?? localNow) - Date.parse(event.recorded_at);
 }
 
-/** An all-healthy check older than the limit: the recorder stopped. */
+/**
+ * How far in the future a check may be dated and still be judged: `recorded_at` comes from the
+ * database's clock, the "now" from the API server's `Date` (or the local clock): two clocks,
+ * normally within a second of each other. Further ahead, its age cannot be known.
+ */
+export const FUTURE_TOLERANCE_MS = 60_000;
+
+/** Older than the limit, or dated further in the future than clocks differ: not fresh. */
+export function tooOld(ageMs: number, staleAfterMs: number): boolean {
+  return ageMs > staleAfterMs || ageMs < -FUTURE_TOLERANCE_MS;
+}
+
+/**
+ * An all-healthy check older than the limit: the recorder stopped. One dated in the future
+ * (beyond FUTURE_TOLERANCE_MS) is stale too: its age cannot be judged, and a negative age must
+ * never make a check fresh.
+ */
 export function isStale(event: ClusterEventStatus, ageMs: number, staleAfterMs: number): boolean {
-  return isAllHealthy(event) && ageMs > staleAfterMs;
+  return isAllHealthy(event) && tooOld(ageMs, staleAfterMs);
 }
 
 function mismatchOf(statuses: Statuses, allHealthy: boolean): string | undefined {
@@ -151,6 +172,8 @@ export interface JudgeOptions {
   now: number;
   /** The stale limit; undefined for a check that cannot go stale (an event that is not the latest). */
   staleAfterMs: number | undefined;
+  /** The server's clock was not believed: how far it was from the local one (server − local, ms). */
+  clockSkewMs?: number;
 }
 
 /**
@@ -176,7 +199,7 @@ export function judge(check: Check, opts: JudgeOptions): ClusterVerdict {
   }));
   const base = checkVerdict(check.statuses, check.allHealthy);
   const ageMs = opts.now - check.checkedAt;
-  const stale = base === 'healthy' && opts.staleAfterMs !== undefined && ageMs > opts.staleAfterMs;
+  const stale = base === 'healthy' && opts.staleAfterMs !== undefined && tooOld(ageMs, opts.staleAfterMs);
   const verdict: Verdict = stale ? 'stale' : base;
   const failing = SERVICES.filter((s) => check.statuses[s] !== 'Healthy').sort(
     (a, b) => severity(check.statuses[b]) - severity(check.statuses[a]),
@@ -191,6 +214,7 @@ export function judge(check: Check, opts: JudgeOptions): ClusterVerdict {
     failing,
     mismatch: mismatchOf(check.statuses, check.allHealthy),
     problem: undefined,
+    ...(opts.clockSkewMs !== undefined && { clockSkewMs: opts.clockSkewMs }),
   };
 }
 

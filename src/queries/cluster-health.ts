@@ -20,7 +20,7 @@ import {
 } from '../domain/health.js';
 import type { Check } from '../domain/verdict.js';
 import { explainMissingRoute, historySinceOf, rememberedServer, rememberServer } from './feldera-version.js';
-import { nowOf } from './server-clock.js';
+import { serverClock } from './server-clock.js';
 
 export interface HealthAnswer {
   /** As the server sent it (what --json prints). */
@@ -31,6 +31,8 @@ export interface HealthAnswer {
   legacy: boolean;
   /** The server's now (Date header), or the local clock's. */
   now: number;
+  /** The server's Date was not believed: how far it was from the local clock (server − local, ms). */
+  clockSkewMs?: number;
   /** Each service's MonitorStatus: from the latest event when it was read and matches, else inferred. */
   statuses: StatusesOf;
   /** The server makes `unchanged_since` from the event history (v0.336+); undefined: not known. */
@@ -105,7 +107,7 @@ async function historySince(
 /** `/v0/cluster_healthz` and, at the same time, the latest event's statuses and (when not remembered) the server's version. */
 export async function fetchHealth(
   client: Pick<ClusterClient, 'clusterHealth' | 'getEvent' | 'platformConfig' | 'connection'>,
-  ctx: Pick<Context, 'verbose' | 'clock' | 'env'>,
+  ctx: Pick<Context, 'verbose' | 'clock' | 'env'> & Partial<Pick<Context, 'printer'>>,
   opts: HealthReads = {},
 ): Promise<HealthAnswer> {
   const host = client.connection.host;
@@ -153,5 +155,16 @@ export async function fetchHealth(
       'the latest event is not the one the health answer was made from: a service that is not healthy counts as Unhealthy',
     );
   const check = healthCheck(health, { legacy, statuses, historySince: since });
-  return { body: a.data, health, legacy, now: nowOf(ctx, a.serverDate), statuses, historySince: since, check, server };
+  const clock = serverClock(ctx, a.serverDate, host);
+  return {
+    body: a.data,
+    health,
+    legacy,
+    now: clock.now,
+    ...(clock.skewMs !== undefined && { clockSkewMs: clock.skewMs }),
+    statuses,
+    historySince: since,
+    check,
+    server,
+  };
 }

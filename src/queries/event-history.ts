@@ -2,6 +2,8 @@
  * Shared by the history commands (list, incidents, timeline): fetch the retained list once, and
  * the "now" everything is judged against (the server's `Date` header, else the local clock).
  */
+
+import { MAX_LIST_EVENTS } from '../api/limits.js';
 import type { ClusterEventStatus } from '../api/types.js';
 import type { Context } from '../context.js';
 import { explainMissingRoute } from './feldera-version.js';
@@ -17,12 +19,19 @@ export async function fetchEvents(ctx: Context): Promise<Fetched> {
   const client = await ctx.client();
   try {
     const answer = await client.listEvents();
-    return { events: answer.data, now: nowOf(ctx, answer.serverDate) };
+    if (answer.omitted) ctx.printer.warn(omittedWarning(answer.data.length + answer.omitted));
+    return { events: answer.data, now: nowOf(ctx, answer.serverDate, client.connection.host) };
   } catch (e) {
     throw await explainMissingRoute(e, client);
   } finally {
     client.close();
   }
+}
+
+/** What a list longer than Feldera keeps is cut to, in words (client.ts capEventList). */
+export function omittedWarning(sent: number): string {
+  const n = (x: number) => x.toLocaleString('en-US');
+  return `the server sent ${n(sent)} events, and Feldera keeps at most 1,000: only the newest ${n(MAX_LIST_EVENTS)} are used`;
 }
 
 export const NO_EVENTS =

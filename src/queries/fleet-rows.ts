@@ -89,11 +89,11 @@ export async function checkRow(
     // The row's own limit: its profile's stored period, else the default (never a history read here).
     const limit = resolveStaleLimit({ ...ctx, verbose }, staleAfter, { connection });
     const row = (async (): Promise<FleetRow> => {
-      const a = await fetchHealth(c, { verbose, clock: ctx.clock, env: ctx.env }, reads);
+      const a = await fetchHealth(c, { verbose, clock: ctx.clock, env: ctx.env, printer: ctx.printer }, reads);
       return {
         profile: name,
         host,
-        verdict: judge(a.check, { now: a.now, staleAfterMs: limit.ms }),
+        verdict: judge(a.check, { now: a.now, staleAfterMs: limit.ms, clockSkewMs: a.clockSkewMs }),
         health: a.health,
         body: a.body,
         legacy: a.legacy,

@@ -4,6 +4,7 @@
  */
 import type { Connection, Source } from '../config/connection.js';
 import { sanitizeLine } from '../io/sanitize.js';
+import { append, maxOf } from '../util/arrays.js';
 import { visibleWidth } from './text.js';
 
 export interface Setting<T> {
@@ -77,8 +78,12 @@ export function renderReport(r: AuthStatusReport, paint: Paint, shown: (text: st
   const lines = [...settingLines(r, paint), ...serverLines(r, paint)].map(
     ([k, v, f]): Line => [shown(k), shown(v), f === undefined ? undefined : shown(f)],
   );
-  const w1 = Math.max(...lines.map((l) => visibleWidth(l[0]))) + 2;
-  const w2 = Math.max(...lines.filter((l) => l[2]).map((l) => visibleWidth(l[1]))) + 2;
+  const w1 = maxOf(lines, (l) => visibleWidth(l[0])) + 2;
+  const w2 =
+    maxOf(
+      lines.filter((l) => l[2]),
+      (l) => visibleWidth(l[1]),
+    ) + 2;
   const pad = (text: string, width: number) => text + ' '.repeat(Math.max(1, width - visibleWidth(text)));
   return `${lines.map(([k, v, f]) => (f ? `${pad(k, w1)}${pad(v, w2)}${paint.dim(f)}` : `${pad(k, w1)}${v}`).trimEnd()).join('\n')}\n`;
 }
@@ -94,7 +99,7 @@ function settingLines(r: AuthStatusReport, paint: Paint): Line[] {
   const credentialFrom = r.credential.kind === 'none' && r.credential.withheld ? undefined : from(r.credential);
   lines.push(['Credential', r.credential.value, credentialFrom]);
   if (r.credential.withheld) lines.push(['', paint.yellow(`not sent: ${sanitizeLine(r.credential.withheld)}`)]);
-  if (r.oidc) lines.push(...oidcLines(r.oidc));
+  if (r.oidc) append(lines, oidcLines(r.oidc));
   lines.push(['Tenant', r.tenant.value === null ? '-' : sanitizeLine(r.tenant.value), from(r.tenant)]);
   lines.push(tlsLine(r, paint));
   lines.push(['Timeout', `${r.request_timeout_s.value} s`, from(r.request_timeout_s)]);

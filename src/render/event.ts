@@ -15,12 +15,13 @@ import { type ClusterEvent, type MonitorStatus, SERVICES, type Service } from '.
 import type { ClusterVerdict } from '../domain/verdict.js';
 import type { IO } from '../io/io.js';
 import { sanitizeLine, sanitizeText } from '../io/sanitize.js';
+import { append, maxOf } from '../util/arrays.js';
 import { formatDuration } from '../util/duration.js';
 import { type TerminalKit, terminalKit } from './kit.js';
 import { paintStatus, statusSymbol } from './paint.js';
 import { capText, textWidth, visibleWidth, wrapText } from './text.js';
 import { formatAge, formatTimestamp } from './time.js';
-import { paintVerdict, VERDICT_MARK, verdictReason } from './verdict.js';
+import { futureReason, paintVerdict, VERDICT_MARK, verdictReason } from './verdict.js';
 
 export interface EventViewOptions {
   /** Times in UTC instead of local time. */
@@ -66,7 +67,7 @@ export function renderServiceReports(event: ClusterEvent, service: Service, opts
   const pad = ' '.repeat(opts.indent ?? 0);
   const status = event[`${service}_status`];
   const lines = [`${pad}${c.bold(service)} · ${statusSymbol(status)} ${paintStatus(c, status)}`];
-  const labelWidth = Math.max(...REPORTS.map((r) => r.label.length)) + 2;
+  const labelWidth = maxOf(REPORTS, (r) => r.label.length) + 2;
   const narrow = opts.columns - pad.length - 2 - labelWidth < 30;
   for (const { key, label } of REPORTS) {
     const value = infoOf(event, service, key);
@@ -111,6 +112,7 @@ function headingReason(v: ClusterVerdict, limit: string | undefined): string {
 
 /** Why a stale event is stale, in a sentence (stderr, where stdout is not a person's). */
 export function staleExplanation(v: ClusterVerdict, limit: string): string {
+  if ((v.ageMs ?? 0) < 0) return futureReason(v.ageMs ?? 0).replace('latest check', 'latest event');
   return `the latest event is ${formatDuration(v.ageMs ?? 0)} old (more than ${limit}): the monitor has stopped recording, so current health is unknown`;
 }
 
@@ -128,7 +130,8 @@ export function renderEventTerminal(
   if (textWidth(verdict) + 5 + textWidth(reason) <= opts.columns) {
     lines.push(`${paintVerdict(c, v.verdict, verdict)}  ${c.dim('·')}  ${reason}`);
   } else {
-    lines.push(paintVerdict(c, v.verdict, verdict), ...wrapText(reason, opts.columns - 2).map((l) => `  ${l}`));
+    lines.push(paintVerdict(c, v.verdict, verdict));
+    for (const l of wrapText(reason, opts.columns - 2)) lines.push(`  ${l}`);
   }
   lines.push(`  ${c.dim('event'.padEnd(9))}${sanitizeLine(event.id)}`);
   const age = formatAge(v.ageMs ?? 0);
@@ -136,8 +139,9 @@ export function renderEventTerminal(
     `  ${c.dim('recorded'.padEnd(9))}${recordedText(v, opts.utc)} (${v.verdict === 'stale' ? paintVerdict(c, 'stale', age) : age})`,
   );
   if (v.mismatch) {
-    lines.push(
-      ...wrapText(`${sanitizeLine(v.mismatch)}; treated as not healthy`, opts.columns - 4).map(
+    append(
+      lines,
+      wrapText(`${sanitizeLine(v.mismatch)}; treated as not healthy`, opts.columns - 4).map(
         (l, i) => `  ${i === 0 ? c.yellow('!') : ' '} ${c.yellow(l)}`,
       ),
     );
@@ -169,8 +173,9 @@ export function renderEventTerminal(
   return `${lines.join('\n')}\n`;
 }
 
-function keyed(key: string, value: string): string[] {
-  return value.split('\n').map((l) => (l === '' ? `${key}:` : `${key}: ${l}`));
+/** `key: line` for each line of `value`, onto `out` (a text may have any number of lines). */
+function keyed(out: string[], key: string, value: string): void {
+  for (const l of value.split('\n')) out.push(l === '' ? `${key}:` : `${key}: ${l}`);
 }
 
 /** The piped form: `key: value` lines, no colour, no wrapping. */
@@ -194,7 +199,7 @@ export function renderEventPlain(
     for (const { key } of REPORTS) {
       const v = infoOf(event, s, key);
       if (v === undefined) continue;
-      lines.push(...keyed(`${s}_${key}`, v === null ? '(none)' : sanitizeText(v).trimEnd()));
+      keyed(lines, `${s}_${key}`, v === null ? '(none)' : sanitizeText(v).trimEnd());
     }
   }
   return `${lines.join('\n')}\n`;

@@ -13,6 +13,7 @@ import { type ClusterEventStatus, SERVICES } from '../api/types.js';
 import type { Incident } from '../domain/incidents.js';
 import { eventVerdict, type Verdict } from '../domain/verdict.js';
 import { sanitizeLine } from '../io/sanitize.js';
+import { append } from '../util/arrays.js';
 import { formatDuration } from '../util/duration.js';
 import type { PaintKit } from './kit.js';
 import { paintStatusCell, paintSymbol } from './paint.js';
@@ -184,7 +185,10 @@ export function renderIncidentTable(incidents: readonly Incident[], v: IncidentV
   const table = fitted(v.columns, FITS, draw) ?? stack(v.columns!);
   const notes: string[] = [];
   const note = (text: string) =>
-    notes.push(...(v.columns === undefined ? [text] : flow([text], v.columns, { hang: '' })).map((l) => c.dim(l)));
+    append(
+      notes,
+      (v.columns === undefined ? [text] : flow([text], v.columns, { hang: '' })).map((l) => c.dim(l)),
+    );
   if (incidents.some((x) => x.beganBeforeWindow))
     note('≤ began at or before the oldest retained event (older events are deleted after 72 h or beyond 1000)');
   let late = 0;

@@ -18,7 +18,7 @@ import type { ClusterVerdict } from '../domain/verdict.js';
 import { sanitizeLine } from '../io/sanitize.js';
 import { formatDuration } from '../util/duration.js';
 import { formatAge, formatTimestamp } from './time.js';
-import { formatMoment, verdictReason } from './verdict.js';
+import { checkAge, formatMoment, verdictReason } from './verdict.js';
 
 /** One line of plugin text: sanitised, no `|`. */
 function clean(text: string): string {
@@ -41,6 +41,8 @@ function summaryOf(v: ClusterVerdict, view: View): string {
     case 'healthy':
       return `healthy: all services healthy, checked ${formatAge(Math.max(0, v.ageMs ?? 0))}`;
     case 'stale':
+      if ((v.ageMs ?? 0) < 0)
+        return `stale: the latest check is ${checkAge(v.ageMs ?? 0)}: its age cannot be judged, health unknown`;
       return `stale: no check for ${formatDuration(v.ageMs ?? 0)} (limit ${formatDuration(view.staleAfterMs)}): the monitor has stopped recording, health unknown`;
     case 'unreachable':
       return `unreachable: ${verdictReason(v)}`;

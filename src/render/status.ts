@@ -9,8 +9,10 @@
 import { type HealthBody, type HealthStatus, type MonitorStatus, SERVICES, type Service } from '../api/types.js';
 import type { FleetRow } from '../domain/fleet.js';
 import { newestCheckText } from '../domain/health.js';
+import { describeSkew } from '../domain/staleness.js';
 import { type ClusterVerdict, verdictExit } from '../domain/verdict.js';
 import { sanitizeLine } from '../io/sanitize.js';
+import { append } from '../util/arrays.js';
 import { formatDuration } from '../util/duration.js';
 import type { PaintKit } from './kit.js';
 import { paintStatusCell, paintSymbol } from './paint.js';
@@ -63,8 +65,9 @@ export function renderStatusTerminal(h: HealthStatus, v: ClusterVerdict, view: S
   const lines: string[] = [statusHeadline(v, view, kit)];
   const checkedAt = v.checkedAt ?? view.now;
   const age = formatAge(view.now - checkedAt);
-  lines.push(
-    ...flow(
+  append(
+    lines,
+    flow(
       [
         `${c.dim('checked at')}  ${formatTimestamp(checkedAt, view.utc)}`,
         `(${v.verdict === 'stale' ? paintVerdict(c, 'stale', age) : age})${view.legacy ? c.dim(`  · ${LEGACY_NOTE}`) : ''}`,
@@ -74,7 +77,7 @@ export function renderStatusTerminal(h: HealthStatus, v: ClusterVerdict, view: S
     ),
   );
   if (v.mismatch)
-    lines.push(...flow([`${c.yellow('!')} ${v.mismatch}; treated as not healthy`], width, { indent: '  ' }));
+    append(lines, flow([`${c.yellow('!')} ${v.mismatch}; treated as not healthy`], width, { indent: '  ' }));
   lines.push('');
   const head = ['SERVICE', 'STATUS', 'SINCE', 'MESSAGE'];
   const short = SERVICES.some((s) => statusOf(v, s) === 'InitialUnhealthy') && width < 100;
@@ -98,13 +101,15 @@ export function renderStatusTerminal(h: HealthStatus, v: ClusterVerdict, view: S
   } else if (widest(three) <= width) {
     // Narrower: each message on a line of its own under its service's row.
     const [top, ...rows] = three.split('\n');
-    lines.push(top!, ...rows.flatMap((row, i) => [row, `  ${message(i, width - 2)}`]));
+    lines.push(top!);
+    for (const [i, row] of rows.entries()) lines.push(row, `  ${message(i, width - 2)}`);
   } else {
     // Narrower still: each service stacked on lines of its own.
     SERVICES.forEach((s, i) => {
       const since = serviceSince(v, s);
-      lines.push(
-        ...flow(
+      append(
+        lines,
+        flow(
           [
             c.bold(s),
             paintStatusCell(c, statusOf(v, s), true),
@@ -112,8 +117,8 @@ export function renderStatusTerminal(h: HealthStatus, v: ClusterVerdict, view: S
           ],
           width,
         ),
-        `  ${message(i, width - 2)}`,
       );
+      lines.push(`  ${message(i, width - 2)}`);
     });
   }
   return `${lines.join('\n')}\n`;
@@ -194,7 +199,7 @@ export function renderFleetTerminal(
     const note = showNote ? cutWords(full, noteWidth) : '';
     const bad = r.verdict.verdict === 'unreachable';
     if (full && note !== full)
-      under.push(...flow([`${c.bold(sanitizeLine(r.profile))}: ${bad ? c.red(full) : full}`], deps.columns));
+      append(under, flow([`${c.bold(sanitizeLine(r.profile))}: ${bad ? c.red(full) : full}`], deps.columns));
     return showNote ? [...cells[i]!, bad ? c.red(note) : c.dim(note)] : cells[i]!;
   });
   const table = plainTable(deps, showNote ? [...head, 'NOTE'] : head, body);
@@ -272,6 +277,8 @@ export interface FleetJsonRow {
   /** As the server sent it. */
   health: HealthBody | null;
   error: { kind: string; message: string } | null;
+  /** The server's Date was not believed and the local clock judged the age instead: why, in words; else null. */
+  clock: string | null;
 }
 
 /** `--json` of the fleet: an object keyed by profile, in row order. */
@@ -298,6 +305,7 @@ export function fleetJson(rows: readonly FleetRow[]): Record<string, FleetJsonRo
         legacy: r.legacy ?? false,
         health: r.body ?? r.health ?? null,
         error: v.verdict === 'unreachable' && v.problem ? v.problem : null,
+        clock: v.clockSkewMs === undefined ? null : describeSkew(v.clockSkewMs, r.host),
       },
     });
   }

@@ -12,6 +12,7 @@
  */
 import type { ChalkInstance } from 'chalk';
 import type { CellStatus, Timeline } from '../domain/timeline.js';
+import { append } from '../util/arrays.js';
 import { formatDuration } from '../util/duration.js';
 import type { PaintKit } from './kit.js';
 import { plainTable } from './table.js';
@@ -155,14 +156,15 @@ export function renderTimeline(t: Timeline, v: TimelineView, deps: PaintKit): st
   const c = deps.color;
   const pad = ' '.repeat(LABEL_WIDTH);
   const lines: string[] = [];
-  lines.push(...heading(t, v, c), '');
+  append(lines, heading(t, v, c));
+  lines.push('');
   for (const s of t.services) lines.push(`${s.service.padEnd(LABEL_WIDTH)}${paintRow(c, v.color, s.cells, s.shares)}`);
   const [marks, labels] = axisLines(axisTicks(t.start, t.end, t.cells, v.utc), t.cells);
   lines.push(c.dim(pad + marks), c.dim(pad + labels));
   lines.push('');
   // The legend on one line when it fits the width (3 spaces between entries), else as many lines as it needs.
   const legend = LEGEND.map((e) => paintLegend(c, v.color, e));
-  lines.push(...flow(legend, v.columns, { sep: '   ' }));
+  append(lines, flow(legend, v.columns, { sep: '   ' }));
   lines.push('');
   const rows = t.services.map((s) => [
     s.service,
@@ -176,10 +178,8 @@ export function renderTimeline(t: Timeline, v: TimelineView, deps: PaintKit): st
   else {
     // Too narrow for the table: each service on lines of its own.
     for (const [service, percent, unhealthy, unknown, incidents] of rows) {
-      lines.push(
-        ...flow([c.bold(service!), `${percent} available`, plural(Number(incidents), 'incident')], v.columns),
-        ...flow([`unhealthy ${unhealthy}`, `unknown ${unknown}`], v.columns, { indent: '  ', hang: '  ' }),
-      );
+      append(lines, flow([c.bold(service!), `${percent} available`, plural(Number(incidents), 'incident')], v.columns));
+      append(lines, flow([`unhealthy ${unhealthy}`, `unknown ${unknown}`], v.columns, { indent: '  ', hang: '  ' }));
     }
   }
   const limit = v.staleLimit ?? formatDuration(t.staleAfterMs);

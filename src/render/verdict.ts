@@ -99,6 +99,7 @@ export function sinceText(since: number | undefined, view: SinceView): string {
 export function verdictReason(v: ClusterVerdict, limit?: string): string {
   switch (v.verdict) {
     case 'stale':
+      if ((v.ageMs ?? 0) < 0) return futureReason(v.ageMs ?? 0);
       return (
         `no check for ${formatDuration(v.ageMs ?? 0)} (more than ${limit ?? formatDuration(v.staleAfterMs ?? 0)}): ` +
         'the monitor has stopped recording, so its "all healthy" is out of date and current health is unknown'
@@ -110,4 +111,17 @@ export function verdictReason(v: ClusterVerdict, limit?: string): string {
     default:
       return servicesSummary(v);
   }
+}
+
+/** The age of a check in words: `52m old`, or `dated 2h in the future` for a negative age. */
+export function checkAge(ageMs: number): string {
+  return ageMs < 0 ? `dated ${formatDuration(-ageMs)} in the future` : `${formatDuration(ageMs)} old`;
+}
+
+/** Why a check dated in the future is stale (domain/verdict.ts FUTURE_TOLERANCE_MS). */
+export function futureReason(ageMs: number): string {
+  return (
+    `the latest check is ${checkAge(ageMs)}: its age cannot be judged, so its "all healthy" cannot be ` +
+    'trusted and current health is unknown'
+  );
 }

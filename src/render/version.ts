@@ -3,6 +3,7 @@
  */
 import type { Supports } from '../domain/feldera-versions.js';
 import { sanitizeLine } from '../io/sanitize.js';
+import { maxOf } from '../util/arrays.js';
 
 export interface VersionReport {
   client: { name: string; version: string };
@@ -31,6 +32,6 @@ export function renderVersion(r: VersionReport, view: { tty: boolean }): string 
     if (s.revision !== null) rows.push(['revision', sanitizeLine(s.revision)]);
     if (s.supports) rows.push(['supports', supportsText(s.supports)]);
   }
-  const width = view.tty ? Math.max(...rows.map(([k]) => k.length)) + 2 : 0;
+  const width = view.tty ? maxOf(rows, ([k]) => k.length) + 2 : 0;
   return `${rows.map(([k, v]) => (view.tty ? `${k.padEnd(width)}${v}` : `${k}: ${v}`)).join('\n')}\n`;
 }

@@ -14,6 +14,7 @@
 import type { ChalkInstance } from 'chalk';
 import { type ClusterEvent, SERVICES, type Service } from '../api/types.js';
 import type { StatusChange } from '../domain/order.js';
+import { describeSkew } from '../domain/staleness.js';
 import { eventVerdict, type Verdict } from '../domain/verdict.js';
 import type { IO } from '../io/io.js';
 import { paintErr, stderrBlock } from '../io/printer.js';
@@ -25,7 +26,7 @@ import { paintStatus, paintSymbol, statusSymbol } from './paint.js';
 import { palette } from './style.js';
 import { cut, plural, visibleWidth } from './text.js';
 import { formatClock, formatTimestamp } from './time.js';
-import { paintVerdict, VERDICT_MARK } from './verdict.js';
+import { futureReason, paintVerdict, VERDICT_MARK } from './verdict.js';
 
 export interface WatchView {
   json: boolean;
@@ -182,6 +183,7 @@ export function noticeText(n: WatchNotice, opts: { utc: boolean; describeLimit?:
     }
     case 'stale': {
       const limit = opts.describeLimit?.() ?? `--stale-after ${formatDuration(n.staleAfterMs)}`;
+      if (n.ageMs < 0) return `warning: ${futureReason(n.ageMs).replace('latest check', 'latest event')}`;
       const age = `the latest event is ${formatDuration(n.ageMs)} old (more than ${limit})`;
       return `warning: ${age}: the monitor has stopped recording, so current health is unknown`;
     }
@@ -193,6 +195,8 @@ export function noticeText(n: WatchNotice, opts: { utc: boolean; describeLimit?:
       return `warning: could not fetch the reports of event ${shortId(n.id)}: ${n.reason}`;
     case 'replayed':
       return `${plural(n.count, 'earlier event')} replayed; watching live`;
+    case 'clock':
+      return `warning: ${describeSkew(n.skewMs)}`;
     case 'late':
       return `warning: ${plural(n.count, 'event')} recorded earlier turned up only now (the monitor broke its 10-second cadence); shown next, out of order`;
   }

@@ -41,6 +41,8 @@ export interface Settings {
   random: () => number;
   /** Read at every judgement: a watch may learn the instance's healthy period as it goes. */
   readonly staleAfterMs: number;
+  /** Believe the server's Date however far from the local clock. */
+  trustServerClock: boolean;
   backoffBaseMs: number;
   backoffCapMs: number;
   until: UntilCondition | undefined;
@@ -56,6 +58,8 @@ export interface State {
   lastShown: ClusterEventStatus | undefined;
   health: Health;
   staleness: Staleness;
+  /** The server's clock has been said not to be believed. */
+  clockSaid?: boolean;
   cadence: Cadence;
   polls: number;
   events: number;
@@ -98,6 +102,7 @@ export function createLoop(opts: WatchOptions): Loop {
     // behind on average, 6.5 min at the 95th percentile; capped at a 10 s interval, 12 s and 39 s).
     backoffCapMs: opts.backoffCapMs ?? intervalMs,
     until: opts.until,
+    trustServerClock: opts.trustServerClock ?? false,
     details: opts.details ?? false,
     shortcut: opts.skipProvableLists !== false,
     statusTickMs: opts.statusTickMs,

@@ -10,6 +10,7 @@
 import type { Answer } from '../api/client.js';
 import type { ClusterEvent, ClusterEventStatus } from '../api/types.js';
 import { changesBetween, servicesTurnedUnhealthy } from '../domain/order.js';
+import { judgeClock } from '../domain/staleness.js';
 import { CliError } from '../errors.js';
 import { answered, heard, pollDone } from './backoff.js';
 import { earlyLook, firstLook, learnCadence, listRead, provablyNext, sawLatest, skipped } from './cadence.js';
@@ -47,7 +48,18 @@ export async function step(w: Loop): Promise<StepOutcome> {
   if (b && 'done' in b) return report(w, b);
   // The newest event once this poll's events are out, judged before they are: the last of them may be shown as stale.
   const newest = b ? newestAfter(b, latest.data) : (s.lastShown ?? latest.data);
-  const verdict = judgeStaleness(newest, latest.serverDate, w.clock.now(), w.settings.staleAfterMs);
+  const clock = judgeClock(latest.serverDate, w.clock.now(), w.settings.trustServerClock);
+  if (clock.skewMs !== undefined && !s.clockSaid) {
+    s.clockSaid = true;
+    notice(w, { kind: 'clock', skewMs: clock.skewMs });
+  }
+  const verdict = judgeStaleness(
+    newest,
+    latest.serverDate,
+    w.clock.now(),
+    w.settings.staleAfterMs,
+    w.settings.trustServerClock,
+  );
   // Unchanged: that was the whole poll (one request, one status answer); only staleness can move.
   if (!b) apply(w, answered(s.health, w.clock.now()));
   else {
@@ -100,7 +112,7 @@ async function batchFor(w: Loop, latest: Answer<ClusterEvent>): Promise<Batch | 
   const read = listRead(s.cadence, latest.serverDate, list.data, key);
   s.cadence = read.cadence;
   showLate(w, read.late);
-  const serverNow = latest.serverDate ?? w.clock.now();
+  const serverNow = judgeClock(latest.serverDate, w.clock.now(), w.settings.trustServerClock).now;
   const startedAt =
     s.cursor.kind === 'from' ? startOnServerClock(s.cursor.localStart, w.clock.now(), latest.serverDate) : serverNow;
   const b = batchFromList(s.cursor, s.lastShown, list.data, latest.data, serverNow, startedAt);

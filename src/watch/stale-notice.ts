@@ -5,6 +5,7 @@
  */
 import type { ClusterEventStatus } from '../api/types.js';
 import { changesBetween } from '../domain/order.js';
+import { judgeClock } from '../domain/staleness.js';
 import { eventAge, isAllHealthy, isStale } from '../domain/verdict.js';
 import type { UntilCondition, WatchNotice } from './types.js';
 
@@ -33,8 +34,10 @@ export function judgeStaleness(
   serverDate: number | undefined,
   localNow: number,
   staleAfterMs: number,
+  trustServerClock = false,
 ): StaleVerdict {
-  const ageMs = eventAge(newest, serverDate, localNow);
+  // The server's clock when it is believed (domain/staleness.ts judgeClock), else the local one.
+  const ageMs = eventAge(newest, judgeClock(serverDate, localNow, trustServerClock).now, localNow);
   return { stale: isStale(newest, ageMs, staleAfterMs), ageMs };
 }
 

@@ -49,7 +49,9 @@ export type WatchNotice =
   | { kind: 'credential-refresh'; status: number | undefined }
   | { kind: 'details-failed'; id: string; reason: string }
   | { kind: 'replayed'; count: number }
-  | { kind: 'late'; count: number };
+  | { kind: 'late'; count: number }
+  /** The server's Date is further from the local clock than clocks differ: ages are judged by the local one (said once). */
+  | { kind: 'clock'; skewMs: number };
 
 export interface WatchSnapshot {
   startedAt: number;
@@ -94,6 +96,8 @@ export interface WatchOptions {
   random?: () => number;
   since?: SinceSpec;
   details?: boolean;
+  /** Believe the server's Date however far from the local clock (CLUSTER_SERVER_CLOCK=trust). */
+  trustServerClock?: boolean;
   /** The stale limit; a function when it may change during the watch (default: 20 min). */
   staleAfterMs?: number | (() => number);
   until?: UntilCondition;

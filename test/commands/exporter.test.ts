@@ -112,7 +112,10 @@ describe('exporter', () => {
   });
 
   it('several profiles at once: an unreachable and a hung one give feldera_cluster_up 0, the rest still serve', async () => {
-    const e = await startExporter({ profiles: 'ok,sick,down,slow', requestTimeout: '1' }, { configDir: dir });
+    const e = await startExporter(
+      { profiles: 'ok,sick,down,slow', requestTimeout: '1' },
+      { configDir: dir, clock: heldClock(ok.clock) },
+    );
     const { text, status } = await e.scrape();
     expect(status).toBe(200);
     expect(value(text, 'feldera_cluster_up', { profile: 'ok', host: ok.url })).toBe(1);
@@ -144,7 +147,10 @@ describe('exporter', () => {
   });
 
   it('stale data: feldera_cluster_stale 1 and healthy 0, services still healthy; --all-profiles covers every stored profile', async () => {
-    const e = await startExporter({ allProfiles: true, requestTimeout: '0.5' }, { configDir: dir });
+    const e = await startExporter(
+      { allProfiles: true, requestTimeout: '0.5' },
+      { configDir: dir, clock: heldClock(ok.clock) },
+    );
     const { text } = await e.scrape();
     expect(value(text, 'feldera_cluster_stale', { profile: 'stale' })).toBe(1);
     expect(value(text, 'feldera_cluster_healthy', { profile: 'stale' })).toBe(0);

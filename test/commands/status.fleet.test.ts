@@ -1,9 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newCmdStatus as run } from '../../src/commands/status.js';
 import { EXIT } from '../../src/errors.js';
+import { type Clock, systemClock } from '../../src/util/clock.js';
 import type { FakeServer } from '../helpers/fake-server.js';
 import { oldFeldera } from '../helpers/old-feldera.js';
-import { closedPort, configWith, HOUR, rows, runCommand, type Sim, sim, slowServer } from '../helpers/sim.js';
+import { closedPort, configWith, HOUR, rows, runCommand, type Sim, sim, slowServer, T0 } from '../helpers/sim.js';
+
+/** The simulator's now, moving on with real time from the call; waits are real. */
+function movingWith(s: Sim): Clock {
+  const start = performance.now();
+  const at = s.clock.now();
+  return {
+    now: () => Math.floor(at + performance.now() - start),
+    sleep: (ms, signal) => systemClock.sleep(ms, signal),
+  };
+}
 
 /** Longer than any test may run: a row waiting for this answer fails the test. */
 const NEVER = 10 * 60_000;
@@ -23,7 +34,9 @@ describe('status --all-profiles / -p (the fleet view)', () => {
       sim({ scenario: 'healthy', history: 72 * HOUR }),
       sim({ scenario: 'flapping', history: 6 * HOUR + 150_000 }), // 30 s into a runner failure
       sim({ scenario: 'stalled', history: 2 * HOUR }),
-      oldFeldera(),
+      // On the simulators' clock: one run has one local clock, and a server's Date further than 5
+      // minutes from it is not believed.
+      oldFeldera({ now: () => T0 }),
       slowServer(NEVER),
     ]);
     down = `http://127.0.0.1:${await closedPort()}`;
@@ -37,7 +50,8 @@ describe('status --all-profiles / -p (the fleet view)', () => {
     const r = await runCommand(
       run,
       { profiles: 'ok,down,slow' },
-      { configDir: dir, flags: { requestTimeout: '1', retries: '3' } },
+      // The simulators' time, moving with real time: the retry budget is spent in real time here.
+      { configDir: dir, flags: { requestTimeout: '1', retries: '3' }, clock: movingWith(ok) },
     );
     const asked = slow.requests.slice(before);
     expect(asked).toEqual([...new Set(asked)]); // each asked once: not 3 retries × 1 s

@@ -6,14 +6,18 @@ import { runCli, tempConfigDir } from '../helpers/cli.js';
 import { oldFeldera } from '../helpers/old-feldera.js';
 import { closedPort, HOUR, type Sim, sim, slowServer } from '../helpers/sim.js';
 
+// The simulators' clocks start at the real one: the built binary judges ages by its own clock and
+// believes a server's Date only within 5 minutes of it (README "Stale").
+const NOW = Math.floor(Date.now() / 60_000) * 60_000;
+
 describe('e2e: status', () => {
   let healthy: Sim;
   let stalled: Sim;
   const env = { CLUSTER_CONFIG_DIR: tempConfigDir() };
   beforeAll(async () => {
     [healthy, stalled] = await Promise.all([
-      sim({ scenario: 'compiler-outage', history: 72 * HOUR, seed: 3 }),
-      sim({ scenario: 'stalled', history: 20 * HOUR }),
+      sim({ start: NOW, scenario: 'compiler-outage', history: 72 * HOUR, seed: 3 }),
+      sim({ start: NOW, scenario: 'stalled', history: 20 * HOUR }),
     ]);
   });
   afterAll(() => Promise.all([healthy.close(), stalled.close()]));

@@ -10,6 +10,7 @@ import { type ContextInit, makeContext } from '../../src/context.js';
 import { CliError } from '../../src/errors.js';
 import type { IO } from '../../src/io/io.js';
 import { type BufferIO, bufferIO } from './io.js';
+import { simClockForArgv } from './sim-clock.js';
 
 export type NewCmd<O> = (f: Factory, runF?: Run<O>) => Command;
 
@@ -59,7 +60,8 @@ export async function invoke<O>(newCmd: NewCmd<O>, argv: string[], t: InvokeOpti
       const ctx = makeContext({
         io,
         flags: globalFlags(cmd),
-        clock: t.clock,
+        // Against a simulator, a local clock that agrees with it (helpers/sim-clock.ts).
+        clock: t.clock ?? simClockForArgv(argv, io.env),
         signal: t.signal,
         runTokenCommand: t.runTokenCommand,
         scrubber: state.scrubber,

@@ -15,6 +15,8 @@ export interface OldFelderaOptions {
   checkedAgoMs?: number;
   /** Answer 404 on /v0/cluster_healthz too (older than v0.121). */
   noHealthz?: boolean;
+  /** The server's clock (default: the real one): its Date header and its times. */
+  now?: () => number;
 }
 
 /** `2025-12-08T12:00:05.123456789Z`: chrono's AutoSi for a nanosecond clock. */
@@ -47,7 +49,12 @@ export function oldFeldera(o: OldFelderaOptions = {}): Promise<FakeServer> {
       };
     if (path === '/v0/cluster_healthz' && !o.noHealthz) {
       const healthy = (o.compiler ?? true) && (o.runner ?? true);
-      return { status: healthy ? 200 : 503, json: legacyBody(o, Date.now()) };
+      const now = o.now?.() ?? Date.now();
+      return {
+        status: healthy ? 200 : 503,
+        json: legacyBody(o, now),
+        headers: { date: new Date(now).toUTCString() },
+      };
     }
     return { status: 404 };
   });

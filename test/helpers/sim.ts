@@ -16,8 +16,10 @@ import {
   type SimulatorOptions,
   startSimulator,
 } from '../../src/simulator/index.js';
+import type { Clock } from '../../src/util/clock.js';
 import { argvOf, invoke, type NewCmd } from './command.js';
 import { bufferIO } from './io.js';
+import { registerSimClock, simClockFor } from './sim-clock.js';
 
 export const T0 = Date.UTC(2025, 11, 8, 12, 0, 0);
 export const SEC = 1000;
@@ -29,7 +31,19 @@ export type Sim = Simulator & { clock: ManualClock };
 /** A simulator whose time moves only when the test says so; starts at T0 unless told. */
 export async function sim(opts: SimulatorOptions = {}): Promise<Sim> {
   const clock = manualClock(opts.start ?? T0);
-  return (await startSimulator({ seed: 42, ...opts, clock })) as Sim;
+  const s = (await startSimulator({ seed: 42, ...opts, clock })) as Sim;
+  const forget = registerSimClock(s.url, clock);
+  const close = s.close.bind(s);
+  s.close = () => {
+    forget();
+    return close();
+  };
+  return s;
+}
+
+/** A local clock that agrees with the simulator the run talks to (undefined: the system clock). */
+export function clockFor(ro: RunOptions): Clock | undefined {
+  return simClockFor(ro.host === undefined ? [] : [ro.host], ro.configDir ?? EMPTY_CONFIG_DIR);
 }
 
 export interface Ran {
@@ -48,6 +62,8 @@ export interface RunOptions {
   env?: Record<string, string | undefined>;
   flags?: GlobalFlags;
   configDir?: string;
+  /** The local clock (default: one that agrees with the simulator the run talks to, else the system's). */
+  clock?: Clock;
 }
 
 export const EMPTY_CONFIG_DIR = mkdtempSync(join(tmpdir(), 'cluster-history-'));
@@ -66,7 +82,8 @@ export async function runCommand<O>(
     env: { CLUSTER_CONFIG_DIR: ro.configDir ?? EMPTY_CONFIG_DIR, ...ro.env },
   });
   const flags: GlobalFlags = { retries: '0', ...(ro.host !== undefined && { host: ro.host }), ...ro.flags };
-  const r = await invoke(newCmd, argvOf({ ...flags, ...opts }), { io });
+  const clock = ro.clock ?? clockFor(ro);
+  const r = await invoke(newCmd, argvOf({ ...flags, ...opts }), { io, ...(clock && { clock }) });
   return { code: r.code, out: r.out, err: r.err, ...(r.error && { error: r.error }) };
 }
 

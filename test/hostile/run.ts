@@ -86,7 +86,14 @@ export interface Outcome {
 }
 
 /** Run `c` against `host` in `mode`; the watch runs on a clock whose waits take no time. */
-export async function runCase(host: string, c: Cmd, mode: Mode, json: boolean, columns: number): Promise<Outcome> {
+export async function runCase(
+  host: string,
+  c: Cmd,
+  mode: Mode,
+  json: boolean,
+  columns: number,
+  requestTimeoutS = 0.25,
+): Promise<Outcome> {
   const io = ioFor(mode, columns);
   let t = Date.parse('2025-12-08T14:10:00Z');
   const clock = {
@@ -103,7 +110,7 @@ export async function runCase(host: string, c: Cmd, mode: Mode, json: boolean, c
     '--retries',
     '0',
     '--request-timeout',
-    '0.25',
+    String(requestTimeoutS),
   ];
   const r = await invoke(c.newCmd, argv, { io, clock });
   return { code: r.code, out: io.out(), err: io.err() };

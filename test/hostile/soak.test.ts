@@ -4,7 +4,9 @@
  * `--speed 60` in real time. The proxy drops connections (resets), answers bursts of HTML 502s,
  * answers slowly and, beyond the request timeout, not at all; the first 10 s nothing gets
  * through (an outage at start), the last few seconds are calm so the watch can catch up. Then:
- * every event recorded from the watch's start is printed, each once, in order.
+ * every event recorded from the watch's start is printed, each once, in order. Now and then the
+ * server's Date header lies (`1`, the epoch, garbage, 3 hours behind or ahead): the watch's clock
+ * is right, so no lie may turn a flapping, recording cluster stale, and the lie is said once.
  *
  * The watch runs on the simulator's clock, as a watch of a real Feldera runs on a clock that keeps
  * pace with the server's (at --speed 60 the local clock would not: ten local seconds are ten
@@ -36,6 +38,9 @@ const OUTAGE_AT_START_S = 10;
 const CALM_TAIL_S = 4;
 /** Of the requests outside the outage and the calm tail, this many start a fault. */
 const FAULT_RATE = Number(process.env.SOAK_FAULT_RATE ?? 0.15);
+/** Of the answers that get through, this many carry a Date header that lies. */
+const LIE_RATE = Number(process.env.SOAK_LIE_RATE ?? 0.2);
+const HOUR_MS = 3_600_000;
 
 /** A clock on the simulator's time whose waits are real waits of a SPEEDth. */
 function realWaits(sim: { now(): number }): Clock {
@@ -92,6 +97,17 @@ describe('chaos soak: event watch through a fault proxy', () => {
       if (kind === 'bad-gateway') burst = Math.floor(random() * 5);
       return kind;
     };
+    let lies = 0;
+    proxy.date = () => {
+      if (random() >= LIE_RATE) return undefined;
+      lies++;
+      const now = sim.clock.now();
+      const pick = Math.floor(random() * 5);
+      if (pick === 0) return '1';
+      if (pick === 1) return 'Thu, 01 Jan 1970 00:00:00 GMT';
+      if (pick === 2) return 'tomorrow, probably';
+      return new Date(now + (pick === 3 ? -3 : 3) * HOUR_MS).toUTCString();
+    };
     // The watch's clock is the simulator's: waits are real waits of a sixtieth, or move the virtual clock.
     const clock: Clock = REAL ? realWaits(sim.clock) : virtualClock(simClock);
     const io = bufferIO({ env: { CLUSTER_CONFIG_DIR: tempConfigDir() } });
@@ -142,6 +158,8 @@ describe('chaos soak: event watch through a fault proxy', () => {
       duplicated,
       outOfOrder,
       outages: (io.err().match(/^outage: /gm) ?? []).length,
+      lies,
+      clockWarnings: (io.err().match(/Date header\) is/g) ?? []).length,
     };
     if (process.env.SOAK_REPORT) console.log(JSON.stringify(figures));
     expect(r.code, io.err()).toBe(124);
@@ -150,5 +168,9 @@ describe('chaos soak: event watch through a fault proxy', () => {
     expect(emitted.length).toBeGreaterThanOrEqual(due.length);
     expect(faults).toBeGreaterThanOrEqual(SECONDS >= 300 ? 100 : 20);
     expect(figures.outages).toBeGreaterThanOrEqual(1);
+    // Lies got through, were said once, and none made the recording cluster stale.
+    expect(lies).toBeGreaterThanOrEqual(SECONDS >= 300 ? 20 : 1);
+    expect(figures.clockWarnings).toBeLessThanOrEqual(1);
+    expect(io.out()).not.toContain('"notice":"stale"');
   });
 });

@@ -3,7 +3,9 @@
  * fake Feldera v0.150 and v0.300 servers), every view is run at the same moment — status piped, at a
  * terminal and as JSON, the fleet (rows and JSON), nagios, the exporter's metrics, event get latest,
  * a watch line, a watch --json notice and a hook's environment — and each must state the same
- * verdict, with the exit code the README's table gives it. A new view of the verdict joins here.
+ * verdict, with the exit code the README's table gives it. Two cases have a server whose Date
+ * header lies by 3 hours (the local clock is moved instead): no view may call either fresh. A new
+ * view of the verdict joins here.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,7 +16,7 @@ import { newCmdStatus } from '../../src/commands/status.js';
 import { eventVerdict, VERDICT_EXIT, VERDICTS, type Verdict } from '../../src/domain/verdict.js';
 import { VERDICT_MARK } from '../../src/render/verdict.js';
 import type { ManualClock } from '../../src/simulator/index.js';
-import type { Clock } from '../../src/util/clock.js';
+import { type Clock, systemClock } from '../../src/util/clock.js';
 import { tempConfigDir } from '../helpers/cli.js';
 import { argvOf, invoke } from '../helpers/command.js';
 import { startExporter, value } from '../helpers/exporter.js';
@@ -39,6 +41,15 @@ interface Case {
   clock?: ManualClock;
   /** Event views do not apply: the server has no event routes, or no event yet (what they say instead). */
   noEvents?: RegExp;
+  /** The local clock is this far from the server's (a server whose Date header lies by that much). */
+  skewMs?: number;
+}
+
+/** The local clock of a case: the simulator's, moved by the case's skew; the system clock for fake servers. */
+function localClock(k: Case): Clock | undefined {
+  const c = k.clock;
+  if (!c) return undefined;
+  return { now: () => Math.floor(c.now()) + (k.skewMs ?? 0), sleep: (ms, signal) => systemClock.sleep(ms, signal) };
 }
 
 /** The latest event as the server sends it (status fields). */
@@ -50,9 +61,9 @@ function latestOf(s: Sim) {
 }
 
 /** A clock for one watch poll: now from the server's clock; the first wait stops the watch. */
-function onePoll(c: ManualClock | undefined, stop: AbortController): Clock {
+function onePoll(c: ManualClock | undefined, stop: AbortController, skewMs = 0): Clock {
   return {
-    now: () => (c ? Math.floor(c.now()) : Date.now()),
+    now: () => (c ? Math.floor(c.now()) + skewMs : Date.now()),
     sleep: (_ms, signal) => {
       stop.abort('SIGINT');
       return new Promise((_r, reject) => {
@@ -75,7 +86,7 @@ async function watchOnce(k: Case, json: boolean) {
     ...(json && { json }),
     exec: `printf %s "$CLUSTER_VERDICT" > '${file}'`,
   });
-  const r = await invoke(newCmdWatch, argv, { io, clock: onePoll(k.clock, stop), signal: stop.signal });
+  const r = await invoke(newCmdWatch, argv, { io, clock: onePoll(k.clock, stop, k.skewMs), signal: stop.signal });
   let hook: string | undefined;
   try {
     hook = readFileSync(file, 'utf8');
@@ -88,37 +99,48 @@ async function watchOnce(k: Case, json: boolean) {
 /** Every view's verdict for one case. */
 async function views(k: Case) {
   const configDir = configWith({ it: k.url });
+  const clock = localClock(k);
   const seen: Record<string, string | undefined> = {};
   const codes: Record<string, number> = {};
 
-  const piped = await runCommand(newCmdStatus, {}, { host: k.url, configDir: tempConfigDir() });
+  const piped = await runCommand(newCmdStatus, {}, { host: k.url, configDir: tempConfigDir(), clock });
   codes.status = piped.code;
   seen['status (piped)'] = /^verdict: (\w+)$/m.exec(piped.out)?.[1] ?? (piped.code === 1 ? 'unreachable' : undefined);
 
   const table = await runCommand(
     newCmdStatus,
     {},
-    { host: k.url, tty: true, columns: 200, configDir: tempConfigDir() },
+    { host: k.url, tty: true, columns: 200, configDir: tempConfigDir(), clock },
   );
   const head = /^(\S) (\w+)/.exec(table.out);
   if (head) expect(head[1], `${k.name}: the mark of ${head[2]}`).toBe(VERDICT_MARK[head[2] as Verdict]);
   seen['status (table)'] = head?.[2] ?? (table.code === 1 ? 'unreachable' : undefined);
 
-  const json = await runCommand(newCmdStatus, { json: true }, { host: k.url, configDir: tempConfigDir() });
+  const json = await runCommand(newCmdStatus, { json: true }, { host: k.url, configDir: tempConfigDir(), clock });
   codes['status --json'] = json.code;
 
-  const fleet = await runCommand(newCmdStatus, { allProfiles: true }, { configDir });
+  const fleet = await runCommand(newCmdStatus, { allProfiles: true }, { configDir, clock });
   codes.fleet = fleet.code;
   seen['fleet (piped)'] = fleet.out.split('\t')[2];
-  const fleetJson = await runCommand(newCmdStatus, { allProfiles: true, json: true }, { configDir });
-  seen['fleet --json'] = JSON.parse(fleetJson.out).it.verdict;
+  const fleetJson = await runCommand(newCmdStatus, { allProfiles: true, json: true }, { configDir, clock });
+  const row = JSON.parse(fleetJson.out).it;
+  seen['fleet --json'] = row.verdict;
+  // A server clock that was not believed is said in the row, and on stderr once.
+  if (k.skewMs !== undefined) {
+    expect(row.clock, `${k.name}: the fleet row says the clock`).toMatch(/its Date header\) is 3h (behind|ahead of)/);
+    expect(fleetJson.err.split('Date header').length, `${k.name}: said once`).toBe(2);
+  } else expect(row.clock).toBeNull();
 
-  const nagios = await runCommand(newCmdStatus, { format: 'nagios' }, { host: k.url, configDir: tempConfigDir() });
+  const nagios = await runCommand(
+    newCmdStatus,
+    { format: 'nagios' },
+    { host: k.url, configDir: tempConfigDir(), clock },
+  );
   const line = /^FELDERA CLUSTER (\w+) - (\w+):/.exec(nagios.out);
   expect(line?.[1], `${k.name}: the nagios state`).toBe(NAGIOS[k.want]);
   seen.nagios = line?.[2];
 
-  const exporter = await startExporter({ allProfiles: true }, { configDir });
+  const exporter = await startExporter({ allProfiles: true }, { configDir, clock });
   try {
     const { text } = await exporter.scrape();
     const on = VERDICTS.filter((v) => value(text, 'feldera_cluster_verdict', { profile: 'it', verdict: v }) === 1);
@@ -130,7 +152,10 @@ async function views(k: Case) {
 
   if (!k.noEvents) {
     const io = bufferIO({ env: { CLUSTER_CONFIG_DIR: tempConfigDir() } });
-    const get = await invoke(newCmdGet, ['latest', ...argvOf({ host: k.url, retries: '0', exitStatus: true })], { io });
+    const get = await invoke(newCmdGet, ['latest', ...argvOf({ host: k.url, retries: '0', exitStatus: true })], {
+      io,
+      ...(clock && { clock }),
+    });
     codes['event get --exit-status'] = get.code;
     seen['event get'] = /^verdict: (\w+)$/m.exec(io.out())?.[1] ?? (get.code === 1 ? 'unreachable' : undefined);
 
@@ -232,13 +257,42 @@ describe('one verdict in every view', () => {
     });
     fakes.push(v300);
     cases.push({ name: 'Feldera v0.300, compiler down', url: v300.url, want: 'unhealthy' });
+
+    // Lying clocks. The recorder stopped 3 hours ago, and the server's Date echoes its last check:
+    // by the server that check is minutes old; the local clock says 3 hours. Not believed: stale.
+    const lying = await add(
+      'Date lies: a 3-hour-old check "just now"',
+      { scenario: 'stalled', history: 5 * MIN },
+      'stale',
+    );
+    cases.push({
+      name: 'Date lies: a 3-hour-old check "just now"',
+      url: lying.s.url,
+      clock: lying.s.clock,
+      want: 'stale',
+      skewMs: 3 * HOUR,
+    });
+    // The server's clock is 3 hours ahead of the local one: by the local clock, its fresh check is
+    // dated in the future, and an age that cannot be judged is never fresh.
+    const ahead = await add(
+      'Date 3 hours ahead: a check dated in the future',
+      { scenario: 'healthy', history: 2 * HOUR },
+      'stale',
+    );
+    cases.push({
+      name: 'Date 3 hours ahead: a check dated in the future',
+      url: ahead.s.url,
+      clock: ahead.s.clock,
+      want: 'stale',
+      skewMs: -3 * HOUR,
+    });
   }, 60_000);
   afterAll(() => Promise.all([...sims.map((s) => s.close()), ...fakes.map((f) => f.close())]));
 
   it('every view of every case states the same verdict, with its documented exit code', {
     timeout: 120_000,
   }, async () => {
-    expect(cases.map((k) => k.name)).toHaveLength(12);
+    expect(cases.map((k) => k.name)).toHaveLength(14);
     const covered = new Set<Verdict>();
     for (const k of cases) {
       const { seen, codes } = await views(k);

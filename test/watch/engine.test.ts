@@ -676,7 +676,8 @@ describe('skipping lists the monitor cadence makes unnecessary', () => {
     const notices: string[] = [];
     const w = createWatcher({
       client,
-      clock: { now: () => T0, sleep: async () => undefined },
+      // The local clock agrees with the server's (a Date 5 minutes off would not be believed).
+      clock: { now: () => T0 + (script[Math.max(i, 0)]!.now ?? 0) * 1000, sleep: async () => undefined },
       intervalMs: 5000,
       jitter: 0,
       observer: {

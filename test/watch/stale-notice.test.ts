@@ -16,8 +16,14 @@ const LIMIT = 12 * MIN;
 describe('staleness', () => {
   it('an all-healthy event older than the limit by the server clock; the local clock only without a Date', () => {
     const e = ev(1, 0);
-    expect(judgeStaleness(e, BASE + 13 * MIN, BASE, LIMIT)).toEqual({ stale: true, ageMs: 13 * MIN });
-    expect(judgeStaleness(e, BASE + 11 * MIN, BASE + 60 * MIN, LIMIT)).toEqual({ stale: false, ageMs: 11 * MIN });
+    // The server's clock within 5 minutes of the local one is believed, either way.
+    expect(judgeStaleness(e, BASE + 13 * MIN, BASE + 9 * MIN, LIMIT)).toEqual({ stale: true, ageMs: 13 * MIN });
+    expect(judgeStaleness(e, BASE + 11 * MIN, BASE + 15 * MIN, LIMIT)).toEqual({ stale: false, ageMs: 11 * MIN });
+    // Further off, it is not: the local clock judges (a Date that lies cannot make it fresh).
+    expect(judgeStaleness(e, BASE + 1 * MIN, BASE + 60 * MIN, LIMIT)).toEqual({ stale: true, ageMs: 60 * MIN });
+    // Dated in the future by more than a minute: its age cannot be judged, so not fresh.
+    expect(judgeStaleness(e, BASE - 3 * MIN, BASE - 3 * MIN, LIMIT)).toEqual({ stale: true, ageMs: -3 * MIN });
+    expect(judgeStaleness(e, BASE - 30_000, BASE, LIMIT).stale).toBe(false);
     expect(judgeStaleness(e, undefined, BASE + 13 * MIN, LIMIT).stale).toBe(true);
     // An unhealthy event is news however old it is.
     expect(judgeStaleness(down(1, 0), BASE + 60 * MIN, BASE, LIMIT).stale).toBe(false);

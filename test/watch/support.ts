@@ -59,6 +59,8 @@ export interface FaultProxy {
   injected: Record<FaultKind, number>;
   /** Decides the fault for a request (default: none). */
   fault: (path: string) => FaultKind | undefined;
+  /** A Date header to send instead of the server's (a clock that lies), or undefined to pass it on. */
+  date: (path: string) => string | undefined;
   close(): Promise<void>;
 }
 
@@ -81,6 +83,7 @@ export async function startFaultProxy(
     requests: [],
     injected: { drop: 0, 'bad-gateway': 0, slow: 0, hang: 0 },
     fault: () => undefined,
+    date: () => undefined,
     close: async () => {
       for (const tm of timers) clearTimeout(tm);
       agent.destroy();
@@ -103,6 +106,8 @@ export async function startFaultProxy(
           for (const [k, v] of Object.entries(ures.headers)) if (v !== undefined && !HOP.has(k)) out[k] = v;
           const body = Buffer.concat(chunks);
           out['content-length'] = String(body.length);
+          const lie = proxy.date(req.url ?? '/');
+          if (lie !== undefined) out.date = lie;
           res.writeHead(ures.statusCode ?? 502, ures.statusMessage, out);
           res.end(body);
         });

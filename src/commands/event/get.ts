@@ -15,7 +15,7 @@ import { type ClusterVerdict, judgeEvent, verdictExit } from '../../domain/verdi
 import { EXIT } from '../../errors.js';
 import { resolveEvent } from '../../queries/event-lookup.js';
 import { explainMissingRoute } from '../../queries/feldera-version.js';
-import { serverNow } from '../../queries/server-clock.js';
+import { serverClock } from '../../queries/server-clock.js';
 import { limitPhrase, resolveStaleLimit } from '../../queries/stale-limit.js';
 import { renderEvent, staleExplanation } from '../../render/event.js';
 import { writeJson } from '../../render/json.js';
@@ -114,8 +114,10 @@ export async function getRun(opts: GetOptions, ctx: Context): Promise<number> {
   const { event, serverDate } = await fetchEvent(opts, ctx);
   // Never a request to learn: the limit comes from the flag, the stored period, or the default.
   const limit: StaleLimit = resolveStaleLimit(ctx, opts.staleAfter);
+  const clock = serverClock(ctx, serverDate, ctx.connection().host);
   const v = judgeEvent(event, {
-    now: serverNow(ctx, serverDate) ?? ctx.clock.now(),
+    now: clock.now,
+    clockSkewMs: clock.skewMs,
     staleAfterMs: opts.id.kind === 'latest' ? limit.ms : undefined,
   });
   const phrase = limitPhrase(ctx, limit);

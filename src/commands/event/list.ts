@@ -14,6 +14,7 @@ import { limitPhrase, resolveStaleLimit } from '../../queries/stale-limit.js';
 import { writeJson } from '../../render/json.js';
 import { paintKit } from '../../render/kit.js';
 import { renderEventRows, renderEventTable } from '../../render/list.js';
+import { futureReason } from '../../render/verdict.js';
 import { formatDuration } from '../../util/duration.js';
 import type { When } from '../../util/when.js';
 import type { Factory, Run } from '../factory.js';
@@ -186,7 +187,8 @@ export async function listRun(opts: ListOptions, ctx: Context): Promise<number> 
       io.stdout.write(renderEventRows(shown, staleId));
     }
   }
-  if (staleId) {
+  if (staleId && newestAge < 0) ctx.printer.warn(futureReason(newestAge).replace('latest check', 'newest event'));
+  else if (staleId) {
     ctx.printer.warn(
       `the newest event is ${formatDuration(newestAge)} old (more than ${limitPhrase(ctx, limit)}): the monitor has stopped recording, so current health is unknown`,
     );

@@ -5,7 +5,7 @@
 import { Command } from 'commander';
 import type { Context } from '../../context.js';
 import { parseSince, type SinceSpec } from '../../domain/since.js';
-import type { StaleAfterSpec } from '../../domain/staleness.js';
+import { type StaleAfterSpec, trustsServerClock } from '../../domain/staleness.js';
 import { CliError, EXIT, usageError } from '../../errors.js';
 import {
   EXEC_ON,
@@ -16,6 +16,7 @@ import {
   PAGERDUTY_KEY_ENV,
 } from '../../hooks/payload.js';
 import type { HookSeams, WatchHooks } from '../../hooks/watch-hooks.js';
+import { omittedWarning } from '../../queries/event-history.js';
 import { explainWithOwnClient } from '../../queries/feldera-version.js';
 import { followStaleLimit, limitPhrase } from '../../queries/stale-limit.js';
 import { formatDuration } from '../../util/duration.js';
@@ -193,10 +194,15 @@ export async function watchRun(opts: WatchOptions, ctx: Context, seams: WatchSea
   const raw = await ctx.client({ keepAlive: true, connection: { ...connection, retries: 0 }, progress: undefined });
   // With `auto`, every event list the engine reads anyway teaches the instance's healthy period.
   const limit = followStaleLimit(ctx, opts.staleAfter, connection);
+  let omittedSaid = false;
   const client = {
     ...raw,
     listEvents: async () => {
       const answer = await raw.listEvents();
+      if (answer.omitted && !omittedSaid) {
+        omittedSaid = true;
+        renderer.warn(omittedWarning(answer.data.length + answer.omitted));
+      }
       limit.learn(answer.data);
       return answer;
     },
@@ -230,6 +236,7 @@ export async function watchRun(opts: WatchOptions, ctx: Context, seams: WatchSea
     since: opts.since,
     details: opts.details,
     staleAfterMs: () => limit.current().ms,
+    trustServerClock: trustsServerClock(ctx.env),
     until: opts.until,
     timeoutMs: opts.timeoutMs,
     client,

@@ -230,17 +230,30 @@ describe('staleness and --exit-status', () => {
     expect(screen.io.err()).toBe('');
   });
 
-  it("judges the age by the server's Date, not the local clock", async () => {
+  it("judges the age by the server's Date, not the local clock, within 5 minutes of it", async () => {
     const { sim, clock } = await simulator('stalled', { history: 5 * MIN });
-    // Fresh by the server's clock, although the local clock is a day ahead.
-    const fresh = await get(sim.url, 'latest', { exitStatus: true }, {}, START + 24 * HOUR);
+    // Fresh by the server's clock, although the local clock is 4 minutes ahead.
+    const fresh = await get(sim.url, 'latest', { exitStatus: true }, {}, START + 4 * MIN);
     expect(fresh.code).toBe(0);
     expect(fresh.io.out()).toContain('verdict: healthy\n');
-    // The server's clock moves on; the local clock is far behind and would call it fresh.
+    expect(fresh.io.err()).not.toContain('clock');
+    // The server's clock moves on; the local clock is behind and would call it fresh.
     clock.advance(HOUR);
-    const stale = await get(sim.url, 'latest', { exitStatus: true }, {}, START - 24 * HOUR);
+    const stale = await get(sim.url, 'latest', { exitStatus: true }, {}, START + HOUR - 4 * MIN);
     expect(stale.code).toBe(EXIT.STALE);
     expect(stale.io.out()).toContain('verdict: stale\n');
+  });
+
+  it('a server clock further than 5 minutes from the local one is not believed: said, and judged by the local clock', async () => {
+    const { sim } = await simulator('stalled', { history: 5 * MIN });
+    // The server says its latest check is 5 minutes old; by the local clock, a day ahead, it is a day old.
+    const r = await get(sim.url, 'latest', { exitStatus: true }, {}, START + 24 * HOUR);
+    expect(r.code).toBe(EXIT.STALE);
+    expect(r.io.out()).toContain('verdict: stale\n');
+    expect(r.io.err()).toMatch(
+      /warning: the clock of http:\/\/127\.0\.0\.1:\d+ \(its Date header\) is 1d behind this machine's/,
+    );
+    expect(r.io.err().split('Date header').length).toBe(2);
   });
 
   it('--stale-after moves the limit; an invalid one is a usage error before any request', async () => {

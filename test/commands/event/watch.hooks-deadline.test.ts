@@ -2,7 +2,8 @@
  * `--timeout` bounds a watch with hooks, and the hook queue is bounded (issue 17, item 2): a valid
  * list of 71,000 events (a server may send it, though Feldera keeps 1,000) replayed with
  * `--since 72h --timeout 15s --exec …` used to queue 71,000 hooks and run for 11 minutes at 386 MB.
- * Here, on a virtual clock: the queue holds the newest 1,000 (the oldest are dropped, and said), and
+ * Here, on a virtual clock: the client keeps the newest 2,000 of the list (api/limits.ts
+ * MAX_LIST_EVENTS), and of their hooks the queue holds the newest 1,000 (the oldest are dropped, and said), and
  * at the deadline the running hook is stopped and the queued ones are not run (and said), exit 124.
  * The first hook never ends by itself; the clock moves on once it has started, so nothing races.
  */
@@ -12,6 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_LIST_EVENTS } from '../../../src/api/limits.js';
 import type { ClusterEvent } from '../../../src/api/types.js';
 import { newCmdWatch, type WatchOptions, watchRun } from '../../../src/commands/event/watch.js';
 import { MAX_QUEUED, MAX_QUEUED_BYTES } from '../../../src/hooks/runner.js';
@@ -94,19 +96,22 @@ describe('event watch --exec with --timeout and a huge valid list', () => {
       .out()
       .split('\n')
       .filter((l) => l !== '');
-    expect(lines).toHaveLength(COUNT);
-    const oldest = events.at(-1)!.id;
-    // The first event's hook ran (and was stopped); of the 70,999 after it, the newest 1,000 waited.
+    // The client keeps the newest MAX_LIST_EVENTS of a list longer than Feldera's (api/limits.ts), and says so.
+    const seen = events.slice(0, MAX_LIST_EVENTS);
+    expect(lines).toHaveLength(seen.length);
+    expect(io.err()).toContain('the server sent 71,000 events');
+    const oldest = seen.at(-1)!.id;
+    // The first event's hook ran (and was stopped); of the 1,999 after it, the newest 1,000 waited.
     expect(readFileSync(join(dir, 'ran'), 'utf8')).toBe(`${oldest}\n`);
     const stats = hooks!.stats();
     expect(stats.started).toBe(1);
     expect(stats.peakQueued).toBe(MAX_QUEUED);
     expect(stats.peakQueuedBytes).toBeLessThanOrEqual(MAX_QUEUED_BYTES);
-    expect(stats.dropped).toBe(COUNT - 1 - MAX_QUEUED);
+    expect(stats.dropped).toBe(seen.length - 1 - MAX_QUEUED);
     const err = io.err();
     const firstKept = events[MAX_QUEUED - 1]!.id;
     expect(err).toContain(
-      `warning: the hook queue was full (at most 1000 wait): dropped 69,999 waiting hooks, the oldest (the hook for event ${events.at(-2)!.id} … the hook for event ${events[MAX_QUEUED]!.id}); the newest still run\n`,
+      `warning: the hook queue was full (at most 1000 wait): dropped ${(seen.length - 1 - MAX_QUEUED).toLocaleString('en-US')} waiting hooks, the oldest (the hook for event ${seen.at(-2)!.id} … the hook for event ${events[MAX_QUEUED]!.id}); the newest still run\n`,
     );
     expect(err).toContain(`warning: the hook for event ${oldest} was stopped: the watch's --timeout ran out\n`);
     expect(err).toContain(
