@@ -31,7 +31,7 @@ import { newCmdStatus } from '../../src/commands/status.js';
 import type { Profile } from '../../src/config/profiles.js';
 import type { Context } from '../../src/context.js';
 import type { WatchHooks } from '../../src/hooks/watch-hooks.js';
-import { PIECE } from '../../src/io/secrets.js';
+import { PIECE, skeleton } from '../../src/io/secrets.js';
 import { tempConfigDir } from '../helpers/cli.js';
 import { invoke, type NewCmd } from '../helpers/command.js';
 import { EVENT, HEALTH, PLATFORM, recordingClock } from '../helpers/fake-server.js';
@@ -44,14 +44,26 @@ const API_KEY = `apikey:${'Ka7Qm2Xz9Lp4Rt8Wv1Nc5Hd3Jf6Gs0By'.repeat(4)}`;
 const TOKEN = `opaq-${'9c1e7b3f5a2d8e4c6b0a'.repeat(3)}`;
 const CMD_TOKEN = `cmdtok-${'5f2e8a1c9d3b7e4f6a0c'.repeat(3)}`;
 
-/** The secret in the text, or any PIECE-long piece of its body (an API key's `apikey:` prefix is shared by all keys). */
-function leaked(text: string, secret: string): string | undefined {
+/**
+ * The secret in the text, or any PIECE-long piece of its body (an API key's `apikey:` prefix is
+ * shared by all keys) — in the text as a person reads it: invisible characters and their escapes,
+ * colour codes and line breaks with their indentation left out (io/secrets.ts `skeleton`).
+ */
+function leaked(raw: string, secret: string, piece = PIECE): string | undefined {
+  const text = skeleton(raw).s;
   if (text.includes(secret)) return secret;
   const body = secret.replace(/^apikey:/, '');
-  for (let i = 0; i + PIECE <= body.length; i++)
-    if (text.includes(body.slice(i, i + PIECE))) return body.slice(i, i + PIECE);
+  for (let i = 0; i + piece <= body.length; i++)
+    if (text.includes(body.slice(i, i + piece))) return body.slice(i, i + piece);
   return undefined;
 }
+
+/**
+ * For the wrap class: a wrap leaves the ends of a credential on either side of what was hidden,
+ * each shorter than PIECE; any 6 characters of it are too many there (the secrets share no
+ * 6-character run with what the tool prints of its own).
+ */
+const WRAP_PIECE = 6;
 
 const ALL_SECRETS = [API_KEY, TOKEN, CMD_TOKEN];
 
@@ -150,6 +162,24 @@ const MODES: Record<string, Mode> = {
   'a 100-character slice of it in an error': (c, _p, _q, res) => text(res, 500, 'text/plain', `${c.slice(7, 107)}`),
 };
 
+/** The credential with something invisible between its characters, as a person (or a log search) would not notice. */
+const disguise = (c: string, sep: string) => [...c].join(sep);
+
+/**
+ * Reflections disguised so that a plain substring match misses them: invisible characters between
+ * the credential's characters (zero-width, bidi, combining, a byte-order mark), in the data
+ * (--json prints them raw or as \uXXXX escapes, plain output as \uXXXX) and in error bodies.
+ */
+const DISGUISED: Record<string, Mode> = {
+  'valid answers, zero-width spaces between its characters': (c, p, q, res) =>
+    echoData(disguise(c, '\u200b'), p, q, res),
+  'valid answers, bidi isolates and marks between its characters': (c, p, q, res) =>
+    echoData(disguise(c, '\u2066\u200f'), p, q, res),
+  'valid answers, combining marks on its characters': (c, p, q, res) => echoData(disguise(c, '\u0301'), p, q, res),
+  'a 500 quoting it with byte-order marks between its characters': (c, _p, _q, res) =>
+    json(res, 500, { message: `boom ${disguise(c, '\ufeff')}`, error_code: 'X' }),
+};
+
 let mode: Mode = echoData;
 let server: ReturnType<typeof createServer>;
 let url = '';
@@ -232,9 +262,9 @@ async function run(
   argv: string[],
   way: Way,
   host: string,
-  extra: { runF?: (o: unknown, ctx: never) => Promise<number> } = {},
+  extra: { runF?: (o: unknown, ctx: never) => Promise<number>; io?: Parameters<typeof bufferIO>[0] } = {},
 ) {
-  const io = bufferIO({ env: { CLUSTER_CONFIG_DIR: configFor(way, host), ...way.env } });
+  const io = bufferIO({ env: { CLUSTER_CONFIG_DIR: configFor(way, host), ...way.env }, ...extra.io });
   const hostFlag = way.stored ? [] : ['--host', host];
   const r = await invoke(newCmd, [...argv, ...hostFlag, '--verbose', '--retries', '0', '--request-timeout', '2'], {
     io,
@@ -245,9 +275,9 @@ async function run(
   return { code: r.code, output: r.out + r.err };
 }
 
-function expectNoLeak(output: string, what: string): void {
+function expectNoLeak(output: string, what: string, pieceLength = PIECE): void {
   for (const s of ALL_SECRETS) {
-    const piece = leaked(output, s);
+    const piece = leaked(output, s, pieceLength);
     expect(piece, `${what}: "${piece}" of a credential in:\n${output}`).toBeUndefined();
   }
 }
@@ -436,7 +466,56 @@ describe('login: the credential given on stdin or as a token command, against ev
   });
 });
 
+describe.each(Object.entries(DISGUISED))('server, disguised: %s', (modeName, m) => {
+  beforeAll(() => {
+    mode = m;
+  });
+  afterAll(() => {
+    mode = echoData;
+  });
+  it.each(Object.entries(WAYS))('credential: %s — every command', { timeout: 60_000 }, async (wayName, way) => {
+    const commands = way.stored ? [...COMMANDS, ...STORED_ONLY] : COMMANDS;
+    for (const [name, newCmd, argv] of commands) {
+      const r = await run(newCmd, argv, way, url);
+      expect([0, 1, 2, 3, 124], `${name} exit ${r.code}:\n${r.output}`).toContain(r.code);
+      expectNoLeak(r.output, `${modeName} / ${wayName} / ${name}`);
+    }
+  });
+});
+
+/** Terminal widths at which the credential, reflected in server text, is wrapped or cut into pieces shorter than PIECE. */
+const WIDTHS = [20, 24, 30, 40, 57, 80];
+
+describe('narrow terminals: the credential wrapped across lines', () => {
+  beforeAll(() => {
+    mode = echoData;
+  });
+  it.each(Object.entries(WAYS))(
+    'credential: %s — every command at every width',
+    { timeout: 120_000 },
+    async (wayName, way) => {
+      const commands = (way.stored ? [...COMMANDS, ...STORED_ONLY] : COMMANDS).filter(([n]) => !n.includes('--json'));
+      for (const columns of WIDTHS) {
+        for (const [name, newCmd, argv] of commands) {
+          const r = await run(newCmd, argv, way, url, {
+            io: { stdoutIsTTY: true, stderrIsTTY: true, color: true, colorErr: true, columns, stderrColumns: columns },
+          });
+          expect([0, 1, 2, 3, 124], `${name} exit ${r.code}:\n${r.output}`).toContain(r.code);
+          expectNoLeak(r.output, `${columns} columns / ${wayName} / ${name}`, WRAP_PIECE);
+        }
+      }
+    },
+  );
+});
+
 describe('the audit can fail', () => {
+  it('the leak check sees through invisible characters, escapes, colours and wraps', () => {
+    expect(leaked(`x ${disguise(TOKEN, '\u200b')} y`, TOKEN)).toBeDefined();
+    expect(leaked(`x ${disguise(TOKEN, '\\u2066')} y`, TOKEN)).toBeDefined();
+    expect(leaked(`x ${TOKEN.slice(0, 6)}\n   ${TOKEN.slice(6, 12)} y`, TOKEN)).toBeDefined();
+    expect(leaked(`x ${disguise(TOKEN, '\u001b[2m')} y`, TOKEN)).toBeDefined();
+  });
+
   it('the leak check finds a whole credential and a piece of one, but not a mask', () => {
     expect(leaked(`x ${TOKEN} y`, TOKEN)).toBe(TOKEN);
     expect(leaked(`x ${API_KEY.slice(30, 38)} y`, API_KEY)).toBe(API_KEY.slice(30, 38));
