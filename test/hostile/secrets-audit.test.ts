@@ -387,7 +387,7 @@ async function runHooks(
   };
 }
 
-describe.each(Object.entries(MODES))('hooks, server: %s', (modeName, m) => {
+describe.each(Object.entries({ ...MODES, ...DISGUISED }))('hooks, server: %s', (modeName, m) => {
   beforeAll(() => {
     mode = m;
   });
