@@ -39,12 +39,13 @@ export interface TrustedReadOptions {
 
 /** What a file that is not a regular file is, in words: `a named pipe (FIFO)`. */
 export function fileKind(
-  st: Pick<Stats, 'isFIFO' | 'isCharacterDevice' | 'isBlockDevice' | 'isSocket' | 'isDirectory'>,
+  st: Pick<Stats, 'isFIFO' | 'isCharacterDevice' | 'isBlockDevice' | 'isSocket' | 'isDirectory' | 'isFile'>,
 ): string {
   if (st.isFIFO()) return 'a named pipe (FIFO)';
   if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
   if (st.isSocket()) return 'a socket';
   if (st.isDirectory()) return 'a directory';
+  if (st.isFile()) return 'a regular file';
   return 'not a regular file';
 }
 

@@ -7,7 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { lstatSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readConfig } from '../../src/config/profiles.js';
+import { withConfigLock } from '../../src/config/lock.js';
+import { readConfig, updateConfig } from '../../src/config/profiles.js';
 import { storedPeriod, storePeriod } from '../../src/config/state.js';
 import { readTrustedText } from '../../src/config/trusted-read.js';
 import { writeConfigFile } from '../../src/config/write-file.js';
@@ -97,5 +98,22 @@ describe.skipIf(!posix)('files that are not regular files', () => {
     const entry = { host: 'h', period_ms: 1000, samples: 3, learned_at: '2025-01-01T00:00:00Z' };
     expect(() => storePeriod(env, 'host:h', entry)).toThrow(/not a regular file/);
     expect(lstatSync(join(dir, 'state.json')).isFIFO()).toBe(true);
+  });
+
+  it('a FIFO or a file as the lock: said at once (not waited on as a held lock), nothing written', async () => {
+    for (const plant of [(p: string) => execFileSync('mkfifo', [p]), (p: string) => writeFileSync(p, '')]) {
+      const dir = tempConfigDir();
+      const lock = join(dir, 'config.json.lock');
+      plant(lock);
+      const e = await withConfigLock(dir, () => 'ran').catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(CliError);
+      expect((e as CliError).message).toMatch(
+        new RegExp(
+          `^refusing to use the lock ${lock}: it is a (named pipe \\(FIFO\\)|regular file), not the folder cluster makes$`,
+        ),
+      );
+      const update = await updateConfig({ CLUSTER_CONFIG_DIR: dir }, (d) => d).catch((x: unknown) => x);
+      expect((update as CliError).message).toBe((e as CliError).message);
+    }
   });
 });
