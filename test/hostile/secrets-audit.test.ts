@@ -513,7 +513,14 @@ describe('narrow terminals: the credential wrapped across lines', () => {
     'credential: %s — every command at every width',
     { timeout: 120_000 },
     async (wayName, way) => {
-      const commands = (way.stored ? [...COMMANDS, ...STORED_ONLY] : COMMANDS).filter(([n]) => !n.includes('--json'));
+      const commands = [
+        ...(way.stored ? [...COMMANDS, ...STORED_ONLY] : COMMANDS).filter(([n]) => !n.includes('--json')),
+        [
+          'event watch --details',
+          newCmdWatch as NewCmd<unknown>,
+          ['--details', '--timeout', '40s', '--interval', '10s'],
+        ],
+      ] as [string, NewCmd<unknown>, string[]][];
       for (const columns of WIDTHS) {
         for (const [name, newCmd, argv] of commands) {
           const r = await run(newCmd, argv, way, url, {
