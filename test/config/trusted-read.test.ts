@@ -117,3 +117,19 @@ describe.skipIf(!posix)('files that are not regular files', () => {
     }
   });
 });
+
+describe.skipIf(!posix)("the exporter's web config: its certificate and key files", () => {
+  it('a FIFO as cert_file is said, not waited on', async () => {
+    const { readWebConfig } = await import('../../src/exporter/web-config.js');
+    const dir = tempConfigDir();
+    const fifo = join(dir, 'cert.pem');
+    execFileSync('mkfifo', [fifo]);
+    writeFileSync(join(dir, 'web.yml'), `tls_server_config:\n  cert_file: ${fifo}\n  key_file: ${fifo}\n`, {
+      mode: 0o600,
+    });
+    const e = await Promise.resolve()
+      .then(() => readWebConfig(join(dir, 'web.yml')))
+      .catch((x: unknown) => x);
+    expect((e as CliError).message).toContain(`its cert_file ${fifo} is a named pipe (FIFO), not a regular file`);
+  });
+});
