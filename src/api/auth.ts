@@ -169,7 +169,7 @@ export async function defaultRunTokenCommand(
       );
       return;
     }
-    const guard = guardGroup(child, { timeoutMs, killGraceMs: o.killGraceMs ?? 2000 });
+    const guard = guardGroup(child, { timeoutMs, killGraceMs: o.killGraceMs ?? 2000, forwardSignals: true });
     const out: Buffer[] = [];
     let outBytes = 0;
     let tooMuch = false;

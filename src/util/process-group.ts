@@ -27,13 +27,39 @@ export interface GroupGuard {
   release(): void;
 }
 
+const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/**
+ * `forwardSignals`: Ctrl-C, SIGTERM and SIGHUP reach the group too (in a group of its own, the
+ * child no longer gets the terminal's signals). When nothing else in the process listens for that
+ * signal — a one-shot command, which ends by the signal's default action — the group is then
+ * killed (SIGKILL: the process ends now, and a shell's background jobs ignore SIGINT) and the
+ * signal raised again with the default action, so the process ends as it would have (130 / 143).
+ */
 export function guardGroup(
   child: { pid?: number | undefined },
-  o: { timeoutMs: number; killGraceMs?: number },
+  o: { timeoutMs: number; killGraceMs?: number; forwardSignals?: boolean },
 ): GroupGuard {
   let timedOut = false;
   const onExit = () => signalGroup(child.pid, 'SIGKILL');
   process.on('exit', onExit);
+  const forwarders = (o.forwardSignals ? FORWARDED : []).map((sig) => {
+    const forward = () => {
+      signalGroup(child.pid, sig);
+      if (process.listenerCount(sig) === 1) {
+        // This process ends now: what the group started must not outlive it, even what ignores
+        // the signal (a shell's background jobs ignore SIGINT), and no 'exit' event will come.
+        signalGroup(child.pid, 'SIGKILL');
+        unforward();
+        process.kill(process.pid, sig);
+      }
+    };
+    process.on(sig, forward);
+    return [sig, forward] as const;
+  });
+  const unforward = () => {
+    for (const [sig, forward] of forwarders) process.off(sig, forward);
+  };
   const timer = setTimeout(() => {
     timedOut = true;
     signalGroup(child.pid, 'SIGTERM');
@@ -49,6 +75,7 @@ export function guardGroup(
     kill: () => signalGroup(child.pid, 'SIGKILL'),
     release() {
       clearTimeout(timer);
+      unforward();
       if (!timedOut) process.off('exit', onExit);
     },
   };
