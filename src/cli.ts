@@ -327,6 +327,9 @@ export async function main(argv: string[]): Promise<number> {
     if (e.code === 'EPIPE') process.exit(state.code);
     throw e;
   });
+  // stderr gone — a closed pipe (EPIPE), a full disk (ENOSPC), a closed descriptor: nothing more
+  // can be said there, and the exit code stays what the run decided (a usage error stays 64).
+  process.stderr.on('error', () => {});
   const f: Factory = {
     async run(cmd, runF, opts, mode: RunMode = {}) {
       const flags = globalFlags(cmd);

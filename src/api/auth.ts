@@ -135,44 +135,84 @@ function redactOpaque(text: string): string {
   return text.replace(/[A-Za-z0-9_+=-]{24,}/g, (w) => (/\d/.test(w) && /[A-Za-z]/.test(w) ? '<redacted>' : w));
 }
 
+const TOKEN_COMMAND_TIMEOUT_MS = 30_000;
+const TOKEN_OUTPUT_MAX = 1 << 20;
+
 /** How a failed token command ended, for its message: ` (timed out after 30 s)`, ` (exit 2)`, or nothing. */
-function howItEnded(err: { code?: unknown; killed?: boolean }): string {
-  if (err.killed) return ' (timed out after 30 s)';
-  return typeof err.code === 'number' ? ` (exit ${err.code})` : '';
+function howItEnded(r: { code: number | null; timedOut: boolean; tooMuch: boolean }, timeoutMs: number): string {
+  if (r.timedOut) return ` (timed out after ${timeoutMs >= 1000 ? `${timeoutMs / 1000} s` : `${timeoutMs} ms`})`;
+  if (r.tooMuch) return ' (it printed more than 1 MiB)';
+  return r.code !== null ? ` (exit ${r.code})` : '';
 }
 
-/** Runs a token command through /bin/sh, stdin closed, 30 s at most; its first stderr line explains a failure. */
-export async function defaultRunTokenCommand(command: string): Promise<string> {
-  const { execFile } = await import('node:child_process');
+/**
+ * Runs a token command through /bin/sh, stdin closed, 30 s at most; its first stderr line explains
+ * a failure. In a process group of its own (util/process-group.ts, as hooks are): at the time
+ * limit the whole group is stopped, not only the shell — what it started does not outlive it.
+ */
+export async function defaultRunTokenCommand(
+  command: string,
+  o: { fresh?: boolean; timeoutMs?: number; killGraceMs?: number } = {},
+): Promise<string> {
+  const { spawn } = await import('node:child_process');
+  const { guardGroup } = await import('../util/process-group.js');
+  const timeoutMs = o.timeoutMs ?? TOKEN_COMMAND_TIMEOUT_MS;
   return new Promise((resolve, reject) => {
-    const child = execFile(
-      '/bin/sh',
-      ['-c', command],
-      { timeout: 30_000, maxBuffer: 1 << 20 },
-      (err, stdout, stderr) => {
-        if (err) {
-          const first = redactOpaque(redactSecrets(sanitizeLine(String(stderr).trim().split('\n')[0] ?? '')));
-          const status = howItEnded(err as { code?: unknown; killed?: boolean });
-          reject(
-            new CliError(`the token command failed${status}${first ? `: ${first.slice(0, 200)}` : ''}`, {
-              hint: "check FELDERA_AUTH_TOKEN_COMMAND or the profile's --token-command (see `cluster auth status`)",
-              kind: 'token-command',
-            }),
-          );
-          return;
-        }
-        const token = String(stdout).trim();
-        if (!token)
-          reject(
-            new CliError('the token command printed nothing', {
-              hint: 'it should print a bearer token on standard output',
-              kind: 'token-command',
-            }),
-          );
-        else resolve(token);
-      },
-    );
-    child.stdin?.end(); // a command that reads stdin gets end-of-file, not a 30 s wait
+    let child: import('node:child_process').ChildProcessWithoutNullStreams;
+    try {
+      child = spawn('/bin/sh', ['-c', command], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+    } catch (e) {
+      reject(
+        new CliError(`the token command could not be started: ${sanitizeLine((e as Error).message)}`, {
+          kind: 'token-command',
+        }),
+      );
+      return;
+    }
+    const guard = guardGroup(child, { timeoutMs, killGraceMs: o.killGraceMs ?? 2000, forwardSignals: true });
+    const out: Buffer[] = [];
+    let outBytes = 0;
+    let tooMuch = false;
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => {
+      outBytes += c.length;
+      if (outBytes > TOKEN_OUTPUT_MAX) {
+        tooMuch = true;
+        guard.kill();
+      } else out.push(c);
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      if (stderr.length < 64 * 1024) stderr += c.toString('utf8');
+    });
+    child.stdin.on('error', () => {});
+    child.stdin.end(); // a command that reads stdin gets end-of-file, not a 30 s wait
+    const fail = (status: string) => {
+      const first = redactOpaque(redactSecrets(sanitizeLine(stderr.trim().split('\n')[0] ?? '')));
+      reject(
+        new CliError(`the token command failed${status}${first ? `: ${first.slice(0, 200)}` : ''}`, {
+          hint: "check FELDERA_AUTH_TOKEN_COMMAND or the profile's --token-command (see `cluster auth status`)",
+          kind: 'token-command',
+        }),
+      );
+    };
+    child.on('error', (e) => {
+      guard.release();
+      fail(`: ${sanitizeLine(e.message)}`);
+    });
+    child.on('close', (code) => {
+      guard.release();
+      const timedOut = guard.timedOut();
+      if (timedOut || tooMuch || code !== 0) return fail(howItEnded({ code, timedOut, tooMuch }, timeoutMs));
+      const token = Buffer.concat(out).toString('utf8').trim();
+      if (!token)
+        reject(
+          new CliError('the token command printed nothing', {
+            hint: 'it should print a bearer token on standard output',
+            kind: 'token-command',
+          }),
+        );
+      else resolve(token);
+    });
   });
 }
 

@@ -189,6 +189,21 @@ function sdList(ctx: Context): string {
   return `${JSON.stringify(groups)}\n`;
 }
 
+/**
+ * What the exporter answers leaves through HTTP, not the run's streams, so it is scrubbed here
+ * with the same filter (io/secrets.ts): the credentials of every instance read are known to it
+ * by the time an answer is made. In a page, the filter's markers are escaped so they show.
+ */
+function scrubbed(route: Route, ctx: Context): Route {
+  return async (req, url) => {
+    const reply = await route(req, url);
+    let body = ctx.secrets.scrub(reply.body);
+    if (body !== reply.body && /html/i.test(reply.headers?.['content-type'] ?? ''))
+      body = body.replace(/<(redacted|token)>/g, '&lt;$1&gt;');
+    return { ...reply, body };
+  };
+}
+
 const INDEX = [
   'Feldera cluster exporter',
   '  /                     (in a browser) a status page of every instance it knows',
@@ -256,6 +271,7 @@ export async function exporterRun(opts: ExporterOptions, ctx: Context): Promise<
     '/healthz': () => ({ status: 200, body: 'ok\n' }),
     '/': (req) => page.route(req),
   };
+  for (const [path, route] of Object.entries(routes)) routes[path] = scrubbed(route, ctx);
   const server = await startExporterServer({
     listen: opts.listen,
     routes,

@@ -15,9 +15,10 @@
  * The guard is held for a few milliseconds; one older than GUARD_STALE_MS was left by a process
  * killed in between and is removed.
  */
-import { mkdirSync, rmdirSync, statSync } from 'node:fs';
+import { lstatSync, mkdirSync, rmdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CliError } from '../errors.js';
+import { fileKind } from './trusted-read.js';
 
 /** A lock whose mtime has not moved for this long belongs to a process that died. */
 export const STALE_MS = 5_000;
@@ -74,9 +75,19 @@ export async function withConfigLock<T>(dir: string, fn: () => Promise<T> | T): 
   };
   // Waiting is done here rather than with proper-lockfile's `retries`, which would also retry a
   // folder that cannot be written (EACCES) for as long as it waits for a holder.
+  const guard = `${lockfilePath}.takeover`;
+  // The lock and its guard are folders; anything else there (a FIFO or a file planted in a shared
+  // folder) is said at once, not waited on as a lock held.
+  for (const path of [lockfilePath, guard]) {
+    const there = lstatSync(path, { throwIfNoEntry: false });
+    if (there && !there.isDirectory())
+      throw new CliError(`refusing to use the lock ${path}: it is ${fileKind(there)}, not the folder cluster makes`, {
+        hint: `remove it (\`rm ${path}\`), or choose your own folder with CLUSTER_CONFIG_DIR`,
+        kind: 'config',
+      });
+  }
   const deadline = Date.now() + WAIT_MS;
   let release: () => Promise<void>;
-  const guard = `${lockfilePath}.takeover`;
   for (let wait = 10; ; wait = Math.min(wait * 1.5, 200)) {
     if (enterGuard(guard)) {
       try {

@@ -2,14 +2,15 @@
  * Stored profiles: `<config dir>/config.json`, mode 0600 in a folder 0700, read with the owner and
  * mode checks of trust.ts and written atomically under the config lock (write-file.ts).
  */
-import { closeSync, fstatSync, lstatSync, openSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { CliError } from '../errors.js';
 import { sanitizeLine } from '../io/sanitize.js';
 import { jsonErrorOffset, lineColumn } from './json-position.js';
 import { withConfigLock } from './lock.js';
-import { checkConfigFile, checkConfigFolder, checkConfigLink } from './trust.js';
+import { checkConfigFolder } from './trust.js';
+import { readTrustedText } from './trusted-read.js';
 import { writeConfigFile } from './write-file.js';
 
 export type StoredAuth =
@@ -105,38 +106,21 @@ export function readConfig(env: Record<string, string | undefined>): ConfigData 
   return normaliseConfig(raw, file);
 }
 
+/** Config files hold credentials and a few profiles: far less than this. */
+const CONFIG_MAX_BYTES = 16 << 20;
+
 /**
- * The config file's text, undefined when there is none. The owner and mode checked are those of
- * the file actually opened (a link's target), so nothing can be swapped in between.
+ * The config file's text, undefined when there is none; refused (one line, exit 1) when someone
+ * else could have written it or when it is not a regular file (trusted-read.ts). A missing file is
+ * no profiles yet; anything else (a folder we may not enter, a directory in the file's place) is
+ * said as it is, not mistaken for "no profiles".
  */
 function readTrusted(file: string): string | undefined {
-  let fd: number;
-  try {
-    fd = openSync(file, 'r');
-  } catch (e) {
-    // Missing: no profiles yet. Anything else (a folder we may not enter, a directory in the
-    // file's place) is said as it is, not mistaken for "no profiles".
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw configAccessError('read', file, e);
-  }
-  try {
-    const st = fstatSync(fd);
-    if (st.isDirectory())
-      throw configAccessError('read', file, Object.assign(new Error('is a directory'), { code: 'EISDIR' }));
-    const link = lstatSync(file);
-    const target = link.isSymbolicLink() ? realpathSync(file) : undefined;
-    const unsafe =
-      (target ? checkConfigLink(file, link) : undefined) ??
-      checkConfigFile(target ? `${file} (a link to ${target})` : file, target ?? file, st) ??
-      checkConfigFolder(dirname(file), statSync(dirname(file))) ??
-      (target ? checkConfigFolder(dirname(target), statSync(dirname(target))) : undefined);
-    if (unsafe) throw unsafe;
-    return readFileSync(fd, 'utf8');
-  } catch (e) {
-    throw e instanceof CliError ? e : configAccessError('read', file, e);
-  } finally {
-    closeSync(fd);
-  }
+  return readTrustedText(file, {
+    what: 'config file',
+    maxBytes: CONFIG_MAX_BYTES,
+    accessError: (f, e) => configAccessError('read', f, e),
+  });
 }
 
 /** Why a config file or folder cannot be read or written, by error code. */

@@ -15,13 +15,17 @@
  * written (not yours, or writable by others) is ignored too. Writes go through write-file.ts, as
  * config.json's do.
  */
-import { closeSync, fstatSync, lstatSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { CliError } from '../errors.js';
 import { configDir } from './profiles.js';
-import { checkConfigFile, checkConfigLink } from './trust.js';
+import { readTrustedText } from './trusted-read.js';
 import { writeConfigFile } from './write-file.js';
 
 export const STATE_FILE = 'state.json';
+
+/** A period per instance and a version per host: a few KiB for a fleet. */
+const STATE_MAX_BYTES = 16 << 20;
 
 export interface PeriodEntry {
   host: string;
@@ -93,16 +97,16 @@ function validEntry(v: unknown): v is PeriodEntry {
   );
 }
 
-/** The file's text when it may be trusted as config.json is (yours, not writable by others); else nothing. */
+/**
+ * The file's text when it may be trusted as config.json is (yours, not writable by others, a
+ * regular file: trusted-read.ts); else nothing. A FIFO or a device in its place is never opened.
+ */
 function readTrustedState(file: string): string | undefined {
-  const link = lstatSync(file, { throwIfNoEntry: false });
-  if (!link || (link.isSymbolicLink() && checkConfigLink(file, link))) return undefined;
-  const fd = openSync(file, 'r');
-  try {
-    return checkConfigFile(file, file, fstatSync(fd)) ? undefined : readFileSync(fd, 'utf8');
-  } finally {
-    closeSync(fd);
-  }
+  return readTrustedText(file, {
+    what: 'state file',
+    maxBytes: STATE_MAX_BYTES,
+    accessError: (f, e) => new CliError(`cannot read the state file ${f}: ${(e as Error).message}`, { kind: 'config' }),
+  });
 }
 
 function readState(env: Env): StateData {

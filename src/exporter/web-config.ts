@@ -17,8 +17,9 @@
  * round; an unknown user costs a bcrypt comparison too, so timing does not tell users apart.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { fileKind } from '../config/trusted-read.js';
 import { CliError } from '../errors.js';
 import type { TlsOptions } from './server.js';
 import { readTrustedFile } from './trusted-file.js';
@@ -45,12 +46,25 @@ function objectAt(file: string, v: unknown, where: string): Record<string, unkno
   return v as Record<string, unknown>;
 }
 
+/** A certificate or key file: looked at before it is read, so a FIFO or a device there is said, not waited on. */
 function readPem(file: string, path: string, what: string): string {
+  let text: string;
   try {
-    return readFileSync(path, 'utf8');
+    const st = statSync(path);
+    if (!st.isFile()) throw problem(file, `its ${what} ${path} is ${fileKind(st)}, not a regular file`);
+    const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    try {
+      const opened = fstatSync(fd);
+      if (!opened.isFile()) throw problem(file, `its ${what} ${path} is ${fileKind(opened)}, not a regular file`);
+      text = readFileSync(fd, 'utf8');
+    } finally {
+      closeSync(fd);
+    }
   } catch (e) {
+    if (e instanceof CliError) throw e;
     throw problem(file, `cannot read its ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? e}`);
   }
+  return text;
 }
 
 function tlsOf(file: string, raw: unknown): TlsOptions | undefined {

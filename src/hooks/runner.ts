@@ -17,6 +17,7 @@
  *
  * The timeout runs on a real timer, not the injected clock: a hook is a real process.
  */
+import { guardGroup } from '../util/process-group.js';
 import type { HookJob } from './payload.js';
 
 /** A job waiting to run: built when it starts. */
@@ -234,39 +235,22 @@ function runHook(job: HookJob, opts: RunnerOptions): { result: Promise<HookResul
           resolve(done({ code: null, signal: null, timedOut: false, spawnError: (e as Error).message }));
           return;
         }
-        let timedOut = false;
-        let later: NodeJS.Timeout | undefined;
-        const signalGroup = (sig: NodeJS.Signals) => {
-          try {
-            if (child.pid !== undefined) process.kill(-child.pid, sig);
-          } catch {
-            // already gone
-          }
-        };
+        const guard = guardGroup(child, { timeoutMs: opts.timeoutMs, killGraceMs: opts.killGraceMs ?? 2000 });
         kill = () => {
           killed = true;
-          signalGroup('SIGKILL');
+          guard.kill();
         };
         // stop() came while the child process module was loading.
         if (killed) kill();
-        const timer = setTimeout(() => {
-          timedOut = true;
-          signalGroup('SIGTERM');
-          later = setTimeout(() => signalGroup('SIGKILL'), opts.killGraceMs ?? 2000);
-        }, opts.timeoutMs);
         child.stdout.on('data', (c: Buffer) => (out.stdout = keepTail(out.stdout, c)));
         child.stderr.on('data', (c: Buffer) => (out.stderr = keepTail(out.stderr, c)));
         // A hook that does not read its stdin closes the pipe: that is its business, not an error.
         child.stdin.on('error', () => {});
         child.stdin.end(job.stdin);
-        // The process leaving (a second Ctrl-C ends it at once) takes the hook's group with it.
-        const onExit = () => signalGroup('SIGKILL');
-        process.on('exit', onExit);
+        // The process leaving (a second Ctrl-C ends it at once) takes the hook's group with it (guardGroup);
+        // after a timeout the SIGKILL stays due: the shell going at SIGTERM does not mean all it started did.
         const finish = (r: Outcome) => {
-          clearTimeout(timer);
-          process.off('exit', onExit);
-          // After a timeout the SIGKILL stays due: the shell going at SIGTERM does not mean all it started did.
-          if (later && !timedOut) clearTimeout(later);
+          guard.release();
           resolve(done(r));
         };
         child.on('error', (e) => finish({ code: null, signal: null, timedOut: false, spawnError: e.message }));
@@ -276,7 +260,7 @@ function runHook(job: HookJob, opts: RunnerOptions): { result: Promise<HookResul
           setImmediate(() => {
             child.stdout.destroy();
             child.stderr.destroy();
-            finish({ code, signal, timedOut });
+            finish({ code, signal, timedOut: guard.timedOut() });
           });
         });
       }),

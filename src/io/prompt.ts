@@ -145,6 +145,10 @@ export function terminalPrompter(input: PromptInput, output: Writable): Prompter
       const feed = (chunk: string): boolean => {
         const { out, end } = editLine(state, chunk, raw, echo);
         if (out) output.write(out);
+        if (state.value.length > STDIN_LIMIT) {
+          finish(tooLong(STDIN_LIMIT)); // a paste that never ends: stop reading
+          return true;
+        }
         if (end.kind === 'open') return false;
         if (end.kind === 'enter') pending = end.rest;
         if (end.kind === 'interrupt') finish(interrupted());
@@ -212,30 +216,47 @@ export function scriptedPrompter(
   };
 }
 
-/** Everything on a (piped) stream, up to `limit` bytes. */
-export function readAll(input: NodeJS.ReadableStream, limit = 64 * 1024): Promise<string> {
+/** An API key is a few dozen characters: what stdin (or a typed line) may hold at most. */
+export const STDIN_LIMIT = 64 * 1024;
+
+function tooLong(limit: number): CliError {
+  const size = limit % 1024 === 0 ? `${limit / 1024} KiB` : `${limit} bytes`;
+  return new CliError(`standard input is longer than ${size}; expected one API key`, {
+    exitCode: EXIT.USAGE,
+    kind: 'usage',
+  });
+}
+
+/** What readAll needs of a stream; process.stdin (a socket, a pipe or a file stream) has all of it. */
+export type ReadAllInput = Pick<NodeJS.ReadableStream, 'on' | 'off' | 'resume' | 'pause'> & { destroy?(): unknown };
+
+/**
+ * Everything on a (piped) stream, up to `limit` bytes. Past the limit (`yes |`, `< /dev/zero`),
+ * or on a read error, the stream is stopped for good — paused and destroyed — so nothing is read
+ * any more and the process can exit: an endless input once kept it spinning after the error.
+ */
+export function readAll(input: ReadAllInput, limit = STDIN_LIMIT): Promise<string> {
   return new Promise((resolve, reject) => {
-    let text = '';
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const stop = (e: CliError) => {
+      cleanup();
+      input.pause();
+      input.destroy?.();
+      reject(e);
+    };
     const onData = (c: string | Buffer) => {
-      text += typeof c === 'string' ? c : c.toString('utf8');
-      if (text.length > limit) {
-        cleanup();
-        reject(
-          new CliError(`standard input is longer than ${limit} bytes; expected one API key`, {
-            exitCode: EXIT.USAGE,
-            kind: 'usage',
-          }),
-        );
-      }
+      const b = typeof c === 'string' ? Buffer.from(c) : c;
+      size += b.length;
+      if (size > limit) return stop(tooLong(limit));
+      chunks.push(b);
     };
     const onEnd = () => {
       cleanup();
-      resolve(text);
+      resolve(Buffer.concat(chunks).toString('utf8'));
     };
-    const onError = (e: Error) => {
-      cleanup();
-      reject(new CliError(`cannot read standard input: ${e.message}`, { kind: 'usage', exitCode: EXIT.USAGE }));
-    };
+    const onError = (e: Error) =>
+      stop(new CliError(`cannot read standard input: ${e.message}`, { kind: 'usage', exitCode: EXIT.USAGE }));
     const cleanup = () => {
       input.off('data', onData);
       input.off('end', onEnd);

@@ -25,15 +25,26 @@ function visible(ch: string): string {
   return code < 0x10000 ? `\\u${code.toString(16).padStart(4, '0')}` : `\\u{${code.toString(16)}}`;
 }
 
-/** One line: escapes stripped, line breaks and tabs become spaces, other controls shown as \uXXXX. */
+/**
+ * One line: escapes stripped, line breaks and tabs become spaces, other controls shown as \uXXXX.
+ * U+2028 LINE SEPARATOR and U+2029 PARAGRAPH SEPARATOR are line breaks too (terminals, editors and
+ * log viewers may start a new line at them): spaces like the others.
+ */
 export function sanitizeLine(text: string): string {
   return text
     .replace(ESCAPES, '')
-    .replace(/\r\n|[\r\n\t]/g, ' ')
+    .replace(/\r\n|[\r\n\t\u2028\u2029]/g, ' ')
     .replace(CONTROLS, visible);
 }
 
-/** Multi-line text: escapes stripped, `\r\n` and lone `\r` become `\n`, tabs become spaces, other controls shown as \uXXXX. */
+/**
+ * Multi-line text: escapes stripped, `\r\n`, lone `\r`, U+2028 and U+2029 become `\n`, tabs
+ * become spaces, other controls shown as \uXXXX.
+ */
 export function sanitizeText(text: string): string {
-  return text.replace(ESCAPES, '').replace(/\r\n?/g, '\n').replace(/\t/g, '    ').replace(CONTROLS, visible);
+  return text
+    .replace(ESCAPES, '')
+    .replace(/\r\n?|[\u2028\u2029]/g, '\n')
+    .replace(/\t/g, '    ')
+    .replace(CONTROLS, visible);
 }

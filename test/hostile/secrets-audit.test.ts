@@ -8,7 +8,14 @@
  * the event data itself (its texts, and an extra field of its own). In-process through the commands'
  * own parsers, with --verbose and, where the command has it, --json. Hooks (`event watch --exec`)
  * are outputs too: the stdin and the whole environment of a real hook, for every payload preset, in
- * every mode and for every way the credential is given.
+ * every mode and for every way the credential is given. So are the exporter's answers over HTTP
+ * (/metrics, /probe, the status page at /, /sd), nagios (`check`, `status --format nagios`) and
+ * shell completion. By class, beyond the plain reflection: the credential disguised by invisible
+ * characters between its characters (zero-width, bidi, combining, byte-order marks), and wrapped at
+ * terminal widths from 20 to 80 columns. Leaks are looked for in the text as a person reads it
+ * (io/secrets.ts `skeleton`: invisible characters and their escapes, colour codes and line breaks
+ * with their indentation left out). Pieces under 8 characters a server cuts on purpose are out of
+ * scope (the documented rule in io/secrets.ts).
  */
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -18,6 +25,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newCmdStatus as newCmdAuthStatus } from '../../src/commands/auth/status.js';
+import { newCmdCheck } from '../../src/commands/check.js';
+import { newCmdComplete, newCmdCompletion } from '../../src/commands/completion.js';
 import { newCmdGet } from '../../src/commands/event/get.js';
 import { newCmdIncidents } from '../../src/commands/event/incidents.js';
 import { newCmdList } from '../../src/commands/event/list.js';
@@ -31,9 +40,10 @@ import { newCmdStatus } from '../../src/commands/status.js';
 import type { Profile } from '../../src/config/profiles.js';
 import type { Context } from '../../src/context.js';
 import type { WatchHooks } from '../../src/hooks/watch-hooks.js';
-import { PIECE } from '../../src/io/secrets.js';
+import { PIECE, skeleton } from '../../src/io/secrets.js';
 import { tempConfigDir } from '../helpers/cli.js';
 import { invoke, type NewCmd } from '../helpers/command.js';
+import { startExporter } from '../helpers/exporter.js';
 import { EVENT, HEALTH, PLATFORM, recordingClock } from '../helpers/fake-server.js';
 import { bufferIO } from '../helpers/io.js';
 import { closedPort } from '../helpers/sim.js';
@@ -44,14 +54,26 @@ const API_KEY = `apikey:${'Ka7Qm2Xz9Lp4Rt8Wv1Nc5Hd3Jf6Gs0By'.repeat(4)}`;
 const TOKEN = `opaq-${'9c1e7b3f5a2d8e4c6b0a'.repeat(3)}`;
 const CMD_TOKEN = `cmdtok-${'5f2e8a1c9d3b7e4f6a0c'.repeat(3)}`;
 
-/** The secret in the text, or any PIECE-long piece of its body (an API key's `apikey:` prefix is shared by all keys). */
-function leaked(text: string, secret: string): string | undefined {
+/**
+ * The secret in the text, or any PIECE-long piece of its body (an API key's `apikey:` prefix is
+ * shared by all keys) — in the text as a person reads it: invisible characters and their escapes,
+ * colour codes and line breaks with their indentation left out (io/secrets.ts `skeleton`).
+ */
+function leaked(raw: string, secret: string, piece = PIECE): string | undefined {
+  const text = skeleton(raw).s;
   if (text.includes(secret)) return secret;
   const body = secret.replace(/^apikey:/, '');
-  for (let i = 0; i + PIECE <= body.length; i++)
-    if (text.includes(body.slice(i, i + PIECE))) return body.slice(i, i + PIECE);
+  for (let i = 0; i + piece <= body.length; i++)
+    if (text.includes(body.slice(i, i + piece))) return body.slice(i, i + piece);
   return undefined;
 }
+
+/**
+ * For the wrap class: a wrap leaves the ends of a credential on either side of what was hidden,
+ * each shorter than PIECE; any 6 characters of it are too many there (the secrets share no
+ * 6-character run with what the tool prints of its own).
+ */
+const WRAP_PIECE = 6;
 
 const ALL_SECRETS = [API_KEY, TOKEN, CMD_TOKEN];
 
@@ -150,6 +172,29 @@ const MODES: Record<string, Mode> = {
   'a 100-character slice of it in an error': (c, _p, _q, res) => text(res, 500, 'text/plain', `${c.slice(7, 107)}`),
 };
 
+/** The credential with something invisible between its characters, as a person (or a log search) would not notice. */
+const disguise = (c: string, sep: string) => [...c].join(sep);
+
+/**
+ * Reflections disguised so that a plain substring match misses them: invisible characters between
+ * the credential's characters (zero-width, bidi, combining, a byte-order mark), in the data
+ * (--json prints them raw or as \uXXXX escapes, plain output as \uXXXX) and in error bodies.
+ */
+const DISGUISED: Record<string, Mode> = {
+  'valid answers, zero-width spaces between its characters': (c, p, q, res) =>
+    echoData(disguise(c, '\u200b'), p, q, res),
+  'valid answers, bidi isolates and marks between its characters': (c, p, q, res) =>
+    echoData(disguise(c, '\u2066\u200f'), p, q, res),
+  'valid answers, combining marks on its characters': (c, p, q, res) => echoData(disguise(c, '\u0301'), p, q, res),
+  // Pieces of PIECE characters are the floor: each is hidden wherever it stands. (Shorter pieces
+  // cut on purpose are out of scope, see io/secrets.ts; test/io/secrets.disguised.test.ts shows they pass.)
+  'valid answers, the credential cut into 8-character pieces with text between them': (c, p, q, res) =>
+    // (the identity provider's address keeps it whole: cut, it would send `auth status` to wait on a lookup)
+    echoData(p === '/config/authentication' ? c : c.match(/.{1,8}/g)!.join('", "x": "'), p, q, res),
+  'a 500 quoting it with byte-order marks between its characters': (c, _p, _q, res) =>
+    json(res, 500, { message: `boom ${disguise(c, '\ufeff')}`, error_code: 'X' }),
+};
+
 let mode: Mode = echoData;
 let server: ReturnType<typeof createServer>;
 let url = '';
@@ -206,6 +251,8 @@ const COMMANDS: [string, NewCmd<unknown>, string[]][] = [
   ['status', newCmdStatus as NewCmd<unknown>, []],
   ['auth status', newCmdAuthStatus as NewCmd<unknown>, []],
   ['auth status --json', newCmdAuthStatus as NewCmd<unknown>, ['--json']],
+  ['check (nagios)', newCmdCheck as NewCmd<unknown>, ['-t', '5']],
+  ['status --format nagios', newCmdStatus as NewCmd<unknown>, ['--format', 'nagios']],
 ];
 
 /** Commands that only make sense with stored profiles (the fleet, the profile commands). */
@@ -216,6 +263,8 @@ const STORED_ONLY: [string, NewCmd<unknown>, string[]][] = [
   ['profile list --json', newCmdProfileList as NewCmd<unknown>, ['--json']],
   ['profile use', newCmdProfileUse as NewCmd<unknown>, ['q']],
   ['logout', newCmdLogout as NewCmd<unknown>, []],
+  ['completion bash', newCmdCompletion as NewCmd<unknown>, ['bash']],
+  ['__complete (profile names)', newCmdComplete as NewCmd<unknown>, ['--profile', '']],
 ];
 
 function configFor(way: Way, host: string): string {
@@ -232,9 +281,9 @@ async function run(
   argv: string[],
   way: Way,
   host: string,
-  extra: { runF?: (o: unknown, ctx: never) => Promise<number> } = {},
+  extra: { runF?: (o: unknown, ctx: never) => Promise<number>; io?: Parameters<typeof bufferIO>[0] } = {},
 ) {
-  const io = bufferIO({ env: { CLUSTER_CONFIG_DIR: configFor(way, host), ...way.env } });
+  const io = bufferIO({ env: { CLUSTER_CONFIG_DIR: configFor(way, host), ...way.env }, ...extra.io });
   const hostFlag = way.stored ? [] : ['--host', host];
   const r = await invoke(newCmd, [...argv, ...hostFlag, '--verbose', '--retries', '0', '--request-timeout', '2'], {
     io,
@@ -245,9 +294,14 @@ async function run(
   return { code: r.code, output: r.out + r.err };
 }
 
-function expectNoLeak(output: string, what: string): void {
+/** The exit codes of a run that could not be done: 1; for a Monitoring Plugin, UNKNOWN (3) too. */
+function failed(name: string): number[] {
+  return name.includes('nagios') ? [1, 3] : [1];
+}
+
+function expectNoLeak(output: string, what: string, pieceLength = PIECE): void {
   for (const s of ALL_SECRETS) {
-    const piece = leaked(output, s);
+    const piece = leaked(output, s, pieceLength);
     expect(piece, `${what}: "${piece}" of a credential in:\n${output}`).toBeUndefined();
   }
 }
@@ -338,7 +392,7 @@ async function runHooks(
   };
 }
 
-describe.each(Object.entries(MODES))('hooks, server: %s', (modeName, m) => {
+describe.each(Object.entries({ ...MODES, ...DISGUISED }))('hooks, server: %s', (modeName, m) => {
   beforeAll(() => {
     mode = m;
   });
@@ -363,7 +417,7 @@ describe('no server, and broken configs, with a credential each way', () => {
     for (const host of [refusedUrl, url.replace('http:', 'https:')]) {
       for (const [name, newCmd, argv] of COMMANDS.filter(([n]) => !n.startsWith('event watch'))) {
         const r = await run(newCmd, argv, way, host);
-        expect(r.code, name).toBe(1);
+        expect(failed(name), name).toContain(r.code);
         expectNoLeak(r.output, `${host} / ${name}`);
       }
     }
@@ -386,7 +440,7 @@ describe('no server, and broken configs, with a credential each way', () => {
             io: bufferIO({ env: { CLUSTER_CONFIG_DIR: dir } }),
             clock: recordingClock(),
           });
-          if (i < 2) expect(r.code, `${name}: ${r.err}`).toBe(1);
+          if (i < 2 && !name.includes('complet')) expect(failed(name), `${name}: ${r.err}`).toContain(r.code);
           expectNoLeak(r.out + r.err, `config ${i} (mode ${mode.toString(8)}) / ${name}`);
         }
       }
@@ -405,7 +459,7 @@ describe('no server, and broken configs, with a credential each way', () => {
       ]) {
         for (const [name, newCmd, argv] of COMMANDS) {
           const r = await run(newCmd, argv, way, url);
-          expect(r.code, name).toBe(1);
+          expect(failed(name), name).toContain(r.code);
           expectNoLeak(r.output, `${command} / ${name}`);
         }
       }
@@ -436,7 +490,95 @@ describe('login: the credential given on stdin or as a token command, against ev
   });
 });
 
+describe.each(Object.entries(DISGUISED))('server, disguised: %s', (modeName, m) => {
+  beforeAll(() => {
+    mode = m;
+  });
+  afterAll(() => {
+    mode = echoData;
+  });
+  it.each(Object.entries(WAYS))('credential: %s — every command', { timeout: 60_000 }, async (wayName, way) => {
+    const commands = way.stored ? [...COMMANDS, ...STORED_ONLY] : COMMANDS;
+    for (const [name, newCmd, argv] of commands) {
+      const r = await run(newCmd, argv, way, url);
+      expect([0, 1, 2, 3, 124], `${name} exit ${r.code}:\n${r.output}`).toContain(r.code);
+      expectNoLeak(r.output, `${modeName} / ${wayName} / ${name}`);
+    }
+  });
+});
+
+/** Terminal widths at which the credential, reflected in server text, is wrapped or cut into pieces shorter than PIECE. */
+const WIDTHS = [20, 24, 30, 40, 57, 80];
+
+describe('narrow terminals: the credential wrapped across lines', () => {
+  beforeAll(() => {
+    mode = echoData;
+  });
+  it.each(Object.entries(WAYS))(
+    'credential: %s — every command at every width',
+    { timeout: 120_000 },
+    async (wayName, way) => {
+      const commands = [
+        ...(way.stored ? [...COMMANDS, ...STORED_ONLY] : COMMANDS).filter(([n]) => !n.includes('--json')),
+        [
+          'event watch --details',
+          newCmdWatch as NewCmd<unknown>,
+          ['--details', '--timeout', '40s', '--interval', '10s'],
+        ],
+      ] as [string, NewCmd<unknown>, string[]][];
+      for (const columns of WIDTHS) {
+        for (const [name, newCmd, argv] of commands) {
+          const r = await run(newCmd, argv, way, url, {
+            io: { stdoutIsTTY: true, stderrIsTTY: true, color: true, colorErr: true, columns, stderrColumns: columns },
+          });
+          expect([0, 1, 2, 3, 124], `${name} exit ${r.code}:\n${r.output}`).toContain(r.code);
+          expectNoLeak(r.output, `${columns} columns / ${wayName} / ${name}`, WRAP_PIECE);
+        }
+      }
+    },
+  );
+});
+
+// ---------------------------------------------------------------------------------------------
+// The exporter answers over HTTP, not on the run's streams: /metrics, /probe, the page at /, /sd.
+
+describe('the exporter: /metrics, /probe, the status page, /sd', () => {
+  afterAll(() => {
+    mode = echoData;
+  });
+  it.each(Object.entries({ ...MODES, ...DISGUISED }))('server: %s', { timeout: 120_000 }, async (modeName, m) => {
+    mode = m;
+    for (const [wayName, way] of Object.entries(WAYS)) {
+      const flags = way.stored ? { profiles: 'p,q' } : { host: url };
+      const e = await startExporter(
+        { ...flags, verbose: true, requestTimeout: '2' },
+        { configDir: configFor(way, url), ...(way.env && { env: way.env }) },
+      );
+      const bodies: [string, string][] = [];
+      try {
+        bodies.push(['/metrics', (await e.scrape()).text]);
+        bodies.push(['/ (page)', (await e.scrape('/', { accept: 'text/html' })).text]);
+        bodies.push(['/sd', (await e.scrape('/sd')).text]);
+        if (way.stored) bodies.push(['/probe', (await e.scrape('/probe?target=p')).text]);
+      } finally {
+        expect(await e.stop()).toBe(0);
+      }
+      bodies.push(['its output', e.io.out() + e.io.err()]);
+      for (const [what, body] of bodies) expectNoLeak(body, `${modeName} / ${wayName} / exporter ${what}`);
+      // The page was there to be looked at.
+      expect(bodies[1]![1]).toMatch(/<html/i);
+    }
+  });
+});
+
 describe('the audit can fail', () => {
+  it('the leak check sees through invisible characters, escapes, colours and wraps', () => {
+    expect(leaked(`x ${disguise(TOKEN, '\u200b')} y`, TOKEN)).toBeDefined();
+    expect(leaked(`x ${disguise(TOKEN, '\\u2066')} y`, TOKEN)).toBeDefined();
+    expect(leaked(`x ${TOKEN.slice(0, 6)}\n   ${TOKEN.slice(6, 12)} y`, TOKEN)).toBeDefined();
+    expect(leaked(`x ${disguise(TOKEN, '\u001b[2m')} y`, TOKEN)).toBeDefined();
+  });
+
   it('the leak check finds a whole credential and a piece of one, but not a mask', () => {
     expect(leaked(`x ${TOKEN} y`, TOKEN)).toBe(TOKEN);
     expect(leaked(`x ${API_KEY.slice(30, 38)} y`, API_KEY)).toBe(API_KEY.slice(30, 38));
