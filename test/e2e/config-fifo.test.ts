@@ -85,7 +85,8 @@ describe.skipIf(!posix)('a FIFO in place of config.json or state.json', { timeou
   it('state.json: ignored (learned knowledge only) — `status` answers, and the FIFO is not replaced', async () => {
     const { dir, fifo } = plantedFifo('state.json');
     const r = await runCli(['status', '--host', healthy.url, '--verbose'], {
-      env: { CLUSTER_CONFIG_DIR: dir },
+      // The simulator's clock is not the real one: the server's Date is to be believed.
+      env: { CLUSTER_CONFIG_DIR: dir, CLUSTER_SERVER_CLOCK: 'trust' },
       timeoutMs: KILL_AFTER_MS,
     });
     expect(r.signal).toBeNull();
@@ -97,7 +98,8 @@ describe.skipIf(!posix)('a FIFO in place of config.json or state.json', { timeou
   it('state.json: a command that learns (`event list`) answers, says at --verbose that it could not store, and leaves the FIFO', async () => {
     const { dir, fifo } = plantedFifo('state.json');
     const r = await runCli(['event', 'list', '--host', healthy.url, '--since', '2h', '--verbose'], {
-      env: { CLUSTER_CONFIG_DIR: dir },
+      // The simulator's clock is not the real one: the server's Date is to be believed.
+      env: { CLUSTER_CONFIG_DIR: dir, CLUSTER_SERVER_CLOCK: 'trust' },
       timeoutMs: KILL_AFTER_MS,
     });
     expect(r.signal).toBeNull();

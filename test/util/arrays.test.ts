@@ -20,6 +20,8 @@ const BOUNDED: Record<string, string> = {
   'simulator/certificate.ts: Buffer.from': 'a length of at most 4 bytes',
   'simulator/certificate.ts: seq': 'the certificate names given to the simulator',
   'simulator/certificate.ts: tlv': 'the parts of one DER value',
+  // Character codes turned into text 8,192 at a time.
+  'io/secrets.ts: String.fromCharCode': 'slices of 8,192 codes',
   // One plugin state per service that is unhealthy: three at most.
   'domain/nagios.ts: worstState': 'one per service',
   // A noun's help examples: constant text.
