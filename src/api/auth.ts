@@ -147,20 +147,25 @@ function howItEnded(r: { code: number | null; timedOut: boolean; tooMuch: boolea
 
 /**
  * Runs a token command through /bin/sh, stdin closed, 30 s at most; its first stderr line explains
- * a failure. In a process group of its own (util/process-group.ts, as hooks are): at the time
- * limit the whole group is stopped, not only the shell — what it started does not outlive it.
+ * a failure. Without a terminal, in a process group of its own (util/process-group.ts, as hooks
+ * are): at the time limit the whole group is stopped, not only the shell — what it started does not
+ * outlive it. With a terminal (stdin or stderr one) it stays in the terminal's session, so a
+ * command that asks on /dev/tty (a password manager's sign-in) can: a new group needs a new
+ * session, which has no terminal. There Ctrl-C reaches all it started from the terminal itself,
+ * and the time limit stops the shell.
  */
 export async function defaultRunTokenCommand(
   command: string,
-  o: { fresh?: boolean; timeoutMs?: number; killGraceMs?: number } = {},
+  o: { fresh?: boolean; timeoutMs?: number; killGraceMs?: number; atTerminal?: boolean } = {},
 ): Promise<string> {
   const { spawn } = await import('node:child_process');
   const { guardGroup } = await import('../util/process-group.js');
   const timeoutMs = o.timeoutMs ?? TOKEN_COMMAND_TIMEOUT_MS;
+  const atTerminal = o.atTerminal ?? Boolean(process.stdin.isTTY || process.stderr.isTTY);
   return new Promise((resolve, reject) => {
     let child: import('node:child_process').ChildProcessWithoutNullStreams;
     try {
-      child = spawn('/bin/sh', ['-c', command], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+      child = spawn('/bin/sh', ['-c', command], { stdio: ['pipe', 'pipe', 'pipe'], detached: !atTerminal });
     } catch (e) {
       reject(
         new CliError(`the token command could not be started: ${sanitizeLine((e as Error).message)}`, {
@@ -169,7 +174,12 @@ export async function defaultRunTokenCommand(
       );
       return;
     }
-    const guard = guardGroup(child, { timeoutMs, killGraceMs: o.killGraceMs ?? 2000, forwardSignals: true });
+    const guard = guardGroup(child, {
+      timeoutMs,
+      killGraceMs: o.killGraceMs ?? 2000,
+      forwardSignals: !atTerminal,
+      ownGroup: !atTerminal,
+    });
     const out: Buffer[] = [];
     let outBytes = 0;
     let tooMuch = false;

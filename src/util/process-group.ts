@@ -17,6 +17,15 @@ export function signalGroup(pid: number | undefined, sig: NodeJS.Signals): void 
     // already gone
   }
 }
+const signalGroupOf = signalGroup;
+
+function signalOne(pid: number | undefined, sig: NodeJS.Signals): void {
+  try {
+    if (pid !== undefined) process.kill(pid, sig);
+  } catch {
+    // already gone
+  }
+}
 
 export interface GroupGuard {
   /** The time limit ran out (SIGTERM was sent). */
@@ -38,9 +47,11 @@ const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
  */
 export function guardGroup(
   child: { pid?: number | undefined },
-  o: { timeoutMs: number; killGraceMs?: number; forwardSignals?: boolean },
+  o: { timeoutMs: number; killGraceMs?: number; forwardSignals?: boolean; ownGroup?: boolean },
 ): GroupGuard {
   let timedOut = false;
+  // A child left in this process's group (ownGroup false) is signalled alone: the group is ours.
+  const signalGroup = o.ownGroup === false ? signalOne : signalGroupOf;
   const onExit = () => signalGroup(child.pid, 'SIGKILL');
   process.on('exit', onExit);
   const forwarders = (o.forwardSignals ? FORWARDED : []).map((sig) => {

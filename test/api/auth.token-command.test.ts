@@ -37,9 +37,10 @@ describe.skipIf(!posix)('defaultRunTokenCommand', () => {
   it('a timeout stops what the shell started, not only the shell', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'token-cmd-'));
     const pidFile = join(dir, 'pid');
-    const e = await defaultRunTokenCommand(`sleep 1000 & echo $! > ${pidFile}; wait`, { timeoutMs: 300 }).catch(
-      (x: unknown) => x,
-    );
+    const e = await defaultRunTokenCommand(`sleep 1000 & echo $! > ${pidFile}; wait`, {
+      timeoutMs: 300,
+      atTerminal: false,
+    }).catch((x: unknown) => x);
     expect((e as Error).message).toMatch(/^the token command failed \(timed out after 300 ms\)/);
     const pid = Number(readFileSync(pidFile, 'utf8'));
     expect(pid).toBeGreaterThan(0);
@@ -51,7 +52,7 @@ describe.skipIf(!posix)('defaultRunTokenCommand', () => {
     const pidFile = join(dir, 'pid');
     const e = await defaultRunTokenCommand(
       `sh -c 'trap "" TERM; echo $$ > ${pidFile}; while :; do sleep 1; done' & wait`,
-      { timeoutMs: 300, killGraceMs: 100 },
+      { timeoutMs: 300, killGraceMs: 100, atTerminal: false },
     ).catch((x: unknown) => x);
     expect((e as Error).message).toContain('timed out');
     const pid = Number(readFileSync(pidFile, 'utf8'));
@@ -61,6 +62,20 @@ describe.skipIf(!posix)('defaultRunTokenCommand', () => {
   it('a failing command says its exit code and its first stderr line', async () => {
     const e = await defaultRunTokenCommand('echo "no session" >&2; exit 3').catch((x: unknown) => x);
     expect((e as Error).message).toBe('the token command failed (exit 3): no session');
+  });
+
+  it('without a terminal it runs in a session of its own; with one it stays in the terminal session, where it can ask on /dev/tty', async () => {
+    const ours = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ')[3]; // session id
+    const sessionOf = 'cut -d" " -f6 /proc/$$/stat';
+    expect(await defaultRunTokenCommand(sessionOf, { atTerminal: true })).toBe(ours);
+    expect(await defaultRunTokenCommand(sessionOf, { atTerminal: false })).not.toBe(ours);
+  });
+
+  it('with a terminal a timeout still stops the shell', async () => {
+    const e = await defaultRunTokenCommand('exec sleep 1000', { timeoutMs: 300, atTerminal: true }).catch(
+      (x: unknown) => x,
+    );
+    expect((e as Error).message).toMatch(/^the token command failed \(timed out after 300 ms\)/);
   });
 
   it('a command that reads stdin gets end-of-file', async () => {
