@@ -5,7 +5,7 @@
 // of 9), and the ratio beside what linear (8x) and quadratic (64x) growth would give.
 //
 //   node bench/domain.mjs [n]      (default n = 1000)
-import { loadSources } from './sources.mjs';
+import { loadSources, timeMedian } from './sources.mjs';
 
 const n = Number(process.argv[2] ?? 1000);
 const { buildTimeline, groupIncidents } = await loadSources('domain-bench', [
@@ -36,21 +36,7 @@ function events(count, spanMs) {
   return out.reverse();
 }
 
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
-function time(fn, runs = 9) {
-  fn(); // warm up
-  const ms = [];
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    fn();
-    ms.push(performance.now() - t);
-  }
-  return median(ms);
-}
+const time = (fn) => timeMedian(fn, 9, 1);
 
 const span = 72 * HOUR;
 const cases = [

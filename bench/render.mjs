@@ -16,28 +16,15 @@ import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadSources, root } from './sources.mjs';
+import { loadSources, median, root, timeMedian } from './sources.mjs';
 
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
-function time(fn, runs = 5) {
-  const ms = [];
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    fn();
-    ms.push(performance.now() - t);
-  }
-  return median(ms);
-}
+const time = (fn) => timeMedian(fn, 5, 0);
 
 const MB = 1_000_000;
-const { wrapText, renderEvent, assessEvent, sanitizeText } = await loadSources('render-bench', [
+const { wrapText, renderEvent, judgeEvent, sanitizeText } = await loadSources('render-bench', [
   "export { wrapText } from './src/render/text.ts';",
   "export { renderEvent } from './src/render/event.ts';",
-  "export { assessEvent } from './src/domain/assess.ts';",
+  "export { judgeEvent } from './src/domain/verdict.ts';",
   "export { sanitizeText } from './src/io/sanitize.ts';",
 ]);
 const cases = [
@@ -59,7 +46,7 @@ for (const s of ['api', 'compiler', 'runner']) {
   event[`${s}_self_info`] = 'x'.repeat(MB);
   event[`${s}_resources_info`] = 'word '.repeat(MB / 5);
 }
-const a = assessEvent(event, { latest: false, serverNow: Date.now(), localNow: Date.now(), staleAfterMs: 720_000 });
+const a = judgeEvent(event, { now: Date.now(), staleAfterMs: undefined });
 const io = { stdoutIsTTY: true, color: true };
 let rendered = '';
 const renderMs = [];

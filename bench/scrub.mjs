@@ -12,7 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadSources, root } from './sources.mjs';
+import { loadSources, root, timeMedian } from './sources.mjs';
 
 const BASE = process.env.BASE ?? '1899698';
 
@@ -33,20 +33,7 @@ async function before() {
   return import(out);
 }
 
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
-function time(fn, runs = 5) {
-  const ms = [];
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    fn();
-    ms.push(performance.now() - t);
-  }
-  return median(ms);
-}
+const time = (fn) => timeMedian(fn, 5, 0);
 
 const KEY = `apikey:${'Ka7Qm2Xz9Lp4Rt8Wv1Nc5Hd3Jf6Gs0By'.repeat(2)}`;
 const row = (i) =>

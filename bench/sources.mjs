@@ -23,3 +23,21 @@ export async function loadSources(name, exports, external = []) {
   });
   return import(out);
 }
+
+/** The median of some numbers. */
+export function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+/** The median wall time of `runs` calls of fn, in ms (after `warmUp` calls not counted). */
+export function timeMedian(fn, runs = 5, warmUp = 0) {
+  for (let i = 0; i < warmUp; i++) fn();
+  const ms = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    fn();
+    ms.push(performance.now() - t);
+  }
+  return median(ms);
+}
