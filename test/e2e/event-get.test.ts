@@ -180,19 +180,32 @@ describe('cluster event get (built binary)', () => {
   });
 
   it('a unique prefix resolves; an ambiguous one lists the candidates', async () => {
-    const events = sims.stalled.model.events();
-    const target = events[0]!;
-    const r = await runCli(['event', 'get', target.id.slice(0, 23), '--host', sims.stalled.url, '--json'], { env });
-    expect(JSON.parse(r.stdout).id).toBe(target.id);
-    // the stalled recorder wrote its events within seconds: their first 8 hex digits are the same
-    expect(events.length).toBeGreaterThan(1);
-    const amb = await runCli(['event', 'get', target.id.slice(0, 8), '--host', sims.stalled.url, '--utc'], { env });
-    expect(amb.code).toBe(1);
-    expect(amb.stderr).toContain(
-      `error: event id prefix ${target.id.slice(0, 8)} is ambiguous: ${events.length} events match\n`,
-    );
-    for (const e of events) expect(amb.stderr).toContain(`  ${e.id}  `);
-    expect(amb.stderr).toContain('hint: give more characters of the id');
+    // A stalled recorder: two events 10 s apart, two hours before the start. A UUIDv7's first 8 hex
+    // digits are its milliseconds / 65,536: the start is put so both fall in one such window (the
+    // file's START follows the real clock, which may put a window's edge between them).
+    const first = Math.ceil((START - 2 * HOUR) / 65_536) * 65_536 + 1000;
+    const stalled = await startSimulator({
+      scenario: 'stalled',
+      clock: manualClock(first + 2 * HOUR),
+      seed: 21,
+      history: 2 * HOUR,
+    });
+    try {
+      const events = stalled.model.events();
+      const target = events[0]!;
+      const r = await runCli(['event', 'get', target.id.slice(0, 23), '--host', stalled.url, '--json'], { env });
+      expect(JSON.parse(r.stdout).id).toBe(target.id);
+      expect(events.length).toBeGreaterThan(1);
+      const prefix = target.id.slice(0, 8);
+      expect(events.every((e) => e.id.startsWith(prefix))).toBe(true);
+      const amb = await runCli(['event', 'get', prefix, '--host', stalled.url, '--utc'], { env });
+      expect(amb.code).toBe(1);
+      expect(amb.stderr).toContain(`error: event id prefix ${prefix} is ambiguous: ${events.length} events match\n`);
+      for (const e of events) expect(amb.stderr).toContain(`  ${e.id}  `);
+      expect(amb.stderr).toContain('hint: give more characters of the id');
+    } finally {
+      await stalled.close();
+    }
   });
 
   it.skipIf(!hasScript)('at a terminal: verdict heading, coloured table; selector all adds the reports', async () => {
