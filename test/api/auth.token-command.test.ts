@@ -8,17 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultRunTokenCommand } from '../../src/api/auth.js';
+import { running } from '../helpers/process.js';
 
 const posix = process.platform !== 'win32';
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+const alive = running;
 
 /** Wait until `pid` is gone; false if it is still there after many checks (the test then fails). */
 async function gone(pid: number): Promise<boolean> {

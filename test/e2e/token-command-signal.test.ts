@@ -10,18 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, cleanEnv, tempConfigDir } from '../helpers/cli.js';
+import { running } from '../helpers/process.js';
 import { closedPort } from '../helpers/sim.js';
 
 const posix = process.platform !== 'win32';
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+const alive = running;
 
 async function until(cond: () => boolean): Promise<boolean> {
   for (let i = 0; i < 3000; i++) {

@@ -18,6 +18,7 @@ import { type FaultProxy, startFaultProxy, virtualClock } from '../watch/support
 import { tempConfigDir } from './cli.js';
 import { argvOf, invoke } from './command.js';
 import { type BufferIO, bufferIO } from './io.js';
+import { running } from './process.js';
 
 export const KEY = 'apikey:hook-secret-0123456789';
 
@@ -176,10 +177,5 @@ export async function until(cond: () => boolean, what: string, ms = 15_000): Pro
 /** Whether the process whose pid is in `file` is alive. */
 export function alive(file: string): boolean {
   if (!existsSync(file)) return false;
-  try {
-    process.kill(Number(readFileSync(file, 'utf8').trim()), 0);
-    return true;
-  } catch {
-    return false;
-  }
+  return running(Number(readFileSync(file, 'utf8').trim()));
 }
