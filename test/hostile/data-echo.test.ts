@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KEY, MODES, READERS, runCase } from './run.js';
-import { GOOD_EVENT, type HostileServer, REFLECT, startHostileServer } from './server.js';
+import { GOOD_EVENT, type HostileServer, jsonAnswer, REFLECT, startHostileServer } from './server.js';
 
 let server: HostileServer;
 beforeAll(async () => {
@@ -14,11 +14,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const json = (v: unknown) => ({
-  status: 200,
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify(v),
-});
+const json = jsonAnswer;
 
 describe('the credential echoed in the data of a valid answer', () => {
   it('never reaches the output (credential scrubbing)', async () => {

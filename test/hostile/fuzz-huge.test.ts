@@ -22,7 +22,7 @@ import { checkOutcome, type Mode, READERS, runCase } from './run.js';
 // Our own colour codes, to read stderr as text.
 const OURS = /\u001b\[[0-9;]*m/g;
 
-import { type Endpoint, EVENT_ID, type HostileServer, startHostileServer } from './server.js';
+import { type Endpoint, GOOD_EVENT, type HostileServer, startHostileServer } from './server.js';
 
 const SEED = process.env.FUZZ_SEED === undefined ? 20_251_208 : Number(process.env.FUZZ_SEED);
 const RUNS = process.env.FUZZ_RUNS === undefined ? 6 : Math.max(10, Math.round(Number(process.env.FUZZ_RUNS) / 200));
@@ -52,12 +52,7 @@ const manyLines = (lines: number, line = 'line') => Array.from({ length: lines }
 function eventWithTexts(lines: number, all: boolean) {
   const text = manyLines(lines);
   return {
-    id: EVENT_ID,
-    recorded_at: '2025-12-08T14:05:03.645735Z',
-    all_healthy: false,
-    api_status: 'Healthy',
-    compiler_status: 'Unhealthy',
-    runner_status: 'Healthy',
+    ...GOOD_EVENT,
     api_self_info: text,
     api_resources_info: all ? text : null,
     compiler_self_info: all ? text : 'Unreachable: refused',

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sanitizeLine, sanitizeText } from '../../src/io/sanitize.js';
 import { MODES, READERS, runCase } from './run.js';
-import { EVENT_ID, GOOD_EVENT, type HostileServer, startHostileServer } from './server.js';
+import { EVENT_ID, GOOD_EVENT, type HostileServer, jsonAnswer, startHostileServer } from './server.js';
 
 const SEP = /[\u2028\u2029]/;
 const TEXT = 'line one\u2028FORGED: all healthy\u2029end';
@@ -17,11 +17,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const json = (v: unknown) => ({
-  status: 200,
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify(v),
-});
+const json = jsonAnswer;
 
 describe('U+2028 / U+2029', () => {
   it('sanitizeLine makes them spaces; sanitizeText makes them line breaks of its own', () => {

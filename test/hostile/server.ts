@@ -16,6 +16,13 @@ export interface Answer {
   body: string | { endless: true };
 }
 
+/** A 200 answer with `v` as its JSON body. */
+export const jsonAnswer = (v: unknown): Answer => ({
+  status: 200,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(v),
+});
+
 export const EVENT_ID = '019afe41-4c7c-72be-a474-68be688e548d';
 export const GOOD_EVENT = {
   id: EVENT_ID,
