@@ -8,12 +8,15 @@ import type { ClusterEventStatus } from '../api/types.js';
 import { type EventIdSpec, matchPrefix } from '../domain/event-id.js';
 import { isAllHealthy } from '../domain/verdict.js';
 import { CliError } from '../errors.js';
+import { omittedWarning } from './event-history.js';
 
 export interface ResolveOptions {
   /** How a candidate's `recorded_at` is shown in the "ambiguous" message. Default: as sent. */
   formatTime?: (recordedAt: string) => string;
   /** At most this many candidates are listed (default 10). */
   maxCandidates?: number;
+  /** Told when the list was cut to its newest events (queries/event-history.ts omittedWarning). */
+  warn?: (message: string) => void;
 }
 
 export const RETENTION_HINT =
@@ -41,6 +44,7 @@ export async function resolveEvent(
   if (spec.kind === 'latest') return { id: 'latest' };
   if (spec.kind === 'uuid') return { id: spec.id };
   const answer = await client.listEvents();
+  if (answer.omitted) opts.warn?.(omittedWarning(answer.data.length + answer.omitted));
   const found = matchPrefix(answer.data, spec.hex);
   if (found.length === 1) return { id: found[0]!.id, listed: found[0]!, serverDate: answer.serverDate };
   if (found.length === 0) {

@@ -91,6 +91,7 @@ async function fetchEvent(
   const client = await ctx.client();
   try {
     const resolved = await resolveEvent(client, opts.id, {
+      warn: (m) => ctx.printer.warn(m),
       formatTime: (t) => {
         const ms = Date.parse(t);
         return Number.isNaN(ms) ? t : formatTimestamp(ms, opts.utc);

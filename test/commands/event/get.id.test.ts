@@ -123,6 +123,19 @@ describe('resolveEvent', () => {
     expect(r.id).toBe(list[2]!.id);
   });
 
+  it('a list the client cut to its newest events is said through warn; an uncut one says nothing', async () => {
+    const said: string[] = [];
+    const cut = {
+      listEvents: async () => ({ data: list, status: 200, serverDate: undefined, bytes: 0, omitted: 69_000 }),
+    };
+    expect(await resolveEventId(cut, parseEventId('0193ffff'), { warn: (m) => said.push(m) })).toBe(list[2]!.id);
+    expect(said).toEqual([
+      'the server sent 69,003 events, and Feldera keeps at most 1,000: only the newest 2,000 are used',
+    ]);
+    await resolveEventId(client, parseEventId('0193ffff'), { warn: (m) => said.push(m) });
+    expect(said).toHaveLength(1);
+  });
+
   it('a unique prefix resolves to its event', async () => {
     expect(await resolveEventId(client, parseEventId('0193ffff'))).toBe('0193ffff-0000-7e2b-9c3d-0a1b2c3d4e5f');
     expect(await resolveEventId(client, parseEventId('019AF3A1-59'))).toBe('019af3a1-59cf-7e2b-9c3d-0a1b2c3d4e5f');
